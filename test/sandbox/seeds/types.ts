@@ -1,0 +1,106 @@
+// The shape every sandbox seed produces. A seed is a function of the running servers
+// (their URLs and CAs are only known once they listen), returning plain data that the
+// sandbox loads into its Kubernetes API servers and its forge.
+
+/** Any Kubernetes object as JSON (apiVersion, kind, metadata, spec, status, data...). */
+export type KubeObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } & Record<string, unknown>;
+} & Record<string, unknown>;
+
+/** One RBAC rule, like a Role rule: verbs × resources (plural, with group) × namespaces ('*' = all). */
+export interface KubeRbacRule {
+  verbs: string[]; // get, list, watch, create, update, patch, delete, or '*'
+  apiGroups: string[]; // '' for core, or '*'
+  resources: string[]; // plural names, 'pipelines', 'secrets', 'helmreleases/status', or '*'
+  namespaces?: string[]; // omitted or ['*'] = every namespace and cluster-scoped
+}
+
+export interface KubeUser {
+  name: string;
+  token: string; // bearer token
+  rules: KubeRbacRule[];
+}
+
+export interface SeedCluster {
+  name: string; // also the kubeconfig context name
+  management: boolean; // hosts Pipelines and GitopsClusters
+  users: KubeUser[];
+  objects: KubeObject[]; // namespaces, secrets (data base64), CRs with their status
+}
+
+export interface SeedForgeUser {
+  login: string;
+  name: string;
+  type: 'User' | 'Bot';
+  id?: number;
+  email?: string;
+}
+
+export type ForgeTokenKind = 'classic' | 'fine-grained' | 'oauth' | 'app-user' | 'installation';
+
+export interface SeedForgeToken {
+  value: string; // ghp_..., github_pat_..., gho_..., ghu_..., ghs_...
+  login: string; // the user behind it (installation tokens: the app's bot login)
+  kind: ForgeTokenKind;
+  scopes: string[]; // X-OAuth-Scopes (empty for fine-grained)
+  expiresAt: string | null; // ISO time, null = never
+  revoked?: boolean;
+  /** fine-grained tokens: repositories ("owner/name") and permissions it grants */
+  repositories?: string[];
+  permissions?: Record<string, 'read' | 'write'>;
+}
+
+export interface SeedRepo {
+  owner: string;
+  name: string;
+  defaultBranch: string;
+  files: Record<string, string>; // path → content at the initial commit
+  /** logins allowed to push; omitted = every user */
+  pushers?: string[];
+}
+
+export interface SeedPullRequest {
+  repo: string; // owner/name
+  head: string; // branch name; the seed creates it from base with `files` changed
+  base: string;
+  title: string;
+  body: string;
+  author: string; // login
+  files: Record<string, string>;
+  createdAt?: string;
+}
+
+export interface SeedOAuthApp {
+  clientId: string;
+  clientSecret: string;
+  name: string;
+  /** true = GitHub App style expiring user tokens (8 h) with refresh tokens (6 months) */
+  expiringTokens: boolean;
+  callbackPath: string; // registered callback path, e.g. '/callback'
+}
+
+export interface SeedForge {
+  users: SeedForgeUser[];
+  tokens: SeedForgeToken[];
+  repos: SeedRepo[];
+  pulls: SeedPullRequest[];
+  oauthApps: SeedOAuthApp[];
+  /** the user that the OAuth authorize page signs in as */
+  signInUser: string;
+}
+
+export interface Seed {
+  name: string;
+  clusters: SeedCluster[];
+  forge: SeedForge;
+}
+
+/** What a seed knows about the running sandbox when it is built. */
+export interface SeedContext {
+  clusters: Record<string, { server: string; caData: string }>; // by cluster name; caData = base64 PEM
+  forge: { url: string; apiUrl: string };
+}
+
+export type SeedBuilder = (ctx: SeedContext) => Seed;
