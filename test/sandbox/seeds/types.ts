@@ -50,6 +50,8 @@ export interface SeedForgeToken {
   /** fine-grained tokens: repositories ("owner/name") and permissions it grants */
   repositories?: string[];
   permissions?: Record<string, 'read' | 'write'>;
+  /** optional case name (e.g. 'expired'); the sandbox reports labelled token values to tests */
+  label?: string;
 }
 
 export interface SeedRepo {
