@@ -1,0 +1,199 @@
+// Board model: the plain, JSON-serialisable picture of every pipeline, environment and
+// target that main computes from cluster state and the renderer draws. Times are ISO
+// strings (no Date objects) so the model crosses IPC unchanged. Pure types plus a few
+// tiny helpers; no runtime imports, because the renderer shares this module.
+
+/** How main is connected to one cluster (a kubeconfig context). */
+export type ClusterConnectionState =
+  | 'connected' // every list+watch for this cluster is live
+  | 'connecting' // first list in progress
+  | 'stale' // a watch is down; showing the last known state since `staleSince`
+  | 'unreachable' // never reached (DNS, TLS, refused, credential plugin failed)
+  | 'forbidden' // reachable but RBAC denies what the board needs
+  | 'no-crd' // reachable but the Pipelines (or Flux) API is not served
+  | 'no-context'; // a GitopsCluster without a matching kubeconfig context
+
+export interface ClusterState {
+  /** Display name: the kubeconfig context for management clusters, the GitopsCluster name for remote ones. */
+  name: string;
+  /** The kubeconfig context used to reach it (absent when none is mapped). */
+  context?: string;
+  state: ClusterConnectionState;
+  /** ISO time the data went stale (state 'stale'). */
+  staleSince?: string;
+  /** Human explanation for any state other than 'connected'. */
+  message?: string;
+}
+
+/** Something the user should know about a row or target, with what to do about it. */
+export interface Problem {
+  code: string;
+  message: string;
+  hint: string;
+}
+
+export type TargetHealth = 'ready' | 'reconciling' | 'stalled' | 'failed' | 'suspended' | 'unknown' | 'missing';
+
+/** A Kubernetes condition, trimmed to what the board shows. */
+export interface ConditionSummary {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+export interface TargetState {
+  /** Cluster display name (management context or GitopsCluster name). */
+  cluster: string;
+  /** Kubeconfig context used to read this target, when one is mapped. */
+  context?: string;
+  namespace: string;
+  kind: string;
+  name: string;
+  /** The apiVersion actually read (may differ from the appRef's). */
+  servedApiVersion?: string;
+  /** Readable deployed version: chart version, tag, or branch@shortsha. */
+  deployedVersion?: string;
+  /** The raw revision string the version was derived from. */
+  deployedRevision?: string;
+  /** What Git / the spec asks for (HelmRelease spec.chart.spec.version). */
+  requestedVersion?: string;
+  /** A revision being attempted that differs from the deployed one. */
+  inFlightVersion?: string;
+  health: TargetHealth;
+  message?: string;
+  lastDeployedAt?: string;
+  conditions: ConditionSummary[];
+  /** True when the cluster's watch is down and this is the last known state. */
+  stale?: boolean;
+  problem?: Problem;
+}
+
+export type RollupState = 'healthy' | 'progressing' | 'failing' | 'mixed' | 'unknown' | 'suspended';
+
+export interface EnvironmentRollup {
+  /** e.g. "2 of 3 targets on 1.8.3", "all 3 targets on 1.8.3", "1.8.3". */
+  summary: string;
+  state: RollupState;
+  /** The version every target runs, or the most common one when they differ. */
+  version?: string;
+}
+
+export type PromotionStrategyKind = 'pull-request' | 'notification' | 'none';
+export type GitProviderType = 'github' | 'gitlab' | 'bitbucket-server';
+
+/** Effective strategy for promotions INTO an environment. */
+export interface EffectiveStrategy {
+  kind: PromotionStrategyKind;
+  manual: boolean;
+  provider?: GitProviderType;
+  repoUrl?: string;
+  baseBranch?: string;
+  /** Name of the Secret holding the promotion token (never its content). */
+  secretRef?: string;
+  /** Where it came from: the environment's own `promotion` or the pipeline default. */
+  source: 'environment' | 'pipeline';
+}
+
+export interface PullRequestSummary {
+  number: number;
+  url: string;
+  createdAt: string;
+  reviewState?: 'approved' | 'changes-requested' | 'review-required' | 'none';
+  checksState?: 'success' | 'failure' | 'pending' | 'none';
+}
+
+export interface PendingPromotion {
+  kind: 'awaiting-approval' | 'pr-open' | 'promotion-expected';
+  version?: string;
+  pr?: PullRequestSummary;
+}
+
+export interface EnvironmentCell {
+  name: string;
+  index: number;
+  targets: TargetState[];
+  rollup: EnvironmentRollup;
+  strategy: EffectiveStrategy;
+  pending: PendingPromotion[];
+}
+
+export interface AppRefSummary {
+  kind: string;
+  name: string;
+  /** The apiVersion the Pipeline asks for (possibly stale). */
+  apiVersion: string;
+  /** The version the management cluster serves for that group, when it differs or is known. */
+  servedVersion?: string;
+}
+
+export interface PipelineRow {
+  /** "ns/name", or "ns/name@context" when several management clusters are shown. */
+  id: string;
+  /** Management cluster (context) holding the Pipeline. */
+  cluster: string;
+  namespace: string;
+  name: string;
+  appRef: AppRefSummary;
+  environments: EnvironmentCell[];
+  problems: Problem[];
+}
+
+export interface BoardSnapshot {
+  pipelines: PipelineRow[];
+  clusters: ClusterState[];
+  generatedAt: string;
+}
+
+/** A compact update: rows to insert or replace, rows to drop, and (when changed) all cluster states. */
+export interface BoardChange {
+  upserted: PipelineRow[];
+  removed: string[];
+  clusters?: ClusterState[];
+}
+
+/** Applies a change to a snapshot without mutating it; keeps row order stable, new rows sorted by id. */
+export function applyBoardChange(snapshot: BoardSnapshot, change: BoardChange, generatedAt: string): BoardSnapshot {
+  const removed = new Set(change.removed);
+  const upserts = new Map(change.upserted.map((row) => [row.id, row]));
+  const pipelines: PipelineRow[] = [];
+  for (const row of snapshot.pipelines) {
+    if (removed.has(row.id)) continue;
+    const next = upserts.get(row.id);
+    if (next) {
+      pipelines.push(next);
+      upserts.delete(row.id);
+    } else {
+      pipelines.push(row);
+    }
+  }
+  const added = [...upserts.values()].sort((a, b) => compareIds(a.id, b.id));
+  return {
+    pipelines: added.length > 0 ? mergeSorted(pipelines, added) : pipelines,
+    clusters: change.clusters ?? snapshot.clusters,
+    generatedAt,
+  };
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function mergeSorted(existing: PipelineRow[], added: PipelineRow[]): PipelineRow[] {
+  const out: PipelineRow[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < existing.length || j < added.length) {
+    const a = existing[i];
+    const b = added[j];
+    if (a && (!b || compareIds(a.id, b.id) <= 0)) {
+      out.push(a);
+      i += 1;
+    } else if (b) {
+      out.push(b);
+      j += 1;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,384 @@
+// Builds the board model from what the informers hold: Pipelines and GitopsClusters per
+// management cluster, HelmReleases/Kustomizations per (cluster, kind), cluster states,
+// served API versions and open promotion PRs. `buildPipelineRow` builds one row and
+// reports which inputs it read (its dependency keys), so the board service rebuilds
+// only the rows a change touches. All lookups are map hits: no scan per target.
+
+import type {
+  ClusterState,
+  BoardSnapshot,
+  EnvironmentCell,
+  PipelineRow,
+  Problem,
+  TargetState,
+} from '../common/board';
+import { parsePipeline, type EnvironmentStatus, type ParsedPipeline, type TargetSpec } from './pipeline-schema';
+import {
+  effectiveStrategy,
+  indexPullRequests,
+  pendingPromotions,
+  rollupEnvironment,
+  type OpenPullRequest,
+  type PullRequestIndex,
+} from './promotion-rules';
+import { readWorkload, readableRevision, type WorkloadReading } from './workload-status';
+
+/** The informer cache for one (cluster, kind). */
+export interface WorkloadCollection {
+  /** Objects keyed "namespace/name". */
+  items: ReadonlyMap<string, unknown>;
+  /** True once the first list finished (cluster-wide, or for every namespace watched). */
+  synced: boolean;
+  /** Namespaces RBAC does not let us list (namespaced fallback). */
+  forbiddenNamespaces?: ReadonlySet<string>;
+}
+
+/** Served versions per API group on one cluster, preferred version first. */
+export type ServedGroups = ReadonlyMap<string, readonly string[]>;
+
+export interface GitopsClusterRef {
+  managementContext: string;
+  namespace: string;
+  name: string;
+}
+
+export interface BoardInput {
+  /** Raw Pipeline objects by management context, keyed "ns/name". */
+  pipelines: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
+  /** Raw GitopsCluster objects by management context, keyed "ns/name"; absent = not listed yet. */
+  gitopsClusters: ReadonlyMap<string, ReadonlyMap<string, unknown>>;
+  /** Informer caches by context, then by kind ("HelmRelease", "Kustomization"). */
+  workloads: ReadonlyMap<string, ReadonlyMap<string, WorkloadCollection>>;
+  clusters: readonly ClusterState[];
+  servedVersions: ReadonlyMap<string, ServedGroups>;
+  /** Which kubeconfig context reaches a GitopsCluster (user mapping, else name match). */
+  contextForCluster: (ref: GitopsClusterRef) => string | undefined;
+  openPullRequests: readonly OpenPullRequest[];
+  now?: () => string;
+}
+
+/** Shared, precomputed lookups for building many rows. */
+export interface RowContext {
+  input: BoardInput;
+  multipleManagementClusters: boolean;
+  clusterByContext: ReadonlyMap<string, ClusterState>;
+  prs: PullRequestIndex;
+}
+
+export const SUPPORTED_APP_KINDS: ReadonlyMap<string, string> = new Map([
+  ['HelmRelease', 'helm.toolkit.fluxcd.io'],
+  ['Kustomization', 'kustomize.toolkit.fluxcd.io'],
+]);
+
+export function createRowContext(input: BoardInput): RowContext {
+  const clusterByContext = new Map<string, ClusterState>();
+  for (const c of input.clusters) if (c.context) clusterByContext.set(c.context, c);
+  return {
+    input,
+    multipleManagementClusters: input.pipelines.size > 1,
+    clusterByContext,
+    prs: indexPullRequests(input.openPullRequests),
+  };
+}
+
+/** Dependency keys: what a row read, so a change to any of them rebuilds it. */
+export const depKey = {
+  workload: (context: string, kind: string, namespace: string, name: string) => `w|${context}|${kind}|${namespace}/${name}`,
+  collection: (context: string, kind: string) => `k|${context}|${kind}`,
+  gitopsCluster: (managementContext: string, namespace: string, name: string) => `g|${managementContext}|${namespace}/${name}`,
+  cluster: (context: string) => `c|${context}`,
+} as const;
+
+/** What a target needs watched: the service starts informers from these. */
+export interface WatchNeed {
+  context: string;
+  kind: string;
+  namespace: string;
+}
+
+export interface BuiltRow {
+  row: PipelineRow;
+  deps: Set<string>;
+  needs: WatchNeed[];
+}
+
+export function pipelineId(namespace: string, name: string, managementContext: string, multiple: boolean): string {
+  return multiple ? `${namespace}/${name}@${managementContext}` : `${namespace}/${name}`;
+}
+
+function splitApiVersion(apiVersion: string): { group: string; version: string } {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+}
+
+/** Builds one row. `key` is the informer key ("ns/name") used if the object's metadata is broken. */
+export function buildPipelineRow(raw: unknown, managementContext: string, key: string, ctx: RowContext): BuiltRow {
+  const parsed = parsePipeline(raw, key);
+  const deps = new Set<string>();
+  const needs: WatchNeed[] = [];
+  const problems: Problem[] = [...parsed.problems];
+  deps.add(depKey.cluster(managementContext));
+
+  const appRef = parsed.appRef;
+  const askedApiVersion = appRef?.apiVersion ?? '';
+  const { group, version: askedVersion } = splitApiVersion(askedApiVersion);
+  const kind = appRef?.kind ?? '';
+  const expectedGroup = SUPPORTED_APP_KINDS.get(kind);
+  if (appRef && !expectedGroup) {
+    problems.push({
+      code: 'unsupported-app-kind',
+      message: `appRef kind "${kind.slice(0, 100)}" is not a HelmRelease or Kustomization`,
+      hint: 'Release Board reads Flux HelmReleases and Kustomizations only.',
+    });
+  } else if (appRef && expectedGroup !== group) {
+    problems.push({
+      code: 'app-group-mismatch',
+      message: `appRef apiVersion "${askedApiVersion}" does not belong to ${expectedGroup} (kind ${kind})`,
+      hint: `Set spec.appRef.apiVersion to ${expectedGroup}/<version>.`,
+    });
+  }
+
+  const row: PipelineRow = {
+    id: pipelineId(parsed.namespace, parsed.name, managementContext, ctx.multipleManagementClusters),
+    cluster: managementContext,
+    namespace: parsed.namespace,
+    name: parsed.name,
+    appRef: { kind, name: appRef?.name ?? '', apiVersion: askedApiVersion },
+    environments: [],
+    problems,
+  };
+  const mgmtServed = ctx.input.servedVersions.get(managementContext)?.get(expectedGroup ?? group);
+  if (mgmtServed?.[0]) row.appRef.servedVersion = `${expectedGroup ?? group}/${mgmtServed[0]}`;
+
+  const staleVersionClusters = new Set<string>();
+  const readable = appRef !== null && expectedGroup !== undefined;
+  const seenContexts = new Set<string>();
+  let previous: EnvironmentCell | undefined;
+  parsed.environments.forEach((env, index) => {
+    const status = parsed.status.get(env.name);
+    const targets = env.targets.map((target) =>
+      readable
+        ? buildTarget(parsed, target, kind, appRef.name, managementContext, status, env.targets, ctx, deps, needs, seenContexts)
+        : unreadableTarget(parsed, target, managementContext, kind, appRef?.name ?? ''),
+    );
+    const rollup = rollupEnvironment(targets);
+    const cell: EnvironmentCell = {
+      name: env.name,
+      index,
+      targets,
+      rollup,
+      strategy: effectiveStrategy(parsed.promotion, env),
+      pending: pendingPromotions({
+        pipeline: parsed,
+        envName: env.name,
+        previous: previous ? { rollup: previous.rollup, targets: previous.targets } : undefined,
+        current: { rollup, targets },
+        prs: ctx.prs,
+      }),
+    };
+    row.environments.push(cell);
+    previous = cell;
+  });
+
+  if (readable && expectedGroup) {
+    for (const cluster of seenContexts) {
+      const served = ctx.input.servedVersions.get(cluster)?.get(expectedGroup);
+      if (served && served.length > 0 && !served.includes(askedVersion)) staleVersionClusters.add(cluster);
+    }
+  }
+  if (staleVersionClusters.size > 0 && expectedGroup) {
+    const servedExample = [...staleVersionClusters]
+      .map((c) => ctx.input.servedVersions.get(c)?.get(expectedGroup)?.[0])
+      .find((v) => v !== undefined);
+    problems.push({
+      code: 'app-version-not-served',
+      message: `appRef asks for ${askedApiVersion}, which ${[...staleVersionClusters].slice(0, 5).join(', ')} no longer serve; the board reads ${expectedGroup}/${servedExample ?? '?'} instead`,
+      hint: `Update spec.appRef.apiVersion to ${expectedGroup}/${servedExample ?? '<served version>'} (the pipeline-controller may fail to read a version that is not served).`,
+    });
+  }
+  return { row, deps, needs };
+}
+
+function unreadableTarget(parsed: ParsedPipeline, target: TargetSpec, managementContext: string, kind: string, name: string): TargetState {
+  return {
+    cluster: target.clusterRef?.name ?? managementContext,
+    namespace: target.namespace,
+    kind,
+    name,
+    health: 'unknown',
+    conditions: [],
+    message: parsed.appRef ? `Cannot read ${kind} objects` : 'The Pipeline appRef is malformed',
+  };
+}
+
+function clusterStateProblem(state: ClusterState, display: string): Problem | undefined {
+  switch (state.state) {
+    case 'unreachable':
+      return { code: 'cluster-unreachable', message: `${display} is unreachable${state.message ? `: ${state.message}` : ''}`, hint: 'Check the network, VPN and the kubeconfig credentials for this context.' };
+    case 'forbidden':
+      return { code: 'cluster-forbidden', message: `Not allowed to read ${display}${state.message ? `: ${state.message}` : ''}`, hint: 'Ask for list/watch on the Flux resources in this cluster.' };
+    case 'no-crd':
+      return { code: 'cluster-no-crd', message: `${display} does not serve the required API${state.message ? `: ${state.message}` : ''}`, hint: 'Install Flux (and the Pipelines CRD on management clusters).' };
+    case 'no-context':
+      return { code: 'cluster-unmapped', message: state.message ?? `No kubeconfig context for ${display}`, hint: 'Add a context for this cluster to your kubeconfig or map one in settings.' };
+    default:
+      return undefined;
+  }
+}
+
+function buildTarget(
+  parsed: ParsedPipeline,
+  target: TargetSpec,
+  kind: string,
+  name: string,
+  managementContext: string,
+  status: EnvironmentStatus | undefined,
+  envTargets: readonly TargetSpec[],
+  ctx: RowContext,
+  deps: Set<string>,
+  needs: WatchNeed[],
+  seenContexts: Set<string>,
+): TargetState {
+  const { input } = ctx;
+  const namespace = target.namespace;
+  let display = managementContext;
+  let context: string | undefined = managementContext;
+  let refProblem: Problem | undefined;
+
+  if (target.clusterRef) {
+    const ref = target.clusterRef;
+    const refNs = ref.namespace ?? parsed.namespace;
+    display = ref.name;
+    deps.add(depKey.gitopsCluster(managementContext, refNs, ref.name));
+    const gcs = input.gitopsClusters.get(managementContext);
+    if (gcs && !gcs.has(`${refNs}/${ref.name}`)) {
+      refProblem = {
+        code: 'gitops-cluster-missing',
+        message: `GitopsCluster ${refNs}/${ref.name} does not exist on ${managementContext}`,
+        hint: 'Create the GitopsCluster or fix the target clusterRef in the Pipeline.',
+      };
+    }
+    context = input.contextForCluster({ managementContext, namespace: refNs, name: ref.name });
+  }
+
+  const state: TargetState = { cluster: display, namespace, kind, name, health: 'unknown', conditions: [] };
+  if (!context) {
+    state.message = `No kubeconfig context for cluster ${display}`;
+    return withFallback(state, status, target, envTargets, refProblem ?? {
+      code: 'cluster-unmapped',
+      message: `No kubeconfig context matches GitopsCluster ${display}`,
+      hint: `Add a kubeconfig context named "${display}" or map one to this cluster in settings.`,
+    });
+  }
+  state.context = context;
+  if (!seenContexts.has(context)) {
+    // Cluster- and collection-level keys once per context per row: cheap on wide pipelines.
+    seenContexts.add(context);
+    deps.add(depKey.cluster(context));
+    deps.add(depKey.collection(context, kind));
+  }
+  deps.add(depKey.workload(context, kind, namespace, name));
+  needs.push({ context, kind, namespace });
+
+  const cluster = ctx.clusterByContext.get(context);
+  if (cluster?.state === 'stale') state.stale = true;
+  const clusterProblem = cluster ? clusterStateProblem(cluster, display) : undefined;
+
+  const collection = input.workloads.get(context)?.get(kind);
+  if (collection?.forbiddenNamespaces?.has(namespace)) {
+    state.message = `Not allowed to list ${kind} objects in ${namespace}`;
+    return withFallback(state, status, target, envTargets, refProblem ?? {
+      code: 'namespace-forbidden',
+      message: `RBAC forbids listing ${kind} in namespace ${namespace} on ${display}`,
+      hint: `Ask for list/watch on ${kind.toLowerCase()}s in ${namespace}.`,
+    });
+  }
+  const obj = collection?.items.get(`${namespace}/${name}`);
+  if (obj === undefined) {
+    if (!collection || !collection.synced) {
+      state.message = clusterProblem?.message ?? 'Loading…';
+      return withFallback(state, status, target, envTargets, refProblem ?? clusterProblem);
+    }
+    state.health = 'missing';
+    state.message = `${kind} ${namespace}/${name} not found`;
+    return withFallback(state, status, target, envTargets, refProblem ?? {
+      code: 'workload-missing',
+      message: `${kind} ${namespace}/${name} does not exist on ${display}`,
+      hint: 'Check the target namespace in the Pipeline, or whether Flux has created the object yet.',
+    });
+  }
+
+  const reading = readWorkloadCached(obj);
+  state.health = reading.health;
+  state.conditions = reading.conditions;
+  if (reading.servedApiVersion) state.servedApiVersion = reading.servedApiVersion;
+  if (reading.deployedVersion) state.deployedVersion = reading.deployedVersion;
+  if (reading.deployedRevision) state.deployedRevision = reading.deployedRevision;
+  if (reading.requestedVersion) state.requestedVersion = reading.requestedVersion;
+  if (reading.inFlightVersion) state.inFlightVersion = reading.inFlightVersion;
+  if (reading.lastDeployedAt) state.lastDeployedAt = reading.lastDeployedAt;
+  if (reading.message) state.message = reading.message;
+  const problem = refProblem ?? (cluster?.state !== 'stale' ? clusterProblem : undefined);
+  if (problem) state.problem = problem;
+  return state;
+}
+
+// Informer caches replace objects on update and never mutate them, so a reading can be
+// reused for as long as the object itself is alive.
+const readings = new WeakMap<object, WorkloadReading>();
+function readWorkloadCached(obj: unknown): WorkloadReading {
+  if (typeof obj !== 'object' || obj === null) return readWorkload(obj);
+  let reading = readings.get(obj);
+  if (!reading) {
+    reading = readWorkload(obj);
+    readings.set(obj, reading);
+  }
+  return reading;
+}
+
+/** Uses the newer controllers' status targets when the cluster itself gave no version. */
+function withFallback(
+  state: TargetState,
+  status: EnvironmentStatus | undefined,
+  target: TargetSpec,
+  envTargets: readonly TargetSpec[],
+  problem: Problem | undefined,
+): TargetState {
+  const fallback = statusTarget(status, target, envTargets);
+  if (fallback) {
+    if (fallback.revision) {
+      state.deployedRevision = fallback.revision;
+      state.deployedVersion = readableRevision(fallback.revision);
+    }
+    if (state.health === 'unknown') state.health = fallback.ready ? 'ready' : fallback.error ? 'failed' : 'unknown';
+    if (fallback.error && !state.message) state.message = fallback.error;
+  }
+  if (problem) state.problem = problem;
+  return state;
+}
+
+/** The newer-controller status entry for a target, matched by cluster when unambiguous. */
+function statusTarget(status: EnvironmentStatus | undefined, target: TargetSpec, envTargets: readonly TargetSpec[]) {
+  const list = status?.targets;
+  if (!list || list.length === 0) return undefined;
+  const clusterName = target.clusterRef?.name;
+  const sameCluster = envTargets.filter((t) => t.clusterRef?.name === clusterName);
+  if (sameCluster.length !== 1) return undefined;
+  const matches = list.filter((s) => s.clusterName === clusterName);
+  return matches.length === 1 ? matches[0] : undefined;
+}
+
+function compareRows(a: PipelineRow, b: PipelineRow): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Builds the whole board; rows sorted by id. */
+export function buildBoard(input: BoardInput): BoardSnapshot {
+  const ctx = createRowContext(input);
+  const pipelines: PipelineRow[] = [];
+  for (const [managementContext, objects] of input.pipelines) {
+    for (const [key, raw] of objects) pipelines.push(buildPipelineRow(raw, managementContext, key, ctx).row);
+  }
+  pipelines.sort(compareRows);
+  return { pipelines, clusters: [...input.clusters], generatedAt: (input.now ?? (() => new Date().toISOString()))() };
+}

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import type { TargetState } from '../common/board';
+import {
+  compareVersions,
+  effectiveStrategy,
+  indexPullRequests,
+  pendingPromotions,
+  promotionBranchName,
+  rollupEnvironment,
+  versionFromTitle,
+  type OpenPullRequest,
+} from './promotion-rules';
+
+function target(deployedVersion: string | undefined, health: TargetState['health'] = 'ready', extra: Partial<TargetState> = {}): TargetState {
+  return { cluster: 'c', namespace: 'n', kind: 'HelmRelease', name: 'app', health, conditions: [], ...(deployedVersion ? { deployedVersion } : {}), ...extra };
+}
+
+const PR_STRATEGY = {
+  strategy: { 'pull-request': { type: 'github' as const, url: 'https://github.com/acme/fleet', baseBranch: 'main', secretRef: { name: 'tok' } } },
+};
+
+describe('effectiveStrategy', () => {
+  it('uses the pipeline default when the env has none', () => {
+    expect(effectiveStrategy(PR_STRATEGY, { name: 'staging', targets: [] })).toEqual({
+      kind: 'pull-request',
+      manual: false,
+      provider: 'github',
+      repoUrl: 'https://github.com/acme/fleet',
+      baseBranch: 'main',
+      secretRef: 'tok',
+      source: 'pipeline',
+    });
+  });
+  it('lets the environment override the default entirely', () => {
+    const s = effectiveStrategy(PR_STRATEGY, { name: 'prod', targets: [], promotion: { manual: true, strategy: { notification: {} } } });
+    expect(s).toEqual({ kind: 'notification', manual: true, source: 'environment' });
+  });
+  it('is none without any promotion', () => {
+    expect(effectiveStrategy(undefined, { name: 'dev', targets: [] })).toEqual({ kind: 'none', manual: false, source: 'pipeline' });
+  });
+});
+
+describe('rollupEnvironment', () => {
+  it('summarises versions and states', () => {
+    expect(rollupEnvironment([target('1.8.3')])).toEqual({ summary: '1.8.3', state: 'healthy', version: '1.8.3' });
+    expect(rollupEnvironment([target('1.8.3'), target('1.8.3'), target('1.8.3')]).summary).toBe('all 3 targets on 1.8.3');
+    expect(rollupEnvironment([target('1.8.3'), target('1.8.2'), target('1.8.3')])).toEqual({
+      summary: '2 of 3 targets on 1.8.3',
+      state: 'mixed',
+      version: '1.8.3',
+    });
+    expect(rollupEnvironment([target('1.8.3'), target('1.8.3', 'reconciling')]).state).toBe('progressing');
+    expect(rollupEnvironment([target('1.8.3', 'reconciling'), target(undefined, 'missing')]).state).toBe('failing');
+    expect(rollupEnvironment([target('1.8.3', 'suspended')]).state).toBe('suspended');
+    expect(rollupEnvironment([target(undefined, 'unknown')])).toEqual({ summary: 'version unknown', state: 'unknown' });
+    expect(rollupEnvironment([])).toEqual({ summary: 'no targets', state: 'unknown' });
+  });
+});
+
+describe('versions', () => {
+  it('compares semver-like versions', () => {
+    expect(compareVersions('1.10.0', '1.9.9')).toBe(1);
+    expect(compareVersions('v1.2.3', '1.2.3')).toBe(0);
+    expect(compareVersions('1.2.3-rc.1', '1.2.3')).toBe(-1);
+    expect(compareVersions('main@abc', '1.2.3')).toBeUndefined();
+  });
+  it('reads the version from a controller-style PR title', () => {
+    expect(versionFromTitle('Promote team/app in prod to 1.8.3')).toBe('1.8.3');
+    expect(versionFromTitle('something else')).toBeUndefined();
+  });
+});
+
+describe('pendingPromotions', () => {
+  const pipeline = { namespace: 'team', name: 'app', status: new Map() };
+  const noPrs = indexPullRequests([]);
+  const env = (targets: TargetState[]) => ({ rollup: rollupEnvironment(targets), targets });
+
+  it('reports a manual gate from status.environments.<env>.waitingApproval', () => {
+    const p = { ...pipeline, status: new Map([['prod', { waitingApprovalRevision: '1.8.3' }]]) };
+    const out = pendingPromotions({ pipeline: p, envName: 'prod', previous: env([target('1.8.3')]), current: env([target('1.8.2')]), prs: noPrs });
+    expect(out).toEqual([{ kind: 'awaiting-approval', version: '1.8.3' }]);
+  });
+
+  it('finds an open PR by branch name or by its metadata block', () => {
+    const pr: OpenPullRequest = {
+      number: 7,
+      url: 'https://x/pull/7',
+      createdAt: '2026-01-01T00:00:00Z',
+      headBranch: promotionBranchName('team', 'app', 'prod'),
+      title: 'Promote team/app in prod to 1.8.3',
+    };
+    const byBranch = pendingPromotions({ pipeline, envName: 'prod', current: env([target('1.8.2')]), prs: indexPullRequests([pr]) });
+    expect(byBranch).toEqual([{ kind: 'pr-open', version: '1.8.3', pr: { number: 7, url: 'https://x/pull/7', createdAt: '2026-01-01T00:00:00Z' } }]);
+
+    const other: OpenPullRequest = {
+      ...pr,
+      headBranch: 'my-branch',
+      body: 'Human text\n<details><summary>metadata</summary>\nteam/app/prod\n</details>',
+    };
+    const byBody = pendingPromotions({ pipeline, envName: 'prod', current: env([target('1.8.2')]), prs: indexPullRequests([other]) });
+    expect(byBody[0]?.kind).toBe('pr-open');
+    const wrongEnv = pendingPromotions({ pipeline, envName: 'staging', current: env([target('1.8.2')]), prs: indexPullRequests([other]) });
+    expect(wrongEnv).toEqual([]);
+  });
+
+  it('expects a promotion when the previous env settled on another version', () => {
+    const out = pendingPromotions({ pipeline, envName: 'prod', previous: env([target('1.8.3'), target('v1.8.3')]), current: env([target('1.8.2')]), prs: noPrs });
+    expect(out).toEqual([{ kind: 'promotion-expected', version: '1.8.3' }]);
+  });
+
+  it('expects nothing when the previous env is not settled, or the change is underway or would downgrade', () => {
+    const cur = env([target('1.8.2')]);
+    const cases = [
+      { previous: env([target('1.8.3'), target('1.8.3', 'reconciling')]), current: cur },
+      { previous: env([target('1.8.3'), target('1.8.4')]), current: cur },
+      { previous: env([target('1.8.3')]), current: env([target('1.8.3')]) },
+      { previous: env([target('1.8.3')]), current: env([target('1.8.2', 'reconciling', { inFlightVersion: '1.8.3' })]) },
+      { previous: env([target('1.8.3')]), current: env([target('1.8.2', 'ready', { requestedVersion: '1.8.3' })]) },
+      { previous: env([target('1.8.3')]), current: env([target('1.9.0')]) },
+      { previous: undefined, current: cur },
+    ];
+    for (const c of cases) expect(pendingPromotions({ pipeline, envName: 'prod', ...c, prs: noPrs })).toEqual([]);
+  });
+});

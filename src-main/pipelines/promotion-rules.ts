@@ -1,0 +1,199 @@
+// Promotion rules that only depend on the Pipeline and the board's own readings:
+// the effective strategy per environment, the environment rollup, and the pending
+// promotions of domain.md §4. Pure functions; the PR list comes from the git layer.
+
+import type {
+  EffectiveStrategy,
+  EnvironmentRollup,
+  PendingPromotion,
+  PullRequestSummary,
+  RollupState,
+  TargetState,
+} from '../common/board';
+import type { EnvironmentSpec, ParsedPipeline, PromotionSpec } from './pipeline-schema';
+import { readableRevision } from './workload-status';
+
+/** The strategy for promotions INTO `env`: the env's own `promotion` replaces the pipeline default. */
+export function effectiveStrategy(pipelinePromotion: PromotionSpec | undefined, env: EnvironmentSpec): EffectiveStrategy {
+  const source = env.promotion ? 'environment' : 'pipeline';
+  const promotion = env.promotion ?? pipelinePromotion;
+  if (!promotion) return { kind: 'none', manual: false, source };
+  const out: EffectiveStrategy = { kind: 'none', manual: promotion.manual === true, source };
+  const pr = promotion.strategy['pull-request'];
+  if (pr) {
+    out.kind = 'pull-request';
+    out.provider = pr.type;
+    out.repoUrl = pr.url;
+    out.baseBranch = pr.baseBranch;
+    out.secretRef = pr.secretRef.name;
+  } else if (promotion.strategy.notification) {
+    out.kind = 'notification';
+  }
+  return out;
+}
+
+/** Strips a leading "v" so "v1.2.0" and "1.2.0" compare equal. */
+export function normaliseVersion(version: string): string {
+  return /^v\d/.test(version) ? version.slice(1) : version;
+}
+
+/** Compares dotted numeric versions; undefined when either is not plain semver-like. */
+export function compareVersions(a: string, b: string): number | undefined {
+  const re = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+.*)?$/;
+  const ma = re.exec(normaliseVersion(a));
+  const mb = re.exec(normaliseVersion(b));
+  if (!ma || !mb) return undefined;
+  for (let i = 1; i <= 3; i += 1) {
+    const d = Number(ma[i]) - Number(mb[i]);
+    if (d !== 0) return Math.sign(d);
+  }
+  // A pre-release sorts before its release; two pre-releases compare as strings (good enough here).
+  if (ma[4] === mb[4]) return 0;
+  if (ma[4] === undefined) return 1;
+  if (mb[4] === undefined) return -1;
+  return ma[4] < mb[4] ? -1 : 1;
+}
+
+const FAILING: ReadonlySet<TargetState['health']> = new Set(['failed', 'stalled', 'missing']);
+
+/** Rolls the targets of one environment up into a state and a one-line summary. */
+export function rollupEnvironment(targets: readonly TargetState[]): EnvironmentRollup {
+  if (targets.length === 0) return { summary: 'no targets', state: 'unknown' };
+  const counts = new Map<string, number>();
+  for (const t of targets) {
+    if (t.deployedVersion) counts.set(t.deployedVersion, (counts.get(t.deployedVersion) ?? 0) + 1);
+  }
+  let version: string | undefined;
+  let top = 0;
+  for (const [v, n] of counts) {
+    if (n > top) {
+      version = v;
+      top = n;
+    }
+  }
+  const total = targets.length;
+  const allSame = version !== undefined && top === total;
+
+  let state: RollupState;
+  if (targets.some((t) => FAILING.has(t.health))) state = 'failing';
+  else if (targets.some((t) => t.health === 'reconciling')) state = 'progressing';
+  else if (targets.some((t) => t.health === 'suspended')) state = 'suspended';
+  else if (targets.some((t) => t.health === 'unknown')) state = 'unknown';
+  else state = allSame ? 'healthy' : 'mixed';
+
+  let summary: string;
+  if (version === undefined) summary = 'version unknown';
+  else if (total === 1) summary = version;
+  else if (allSame) summary = `all ${total} targets on ${version}`;
+  else summary = `${top} of ${total} targets on ${version}`;
+
+  const rollup: EnvironmentRollup = { summary, state };
+  if (version !== undefined) rollup.version = version;
+  return rollup;
+}
+
+/** An open pull request as the git layer reports it (only non-secret fields). */
+export interface OpenPullRequest extends PullRequestSummary {
+  headBranch: string;
+  title?: string;
+  body?: string;
+}
+
+/** The controller's branch naming (domain.md §3). */
+export function promotionBranchName(namespace: string, name: string, env: string): string {
+  return `promotion-${namespace}-${name}-${env}`;
+}
+
+/** Index of open PRs by head branch and by the `<ns>/<name>/<env>` metadata they carry. */
+export interface PullRequestIndex {
+  byBranch: Map<string, OpenPullRequest>;
+  byMetadata: Map<string, OpenPullRequest>;
+}
+
+const METADATA_BLOCK = /<details>\s*<summary>\s*metadata\s*<\/summary>([\s\S]{0,4000}?)<\/details>/gi;
+const METADATA_KEY = /([a-z0-9][-a-z0-9.]*)\/([a-z0-9][-a-z0-9.]*)\/([^\s/<>]+)/gi;
+
+export function indexPullRequests(prs: readonly OpenPullRequest[]): PullRequestIndex {
+  const byBranch = new Map<string, OpenPullRequest>();
+  const byMetadata = new Map<string, OpenPullRequest>();
+  for (const pr of prs) {
+    if (!byBranch.has(pr.headBranch)) byBranch.set(pr.headBranch, pr);
+    const body = (pr.body ?? '').slice(0, 65_536);
+    for (const block of body.matchAll(METADATA_BLOCK)) {
+      for (const key of (block[1] ?? '').matchAll(METADATA_KEY)) {
+        if (!byMetadata.has(key[0])) byMetadata.set(key[0], pr);
+      }
+    }
+  }
+  return { byBranch, byMetadata };
+}
+
+/** Version named in a controller-style title: "Promote ns/name in env to 1.2.3". */
+export function versionFromTitle(title: string | undefined): string | undefined {
+  const m = title ? / to (\S+)\s*$/.exec(title) : null;
+  return m?.[1];
+}
+
+export interface PendingInput {
+  pipeline: Pick<ParsedPipeline, 'namespace' | 'name' | 'status'>;
+  envName: string;
+  /** Rollup and targets of the previous environment (undefined for the first one). */
+  previous?: { rollup: EnvironmentRollup; targets: readonly TargetState[] };
+  current: { rollup: EnvironmentRollup; targets: readonly TargetState[] };
+  prs: PullRequestIndex;
+}
+
+/** Pending promotions INTO one environment, in the order of domain.md §4. */
+export function pendingPromotions(input: PendingInput): PendingPromotion[] {
+  const { pipeline, envName, previous, current, prs } = input;
+  const pending: PendingPromotion[] = [];
+  const waiting = pipeline.status.get(envName)?.waitingApprovalRevision;
+  if (waiting) pending.push({ kind: 'awaiting-approval', version: readableRevision(waiting.slice(0, 255)) });
+
+  const pr =
+    prs.byBranch.get(promotionBranchName(pipeline.namespace, pipeline.name, envName)) ??
+    prs.byMetadata.get(`${pipeline.namespace}/${pipeline.name}/${envName}`);
+  if (pr) {
+    const item: PendingPromotion = { kind: 'pr-open', pr: summary(pr) };
+    const version = versionFromTitle(pr.title);
+    if (version) item.version = version;
+    pending.push(item);
+  }
+  if (pending.length > 0 || !previous) return pending;
+
+  const expected = previousSettledVersion(previous);
+  if (!expected) return pending;
+  const here = current.targets;
+  if (here.length === 0) return pending;
+  const differs = here.some((t) => !t.deployedVersion || normaliseVersion(t.deployedVersion) !== normaliseVersion(expected));
+  if (!differs) return pending;
+  // Already on its way: Git asks for it or Flux is applying it.
+  const underway = here.some(
+    (t) =>
+      (t.requestedVersion && normaliseVersion(t.requestedVersion) === normaliseVersion(expected)) ||
+      (t.inFlightVersion && normaliseVersion(t.inFlightVersion) === normaliseVersion(expected)),
+  );
+  if (underway) return pending;
+  // An environment ahead of the previous one (a hotfix) does not expect a downgrade.
+  const ahead = here.some((t) => t.deployedVersion && (compareVersions(t.deployedVersion, expected) ?? 0) > 0);
+  if (ahead) return pending;
+  pending.push({ kind: 'promotion-expected', version: expected });
+  return pending;
+}
+
+function previousSettledVersion(previous: { rollup: EnvironmentRollup; targets: readonly TargetState[] }): string | undefined {
+  if (previous.targets.length === 0) return undefined;
+  if (!previous.targets.every((t) => t.health === 'ready' && t.deployedVersion)) return undefined;
+  const first = previous.targets[0]?.deployedVersion;
+  if (!first) return undefined;
+  return previous.targets.every((t) => normaliseVersion(t.deployedVersion ?? '') === normaliseVersion(first))
+    ? first
+    : undefined;
+}
+
+function summary(pr: OpenPullRequest): PullRequestSummary {
+  const out: PullRequestSummary = { number: pr.number, url: pr.url, createdAt: pr.createdAt };
+  if (pr.reviewState) out.reviewState = pr.reviewState;
+  if (pr.checksState) out.checksState = pr.checksState;
+  return out;
+}
