@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# npm run preview -- [--port N] [--ready-file F] [--seed NAME]: builds the renderer and serves
+# the UI in a browser, driven by the main-process services running in Node.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/ensure-node.sh
+source scripts/ensure-deps.sh
+npx electron-vite build --logLevel warn >&2
+exec npx tsx test/harness/preview.ts "$@"

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The test command (npm test): sets up what it needs, then typecheck, lint, build, unit and
+# integration tests (vitest), end-to-end tests (Playwright: Chromium on the preview harness,
+# Electron where a binary exists), and prints one summary line.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/ensure-node.sh || exit 1
+source scripts/ensure-deps.sh || exit 1
+source scripts/ensure-chromium.sh || exit 1
+mkdir -p test-results artifacts/screenshots
+
+step() { printf '\n=== %s\n' "$1"; }
+failed_steps=()
+
+step "typecheck"
+bash scripts/typecheck.sh || failed_steps+=(typecheck)
+step "lint"
+npx eslint . || failed_steps+=(lint)
+step "build"
+npx electron-vite build --logLevel warn || failed_steps+=(build)
+step "unit and integration tests (vitest)"
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed_steps+=(vitest)
+step "end-to-end tests (Playwright)"
+PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json || failed_steps+=(playwright)
+
+step "summary"
+node scripts/summarize-tests.mjs test-results/vitest.json test-results/playwright.json
+if [ ${#failed_steps[@]} -gt 0 ]; then
+  echo "failed steps: ${failed_steps[*]}"
+  exit 1
+fi

@@ -1,0 +1,122 @@
+// Composition root of the desktop app: single-instance lock, lifecycle, services, IPC,
+// the main window. Everything here is glue; the logic lives in services that run in Node.
+import { app, BrowserWindow, Menu, nativeTheme, session, shell } from 'electron';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { AppInfo } from './common/app-info';
+import { registerIpcHandlers, forwardEventsTo } from './ipc/electron-ipc';
+import { appUrlMatcher } from './ipc/trusted-sender';
+import { createLogger } from './log/logger';
+import { createMainServices, type MainServices } from './services';
+import { openSettingsStore, type SettingsStore } from './settings/settings-store';
+import { appMenuTemplate } from './window/app-menu';
+import { defaultExternalLinkPolicy } from './window/external-links';
+import { hardenSession, installNavigationGuards } from './window/guards';
+import { mainWindowOptions } from './window/window-options';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const logger = createLogger({ level: app.isPackaged ? 'info' : 'debug' });
+
+function rendererUrl(): string {
+  // electron-vite sets ELECTRON_RENDERER_URL in development only; packaged builds load the file.
+  const devUrl = process.env['ELECTRON_RENDERER_URL'];
+  if (!app.isPackaged && devUrl) return devUrl;
+  return pathToFileURL(path.join(here, '../renderer/index.html')).toString();
+}
+
+function appInfo(): AppInfo {
+  return {
+    name: 'Release Board',
+    version: app.getVersion(),
+    platform: process.platform,
+    arch: process.arch,
+    versions: { electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null, node: process.versions.node },
+    shell: 'electron',
+  };
+}
+
+async function createMainWindow(settings: SettingsStore, services: MainServices, isAppUrl: (url: string) => boolean, url: string) {
+  const window = new BrowserWindow(
+    mainWindowOptions({
+      preloadPath: path.join(here, '../preload/index.cjs'),
+      ...(settings.get().windowBounds ? { bounds: settings.get().windowBounds! } : {}),
+      dark: nativeTheme.shouldUseDarkColors,
+    }),
+  );
+  if (settings.get().windowBounds?.maximized) window.maximize();
+  installNavigationGuards(window.webContents, {
+    isAppUrl,
+    openExternal: (target) => shell.openExternal(target),
+    linkPolicy: () => defaultExternalLinkPolicy,
+    onBlocked: (what, target) => logger.warn('window', `blocked ${what} ${target}`),
+  });
+  const stopForwarding = forwardEventsTo(window.webContents, services.events);
+  const rememberBounds = () => {
+    if (window.isDestroyed()) return;
+    const maximized = window.isMaximized();
+    const bounds = maximized ? settings.get().windowBounds : window.getNormalBounds();
+    if (bounds) void settings.update({ windowBounds: { ...bounds, maximized } }).catch((e: Error) => logger.warn('settings', e.message));
+  };
+  window.on('resized', rememberBounds);
+  window.on('moved', rememberBounds);
+  window.on('close', rememberBounds);
+  window.on('closed', stopForwarding);
+  window.once('ready-to-show', () => window.show());
+  await window.loadURL(url);
+  return window;
+}
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+  hardenSession(session.defaultSession);
+  const settings = await openSettingsStore(app.getPath('userData'), (message) => logger.warn('settings', message));
+  const services = await createMainServices({ appInfo: appInfo(), logger });
+  const url = rendererUrl();
+  const isAppUrl = appUrlMatcher(url);
+  const windows = new Set<number>();
+  registerIpcHandlers(services.dispatcher, { webContentsIds: () => windows, isAppUrl }, logger);
+
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate({
+        isMac: process.platform === 'darwin',
+        appName: 'Release Board',
+        isPackaged: app.isPackaged,
+        openDocs: () => void shell.openExternal('https://github.com/'),
+      }),
+    ),
+  );
+
+  const open = async () => {
+    const window = await createMainWindow(settings, services, isAppUrl, url);
+    const id = window.webContents.id;
+    windows.add(id);
+    window.on('closed', () => windows.delete(id));
+    return window;
+  };
+  let mainWindow = await open();
+
+  app.on('second-instance', () => {
+    if (mainWindow.isDestroyed()) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) void open().then((w) => (mainWindow = w));
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    void services.stop();
+  });
+}
+
+main().catch((error: unknown) => {
+  logger.error('app', `start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  app.exit(1);
+});

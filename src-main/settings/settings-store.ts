@@ -1,0 +1,65 @@
+// Non-secret settings persisted as JSON in the app's data folder: window bounds, user
+// overrides. Security model: nothing secret is ever written here — no token, no kubeconfig
+// credential; the schema admits only the fields below. A corrupt file is set aside, not fatal.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+
+const boundsSchema = z.object({
+  x: z.number().int().optional(),
+  y: z.number().int().optional(),
+  width: z.number().int().min(400).max(20000),
+  height: z.number().int().min(300).max(20000),
+  maximized: z.boolean().optional(),
+});
+
+export const settingsSchema = z.object({
+  version: z.literal(1).default(1),
+  windowBounds: boundsSchema.optional(),
+  /** GitopsCluster "namespace/name" → kubeconfig context chosen by the user */
+  clusterContextOverrides: z.record(z.string(), z.string()).default({}),
+  /** explicit kubeconfig file chosen by the user (instead of KUBECONFIG / ~/.kube/config) */
+  kubeconfigPath: z.string().optional(),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export interface SettingsStore {
+  get(): Settings;
+  update(patch: Partial<Settings>): Promise<Settings>;
+}
+
+export async function openSettingsStore(dir: string, onProblem: (message: string) => void = () => {}): Promise<SettingsStore> {
+  const file = path.join(dir, 'settings.json');
+  let current: Settings = settingsSchema.parse({});
+  try {
+    const parsed = settingsSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+    if (parsed.success) current = parsed.data;
+    else {
+      onProblem(`settings.json did not match the expected shape and was set aside: ${parsed.error.issues[0]?.message ?? ''}`);
+      await rename(file, `${file}.invalid-${Date.now()}`).catch(() => {});
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      onProblem(`settings.json could not be read and was set aside: ${(error as Error).message}`);
+      await rename(file, `${file}.invalid-${Date.now()}`).catch(() => {});
+    }
+  }
+  let writing: Promise<void> = Promise.resolve();
+  return {
+    get: () => current,
+    async update(patch) {
+      current = settingsSchema.parse({ ...current, ...patch });
+      const snapshot = JSON.stringify(current, null, 2);
+      // Writes are serialised and atomic (temp file + rename) so a crash never leaves half a file.
+      writing = writing.then(async () => {
+        await mkdir(dir, { recursive: true });
+        const temp = `${file}.${process.pid}.tmp`;
+        await writeFile(temp, snapshot, { mode: 0o600 });
+        await rename(temp, file);
+      });
+      await writing;
+      return current;
+    },
+  };
+}

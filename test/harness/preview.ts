@@ -1,0 +1,50 @@
+// `npm run preview -- [--port N] [--ready-file F] [--seed NAME]`: the UI in a browser, driven
+// by the same main-process services as the desktop app. Prints (and writes to the ready
+// file) one JSON object {"url": ...} when ready; runs until SIGINT/SIGTERM.
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLogger } from '../../src-main/log/logger';
+import { createMainServices } from '../../src-main/services';
+import { repoRoot, startPreviewServer } from './preview-server';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    'ready-file': { type: 'string' },
+    seed: { type: 'string' },
+  },
+});
+
+async function main() {
+  const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  const logger = createLogger({ level: 'info' });
+  const services = await createMainServices({
+    logger,
+    appInfo: {
+      name: 'Release Board',
+      version: pkg.version,
+      platform: process.platform,
+      arch: process.arch,
+      versions: { electron: null, chrome: null, node: process.versions.node },
+      shell: 'preview',
+    },
+  });
+  const server = await startPreviewServer({ services, port: Number(values.port) });
+  const ready = { url: server.url };
+  const line = JSON.stringify(ready);
+  if (values['ready-file']) await writeFile(values['ready-file'], line);
+  process.stdout.write(`${line}\n`);
+  const stop = async () => {
+    await server.close();
+    await services.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  console.error(`preview failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
