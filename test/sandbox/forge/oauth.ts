@@ -385,7 +385,7 @@ export class OAuthService {
   private pollDevice(ctx: Ctx, clientId: string, deviceCode: string): Reply {
     const g = this.devices.get(deviceCode);
     if (!g || g.clientId !== clientId) return this.tokenError(ctx, 'incorrect_device_code', 'The device_code provided is not valid.', DEVICE_DOCS);
-    if (g.expiresAt < Date.now()) {
+    if (g.expiresAt <= Date.now()) {
       this.devices.delete(deviceCode);
       return this.tokenError(ctx, 'expired_token', 'The `device_code` has expired.', DEVICE_DOCS);
     }
