@@ -7,10 +7,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/ensure-node.sh || exit 1
 source scripts/ensure-deps.sh || exit 1
 source scripts/ensure-chromium.sh || exit 1
-mkdir -p test-results artifacts/screenshots
+mkdir -p artifacts/reports artifacts/screenshots
 
 step() { printf '\n=== %s\n' "$1"; }
 failed_steps=()
+
+# Stale reports must not be summarised as this run's results.
+rm -f artifacts/reports/vitest.json artifacts/reports/playwright.json
 
 step "typecheck"
 bash scripts/typecheck.sh || failed_steps+=(typecheck)
@@ -19,12 +22,13 @@ npx eslint . || failed_steps+=(lint)
 step "build"
 npx electron-vite build --logLevel warn || failed_steps+=(build)
 step "unit and integration tests (vitest)"
-npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json || failed_steps+=(vitest)
+npx vitest run --reporter=default --reporter=json --outputFile.json=artifacts/reports/vitest.json || failed_steps+=(vitest)
 step "end-to-end tests (Playwright)"
-PLAYWRIGHT_JSON_OUTPUT_NAME=test-results/playwright.json npx playwright test --reporter=list,json || failed_steps+=(playwright)
+PLAYWRIGHT_JSON_OUTPUT_NAME=artifacts/reports/playwright.json npx playwright test --reporter=list,json || failed_steps+=(playwright)
 
 step "summary"
-node scripts/summarize-tests.mjs test-results/vitest.json test-results/playwright.json
+rm -f artifacts/reports/.keep
+node scripts/summarize-tests.mjs artifacts/reports/vitest.json artifacts/reports/playwright.json
 if [ ${#failed_steps[@]} -gt 0 ]; then
   echo "failed steps: ${failed_steps[*]}"
   exit 1

@@ -6,16 +6,20 @@
 // This module is shared with the renderer: types and constant data only.
 
 import type { AppInfo } from './app-info';
+import type { BoardChange, BoardSnapshot } from './board';
 import type { Result } from './result';
 
 /** Request channels: name → payload sent by the renderer and value returned by main. */
 export interface RequestChannels {
   'app:get-info': { payload: void; value: AppInfo };
+  /** The whole board now; afterwards 'board:changed' events carry per-pipeline changes. */
+  'board:subscribe': { payload: void; value: BoardSnapshot };
 }
 
 /** Event channels: name → payload pushed by main. Names are past tense. */
 export interface EventChannels {
   'app:info-changed': AppInfo;
+  'board:changed': BoardChange;
 }
 
 export type RequestChannel = keyof RequestChannels;
@@ -29,8 +33,8 @@ type ExactKeys<T, L extends readonly PropertyKey[]> = [Exclude<keyof T, L[number
   ? L
   : never;
 
-const requestChannelList = ['app:get-info'] as const;
-const eventChannelList = ['app:info-changed'] as const;
+const requestChannelList = ['app:get-info', 'board:subscribe'] as const;
+const eventChannelList = ['app:info-changed', 'board:changed'] as const;
 
 export const requestChannels: ExactKeys<RequestChannels, typeof requestChannelList> = requestChannelList;
 export const eventChannels: ExactKeys<EventChannels, typeof eventChannelList> = eventChannelList;

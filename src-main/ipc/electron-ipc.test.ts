@@ -30,7 +30,7 @@ describe('Electron IPC registration', () => {
   const logger = createMemoryLogger();
   beforeEach(() => {
     handlers.clear();
-    const dispatcher = createDispatcher({ 'app:get-info': () => ok(appInfo) }, { logger });
+    const dispatcher = createDispatcher({ 'app:get-info': () => ok(appInfo), 'board:subscribe': () => ok({ pipelines: [], clusters: [], generatedAt: '' }) }, { logger });
     registerIpcHandlers(dispatcher, { webContentsIds: () => new Set([7]), isAppUrl: (u) => u === appUrl }, logger);
   });
 

@@ -8,4 +8,5 @@ export type RequestSchemas = { [C in RequestChannel]: z.ZodType<RequestPayload<C
 
 export const requestSchemas: RequestSchemas = {
   'app:get-info': z.undefined(),
+  'board:subscribe': z.undefined(),
 };
