@@ -238,6 +238,9 @@ describe('pull requests', () => {
 
     const byHead = await octo.rest.pulls.list({ owner: 'acme', repo: 'fleet', head: 'acme:promote/prod' });
     expect(byHead.data.map((p) => p.number)).toEqual([2]);
+    // like GitHub, a head filter without the owner prefix is ignored
+    const bare = await octo.rest.pulls.list({ owner: 'acme', repo: 'fleet', head: 'promote/prod' });
+    expect(bare.data.map((p) => p.number)).toEqual([2, 1]);
     const all = await octo.rest.pulls.list({ owner: 'acme', repo: 'fleet', state: 'all', sort: 'created', direction: 'asc' });
     expect(all.data.map((p) => p.number)).toEqual([1, 2]);
     expect(all.data[0]?.user?.type).toBe('Bot');
@@ -292,6 +295,42 @@ describe('pull requests', () => {
     expect(pr.data.mergeable).toBe(false);
     expect(pr.data.mergeable_state).toBe('dirty');
     expect((await failure(octo.rest.pulls.merge({ owner: 'acme', repo: 'fleet', pull_number: 1 }))).status).toBe(405);
+  });
+
+  it('closes an open PR when its head branch is deleted, keeping its last head sha', async () => {
+    const octo = kit(TOKENS.classic);
+    const head = (await octo.rest.pulls.get({ owner: 'acme', repo: 'fleet', pull_number: 1 })).data.head.sha;
+    await octo.rest.git.deleteRef({ owner: 'acme', repo: 'fleet', ref: 'heads/promote/podinfo-staging' });
+    const pr = await octo.rest.pulls.get({ owner: 'acme', repo: 'fleet', pull_number: 1 });
+    expect(pr.data).toMatchObject({ state: 'closed', merged: false });
+    expect(pr.data.head.sha).toBe(head);
+    const reopen = await failure(octo.rest.pulls.update({ owner: 'acme', repo: 'fleet', pull_number: 1, state: 'open' }));
+    expect(reopen.status).toBe(422);
+  });
+
+  it('updates a file through the contents API and compares branches', async () => {
+    const octo = kit(TOKENS.classic);
+    const current = await octo.rest.repos.getContent({ owner: 'acme', repo: 'fleet', path: 'README.md' });
+    if (Array.isArray(current.data)) throw new Error('expected a file');
+    const stale = await failure(octo.rest.repos.createOrUpdateFileContents({ owner: 'acme', repo: 'fleet', path: 'README.md', message: 'docs', content: Buffer.from('x').toString('base64') }));
+    expect(stale.status).toBe(409);
+    const noBranch = await failure(
+      octo.rest.repos.createOrUpdateFileContents({ owner: 'acme', repo: 'fleet', path: 'README.md', message: 'docs', branch: 'docs', content: 'eA==', sha: current.data.sha }),
+    );
+    // the branch must exist first, as on GitHub
+    expect(noBranch.status).toBe(404);
+    forge.state.commitFiles('acme/fleet', 'docs', {}, 'branch', 'alice');
+    const ok = await octo.rest.repos.createOrUpdateFileContents({
+      owner: 'acme', repo: 'fleet', path: 'README.md', message: 'docs', branch: 'docs',
+      content: Buffer.from('# fleet\n\nmore\n').toString('base64'), sha: current.data.sha,
+    });
+    expect(ok.status).toBe(200);
+    expect(forge.state.getFile('acme/fleet', 'docs', 'README.md')).toBe('# fleet\n\nmore\n');
+    const cmp = await octo.rest.repos.compareCommitsWithBasehead({ owner: 'acme', repo: 'fleet', basehead: 'main...docs' });
+    expect(cmp.data).toMatchObject({ status: 'ahead', ahead_by: 2, behind_by: 0, total_commits: 2 });
+    expect(cmp.data.files?.map((f) => [f.filename, f.additions, f.deletions])).toEqual([['README.md', 2, 0]]);
+    const commits = await octo.rest.repos.listCommits({ owner: 'acme', repo: 'fleet', sha: 'docs', path: 'README.md' });
+    expect(commits.data.map((c) => c.commit.message)).toEqual(['docs', 'Initial commit']);
   });
 
   it('answers 304 to a conditional list without charging the rate limit', async () => {

@@ -892,9 +892,9 @@ export function buildRestRouter(host: RestHost): Router {
     const sort = ctx.query.get('sort') ?? 'created';
     const direction = ctx.query.get('direction') ?? (sort === 'created' || sort === 'updated' ? 'desc' : 'asc');
     let list = ctx.state.pullList(repo).filter((p) => state === 'all' || p.state === state);
-    if (head) {
-      // GitHub's head filter is "user:ref-name"; a bare branch name matches nothing
-      const [owner, branch] = head.includes(':') ? head.split(/:(.*)/s) : ['', ''];
+    if (head?.includes(':')) {
+      // GitHub's head filter is "user:ref-name"; a bare branch name is silently ignored
+      const [owner, branch] = head.split(/:(.*)/s);
       list = list.filter((p) => owner?.toLowerCase() === repo.owner.toLowerCase() && p.head === branch);
     }
     if (base) list = list.filter((p) => p.base === base);

@@ -230,6 +230,7 @@ export class ForgeState {
     if (!ref.startsWith('refs/heads/')) return;
     const branch = ref.slice('refs/heads/'.length);
     if (sha === null) this.freezePullsForBranch(repo, branch, before);
+    else this.touchPullsForBranch(repo, branch);
     const event: CommitEvent = {
       repo: repo.fullName,
       branch,
@@ -246,10 +247,23 @@ export class ForgeState {
     }
   }
 
+  /** GitHub closes open pull requests whose head or base branch is deleted. */
   private freezePullsForBranch(repo: RepoState, branch: string, lastSha: string | null): void {
+    const when = nowIso();
     for (const p of this.pulls.get(repo.fullName.toLowerCase()) ?? []) {
-      if (p.head === branch && p.frozenHeadSha === null && lastSha) p.frozenHeadSha = lastSha;
+      if (p.state !== 'open' || (p.head !== branch && p.base !== branch)) continue;
+      p.frozenHeadSha = p.head === branch ? lastSha : (repo.refs.get(`refs/heads/${p.head}`) ?? null);
+      p.frozenBaseSha = p.base === branch ? lastSha : (repo.refs.get(`refs/heads/${p.base}`) ?? null);
+      p.state = 'closed';
+      p.closedAt = when;
+      p.updatedAt = when;
     }
+  }
+
+  /** A push to a pull request's head branch bumps its updated_at, as on GitHub. */
+  private touchPullsForBranch(repo: RepoState, branch: string): void {
+    const when = nowIso();
+    for (const p of this.pulls.get(repo.fullName.toLowerCase()) ?? []) if (p.state === 'open' && p.head === branch) p.updatedAt = when;
   }
 
   flatAt(repo: RepoState, commitSha: string | null): FlatTree {
