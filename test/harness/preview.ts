@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../src-main/log/logger';
 import { createMainServices } from '../../src-main/services';
+import { startSandbox, type Sandbox } from '../sandbox/index';
 import { repoRoot, startPreviewServer } from './preview-server';
 
 const { values } = parseArgs({
@@ -19,6 +20,13 @@ const { values } = parseArgs({
 async function main() {
   const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   const logger = createLogger({ level: 'info' });
+  // With --seed the services read the sandbox exactly as the desktop app reads a real
+  // cluster: through KUBECONFIG. Without it they use the user's own kubeconfig.
+  let sandbox: Sandbox | undefined;
+  if (values.seed) {
+    sandbox = await startSandbox({ seed: values.seed });
+    process.env['KUBECONFIG'] = sandbox.kubeconfig;
+  }
   const services = await createMainServices({
     logger,
     appInfo: {
@@ -31,13 +39,14 @@ async function main() {
     },
   });
   const server = await startPreviewServer({ services, port: Number(values.port) });
-  const ready = { url: server.url };
+  const ready = { ...(sandbox ? sandbox.info : {}), url: server.url };
   const line = JSON.stringify(ready);
   if (values['ready-file']) await writeFile(values['ready-file'], line);
   process.stdout.write(`${line}\n`);
   const stop = async () => {
     await server.close();
     await services.stop();
+    await sandbox?.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop());

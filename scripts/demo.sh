@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# npm run demo: the sandbox (clusters, forge, Flux simulator) plus the desktop app pointed at
+# it through KUBECONFIG, in one command. Ctrl+C stops both.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/ensure-node.sh
+source scripts/ensure-deps.sh
+if ! node scripts/electron-binary.mjs >/dev/null; then
+  node scripts/electron-binary.mjs || true
+  echo "For the same demo in a browser: npm run preview -- --seed demo" >&2
+  exit 1
+fi
+ready=$(mktemp)
+rm -f "$ready"
+npx tsx test/sandbox/cli.ts --seed "${DEMO_SEED:-demo}" --ready-file "$ready" >/dev/null &
+sandbox_pid=$!
+trap 'kill $sandbox_pid 2>/dev/null; wait $sandbox_pid 2>/dev/null; rm -f "$ready"' EXIT
+for _ in $(seq 1 300); do [ -s "$ready" ] && break; kill -0 $sandbox_pid 2>/dev/null || { echo "demo: the sandbox failed to start" >&2; exit 1; }; sleep 0.1; done
+[ -s "$ready" ] || { echo "demo: the sandbox did not become ready in 30 s" >&2; exit 1; }
+KUBECONFIG=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).kubeconfig)' "$ready")
+export KUBECONFIG
+echo "demo: sandbox ready (KUBECONFIG=$KUBECONFIG); starting Release Board" >&2
+bash scripts/start.sh
