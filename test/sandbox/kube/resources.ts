@@ -1,0 +1,248 @@
+// The resource types one sandbox cluster serves: a few core/v1 kinds, the CRDs read from a
+// directory (only their `served: true` versions), and the CRDs themselves read-only. Discovery
+// documents are derived from this registry so kubectl and client-node see a consistent API.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { JsonSchema } from './validation.js';
+
+export interface PrinterColumn {
+  name: string;
+  type: string;
+  jsonPath: string;
+  description?: string;
+  priority?: number;
+  format?: string;
+}
+
+export interface ResourceType {
+  group: string;
+  /** served versions, preferred (storage) version first */
+  versions: string[];
+  plural: string;
+  singular: string;
+  kind: string;
+  listKind: string;
+  shortNames: string[];
+  categories: string[];
+  namespaced: boolean;
+  hasStatus: boolean;
+  /** custom resources get generation bookkeeping, schema validation and no strategic merge */
+  custom: boolean;
+  readOnly: boolean;
+  schemas: Record<string, JsonSchema | undefined>;
+  printerColumns: Record<string, PrinterColumn[]>;
+  /** field selector labels beyond metadata.name / metadata.namespace */
+  fieldLabels: string[];
+  /** the CRD object it came from (served at apiextensions.k8s.io) */
+  crd?: Record<string, unknown>;
+}
+
+export const WRITE_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const READ_VERBS = ['get', 'list', 'watch'];
+
+export function typeKey(group: string, plural: string): string {
+  return `${group}/${plural}`;
+}
+
+function coreType(partial: Pick<ResourceType, 'plural' | 'singular' | 'kind' | 'namespaced' | 'hasStatus'> & Partial<ResourceType>): ResourceType {
+  return {
+    group: '',
+    versions: ['v1'],
+    listKind: `${partial.kind}List`,
+    shortNames: [],
+    categories: [],
+    custom: false,
+    readOnly: false,
+    schemas: {},
+    printerColumns: {},
+    fieldLabels: [],
+    ...partial,
+  };
+}
+
+function coreTypes(): ResourceType[] {
+  return [
+    coreType({ plural: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, hasStatus: true, shortNames: ['ns'], fieldLabels: ['status.phase'] }),
+    coreType({ plural: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true, hasStatus: false, fieldLabels: ['type'] }),
+    coreType({ plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, hasStatus: false, shortNames: ['cm'] }),
+    coreType({
+      plural: 'events',
+      singular: 'event',
+      kind: 'Event',
+      namespaced: true,
+      hasStatus: false,
+      shortNames: ['ev'],
+      fieldLabels: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
+    }),
+  ];
+}
+
+const CRD_TYPE: ResourceType = {
+  group: 'apiextensions.k8s.io',
+  versions: ['v1'],
+  plural: 'customresourcedefinitions',
+  singular: 'customresourcedefinition',
+  kind: 'CustomResourceDefinition',
+  listKind: 'CustomResourceDefinitionList',
+  shortNames: ['crd', 'crds'],
+  categories: ['api-extensions'],
+  namespaced: false,
+  hasStatus: true,
+  custom: false,
+  readOnly: true,
+  schemas: {},
+  printerColumns: {},
+  fieldLabels: [],
+};
+
+interface CrdVersion {
+  name: string;
+  served?: boolean;
+  storage?: boolean;
+  schema?: { openAPIV3Schema?: JsonSchema };
+  subresources?: { status?: unknown };
+  additionalPrinterColumns?: PrinterColumn[];
+}
+
+interface CrdDoc {
+  kind?: string;
+  metadata?: { name?: string };
+  spec?: {
+    group: string;
+    scope: 'Namespaced' | 'Cluster';
+    names: { plural: string; singular?: string; kind: string; listKind?: string; shortNames?: string[]; categories?: string[] };
+    versions: CrdVersion[];
+  };
+}
+
+export function crdToResourceType(doc: CrdDoc): ResourceType | undefined {
+  const spec = doc.spec;
+  if (doc.kind !== 'CustomResourceDefinition' || !spec) return undefined;
+  const served = spec.versions.filter((v) => v.served === true);
+  if (served.length === 0) return undefined;
+  // The storage version is what the real server prefers in discovery when it is served.
+  served.sort((a, b) => Number(b.storage === true) - Number(a.storage === true));
+  const schemas: Record<string, JsonSchema | undefined> = {};
+  const printerColumns: Record<string, PrinterColumn[]> = {};
+  for (const v of served) {
+    schemas[v.name] = v.schema?.openAPIV3Schema;
+    printerColumns[v.name] = v.additionalPrinterColumns ?? [];
+  }
+  return {
+    group: spec.group,
+    versions: served.map((v) => v.name),
+    plural: spec.names.plural,
+    singular: spec.names.singular ?? spec.names.kind.toLowerCase(),
+    kind: spec.names.kind,
+    listKind: spec.names.listKind ?? `${spec.names.kind}List`,
+    shortNames: spec.names.shortNames ?? [],
+    categories: spec.names.categories ?? [],
+    namespaced: spec.scope === 'Namespaced',
+    hasStatus: served.some((v) => v.subresources?.status !== undefined),
+    custom: true,
+    readOnly: false,
+    schemas,
+    printerColumns,
+    fieldLabels: [],
+    crd: doc as Record<string, unknown>,
+  };
+}
+
+export function loadCrdDir(crdDir: string): ResourceType[] {
+  const types: ResourceType[] = [];
+  for (const file of readdirSync(crdDir).sort()) {
+    if (!/\.ya?ml$/.test(file)) continue;
+    for (const doc of parseAllDocuments(readFileSync(path.join(crdDir, file), 'utf8'))) {
+      const type = crdToResourceType(doc.toJS() as CrdDoc);
+      if (type) types.push(type);
+    }
+  }
+  return types;
+}
+
+export class ResourceRegistry {
+  readonly types: ResourceType[];
+  private readonly byKey = new Map<string, ResourceType>();
+
+  constructor(crdTypes: ResourceType[]) {
+    this.types = [...coreTypes(), CRD_TYPE, ...crdTypes];
+    for (const t of this.types) this.byKey.set(typeKey(t.group, t.plural), t);
+  }
+
+  get(group: string, plural: string): ResourceType | undefined {
+    return this.byKey.get(typeKey(group, plural));
+  }
+
+  /** Looks up a served (group, version, plural). */
+  served(group: string, version: string, plural: string): ResourceType | undefined {
+    const t = this.get(group, plural);
+    return t && t.versions.includes(version) ? t : undefined;
+  }
+
+  /** Accepts "v1", "group/version" or a bare group, and a kind, plural, singular or short name. */
+  resolve(apiVersionOrGroup: string, kindOrPlural: string): ResourceType | undefined {
+    const slash = apiVersionOrGroup.indexOf('/');
+    let group: string;
+    if (slash >= 0) group = apiVersionOrGroup.slice(0, slash);
+    else if (apiVersionOrGroup === 'v1' || apiVersionOrGroup === '') group = '';
+    else group = apiVersionOrGroup;
+    const needle = kindOrPlural.toLowerCase();
+    return this.types.find(
+      (t) => t.group === group && (t.kind.toLowerCase() === needle || t.plural === needle || t.singular === needle || t.shortNames.includes(needle)),
+    );
+  }
+
+  groups(): { name: string; versions: string[] }[] {
+    const groups = new Map<string, Set<string>>();
+    for (const t of this.types) {
+      if (t.group === '') continue;
+      const set = groups.get(t.group) ?? new Set<string>();
+      for (const v of t.versions) set.add(v);
+      groups.set(t.group, set);
+    }
+    return [...groups.entries()].map(([name, versions]) => ({ name, versions: [...versions] }));
+  }
+
+  inGroupVersion(group: string, version: string): ResourceType[] {
+    return this.types.filter((t) => t.group === group && t.versions.includes(version));
+  }
+}
+
+export function apiVersionOf(group: string, version: string): string {
+  return group === '' ? version : `${group}/${version}`;
+}
+
+export function verbsOf(t: ResourceType): string[] {
+  return t.readOnly ? READ_VERBS : WRITE_VERBS;
+}
+
+export function apiResourceList(registry: ResourceRegistry, group: string, version: string): Record<string, unknown> {
+  const resources: Record<string, unknown>[] = [];
+  for (const t of registry.inGroupVersion(group, version)) {
+    const entry: Record<string, unknown> = { name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: verbsOf(t) };
+    if (t.shortNames.length > 0) entry.shortNames = t.shortNames;
+    if (t.categories.length > 0) entry.categories = t.categories;
+    resources.push(entry);
+    if (t.hasStatus) {
+      resources.push({ name: `${t.plural}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: t.readOnly ? ['get'] : ['get', 'patch', 'update'] });
+    }
+  }
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOf(group, version), resources };
+}
+
+export function apiGroup(registry: ResourceRegistry, name: string): Record<string, unknown> | undefined {
+  const g = registry.groups().find((x) => x.name === name);
+  if (!g) return undefined;
+  const versions = g.versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
+  return { kind: 'APIGroup', apiVersion: 'v1', name, versions, preferredVersion: versions[0] };
+}
+
+export function apiGroupList(registry: ResourceRegistry): Record<string, unknown> {
+  const groups = registry.groups().map((g) => {
+    const versions = g.versions.map((v) => ({ groupVersion: `${g.name}/${v}`, version: v }));
+    return { name: g.name, versions, preferredVersion: versions[0] };
+  });
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups };
+}

@@ -1,0 +1,815 @@
+// One simulated Kubernetes cluster: an HTTPS API server over node:https that kubectl and
+// @kubernetes/client-node talk to unchanged. Routing, authentication, RBAC, content
+// negotiation (JSON and server-side Table), verbs, watches and fault injection live here; the
+// objects live in KubeStore.
+
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { parse as parseYaml } from 'yaml';
+import type { KubeObject, KubeUser } from '../seeds/types.js';
+import { generateServerCertificates } from './certs.js';
+import { applyJsonPatch, applyMergePatch } from './patch.js';
+import { EMPTY_OPENAPI_V2_PROTOBUF, OpenApiDocuments, OPENAPI_V2_PROTOBUF_TYPE } from './openapi.js';
+import { forbidden, isAllowed, type AccessRequest } from './rbac.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersionOf, loadCrdDir, ResourceRegistry, type ResourceType, typeKey } from './resources.js';
+import { checkFieldSelectorSupported, type FieldSelector, type LabelSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { badRequest, expired, faultStatus, invalid, KubeApiError, methodNotAllowed, notFound, resourceNotFound, statusBody, unauthorized, unsupportedMediaType } from './status.js';
+import { jsonAtVersion, KubeStore, type StoredEntry, type StoreEvent } from './store.js';
+import { toTable } from './table.js';
+import { validateAgainstSchema, validateName } from './validation.js';
+
+export interface KubeApiServerOptions {
+  /** cluster name (also used in certificates and logs) */
+  name: string;
+  /** directory of CRD YAML files to serve */
+  crdDir: string;
+  users: KubeUser[];
+  /** 0 (default) = an ephemeral port */
+  port?: number;
+  /** watch history kept for resumption (default 10,000 events) */
+  historySize?: number;
+  /** interval of BOOKMARK events for watches that allow them (default 1,000 ms) */
+  bookmarkIntervalMs?: number;
+}
+
+export interface FailNextFilter {
+  method?: string;
+  pathIncludes?: string;
+}
+
+export interface KubeFaults {
+  /** adds this delay before every request is handled (0 = none) */
+  setLatency(ms: number): void;
+  /** answers the next `count` matching requests with a Status body of this code */
+  failNext(count: number, status: number, filter?: FailNextFilter): void;
+  /** every resourceVersion handed out so far becomes too old: resuming watches get 410 */
+  expireWatchHistory(): void;
+  /** true: watch connections stay open but send nothing (events are held back until false) */
+  stallWatches(stalled: boolean): void;
+  /** abruptly closes every open watch connection */
+  dropWatches(): void;
+  /** clears latency, pending failures and stalls */
+  reset(): void;
+}
+
+export interface KubeApiServer {
+  readonly name: string;
+  /** https://127.0.0.1:PORT */
+  readonly url: string;
+  readonly port: number;
+  readonly caPem: string;
+  readonly store: KubeStore;
+  readonly faults: KubeFaults;
+  /** requests since start or the last resetRequestLog() */
+  readonly requestCount: number;
+  /** request counts keyed by "METHOD /path/{template}" ("WATCH ..." for watches) */
+  requestLog(): Record<string, number>;
+  resetRequestLog(): void;
+  /** number of watch streams currently open */
+  readonly openWatchCount: number;
+  /** closes the listener, every connection and every watch; the store is kept */
+  stop(): Promise<void>;
+  /** listens again on the same port with the same state */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const CUSTOM_PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
+const CORE_PATCH_TYPES = [...CUSTOM_PATCH_TYPES, 'application/strategic-merge-patch+json'];
+
+interface ResourcePath {
+  type: ResourceType;
+  version: string;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+  template: string;
+}
+
+interface WatchStream {
+  res: ServerResponse;
+  key: string;
+  stalled: boolean;
+  held: string[];
+  close(): void;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/** Which representation the client asked for: the first Accept entry we can produce. */
+function negotiate(accept: string | undefined): { table: boolean } {
+  for (const range of (accept ?? '').split(',')) {
+    const params = range.split(';').map((p) => p.trim());
+    const type = params[0]!.toLowerCase();
+    const as = params.find((p) => p.startsWith('as='))?.slice(3);
+    if (type !== 'application/json' && type !== '*/*' && type !== 'application/*') continue;
+    if (as === 'Table') return { table: true };
+    if (as === undefined) return { table: false };
+  }
+  return { table: false };
+}
+
+function parseBody(raw: string, contentType: string): unknown {
+  if (raw.trim() === '') return undefined;
+  try {
+    if (contentType.includes('yaml')) return parseYaml(raw) as unknown;
+    return JSON.parse(raw) as unknown;
+  } catch (err) {
+    throw badRequest(`error decoding request body: ${(err as Error).message}`);
+  }
+}
+
+function encodeContinue(rv: number, lastKey: string): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: `${lastKey}\u0000` })).toString('base64url');
+}
+
+function decodeContinue(token: string): { rv: number; start: string } {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { rv?: unknown; start?: unknown };
+    if (typeof parsed.rv !== 'number' || typeof parsed.start !== 'string') throw new Error('bad token');
+    return { rv: parsed.rv, start: parsed.start };
+  } catch {
+    throw badRequest('continue key is not valid: illegal base64 data at input byte 0');
+  }
+}
+
+function entryKey(e: StoredEntry): string {
+  return `${e.obj.metadata.namespace ?? ''}/${e.obj.metadata.name}`;
+}
+
+export async function startKubeApiServer(options: KubeApiServerOptions): Promise<KubeApiServer> {
+  const registry = new ResourceRegistry(loadCrdDir(options.crdDir));
+  const store = new KubeStore(registry, options.historySize !== undefined ? { historySize: options.historySize } : {});
+  const crdType = registry.get('apiextensions.k8s.io', 'customresourcedefinitions')!;
+  for (const t of registry.types) {
+    if (!t.crd) continue;
+    const crd = t.crd as KubeObject;
+    store.create(crdType, {
+      ...crd,
+      status: {
+        acceptedNames: (crd.spec as { names?: unknown } | undefined)?.names ?? {},
+        conditions: [
+          { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+          { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+        ],
+        storedVersions: t.versions.slice(0, 1),
+      },
+    }, { keepStatus: true });
+  }
+
+  const openapi = new OpenApiDocuments(registry);
+  const certs = generateServerCertificates(options.name);
+  const usersByToken = new Map(options.users.map((u) => [u.token, u]));
+  const bookmarkIntervalMs = options.bookmarkIntervalMs ?? 1000;
+
+  let latencyMs = 0;
+  let watchesStalled = false;
+  const pendingFailures: { remaining: number; status: number; filter: FailNextFilter }[] = [];
+  const watches = new Set<WatchStream>();
+  const sockets = new Set<Socket>();
+  let requestCount = 0;
+  let requestLog = new Map<string, number>();
+
+  // ---- responses ----------------------------------------------------------------------------
+
+  function sendRaw(res: ServerResponse, code: number, body: string, headers: Record<string, string> = {}): void {
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...headers });
+    res.end(body);
+  }
+
+  function sendJson(res: ServerResponse, code: number, body: unknown): void {
+    sendRaw(res, code, JSON.stringify(body));
+  }
+
+  function sendError(res: ServerResponse, err: unknown): void {
+    if (err instanceof KubeApiError) {
+      sendJson(res, err.code, err.toStatus());
+      return;
+    }
+    sendJson(res, 500, statusBody(500, 'InternalError', `Internal error occurred: ${(err as Error)?.message ?? String(err)}`));
+  }
+
+  function sendObject(res: ServerResponse, code: number, type: ResourceType, version: string, entry: StoredEntry, table: boolean): void {
+    if (table) {
+      const obj = JSON.parse(jsonAtVersion(entry, apiVersionOf(type.group, version))) as KubeObject;
+      sendJson(res, code, toTable(type, version, [obj], { resourceVersion: store.currentResourceVersion() }, 'Metadata'));
+      return;
+    }
+    sendRaw(res, code, jsonAtVersion(entry, apiVersionOf(type.group, version)));
+  }
+
+  // ---- routing --------------------------------------------------------------------------------
+
+  /** Maps /api/v1/... and /apis/g/v/... onto a served resource; undefined for anything else. */
+  function resolveResourcePath(segments: string[]): ResourcePath | undefined {
+    let group: string;
+    let version: string;
+    let rest: string[];
+    let prefix: string;
+    if (segments[0] === 'api' && segments.length >= 3) {
+      group = '';
+      version = segments[1]!;
+      rest = segments.slice(2);
+      prefix = `/api/${version}`;
+    } else if (segments[0] === 'apis' && segments.length >= 4) {
+      group = segments[1]!;
+      version = segments[2]!;
+      rest = segments.slice(3);
+      prefix = `/apis/${group}/${version}`;
+    } else {
+      return undefined;
+    }
+    let namespace: string | undefined;
+    let nsTemplate = '';
+    if (rest[0] === 'namespaces' && rest.length >= 3) {
+      const candidate = registry.served(group, version, rest[2]!);
+      if (candidate && candidate.namespaced) {
+        namespace = rest[1]!;
+        nsTemplate = '/namespaces/{namespace}';
+        rest = rest.slice(2);
+      }
+    }
+    const type = registry.served(group, version, rest[0]!);
+    if (!type || rest.length > 3) return undefined;
+    if (namespace !== undefined && !type.namespaced) return undefined;
+    const name = rest[1];
+    const subresource = rest[2];
+    if (subresource !== undefined && !(subresource === 'status' && type.hasStatus)) return undefined;
+    let template = `${prefix}${nsTemplate}/${type.plural}`;
+    if (name !== undefined) template += '/{name}';
+    if (subresource !== undefined) template += `/${subresource}`;
+    const out: ResourcePath = { type, version, template };
+    if (namespace !== undefined) out.namespace = namespace;
+    if (name !== undefined) out.name = name;
+    if (subresource !== undefined) out.subresource = subresource;
+    return out;
+  }
+
+  function discovery(segments: string[]): unknown {
+    const [root, a, b, extra] = segments;
+    if (root === 'api') {
+      if (a === undefined) {
+        return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${port}` }] };
+      }
+      if (a === 'v1' && b === undefined) return apiResourceList(registry, '', 'v1');
+      return undefined;
+    }
+    if (root === 'apis' && extra === undefined) {
+      if (a === undefined) return apiGroupList(registry);
+      if (b === undefined) return apiGroup(registry, a);
+      if (registry.inGroupVersion(a, b).length > 0) return apiResourceList(registry, a, b);
+    }
+    return undefined;
+  }
+
+  function versionInfo(): Record<string, string> {
+    return {
+      major: '1',
+      minor: '32',
+      gitVersion: 'v1.32.0-sandbox',
+      gitCommit: '0000000000000000000000000000000000000000',
+      gitTreeState: 'clean',
+      buildDate: '2026-01-01T00:00:00Z',
+      goVersion: 'go1.23.0',
+      compiler: 'gc',
+      platform: 'linux/amd64',
+    };
+  }
+
+  function logRequest(key: string): void {
+    requestCount++;
+    requestLog.set(key, (requestLog.get(key) ?? 0) + 1);
+  }
+
+  function authorize(user: KubeUser, req: AccessRequest): void {
+    if (!isAllowed(user, req)) throw forbidden(user, req);
+  }
+
+  // ---- verbs ----------------------------------------------------------------------------------
+
+  function selectorsFrom(query: URLSearchParams, type: ResourceType): { labels: LabelSelector; fields: FieldSelector } {
+    const fields = parseFieldSelector(query.get('fieldSelector'));
+    checkFieldSelectorSupported(fields, type.fieldLabels);
+    return { labels: parseLabelSelector(query.get('labelSelector')), fields };
+  }
+
+  function matcher(rp: ResourcePath, labels: LabelSelector, fields: FieldSelector): (e: StoredEntry) => boolean {
+    return (e) =>
+      (rp.namespace === undefined || e.obj.metadata.namespace === rp.namespace) &&
+      matchesLabels(labels, e.obj.metadata.labels) &&
+      matchesFields(fields, e.obj as Record<string, unknown>);
+  }
+
+  function list(res: ServerResponse, rp: ResourcePath, query: URLSearchParams, table: boolean): void {
+    const { labels, fields } = selectorsFrom(query, rp.type);
+    const match = matcher(rp, labels, fields);
+    const limit = Number(query.get('limit') ?? '0');
+    const continueToken = query.get('continue');
+    let startAfter: string | undefined;
+    if (continueToken) {
+      const token = decodeContinue(continueToken);
+      if (token.rv < store.oldestResumableResourceVersion()) {
+        throw expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+      }
+      startAfter = token.start.replace(/\u0000$/, '');
+    }
+    const all = store.entries(rp.type, rp.namespace);
+    let i = 0;
+    if (startAfter !== undefined) {
+      // Entries are sorted by "namespace/name"; binary search the first one after the token.
+      let lo = 0;
+      let hi = all.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (entryKey(all[mid]!) <= startAfter) lo = mid + 1;
+        else hi = mid;
+      }
+      i = lo;
+    }
+    const picked: StoredEntry[] = [];
+    for (; i < all.length; i++) {
+      const e = all[i]!;
+      if (!match(e)) continue;
+      if (limit > 0 && picked.length === limit) break;
+      picked.push(e);
+    }
+    const rv = store.currentResourceVersion();
+    const meta: Record<string, unknown> = { resourceVersion: rv };
+    if (limit > 0 && i < all.length) {
+      let remaining = 0;
+      for (let j = i; j < all.length; j++) if (match(all[j]!)) remaining++;
+      if (remaining > 0) {
+        meta.continue = encodeContinue(Number(rv), entryKey(picked[picked.length - 1]!));
+        if (labels.length === 0 && fields.length === 0) meta.remainingItemCount = remaining;
+      }
+    }
+    const apiVersion = apiVersionOf(rp.type.group, rp.version);
+    if (table) {
+      const objects = picked.map((e) => JSON.parse(jsonAtVersion(e, apiVersion)) as KubeObject);
+      sendJson(res, 200, toTable(rp.type, rp.version, objects, meta, query.get('includeObject') ?? 'Metadata'));
+      return;
+    }
+    const parts: string[] = new Array<string>(picked.length);
+    for (let k = 0; k < picked.length; k++) parts[k] = jsonAtVersion(picked[k]!, apiVersion);
+    sendRaw(res, 200, `{"kind":${JSON.stringify(rp.type.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[${parts.join(',')}]}`);
+  }
+
+  function watch(req: IncomingMessage, res: ServerResponse, rp: ResourcePath, query: URLSearchParams, table: boolean): void {
+    const { labels, fields } = selectorsFrom(query, rp.type);
+    const match = matcher(rp, labels, fields);
+    const apiVersion = apiVersionOf(rp.type.group, rp.version);
+    const key = typeKey(rp.type.group, rp.type.plural);
+    const rvParam = query.get('resourceVersion');
+    const bookmarks = query.get('allowWatchBookmarks') === 'true' || query.get('allowWatchBookmarks') === '1';
+    const timeoutSeconds = Number(query.get('timeoutSeconds') ?? '0');
+
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.flushHeaders();
+
+    const line = (type: string, entry: StoredEntry): string => {
+      if (table) {
+        const obj = JSON.parse(jsonAtVersion(entry, apiVersion)) as KubeObject;
+        return `{"type":"${type}","object":${JSON.stringify(toTable(rp.type, rp.version, [obj], { resourceVersion: String(entry.rv) }, query.get('includeObject') ?? 'Metadata'))}}\n`;
+      }
+      return `{"type":"${type}","object":${jsonAtVersion(entry, apiVersion)}}\n`;
+    };
+
+    let closed = false;
+    const timers: NodeJS.Timeout[] = [];
+    let unsubscribe = (): void => {};
+    const stream: WatchStream = {
+      res,
+      key,
+      stalled: watchesStalled,
+      held: [],
+      close: () => {
+        if (closed) return;
+        closed = true;
+        unsubscribe();
+        for (const t of timers) clearInterval(t);
+        watches.delete(stream);
+        if (!res.writableEnded) res.end();
+      },
+    };
+    const write = (chunk: string): void => {
+      if (closed) return;
+      if (stream.stalled) stream.held.push(chunk);
+      else res.write(chunk);
+    };
+    const deliver = (ev: StoreEvent): void => {
+      const now = match(ev.entry);
+      const before = ev.prev !== undefined && match(ev.prev);
+      if (ev.type === 'MODIFIED') {
+        if (now && before) write(line('MODIFIED', ev.entry));
+        else if (now) write(line('ADDED', ev.entry));
+        else if (before) write(line('DELETED', ev.entry));
+      } else if (now) {
+        write(line(ev.type, ev.entry));
+      }
+    };
+
+    watches.add(stream);
+    res.on('close', () => stream.close());
+    req.on('close', () => stream.close());
+
+    if (rvParam === null || rvParam === '' || rvParam === '0') {
+      for (const e of store.entries(rp.type, rp.namespace)) if (match(e)) write(line('ADDED', e));
+    } else {
+      const since = Number(rvParam);
+      const replay = Number.isInteger(since) ? store.eventsSince(since, key) : 'expired';
+      if (replay === 'expired') {
+        const status = statusBody(410, 'Expired', `too old resource version: ${rvParam} (${store.oldestResumableResourceVersion()})`);
+        write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+        stream.close();
+        return;
+      }
+      for (const ev of replay) deliver(ev);
+    }
+    unsubscribe = store.subscribe(key, deliver);
+    if (bookmarks) {
+      timers.push(
+        setInterval(() => {
+          if (stream.stalled) return;
+          write(`{"type":"BOOKMARK","object":{"kind":${JSON.stringify(rp.type.kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":{"resourceVersion":"${store.currentResourceVersion()}"}}}\n`);
+        }, bookmarkIntervalMs),
+      );
+    }
+    if (timeoutSeconds > 0) {
+      const t = setTimeout(() => stream.close(), timeoutSeconds * 1000);
+      timers.push(t);
+    }
+  }
+
+  function namespaceMustExist(rp: ResourcePath): void {
+    if (!rp.type.namespaced || rp.namespace === undefined) return;
+    const nsType = registry.get('', 'namespaces')!;
+    if (!store.entry(nsType, undefined, rp.namespace)) throw notFound('', 'namespaces', rp.namespace);
+  }
+
+  function checkBodyIdentity(rp: ResourcePath, body: Record<string, unknown>): void {
+    const expected = apiVersionOf(rp.type.group, rp.version);
+    if (body.apiVersion !== undefined && body.apiVersion !== expected) {
+      throw badRequest(`the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${expected})`);
+    }
+    if (body.kind !== undefined && body.kind !== rp.type.kind) {
+      throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (${rp.type.kind})`);
+    }
+    const meta = isRecord(body.metadata) ? body.metadata : {};
+    if (rp.namespace !== undefined && meta.namespace !== undefined && meta.namespace !== '' && meta.namespace !== rp.namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+  }
+
+  /**
+   * Name and schema checks. On updates, errors the stored object already had are tolerated
+   * (the real server's validation ratcheting), and status writes only check the status.
+   */
+  function validate(rp: ResourcePath, body: Record<string, unknown>, name: string, previous?: StoredEntry): void {
+    const causes = previous ? [] : validateName(name, rp.type.plural === 'namespaces' ? 'label' : 'subdomain');
+    if (rp.type.custom) {
+      let schema = rp.type.schemas[rp.version];
+      let subject = body;
+      let old = previous?.obj as Record<string, unknown> | undefined;
+      if (rp.subresource === 'status') {
+        const statusSchema = schema?.properties?.status;
+        schema = statusSchema ? { type: 'object', properties: { status: statusSchema } } : undefined;
+        subject = { status: body.status };
+        old = old ? { status: old.status } : undefined;
+      }
+      let schemaCauses = validateAgainstSchema(subject, schema);
+      if (old && schemaCauses.length > 0) {
+        const before = new Set(validateAgainstSchema(old, schema).map((c) => `${c.field}\u0000${c.message}`));
+        schemaCauses = schemaCauses.filter((c) => !before.has(`${c.field}\u0000${c.message}`));
+      }
+      causes.push(...schemaCauses);
+    }
+    if (causes.length > 0) throw invalid(rp.type.group, rp.type.kind, name, causes);
+  }
+
+  function create(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean): void {
+    if (!isRecord(body)) throw badRequest('Object \'Kind\' is missing in \'null\'');
+    checkBodyIdentity(rp, body);
+    const meta = { ...(isRecord(body.metadata) ? body.metadata : {}) };
+    if ((meta.name === undefined || meta.name === '') && typeof meta.generateName === 'string' && meta.generateName !== '') {
+      meta.name = `${meta.generateName}${randomBytes(4).toString('hex').slice(0, 5)}`;
+    }
+    const name = typeof meta.name === 'string' ? meta.name : '';
+    if (rp.namespace !== undefined) meta.namespace = rp.namespace;
+    const obj = { ...body, metadata: meta };
+    validate(rp, obj, name);
+    namespaceMustExist(rp);
+    const entry = store.create(rp.type, obj, { keepStatus: false });
+    sendObject(res, 201, rp.type, rp.version, entry, table);
+  }
+
+  function update(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean): void {
+    if (!isRecord(body)) throw badRequest('Object \'Kind\' is missing in \'null\'');
+    checkBodyIdentity(rp, body);
+    const name = rp.name!;
+    const meta = isRecord(body.metadata) ? body.metadata : {};
+    const previous = store.entry(rp.type, rp.namespace, name);
+    if (!previous) throw notFound(rp.type.group, rp.type.plural, name);
+    if (rp.type.custom && (meta.resourceVersion === undefined || meta.resourceVersion === '')) {
+      throw invalid(rp.type.group, rp.type.kind, name, [{ field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update', reason: 'FieldValueInvalid' }]);
+    }
+    const obj = { ...body, metadata: { ...meta, name, ...(rp.namespace !== undefined ? { namespace: rp.namespace } : {}) } };
+    validate(rp, obj, name, previous);
+    const entry = store.update(rp.type, rp.namespace, name, obj, { keepStatus: false, checkResourceVersion: true, ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
+    sendObject(res, 200, rp.type, rp.version, entry, table);
+  }
+
+  function patch(res: ServerResponse, rp: ResourcePath, raw: string, contentType: string, table: boolean): void {
+    const name = rp.name!;
+    const allowed = rp.type.custom ? CUSTOM_PATCH_TYPES : CORE_PATCH_TYPES;
+    if (!allowed.includes(contentType) || contentType === 'application/apply-patch+yaml') {
+      // Server-side apply is not simulated; answer like a server that does not know the type.
+      throw unsupportedMediaType(allowed.filter((t) => t !== 'application/apply-patch+yaml'));
+    }
+    const current = store.entry(rp.type, rp.namespace, name);
+    if (!current) throw notFound(rp.type.group, rp.type.plural, name);
+    const patchBody = parseBody(raw, 'application/json');
+    const base = JSON.parse(jsonAtVersion(current, apiVersionOf(rp.type.group, rp.version))) as unknown;
+    let patched: unknown;
+    if (contentType === 'application/json-patch+json') patched = applyJsonPatch(base, patchBody);
+    else {
+      if (!isRecord(patchBody)) throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
+      patched = applyMergePatch(base, patchBody);
+    }
+    if (!isRecord(patched)) throw badRequest('the patch produced an object that is not a JSON object');
+    checkBodyIdentity(rp, patched);
+    validate(rp, patched, name, current);
+    const entry = store.update(rp.type, rp.namespace, name, patched, { keepStatus: false, checkResourceVersion: true, ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
+    sendObject(res, 200, rp.type, rp.version, entry, table);
+  }
+
+  function remove(res: ServerResponse, rp: ResourcePath, body: unknown): void {
+    const preconditions = isRecord(body) && isRecord(body.preconditions) ? (body.preconditions as { resourceVersion?: string; uid?: string }) : undefined;
+    const entry = store.delete(rp.type, rp.namespace, rp.name!, preconditions);
+    sendRaw(res, 200, jsonAtVersion(entry, apiVersionOf(rp.type.group, rp.version)));
+  }
+
+  function deleteCollection(res: ServerResponse, rp: ResourcePath, query: URLSearchParams): void {
+    const { labels, fields } = selectorsFrom(query, rp.type);
+    const match = matcher(rp, labels, fields);
+    const apiVersion = apiVersionOf(rp.type.group, rp.version);
+    const deleted = [...store.entries(rp.type, rp.namespace)].filter(match).map((e) => store.delete(rp.type, e.obj.metadata.namespace, e.obj.metadata.name));
+    sendRaw(res, 200, `{"kind":${JSON.stringify(rp.type.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":{"resourceVersion":"${store.currentResourceVersion()}"},"items":[${deleted.map((e) => jsonAtVersion(e, apiVersion)).join(',')}]}`);
+  }
+
+  // ---- the request handler -----------------------------------------------------------------
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://sandbox.invalid');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    const query = url.searchParams;
+    const isWatch = method === 'GET' && (query.get('watch') === 'true' || query.get('watch') === '1');
+    const rp = resolveResourcePath(segments);
+    logRequest(`${isWatch ? 'WATCH' : method} ${rp ? rp.template : url.pathname}`);
+
+    if (latencyMs > 0) await delay(latencyMs);
+    const failure = pendingFailures.find(
+      (f) => (!f.filter.method || f.filter.method.toUpperCase() === method) && (!f.filter.pathIncludes || (req.url ?? '').includes(f.filter.pathIncludes)),
+    );
+    if (failure) {
+      failure.remaining--;
+      if (failure.remaining <= 0) pendingFailures.splice(pendingFailures.indexOf(failure), 1);
+      const status = faultStatus(failure.status);
+      sendRaw(res, failure.status, JSON.stringify(status), failure.status === 429 || failure.status === 503 ? { 'Retry-After': '1' } : {});
+      return;
+    }
+
+    const path = url.pathname.replace(/\/+$/, '');
+    if (method === 'GET' && (path === '/version' || path === '/healthz' || path === '/livez' || path === '/readyz')) {
+      if (path === '/version') sendJson(res, 200, versionInfo());
+      else sendRaw(res, 200, 'ok', { 'Content-Type': 'text/plain; charset=utf-8' });
+      return;
+    }
+
+    const auth = req.headers.authorization ?? '';
+    const user = auth.startsWith('Bearer ') ? usersByToken.get(auth.slice(7).trim()) : undefined;
+    if (!user) throw unauthorized();
+
+    if (!rp) {
+      if (method !== 'GET') throw resourceNotFound();
+      if (path === '/openapi/v2') {
+        res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF_TYPE });
+        res.end(EMPTY_OPENAPI_V2_PROTOBUF);
+        return;
+      }
+      if (path === '/openapi/v3' || path.startsWith('/openapi/v3/')) {
+        const doc = openapi.v3(path);
+        if (doc === undefined) throw resourceNotFound();
+        sendRaw(res, 200, doc);
+        return;
+      }
+      const doc = discovery(segments);
+      if (doc === undefined) throw resourceNotFound();
+      sendJson(res, 200, doc);
+      return;
+    }
+
+    const { table } = negotiate(req.headers.accept);
+    const resource = rp.subresource ? `${rp.type.plural}/${rp.subresource}` : rp.type.plural;
+    const access = (verb: string, withName: boolean): void => {
+      const request: AccessRequest = { verb, group: rp.type.group, resource };
+      if (rp.namespace !== undefined) request.namespace = rp.namespace;
+      if (withName && rp.name !== undefined) request.name = rp.name;
+      authorize(user, request);
+    };
+    const contentType = mediaType(req.headers['content-type']);
+
+    if (rp.name === undefined) {
+      if (method === 'GET') {
+        access(isWatch ? 'watch' : 'list', false);
+        if (isWatch) watch(req, res, rp, query, table);
+        else list(res, rp, query, table);
+        return;
+      }
+      if (rp.type.readOnly) throw methodNotAllowed();
+      if (method === 'POST') {
+        const body = parseBody(await readBody(req), contentType);
+        // Create is authorized against the namespace; the name is not part of the check.
+        access('create', false);
+        create(res, rp, body, table);
+        return;
+      }
+      if (method === 'DELETE') {
+        access('deletecollection', false);
+        deleteCollection(res, rp, query);
+        return;
+      }
+      throw methodNotAllowed();
+    }
+
+    if (method === 'GET') {
+      access('get', true);
+      const entry = store.entry(rp.type, rp.namespace, rp.name);
+      if (!entry) throw notFound(rp.type.group, rp.type.plural, rp.name);
+      sendObject(res, 200, rp.type, rp.version, entry, table);
+      return;
+    }
+    if (rp.type.readOnly) throw methodNotAllowed();
+    if (method === 'PUT') {
+      const body = parseBody(await readBody(req), contentType);
+      access('update', true);
+      update(res, rp, body, table);
+      return;
+    }
+    if (method === 'PATCH') {
+      const raw = await readBody(req);
+      access('patch', true);
+      patch(res, rp, raw, contentType, table);
+      return;
+    }
+    if (method === 'DELETE') {
+      if (rp.subresource) throw methodNotAllowed();
+      const body = parseBody(await readBody(req), contentType);
+      access('delete', true);
+      remove(res, rp, body);
+      return;
+    }
+    throw methodNotAllowed();
+  }
+
+  function listener(req: IncomingMessage, res: ServerResponse): void {
+    handle(req, res).catch((err: unknown) => sendError(res, err));
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  let server: Server | undefined;
+  let port = options.port ?? 0;
+
+  async function listen(): Promise<void> {
+    const s = createServer({ key: certs.keyPem, cert: certs.certPem, ALPNProtocols: ['http/1.1'] }, listener);
+    s.keepAliveTimeout = 30_000;
+    s.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    s.on('secureConnection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      s.once('error', reject);
+      s.listen(port, '127.0.0.1', () => {
+        s.off('error', reject);
+        resolve();
+      });
+    });
+    const address = s.address();
+    if (address && typeof address === 'object') port = address.port;
+    server = s;
+  }
+
+  async function stop(): Promise<void> {
+    const s = server;
+    server = undefined;
+    for (const w of [...watches]) {
+      w.close();
+      w.res.socket?.destroy();
+    }
+    if (!s) return;
+    const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+    s.closeAllConnections();
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+    await closed;
+  }
+
+  await listen();
+
+  const faults: KubeFaults = {
+    setLatency(ms) {
+      latencyMs = Math.max(0, ms);
+    },
+    failNext(count, status, filter = {}) {
+      if (count > 0) pendingFailures.push({ remaining: count, status, filter });
+    },
+    expireWatchHistory() {
+      store.expireHistory();
+    },
+    stallWatches(stalled) {
+      watchesStalled = stalled;
+      for (const w of watches) {
+        w.stalled = stalled;
+        if (!stalled && w.held.length > 0) {
+          const held = w.held.join('');
+          w.held = [];
+          w.res.write(held);
+        }
+      }
+    },
+    dropWatches() {
+      for (const w of [...watches]) {
+        // Destroying the socket mid-stream is what a dropped connection looks like to a client.
+        w.res.socket?.destroy();
+        w.close();
+      }
+    },
+    reset() {
+      latencyMs = 0;
+      pendingFailures.length = 0;
+      faults.stallWatches(false);
+    },
+  };
+
+  return {
+    name: options.name,
+    get url() {
+      return `https://127.0.0.1:${port}`;
+    },
+    get port() {
+      return port;
+    },
+    caPem: certs.caPem,
+    store,
+    faults,
+    get requestCount() {
+      return requestCount;
+    },
+    requestLog() {
+      return Object.fromEntries(requestLog);
+    },
+    resetRequestLog() {
+      requestCount = 0;
+      requestLog = new Map();
+    },
+    get openWatchCount() {
+      return watches.size;
+    },
+    stop,
+    async restart() {
+      await stop();
+      await listen();
+    },
+    close: stop,
+  };
+}
