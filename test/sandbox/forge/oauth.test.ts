@@ -134,6 +134,18 @@ describe('OAuth web flow', () => {
     expect(await ipv6.text()).toContain('request_id');
   });
 
+  it('accepts localhost only when the forge is started with a wider callbackHostRule', async () => {
+    const wide = await startForge({ seed: forgeSeed(), callbackHostRule: 'loopback-or-localhost' });
+    try {
+      const ok = await fetch(`${wide.url}/login/oauth/authorize?${new URLSearchParams({ client_id: CLASSIC.id, redirect_uri: 'http://localhost:4000/callback' })}`);
+      expect(await ok.text()).toContain('request_id');
+      const bad = await fetch(`${wide.url}/login/oauth/authorize?${new URLSearchParams({ client_id: CLASSIC.id, redirect_uri: 'http://example.com/callback' })}`);
+      expect(await bad.text()).toContain('not associated with this application');
+    } finally {
+      await wide.close();
+    }
+  });
+
   it('redirects with access_denied when the user cancels', async () => {
     const page = await fetch(authorizeUrl({ client_id: CLASSIC.id, redirect_uri: 'http://127.0.0.1:40000/callback', state: 'xyz' }));
     const res = await submitPage(await page.text(), '0');

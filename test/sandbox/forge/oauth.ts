@@ -7,7 +7,12 @@ import { ApiError, DOCS, Router, escapeHtml, formBody, jsonBody, str, type Ctx, 
 import { userJson } from './rest.js';
 import type { ForgeState, ForgeToken } from './state.js';
 
-export type CallbackHostRule = (hostname: string) => boolean;
+/**
+ * Which redirect_uri hosts the authorize endpoint accepts. 'loopback' is GitHub's rule
+ * for native apps (127.0.0.1 and [::1], any port); 'loopback-or-localhost' also allows
+ * `localhost`; 'any' accepts every host (the path rule still applies).
+ */
+export type CallbackHostRule = 'loopback' | 'loopback-or-localhost' | 'any' | ((hostname: string) => boolean);
 
 export interface OAuthOptions {
   /** Which redirect hosts count as loopback; default 127.0.0.1 and [::1], like GitHub. */
@@ -58,7 +63,13 @@ const TROUBLE = 'https://docs.github.com/apps/managing-oauth-apps/troubleshootin
 const AUTH_TROUBLE = 'https://docs.github.com/apps/managing-oauth-apps/troubleshooting-authorization-request-errors';
 const DEVICE_DOCS = 'https://docs.github.com/developers/apps/authorizing-oauth-apps#error-codes-for-the-device-flow';
 
-const defaultHostRule: CallbackHostRule = (h) => h === '127.0.0.1' || h === '[::1]';
+function hostPredicate(rule: CallbackHostRule | undefined): (hostname: string) => boolean {
+  const loopback = (h: string): boolean => h === '127.0.0.1' || h === '[::1]';
+  if (rule === undefined || rule === 'loopback') return loopback;
+  if (rule === 'loopback-or-localhost') return (h) => loopback(h) || h === 'localhost';
+  if (rule === 'any') return () => true;
+  return rule;
+}
 
 function rand(chars: number, alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'): string {
   const bytes = randomBytes(chars);
@@ -102,13 +113,13 @@ export class OAuthService {
   private readonly pending = new Map<string, PendingAuthorization>();
   private readonly codes = new Map<string, AuthCode>();
   private readonly devices = new Map<string, DeviceGrant>();
-  private readonly hostRule: CallbackHostRule;
+  private readonly hostRule: (hostname: string) => boolean;
 
   constructor(
     private readonly state: ForgeState,
     private readonly options: OAuthOptions = {},
   ) {
-    this.hostRule = options.callbackHostRule ?? defaultHostRule;
+    this.hostRule = hostPredicate(options.callbackHostRule);
   }
 
   reset(): void {

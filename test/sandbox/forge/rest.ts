@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { ZERO_SHA, diffFlat, lineDiffStats, type FlatTree, type TreeEntry, type TreeMode } from './git-objects.js';
 import { ApiError, DOCS, Router, jsonBody, notFound, paginate, str, validationFailed, type Ctx, type Reply } from './http-util.js';
-import type { ForgeState, ForgeUser, PullState, RepoState } from './state.js';
+import type { ForgeUser, PullState, RepoState } from './state.js';
 import { nowIso } from './state.js';
 import { writeTarGz, type TarEntry } from './tar.js';
 
@@ -447,7 +447,7 @@ function contentItem(ctx: Ctx, repo: RepoState, ref: string, path: string, e: Tr
 }
 
 /** GitHub's tarball root folder: `<owner>-<repo>-<sha7>/`. */
-export function tarballFor(state: ForgeState, repo: RepoState, sha: string): Buffer {
+export function tarballFor(repo: RepoState, sha: string): Buffer {
   const c = repo.objects.commit(sha);
   if (!c) throw notFound();
   const root = `${repo.owner}-${repo.name}-${sha.slice(0, 7)}/`;
@@ -467,7 +467,6 @@ export function tarballFor(state: ForgeState, repo: RepoState, sha: string): Buf
     }
   };
   walk(c.tree, root);
-  void state;
   return writeTarGz(entries, sha);
 }
 

@@ -6,7 +6,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import type { AddressInfo } from 'node:net';
 import { randomBytes, createHash } from 'node:crypto';
 import type { SeedForge } from '../seeds/types.js';
-import { ApiError, DOCS, readBody, type Ctx, type Reply, type Router } from './http-util.js';
+import { ApiError, DOCS, readBody, type Ctx, type Reply } from './http-util.js';
 import { OAuthService, type CallbackHostRule } from './oauth.js';
 import { buildRestRouter, etagFor, tarballFor, type RateSnapshot } from './rest.js';
 import { ForgeState, nowIso, type CheckRunState, type CommitListener, type CommitStatusState, type PullState, type ReviewState } from './state.js';
@@ -131,7 +131,7 @@ export async function startForge(options: StartForgeOptions = {}): Promise<Forge
   });
 
   const bucketFor = (ctx: Pick<Ctx, 'token' | 'req'>): { key: string; limits: { core: number; search: number } } => {
-    if (ctx.token) return { key: `token:${ctx.token.value}`, limits: ctx.token.kind === 'installation' ? { core: 5000, search: 30 } : { core: 5000, search: 30 } };
+    if (ctx.token) return { key: `token:${ctx.token.value}`, limits: { core: 5000, search: 30 } };
     return { key: `ip:${ctx.req.socket.remoteAddress ?? ''}`, limits: { core: 60, search: 10 } };
   };
 
@@ -377,7 +377,7 @@ export async function startForge(options: StartForgeOptions = {}): Promise<Forge
           send(res, { status: 404, raw: Buffer.from('404: Not Found'), contentType: 'text/plain; charset=utf-8' }, baseHeaders);
           return;
         }
-        const tgz = tarballFor(state, repo, sha);
+        const tgz = tarballFor(repo, sha);
         status = 200;
         send(res, {
           status: 200,
