@@ -197,3 +197,46 @@ describe('sandbox end to end', () => {
     expect(existsSync(other.info.dir)).toBe(false);
   });
 });
+
+describe('sandbox with a generated fleet', () => {
+  let sandbox: Sandbox;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: 'scale:20', fluxDelayMs: 0 });
+  });
+
+  afterAll(async () => {
+    await sandbox?.stop();
+  });
+
+  it('promotes every target of an environment when its marker changes on main', async () => {
+    const mgmt = sandbox.cluster('mgmt').api.store;
+    const p = mgmt.list('pipelines.weave.works', 'Pipeline')[0];
+    if (!p) throw new Error('no pipeline');
+    const ns = p.metadata.namespace ?? '';
+    const name = p.metadata.name;
+    const prod = (p.spec as { environments: { name: string; targets: { namespace: string; clusterRef?: { name: string } }[] }[] }).environments.find((e) => e.name === 'prod');
+    const path = `apps/${ns}/${name}/prod/helmrelease.yaml`;
+    const forgeState = sandbox.forge.server.state;
+    const text = forgeState.getFile('acme/fleet-config', 'main', path);
+    expect(text).toContain(`# {"$promotion": "${ns}:${name}:prod"}`);
+
+    const targets = prod?.targets ?? [];
+    const pending = new Set(targets.map((t) => `${t.clusterRef?.name ?? 'mgmt'}/${t.namespace}`));
+    const allDeployed = waitFor<void>(
+      (accept) =>
+        sandbox.flux.onEvent((e) => {
+          if (e.outcome === 'deployed' && e.version === '99.0.0') pending.delete(`${e.target.cluster}/${e.target.namespace}`);
+          if (pending.size === 0) accept();
+        }),
+      15_000,
+      `every prod target of ${ns}/${name} to deploy 99.0.0`,
+    );
+    forgeState.commitFiles('acme/fleet-config', 'main', { [path]: (text ?? '').replace(/version: "[^"]+"/, 'version: "99.0.0"') }, 'promote to 99.0.0', 'rm-alice');
+    await allDeployed;
+    for (const t of targets) {
+      const hr = sandbox.cluster(t.clusterRef?.name ?? 'mgmt').api.store.get('helm.toolkit.fluxcd.io', 'HelmRelease', t.namespace, name) as unknown as { status: { history: { chartVersion: string }[] } };
+      expect(hr.status.history[0]?.chartVersion).toBe('99.0.0');
+    }
+  });
+});

@@ -2,13 +2,14 @@
 // synthetic forge commits and a manual clock (no real time passes, no sleeps).
 
 import { beforeEach, describe, expect, it } from 'vitest';
+import { sandboxCrdDir } from '../index';
 import { KubeStore } from '../kube/store';
 import { ResourceRegistry, loadCrdDir, typeKey } from '../kube/resources';
 import { buildDemoSeed } from '../seeds/demo';
 import type { KubeObject, Seed, SeedContext } from '../seeds/types';
 import { type FluxCommitEvent, type FluxEvent, type FluxSimulator, type FluxSkip, type ManualClock, manualClock, startFluxSimulator } from './simulator';
 
-const CRD_DIR = '/work/shared/crds';
+const CRD_DIR = sandboxCrdDir();
 const registry = new ResourceRegistry(loadCrdDir(CRD_DIR));
 const ctx: SeedContext = {
   clusters: {

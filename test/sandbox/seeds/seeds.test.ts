@@ -8,11 +8,12 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { DEMO_BROKEN_GITOPS_CLUSTER, DEMO_MISSING_GITOPS_CLUSTER, DEMO_OPEN_PR, buildDemoSeed } from './demo';
+import { sandboxCrdDir } from '../index';
 import { resolveSeed } from './index';
 import { scaleSeed } from './scale';
 import type { KubeObject, Seed, SeedContext } from './types';
 
-const CRD_DIR = '/work/shared/crds';
+const CRD_DIR = sandboxCrdDir();
 const FIXED_NOW = new Date('2026-11-20T12:00:00Z');
 
 const ctx: SeedContext = {
