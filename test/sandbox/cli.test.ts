@@ -80,7 +80,7 @@ describe('sandbox CLI', () => {
     expect(await exitOf(child, 15_000)).toBe(0);
     expect(existsSync(readyFile)).toBe(false);
     expect(existsSync(info.dir)).toBe(false);
-  });
+  }, 60_000);
 
   it('rejects bad arguments with a usage message', async () => {
     const result = await run(process.execPath, ['--import', 'tsx', 'test/sandbox/cli.ts', '--flux-delay-ms', 'soon'], { cwd: REPO_ROOT, timeout: 30_000 }).then(
@@ -89,5 +89,5 @@ describe('sandbox CLI', () => {
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/usage: tsx test\/sandbox\/cli\.ts/);
-  });
+  }, 60_000);
 });

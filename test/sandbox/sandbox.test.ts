@@ -44,7 +44,7 @@ describe('sandbox end to end', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ seed: 'demo', fluxDelayMs: 20 });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await sandbox?.stop();
@@ -63,7 +63,7 @@ describe('sandbox end to end', () => {
     expect(denied).toMatch(/Forbidden/);
     const { stdout: asViewer } = await run('kubectl', ['--kubeconfig', sandbox.viewerKubeconfig, '--context', 'prod-eu', 'get', 'helmreleases', '-n', 'payments', '-o', 'name'], { timeout: 30_000 });
     expect(asViewer).toContain('helmrelease.helm.toolkit.fluxcd.io/checkout');
-  });
+  }, 60_000);
 
   it('reaches remote clusters through the GitopsCluster kubeconfig Secret', async () => {
     const kc = new KubeConfig();
@@ -81,7 +81,7 @@ describe('sandbox end to end', () => {
     })) as { items: { metadata: { name: string } }[] };
     expect(list.items.map((i) => i.metadata.name)).toContain('checkout');
     expect(remote.getCurrentCluster()?.server).toBe(sandbox.cluster('staging-eu').server);
-  });
+  }, 60_000);
 
   it('writes a JSON-safe info object with the sign-in user, OAuth apps and token cases', () => {
     const info = JSON.parse(JSON.stringify(sandbox.info)) as typeof sandbox.info;
@@ -93,7 +93,7 @@ describe('sandbox end to end', () => {
     const kubeconfig = parse(readFileSync(info.kubeconfig, 'utf8')) as { 'current-context': string; contexts: { name: string }[] };
     expect(kubeconfig['current-context']).toBe('mgmt');
     expect(kubeconfig.contexts.map((c) => c.name)).toEqual(expect.arrayContaining(['mgmt', 'staging-eu', 'prod-eu', 'mgmt-viewer', 'prod-eu-viewer']));
-  });
+  }, 60_000);
 
   it('deploys the new version to the target HelmRelease after a promotion PR is merged on the forge', async () => {
     const pipelineNs = 'platform';
@@ -188,14 +188,14 @@ describe('sandbox end to end', () => {
       { timeout: 30_000 },
     );
     expect(stdout).toBe('4.11.3');
-  });
+  }, 60_000);
 
   it('removes its temp dir on stop', async () => {
     const other = await startSandbox({ seed: 'empty', fluxDelayMs: 0 });
     expect(existsSync(other.kubeconfig)).toBe(true);
     await other.stop();
     expect(existsSync(other.info.dir)).toBe(false);
-  });
+  }, 60_000);
 });
 
 describe('sandbox with a generated fleet', () => {
@@ -203,7 +203,7 @@ describe('sandbox with a generated fleet', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox({ seed: 'scale:20', fluxDelayMs: 0 });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await sandbox?.stop();
@@ -238,5 +238,5 @@ describe('sandbox with a generated fleet', () => {
       const hr = sandbox.cluster(t.clusterRef?.name ?? 'mgmt').api.store.get('helm.toolkit.fluxcd.io', 'HelmRelease', t.namespace, name) as unknown as { status: { history: { chartVersion: string }[] } };
       expect(hr.status.history[0]?.chartVersion).toBe('99.0.0');
     }
-  });
+  }, 60_000);
 });
