@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { buildListModel, defaultView, inboxItems, itemAt, rowMatches, sortInbox, visibleRange, GROUP_HEIGHT, ROW_BASE_HEIGHT, PROBLEM_HEIGHT } from './board-view';
+import { relativeTime } from './format';
+import { testEnv, testRow, testTarget } from './test-rows';
+import { parseViewHash, viewToHash } from './url-state';
+
+const rows = [
+  testRow('checkout', [testEnv('dev', 0, [testTarget('1.8.3', { lastDeployedAt: '2026-01-01T10:00:00Z' })]), testEnv('prod', 1, [testTarget('1.8.1')], { pending: [{ kind: 'promotion-expected', version: '1.8.3' }] })]),
+  testRow('ledger', [testEnv('dev', 0, [testTarget('2.4.0', { health: 'failed' })], {}, 'failing'), testEnv('prod', 1, [testTarget('2.3.0', { cluster: 'eu' })], { pending: [{ kind: 'pr-open', pr: { number: 7, url: 'u', createdAt: '2026-01-01T08:00:00Z' } }] })]),
+  testRow('web', [testEnv('dev', 0, [testTarget('0.1.0')])], { namespace: 'web', id: 'web/web', problems: [{ code: 'x', message: 'm', hint: 'h' }] }),
+];
+const clusters = [{ name: 'mgmt', state: 'connected' as const }, { name: 'eu', state: 'stale' as const }];
+const clusterMap = new Map(clusters.map((c) => [c.name, c]));
+
+describe('board view', () => {
+  it('searches pipeline, namespace, app and version with every word', () => {
+    expect(rows.filter((r) => rowMatches(r, { ...defaultView, query: '2.4' }, clusterMap)).map((r) => r.name)).toEqual(['ledger']);
+    expect(rows.filter((r) => rowMatches(r, { ...defaultView, query: 'TEAM 1.8.1' }, clusterMap)).map((r) => r.name)).toEqual(['checkout']);
+    expect(rows.filter((r) => rowMatches(r, { ...defaultView, query: 'nothing-like-this' }, clusterMap))).toHaveLength(0);
+  });
+
+  it('keeps rows matching any filter, and limits to a cluster', () => {
+    const names = (v: Partial<typeof defaultView>) => rows.filter((r) => rowMatches(r, { ...defaultView, ...v }, clusterMap)).map((r) => r.name);
+    expect(names({ filters: ['needs-promotion'] })).toEqual(['checkout']);
+    expect(names({ filters: ['pr-open', 'needs-promotion'] })).toEqual(['checkout', 'ledger']);
+    expect(names({ filters: ['failing'] })).toEqual(['ledger', 'web']);
+    expect(names({ filters: ['stale'] })).toEqual(['ledger']);
+    expect(names({ cluster: 'eu' })).toEqual(['ledger']);
+  });
+
+  it('groups by cluster/namespace with heights, honouring collapsed groups', () => {
+    const model = buildListModel(rows, defaultView, clusters, new Set());
+    expect(model.items.map((i) => (i.type === 'group' ? `G:${i.key}:${i.count}` : i.id))).toEqual(['G:mgmt/team:2', 'team/checkout', 'team/ledger', 'G:mgmt/web:1', 'web/web']);
+    expect(model.offsets.at(-1)).toBe(2 * GROUP_HEIGHT + 3 * ROW_BASE_HEIGHT + PROBLEM_HEIGHT);
+    const collapsed = buildListModel(rows, defaultView, clusters, new Set(['mgmt/team']));
+    expect(collapsed.rowIds).toEqual(['web/web']);
+    expect(collapsed.shown).toBe(3);
+  });
+
+  it('finds the items in view', () => {
+    const offsets = [0, 10, 110, 210, 310];
+    expect(itemAt(offsets, 0)).toBe(0);
+    expect(itemAt(offsets, 109)).toBe(1);
+    expect(itemAt(offsets, 110)).toBe(2);
+    expect(itemAt(offsets, 9999)).toBe(3);
+    expect(visibleRange(offsets, 100, 50, 0)).toEqual([1, 3]);
+    expect(visibleRange([0], 0, 100)).toEqual([0, 0]);
+  });
+
+  it('lists pending promotions with their age, oldest first', () => {
+    const items = sortInbox(inboxItems(rows), 'oldest');
+    expect(items.map((i) => `${i.pipeline}:${i.env}:${i.pending.kind}`)).toEqual(['ledger:prod:pr-open', 'checkout:prod:promotion-expected']);
+    expect(items[1]!.since).toBe('2026-01-01T10:00:00Z');
+    expect(sortInbox(items, 'newest')[0]!.pipeline).toBe('checkout');
+  });
+
+  it('formats relative times', () => {
+    const now = Date.parse('2026-01-01T12:00:00Z');
+    expect(relativeTime('2026-01-01T09:00:00Z', now)).toBe('3h ago');
+    expect(relativeTime('2026-01-01T11:59:30Z', now)).toBe('just now');
+    expect(relativeTime('2025-12-28T12:00:00Z', now)).toBe('4d ago');
+    expect(relativeTime(undefined, now)).toBe('');
+  });
+
+  it('round-trips the view through the URL hash and drops unknown filters', () => {
+    const view = { query: 'checkout 1.8', filters: ['failing', 'stale'] as const, cluster: 'prod-eu', mode: 'inbox' as const };
+    expect(parseViewHash(viewToHash({ ...view, filters: [...view.filters] }))).toEqual({ ...view, filters: ['failing', 'stale'] });
+    expect(parseViewHash('#f=failing,bogus&view=weird')).toEqual({ query: '', filters: ['failing'], cluster: null, mode: 'board' });
+    expect(viewToHash(defaultView)).toBe('');
+  });
+});

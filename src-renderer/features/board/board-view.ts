@@ -1,0 +1,231 @@
+// Pure view logic for the board: which rows a search/filter/cluster view keeps, how rows
+// group into cluster/namespace sections, the flat item list the virtual list draws (with
+// each item's height), and the pending-promotion inbox. No React, no DOM: unit-tested.
+import type { ClusterState, EnvironmentCell, PendingPromotion, PipelineRow, TargetState } from '../../../src-main/common/board';
+
+export const FILTER_KEYS = ['needs-promotion', 'awaiting-approval', 'pr-open', 'failing', 'stale'] as const;
+export type FilterKey = (typeof FILTER_KEYS)[number];
+
+export const FILTER_LABELS: Record<FilterKey, string> = {
+  'needs-promotion': 'Needs promotion',
+  'awaiting-approval': 'Awaiting approval',
+  'pr-open': 'PR open',
+  failing: 'Failing',
+  stale: 'Stale',
+};
+
+export interface BoardView {
+  query: string;
+  /** Rows matching ANY of these are kept (none = no filter). */
+  filters: FilterKey[];
+  /** Keep rows with the Pipeline or any target on this cluster (null = all). */
+  cluster: string | null;
+  mode: 'board' | 'inbox';
+}
+
+export const defaultView: BoardView = { query: '', filters: [], cluster: null, mode: 'board' };
+
+const FAILING_HEALTH: ReadonlySet<TargetState['health']> = new Set(['failed', 'stalled', 'missing']);
+
+function hasPending(row: PipelineRow, kind: PendingPromotion['kind']): boolean {
+  return row.environments.some((e) => e.pending.some((p) => p.kind === kind));
+}
+
+export function rowIsFailing(row: PipelineRow): boolean {
+  return row.problems.length > 0 || row.environments.some((e) => e.rollup.state === 'failing' || e.targets.some((t) => FAILING_HEALTH.has(t.health)));
+}
+
+export function rowIsStale(row: PipelineRow, clusters: ReadonlyMap<string, ClusterState>): boolean {
+  return row.environments.some((e) => e.targets.some((t) => t.stale || (clusters.get(t.cluster)?.state ?? 'connected') !== 'connected'));
+}
+
+export function matchesFilter(row: PipelineRow, filter: FilterKey, clusters: ReadonlyMap<string, ClusterState>): boolean {
+  switch (filter) {
+    case 'needs-promotion':
+      return hasPending(row, 'promotion-expected');
+    case 'awaiting-approval':
+      return hasPending(row, 'awaiting-approval');
+    case 'pr-open':
+      return hasPending(row, 'pr-open');
+    case 'failing':
+      return rowIsFailing(row);
+    case 'stale':
+      return rowIsStale(row, clusters);
+  }
+}
+
+function searchText(row: PipelineRow): string {
+  const parts = [row.name, row.namespace, row.id, row.cluster, row.appRef.name, row.appRef.kind];
+  for (const e of row.environments) {
+    parts.push(e.name);
+    if (e.rollup.version) parts.push(e.rollup.version);
+    for (const t of e.targets) if (t.deployedVersion) parts.push(t.deployedVersion);
+    for (const p of e.pending) if (p.version) parts.push(p.version);
+  }
+  return parts.join(' ').toLowerCase();
+}
+
+const textCache = new WeakMap<PipelineRow, string>();
+
+/** Every whitespace-separated word of the query must appear (pipeline, namespace, app, version…). */
+export function matchesQuery(row: PipelineRow, query: string): boolean {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  let text = textCache.get(row);
+  if (text === undefined) {
+    text = searchText(row);
+    textCache.set(row, text);
+  }
+  return words.every((w) => text.includes(w));
+}
+
+export function rowOnCluster(row: PipelineRow, cluster: string): boolean {
+  return row.cluster === cluster || row.environments.some((e) => e.targets.some((t) => t.cluster === cluster));
+}
+
+export function rowMatches(row: PipelineRow, view: BoardView, clusters: ReadonlyMap<string, ClusterState>): boolean {
+  if (view.cluster && !rowOnCluster(row, view.cluster)) return false;
+  if (!matchesQuery(row, view.query)) return false;
+  return view.filters.length === 0 || view.filters.some((f) => matchesFilter(row, f, clusters));
+}
+
+// ---- virtual list items ----
+
+export const GROUP_HEIGHT = 34;
+export const ROW_BASE_HEIGHT = 150;
+export const ROW_EMPTY_HEIGHT = 64;
+export const PROBLEM_HEIGHT = 46;
+
+export function rowHeight(row: PipelineRow): number {
+  return (row.environments.length > 0 ? ROW_BASE_HEIGHT : ROW_EMPTY_HEIGHT) + row.problems.length * PROBLEM_HEIGHT;
+}
+
+export function groupKey(row: Pick<PipelineRow, 'cluster' | 'namespace'>): string {
+  return `${row.cluster}/${row.namespace}`;
+}
+
+export type ListItem =
+  | { type: 'group'; key: string; cluster: string; namespace: string; count: number; collapsed: boolean; height: number }
+  | { type: 'row'; id: string; height: number };
+
+export interface ListModel {
+  items: ListItem[];
+  /** offsets[i] = top of item i; offsets[items.length] = total height */
+  offsets: number[];
+  /** ids of the visible rows in order (for keyboard navigation) */
+  rowIds: string[];
+  shown: number;
+  total: number;
+}
+
+export function buildListModel(rows: readonly PipelineRow[], view: BoardView, clusters: readonly ClusterState[], collapsed: ReadonlySet<string>): ListModel {
+  const clusterMap = new Map(clusters.map((c) => [c.name, c]));
+  const groups = new Map<string, PipelineRow[]>();
+  let shown = 0;
+  for (const row of rows) {
+    if (!rowMatches(row, view, clusterMap)) continue;
+    shown += 1;
+    const key = groupKey(row);
+    const list = groups.get(key);
+    if (list) list.push(row);
+    else groups.set(key, [row]);
+  }
+  const items: ListItem[] = [];
+  const rowIds: string[] = [];
+  for (const key of [...groups.keys()].sort()) {
+    const members = groups.get(key)!;
+    const first = members[0]!;
+    const isCollapsed = collapsed.has(key);
+    items.push({ type: 'group', key, cluster: first.cluster, namespace: first.namespace, count: members.length, collapsed: isCollapsed, height: GROUP_HEIGHT });
+    if (isCollapsed) continue;
+    for (const row of members) {
+      items.push({ type: 'row', id: row.id, height: rowHeight(row) });
+      rowIds.push(row.id);
+    }
+  }
+  const offsets = new Array<number>(items.length + 1);
+  offsets[0] = 0;
+  for (let i = 0; i < items.length; i += 1) offsets[i + 1] = offsets[i]! + items[i]!.height;
+  return { items, offsets, rowIds, shown, total: rows.length };
+}
+
+/** Index of the item containing pixel `y` (binary search over offsets). */
+export function itemAt(offsets: readonly number[], y: number): number {
+  let lo = 0;
+  let hi = offsets.length - 2;
+  if (hi < 0) return 0;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (offsets[mid]! <= y) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The [start, end) item range to render for a viewport, with overscan in pixels. */
+export function visibleRange(offsets: readonly number[], scrollTop: number, viewport: number, overscan = 300): [number, number] {
+  const count = offsets.length - 1;
+  if (count <= 0) return [0, 0];
+  const start = itemAt(offsets, Math.max(0, scrollTop - overscan));
+  let end = itemAt(offsets, scrollTop + viewport + overscan) + 1;
+  if (end > count) end = count;
+  return [start, end];
+}
+
+// ---- inbox ----
+
+export interface InboxItem {
+  key: string;
+  rowId: string;
+  pipeline: string;
+  namespace: string;
+  envIndex: number;
+  env: string;
+  fromEnv?: string;
+  pending: PendingPromotion;
+  /** When this started waiting (PR opened, or the previous env's last deploy); undefined if unknown. */
+  since?: string;
+  sinceLabel: string;
+}
+
+function latestDeploy(cell: EnvironmentCell | undefined): string | undefined {
+  let latest: string | undefined;
+  for (const t of cell?.targets ?? []) if (t.lastDeployedAt && (!latest || t.lastDeployedAt > latest)) latest = t.lastDeployedAt;
+  return latest;
+}
+
+export function inboxItems(rows: readonly PipelineRow[]): InboxItem[] {
+  const out: InboxItem[] = [];
+  for (const row of rows) {
+    for (const cell of row.environments) {
+      const previous = row.environments[cell.index - 1];
+      cell.pending.forEach((pending, i) => {
+        const prDate = pending.pr?.createdAt;
+        const since = prDate ?? latestDeploy(previous);
+        const item: InboxItem = {
+          key: `${row.id}|${cell.index}|${i}`,
+          rowId: row.id,
+          pipeline: row.name,
+          namespace: row.namespace,
+          envIndex: cell.index,
+          env: cell.name,
+          pending,
+          sinceLabel: prDate ? 'PR opened' : previous ? `${previous.name} deployed` : 'unknown',
+        };
+        if (previous) item.fromEnv = previous.name;
+        if (since) item.since = since;
+        out.push(item);
+      });
+    }
+  }
+  return out;
+}
+
+/** Oldest first (or newest first); items without a time go last either way. */
+export function sortInbox(items: readonly InboxItem[], order: 'oldest' | 'newest'): InboxItem[] {
+  return [...items].sort((a, b) => {
+    if (!a.since || !b.since) return a.since ? -1 : b.since ? 1 : a.key < b.key ? -1 : 1;
+    const d = a.since < b.since ? -1 : a.since > b.since ? 1 : 0;
+    return order === 'oldest' ? d : -d;
+  });
+}

@@ -1,0 +1,95 @@
+// Small formatting helpers shared by the board's components (words, not colours, carry state).
+import type { ClusterConnectionState, PendingPromotion, RollupState, TargetHealth } from '../../../src-main/common/board';
+
+/** "just now", "5m ago", "3h ago", "4d ago", "6w ago". */
+export function relativeTime(iso: string | undefined, now: number): string {
+  if (!iso) return '';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return '';
+  const s = Math.max(0, Math.round((now - t) / 1000));
+  if (s < 60) return 'just now';
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ago`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ago`;
+  const d = Math.floor(h / 24);
+  if (d < 14) return `${d}d ago`;
+  return `${Math.floor(d / 7)}w ago`;
+}
+
+/** The same age without "ago": "3h", "4d". */
+export function age(iso: string | undefined, now: number): string {
+  return relativeTime(iso, now).replace(/ ago$/, '');
+}
+
+export type Tone = 'ok' | 'warn' | 'bad' | 'info' | 'idle';
+
+export const rollupWords: Record<RollupState, { word: string; tone: Tone }> = {
+  healthy: { word: 'Healthy', tone: 'ok' },
+  progressing: { word: 'Progressing', tone: 'info' },
+  failing: { word: 'Failing', tone: 'bad' },
+  mixed: { word: 'Mixed', tone: 'warn' },
+  unknown: { word: 'Unknown', tone: 'idle' },
+  suspended: { word: 'Suspended', tone: 'idle' },
+};
+
+export const healthWords: Record<TargetHealth, { word: string; tone: Tone }> = {
+  ready: { word: 'Ready', tone: 'ok' },
+  reconciling: { word: 'Reconciling', tone: 'info' },
+  stalled: { word: 'Stalled', tone: 'bad' },
+  failed: { word: 'Failed', tone: 'bad' },
+  suspended: { word: 'Suspended', tone: 'idle' },
+  unknown: { word: 'Unknown', tone: 'idle' },
+  missing: { word: 'Missing', tone: 'bad' },
+};
+
+export const clusterWords: Record<ClusterConnectionState, { word: string; tone: Tone }> = {
+  connected: { word: 'connected', tone: 'ok' },
+  connecting: { word: 'connecting', tone: 'info' },
+  stale: { word: 'stale', tone: 'warn' },
+  unreachable: { word: 'unreachable', tone: 'bad' },
+  forbidden: { word: 'forbidden', tone: 'bad' },
+  'no-crd': { word: 'API not served', tone: 'warn' },
+  'no-context': { word: 'no context', tone: 'warn' },
+};
+
+export function pendingLabel(p: PendingPromotion, now: number): string {
+  switch (p.kind) {
+    case 'awaiting-approval':
+      return `Awaiting approval${p.version ? ` · ${p.version}` : ''}`;
+    case 'promotion-expected':
+      return `Promotion expected${p.version ? ` · ${p.version}` : ''}`;
+    case 'pr-open': {
+      const parts = [`PR #${p.pr?.number ?? '?'}`];
+      if (p.version) parts.push(p.version);
+      if (p.pr?.createdAt) parts.push(age(p.pr.createdAt, now));
+      return parts.join(' · ');
+    }
+  }
+}
+
+export function reviewWord(state: string | undefined): string {
+  switch (state) {
+    case 'approved':
+      return 'approved';
+    case 'changes-requested':
+      return 'changes requested';
+    case 'review-required':
+      return 'review required';
+    default:
+      return 'no review';
+  }
+}
+
+export function checksWord(state: string | undefined): string {
+  switch (state) {
+    case 'success':
+      return 'checks passed';
+    case 'failure':
+      return 'checks failing';
+    case 'pending':
+      return 'checks running';
+    default:
+      return 'no checks';
+  }
+}
