@@ -192,6 +192,24 @@ describe('flux simulator', () => {
     expect(ledger.status.environments?.prod?.waitingApproval).toBeUndefined();
   });
 
+  it('turns a store failure mid-reconciliation into a reported skip instead of an unhandled rejection', async () => {
+    const ref = { cluster: 'prod-eu', namespace: 'payments', name: 'checkout', kind: 'HelmRelease' as const };
+    const done = env.flux.setVersion(ref, '1.9.0');
+    await env.clock.advance(DELAY); // step one done: spec patched, Reconciling set
+    const store = env.stores.get('prod-eu') as KubeStore;
+    const realPatchStatus = store.patchStatus.bind(store);
+    store.patchStatus = () => {
+      throw new Error('injected store failure');
+    };
+    try {
+      await env.clock.advance(DELAY);
+      expect(await done).toMatchObject({ outcome: 'skipped', reason: 'reconciliation failed: injected store failure' });
+    } finally {
+      store.patchStatus = realPatchStatus;
+    }
+    expect(env.events.at(-1)?.outcome).toBe('skipped');
+  });
+
   it('reports a missing app object instead of creating it, and stops cleanly with work pending', async () => {
     const missing = env.flux.setVersion({ cluster: 'prod-eu', namespace: 'search', name: 'autocomplete', kind: 'HelmRelease' }, '1.4.0');
     await env.clock.advance(DELAY);

@@ -354,8 +354,17 @@ export function startFluxSimulator(options: FluxSimulatorOptions): FluxSimulator
     return emit({ ...base, outcome: 'deployed' });
   }
 
+  // A store write that throws (object deleted mid-way, a test fault) becomes a reported skip:
+  // commit listeners fire-and-forget, so a rejection here would otherwise be unhandled.
   const reconcile = (t: FluxTargetRef & { kind: AppKind }, version: string, cause: FluxEvent['cause'], commit?: string, pipeline?: FluxEvent['pipeline']) =>
-    enqueue(t, () => (t.kind === 'HelmRelease' ? reconcileHelmRelease(t, version, cause, pipeline) : reconcileKustomization(t, version, commit, cause, pipeline)));
+    enqueue(t, async (): Promise<FluxEvent> => {
+      try {
+        return await (t.kind === 'HelmRelease' ? reconcileHelmRelease(t, version, cause, pipeline) : reconcileKustomization(t, version, commit, cause, pipeline));
+      } catch (error) {
+        const reason = `reconciliation failed: ${error instanceof Error ? error.message : String(error)}`;
+        return emit({ target: t, version, cause, ...(pipeline ? { pipeline } : {}), outcome: 'skipped', reason });
+      }
+    });
 
   // ---- Pipelines: resolve markers to targets, keep per-target status of newer controllers -----
 
