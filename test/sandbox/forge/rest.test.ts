@@ -244,6 +244,7 @@ describe('pull requests', () => {
     const all = await octo.rest.pulls.list({ owner: 'acme', repo: 'fleet', state: 'all', sort: 'created', direction: 'asc' });
     expect(all.data.map((p) => p.number)).toEqual([1, 2]);
     expect(all.data[0]?.user?.type).toBe('Bot');
+    expect(all.data[0]?.user?.html_url).toBe(`${forge.url}/apps/promoter`);
 
     const updated = await octo.rest.pulls.update({ owner: 'acme', repo: 'fleet', pull_number: 2, title: 'Promote podinfo 6.5.0 → prod', state: 'closed' });
     expect(updated.data.title).toBe('Promote podinfo 6.5.0 → prod');

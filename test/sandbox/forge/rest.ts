@@ -34,7 +34,8 @@ export function userJson(ctx: Ctx, u: ForgeUser | { login: string; id: number; t
     avatar_url: `${ctx.baseUrl}/avatars/${encodeURIComponent(u.login)}`,
     gravatar_id: '',
     url: api,
-    html_url: `${ctx.baseUrl}/${u.login}`,
+    // bots live under /apps/<slug> on GitHub
+    html_url: u.type === 'Bot' ? `${ctx.baseUrl}/apps/${u.login.replace(/\[bot\]$/, '')}` : `${ctx.baseUrl}/${u.login}`,
     followers_url: `${api}/followers`,
     following_url: `${api}/following{/other_user}`,
     gists_url: `${api}/gists{/gist_id}`,
