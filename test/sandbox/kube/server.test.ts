@@ -165,6 +165,19 @@ describe('HTTP verbs', () => {
     expect(stored.status).toBe(201);
   });
 
+  it('prunes fields the schema does not declare, or rejects them with fieldValidation=Strict', async () => {
+    const extra = pipeline('extra-fields', 'team-b');
+    (extra.spec as Record<string, unknown>).bogus = { a: 1 };
+    const strict = await kubeRequest(server, 'POST', `${PIPELINES}/namespaces/team-b/pipelines?fieldValidation=Strict`, { body: extra });
+    expect(strict.status).toBe(400);
+    expect(strict.json()).toMatchObject({ reason: 'BadRequest', message: 'Pipeline in version "v1alpha1" cannot be handled as a Pipeline: strict decoding error: unknown field "spec.bogus"' });
+    const lenient = await kubeRequest(server, 'POST', `${PIPELINES}/namespaces/team-b/pipelines`, { body: extra });
+    expect(lenient.status).toBe(201);
+    expect(lenient.headers.warning).toBe('299 - "unknown field \\"spec.bogus\\""');
+    expect(lenient.json().spec.bogus).toBeUndefined();
+    expect(lenient.json().spec.appRef.name).toBe('extra-fields');
+  });
+
   it('rejects an update with a stale resourceVersion (409 Conflict) and accepts a fresh one', async () => {
     const url = `${PIPELINES}/namespaces/team-a/pipelines/beta`;
     const current = (await kubeRequest(server, 'GET', url)).json();

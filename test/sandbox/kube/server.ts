@@ -18,7 +18,7 @@ import { checkFieldSelectorSupported, type FieldSelector, type LabelSelector, ma
 import { badRequest, expired, faultStatus, invalid, KubeApiError, methodNotAllowed, notFound, resourceNotFound, statusBody, unauthorized, unsupportedMediaType } from './status.js';
 import { jsonAtVersion, KubeStore, type StoredEntry, type StoreEvent } from './store.js';
 import { toTable } from './table.js';
-import { validateAgainstSchema, validateName } from './validation.js';
+import { pruneUnknownFields, validateAgainstSchema, validateName } from './validation.js';
 
 export interface KubeApiServerOptions {
   /** cluster name (also used in certificates and logs) */
@@ -154,6 +154,11 @@ function decodeContinue(token: string): { rv: number; start: string } {
   }
 }
 
+/** The stored object (read-only: only serialised) at the requested version, for Table rows. */
+function objectAt(entry: StoredEntry, apiVersion: string): KubeObject {
+  return entry.obj.apiVersion === apiVersion ? entry.obj : { ...entry.obj, apiVersion };
+}
+
 function entryKey(e: StoredEntry): string {
   return `${e.obj.metadata.namespace ?? ''}/${e.obj.metadata.name}`;
 }
@@ -216,8 +221,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
 
   function sendObject(res: ServerResponse, code: number, type: ResourceType, version: string, entry: StoredEntry, table: boolean): void {
     if (table) {
-      const obj = JSON.parse(jsonAtVersion(entry, apiVersionOf(type.group, version))) as KubeObject;
-      sendJson(res, code, toTable(type, version, [obj], { resourceVersion: store.currentResourceVersion() }, 'Metadata'));
+      sendJson(res, code, toTable(type, version, [objectAt(entry, apiVersionOf(type.group, version))], { resourceVersion: store.currentResourceVersion() }, 'Metadata'));
       return;
     }
     sendRaw(res, code, jsonAtVersion(entry, apiVersionOf(type.group, version)));
@@ -370,7 +374,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     }
     const apiVersion = apiVersionOf(rp.type.group, rp.version);
     if (table) {
-      const objects = picked.map((e) => JSON.parse(jsonAtVersion(e, apiVersion)) as KubeObject);
+      const objects = picked.map((e) => objectAt(e, apiVersion));
       sendJson(res, 200, toTable(rp.type, rp.version, objects, meta, query.get('includeObject') ?? 'Metadata'));
       return;
     }
@@ -393,8 +397,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
 
     const line = (type: string, entry: StoredEntry): string => {
       if (table) {
-        const obj = JSON.parse(jsonAtVersion(entry, apiVersion)) as KubeObject;
-        return `{"type":"${type}","object":${JSON.stringify(toTable(rp.type, rp.version, [obj], { resourceVersion: String(entry.rv) }, query.get('includeObject') ?? 'Metadata'))}}\n`;
+        return `{"type":"${type}","object":${JSON.stringify(toTable(rp.type, rp.version, [objectAt(entry, apiVersion)], { resourceVersion: String(entry.rv) }, query.get('includeObject') ?? 'Metadata'))}}\n`;
       }
       return `{"type":"${type}","object":${jsonAtVersion(entry, apiVersion)}}\n`;
     };
@@ -511,7 +514,23 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (causes.length > 0) throw invalid(rp.type.group, rp.type.kind, name, causes);
   }
 
-  function create(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean): void {
+  /**
+   * Prunes fields the CRD schema does not declare. fieldValidation=Strict turns them into a 400
+   * (kubectl sends Strict by default); Warn (the default) reports them in Warning headers.
+   */
+  function pruneFields(rp: ResourcePath, res: ServerResponse, query: URLSearchParams, obj: Record<string, unknown>): Record<string, unknown> {
+    if (!rp.type.custom) return obj;
+    const { pruned, unknown } = pruneUnknownFields(obj, rp.type.schemas[rp.version]);
+    if (unknown.length === 0) return obj;
+    const mode = query.get('fieldValidation') ?? 'Warn';
+    if (mode === 'Strict') {
+      throw badRequest(`${rp.type.kind} in version "${rp.version}" cannot be handled as a ${rp.type.kind}: strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`);
+    }
+    if (mode === 'Warn') res.setHeader('Warning', unknown.map((u) => `299 - "unknown field \\"${u}\\""`));
+    return pruned;
+  }
+
+  function create(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean, query: URLSearchParams): void {
     if (!isRecord(body)) throw badRequest('Object \'Kind\' is missing in \'null\'');
     checkBodyIdentity(rp, body);
     const meta = { ...(isRecord(body.metadata) ? body.metadata : {}) };
@@ -520,14 +539,14 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     }
     const name = typeof meta.name === 'string' ? meta.name : '';
     if (rp.namespace !== undefined) meta.namespace = rp.namespace;
-    const obj = { ...body, metadata: meta };
+    const obj = pruneFields(rp, res, query, { ...body, metadata: meta });
     validate(rp, obj, name);
     namespaceMustExist(rp);
     const entry = store.create(rp.type, obj, { keepStatus: false });
     sendObject(res, 201, rp.type, rp.version, entry, table);
   }
 
-  function update(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean): void {
+  function update(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean, query: URLSearchParams): void {
     if (!isRecord(body)) throw badRequest('Object \'Kind\' is missing in \'null\'');
     checkBodyIdentity(rp, body);
     const name = rp.name!;
@@ -537,13 +556,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (rp.type.custom && (meta.resourceVersion === undefined || meta.resourceVersion === '')) {
       throw invalid(rp.type.group, rp.type.kind, name, [{ field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update', reason: 'FieldValueInvalid' }]);
     }
-    const obj = { ...body, metadata: { ...meta, name, ...(rp.namespace !== undefined ? { namespace: rp.namespace } : {}) } };
+    const obj = pruneFields(rp, res, query, { ...body, metadata: { ...meta, name, ...(rp.namespace !== undefined ? { namespace: rp.namespace } : {}) } });
     validate(rp, obj, name, previous);
     const entry = store.update(rp.type, rp.namespace, name, obj, { keepStatus: false, checkResourceVersion: true, ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
     sendObject(res, 200, rp.type, rp.version, entry, table);
   }
 
-  function patch(res: ServerResponse, rp: ResourcePath, raw: string, contentType: string, table: boolean): void {
+  function patch(res: ServerResponse, rp: ResourcePath, raw: string, contentType: string, table: boolean, query: URLSearchParams): void {
     const name = rp.name!;
     const allowed = rp.type.custom ? CUSTOM_PATCH_TYPES : CORE_PATCH_TYPES;
     if (!allowed.includes(contentType) || contentType === 'application/apply-patch+yaml') {
@@ -554,13 +573,14 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (!current) throw notFound(rp.type.group, rp.type.plural, name);
     const patchBody = parseBody(raw, 'application/json');
     const base = JSON.parse(jsonAtVersion(current, apiVersionOf(rp.type.group, rp.version))) as unknown;
-    let patched: unknown;
-    if (contentType === 'application/json-patch+json') patched = applyJsonPatch(base, patchBody);
+    let result: unknown;
+    if (contentType === 'application/json-patch+json') result = applyJsonPatch(base, patchBody);
     else {
       if (!isRecord(patchBody)) throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
-      patched = applyMergePatch(base, patchBody);
+      result = applyMergePatch(base, patchBody);
     }
-    if (!isRecord(patched)) throw badRequest('the patch produced an object that is not a JSON object');
+    if (!isRecord(result)) throw badRequest('the patch produced an object that is not a JSON object');
+    const patched = pruneFields(rp, res, query, result);
     checkBodyIdentity(rp, patched);
     validate(rp, patched, name, current);
     const entry = store.update(rp.type, rp.namespace, name, patched, { keepStatus: false, checkResourceVersion: true, ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
@@ -656,7 +676,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
         const body = parseBody(await readBody(req), contentType);
         // Create is authorized against the namespace; the name is not part of the check.
         access('create', false);
-        create(res, rp, body, table);
+        create(res, rp, body, table, query);
         return;
       }
       if (method === 'DELETE') {
@@ -678,13 +698,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (method === 'PUT') {
       const body = parseBody(await readBody(req), contentType);
       access('update', true);
-      update(res, rp, body, table);
+      update(res, rp, body, table, query);
       return;
     }
     if (method === 'PATCH') {
       const raw = await readBody(req);
       access('patch', true);
-      patch(res, rp, raw, contentType, table);
+      patch(res, rp, raw, contentType, table, query);
       return;
     }
     if (method === 'DELETE') {

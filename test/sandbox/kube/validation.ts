@@ -116,3 +116,35 @@ export function validateAgainstSchema(obj: Record<string, unknown>, schema: Json
   checkValue(rest, topSchema, '', causes);
   return causes;
 }
+
+/**
+ * Drops fields the structural schema does not declare, like the real server's pruning, and
+ * returns their paths (for fieldValidation=Strict errors and Warn warnings). apiVersion, kind
+ * and metadata are never pruned here.
+ */
+export function pruneUnknownFields(obj: Record<string, unknown>, schema: JsonSchema | undefined): { pruned: Record<string, unknown>; unknown: string[] } {
+  if (!schema) return { pruned: obj, unknown: [] };
+  const unknown: string[] = [];
+  const walk = (value: unknown, s: JsonSchema, path: string): unknown => {
+    if (Array.isArray(value)) return s.items ? value.map((item, i) => walk(item, s.items!, `${path}[${i}]`)) : value;
+    if (value === null || typeof value !== 'object') return value;
+    const record = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(record)) {
+      const childPath = path === '' ? key : `${path}.${key}`;
+      const childSchema = s.properties?.[key] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
+      if (childSchema) out[key] = walk(child, childSchema, childPath);
+      // Lenient where the real server is not: an object schema declaring nothing keeps its fields.
+      else if (s['x-kubernetes-preserve-unknown-fields'] || s.additionalProperties === true || (s.properties === undefined && s.additionalProperties === undefined)) out[key] = child;
+      else unknown.push(childPath);
+    }
+    return out;
+  };
+  const { apiVersion, kind, metadata, ...rest } = obj;
+  const prunedRest = walk(rest, schema, '') as Record<string, unknown>;
+  const pruned: Record<string, unknown> = {};
+  if (apiVersion !== undefined) pruned.apiVersion = apiVersion;
+  if (kind !== undefined) pruned.kind = kind;
+  if (metadata !== undefined) pruned.metadata = metadata;
+  return { pruned: Object.assign(pruned, prunedRest), unknown };
+}
