@@ -12,7 +12,7 @@ if ! node scripts/electron-binary.mjs >/dev/null; then
 fi
 ready=$(mktemp)
 rm -f "$ready"
-npx tsx test/sandbox/cli.ts --seed "${DEMO_SEED:-demo}" --ready-file "$ready" >/dev/null &
+node_modules/.bin/tsx test/sandbox/cli.ts --seed "${DEMO_SEED:-demo}" --ready-file "$ready" >/dev/null &
 sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null; wait $sandbox_pid 2>/dev/null; rm -f "$ready"' EXIT
 for _ in $(seq 1 300); do [ -s "$ready" ] && break; kill -0 $sandbox_pid 2>/dev/null || { echo "demo: the sandbox failed to start" >&2; exit 1; }; sleep 0.1; done

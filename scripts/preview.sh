@@ -6,4 +6,4 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/ensure-node.sh
 source scripts/ensure-deps.sh
 npx electron-vite build --logLevel warn >&2
-exec npx tsx test/harness/preview.ts "$@"
+exec node_modules/.bin/tsx test/harness/preview.ts "$@"
