@@ -140,6 +140,18 @@ describe('kubectl against the sandbox', () => {
     expect(duplicate.stderr).toContain('pipelines.pipelines.weave.works "checkout" already exists');
   });
 
+  it('creates core objects from the protobuf bodies kubectl sends for them', async () => {
+    const created = await kubectl(['create', 'secret', 'generic', 'made-by-kubectl', '-n', 'payments', '--from-literal=token=ghp_abc', '--from-literal=username=bot']);
+    expect(created.stdout.trim()).toBe('secret/made-by-kubectl created');
+    const secret = server.store.get('v1', 'Secret', 'payments', 'made-by-kubectl')!;
+    expect(secret.type).toBe('Opaque');
+    expect(Buffer.from((secret.data as Record<string, string>).token!, 'base64').toString()).toBe('ghp_abc');
+    expect((await kubectl(['create', 'configmap', 'settings', '-n', 'payments', '--from-literal=mode=fast'])).code).toBe(0);
+    expect(server.store.get('v1', 'ConfigMap', 'payments', 'settings')!.data).toEqual({ mode: 'fast' });
+    expect((await kubectl(['label', 'configmap', 'settings', '-n', 'payments', 'tier=web'])).stdout.trim()).toBe('configmap/settings labeled');
+    expect((await kubectl(['get', 'cm', '-n', 'payments', '-l', 'tier=web', '-o', 'name'])).stdout.trim()).toBe('configmap/settings');
+  });
+
   it('deletes', async () => {
     const deleted = await kubectl(['delete', 'pipeline', 'checkout', '-n', 'payments']);
     expect(deleted.stdout.trim()).toBe('pipeline.pipelines.weave.works "checkout" deleted');

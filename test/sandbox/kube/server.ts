@@ -12,6 +12,7 @@ import type { KubeObject, KubeUser } from '../seeds/types.js';
 import { generateServerCertificates } from './certs.js';
 import { applyJsonPatch, applyMergePatch } from './patch.js';
 import { EMPTY_OPENAPI_V2_PROTOBUF, OpenApiDocuments, OPENAPI_V2_PROTOBUF_TYPE } from './openapi.js';
+import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf.js';
 import { forbidden, isAllowed, type AccessRequest } from './rbac.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersionOf, loadCrdDir, ResourceRegistry, type ResourceType, typeKey } from './resources.js';
 import { checkFieldSelectorSupported, type FieldSelector, type LabelSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
@@ -100,11 +101,11 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -130,7 +131,9 @@ function negotiate(accept: string | undefined): { table: boolean } {
   return { table: false };
 }
 
-function parseBody(raw: string, contentType: string): unknown {
+function parseBody(body: Buffer, contentType: string): unknown {
+  if (contentType === PROTOBUF_CONTENT_TYPE) return body.length === 0 ? undefined : decodeProtobufObject(body);
+  const raw = body.toString('utf8');
   if (raw.trim() === '') return undefined;
   try {
     if (contentType.includes('yaml')) return parseYaml(raw) as unknown;
@@ -562,7 +565,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     sendObject(res, 200, rp.type, rp.version, entry, table);
   }
 
-  function patch(res: ServerResponse, rp: ResourcePath, raw: string, contentType: string, table: boolean, query: URLSearchParams): void {
+  function patch(res: ServerResponse, rp: ResourcePath, raw: Buffer, contentType: string, table: boolean, query: URLSearchParams): void {
     const name = rp.name!;
     const allowed = rp.type.custom ? CUSTOM_PATCH_TYPES : CORE_PATCH_TYPES;
     if (!allowed.includes(contentType) || contentType === 'application/apply-patch+yaml') {
