@@ -1,0 +1,135 @@
+// The auth service main wires to IPC: sign in with the system browser or the device flow,
+// cancel, sign out, list sessions. Holds the configured forge hosts and one vault.
+// Security model: every value it returns is renderer-safe (SessionInfo, DeviceCodePrompt,
+// SignInError); tokens go straight from the token endpoint into the vault. The verification
+// URI of the device flow is only passed on when it lives on the host's own origin.
+
+import { randomUUID } from 'node:crypto';
+import type { DeviceCodePrompt, ForgeHostSummary, SessionInfo, SignInError } from '../common/session';
+import { err, ok, type Result } from '../common/result';
+import type { Logger } from '../log/logger';
+import { startDeviceSignIn, type DeviceAttempt } from './device-sign-in';
+import { summarizeHost, validateForgeHost, type ForgeHost } from './forge-host';
+import { SignInFailure, startLoopbackSignIn, type LoopbackAttempt, type OpenExternal } from './loopback-sign-in';
+import type { SessionVault } from './session-vault';
+import { fetchIdentity, type FetchLike, type TokenGrant } from './token-endpoint';
+import { systemTimers, type Timers } from './timers';
+
+export interface AuthServiceOptions {
+  hosts: ForgeHost[];
+  vault: SessionVault;
+  /** Opens a URL in the system browser (Electron: shell.openExternal). */
+  openExternal: OpenExternal;
+  fetch?: FetchLike;
+  timers?: Timers;
+  logger?: Logger;
+  /** Loopback sign-in timeout, default 5 minutes. */
+  signInTimeoutMs?: number;
+}
+
+export interface AuthService {
+  hosts(): ForgeHostSummary[];
+  sessions(): SessionInfo[];
+  /** Opens the browser and resolves once signed in (or failed). */
+  signInWithBrowser(hostId: string, onStarted?: (attemptId: string) => void): Promise<Result<SessionInfo>>;
+  /** Requests a device code; `done` settles when the user approved (or it failed). */
+  startDeviceSignIn(hostId: string): Promise<Result<{ prompt: DeviceCodePrompt; done: Promise<Result<SessionInfo>> }>>;
+  /** Cancels a running attempt (browser or device); true if there was one. */
+  cancelSignIn(attemptId: string): boolean;
+  signOut(hostId: string): Promise<void>;
+  /** Ends running attempts and forgets every session (app quit). */
+  shutdown(): void;
+}
+
+function failure(e: unknown): Result<never> {
+  const f: SignInError = e instanceof SignInFailure ? e : { code: 'forge-unavailable', message: e instanceof Error ? e.message : String(e) };
+  return err(f.code, f.message, f.hint);
+}
+
+export function createAuthService(options: AuthServiceOptions): AuthService {
+  const hosts = new Map(options.hosts.map((h) => {
+    const v = validateForgeHost(h);
+    return [v.id, v] as const;
+  }));
+  const timers = options.timers ?? systemTimers;
+  const fetchImpl = options.fetch ?? fetch;
+  const attempts = new Map<string, LoopbackAttempt | DeviceAttempt>();
+
+  const hostOr = (id: string): ForgeHost | Result<never> => hosts.get(id) ?? err('unknown-host', `No forge host "${id}" is configured.`);
+
+  const complete = async (host: ForgeHost, grant: TokenGrant): Promise<SessionInfo> => {
+    let identity;
+    try {
+      identity = await fetchIdentity(host, grant.accessToken, fetchImpl);
+    } catch (e) {
+      throw new SignInFailure('forge-unavailable', `Signed in, but ${host.id} did not say who you are (${(e as { status?: number }).status ?? 'network error'}).`);
+    }
+    return options.vault.store(host, grant, identity);
+  };
+
+  return {
+    hosts: () => [...hosts.values()].map(summarizeHost),
+    sessions: () => options.vault.list(),
+    async signInWithBrowser(hostId, onStarted) {
+      const host = hostOr(hostId);
+      if ('ok' in host) return host;
+      const id = randomUUID();
+      try {
+        const attempt = await startLoopbackSignIn({
+          host,
+          openExternal: options.openExternal,
+          fetch: fetchImpl,
+          timers,
+          ...(options.signInTimeoutMs !== undefined ? { timeoutMs: options.signInTimeoutMs } : {}),
+        });
+        attempts.set(id, attempt);
+        onStarted?.(id);
+        const grant = await attempt.result;
+        return ok(await complete(host, grant));
+      } catch (e) {
+        if (e instanceof SignInFailure) options.logger?.info('auth', `browser sign-in to ${hostId} ended: ${e.code}`);
+        return failure(e);
+      } finally {
+        attempts.delete(id);
+      }
+    },
+    async startDeviceSignIn(hostId) {
+      const host = hostOr(hostId);
+      if ('ok' in host) return host;
+      let attempt: DeviceAttempt;
+      try {
+        attempt = await startDeviceSignIn({ host, fetch: fetchImpl, timers });
+      } catch (e) {
+        return failure(e);
+      }
+      if (new URL(attempt.prompt.verificationUri).origin !== new URL(host.webUrl).origin) {
+        attempt.cancel();
+        return err('invalid-host', 'The forge sent a verification page on another site; the sign-in was stopped.');
+      }
+      const attemptId = randomUUID();
+      attempts.set(attemptId, attempt);
+      const done = (async (): Promise<Result<SessionInfo>> => {
+        try {
+          return ok(await complete(host, await attempt.result));
+        } catch (e) {
+          return failure(e);
+        } finally {
+          attempts.delete(attemptId);
+        }
+      })();
+      return ok({ prompt: { attemptId, ...attempt.prompt }, done });
+    },
+    cancelSignIn(attemptId) {
+      const a = attempts.get(attemptId);
+      if (!a) return false;
+      a.cancel();
+      return true;
+    },
+    signOut: (hostId) => options.vault.signOut(hostId),
+    shutdown() {
+      for (const a of attempts.values()) a.cancel();
+      attempts.clear();
+      options.vault.clearAll();
+    },
+  };
+}

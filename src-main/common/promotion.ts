@@ -1,0 +1,120 @@
+// User-driven promotion by pull request, as the renderer sees it: the request, the plan
+// shown before anything is written, progress, and the result. Plain JSON data: no token,
+// no file contents beyond the changed lines. Pure types, shared with the renderer.
+
+import type { EffectiveStrategy } from './board';
+
+export interface PromotionRequest {
+  pipelineNamespace: string;
+  pipelineName: string;
+  /** The environment being promoted INTO. */
+  targetEnv: string;
+  version: string;
+  /** The effective strategy for promotions into targetEnv (kind 'pull-request' with repoUrl/baseBranch). */
+  strategy: EffectiveStrategy;
+}
+
+export interface LineChange {
+  /** 1-based line number in the file at baseSha. */
+  line: number;
+  before: string;
+  after: string;
+}
+
+export interface FileChange {
+  path: string;
+  changes: LineChange[];
+}
+
+export interface PromotionRepo {
+  /** ForgeHost id the repository lives on. */
+  host: string;
+  owner: string;
+  name: string;
+  /** Web URL of the repository. */
+  url: string;
+}
+
+export interface ExistingPullRequest {
+  number: number;
+  url: string;
+  title: string;
+}
+
+export interface PromotionPlan {
+  /** Opaque id: apply takes this id, never a plan sent back from the renderer. */
+  id: string;
+  pipelineNamespace: string;
+  pipelineName: string;
+  targetEnv: string;
+  version: string;
+  /** The exact marker comment looked for. */
+  marker: string;
+  repo: PromotionRepo;
+  baseBranch: string;
+  baseSha: string;
+  branch: string;
+  title: string;
+  body: string;
+  files: FileChange[];
+  /** An open PR from `branch` that applying will update instead of opening a second one. */
+  existingPr?: ExistingPullRequest;
+  /** Login the PR will be authored by. */
+  author: string;
+}
+
+export type PromotionStep = 'sign-in' | 'read-repo' | 'commit' | 'open-pr';
+
+export interface PromotionProgress {
+  planId: string;
+  step: PromotionStep;
+  status: 'started' | 'done';
+  /** Set when the base branch had moved and the plan was rebuilt on its new head. */
+  note?: string;
+}
+
+export interface PromotionResult {
+  planId: string;
+  prUrl: string;
+  number: number;
+  /** true = an already-open PR from the same branch was updated. */
+  updated: boolean;
+  /** true = baseBranch moved after planning; the change was rebuilt on the new head. */
+  rebuilt: boolean;
+  /** The plan as finally applied (differs from the shown one only when rebuilt). */
+  files: FileChange[];
+  baseSha: string;
+}
+
+export type PromotionErrorCode =
+  | 'invalid-request' // malformed request or strategy (not pull-request, no repoUrl/baseBranch, bad version)
+  | 'unsupported-provider' // a provider this build cannot promote through
+  | 'unknown-host' // no configured ForgeHost serves the repoUrl
+  | 'sign-in-required' // not signed in, or the sign-in expired / was revoked (401)
+  | 'no-access' // 403/404: the account cannot read or push to the repository
+  | 'rate-limited' // primary or secondary rate limit; retryAfterSeconds says how long
+  | 'marker-not-found' // no scalar carries the marker: nothing was written
+  | 'marker-unsupported' // a marker sits where it cannot be edited safely (block scalar, alias, flow item, ...)
+  | 'already-at-version' // every marked value already has that version
+  | 'conflict' // the forge refused a write (422) in a way we could not resolve
+  | 'forge-unavailable' // 5xx or network failure; anything half-made was cleaned up
+  | 'plan-expired'; // apply with an unknown or already-used plan id
+
+export interface PromotionError {
+  code: PromotionErrorCode;
+  message: string;
+  hint?: string;
+  retryAfterSeconds?: number;
+}
+
+/** An open promotion PR found on a repository, by head branch. */
+export interface PromotionPullRequest {
+  branch: string;
+  /** `<ns>/<name>/<env>` from the body's metadata block, when present. */
+  metadata?: { pipelineNamespace: string; pipelineName: string; targetEnv: string };
+  title: string;
+  author: string;
+  number: number;
+  url: string;
+  createdAt: string;
+}
