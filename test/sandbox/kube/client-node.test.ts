@@ -141,7 +141,7 @@ describe('client-node against the sandbox', () => {
     await informer.start();
     try {
       await waitFor(() => informer.list('apps').length === 3, 5000, 'initial list');
-      const listsBefore = server.requestLog()['GET /apis/helm.toolkit.fluxcd.io/v2/namespaces/{namespace}/helmreleases'] ?? 0;
+      const listsBefore = server.requestLog.count('GET /apis/helm.toolkit.fluxcd.io/v2/namespaces/{namespace}/helmreleases');
 
       // History expires while the informer's watch is cut: its resume gets 410 and it relists.
       await waitFor(() => server.openWatchCount > 0, 5000, 'informer watch');
@@ -152,7 +152,7 @@ describe('client-node against the sandbox', () => {
       server.faults.dropWatches();
       server.store.patchStatus(hrRef('frontend'), { history: [{ chartName: 'frontend', chartVersion: '1.2.0', status: 'deployed' }] });
       await waitFor(() => deployed(informer.get('frontend', 'apps')) === '1.2.0', 10_000, 'relisted state');
-      const listsAfter = server.requestLog()['GET /apis/helm.toolkit.fluxcd.io/v2/namespaces/{namespace}/helmreleases'] ?? 0;
+      const listsAfter = server.requestLog.count('GET /apis/helm.toolkit.fluxcd.io/v2/namespaces/{namespace}/helmreleases');
       expect(listsAfter).toBeGreaterThan(listsBefore);
 
       // The server goes away and comes back on the same port with the same state.

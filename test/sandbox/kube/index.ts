@@ -26,12 +26,13 @@
 //   patch(ref, mergePatch), patchStatus(ref, statusMergePatch), remove(ref),
 //   currentResourceVersion(), expireHistory().
 // server.faults: setLatency(ms), failNext(n, status, {method?, pathIncludes?}),
-//   expireWatchHistory(), stallWatches(bool), dropWatches(), reset().
-// server.requestCount, requestLog() {"GET /apis/g/v/namespaces/{namespace}/plural": n, "WATCH …": n},
-//   resetRequestLog(), openWatchCount; stop() / restart() (same port, same state) / close().
+//   expireWatchHistory(), stallWatches(bool), dropWatches(), clear().
+// server.requestLog (same shape as the forge's): count(route?), counts(), entries(route?), reset();
+//   routes look like "GET /apis/g/v/namespaces/{namespace}/plural/{name}" and "WATCH /apis/g/v/plural".
+// server.requestCount, openWatchCount; stop() / restart() (same port, same state) / close().
 
 export { startKubeApiServer } from './server.js';
-export type { FailNextFilter, KubeApiServer, KubeApiServerOptions, KubeFaults } from './server.js';
+export type { FailNextFilter, KubeApiServer, KubeApiServerOptions, KubeFaults, KubeRequestLog, KubeRequestLogEntry } from './server.js';
 export { KubeStore, type KubeRef, type StoreEvent, type StoredEntry } from './store.js';
 export { writeKubeconfig, kubeconfigYaml, type KubeconfigEntry } from './kubeconfig.js';
 export { KubeApiError, type KubeStatus } from './status.js';

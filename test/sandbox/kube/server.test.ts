@@ -344,6 +344,16 @@ describe('watch', () => {
     w.close();
   });
 
+  it('streams a watch-list (sendInitialEvents) ending in an initial-events-end bookmark', async () => {
+    const w = await openWatch(server, `${PIPELINES}/namespaces/team-a/pipelines?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`);
+    const end = await w.next((e) => e.type === 'BOOKMARK');
+    expect(end.object.metadata.annotations).toEqual({ 'k8s.io/initial-events-end': 'true' });
+    const initial = w.events.slice(0, w.events.indexOf(end));
+    expect(initial.every((e) => e.type === 'ADDED')).toBe(true);
+    expect(initial.map((e) => e.object.metadata.name)).toContain('alpha');
+    w.close();
+  });
+
   it('answers a too-old resourceVersion with an ERROR 410 event and ends the stream', async () => {
     const old = server.store.currentResourceVersion();
     server.store.patchStatus({ apiVersion: 'pipelines.weave.works', kind: 'Pipeline', namespace: 'team-a', name: 'alpha' }, { observedGeneration: 8 });
@@ -382,7 +392,7 @@ describe('watch', () => {
 
 describe('faults and request accounting', () => {
   it('fails the next matching requests with proper Status bodies and counts requests per template', async () => {
-    server.resetRequestLog();
+    server.requestLog.reset();
     server.faults.failNext(2, 503, { method: 'GET', pathIncludes: '/helmreleases' });
     const a = await kubeRequest(server, 'GET', `${HR}/helmreleases`);
     const b = await kubeRequest(server, 'GET', `${HR}/namespaces/team-a/helmreleases/alpha`);
@@ -391,7 +401,9 @@ describe('faults and request accounting', () => {
     expect(a.json()).toMatchObject({ kind: 'Status', reason: 'ServiceUnavailable', code: 503 });
     expect(a.headers['retry-after']).toBe('1');
     expect(server.requestCount).toBe(3);
-    expect(server.requestLog()).toEqual({
+    expect(server.requestLog.count('GET /apis/helm.toolkit.fluxcd.io/v2/helmreleases')).toBe(2);
+    expect(server.requestLog.entries().map((e) => [e.status, e.user])).toEqual([[503, null], [503, null], [200, 'admin']]);
+    expect(server.requestLog.counts()).toEqual({
       'GET /apis/helm.toolkit.fluxcd.io/v2/helmreleases': 2,
       'GET /apis/helm.toolkit.fluxcd.io/v2/namespaces/{namespace}/helmreleases/{name}': 1,
     });

@@ -40,6 +40,29 @@ export interface FailNextFilter {
   pathIncludes?: string;
 }
 
+export interface KubeRequestLogEntry {
+  method: string;
+  /** as requested, with query */
+  path: string;
+  /** "GET /apis/g/v/namespaces/{namespace}/plural/{name}", "WATCH …" for watches, "<METHOD> <path>" otherwise */
+  route: string;
+  /** 0 until the response has been sent */
+  status: number;
+  user: string | null;
+  at: number;
+}
+
+/** Same shape as the sandbox forge's request log. */
+export interface KubeRequestLog {
+  /** the most recent entries (up to 50,000 are kept), optionally for one route */
+  entries(route?: string): KubeRequestLogEntry[];
+  /** requests since start or the last reset, optionally for one route (exact even past the entry cap) */
+  count(route?: string): number;
+  /** request counts by route */
+  counts(): Record<string, number>;
+  reset(): void;
+}
+
 export interface KubeFaults {
   /** adds this delay before every request is handled (0 = none) */
   setLatency(ms: number): void;
@@ -52,7 +75,7 @@ export interface KubeFaults {
   /** abruptly closes every open watch connection */
   dropWatches(): void;
   /** clears latency, pending failures and stalls */
-  reset(): void;
+  clear(): void;
 }
 
 export interface KubeApiServer {
@@ -63,11 +86,9 @@ export interface KubeApiServer {
   readonly caPem: string;
   readonly store: KubeStore;
   readonly faults: KubeFaults;
-  /** requests since start or the last resetRequestLog() */
+  readonly requestLog: KubeRequestLog;
+  /** requests since start or the last requestLog.reset() */
   readonly requestCount: number;
-  /** request counts keyed by "METHOD /path/{template}" ("WATCH ..." for watches) */
-  requestLog(): Record<string, number>;
-  resetRequestLog(): void;
   /** number of watch streams currently open */
   readonly openWatchCount: number;
   /** closes the listener, every connection and every watch; the store is kept */
@@ -196,8 +217,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   const pendingFailures: { remaining: number; status: number; filter: FailNextFilter }[] = [];
   const watches = new Set<WatchStream>();
   const sockets = new Set<Socket>();
+  const MAX_LOG_ENTRIES = 50_000;
+  let logEntries: KubeRequestLogEntry[] = [];
+  let routeCounts = new Map<string, number>();
   let requestCount = 0;
-  let requestLog = new Map<string, number>();
 
   // ---- responses ----------------------------------------------------------------------------
 
@@ -308,10 +331,37 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     };
   }
 
-  function logRequest(key: string): void {
+  function logRequest(req: IncomingMessage, res: ServerResponse, route: string): KubeRequestLogEntry {
     requestCount++;
-    requestLog.set(key, (requestLog.get(key) ?? 0) + 1);
+    routeCounts.set(route, (routeCounts.get(route) ?? 0) + 1);
+    const entry: KubeRequestLogEntry = { method: req.method ?? 'GET', path: req.url ?? '/', route, status: 0, user: null, at: Date.now() };
+    logEntries.push(entry);
+    if (logEntries.length > MAX_LOG_ENTRIES * 1.2) logEntries = logEntries.slice(-MAX_LOG_ENTRIES);
+    // A watch's status is known once its headers are out, long before it finishes.
+    const record = (): void => {
+      entry.status = res.statusCode;
+    };
+    res.once('finish', record);
+    res.once('close', record);
+    return entry;
   }
+
+  const requestLog: KubeRequestLog = {
+    entries(route) {
+      return logEntries.filter((e) => route === undefined || e.route === route);
+    },
+    count(route) {
+      return route === undefined ? requestCount : (routeCounts.get(route) ?? 0);
+    },
+    counts() {
+      return Object.fromEntries(routeCounts);
+    },
+    reset() {
+      logEntries = [];
+      routeCounts = new Map();
+      requestCount = 0;
+    },
+  };
 
   function authorize(user: KubeUser, req: AccessRequest): void {
     if (!isAllowed(user, req)) throw forbidden(user, req);
@@ -443,7 +493,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     res.on('close', () => stream.close());
     req.on('close', () => stream.close());
 
-    if (rvParam === null || rvParam === '' || rvParam === '0') {
+    const bookmark = (annotations?: Record<string, string>): string =>
+      `{"type":"BOOKMARK","object":{"kind":${JSON.stringify(rp.type.kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":{"resourceVersion":"${store.currentResourceVersion()}"${annotations ? `,"annotations":${JSON.stringify(annotations)}` : ''}}}}\n`;
+    if (query.get('sendInitialEvents') === 'true') {
+      // Streaming list ("watch-list"): current state, then a bookmark marking its end.
+      for (const e of store.entries(rp.type, rp.namespace)) if (match(e)) write(line('ADDED', e));
+      if (bookmarks) write(bookmark({ 'k8s.io/initial-events-end': 'true' }));
+    } else if (rvParam === null || rvParam === '' || rvParam === '0') {
       for (const e of store.entries(rp.type, rp.namespace)) if (match(e)) write(line('ADDED', e));
     } else {
       const since = Number(rvParam);
@@ -460,8 +516,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (bookmarks) {
       timers.push(
         setInterval(() => {
-          if (stream.stalled) return;
-          write(`{"type":"BOOKMARK","object":{"kind":${JSON.stringify(rp.type.kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":{"resourceVersion":"${store.currentResourceVersion()}"}}}\n`);
+          if (!stream.stalled) write(bookmark());
         }, bookmarkIntervalMs),
       );
     }
@@ -613,7 +668,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const query = url.searchParams;
     const isWatch = method === 'GET' && (query.get('watch') === 'true' || query.get('watch') === '1');
     const rp = resolveResourcePath(segments);
-    logRequest(`${isWatch ? 'WATCH' : method} ${rp ? rp.template : url.pathname}`);
+    const logEntry = logRequest(req, res, `${isWatch ? 'WATCH' : method} ${rp ? rp.template : url.pathname}`);
 
     if (latencyMs > 0) await delay(latencyMs);
     const failure = pendingFailures.find(
@@ -637,6 +692,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const auth = req.headers.authorization ?? '';
     const user = auth.startsWith('Bearer ') ? usersByToken.get(auth.slice(7).trim()) : undefined;
     if (!user) throw unauthorized();
+    logEntry.user = user.name;
 
     if (!rp) {
       if (method !== 'GET') throw resourceNotFound();
@@ -797,7 +853,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
         w.close();
       }
     },
-    reset() {
+    clear() {
       latencyMs = 0;
       pendingFailures.length = 0;
       faults.stallWatches(false);
@@ -815,15 +871,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     caPem: certs.caPem,
     store,
     faults,
+    requestLog,
     get requestCount() {
       return requestCount;
-    },
-    requestLog() {
-      return Object.fromEntries(requestLog);
-    },
-    resetRequestLog() {
-      requestCount = 0;
-      requestLog = new Map();
     },
     get openWatchCount() {
       return watches.size;
