@@ -1,0 +1,166 @@
+// The risk assessment of one token in plain words, each risk with its safer alternative and
+// a link into docs/token-guidance.md. Pure: facts in, risks out.
+
+import type { SecretLocation, TokenEntry, TokenRisk, TokenUse } from '../common/tokens';
+
+export const GUIDANCE_DOC = 'docs/token-guidance.md';
+export const guidance = {
+  longLived: `${GUIDANCE_DOC}#long-lived-tokens-in-clusters`,
+  restrictSecret: `${GUIDANCE_DOC}#restrict-the-secret-to-the-controller`,
+  fineGrained: `${GUIDANCE_DOC}#create-a-minimal-fine-grained-token`,
+  whatFor: `${GUIDANCE_DOC}#what-the-token-is-used-for`,
+  userDriven: `${GUIDANCE_DOC}#prefer-user-driven-promotion`,
+  rotate: `${GUIDANCE_DOC}#rotate-before-expiry`,
+} as const;
+
+/** Expiry closer than this is a risk ("expires within 14 days"). */
+export const EXPIRY_WARNING_DAYS = 14;
+
+/** Classic/OAuth scopes that grant write to every repository the user can reach, or more. */
+const BROAD_SCOPES = new Set([
+  'repo',
+  'public_repo',
+  'workflow',
+  'admin:org',
+  'write:org',
+  'admin:repo_hook',
+  'admin:org_hook',
+  'delete_repo',
+  'admin:enterprise',
+  'site_admin',
+  'write:packages',
+  'delete:packages',
+  'admin:public_key',
+  'admin:gpg_key',
+  'user',
+  // GitLab
+  'api',
+  'write_repository',
+  'sudo',
+  'admin_mode',
+]);
+
+const SAFER_FINE_GRAINED =
+  'Replace it with a fine-grained token for the config repository only, with Contents: write and Pull requests: write, and an expiry — or promote with Release Board’s user-driven flow, which uses your own short-lived sign-in.';
+const SAFER_RESTRICT =
+  'Restrict the Secret with a Role that allows `get` on this one Secret (resourceNames) and a RoleBinding to the pipeline-controller service account only; remove broader Secret access from people’s roles.';
+
+export type RiskFacts = Pick<TokenEntry, 'state' | 'kind' | 'scopes' | 'expiresAt' | 'identity' | 'provider'> & {
+  uses: readonly TokenUse[];
+  secrets: readonly SecretLocation[];
+};
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function daysBetween(fromMs: number, toIso: string): number {
+  return (Date.parse(toIso) - fromMs) / 86_400_000;
+}
+
+export function assessTokenRisks(facts: RiskFacts, now: Date): TokenRisk[] {
+  const risks: TokenRisk[] = [];
+  const nowMs = now.getTime();
+  const working = facts.state === 'valid' || facts.state === 'expiring-soon';
+
+  if (facts.state === 'expired' || facts.state === 'revoked-or-expired') {
+    risks.push({
+      id: 'expired-or-revoked',
+      severity: 'high',
+      title: facts.state === 'expired' ? 'The token has expired' : 'The forge rejects the token (revoked or expired)',
+      detail: `Automated promotions for ${plural(new Set(facts.uses.map((u) => u.pipelineId)).size, 'pipeline')} fail until the Secret holds a working token. The long-lived value is still stored in the cluster.`,
+      saferAlternative: `Do not simply paste a new classic token: ${SAFER_FINE_GRAINED}`,
+      guidance: guidance.fineGrained,
+    });
+  }
+
+  if (working && facts.expiresAt === null && facts.kind !== 'github-installation') {
+    risks.push({
+      id: 'no-expiry',
+      severity: 'high',
+      title: 'The token never expires',
+      detail: 'A leaked copy (from the cluster, a backup or a log) keeps working until someone notices and revokes it.',
+      saferAlternative: SAFER_FINE_GRAINED,
+      guidance: guidance.longLived,
+    });
+  }
+
+  if (working && typeof facts.expiresAt === 'string') {
+    const days = daysBetween(nowMs, facts.expiresAt);
+    if (days <= EXPIRY_WARNING_DAYS) {
+      const whole = Math.max(0, Math.floor(days));
+      risks.push({
+        id: 'expires-soon',
+        severity: 'medium',
+        title: whole === 0 ? 'The token expires today' : `The token expires in ${plural(whole, 'day')}`,
+        detail: `It expires on ${facts.expiresAt.slice(0, 10)}; automated promotions stop then.`,
+        saferAlternative: 'Rotate it now with a fine-grained token for the config repository only (Contents + Pull requests: write), or move these pipelines to user-driven promotion.',
+        guidance: guidance.rotate,
+      });
+    }
+  }
+
+  const broad = (facts.scopes ?? []).filter((s) => BROAD_SCOPES.has(s) || s.startsWith('admin:'));
+  if (broad.length > 0 && (facts.kind === 'github-classic' || facts.kind === 'github-oauth' || facts.kind === 'gitlab-access-token')) {
+    const tooMuch = broad.filter((s) => s !== 'repo');
+    risks.push({
+      id: 'broad-scope',
+      severity: 'high',
+      title: `Broad scopes: ${broad.join(', ')}`,
+      detail: `${facts.kind === 'gitlab-access-token' ? 'These scopes' : 'A classic token with `repo`'} can write to every repository its user can reach, not only the config repository${tooMuch.length > 0 ? `; ${tooMuch.join(', ')} go${tooMuch.length === 1 ? 'es' : ''} further still` : ''}.`,
+      saferAlternative: SAFER_FINE_GRAINED,
+      guidance: guidance.fineGrained,
+    });
+  }
+
+  if (facts.identity?.type === 'User') {
+    risks.push({
+      id: 'personal-account',
+      severity: 'medium',
+      title: `The token belongs to a person (${facts.identity.login})`,
+      detail: `Every automated promotion PR appears as authored by ${facts.identity.login}, and promotions break when that person leaves or loses access.`,
+      saferAlternative: 'Use a dedicated bot/machine account with access to the config repository only — or user-driven promotion, where each PR is authored by the release manager who promoted.',
+      guidance: guidance.whatFor,
+    });
+  }
+
+  const pipelines = new Set(facts.uses.map((u) => u.pipelineId));
+  const namespaces = new Set(facts.secrets.map((s) => `${s.context}/${s.namespace}`));
+  if (facts.secrets.length > 1 || pipelines.size > 1) {
+    const spread = namespaces.size > 1;
+    risks.push({
+      id: 'shared-token',
+      severity: spread || pipelines.size >= 3 ? 'high' : 'medium',
+      title: `The same token is used by ${plural(pipelines.size, 'pipeline')}${spread ? ` across ${plural(namespaces.size, 'namespace')}` : ''}`,
+      detail: `It is stored in ${plural(facts.secrets.length, 'Secret')} (${facts.secrets.map((s) => `${s.namespace}/${s.name}`).join(', ')}). Anyone who can read one of them can promote for all of these pipelines, and rotating it means updating every copy.`,
+      saferAlternative: 'Give each pipeline (or at least each team namespace) its own fine-grained token scoped to the repository it promotes into.',
+      guidance: guidance.fineGrained,
+    });
+  }
+
+  // A missing Secret holds nothing to read; one without `token` may still hold username/password.
+  const readable = facts.secrets.filter((s) => s.access.youCanGet === 'yes' && (s.hasToken || s.hasUsername || s.hasPassword));
+  const listable = facts.secrets.filter((s) => s.access.youCanListNamespace === 'yes');
+  if (readable.length > 0) {
+    const where = readable.map((s) => `${s.namespace}/${s.name}`).join(', ');
+    risks.push({
+      id: 'secret-readable-by-you',
+      severity: 'high',
+      title: 'The Secret is readable by more than the controller',
+      detail: `You are not the pipeline controller, yet you can read ${where}${readable[0]!.access.method === 'self-subject-access-review' ? ' (confirmed by an access review)' : ' (Release Board just did, with your kubeconfig)'}; so can everyone with the same access.${listable.length > 0 ? ` You may even list every Secret in ${[...new Set(listable.map((s) => s.namespace))].join(', ')}.` : ''}`,
+      saferAlternative: SAFER_RESTRICT,
+      guidance: guidance.restrictSecret,
+    });
+  } else if (facts.secrets.length > 0 && facts.secrets.every((s) => s.access.youCanGet === 'unknown')) {
+    risks.push({
+      id: 'secret-access-unknown',
+      severity: 'low',
+      title: 'Who may read the Secret is unknown',
+      detail: 'The cluster answered no access review and the Secret could not be read, so Release Board cannot tell who else may read it.',
+      saferAlternative: SAFER_RESTRICT,
+      guidance: guidance.restrictSecret,
+    });
+  }
+
+  return risks;
+}
