@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { AppShell } from './app/app-shell';
 import { ErrorBoundary } from './app/error-boundary';
 import './styles/app.css';
+import './styles/board.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -1,6 +1,11 @@
-// The window's layout: top bar, board, status bar.
+// The window's layout: top bar, board, status bar, and the board's dialogs and overlays.
 import { useEffect } from 'react';
+import { Announcer } from '../components/announcer';
 import { BoardArea } from '../features/board/board-area';
+import { CommandPalette } from '../features/board/command-palette';
+import { PromoteDialog } from '../features/board/promote-dialog';
+import { ShortcutSheet } from '../features/board/shortcut-sheet';
+import { useBoardSubscription, useGlobalKeys, useUrlView } from '../features/board/use-board-shell';
 import { useAppStore } from '../store/store';
 import { StatusBar } from './status-bar';
 import { TopBar } from './top-bar';
@@ -10,6 +15,9 @@ export function AppShell() {
   useEffect(() => {
     void loadAppInfo();
   }, [loadAppInfo]);
+  useBoardSubscription();
+  useUrlView();
+  useGlobalKeys();
   return (
     <div className="app-shell">
       <TopBar />
@@ -17,6 +25,10 @@ export function AppShell() {
         <BoardArea />
       </main>
       <StatusBar />
+      <PromoteDialog />
+      <CommandPalette />
+      <ShortcutSheet />
+      <Announcer />
     </div>
   );
 }

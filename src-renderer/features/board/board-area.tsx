@@ -1,11 +1,16 @@
-// The board area. Until the data plane delivers pipelines it says honestly what is going on.
+// The board area: honest loading / error / empty states, then the toolbar with the board (or
+// the pending-promotions inbox) and the detail panel.
 import { StatePanel } from '../../components/state-panel';
 import { useAppStore } from '../../store/store';
+import { BoardList } from './board-list';
+import { BoardToolbar } from './board-toolbar';
+import { DetailPanel } from './detail-panel';
+import { InboxView } from './inbox-view';
+import { useListModel } from './use-board-model';
 
-export function BoardArea() {
+function Connecting() {
   const info = useAppStore((s) => s.appInfo);
   const reload = useAppStore((s) => s.loadAppInfo);
-  if (info.status === 'loading') return <StatePanel tone="loading" title="Connecting to Release Board’s services…" testId="board-loading" />;
   if (info.status === 'error')
     return (
       <StatePanel
@@ -22,10 +27,65 @@ export function BoardArea() {
         <p className="muted">Restart the app if this persists. Nothing was changed in your clusters or repositories.</p>
       </StatePanel>
     );
+  return <StatePanel tone="loading" title="Reading your clusters…" testId="board-loading" />;
+}
+
+export function BoardArea() {
+  const load = useAppStore((s) => s.boardLoad);
+  const total = useAppStore((s) => s.rowOrder.length);
+  const clusterCount = useAppStore((s) => s.clusters.length);
+  const mode = useAppStore((s) => s.view.mode);
+  const retry = useAppStore((s) => s.loadSnapshot);
+  const model = useListModel();
+
+  if (load.status === 'loading') return <Connecting />;
+  if (load.status === 'error')
+    return (
+      <StatePanel
+        tone="error"
+        title="The board could not be loaded"
+        testId="board-error"
+        action={
+          <button type="button" className="button button--primary" onClick={() => void retry()}>
+            Try again
+          </button>
+        }
+      >
+        <p>{load.error.message}</p>
+        <p className="muted">Nothing was changed in your clusters or repositories.</p>
+      </StatePanel>
+    );
+  if (total === 0)
+    return (
+      <StatePanel tone="neutral" title="No pipelines to show yet" testId="board-empty">
+        <p>Release Board reads your kubeconfig, finds every Weave GitOps Pipeline in your clusters and shows what each environment runs.</p>
+        <p className="muted">
+          {clusterCount > 0
+            ? 'Your clusters are listed in the top bar: check that the management cluster serves pipelines.pipelines.weave.works and that you may list them.'
+            : 'Make sure your kubeconfig has a context for your management cluster and that you may list pipelines.pipelines.weave.works.'}
+        </p>
+      </StatePanel>
+    );
+
   return (
-    <StatePanel tone="neutral" title="No pipelines to show yet" testId="board-empty">
-      <p>Release Board reads your kubeconfig, finds every Weave GitOps Pipeline in your clusters and shows what each environment runs.</p>
-      <p className="muted">Make sure your kubeconfig has a context for your management cluster and that you may list pipelines.pipelines.weave.works.</p>
-    </StatePanel>
+    <div className="board-area">
+      {mode === 'inbox' ? (
+        <InboxView />
+      ) : (
+        <>
+          <BoardToolbar model={model} />
+          <div className="board-area__body">
+            {model.shown === 0 ? (
+              <StatePanel tone="neutral" title="No pipeline matches this view" testId="board-no-match">
+                <p className="muted">Change the search, filters or cluster — or clear them to see all {total} pipelines.</p>
+              </StatePanel>
+            ) : (
+              <BoardList model={model} />
+            )}
+            <DetailPanel />
+          </div>
+        </>
+      )}
+    </div>
   );
 }

@@ -1,0 +1,270 @@
+// The virtualised board: only the rows in (and near) the viewport are in the DOM, each
+// absolutely placed at its precomputed offset. Also hosts drag-and-drop (pointer and
+// keyboard, with announcements) and the grid's keyboard navigation (roving tabindex).
+import {
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  PointerSensor,
+  pointerWithin,
+  rectIntersection,
+  useSensor,
+  useSensors,
+  type Announcements,
+  type CollisionDetection,
+  type DragEndEvent,
+  type DragStartEvent,
+  type KeyboardCoordinateGetter,
+} from '@dnd-kit/core';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useAppStore } from '../../store/store';
+import { useNow } from '../../lib/use-now';
+import { requestPromoteNext } from './board-actions';
+import { visibleRange, type ListModel } from './board-view';
+import type { DragData } from './env-cell';
+import { GroupHeader, PipelineRowView } from './pipeline-row';
+import { checkPromotion } from './promotion-eligibility';
+
+function dragData(value: unknown): DragData | null {
+  const d = value as Partial<DragData> | undefined;
+  return d && typeof d.rowId === 'string' && typeof d.envIndex === 'number' ? { rowId: d.rowId, envIndex: d.envIndex } : null;
+}
+
+/** What dropping `active` on `over` would do, as a sentence. */
+function verdict(active: DragData | null, over: DragData | null): { allowed: boolean; text: string } {
+  const rows = useAppStore.getState().rowsById;
+  if (!active) return { allowed: false, text: '' };
+  const source = rows[active.rowId];
+  const target = over ? rows[over.rowId] : undefined;
+  if (!source) return { allowed: false, text: 'That pipeline is gone.' };
+  if (!over || !target) return { allowed: false, text: 'Not over an environment.' };
+  const result = checkPromotion({ row: source, envIndex: active.envIndex }, { row: target, envIndex: over.envIndex });
+  const env = target.environments[over.envIndex]?.name ?? 'that environment';
+  return result.allowed ? { allowed: true, text: `Drop to promote ${result.version} to ${env}.` } : { allowed: false, text: `Can’t drop on ${env}: ${result.reason}` };
+}
+
+const announcements: Announcements = {
+  onDragStart({ active }) {
+    const d = dragData(active.data.current);
+    const row = d ? useAppStore.getState().rowsById[d.rowId] : undefined;
+    const env = row?.environments[d?.envIndex ?? -1];
+    return row && env ? `Picked up ${env.rollup.version ?? 'version'} from ${row.name} ${env.name}. Use the arrow keys to move to another environment, Space to drop, Escape to cancel.` : undefined;
+  },
+  onDragOver({ active, over }) {
+    return verdict(dragData(active.data.current), dragData(over?.data.current)).text;
+  },
+  onDragEnd({ active, over }) {
+    const v = verdict(dragData(active.data.current), dragData(over?.data.current));
+    return v.allowed ? 'Dropped. Review the promotion in the dialog.' : `Not promoted. ${v.text}`;
+  },
+  onDragCancel() {
+    return 'Drag cancelled. Nothing was promoted.';
+  },
+};
+
+const screenReaderInstructions = {
+  draggable: 'To promote this version, press Space or Enter to pick it up, arrow keys to move to the next environment, Space to drop, Escape to cancel.',
+};
+
+/** Keyboard dragging jumps between the environments of the dragged pipeline. */
+const cellCoordinates: KeyboardCoordinateGetter = (event, { context }) => {
+  const active = dragData(context.active?.data.current);
+  if (!active || (event.code !== 'ArrowRight' && event.code !== 'ArrowLeft')) {
+    if (event.code === 'ArrowUp' || event.code === 'ArrowDown') event.preventDefault();
+    return undefined;
+  }
+  event.preventDefault();
+  const current = dragData(context.over?.data.current) ?? active;
+  const targetIndex = current.envIndex + (event.code === 'ArrowRight' ? 1 : -1);
+  const container = context.droppableContainers.get(`drop|${active.rowId}|${targetIndex}`);
+  const rect = container?.rect.current;
+  const size = context.collisionRect;
+  if (!rect || !size) return undefined;
+  return { x: rect.left + rect.width / 2 - size.width / 2, y: rect.top + rect.height / 2 - size.height / 2 };
+};
+
+const collision: CollisionDetection = (args) => {
+  const hits = pointerWithin(args);
+  return hits.length > 0 ? hits : args.pointerCoordinates ? [] : rectIntersection(args);
+};
+
+let painted = false;
+
+export function BoardList(props: { model: ListModel }) {
+  const { model } = props;
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(800);
+  const frame = useRef(0);
+  const now = useNow();
+  const drag = useAppStore((s) => s.drag);
+  const setDrag = useAppStore((s) => s.setDrag);
+  const openPromote = useAppStore((s) => s.openPromote);
+  const announce = useAppStore((s) => s.announce);
+  const reveal = useAppStore((s) => s.reveal);
+  const hasFocus = useAppStore((s) => s.focus !== null);
+  const focusCell = useAppStore((s) => s.focusCell);
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    setViewport(el.clientHeight);
+    const ro = new ResizeObserver(() => setViewport(el.clientHeight));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  useLayoutEffect(() => {
+    if (painted || model.items.length === 0) return;
+    painted = true;
+    requestAnimationFrame(() => performance.mark('board:painted'));
+  }, [model.items.length]);
+
+  // Give the grid one tab stop from the start: the first cell.
+  useEffect(() => {
+    const first = model.rowIds[0];
+    if (!hasFocus && first) useAppStore.setState({ focus: { rowId: first, envIndex: 0, token: 0 } });
+  }, [hasFocus, model.rowIds]);
+
+  // Scroll a requested row into view (keyboard navigation, inbox, palette).
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!reveal || !el) return;
+    const index = model.items.findIndex((i) => i.type === 'row' && i.id === reveal.rowId);
+    if (index < 0) return;
+    const top = model.offsets[index]!;
+    const bottom = model.offsets[index + 1]!;
+    const groupAbove = index > 0 && model.items[index - 1]?.type === 'group' ? model.items[index - 1]!.height : 0;
+    if (top - groupAbove < el.scrollTop) el.scrollTop = top - groupAbove;
+    else if (bottom > el.scrollTop + el.clientHeight) el.scrollTop = bottom - el.clientHeight;
+    setScrollTop(el.scrollTop);
+  }, [reveal, model]);
+
+  const onScroll = useCallback(() => {
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      if (scrollRef.current) setScrollTop(scrollRef.current.scrollTop);
+    });
+  }, []);
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.defaultPrevented || useAppStore.getState().drag) return;
+    const cell = (e.target as HTMLElement).closest<HTMLElement>('[data-testid="env-cell"]');
+    if (!cell) return;
+    const rowId = cell.dataset['rowId']!;
+    const envIndex = Number(cell.dataset['envIndex']);
+    const onCell = e.target === cell;
+    const rows = useAppStore.getState().rowsById;
+    const envCount = rows[rowId]?.environments.length ?? 0;
+    const move = (nextRow: string | undefined, nextEnv: number) => {
+      if (!nextRow) return;
+      e.preventDefault();
+      const count = rows[nextRow]?.environments.length ?? 0;
+      if (count === 0) return;
+      focusCell({ rowId: nextRow, envIndex: Math.max(0, Math.min(nextEnv, count - 1)) }, { reveal: true });
+    };
+    const rowPos = model.rowIds.indexOf(rowId);
+    const findRow = (from: number, step: number) => {
+      for (let i = from + step; i >= 0 && i < model.rowIds.length; i += step) {
+        const id = model.rowIds[i]!;
+        if ((rows[id]?.environments.length ?? 0) > 0) return id;
+      }
+      return undefined;
+    };
+    switch (e.key) {
+      case 'ArrowRight':
+        if (onCell && envIndex < envCount - 1) move(rowId, envIndex + 1);
+        break;
+      case 'ArrowLeft':
+        if (onCell && envIndex > 0) move(rowId, envIndex - 1);
+        break;
+      case 'ArrowDown':
+        if (onCell) move(findRow(rowPos, 1), envIndex);
+        break;
+      case 'ArrowUp':
+        if (onCell) move(findRow(rowPos, -1), envIndex);
+        break;
+      case 'Home':
+        if (onCell) move(findRow(-1, 1), 0);
+        break;
+      case 'End':
+        if (onCell) move(findRow(model.rowIds.length, -1), 0);
+        break;
+      case 'Enter':
+        if (onCell) {
+          e.preventDefault();
+          useAppStore.getState().openDetail({ rowId, envIndex });
+        }
+        break;
+      case 'p':
+      case 'P':
+        if (!e.ctrlKey && !e.metaKey && !e.altKey) {
+          e.preventDefault();
+          requestPromoteNext(rowId, envIndex);
+        }
+        break;
+    }
+  };
+
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: cellCoordinates }),
+  );
+
+  const onDragStart = (event: DragStartEvent) => {
+    const d = dragData(event.active.data.current);
+    if (d) setDrag(d);
+  };
+  const onDragEnd = (event: DragEndEvent) => {
+    const active = dragData(event.active.data.current);
+    const over = dragData(event.over?.data.current);
+    setDrag(null);
+    if (!active || !over || (active.rowId === over.rowId && active.envIndex === over.envIndex)) return;
+    const v = verdict(active, over);
+    if (v.allowed) openPromote({ rowId: active.rowId, from: active.envIndex, to: over.envIndex });
+    else announce(v.text, 'refusal');
+  };
+
+  const [start, end] = visibleRange(model.offsets, scrollTop, viewport);
+  const visible = model.items.slice(start, end);
+  const total = model.offsets[model.offsets.length - 1] ?? 0;
+  const dragVersion = useMemo(() => {
+    if (!drag) return null;
+    return useAppStore.getState().rowsById[drag.rowId]?.environments[drag.envIndex]?.rollup.version ?? null;
+  }, [drag]);
+
+  return (
+    <DndContext
+      sensors={sensors}
+      collisionDetection={collision}
+      accessibility={{ announcements, screenReaderInstructions }}
+      onDragStart={onDragStart}
+      onDragEnd={onDragEnd}
+      onDragCancel={() => setDrag(null)}
+      autoScroll={{ threshold: { x: 0, y: 0.15 } }}
+    >
+      <div
+        ref={scrollRef}
+        className={`board-list${drag ? ' board-list--dragging' : ''}`}
+        role="grid"
+        aria-label="Pipelines and their environments"
+        aria-rowcount={model.items.length}
+        data-testid="board-list"
+        onScroll={onScroll}
+        onKeyDown={onKeyDown}
+      >
+        <div className="board-list__canvas" style={{ height: total }}>
+          {visible.map((item, i) =>
+            item.type === 'group' ? (
+              <GroupHeader key={`g:${item.key}`} groupKey={item.key} cluster={item.cluster} namespace={item.namespace} count={item.count} collapsed={item.collapsed} top={model.offsets[start + i]!} height={item.height} />
+            ) : (
+              <PipelineRowView key={item.id} id={item.id} top={model.offsets[start + i]!} height={item.height} index={start + i} now={now} />
+            ),
+          )}
+        </div>
+      </div>
+      <DragOverlay dropAnimation={null}>{dragVersion ? <span className="version-chip version-chip--overlay">{dragVersion}</span> : null}</DragOverlay>
+    </DndContext>
+  );
+}

@@ -1,0 +1,89 @@
+// Ctrl/Cmd+K: jump to a pipeline or toggle a filter by typing a few letters.
+import { useMemo, useState } from 'react';
+import { Modal } from '../../components/modal';
+import { useAppStore } from '../../store/store';
+import { jumpToCell } from './board-actions';
+import { FILTER_KEYS, FILTER_LABELS } from './board-view';
+import { useOrderedRows } from './use-board-model';
+
+interface Command {
+  id: string;
+  label: string;
+  hint: string;
+  run(): void;
+}
+
+export function CommandPalette() {
+  const open = useAppStore((s) => s.overlay === 'palette');
+  const setOverlay = useAppStore((s) => s.setOverlay);
+  const filters = useAppStore((s) => s.view.filters);
+  const mode = useAppStore((s) => s.view.mode);
+  const rows = useOrderedRows();
+  const [query, setQuery] = useState('');
+  const [selected, setSelected] = useState(0);
+  const commands = useMemo<Command[]>(() => {
+    const s = useAppStore.getState();
+    const list: Command[] = FILTER_KEYS.map((f) => ({ id: `filter:${f}`, label: `${filters.includes(f) ? 'Hide' : 'Show only'}: ${FILTER_LABELS[f]}`, hint: 'filter', run: () => s.toggleFilter(f) }));
+    list.push({ id: 'clear', label: 'Clear search and filters', hint: 'view', run: () => s.setView({ query: '', filters: [], cluster: null }) });
+    list.push({ id: 'inbox', label: mode === 'inbox' ? 'Show the board' : 'Show pending promotions (inbox)', hint: 'view', run: () => s.setView({ mode: mode === 'inbox' ? 'board' : 'inbox' }) });
+    list.push({ id: 'keys', label: 'Keyboard shortcuts', hint: 'help', run: () => s.setOverlay('shortcuts') });
+    for (const row of rows) list.push({ id: `go:${row.id}`, label: `Go to ${row.namespace}/${row.name}`, hint: row.cluster, run: () => jumpToCell(row.id, 0) });
+    return list;
+  }, [rows, filters, mode]);
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const matches = commands.filter((c) => words.every((w) => c.label.toLowerCase().includes(w))).slice(0, 10);
+  if (!open) return null;
+  const close = () => {
+    setQuery('');
+    setSelected(0);
+    setOverlay(null);
+  };
+  const run = (c: Command | undefined) => {
+    if (!c) return;
+    close();
+    c.run();
+  };
+  const active = Math.min(selected, Math.max(0, matches.length - 1));
+  return (
+    <Modal labelledBy="palette-title" onClose={close} className="palette" testId="command-palette">
+      <h2 id="palette-title" className="visually-hidden">
+        Command palette
+      </h2>
+      <input
+        className="palette__input"
+        placeholder="Jump to a pipeline or run a command…"
+        aria-label="Command"
+        role="combobox"
+        aria-expanded="true"
+        aria-controls="palette-list"
+        aria-activedescendant={matches[active] ? `palette-${active}` : undefined}
+        value={query}
+        onChange={(e) => {
+          setQuery(e.target.value);
+          setSelected(0);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown') {
+            e.preventDefault();
+            setSelected(Math.min(active + 1, matches.length - 1));
+          } else if (e.key === 'ArrowUp') {
+            e.preventDefault();
+            setSelected(Math.max(active - 1, 0));
+          } else if (e.key === 'Enter') {
+            e.preventDefault();
+            run(matches[active]);
+          }
+        }}
+      />
+      <ul id="palette-list" className="palette__list" role="listbox">
+        {matches.map((c, i) => (
+          <li key={c.id} id={`palette-${i}`} role="option" aria-selected={i === active} className={`palette__item${i === active ? ' palette__item--active' : ''}`} onMouseDown={(e) => e.preventDefault()} onClick={() => run(c)}>
+            <span>{c.label}</span>
+            <span className="palette__hint">{c.hint}</span>
+          </li>
+        ))}
+        {matches.length === 0 ? <li className="palette__empty muted">No matching pipeline or command.</li> : null}
+      </ul>
+    </Modal>
+  );
+}

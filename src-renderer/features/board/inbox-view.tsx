@@ -1,0 +1,79 @@
+// Every pending promotion across pipelines in one list, sortable by how long it has waited,
+// each with a way to jump to its cell on the board.
+import { useMemo, useState } from 'react';
+import { StatePanel } from '../../components/state-panel';
+import { useNow } from '../../lib/use-now';
+import { jumpToCell } from './board-actions';
+import { inboxItems, sortInbox } from './board-view';
+import { age, checksWord, reviewWord } from './format';
+import { useOrderedRows } from './use-board-model';
+
+const kindWords = { 'awaiting-approval': 'Awaiting approval', 'pr-open': 'PR open', 'promotion-expected': 'Promotion expected' } as const;
+
+export function InboxView() {
+  const rows = useOrderedRows();
+  const now = useNow();
+  const [order, setOrder] = useState<'oldest' | 'newest'>('oldest');
+  const items = useMemo(() => sortInbox(inboxItems(rows), order), [rows, order]);
+  if (items.length === 0) {
+    return (
+      <StatePanel tone="neutral" title="Nothing is waiting" testId="inbox-empty">
+        <p>No promotion is awaiting approval, open as a pull request, or expected.</p>
+      </StatePanel>
+    );
+  }
+  return (
+    <div className="inbox" data-testid="inbox">
+      <table className="inbox__table">
+        <caption className="inbox__caption">
+          {items.length} pending {items.length === 1 ? 'promotion' : 'promotions'}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Pipeline</th>
+            <th scope="col">Into</th>
+            <th scope="col">Pending</th>
+            <th scope="col">Version</th>
+            <th scope="col" aria-sort={order === 'oldest' ? 'descending' : 'ascending'}>
+              <button type="button" className="inbox__sort" onClick={() => setOrder(order === 'oldest' ? 'newest' : 'oldest')} data-testid="inbox-sort">
+                Waiting {order === 'oldest' ? '↓ longest first' : '↑ shortest first'}
+              </button>
+            </th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item) => (
+            <tr key={item.key} data-testid="inbox-item">
+              <td>
+                <div className="inbox__pipeline">{item.pipeline}</div>
+                <div className="muted">{item.namespace}</div>
+              </td>
+              <td>
+                {item.fromEnv ? <span className="muted">{item.fromEnv} → </span> : null}
+                {item.env}
+              </td>
+              <td>
+                <span className={`badge badge--${item.pending.kind}`}>{kindWords[item.pending.kind]}</span>
+                {item.pending.pr ? (
+                  <div className="muted">
+                    #{item.pending.pr.number} · {reviewWord(item.pending.pr.reviewState)} · {checksWord(item.pending.pr.checksState)}
+                  </div>
+                ) : null}
+              </td>
+              <td className="mono">{item.pending.version ?? '—'}</td>
+              <td title={item.since}>{item.since ? `${age(item.since, now)} (since ${item.sinceLabel})` : 'unknown'}</td>
+              <td>
+                <button type="button" className="button button--small" onClick={() => jumpToCell(item.rowId, item.envIndex)} data-testid="inbox-jump">
+                  Show on board
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
