@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { SecretLocation, TokenUse } from '../common/tokens';
 import { githubTokenKind, tokenFingerprint } from './token-facts';
-import { assessTokenRisks, type RiskFacts } from './token-risks';
+import { assessTokenRisks, guidance, type RiskFacts } from './token-risks';
 
 const now = new Date('2026-11-22T00:00:00Z');
 
@@ -72,5 +75,20 @@ describe('token facts', () => {
     expect(githubTokenKind('ghs_x')).toBe('github-installation');
     expect(githubTokenKind('0123456789abcdef0123456789abcdef01234567')).toBe('github-classic');
     expect(githubTokenKind('something')).toBe('unknown');
+  });
+});
+
+describe('guidance links', () => {
+  it('point at headings that exist in docs/token-guidance.md', () => {
+    const doc = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/token-guidance.md'), 'utf8');
+    // GitHub-style heading slugs: lower case, punctuation dropped, spaces to hyphens.
+    const slugs = new Set([...doc.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+    for (const link of Object.values(guidance)) {
+      const [file, anchor] = link.split('#');
+      expect(file).toBe('docs/token-guidance.md');
+      expect(slugs.has(anchor!), anchor).toBe(true);
+    }
+    expect(doc).toContain('kind: RoleBinding');
+    expect(doc).toContain('Pull requests: Read and');
   });
 });
