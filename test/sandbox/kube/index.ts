@@ -32,7 +32,8 @@
 // server.requestCount, openWatchCount; stop() / restart() (same port, same state) / close().
 
 export { startKubeApiServer } from './server.js';
-export type { FailNextFilter, KubeApiServer, KubeApiServerOptions, KubeFaults, KubeRequestLog, KubeRequestLogEntry } from './server.js';
+export type { FailNextFilter, KubeApiServer, KubeApiServerOptions, KubeFaults } from './server.js';
+export type { KubeRequestLog, KubeRequestLogEntry } from './request-log.js';
 export { KubeStore, type KubeRef, type StoreEvent, type StoredEntry } from './store.js';
 export { writeKubeconfig, kubeconfigYaml, type KubeconfigEntry } from './kubeconfig.js';
 export { KubeApiError, type KubeStatus } from './status.js';

@@ -14,11 +14,14 @@ import { applyJsonPatch, applyMergePatch } from './patch.js';
 import { EMPTY_OPENAPI_V2_PROTOBUF, OpenApiDocuments, OPENAPI_V2_PROTOBUF_TYPE } from './openapi.js';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf.js';
 import { forbidden, isAllowed, type AccessRequest } from './rbac.js';
-import { apiGroup, apiGroupList, apiResourceList, apiVersionOf, loadCrdDir, ResourceRegistry, type ResourceType, typeKey } from './resources.js';
+import { apiVersionOf, loadCrdDir, ResourceRegistry, type ResourceType } from './resources.js';
 import { checkFieldSelectorSupported, type FieldSelector, type LabelSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { badRequest, expired, faultStatus, invalid, KubeApiError, methodNotAllowed, notFound, resourceNotFound, statusBody, unauthorized, unsupportedMediaType } from './status.js';
-import { jsonAtVersion, KubeStore, type StoredEntry, type StoreEvent } from './store.js';
+import { jsonAtVersion, KubeStore, type StoredEntry } from './store.js';
+import { createRequestLog, type KubeRequestLog } from './request-log.js';
+import { discoveryDocument, resolveResourcePath, type ResourcePath, versionInfo } from './routing.js';
 import { toTable } from './table.js';
+import { WatchHub, type WatchRequest } from './watch.js';
 import { pruneUnknownFields, validateAgainstSchema, validateName } from './validation.js';
 
 export interface KubeApiServerOptions {
@@ -38,29 +41,6 @@ export interface KubeApiServerOptions {
 export interface FailNextFilter {
   method?: string;
   pathIncludes?: string;
-}
-
-export interface KubeRequestLogEntry {
-  method: string;
-  /** as requested, with query */
-  path: string;
-  /** "GET /apis/g/v/namespaces/{namespace}/plural/{name}", "WATCH …" for watches, "<METHOD> <path>" otherwise */
-  route: string;
-  /** 0 until the response has been sent */
-  status: number;
-  user: string | null;
-  at: number;
-}
-
-/** Same shape as the sandbox forge's request log. */
-export interface KubeRequestLog {
-  /** the most recent entries (up to 50,000 are kept), optionally for one route */
-  entries(route?: string): KubeRequestLogEntry[];
-  /** requests since start or the last reset, optionally for one route (exact even past the entry cap) */
-  count(route?: string): number;
-  /** request counts by route */
-  counts(): Record<string, number>;
-  reset(): void;
 }
 
 export interface KubeFaults {
@@ -100,23 +80,6 @@ export interface KubeApiServer {
 
 const CUSTOM_PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
 const CORE_PATCH_TYPES = [...CUSTOM_PATCH_TYPES, 'application/strategic-merge-patch+json'];
-
-interface ResourcePath {
-  type: ResourceType;
-  version: string;
-  namespace?: string;
-  name?: string;
-  subresource?: string;
-  template: string;
-}
-
-interface WatchStream {
-  res: ServerResponse;
-  key: string;
-  stalled: boolean;
-  held: string[];
-  close(): void;
-}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -210,17 +173,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   const openapi = new OpenApiDocuments(registry);
   const certs = generateServerCertificates(options.name);
   const usersByToken = new Map(options.users.map((u) => [u.token, u]));
-  const bookmarkIntervalMs = options.bookmarkIntervalMs ?? 1000;
 
   let latencyMs = 0;
-  let watchesStalled = false;
   const pendingFailures: { remaining: number; status: number; filter: FailNextFilter }[] = [];
-  const watches = new Set<WatchStream>();
+  const watches = new WatchHub(store, options.bookmarkIntervalMs ?? 1000);
   const sockets = new Set<Socket>();
-  const MAX_LOG_ENTRIES = 50_000;
-  let logEntries: KubeRequestLogEntry[] = [];
-  let routeCounts = new Map<string, number>();
-  let requestCount = 0;
+  const requestLogger = createRequestLog();
+  const requestLog = requestLogger.log;
 
   // ---- responses ----------------------------------------------------------------------------
 
@@ -253,116 +212,6 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     sendRaw(res, code, jsonAtVersion(entry, apiVersionOf(type.group, version)));
   }
 
-  // ---- routing --------------------------------------------------------------------------------
-
-  /** Maps /api/v1/... and /apis/g/v/... onto a served resource; undefined for anything else. */
-  function resolveResourcePath(segments: string[]): ResourcePath | undefined {
-    let group: string;
-    let version: string;
-    let rest: string[];
-    let prefix: string;
-    if (segments[0] === 'api' && segments.length >= 3) {
-      group = '';
-      version = segments[1]!;
-      rest = segments.slice(2);
-      prefix = `/api/${version}`;
-    } else if (segments[0] === 'apis' && segments.length >= 4) {
-      group = segments[1]!;
-      version = segments[2]!;
-      rest = segments.slice(3);
-      prefix = `/apis/${group}/${version}`;
-    } else {
-      return undefined;
-    }
-    let namespace: string | undefined;
-    let nsTemplate = '';
-    if (rest[0] === 'namespaces' && rest.length >= 3) {
-      const candidate = registry.served(group, version, rest[2]!);
-      if (candidate && candidate.namespaced) {
-        namespace = rest[1]!;
-        nsTemplate = '/namespaces/{namespace}';
-        rest = rest.slice(2);
-      }
-    }
-    const type = registry.served(group, version, rest[0]!);
-    if (!type || rest.length > 3) return undefined;
-    if (namespace !== undefined && !type.namespaced) return undefined;
-    const name = rest[1];
-    const subresource = rest[2];
-    if (subresource !== undefined && !(subresource === 'status' && type.hasStatus)) return undefined;
-    let template = `${prefix}${nsTemplate}/${type.plural}`;
-    if (name !== undefined) template += '/{name}';
-    if (subresource !== undefined) template += `/${subresource}`;
-    const out: ResourcePath = { type, version, template };
-    if (namespace !== undefined) out.namespace = namespace;
-    if (name !== undefined) out.name = name;
-    if (subresource !== undefined) out.subresource = subresource;
-    return out;
-  }
-
-  function discovery(segments: string[]): unknown {
-    const [root, a, b, extra] = segments;
-    if (root === 'api') {
-      if (a === undefined) {
-        return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${port}` }] };
-      }
-      if (a === 'v1' && b === undefined) return apiResourceList(registry, '', 'v1');
-      return undefined;
-    }
-    if (root === 'apis' && extra === undefined) {
-      if (a === undefined) return apiGroupList(registry);
-      if (b === undefined) return apiGroup(registry, a);
-      if (registry.inGroupVersion(a, b).length > 0) return apiResourceList(registry, a, b);
-    }
-    return undefined;
-  }
-
-  function versionInfo(): Record<string, string> {
-    return {
-      major: '1',
-      minor: '32',
-      gitVersion: 'v1.32.0-sandbox',
-      gitCommit: '0000000000000000000000000000000000000000',
-      gitTreeState: 'clean',
-      buildDate: '2026-01-01T00:00:00Z',
-      goVersion: 'go1.23.0',
-      compiler: 'gc',
-      platform: 'linux/amd64',
-    };
-  }
-
-  function logRequest(req: IncomingMessage, res: ServerResponse, route: string): KubeRequestLogEntry {
-    requestCount++;
-    routeCounts.set(route, (routeCounts.get(route) ?? 0) + 1);
-    const entry: KubeRequestLogEntry = { method: req.method ?? 'GET', path: req.url ?? '/', route, status: 0, user: null, at: Date.now() };
-    logEntries.push(entry);
-    if (logEntries.length > MAX_LOG_ENTRIES * 1.2) logEntries = logEntries.slice(-MAX_LOG_ENTRIES);
-    // A watch's status is known once its headers are out, long before it finishes.
-    const record = (): void => {
-      entry.status = res.statusCode;
-    };
-    res.once('finish', record);
-    res.once('close', record);
-    return entry;
-  }
-
-  const requestLog: KubeRequestLog = {
-    entries(route) {
-      return logEntries.filter((e) => route === undefined || e.route === route);
-    },
-    count(route) {
-      return route === undefined ? requestCount : (routeCounts.get(route) ?? 0);
-    },
-    counts() {
-      return Object.fromEntries(routeCounts);
-    },
-    reset() {
-      logEntries = [];
-      routeCounts = new Map();
-      requestCount = 0;
-    },
-  };
-
   function authorize(user: KubeUser, req: AccessRequest): void {
     if (!isAllowed(user, req)) throw forbidden(user, req);
   }
@@ -393,7 +242,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       if (token.rv < store.oldestResumableResourceVersion()) {
         throw expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
       }
-      startAfter = token.start.replace(/\u0000$/, '');
+      startAfter = token.start.endsWith('\u0000') ? token.start.slice(0, -1) : token.start;
     }
     const all = store.entries(rp.type, rp.namespace);
     let i = 0;
@@ -438,92 +287,19 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
 
   function watch(req: IncomingMessage, res: ServerResponse, rp: ResourcePath, query: URLSearchParams, table: boolean): void {
     const { labels, fields } = selectorsFrom(query, rp.type);
-    const match = matcher(rp, labels, fields);
-    const apiVersion = apiVersionOf(rp.type.group, rp.version);
-    const key = typeKey(rp.type.group, rp.type.plural);
-    const rvParam = query.get('resourceVersion');
-    const bookmarks = query.get('allowWatchBookmarks') === 'true' || query.get('allowWatchBookmarks') === '1';
     const timeoutSeconds = Number(query.get('timeoutSeconds') ?? '0');
-
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
-    res.flushHeaders();
-
-    const line = (type: string, entry: StoredEntry): string => {
-      if (table) {
-        return `{"type":"${type}","object":${JSON.stringify(toTable(rp.type, rp.version, [objectAt(entry, apiVersion)], { resourceVersion: String(entry.rv) }, query.get('includeObject') ?? 'Metadata'))}}\n`;
-      }
-      return `{"type":"${type}","object":${jsonAtVersion(entry, apiVersion)}}\n`;
+    const options: WatchRequest = {
+      type: rp.type,
+      version: rp.version,
+      match: matcher(rp, labels, fields),
+      resourceVersion: query.get('resourceVersion'),
+      bookmarks: query.get('allowWatchBookmarks') === 'true' || query.get('allowWatchBookmarks') === '1',
+      sendInitialEvents: query.get('sendInitialEvents') === 'true',
+      timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : 0,
+      table: table ? { includeObject: query.get('includeObject') ?? 'Metadata' } : undefined,
     };
-
-    let closed = false;
-    const timers: NodeJS.Timeout[] = [];
-    let unsubscribe = (): void => {};
-    const stream: WatchStream = {
-      res,
-      key,
-      stalled: watchesStalled,
-      held: [],
-      close: () => {
-        if (closed) return;
-        closed = true;
-        unsubscribe();
-        for (const t of timers) clearInterval(t);
-        watches.delete(stream);
-        if (!res.writableEnded) res.end();
-      },
-    };
-    const write = (chunk: string): void => {
-      if (closed) return;
-      if (stream.stalled) stream.held.push(chunk);
-      else res.write(chunk);
-    };
-    const deliver = (ev: StoreEvent): void => {
-      const now = match(ev.entry);
-      const before = ev.prev !== undefined && match(ev.prev);
-      if (ev.type === 'MODIFIED') {
-        if (now && before) write(line('MODIFIED', ev.entry));
-        else if (now) write(line('ADDED', ev.entry));
-        else if (before) write(line('DELETED', ev.entry));
-      } else if (now) {
-        write(line(ev.type, ev.entry));
-      }
-    };
-
-    watches.add(stream);
-    res.on('close', () => stream.close());
-    req.on('close', () => stream.close());
-
-    const bookmark = (annotations?: Record<string, string>): string =>
-      `{"type":"BOOKMARK","object":{"kind":${JSON.stringify(rp.type.kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":{"resourceVersion":"${store.currentResourceVersion()}"${annotations ? `,"annotations":${JSON.stringify(annotations)}` : ''}}}}\n`;
-    if (query.get('sendInitialEvents') === 'true') {
-      // Streaming list ("watch-list"): current state, then a bookmark marking its end.
-      for (const e of store.entries(rp.type, rp.namespace)) if (match(e)) write(line('ADDED', e));
-      if (bookmarks) write(bookmark({ 'k8s.io/initial-events-end': 'true' }));
-    } else if (rvParam === null || rvParam === '' || rvParam === '0') {
-      for (const e of store.entries(rp.type, rp.namespace)) if (match(e)) write(line('ADDED', e));
-    } else {
-      const since = Number(rvParam);
-      const replay = Number.isInteger(since) ? store.eventsSince(since, key) : 'expired';
-      if (replay === 'expired') {
-        const status = statusBody(410, 'Expired', `too old resource version: ${rvParam} (${store.oldestResumableResourceVersion()})`);
-        write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
-        stream.close();
-        return;
-      }
-      for (const ev of replay) deliver(ev);
-    }
-    unsubscribe = store.subscribe(key, deliver);
-    if (bookmarks) {
-      timers.push(
-        setInterval(() => {
-          if (!stream.stalled) write(bookmark());
-        }, bookmarkIntervalMs),
-      );
-    }
-    if (timeoutSeconds > 0) {
-      const t = setTimeout(() => stream.close(), timeoutSeconds * 1000);
-      timers.push(t);
-    }
+    if (rp.namespace !== undefined) options.namespace = rp.namespace;
+    watches.serve(req, res, options);
   }
 
   function namespaceMustExist(rp: ResourcePath): void {
@@ -667,8 +443,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
     const query = url.searchParams;
     const isWatch = method === 'GET' && (query.get('watch') === 'true' || query.get('watch') === '1');
-    const rp = resolveResourcePath(segments);
-    const logEntry = logRequest(req, res, `${isWatch ? 'WATCH' : method} ${rp ? rp.template : url.pathname}`);
+    const rp = resolveResourcePath(registry, segments);
+    const logEntry = requestLogger.record(req, res, `${isWatch ? 'WATCH' : method} ${rp ? rp.template : url.pathname}`);
 
     if (latencyMs > 0) await delay(latencyMs);
     const failure = pendingFailures.find(
@@ -707,7 +483,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
         sendRaw(res, 200, doc);
         return;
       }
-      const doc = discovery(segments);
+      const doc = discoveryDocument(registry, segments, port);
       if (doc === undefined) throw resourceNotFound();
       sendJson(res, 200, doc);
       return;
@@ -811,10 +587,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   async function stop(): Promise<void> {
     const s = server;
     server = undefined;
-    for (const w of [...watches]) {
-      w.close();
-      w.res.socket?.destroy();
-    }
+    watches.closeAll();
     if (!s) return;
     const closed = new Promise<void>((resolve) => s.close(() => resolve()));
     s.closeAllConnections();
@@ -836,22 +609,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       store.expireHistory();
     },
     stallWatches(stalled) {
-      watchesStalled = stalled;
-      for (const w of watches) {
-        w.stalled = stalled;
-        if (!stalled && w.held.length > 0) {
-          const held = w.held.join('');
-          w.held = [];
-          w.res.write(held);
-        }
-      }
+      watches.setStalled(stalled);
     },
     dropWatches() {
-      for (const w of [...watches]) {
-        // Destroying the socket mid-stream is what a dropped connection looks like to a client.
-        w.res.socket?.destroy();
-        w.close();
-      }
+      watches.dropAll();
     },
     clear() {
       latencyMs = 0;
@@ -873,7 +634,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     faults,
     requestLog,
     get requestCount() {
-      return requestCount;
+      return requestLog.count();
     },
     get openWatchCount() {
       return watches.size;
