@@ -97,6 +97,21 @@ describe('kubectl against the sandbox', () => {
     expect(table.stdout).toMatch(/checkout\s+HelmRelease\s+checkout/);
   });
 
+  it('diffs and dry-runs without changing anything', async () => {
+    const file = path.join(dir, 'pipeline-next.yaml');
+    writeFileSync(file, pipelineYaml('staging'));
+    const rvBefore = server.store.currentResourceVersion();
+    const diff = await kubectl(['diff', '-f', file]);
+    expect(diff.code).toBe(1); // 1 = differences found
+    expect(diff.stdout).toContain('-  - name: development');
+    expect(diff.stdout).toContain('+  - name: staging');
+    const dry = await kubectl(['apply', '-f', file, '--dry-run=server']);
+    expect(dry.stdout.trim()).toBe('pipeline.pipelines.weave.works/checkout configured (server dry run)');
+    expect(server.store.currentResourceVersion()).toBe(rvBefore);
+    const stored = server.store.get('pipelines.weave.works', 'Pipeline', 'payments', 'checkout')!;
+    expect((stored.spec as { environments: { name: string }[] }).environments[0]!.name).toBe('development');
+  });
+
   it('patches a HelmRelease status through --subresource=status', async () => {
     const patched = await kubectl(['patch', 'helmrelease', 'checkout', '-n', 'payments', '--subresource=status', '--type=merge', '-p', '{"status":{"lastAttemptedRevision":"1.2.3"}}']);
     expect(patched.stdout.trim()).toBe('helmrelease.helm.toolkit.fluxcd.io/checkout patched');

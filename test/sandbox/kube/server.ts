@@ -127,6 +127,11 @@ function parseBody(body: Buffer, contentType: string): unknown {
   }
 }
 
+/** dryRun=All: validate and answer as usual, but store nothing (kubectl diff, apply --dry-run=server). */
+function isDryRun(query: URLSearchParams): boolean {
+  return query.getAll('dryRun').includes('All');
+}
+
 function encodeContinue(rv: number, lastKey: string): string {
   return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start: `${lastKey}\u0000` })).toString('base64url');
 }
@@ -376,7 +381,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const obj = pruneFields(rp, res, query, { ...body, metadata: meta });
     validate(rp, obj, name);
     namespaceMustExist(rp);
-    const entry = store.create(rp.type, obj, { keepStatus: false });
+    const entry = store.create(rp.type, obj, { keepStatus: false, dryRun: isDryRun(query) });
     sendObject(res, 201, rp.type, rp.version, entry, table);
   }
 
@@ -392,7 +397,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     }
     const obj = pruneFields(rp, res, query, { ...body, metadata: { ...meta, name, ...(rp.namespace !== undefined ? { namespace: rp.namespace } : {}) } });
     validate(rp, obj, name, previous);
-    const entry = store.update(rp.type, rp.namespace, name, obj, { keepStatus: false, checkResourceVersion: true, ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
+    const entry = store.update(rp.type, rp.namespace, name, obj, { keepStatus: false, checkResourceVersion: true, dryRun: isDryRun(query), ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
     sendObject(res, 200, rp.type, rp.version, entry, table);
   }
 
@@ -417,13 +422,15 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const patched = pruneFields(rp, res, query, result);
     checkBodyIdentity(rp, patched);
     validate(rp, patched, name, current);
-    const entry = store.update(rp.type, rp.namespace, name, patched, { keepStatus: false, checkResourceVersion: true, ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
+    const entry = store.update(rp.type, rp.namespace, name, patched, { keepStatus: false, checkResourceVersion: true, dryRun: isDryRun(query), ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
     sendObject(res, 200, rp.type, rp.version, entry, table);
   }
 
-  function remove(res: ServerResponse, rp: ResourcePath, body: unknown): void {
-    const preconditions = isRecord(body) && isRecord(body.preconditions) ? (body.preconditions as { resourceVersion?: string; uid?: string }) : undefined;
-    const entry = store.delete(rp.type, rp.namespace, rp.name!, preconditions);
+  function remove(res: ServerResponse, rp: ResourcePath, body: unknown, query: URLSearchParams): void {
+    const options = isRecord(body) ? body : {};
+    const preconditions = isRecord(options.preconditions) ? (options.preconditions as { resourceVersion?: string; uid?: string }) : undefined;
+    const dryRun = isDryRun(query) || (Array.isArray(options.dryRun) && options.dryRun.includes('All'));
+    const entry = store.delete(rp.type, rp.namespace, rp.name!, preconditions, dryRun);
     sendRaw(res, 200, jsonAtVersion(entry, apiVersionOf(rp.type.group, rp.version)));
   }
 
@@ -546,7 +553,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       if (rp.subresource) throw methodNotAllowed();
       const body = parseBody(await readBody(req), contentType);
       access('delete', true);
-      remove(res, rp, body);
+      remove(res, rp, body, query);
       return;
     }
     throw methodNotAllowed();

@@ -182,6 +182,12 @@ export class KubeStore {
   }
 
   /** Stores a new version and emits its event. `obj` must already carry full metadata except resourceVersion. */
+  /** What a write would produce, for dry runs: nothing is stored, no event, no new resourceVersion. */
+  private dryRunResult(obj: KubeObject, prev?: StoredEntry): StoredEntry {
+    const result = { ...obj, metadata: { ...obj.metadata, resourceVersion: prev?.obj.metadata.resourceVersion ?? '' } } as KubeObject;
+    return { obj: result, json: JSON.stringify(result), rv: prev?.rv ?? 0 };
+  }
+
   private commit(type: ResourceType, obj: KubeObject, eventType: WatchEventType, prev?: StoredEntry): StoredEntry {
     this.rv++;
     const rv = this.rv;
@@ -243,7 +249,7 @@ export class KubeStore {
    * Creates an object. `keepStatus` = false drops a status stanza the way the real server does
    * for custom resources with a status subresource; in-process seeding keeps it.
    */
-  create(type: ResourceType, body: Record<string, unknown>, options: { keepStatus: boolean }): StoredEntry {
+  create(type: ResourceType, body: Record<string, unknown>, options: { keepStatus: boolean; dryRun?: boolean }): StoredEntry {
     const obj = this.normalise(type, body);
     const name = obj.metadata.name;
     if (type.namespaced && !obj.metadata.namespace) obj.metadata.namespace = 'default';
@@ -257,6 +263,7 @@ export class KubeStore {
     else delete meta.generation;
     delete meta.deletionTimestamp;
     this.defaults(type, obj);
+    if (options.dryRun) return this.dryRunResult(obj);
     return this.commit(type, obj, 'ADDED');
   }
 
@@ -270,7 +277,7 @@ export class KubeStore {
     namespace: string | undefined,
     name: string,
     body: Record<string, unknown>,
-    options: { subresource?: 'status'; keepStatus: boolean; checkResourceVersion: boolean },
+    options: { subresource?: 'status'; keepStatus: boolean; checkResourceVersion: boolean; dryRun?: boolean },
   ): StoredEntry {
     const prev = this.entry(type, namespace, name);
     if (!prev) throw notFound(type.group, type.plural, name);
@@ -311,10 +318,11 @@ export class KubeStore {
     }
     (next.metadata as Record<string, unknown>).resourceVersion = prev.obj.metadata.resourceVersion;
     if (JSON.stringify(next) === prev.json) return prev;
+    if (options.dryRun) return this.dryRunResult(next, prev);
     return this.commit(type, next, 'MODIFIED', prev);
   }
 
-  delete(type: ResourceType, namespace: string | undefined, name: string, preconditions?: { resourceVersion?: string; uid?: string }): StoredEntry {
+  delete(type: ResourceType, namespace: string | undefined, name: string, preconditions?: { resourceVersion?: string; uid?: string }, dryRun = false): StoredEntry {
     const prev = this.entry(type, namespace, name);
     if (!prev) throw notFound(type.group, type.plural, name);
     const meta = prev.obj.metadata as Record<string, unknown>;
@@ -324,6 +332,7 @@ export class KubeStore {
     if (preconditions?.uid && preconditions.uid !== meta.uid) {
       throw conflict(type.group, type.plural, name, `the UID in the precondition (${preconditions.uid}) does not match the UID in record (${String(meta.uid)}). The object might have been deleted and then recreated`);
     }
+    if (dryRun) return prev;
     if (type.group === '' && type.plural === 'namespaces') this.deleteNamespaceContents(name);
     return this.commit(type, prev.obj, 'DELETED', prev);
   }
