@@ -26,6 +26,7 @@ describe('applyPromotionMarker', () => {
     const r = applyPromotionMarker(src, KEY, '1.8.2');
     expect(r.content).toBe(src.replace('"1.8.1"', '"1.8.2"'));
     expect(r.changes).toEqual([{ line: 5, before: `      version: "1.8.1" ${M}`, after: `      version: "1.8.2" ${M}` }]);
+    expect(r.previousValues).toEqual(['1.8.1']);
   });
 
   it('keeps single quotes, escaping a quote the YAML way', () => {
@@ -85,7 +86,7 @@ describe('applyPromotionMarker', () => {
 
   it('returns no change when the file has no marker for the key', () => {
     const src = `version: "1.0" ${promotionMarker('x', 'y', 'prod')}\n`;
-    expect(applyPromotionMarker(src, KEY, '2.0')).toEqual({ content: src, changes: [] });
+    expect(applyPromotionMarker(src, KEY, '2.0')).toEqual({ content: src, changes: [], previousValues: [] });
   });
 
   it('returns no change when the value already is the version', () => {

@@ -47,6 +47,8 @@ export interface MarkerComment {
 export interface MarkerEditResult {
   content: string;
   changes: LineChange[];
+  /** the values the marked scalars had before (for the PR summary) */
+  previousValues: string[];
 }
 
 const CONTROL_TOKENS = new Set(['\u0002', '\u001f', '\u0018']);
@@ -158,7 +160,7 @@ function documentsOf(src: string): Document[] {
  */
 export function applyPromotionMarker(src: string, key: string, version: string): MarkerEditResult {
   const markers = findMarkerComments(src).filter((m) => m.key === key);
-  if (markers.length === 0) return { content: src, changes: [] };
+  if (markers.length === 0) return { content: src, changes: [], previousValues: [] };
   if (version === '' || /[\u0000-\u001f\u007f]/.test(version)) throw new MarkerError('marker-unsupported', 'the version is empty or contains control characters');
 
   const docs = documentsOf(src);
@@ -182,6 +184,7 @@ export function applyPromotionMarker(src: string, key: string, version: string):
 
   const starts = lineStarts(src);
   const edits: { start: number; end: number; text: string; line: number }[] = [];
+  const previousValues: string[] = [];
   for (const m of markers) {
     let p = m.offset;
     while (p > 0 && (src[p - 1] === ' ' || src[p - 1] === '\t')) p--;
@@ -204,10 +207,11 @@ export function applyPromotionMarker(src: string, key: string, version: string):
     }
     if (lineOf(starts, site.start) !== m.line) throw new MarkerError('marker-unsupported', `the value marked on ${where} starts on another line`, m.line);
     const text = renderScalar(site.node, original, version);
+    previousValues.push(String(site.node.value));
     if (text !== original) edits.push({ start: site.start, end: site.valueEnd, text, line: m.line });
   }
 
-  if (edits.length === 0) return { content: src, changes: [] };
+  if (edits.length === 0) return { content: src, changes: [], previousValues };
   edits.sort((a, b) => a.start - b.start);
   let out = '';
   let at = 0;
@@ -223,6 +227,7 @@ export function applyPromotionMarker(src: string, key: string, version: string):
   return {
     content: out,
     changes: lines.map((line) => ({ line, before: lineText(src, starts, line), after: lineText(out, newStarts, line) })),
+    previousValues,
   };
 }
 

@@ -1,0 +1,218 @@
+// GitProvider for GitHub and GitHub Enterprise Server, over @octokit/rest (baseUrl = the
+// host's API URL). The token is handed in per operation by the session vault and lives only
+// in this Octokit instance for that operation; Octokit's own logging is silenced and its
+// errors are mapped to ProviderError with GitHub's message, never request headers.
+//
+// Reading the marked files: a promotion must find every `$promotion` marker in the repo,
+// and neither the tree nor the contents API says which files contain one. Tree + blobs costs
+// 1 call + 1 per candidate blob, and without content every YAML file is a candidate (5,000
+// calls for a 5,000-file repo). Code search is not available on every GHES and lags behind
+// the branch. The tarball is one API call (plus the archive download it redirects to)
+// whatever the repository's size, pinned to the exact commit, so it is what we use; only
+// YAML entries containing the needle are kept in memory.
+//
+// Writing: one POST git/trees with base_tree and inline `content` (GitHub creates the blobs
+// itself, so no call per file), one POST git/commits, then the ref.
+
+import { Octokit } from '@octokit/rest';
+import { ProviderError, type BranchHead, type GitProvider, type ListPullsResult, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from '../provider';
+import { readTarGz } from '../tar-reader';
+
+type FetchLike = typeof fetch;
+
+export interface GitHubProviderOptions {
+  apiUrl: string;
+  token: string;
+  fetch?: FetchLike;
+}
+
+const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
+
+interface HttpErrorLike {
+  status: number;
+  message: string;
+  response?: { headers?: Record<string, string | number | undefined>; data?: unknown };
+}
+
+function isHttpError(e: unknown): e is HttpErrorLike {
+  return typeof e === 'object' && e !== null && typeof (e as { status?: unknown }).status === 'number';
+}
+
+function githubMessage(e: HttpErrorLike): string {
+  const data = e.response?.data;
+  if (data && typeof data === 'object') {
+    const d = data as { message?: unknown; errors?: unknown };
+    const parts: string[] = [];
+    if (typeof d.message === 'string') parts.push(d.message);
+    if (Array.isArray(d.errors)) {
+      for (const x of d.errors) if (x && typeof x === 'object' && typeof (x as { message?: unknown }).message === 'string') parts.push((x as { message: string }).message);
+    }
+    if (parts.length > 0) return parts.join(': ');
+  }
+  return e.message.split('\n')[0] ?? 'request failed';
+}
+
+/** Maps an Octokit error (or a network failure) to a ProviderError. */
+export function toProviderError(e: unknown, what: string): ProviderError {
+  if (e instanceof ProviderError) return e;
+  if (!isHttpError(e)) return new ProviderError('unavailable', `${what}: ${e instanceof Error ? e.message : String(e)}`);
+  const headers = e.response?.headers ?? {};
+  const message = `${what}: ${githubMessage(e)}`;
+  const retryAfter = Number(headers['retry-after']);
+  const remaining = headers['x-ratelimit-remaining'];
+  const reset = Number(headers['x-ratelimit-reset']);
+  if (e.status === 429 || ((e.status === 403 || e.status === 429) && (Number.isFinite(retryAfter) || String(remaining) === '0'))) {
+    const wait = Number.isFinite(retryAfter) ? retryAfter : Number.isFinite(reset) ? Math.max(Math.ceil(reset - Date.now() / 1000), 1) : 60;
+    return new ProviderError('rate-limited', message, e.status, wait);
+  }
+  if (e.status === 401) return new ProviderError('unauthorized', message, 401);
+  if (e.status === 403) return new ProviderError('forbidden', message, 403);
+  if (e.status === 404) return new ProviderError('not-found', message, 404);
+  if (e.status === 409 || e.status === 422) return new ProviderError('validation', message, e.status);
+  if (e.status >= 500 || e.status === 0) return new ProviderError('unavailable', message, e.status);
+  return new ProviderError('validation', message, e.status);
+}
+
+function pullInfo(p: {
+  number: number;
+  html_url: string;
+  title: string;
+  body?: string | null;
+  head: { ref: string; sha: string };
+  base: { ref: string };
+  user: { login: string } | null;
+  created_at: string;
+}): PullRequestInfo {
+  return {
+    number: p.number,
+    url: p.html_url,
+    title: p.title,
+    body: p.body ?? '',
+    headBranch: p.head.ref,
+    headSha: p.head.sha,
+    baseBranch: p.base.ref,
+    author: p.user?.login ?? '',
+    createdAt: p.created_at,
+  };
+}
+
+const isYaml = (path: string): boolean => /\.ya?ml$/i.test(path);
+
+export function createGitHubProvider(options: GitHubProviderOptions): GitProvider {
+  const octokit = new Octokit({
+    auth: options.token,
+    baseUrl: options.apiUrl,
+    userAgent: 'release-board',
+    log: silentLog,
+    ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
+  });
+  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      throw toProviderError(e, what);
+    }
+  };
+
+  return {
+    async getBranchHead(repo, branch) {
+      try {
+        const res = await octokit.rest.repos.getBranch({ owner: repo.owner, repo: repo.name, branch });
+        return { sha: res.data.commit.sha, treeSha: res.data.commit.commit.tree.sha };
+      } catch (e) {
+        const pe = toProviderError(e, `read branch ${branch}`);
+        if (pe.kind === 'not-found' && isHttpError(e) && /branch not found/i.test(githubMessage(e))) return null;
+        throw pe;
+      }
+    },
+
+    async readMarkedFiles(repo, commitSha, needle) {
+      const res = await call(`download ${repo.owner}/${repo.name}@${commitSha.slice(0, 7)}`, () =>
+        octokit.rest.repos.downloadTarballArchive({ owner: repo.owner, repo: repo.name, ref: commitSha }),
+      );
+      const gz = Buffer.from(res.data as ArrayBuffer);
+      const entries = await readTarGz(gz, (path) => isYaml(path));
+      const out: RepoTextFile[] = [];
+      for (const e of entries) {
+        // drop the archive's root folder (<owner>-<repo>-<sha7>/)
+        const slash = e.path.indexOf('/');
+        const path = slash === -1 ? e.path : e.path.slice(slash + 1);
+        if (!path) continue;
+        const content = e.content.toString('utf8');
+        if (!content.includes(needle)) continue;
+        out.push({ path, content, mode: e.mode & 0o111 ? '100755' : '100644' });
+      }
+      return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    },
+
+    async createCommit(repo, { parent, files, message }) {
+      const tree = await call('create tree', () =>
+        octokit.rest.git.createTree({
+          owner: repo.owner,
+          repo: repo.name,
+          base_tree: parent.treeSha,
+          tree: files.map((f) => ({ path: f.path, mode: f.mode, type: 'blob' as const, content: f.content })),
+        }),
+      );
+      const commit = await call('create commit', () =>
+        octokit.rest.git.createCommit({ owner: repo.owner, repo: repo.name, message, tree: tree.data.sha, parents: [parent.sha] }),
+      );
+      return commit.data.sha;
+    },
+
+    async createBranch(repo, branch, sha) {
+      try {
+        await octokit.rest.git.createRef({ owner: repo.owner, repo: repo.name, ref: `refs/heads/${branch}`, sha });
+        return true;
+      } catch (e) {
+        if (isHttpError(e) && e.status === 422 && /already exists/i.test(githubMessage(e))) return false;
+        throw toProviderError(e, `create branch ${branch}`);
+      }
+    },
+
+    async updateBranch(repo, branch, sha, force) {
+      await call(`move branch ${branch}`, () => octokit.rest.git.updateRef({ owner: repo.owner, repo: repo.name, ref: `heads/${branch}`, sha, force }));
+    },
+
+    async deleteBranch(repo, branch) {
+      await call(`delete branch ${branch}`, () => octokit.rest.git.deleteRef({ owner: repo.owner, repo: repo.name, ref: `heads/${branch}` }));
+    },
+
+    async findOpenPullRequest(repo, headBranch) {
+      const res = await call('list pull requests', () =>
+        octokit.rest.pulls.list({ owner: repo.owner, repo: repo.name, state: 'open', head: `${repo.owner}:${headBranch}`, per_page: 10 }),
+      );
+      const found = res.data.find((p) => p.head.ref === headBranch);
+      return found ? pullInfo(found) : null;
+    },
+
+    async openPullRequest(repo, { head, base, title, body }) {
+      const res = await call('open pull request', () => octokit.rest.pulls.create({ owner: repo.owner, repo: repo.name, head, base, title, body }));
+      return pullInfo(res.data);
+    },
+
+    async updatePullRequest(repo, number, { title, body }) {
+      const res = await call(`update pull request #${number}`, () => octokit.rest.pulls.update({ owner: repo.owner, repo: repo.name, pull_number: number, title, body }));
+      return pullInfo(res.data);
+    },
+
+    async listOpenPullRequests(repo: RepoCoordinates, etag?: string | null): Promise<ListPullsResult> {
+      try {
+        const res = await octokit.rest.pulls.list({
+          owner: repo.owner,
+          repo: repo.name,
+          state: 'open',
+          per_page: 100,
+          ...(etag ? { headers: { 'if-none-match': etag } } : {}),
+        });
+        const tag = res.headers.etag;
+        return { notModified: false, etag: typeof tag === 'string' ? tag : null, pulls: res.data.map(pullInfo) };
+      } catch (e) {
+        if (isHttpError(e) && e.status === 304) return { notModified: true };
+        throw toProviderError(e, 'list pull requests');
+      }
+    },
+  };
+}
+
+export type { BranchHead };

@@ -1,0 +1,319 @@
+// User-driven promotion by pull request: plan (read the repo, compute exact line changes,
+// show them) then apply (one commit, branch, PR) with the signed-in user's own token.
+// Security model: the token never leaves `vault.withToken` callbacks; plans handed to the
+// renderer carry only changed lines, and apply takes a plan id so the renderer cannot
+// inject file contents. Provider-neutral: GitHub specifics live behind GitProvider.
+//
+// API budget (GitHub, per promotion, whatever the repo size): plan = branch head, tarball,
+// open-PR lookup (3); apply = branch head re-check, tree, commit, ref, PR (5) — 8 API calls,
+// plus the archive download the tarball call redirects to.
+
+import { randomUUID } from 'node:crypto';
+import type { FileChange, PromotionError, PromotionPlan, PromotionProgress, PromotionRequest, PromotionResult, PromotionStep } from '../common/promotion';
+import type { Result } from '../common/result';
+import { resolveRepoUrl, type ForgeHost } from '../auth/forge-host';
+import { SignInRequiredError, type SessionVault } from '../auth/session-vault';
+import type { Logger } from '../log/logger';
+import { createGitHubProvider } from './github/github-provider';
+import { promotionMarker } from './markers';
+import { editMarkedFiles, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionRequest } from './promotion-plan';
+import { ProviderError, type BranchHead, type GitProvider, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from './provider';
+
+export type ProviderFactory = (host: ForgeHost, token: string) => GitProvider;
+
+export interface PromotionServiceOptions {
+  hosts: ForgeHost[] | (() => ForgeHost[]);
+  vault: Pick<SessionVault, 'withToken' | 'get'>;
+  providerFor?: ProviderFactory;
+  fetch?: typeof fetch;
+  logger?: Logger;
+  /** How long a plan stays applicable (default 30 minutes). */
+  planTtlMs?: number;
+  now?: () => number;
+}
+
+export interface PromotionService {
+  plan(request: PromotionRequest, onProgress?: (p: PromotionProgress) => void): Promise<Result<PromotionPlan>>;
+  apply(planId: string, onProgress?: (p: PromotionProgress) => void): Promise<Result<PromotionResult>>;
+  discard(planId: string): void;
+}
+
+interface StoredPlan {
+  plan: PromotionPlan;
+  host: ForgeHost;
+  repo: RepoCoordinates;
+  base: BranchHead;
+  newFiles: RepoTextFile[];
+  existing: PullRequestInfo | null;
+  createdAt: number;
+}
+
+const NEEDLE = '$promotion';
+
+function fail<T>(e: PromotionError): Result<T> {
+  return { ok: false, error: e } as Result<T>;
+}
+
+function waitText(seconds: number): string {
+  return seconds < 90 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
+}
+
+/** Maps provider and vault errors to promotion errors a human can act on. */
+export function describeFailure(e: unknown, ctx: { hostId: string; repoLabel: string; login?: string }): PromotionFailure {
+  if (e instanceof LeftoverBranchError) {
+    const inner = describeFailure(e.failure, ctx);
+    return new PromotionFailure(inner.code, inner.message, `The branch ${e.branch} could not be cleaned up and may be left in ${ctx.repoLabel}; delete it or promote again.`, inner.retryAfterSeconds);
+  }
+  if (e instanceof PromotionFailure) return e;
+  if (e instanceof SignInRequiredError) return new PromotionFailure('sign-in-required', e.message, `Sign in to ${ctx.hostId} again, then retry.`);
+  if (e instanceof ProviderError) {
+    switch (e.kind) {
+      case 'unauthorized':
+        return new PromotionFailure('sign-in-required', `Your sign-in to ${ctx.hostId} has expired or was revoked.`, 'Sign in again, then retry the promotion.');
+      case 'forbidden':
+      case 'not-found':
+        return new PromotionFailure(
+          'no-access',
+          `Your account${ctx.login ? ` ${ctx.login}` : ''} cannot push to ${ctx.repoLabel}.`,
+          'Ask for write access to the repository (or, for a GitHub App, install it on the repository), then retry.',
+        );
+      case 'rate-limited': {
+        const wait = e.retryAfterSeconds ?? 60;
+        return new PromotionFailure('rate-limited', `${ctx.hostId} rate limit reached; try again in ${waitText(wait)}.`, undefined, wait);
+      }
+      case 'validation':
+        return new PromotionFailure('conflict', `${ctx.hostId} refused the change: ${e.message}`);
+      case 'unavailable':
+        return new PromotionFailure('forge-unavailable', `${ctx.hostId} is not answering properly (${e.message}).`, 'Nothing half-made was left in the repository; try again shortly.');
+    }
+  }
+  return new PromotionFailure('forge-unavailable', e instanceof Error ? e.message : String(e));
+}
+
+export function createPromotionService(options: PromotionServiceOptions): PromotionService {
+  const hostsNow = (): ForgeHost[] => (typeof options.hosts === 'function' ? options.hosts() : options.hosts);
+  const providerFor: ProviderFactory =
+    options.providerFor ?? ((host, token) => createGitHubProvider({ apiUrl: host.apiUrl, token, ...(options.fetch ? { fetch: options.fetch } : {}) }));
+  const now = options.now ?? (() => Date.now());
+  const ttl = options.planTtlMs ?? 30 * 60_000;
+  const plans = new Map<string, StoredPlan>();
+  const log = options.logger;
+
+  const sweep = (): void => {
+    for (const [id, p] of plans) if (now() - p.createdAt > ttl) plans.delete(id);
+  };
+
+  const stepper = (planId: string, onProgress?: (p: PromotionProgress) => void) => {
+    return async <T>(step: PromotionStep, fn: () => Promise<T>, note?: () => string | undefined): Promise<T> => {
+      onProgress?.({ planId, step, status: 'started' });
+      const v = await fn();
+      const n = note?.();
+      onProgress?.({ planId, step, status: 'done', ...(n ? { note: n } : {}) });
+      return v;
+    };
+  };
+
+  const readEdits = async (provider: GitProvider, repo: RepoCoordinates, sha: string, req: Pick<PromotionPlan, 'pipelineNamespace' | 'pipelineName' | 'targetEnv' | 'version'>, label: string) => {
+    const candidates = await provider.readMarkedFiles(repo, sha, NEEDLE);
+    return editMarkedFiles(candidates, req.pipelineNamespace, req.pipelineName, req.targetEnv, req.version, label);
+  };
+
+  return {
+    async plan(request, onProgress) {
+      sweep();
+      const planId = randomUUID();
+      let hostId = '';
+      let repoLabel = '';
+      let login: string | undefined;
+      try {
+        const { repoUrl, baseBranch } = validatePromotionRequest(request);
+        const resolved = resolveRepoUrl(hostsNow(), repoUrl);
+        if (!resolved) throw new PromotionFailure('unknown-host', `No configured forge host serves ${repoUrl}.`, 'Add the host (and its OAuth app) in the settings.');
+        const { host } = resolved;
+        hostId = host.id;
+        const repo: RepoCoordinates = { owner: resolved.owner, name: resolved.name };
+        repoLabel = `${repo.owner}/${repo.name}`;
+        const step = stepper(planId, onProgress);
+        const { pipelineNamespace: ns, pipelineName: name, targetEnv: env, version } = request;
+        const stored = await step('sign-in', async () => {
+          login = options.vault.get(host.id)?.login;
+          return options.vault.withToken(host.id, async (token) => {
+            const provider = providerFor(host, token);
+            return step('read-repo', async () => {
+              const base = await provider.getBranchHead(repo, baseBranch);
+              if (!base) throw new PromotionFailure('conflict', `The base branch ${baseBranch} does not exist in ${repoLabel}.`);
+              const edits = await readEdits(provider, repo, base.sha, request, repoLabel);
+              const branch = promotionBranchName(ns, name, env);
+              const existing = await provider.findOpenPullRequest(repo, branch);
+              const author = login ?? '';
+              const plan: PromotionPlan = {
+                id: planId,
+                pipelineNamespace: ns,
+                pipelineName: name,
+                targetEnv: env,
+                version,
+                marker: promotionMarker(ns, name, env),
+                repo: { host: host.id, owner: repo.owner, name: repo.name, url: `${host.webUrl}/${repo.owner}/${repo.name}` },
+                baseBranch,
+                baseSha: base.sha,
+                branch,
+                title: promotionTitle(ns, name, env, version),
+                body: promotionBody({ ns, name, env, version, previous: edits.previous, author, files: edits.files }),
+                files: edits.files,
+                author,
+                ...(existing ? { existingPr: { number: existing.number, url: existing.url, title: existing.title } } : {}),
+              };
+              return { plan, host, repo, base, newFiles: edits.newFiles, existing, createdAt: now() } satisfies StoredPlan;
+            });
+          });
+        });
+        plans.set(planId, stored);
+        return { ok: true, value: stored.plan };
+      } catch (e) {
+        const f = describeFailure(e, { hostId, repoLabel, ...(login ? { login } : {}) });
+        log?.info('promotion', `plan for ${request.pipelineNamespace}/${request.pipelineName} → ${request.targetEnv} refused: ${f.code}`);
+        return fail(f.toError());
+      }
+    },
+
+    async apply(planId, onProgress) {
+      sweep();
+      const stored = plans.get(planId);
+      if (!stored) return fail({ code: 'plan-expired', message: 'This promotion plan is no longer valid.', hint: 'Review the promotion again.' });
+      plans.delete(planId); // one use, even if it fails: a retry re-plans against the repo as it is then
+      const { host, repo, plan } = stored;
+      const repoLabel = `${repo.owner}/${repo.name}`;
+      const step = stepper(planId, onProgress);
+      try {
+        const result = await step('sign-in', () =>
+          options.vault.withToken(host.id, async (token) => {
+            const provider = providerFor(host, token);
+            let base = stored.base;
+            let files: FileChange[] = plan.files;
+            let newFiles = stored.newFiles;
+            let rebuilt = false;
+            let previous: string[] = [];
+            await step(
+              'read-repo',
+              async () => {
+                const head = await provider.getBranchHead(repo, plan.baseBranch);
+                if (!head) throw new PromotionFailure('conflict', `The base branch ${plan.baseBranch} no longer exists in ${repoLabel}.`);
+                if (head.sha !== base.sha) {
+                  const edits = await readEdits(provider, repo, head.sha, plan, repoLabel);
+                  files = edits.files;
+                  newFiles = edits.newFiles;
+                  previous = edits.previous;
+                  base = head;
+                  rebuilt = true;
+                }
+              },
+              () => (rebuilt ? `${plan.baseBranch} moved since the review; the change was rebuilt on ${base.sha.slice(0, 7)}` : undefined),
+            );
+            const commitSha = await step('commit', () => provider.createCommit(repo, { parent: base, files: newFiles, message: plan.title }));
+            const body = rebuilt
+              ? promotionBody({ ns: plan.pipelineNamespace, name: plan.pipelineName, env: plan.targetEnv, version: plan.version, previous, author: plan.author, files })
+              : plan.body;
+            const pr = await step('open-pr', () => openOrUpdate(provider, repo, { ...plan, body }, commitSha, stored.existing));
+            return { planId, prUrl: pr.pr.url, number: pr.pr.number, updated: pr.updated, rebuilt, files, baseSha: base.sha } satisfies PromotionResult;
+          }),
+        );
+        log?.info('promotion', `${result.updated ? 'updated' : 'opened'} PR #${result.number} in ${repoLabel} for ${plan.pipelineNamespace}/${plan.pipelineName} → ${plan.targetEnv}`);
+        return { ok: true, value: result };
+      } catch (e) {
+        const login = options.vault.get(host.id)?.login;
+        const f = describeFailure(e, { hostId: host.id, repoLabel, ...(login ? { login } : {}) });
+        log?.warn('promotion', `promotion of ${plan.pipelineNamespace}/${plan.pipelineName} → ${plan.targetEnv} failed: ${f.code}`);
+        return fail(f.toError());
+      }
+    },
+
+    discard(planId) {
+      plans.delete(planId);
+    },
+  };
+}
+
+async function bestEffort(fn: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await fn();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A failure after which the promotion branch could not be cleaned up. */
+class LeftoverBranchError extends Error {
+  override readonly name = 'LeftoverBranchError';
+  constructor(
+    readonly failure: unknown,
+    readonly branch: string,
+  ) {
+    super(`branch ${branch} left behind`);
+  }
+}
+
+function withLeftover(e: unknown, branch: string, cleaned: boolean): unknown {
+  return cleaned ? e : new LeftoverBranchError(e, branch);
+}
+
+/**
+ * Points the promotion branch at the commit and opens the PR, or updates the open one.
+ * Whatever fails after the branch moved is undone: a branch we created is deleted, a branch
+ * we moved is put back where it was.
+ */
+async function openOrUpdate(
+  provider: GitProvider,
+  repo: RepoCoordinates,
+  plan: PromotionPlan,
+  commitSha: string,
+  existing: PullRequestInfo | null,
+): Promise<{ pr: PullRequestInfo; updated: boolean }> {
+  const { branch } = plan;
+  if (existing) {
+    let moved = false;
+    try {
+      await provider.updateBranch(repo, branch, commitSha, true);
+      moved = true;
+    } catch (e) {
+      // the branch vanished (PR merged or closed and branch deleted meanwhile): open afresh
+      if (!(e instanceof ProviderError && e.kind === 'validation')) throw e;
+    }
+    if (moved) {
+      try {
+        return { pr: await provider.updatePullRequest(repo, existing.number, { title: plan.title, body: plan.body }), updated: true };
+      } catch (e) {
+        const restored = await bestEffort(() => provider.updateBranch(repo, branch, existing.headSha, true));
+        throw withLeftover(e, branch, restored);
+      }
+    }
+  }
+
+  let created = await provider.createBranch(repo, branch, commitSha);
+  let previousSha: string | null = null;
+  if (!created) {
+    // a leftover branch with no open PR (an old closed promotion): take it over
+    previousSha = (await provider.getBranchHead(repo, branch))?.sha ?? null;
+    if (previousSha === null) {
+      created = await provider.createBranch(repo, branch, commitSha);
+    } else {
+      await provider.updateBranch(repo, branch, commitSha, true);
+    }
+  }
+  const undo = (): Promise<boolean> =>
+    created ? bestEffort(() => provider.deleteBranch(repo, branch)) : previousSha ? bestEffort(() => provider.updateBranch(repo, branch, previousSha as string, true)) : Promise.resolve(true);
+  try {
+    return { pr: await provider.openPullRequest(repo, { head: branch, base: plan.baseBranch, title: plan.title, body: plan.body }), updated: false };
+  } catch (e) {
+    if (e instanceof ProviderError && e.kind === 'validation' && /already exists/i.test(e.message)) {
+      // someone opened it meanwhile: the branch now carries our commit, so update that PR
+      try {
+        const open = await provider.findOpenPullRequest(repo, branch);
+        if (open) return { pr: await provider.updatePullRequest(repo, open.number, { title: plan.title, body: plan.body }), updated: true };
+      } catch (inner) {
+        throw withLeftover(inner, branch, await undo());
+      }
+    }
+    throw withLeftover(e, branch, await undo());
+  }
+}

@@ -1,0 +1,323 @@
+// User-driven promotion against the sandbox forge over real HTTP: sign in through the
+// loopback flow, plan (exact line changes), apply (commit, branch, PR authored by the user),
+// update of an open PR, base moved, failures that must leave nothing behind, and the
+// guarantee that no value bound for the renderer contains the token.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createAuthService } from '../../src-main/auth/auth-service';
+import { createSessionVault, type SessionVault } from '../../src-main/auth/session-vault';
+import type { EffectiveStrategy } from '../../src-main/common/board';
+import type { PromotionProgress, PromotionRequest } from '../../src-main/common/promotion';
+import { createPromotionService, type PromotionService } from '../../src-main/git/promotion-service';
+import { createPullDiscovery, findPromotionPull } from '../../src-main/git/pull-discovery';
+import { diffFlat } from '../sandbox/forge/git-objects';
+import { buildDemoSeed } from '../sandbox/seeds/demo';
+import { browserFollower, startForgeFixture, type ForgeFixture } from '../bench/promotion-sandbox';
+import { afterAll, beforeAll } from 'vitest';
+
+const REPO = 'acme/fleet-config';
+let fx: ForgeFixture;
+let repoUrl: string;
+
+beforeAll(async () => {
+  fx = await startForgeFixture();
+  repoUrl = `${fx.forge.url}/${REPO}`;
+});
+afterAll(async () => {
+  await fx.close();
+});
+
+interface Ctx {
+  vault: SessionVault;
+  service: PromotionService;
+  token: string;
+  leaks: unknown[];
+}
+let ctx: Ctx;
+
+beforeEach(async () => {
+  // a fresh repo and fresh tokens for every test
+  fx.forge.load(buildDemoSeed({ clusters: new Proxy({}, { get: () => ({ server: 'https://127.0.0.1:1', caData: '' }) }), forge: { url: fx.forge.url, apiUrl: fx.forge.apiUrl } }).forge);
+  const vault = createSessionVault();
+  const auth = createAuthService({ hosts: [fx.oauthHost], vault, openExternal: browserFollower() });
+  const signed = await auth.signInWithBrowser('sandbox');
+  if (!signed.ok) throw new Error(`sign-in failed: ${signed.error.message}`);
+  const token = await vault.withToken('sandbox', async (t) => t);
+  ctx = { vault, service: createPromotionService({ hosts: [fx.oauthHost], vault }), token, leaks: [signed.value, vault.list()] };
+});
+
+const strategy = (): EffectiveStrategy => ({ kind: 'pull-request', manual: false, provider: 'github', repoUrl, baseBranch: 'main', source: 'pipeline' });
+const request = (ns: string, name: string, env: string, version: string): PromotionRequest => ({ pipelineNamespace: ns, pipelineName: name, targetEnv: env, version, strategy: strategy() });
+
+function branchSha(branch: string): string | undefined {
+  return fx.forge.state.listBranches(REPO).find((b) => b.name === branch)?.sha;
+}
+
+function expectNoTokenIn(values: unknown[]): void {
+  const text = JSON.stringify(values);
+  expect(text).not.toContain(ctx.token);
+}
+
+describe('promotion by pull request', () => {
+  it('plans exact line changes, then opens a PR authored by the signed-in user that changes only the marked value', async () => {
+    const progress: PromotionProgress[] = [];
+    const mainBefore = branchSha('main') as string;
+    const plan = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'), (p) => progress.push(p));
+    expect(plan.ok).toBe(true);
+    if (!plan.ok) return;
+    const p = plan.value;
+    expect(p.branch).toBe('promotion-platform-ingress-nginx-prod');
+    expect(p.title).toBe('Promote platform/ingress-nginx in prod to 4.11.3');
+    expect(p.baseSha).toBe(mainBefore);
+    expect(p.author).toBe(fx.seed.forge.signInUser);
+    expect(p.marker).toBe('# {"$promotion": "platform:ingress-nginx:prod"}');
+    expect(p.existingPr).toBeUndefined();
+    expect(p.files).toEqual([
+      {
+        path: 'apps/ingress-nginx/prod/helmrelease.yaml',
+        changes: [{ line: 11, before: `      version: 4.10.1 ${p.marker}`, after: `      version: 4.11.3 ${p.marker}` }],
+      },
+    ]);
+    expect(p.body).toMatch(/4\.10\.1 → 4\.11\.3/);
+    expect(p.body).toMatch(/<details><summary>metadata<\/summary>\s+platform\/ingress-nginx\/prod\s+<\/details>/);
+    // nothing written yet
+    expect(branchSha(p.branch)).toBeUndefined();
+
+    const applied = await ctx.service.apply(p.id, (x) => progress.push(x));
+    expect(applied.ok).toBe(true);
+    if (!applied.ok) return;
+    const r = applied.value;
+    expect(r.updated).toBe(false);
+    expect(r.rebuilt).toBe(false);
+    expect(progress.filter((x) => x.status === 'done').map((x) => x.step)).toEqual(['read-repo', 'sign-in', 'read-repo', 'commit', 'open-pr', 'sign-in']);
+
+    const pull = fx.forge.state.getPull(REPO, r.number);
+    expect(pull?.head).toBe('promotion-platform-ingress-nginx-prod');
+    expect(pull?.base).toBe('main');
+    expect(pull?.title).toBe(p.title);
+    expect(pull?.body).toBe(p.body);
+    expect(pull?.author).toBe(fx.seed.forge.signInUser);
+    expect(r.prUrl).toBe(`${fx.forge.url}/${REPO}/pull/${r.number}`);
+
+    const repo = fx.forge.state.raw.repo(REPO);
+    if (!repo) throw new Error('no repo');
+    const head = branchSha(p.branch) as string;
+    const commit = repo.objects.commit(head);
+    expect(commit?.parents).toEqual([mainBefore]);
+    expect(commit?.author.name).toBe(fx.forge.state.raw.identity(fx.seed.forge.signInUser).name);
+    const changed = diffFlat(repo.objects.flatten(repo.objects.commit(mainBefore)?.tree as string), repo.objects.flatten(commit?.tree as string));
+    expect(changed.map((c) => c.path)).toEqual(['apps/ingress-nginx/prod/helmrelease.yaml']);
+    const before = fx.forge.state.getFile(REPO, 'main', 'apps/ingress-nginx/prod/helmrelease.yaml') as string;
+    const after = fx.forge.state.getFile(REPO, p.branch, 'apps/ingress-nginx/prod/helmrelease.yaml') as string;
+    expect(after).toBe(before.replace(`version: 4.10.1 ${p.marker}`, `version: 4.11.3 ${p.marker}`));
+    expect(branchSha('main')).toBe(mainBefore);
+
+    expectNoTokenIn([...ctx.leaks, plan, applied, progress]);
+  });
+
+  it('keeps within 8 API calls for plan + apply', async () => {
+    fx.forge.requestLog.reset();
+    const plan = await ctx.service.plan(request('team-search', 'ranker', 'prod', '2.0.8'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    const applied = await ctx.service.apply(plan.value.id);
+    expect(applied.ok).toBe(true);
+    const api = fx.forge.requestLog.entries().filter((e) => e.path.startsWith('/api/v3/'));
+    expect(api.length).toBeLessThanOrEqual(8);
+    expect(api.every((e) => e.status < 400)).toBe(true);
+  });
+
+  it('edits every target file of a multi-target environment in one commit', async () => {
+    const plan = await ctx.service.plan(request('team-payments', 'fraud-detector', 'staging', '0.9.5'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    expect(plan.value.files.map((f) => f.path)).toEqual([
+      'apps/fraud-detector/staging/mgmt/helmrelease.yaml',
+      'apps/fraud-detector/staging/staging-eu/helmrelease.yaml',
+    ]);
+    const applied = await ctx.service.apply(plan.value.id);
+    if (!applied.ok) throw new Error(applied.error.message);
+    const pull = fx.forge.state.getPull(REPO, applied.value.number);
+    expect(pull?.state).toBe('open');
+    for (const f of plan.value.files) expect(fx.forge.state.getFile(REPO, plan.value.branch, f.path)).toContain('version: 0.9.5 #');
+  });
+
+  it('updates the already-open PR of the same branch instead of opening a second one', async () => {
+    const first = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'));
+    if (!first.ok) throw new Error(first.error.message);
+    const opened = await ctx.service.apply(first.value.id);
+    if (!opened.ok) throw new Error(opened.error.message);
+
+    const second = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.4'));
+    if (!second.ok) throw new Error(second.error.message);
+    expect(second.value.existingPr?.number).toBe(opened.value.number);
+    const updated = await ctx.service.apply(second.value.id);
+    if (!updated.ok) throw new Error(updated.error.message);
+    expect(updated.value.updated).toBe(true);
+    expect(updated.value.number).toBe(opened.value.number);
+    const open = fx.forge.state.listPulls(REPO).filter((p) => p.state === 'open' && p.head === 'promotion-platform-ingress-nginx-prod');
+    expect(open).toHaveLength(1);
+    expect(open[0]?.title).toBe('Promote platform/ingress-nginx in prod to 4.11.4');
+    expect(fx.forge.state.getFile(REPO, 'promotion-platform-ingress-nginx-prod', 'apps/ingress-nginx/prod/helmrelease.yaml')).toContain('version: 4.11.4 #');
+    // the branch was rebuilt from main, not stacked on the previous promotion
+    const repo = fx.forge.state.raw.repo(REPO);
+    expect(repo?.objects.commit(branchSha('promotion-platform-ingress-nginx-prod') as string)?.parents).toEqual([branchSha('main')]);
+  });
+
+  it('updates the seed\'s open PR opened by the promotion bot', async () => {
+    const plan = await ctx.service.plan(request('team-payments', 'checkout', 'prod', '1.8.3'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    expect(plan.value.existingPr).toBeDefined();
+    const applied = await ctx.service.apply(plan.value.id);
+    if (!applied.ok) throw new Error(applied.error.message);
+    expect(applied.value).toMatchObject({ updated: true, number: plan.value.existingPr?.number });
+    expect(fx.forge.state.getPull(REPO, applied.value.number)?.title).toBe('Promote team-payments/checkout in prod to 1.8.3');
+  });
+
+  it('rebuilds the change on the new head when the base branch moved after planning', async () => {
+    const plan = await ctx.service.plan(request('team-payments', 'ledger', 'prod', '2.4.0'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    const moved = fx.forge.state.commitFiles(REPO, 'main', { 'README.md': '# fleet-config\n\nmoved\n' }, 'Unrelated change', 'dev-bob');
+    const progress: PromotionProgress[] = [];
+    const applied = await ctx.service.apply(plan.value.id, (p) => progress.push(p));
+    if (!applied.ok) throw new Error(applied.error.message);
+    expect(applied.value.rebuilt).toBe(true);
+    expect(applied.value.baseSha).toBe(moved);
+    expect(progress.find((p) => p.step === 'read-repo' && p.status === 'done')?.note).toMatch(/moved/);
+    const repo = fx.forge.state.raw.repo(REPO);
+    expect(repo?.objects.commit(branchSha(plan.value.branch) as string)?.parents).toEqual([moved]);
+    expect(fx.forge.state.getFile(REPO, plan.value.branch, 'README.md')).toContain('moved');
+    expect(fx.forge.state.getFile(REPO, plan.value.branch, 'apps/ledger/prod/release-values.yaml')).toContain('version: 2.4.0 #');
+  });
+
+  it('deletes the branch it created when the forge fails while opening the PR', async () => {
+    const plan = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    fx.forge.faults.failNext(1, 502, { method: 'POST', pathIncludes: '/pulls' });
+    const applied = await ctx.service.apply(plan.value.id);
+    expect(applied.ok).toBe(false);
+    if (applied.ok) return;
+    expect(applied.error.code).toBe('forge-unavailable');
+    expect(branchSha(plan.value.branch)).toBeUndefined();
+    expect(fx.forge.state.listPulls(REPO).filter((p) => p.head === plan.value.branch)).toHaveLength(0);
+    expectNoTokenIn([applied]);
+  });
+
+  it('puts an updated branch back when updating the open PR fails', async () => {
+    const plan = await ctx.service.plan(request('team-payments', 'checkout', 'prod', '1.8.3'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    const before = branchSha(plan.value.branch);
+    fx.forge.faults.failNext(1, 500, { method: 'PATCH', pathIncludes: '/pulls/' });
+    const applied = await ctx.service.apply(plan.value.id);
+    expect(applied.ok).toBe(false);
+    expect(branchSha(plan.value.branch)).toBe(before);
+  });
+
+  it('creates no branch when the commit cannot be made', async () => {
+    const plan = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    fx.forge.faults.failNext(1, 503, { method: 'POST', pathIncludes: '/git/commits' });
+    const applied = await ctx.service.apply(plan.value.id);
+    expect(applied.ok).toBe(false);
+    if (!applied.ok) expect(applied.error.code).toBe('forge-unavailable');
+    expect(branchSha(plan.value.branch)).toBeUndefined();
+    // the plan is used up: a retry goes through a fresh review
+    const again = await ctx.service.apply(plan.value.id);
+    expect(again.ok ? '' : again.error.code).toBe('plan-expired');
+  });
+
+  it('refuses before touching the repo when no marker exists, naming the marker', async () => {
+    const branchesBefore = fx.forge.state.listBranches(REPO);
+    const plan = await ctx.service.plan(request('team-payments', 'payments-api', 'prod', 'v1.5.0'));
+    expect(plan.ok).toBe(false);
+    if (plan.ok) return;
+    expect(plan.error.code).toBe('marker-not-found');
+    expect(plan.error.message).toContain('# {"$promotion": "team-payments:payments-api:prod"}');
+    expect(fx.forge.state.listBranches(REPO)).toEqual(branchesBefore);
+  });
+
+  it('says when every marked value already has the version', async () => {
+    const plan = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.10.1'));
+    expect(plan.ok ? '' : plan.error.code).toBe('already-at-version');
+  });
+
+  it('reports a rate limit with the wait time', async () => {
+    fx.forge.faults.secondaryRateLimit(1, 42);
+    const plan = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'));
+    expect(plan.ok).toBe(false);
+    if (plan.ok) return;
+    expect(plan.error.code).toBe('rate-limited');
+    expect((plan.error as { retryAfterSeconds?: number }).retryAfterSeconds).toBe(42);
+    expect(plan.error.message).toMatch(/42 s/);
+  });
+
+  it('says the account cannot push when the user lacks write access', async () => {
+    const repo = fx.forge.state.raw.repo(REPO);
+    if (!repo) throw new Error('no repo');
+    repo.pushers = ['promotion-bot'];
+    const plan = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    const applied = await ctx.service.apply(plan.value.id);
+    expect(applied.ok).toBe(false);
+    if (applied.ok) return;
+    expect(applied.error.code).toBe('no-access');
+    expect(applied.error.message).toBe(`Your account ${fx.seed.forge.signInUser} cannot push to ${REPO}.`);
+    expect(branchSha(plan.value.branch)).toBeUndefined();
+  });
+
+  it('asks for a new sign-in when the token was revoked', async () => {
+    fx.forge.faults.revokeToken(ctx.token);
+    const plan = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'));
+    expect(plan.ok ? '' : plan.error.code).toBe('sign-in-required');
+    expect(ctx.vault.get('sandbox')?.state).toBe('sign-in-required');
+    const again = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'));
+    expect(again.ok ? '' : again.error.code).toBe('sign-in-required');
+  });
+
+  it('refuses strategies it cannot promote through', async () => {
+    const notification = await ctx.service.plan({ ...request('a', 'b', 'prod', '1'), strategy: { kind: 'notification', manual: false, source: 'pipeline' } });
+    expect(notification.ok ? '' : notification.error.code).toBe('invalid-request');
+    const gitlab = await ctx.service.plan({ ...request('a', 'b', 'prod', '1'), strategy: { ...strategy(), provider: 'gitlab' } });
+    expect(gitlab.ok ? '' : gitlab.error.code).toBe('unsupported-provider');
+    const elsewhere = await ctx.service.plan({ ...request('a', 'b', 'prod', '1'), strategy: { ...strategy(), repoUrl: 'https://github.com/acme/fleet' } });
+    expect(elsewhere.ok ? '' : elsewhere.error.code).toBe('unknown-host');
+    const badVersion = await ctx.service.plan(request('a', 'b', 'prod', '1.0" # x'));
+    expect(badVersion.ok ? '' : badVersion.error.code).toBe('invalid-request');
+  });
+});
+
+describe('open promotion PR discovery', () => {
+  it('lists open promotion PRs per branch with one conditional call at most every 30 s', async () => {
+    let now = Date.now();
+    const discovery = createPullDiscovery({ hosts: [fx.oauthHost], vault: ctx.vault, now: () => now });
+    fx.forge.requestLog.reset();
+    const first = await discovery.poll(repoUrl);
+    if (!first.ok) throw new Error(first.error.message);
+    const checkout = findPromotionPull(first.value.pulls, 'team-payments', 'checkout', 'prod');
+    expect(checkout?.number).toBeGreaterThan(0);
+    expect(first.value.pulls.find((p) => p.branch === 'promotion-team-payments-checkout-prod')?.metadata).toEqual({
+      pipelineNamespace: 'team-payments',
+      pipelineName: 'checkout',
+      targetEnv: 'prod',
+    });
+    expect(findPromotionPull(first.value.pulls, 'platform', 'ingress-nginx', 'prod')).toBeUndefined();
+    const listRoute = 'GET /repos/{owner}/{repo}/pulls';
+    expect(fx.forge.requestLog.count(listRoute)).toBe(1);
+
+    now += 10_000;
+    await discovery.poll(repoUrl);
+    expect(fx.forge.requestLog.count(listRoute)).toBe(1);
+
+    now += 30_000;
+    const unchanged = await discovery.poll(repoUrl);
+    expect(unchanged.ok && unchanged.value.pulls.length).toBe(first.value.pulls.length);
+    expect(fx.forge.requestLog.entries(listRoute).map((e) => e.status)).toEqual([200, 304]);
+
+    const plan = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    const applied = await ctx.service.apply(plan.value.id);
+    if (!applied.ok) throw new Error(applied.error.message);
+    discovery.invalidate(repoUrl);
+    const after = await discovery.poll(repoUrl);
+    if (!after.ok) throw new Error(after.error.message);
+    expect(findPromotionPull(after.value.pulls, 'platform', 'ingress-nginx', 'prod')?.number).toBe(applied.value.number);
+    expectNoTokenIn([first, unchanged, after]);
+  });
+});
