@@ -93,16 +93,107 @@ export interface SeedForge {
   signInUser: string;
 }
 
+// ---- GitLab (optional second forge; test/sandbox/gitlab) -------------------------------
+
+export interface SeedGitLabUser {
+  username: string;
+  name: string;
+  id?: number;
+  /** commit email; default `<username>@example.com` */
+  email?: string;
+  /** project/group access token users are bots (`project_<id>_bot_<hash>`) */
+  bot?: boolean;
+}
+
+/** personal: a user's PAT; project/group: an access token whose user is a bot of that project/group. */
+export type GitLabTokenKind = 'personal' | 'project' | 'group';
+
+export interface SeedGitLabToken {
+  value: string; // glpat-...
+  /** the user behind it (project/group tokens: the bot's username) */
+  username: string;
+  kind: GitLabTokenKind;
+  name: string;
+  scopes: string[]; // api, read_api, read_user, read_repository, write_repository, ...
+  /** GitLab expires_at is a date: 'YYYY-MM-DD' (the token stops working on that day, UTC); null = never */
+  expiresAt: string | null;
+  lastUsedAt?: string | null;
+  createdAt?: string;
+  revoked?: boolean;
+  /** project/group tokens: full path of the project or group they belong to */
+  resource?: string;
+  /** project/group tokens: role (10 guest, 20 reporter, 30 developer, 40 maintainer, 50 owner); default 40 */
+  accessLevel?: number;
+  /** optional case name; the sandbox reports labelled token values to tests */
+  label?: string;
+}
+
+export interface SeedGitLabProject {
+  /** full path with (sub)groups: 'platform-team/infra/fleet-config' */
+  path: string;
+  id?: number;
+  defaultBranch: string;
+  files: Record<string, string>;
+  /** approvals each merge request needs (GitLab Premium rule); default 0 */
+  approvalsRequired?: number;
+  /** "Pipelines must succeed" */
+  onlyAllowMergeIfPipelineSucceeds?: boolean;
+  /** usernames with at least Developer access; omitted = every user */
+  members?: string[];
+}
+
+export type GitLabPipelineStatus = 'created' | 'waiting_for_resource' | 'preparing' | 'pending' | 'running' | 'success' | 'failed' | 'canceled' | 'skipped' | 'manual' | 'scheduled';
+
+export interface SeedGitLabMergeRequest {
+  project: string; // full path
+  sourceBranch: string; // created from targetBranch with `files` changed
+  targetBranch: string;
+  title: string;
+  description: string;
+  author: string; // username
+  files: Record<string, string>;
+  createdAt?: string;
+  /** a pipeline on the source branch head */
+  pipeline?: GitLabPipelineStatus;
+  approvedBy?: string[];
+}
+
+export interface SeedGitLabOAuthApp {
+  /** GitLab calls it the application ID (uid) */
+  clientId: string;
+  clientSecret: string;
+  name: string;
+  /** false = public client (desktop app): the token endpoint needs no secret, PKCE protects the code */
+  confidential: boolean;
+  /** registered redirect URIs; loopback IP ones match any port (RFC 8252 §7.3, as Doorkeeper does) */
+  redirectUris: string[];
+  scopes: string[];
+}
+
+export interface SeedGitLab {
+  users: SeedGitLabUser[];
+  tokens: SeedGitLabToken[];
+  projects: SeedGitLabProject[];
+  mergeRequests: SeedGitLabMergeRequest[];
+  oauthApps: SeedGitLabOAuthApp[];
+  /** the user the OAuth authorize page signs in as */
+  signInUser: string;
+}
+
 export interface Seed {
   name: string;
   clusters: SeedCluster[];
   forge: SeedForge;
+  /** present = the sandbox also starts the GitLab-compatible forge */
+  gitlab?: SeedGitLab;
 }
 
 /** What a seed knows about the running sandbox when it is built. */
 export interface SeedContext {
   clusters: Record<string, { server: string; caData: string }>; // by cluster name; caData = base64 PEM
   forge: { url: string; apiUrl: string };
+  /** set when the seed has a `gitlab` section (placeholder addresses in the first, dry build) */
+  gitlab?: { url: string; apiUrl: string };
 }
 
 export type SeedBuilder = (ctx: SeedContext) => Seed;
