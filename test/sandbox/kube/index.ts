@@ -1,39 +1,61 @@
 // Sandbox Kubernetes API server: one startKubeApiServer() = one simulated cluster that kubectl
-// 1.32 and @kubernetes/client-node 2.x talk to unchanged, over HTTPS with a generated CA.
+// 1.32 and @kubernetes/client-node 2.x talk to unchanged, over HTTPS with a CA made at start-up.
 //
 //   const cluster = await startKubeApiServer({
-//     name: 'mgmt', crdDir: path.resolve(repoRoot, '../shared/crds'),
+//     name: 'mgmt', crdDir: path.resolve(repoRoot, '../shared/crds'),   // sharedCrdDir in ./testing
 //     users: [{ name: 'admin', token: 't0k3n', rules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] }],
+//     // optional: port (0), historySize (10,000 events), bookmarkIntervalMs (1,000)
 //   });
 //   writeKubeconfig(file, [{ cluster: 'mgmt', server: cluster.url, caPem: cluster.caPem, user: 'admin', token: 't0k3n' }], 'mgmt');
+//   cluster.store.apply(obj); ... await cluster.close();
 //
-// Served: /version, /healthz; discovery (/api, /api/v1, /apis, /apis/<g>, /apis/<g>/<v>; no
-// aggregated discovery, no OpenAPI: kubectl falls back); core/v1 namespaces, secrets,
-// configmaps, events; every `served: true` version of the CRDs in crdDir (objects are stored
-// once and returned at the requested version); the CRDs themselves read-only at
-// apiextensions.k8s.io/v1. Verbs: list (labelSelector, fieldSelector, limit/continue), watch
-// (?watch=1: resume from resourceVersion, bookmarks, 410 ERROR when too old, timeoutSeconds),
-// get, create, update (409 on stale resourceVersion), patch (merge and JSON patch; strategic
-// merge = merge patch for core kinds, 415 for custom resources; apply-patch 415), delete,
-// deletecollection, and the status subresource. Server-side Table output for kubectl's default
-// printer. Errors are metav1.Status bodies worded like the real server's.
+// What is served
+// - /version, /healthz, /livez, /readyz (no token needed); discovery /api, /api/v1, /apis,
+//   /apis/<g>, /apis/<g>/<v> (legacy, not aggregated: kubectl falls back to it); /openapi/v3
+//   (index + per group-version paths and schemas) and an empty protobuf /openapi/v2 — just what
+//   kubectl apply/create/diff need to validate server-side (fieldValidation=Strict).
+// - core/v1 namespaces, secrets, configmaps, events; every `served: true` version of the CRDs in
+//   crdDir, objects stored once and returned at the requested version (apiVersion rewritten);
+//   the CRDs themselves read-only at apiextensions.k8s.io/v1 (writes → 405).
+// - list (labelSelector =,==,!=,in,notin,exists,!; fieldSelector metadata.name/namespace and a
+//   few core field labels; limit/continue, 410 for a continue token older than the history),
+//   watch (?watch=1|true; from current state or resumed from resourceVersion; 410 ERROR event
+//   when too old; allowWatchBookmarks; timeoutSeconds; sendInitialEvents), get, create (201,
+//   409 AlreadyExists, 404 when the namespace is missing, generateName), update (409 on a stale
+//   resourceVersion; custom resources require one), patch (merge, JSON patch; strategic merge =
+//   merge for core kinds, 415 for custom resources; apply-patch 415), delete (200 + object,
+//   preconditions), deletecollection, status subresource (get/put/patch), dryRun=All.
+// - custom resources: generation bumps on spec changes only; a create drops status and the main
+//   resource ignores status writes (status subresource); CRD schema checks (types, required,
+//   enum) with 422 Invalid, tolerating errors the stored object already had (ratcheting);
+//   undeclared fields pruned (Warning header) or 400 with fieldValidation=Strict.
+// - kubectl's defaults: server-side Table output (additionalPrinterColumns), and protobuf request
+//   bodies for Secret/ConfigMap/Namespace (kubectl create secret|configmap|namespace).
+// - bearer tokens (unknown → 401), Role-like rules per user (denied → 403 worded like the real
+//   authorizer). Errors are metav1.Status bodies shaped like the real server's.
 //
-// Auth: bearer tokens (unknown → 401), per-user Role-like rules (denied → 403 Forbidden).
+// Not simulated: server-side apply, namespace Terminating phase (deletion cascades at once),
+// admission, finalizers, managedFields, consistent snapshots for continue tokens (a page after
+// changes reflects current state), aggregated discovery, protobuf responses.
 //
-// server.store (no HTTP, same watch events as HTTP writes):
-//   apply(obj) create-or-replace (keeps the old status when obj has none), get(apiVersion|group,
-//   kind|plural, namespace, name), list(apiVersion|group, kind|plural, namespace?),
-//   patch(ref, mergePatch), patchStatus(ref, statusMergePatch), remove(ref),
-//   currentResourceVersion(), expireHistory().
-// server.faults: setLatency(ms), failNext(n, status, {method?, pathIncludes?}),
+// In-process API (no HTTP; every mutation emits the same watch events as HTTP writes):
+// - server.store: apply(obj) create-or-replace (keeps the old status when obj has none),
+//   get(apiVersion|group, kind|plural, namespace, name), list(apiVersion|group, kind|plural,
+//   namespace?), patch(ref, mergePatch), patchStatus(ref, statusMergePatch), remove(ref),
+//   currentResourceVersion(), subscribe(typeKey(group, plural), listener), expireHistory().
+//   Objects returned are copies.
+// - server.faults: setLatency(ms), failNext(n, status, {method?, pathIncludes?}),
 //   expireWatchHistory(), stallWatches(bool), dropWatches(), clear().
-// server.requestLog (same shape as the forge's): count(route?), counts(), entries(route?), reset();
-//   routes look like "GET /apis/g/v/namespaces/{namespace}/plural/{name}" and "WATCH /apis/g/v/plural".
-// server.requestCount, openWatchCount; stop() / restart() (same port, same state) / close().
+// - server.requestLog (same shape as the forge's): count(route?), counts(), entries(route?),
+//   reset(); routes look like "GET /apis/g/v/namespaces/{namespace}/plural/{name}" and
+//   "WATCH /apis/g/v/plural". Also requestCount, openWatchCount.
+// - stop() closes the listener, every connection and watch (state kept); restart() listens again
+//   on the same port; close() = stop().
 
 export { startKubeApiServer } from './server.js';
 export type { FailNextFilter, KubeApiServer, KubeApiServerOptions, KubeFaults } from './server.js';
 export type { KubeRequestLog, KubeRequestLogEntry } from './request-log.js';
 export { KubeStore, type KubeRef, type StoreEvent, type StoredEntry } from './store.js';
+export { typeKey } from './resources.js';
 export { writeKubeconfig, kubeconfigYaml, type KubeconfigEntry } from './kubeconfig.js';
 export { KubeApiError, type KubeStatus } from './status.js';

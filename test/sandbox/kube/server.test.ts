@@ -198,6 +198,13 @@ describe('HTTP verbs', () => {
     expect(ok.json().metadata.generation).toBe(2);
     expect(ok.json().status).toBeUndefined(); // status goes through /status only
 
+    // The same content with keys in another order is a no-op: no new resourceVersion, no generation bump.
+    const reordered = ok.json();
+    const sameContent = { spec: { environments: reordered.spec.environments, appRef: reordered.spec.appRef }, metadata: reordered.metadata, kind: reordered.kind, apiVersion: reordered.apiVersion };
+    const noop = await kubeRequest(server, 'PUT', url, { body: sameContent });
+    expect(noop.json().metadata.resourceVersion).toBe(ok.json().metadata.resourceVersion);
+    expect(noop.json().metadata.generation).toBe(2);
+
     const noRv = structuredClone(ok.json());
     delete noRv.metadata.resourceVersion;
     const unconditional = await kubeRequest(server, 'PUT', url, { body: noRv });

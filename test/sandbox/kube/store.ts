@@ -54,10 +54,21 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** JSON with object keys sorted, so equal content compares equal whatever order a client sent. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
 /** Everything but metadata and status: a change here bumps metadata.generation on custom resources. */
 function specPart(obj: Record<string, unknown>, hasStatus: boolean): string {
   const { metadata: _m, apiVersion: _a, kind: _k, status, ...rest } = obj;
-  return JSON.stringify(hasStatus ? rest : { ...rest, status });
+  return canonicalJson(hasStatus ? rest : { ...rest, status });
 }
 
 export class KubeStore {
@@ -317,7 +328,9 @@ export class KubeStore {
       this.defaults(type, next);
     }
     (next.metadata as Record<string, unknown>).resourceVersion = prev.obj.metadata.resourceVersion;
-    if (JSON.stringify(next) === prev.json) return prev;
+    // A write that changes nothing keeps the resourceVersion and emits no event, as on a real server.
+    const nextJson = JSON.stringify(next);
+    if (nextJson === prev.json || canonicalJson(next) === canonicalJson(prev.obj)) return prev;
     if (options.dryRun) return this.dryRunResult(next, prev);
     return this.commit(type, next, 'MODIFIED', prev);
   }
