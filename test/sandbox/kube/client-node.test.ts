@@ -72,7 +72,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('client-node against the sandbox', () => {
+describe('client-node against the sandbox', { timeout: 60_000 }, () => {
   it('lists, gets and patches custom objects (status via merge patch)', async () => {
     const list = (await api.listNamespacedCustomObject({ ...HR, namespace: 'apps' })) as { items: KubeObject[]; metadata: { resourceVersion: string } };
     expect(list.items.map((i) => i.metadata.name)).toEqual(['backend', 'frontend']);

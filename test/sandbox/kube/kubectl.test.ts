@@ -72,7 +72,7 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('kubectl against the sandbox', () => {
+describe('kubectl against the sandbox', { timeout: 60_000 }, () => {
   it('applies a Pipeline (create, then change) and lists it with get -A -o json', async () => {
     const file = path.join(dir, 'pipeline.yaml');
     writeFileSync(file, pipelineYaml('dev'));
