@@ -168,7 +168,7 @@ export async function startLoopbackSignIn(options: LoopbackSignInOptions): Promi
     finish(code);
   });
 
-  let cancelTimeout: (() => void) | undefined;
+  const timeout: { cancel?: () => void } = {};
   const closeServer = (): void => {
     server.close();
     // let the final response flush, then drop keep-alive sockets so the port is really gone
@@ -177,7 +177,7 @@ export async function startLoopbackSignIn(options: LoopbackSignInOptions): Promi
   function finish(outcome: string | SignInFailure): void {
     if (settled) return;
     settled = true;
-    cancelTimeout?.();
+    timeout.cancel?.();
     closeServer();
     if (typeof outcome === 'string') resolveCode(outcome);
     else rejectCode(outcome);
@@ -208,7 +208,7 @@ export async function startLoopbackSignIn(options: LoopbackSignInOptions): Promi
     finish(toFailure(e));
   }
 
-  cancelTimeout = timers.setTimeout(
+  timeout.cancel = timers.setTimeout(
     () => finish(new SignInFailure('timed-out', 'No answer from the browser in time; the sign-in was abandoned.', 'Start the sign-in again and finish it in the browser.')),
     timeoutMs,
   );

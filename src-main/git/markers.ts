@@ -111,6 +111,14 @@ export function findMarkerComments(src: string): MarkerComment[] {
   return found;
 }
 
+export function hasControlCharacters(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 function isPlainSafe(text: string): boolean {
   // conservative: characters that can never start an indicator or end a plain scalar early
   if (!/^[A-Za-z0-9_./+@][A-Za-z0-9_./+@:=~-]*$/.test(text)) return false;
@@ -161,7 +169,7 @@ function documentsOf(src: string): Document[] {
 export function applyPromotionMarker(src: string, key: string, version: string): MarkerEditResult {
   const markers = findMarkerComments(src).filter((m) => m.key === key);
   if (markers.length === 0) return { content: src, changes: [], previousValues: [] };
-  if (version === '' || /[\u0000-\u001f\u007f]/.test(version)) throw new MarkerError('marker-unsupported', 'the version is empty or contains control characters');
+  if (version === '' || hasControlCharacters(version)) throw new MarkerError('marker-unsupported', 'the version is empty or contains control characters');
 
   const docs = documentsOf(src);
   const firstError = docs.flatMap((d) => d.errors)[0];

@@ -3,7 +3,7 @@
 // No I/O here; promotion-service.ts does the talking.
 
 import type { FileChange, PromotionError, PromotionRequest } from '../common/promotion';
-import { applyPromotionMarker, MarkerError, promotionMarker, promotionMarkerKey } from './markers';
+import { applyPromotionMarker, hasControlCharacters, MarkerError, promotionMarker, promotionMarkerKey } from './markers';
 import type { RepoTextFile } from './provider';
 
 export class PromotionFailure extends Error implements PromotionError {
@@ -73,7 +73,7 @@ export function validatePromotionRequest(req: PromotionRequest): { repoUrl: stri
   };
   if (!NAME.test(req.pipelineNamespace) || !NAME.test(req.pipelineName)) bad('The pipeline namespace or name is not a valid Kubernetes name.');
   if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(req.targetEnv)) bad('The environment name is not valid.');
-  if (typeof req.version !== 'string' || req.version.trim() !== req.version || req.version === '' || req.version.length > 128 || /[\s\u0000-\u001f\u007f"'\\#]/.test(req.version)) {
+  if (typeof req.version !== 'string' || req.version.trim() !== req.version || req.version === '' || req.version.length > 128 || /[\s"'\\#]/.test(req.version) || hasControlCharacters(req.version)) {
     bad('The version is empty, too long, or contains spaces, quotes or control characters.');
   }
   const s = req.strategy;

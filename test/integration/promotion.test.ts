@@ -2,7 +2,9 @@
 // loopback flow, plan (exact line changes), apply (commit, branch, PR authored by the user),
 // update of an open PR, base moved, failures that must leave nothing behind, and the
 // guarantee that no value bound for the renderer contains the token.
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryLogger, type LogRecord } from '../../src-main/log/logger';
+import { redactedMarker } from '../../src-main/log/redact';
 import { createAuthService } from '../../src-main/auth/auth-service';
 import { createSessionVault, type SessionVault } from '../../src-main/auth/session-vault';
 import type { EffectiveStrategy } from '../../src-main/common/board';
@@ -12,7 +14,6 @@ import { createPullDiscovery, findPromotionPull } from '../../src-main/git/pull-
 import { diffFlat } from '../sandbox/forge/git-objects';
 import { buildDemoSeed } from '../sandbox/seeds/demo';
 import { browserFollower, startForgeFixture, type ForgeFixture } from '../bench/promotion-sandbox';
-import { afterAll, beforeAll } from 'vitest';
 
 const REPO = 'acme/fleet-config';
 let fx: ForgeFixture;
@@ -31,18 +32,21 @@ interface Ctx {
   service: PromotionService;
   token: string;
   leaks: unknown[];
+  logs: LogRecord[];
 }
 let ctx: Ctx;
 
 beforeEach(async () => {
   // a fresh repo and fresh tokens for every test
   fx.forge.load(buildDemoSeed({ clusters: new Proxy({}, { get: () => ({ server: 'https://127.0.0.1:1', caData: '' }) }), forge: { url: fx.forge.url, apiUrl: fx.forge.apiUrl } }).forge);
-  const vault = createSessionVault();
-  const auth = createAuthService({ hosts: [fx.oauthHost], vault, openExternal: browserFollower() });
+  // the logger redacts token shapes; a "[REDACTED]" in its records would mean a secret was passed to it
+  const logger = createMemoryLogger('debug');
+  const vault = createSessionVault({ logger });
+  const auth = createAuthService({ hosts: [fx.oauthHost], vault, openExternal: browserFollower(), logger });
   const signed = await auth.signInWithBrowser('sandbox');
   if (!signed.ok) throw new Error(`sign-in failed: ${signed.error.message}`);
   const token = await vault.withToken('sandbox', async (t) => t);
-  ctx = { vault, service: createPromotionService({ hosts: [fx.oauthHost], vault }), token, leaks: [signed.value, vault.list()] };
+  ctx = { vault, service: createPromotionService({ hosts: [fx.oauthHost], vault, logger }), token, leaks: [signed.value, vault.list()], logs: logger.records };
 });
 
 const strategy = (): EffectiveStrategy => ({ kind: 'pull-request', manual: false, provider: 'github', repoUrl, baseBranch: 'main', source: 'pipeline' });
@@ -112,6 +116,9 @@ describe('promotion by pull request', () => {
     expect(branchSha('main')).toBe(mainBefore);
 
     expectNoTokenIn([...ctx.leaks, plan, applied, progress]);
+    expect(ctx.logs.map((l) => l.message)).toEqual(expect.arrayContaining([expect.stringMatching(/opened PR #\d+ in acme\/fleet-config/)]));
+    expectNoTokenIn(ctx.logs);
+    expect(ctx.logs.filter((l) => l.message.includes(redactedMarker))).toEqual([]);
   });
 
   it('keeps within 8 API calls for plan + apply', async () => {

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { PromotionRequest } from '../common/promotion';
+import { promotionMarker } from './markers';
+import { editMarkedFiles, parsePromotionMetadata, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionRequest } from './promotion-plan';
+
+const req = (over: Partial<PromotionRequest> = {}): PromotionRequest => ({
+  pipelineNamespace: 'flux-system',
+  pipelineName: 'podinfo',
+  targetEnv: 'prod',
+  version: '6.0.1',
+  strategy: { kind: 'pull-request', manual: false, provider: 'github', repoUrl: 'https://github.com/acme/fleet', baseBranch: 'main', source: 'pipeline' },
+  ...over,
+});
+
+const failureCode = (fn: () => unknown): string | undefined => {
+  try {
+    fn();
+  } catch (e) {
+    return e instanceof PromotionFailure ? e.code : 'other';
+  }
+  return undefined;
+};
+
+describe('conventions shared with the pipeline-controller', () => {
+  it('names the branch and title like the controller', () => {
+    expect(promotionBranchName('flux-system', 'podinfo', 'prod')).toBe('promotion-flux-system-podinfo-prod');
+    expect(promotionTitle('flux-system', 'podinfo', 'prod', '6.0.1')).toBe('Promote flux-system/podinfo in prod to 6.0.1');
+  });
+
+  it('puts a human summary above the metadata block other tools look for', () => {
+    const body = promotionBody({ ns: 'flux-system', name: 'podinfo', env: 'prod', version: '6.0.1', previous: ['6.0.0', '6.0.0'], author: 'rm-alice', files: [{ path: 'a.yaml', changes: [{ line: 3, before: 'x', after: 'y' }] }] });
+    expect(body.indexOf('Promotes **flux-system/podinfo** into **prod**: 6.0.0 → 6.0.1.')).toBe(0);
+    expect(body).toContain('- `a.yaml` (line 3)');
+    expect(body).toMatch(/<details><summary>metadata<\/summary>\n\nflux-system\/podinfo\/prod\n\n<\/details>\n$/);
+    expect(parsePromotionMetadata(body)).toEqual({ pipelineNamespace: 'flux-system', pipelineName: 'podinfo', targetEnv: 'prod' });
+  });
+
+  it('reads the metadata of PRs written by other tools and ignores bodies without it', () => {
+    expect(parsePromotionMetadata('<details>\n<summary>metadata</summary>\nteam-a/app/staging\n</details>')).toEqual({ pipelineNamespace: 'team-a', pipelineName: 'app', targetEnv: 'staging' });
+    expect(parsePromotionMetadata('team-a/app/staging')).toBeUndefined();
+    expect(parsePromotionMetadata('<details><summary>other</summary>a/b/c</details>')).toBeUndefined();
+  });
+});
+
+describe('validatePromotionRequest', () => {
+  it('accepts a pull-request strategy and returns its repo and base', () => {
+    expect(validatePromotionRequest(req())).toEqual({ repoUrl: 'https://github.com/acme/fleet', baseBranch: 'main' });
+  });
+
+  it('refuses what cannot be promoted by PR', () => {
+    expect(failureCode(() => validatePromotionRequest(req({ strategy: { kind: 'notification', manual: false, source: 'pipeline' } })))).toBe('invalid-request');
+    expect(failureCode(() => validatePromotionRequest(req({ strategy: { ...req().strategy, baseBranch: undefined } })))).toBe('invalid-request');
+    expect(failureCode(() => validatePromotionRequest(req({ strategy: { ...req().strategy, provider: 'bitbucket-server' } })))).toBe('unsupported-provider');
+    expect(failureCode(() => validatePromotionRequest(req({ version: '' })))).toBe('invalid-request');
+    expect(failureCode(() => validatePromotionRequest(req({ version: '1.0\n# x' })))).toBe('invalid-request');
+    expect(failureCode(() => validatePromotionRequest(req({ version: '1.0"' })))).toBe('invalid-request');
+    expect(failureCode(() => validatePromotionRequest(req({ pipelineName: 'Bad Name' })))).toBe('invalid-request');
+  });
+});
+
+describe('editMarkedFiles', () => {
+  const marker = promotionMarker('flux-system', 'podinfo', 'prod');
+  const other = promotionMarker('flux-system', 'podinfo', 'staging');
+
+  it('returns the changed files with line changes and their new contents, skipping unaffected files', () => {
+    const r = editMarkedFiles(
+      [
+        { path: 'prod.yaml', content: `a: 1\nversion: "6.0.0" ${marker}\n`, mode: '100644' },
+        { path: 'staging.yaml', content: `version: "6.0.0" ${other}\n`, mode: '100644' },
+      ],
+      'flux-system',
+      'podinfo',
+      'prod',
+      '6.0.1',
+      'acme/fleet',
+    );
+    expect(r.files).toEqual([{ path: 'prod.yaml', changes: [{ line: 2, before: `version: "6.0.0" ${marker}`, after: `version: "6.0.1" ${marker}` }] }]);
+    expect(r.newFiles).toEqual([{ path: 'prod.yaml', content: `a: 1\nversion: "6.0.1" ${marker}\n`, mode: '100644' }]);
+    expect(r.previous).toEqual(['6.0.0']);
+  });
+
+  it('refuses, naming the marker, when no file carries it', () => {
+    let caught: unknown;
+    try {
+      editMarkedFiles([{ path: 'staging.yaml', content: `version: "6.0.0" ${other}\n`, mode: '100644' }], 'flux-system', 'podinfo', 'prod', '6.0.1', 'acme/fleet');
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(PromotionFailure);
+    expect((caught as PromotionFailure).code).toBe('marker-not-found');
+    expect((caught as PromotionFailure).message).toContain(marker);
+    expect((caught as PromotionFailure).message).toContain('acme/fleet');
+  });
+
+  it('refuses the whole promotion when one marker is unusable, naming file and line', () => {
+    let caught: unknown;
+    try {
+      editMarkedFiles(
+        [
+          { path: 'ok.yaml', content: `version: "6.0.0" ${marker}\n`, mode: '100644' },
+          { path: 'bad.yaml', content: `x: 1\nversion: | ${marker}\n  6.0.0\n`, mode: '100644' },
+        ],
+        'flux-system',
+        'podinfo',
+        'prod',
+        '6.0.1',
+        'acme/fleet',
+      );
+    } catch (e) {
+      caught = e;
+    }
+    expect((caught as PromotionFailure).code).toBe('marker-unsupported');
+    expect((caught as PromotionFailure).message).toMatch(/^bad\.yaml: .*line 2/);
+  });
+
+  it('says already-at-version when nothing would change', () => {
+    expect(failureCode(() => editMarkedFiles([{ path: 'p.yaml', content: `v: 6.0.1 ${marker}\n`, mode: '100644' }], 'flux-system', 'podinfo', 'prod', '6.0.1', 'r'))).toBe('already-at-version');
+  });
+});
