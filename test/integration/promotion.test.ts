@@ -194,6 +194,35 @@ describe('promotion by pull request', () => {
     expect(fx.forge.state.getFile(REPO, plan.value.branch, 'apps/ledger/prod/release-values.yaml')).toContain('version: 2.4.0 #');
   });
 
+  it('takes over a leftover promotion branch that has no open PR', async () => {
+    const stale = fx.forge.state.commitFiles(REPO, 'promotion-platform-ingress-nginx-prod', { 'stale.txt': 'old\n' }, 'Old promotion', 'promotion-bot');
+    const plan = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    expect(plan.value.existingPr).toBeUndefined();
+    const applied = await ctx.service.apply(plan.value.id);
+    if (!applied.ok) throw new Error(applied.error.message);
+    expect(applied.value.updated).toBe(false);
+    const head = branchSha(plan.value.branch) as string;
+    expect(head).not.toBe(stale);
+    expect(fx.forge.state.raw.repo(REPO)?.objects.commit(head)?.parents).toEqual([branchSha('main')]);
+    expect(fx.forge.state.getFile(REPO, plan.value.branch, 'stale.txt')).toBeNull();
+  });
+
+  it('updates a PR someone opened from the same branch between review and apply', async () => {
+    const plan = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    fx.forge.state.commitFiles(REPO, plan.value.branch, { 'apps/ingress-nginx/prod/helmrelease.yaml': 'raced: true\n' }, 'Racing promotion', 'promotion-bot');
+    const repo = fx.forge.state.raw.repo(REPO);
+    if (!repo) throw new Error('no repo');
+    const raced = fx.forge.state.raw.createPull(repo, { title: 'Promote platform/ingress-nginx in prod to 4.11.2', body: null, head: plan.value.branch, base: 'main', author: 'promotion-bot', draft: false });
+    const applied = await ctx.service.apply(plan.value.id);
+    if (!applied.ok) throw new Error(applied.error.message);
+    expect(applied.value).toMatchObject({ updated: true, number: raced.number });
+    expect(fx.forge.state.listPulls(REPO).filter((p) => p.state === 'open' && p.head === plan.value.branch)).toHaveLength(1);
+    expect(fx.forge.state.getPull(REPO, raced.number)?.title).toBe(plan.value.title);
+    expect(fx.forge.state.getFile(REPO, plan.value.branch, 'apps/ingress-nginx/prod/helmrelease.yaml')).toContain('version: 4.11.3 #');
+  });
+
   it('deletes the branch it created when the forge fails while opening the PR', async () => {
     const plan = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'));
     if (!plan.ok) throw new Error(plan.error.message);

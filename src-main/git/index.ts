@@ -1,0 +1,41 @@
+// Public surface of src-main/git, plus one factory that builds the whole user-driven
+// promotion stack (vault, sign-in, promotion, open-PR discovery) for the composition root.
+import { createAuthService, type AuthService } from '../auth/auth-service';
+import type { ForgeHost } from '../auth/forge-host';
+import type { OpenExternal } from '../auth/loopback-sign-in';
+import { createSessionVault, type SessionVault } from '../auth/session-vault';
+import type { Timers } from '../auth/timers';
+import type { Logger } from '../log/logger';
+import { createPromotionService, type PromotionService } from './promotion-service';
+import { createPullDiscovery, type PullDiscovery } from './pull-discovery';
+
+export { applyPromotionMarker, findMarkerComments, MarkerError, promotionMarker } from './markers';
+export { createGitHubProvider } from './github/github-provider';
+export { createPromotionService, describeFailure, type PromotionService, type PromotionServiceOptions, type ProviderFactory } from './promotion-service';
+export { createPullDiscovery, findPromotionPull, type PullDiscovery, type RepoPromotionPulls } from './pull-discovery';
+export { parsePromotionMetadata, promotionBody, promotionBranchName, promotionTitle } from './promotion-plan';
+export type { GitProvider } from './provider';
+
+export interface PromotionStack {
+  vault: SessionVault;
+  auth: AuthService;
+  promotion: PromotionService;
+  pulls: PullDiscovery;
+  /** On quit: end sign-in attempts, forget every token. */
+  shutdown(): void;
+}
+
+export function createPromotionStack(options: {
+  hosts: ForgeHost[];
+  openExternal: OpenExternal;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  timers?: Timers;
+}): PromotionStack {
+  const common = { ...(options.logger ? { logger: options.logger } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) };
+  const vault = createSessionVault({ ...common, ...(options.timers ? { timers: options.timers } : {}) });
+  const auth = createAuthService({ hosts: options.hosts, vault, openExternal: options.openExternal, ...common, ...(options.timers ? { timers: options.timers } : {}) });
+  const promotion = createPromotionService({ hosts: options.hosts, vault, ...common });
+  const pulls = createPullDiscovery({ hosts: options.hosts, vault, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  return { vault, auth, promotion, pulls, shutdown: () => auth.shutdown() };
+}
