@@ -36,6 +36,8 @@ export interface AuthService {
   startDeviceSignIn(hostId: string): Promise<Result<{ prompt: DeviceCodePrompt; done: Promise<Result<SessionInfo>> }>>;
   /** Cancels a running attempt (browser or device); true if there was one. */
   cancelSignIn(attemptId: string): boolean;
+  /** Cancels every running attempt for a host; returns how many. */
+  cancelSignInsFor(hostId: string): number;
   signOut(hostId: string): Promise<void>;
   /** Ends running attempts and forgets every session (app quit). */
   shutdown(): void;
@@ -53,7 +55,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   }));
   const timers = options.timers ?? systemTimers;
   const fetchImpl = options.fetch ?? fetch;
-  const attempts = new Map<string, LoopbackAttempt | DeviceAttempt>();
+  const attempts = new Map<string, { host: string; attempt: LoopbackAttempt | DeviceAttempt }>();
 
   const hostOr = (id: string): ForgeHost | Result<never> => hosts.get(id) ?? err('unknown-host', `No forge host "${id}" is configured.`);
 
@@ -82,7 +84,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
           timers,
           ...(options.signInTimeoutMs !== undefined ? { timeoutMs: options.signInTimeoutMs } : {}),
         });
-        attempts.set(id, attempt);
+        attempts.set(id, { host: host.id, attempt });
         onStarted?.(id);
         const grant = await attempt.result;
         return ok(await complete(host, grant));
@@ -107,7 +109,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         return err('invalid-host', 'The forge sent a verification page on another site; the sign-in was stopped.');
       }
       const attemptId = randomUUID();
-      attempts.set(attemptId, attempt);
+      attempts.set(attemptId, { host: host.id, attempt });
       const done = (async (): Promise<Result<SessionInfo>> => {
         try {
           return ok(await complete(host, await attempt.result));
@@ -122,12 +124,21 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     cancelSignIn(attemptId) {
       const a = attempts.get(attemptId);
       if (!a) return false;
-      a.cancel();
+      a.attempt.cancel();
       return true;
+    },
+    cancelSignInsFor(hostId) {
+      let n = 0;
+      for (const a of attempts.values()) {
+        if (a.host !== hostId) continue;
+        a.attempt.cancel();
+        n++;
+      }
+      return n;
     },
     signOut: (hostId) => options.vault.signOut(hostId),
     shutdown() {
-      for (const a of attempts.values()) a.cancel();
+      for (const a of attempts.values()) a.attempt.cancel();
       attempts.clear();
       options.vault.clearAll();
     },

@@ -118,3 +118,11 @@ export interface PromotionPullRequest {
   url: string;
   createdAt: string;
 }
+
+/** The open promotion PRs of one config repository (polled by main at most every 30 s). */
+export interface RepoPromotionPulls {
+  repoUrl: string;
+  pulls: PromotionPullRequest[];
+  /** ISO time of the last answer from the forge (200 or 304) */
+  fetchedAt: string;
+}

@@ -4,7 +4,7 @@
 // however often the board asks. Uses the signed-in user's session; without one it says so.
 
 import type { PullRequestSummary } from '../common/board';
-import type { PromotionPullRequest } from '../common/promotion';
+import type { PromotionPullRequest, RepoPromotionPulls } from '../common/promotion';
 import type { Result } from '../common/result';
 import { resolveRepoUrl, type ForgeHost } from '../auth/forge-host';
 import type { SessionVault } from '../auth/session-vault';
@@ -13,12 +13,7 @@ import { parsePromotionMetadata, promotionBranchName } from './promotion-plan';
 import { describeFailure, type ProviderFactory } from './promotion-service';
 import type { PullRequestInfo } from './provider';
 
-export interface RepoPromotionPulls {
-  repoUrl: string;
-  pulls: PromotionPullRequest[];
-  /** ISO time of the last answer from the forge (200 or 304) */
-  fetchedAt: string;
-}
+export type { RepoPromotionPulls };
 
 export interface PullDiscoveryOptions {
   hosts: ForgeHost[] | (() => ForgeHost[]);

@@ -144,9 +144,21 @@ describe('loopback browser sign-in', () => {
     });
     await waitFor(() => attemptId !== '', 'the attempt to start');
     expect(auth.cancelSignIn(attemptId)).toBe(true);
+    expect(auth.cancelSignIn(attemptId)).toBe(true); // still registered until it settles; a second cancel is harmless
     const result = await pending;
+    expect(auth.cancelSignIn(attemptId)).toBe(false);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error.code).toBe('cancelled');
+  });
+
+  it('cancels every attempt of a host', async () => {
+    let started = 0;
+    const auth = createAuthService({ hosts: [fx.oauthHost], vault: createSessionVault(), openExternal: () => undefined });
+    const a = auth.signInWithBrowser('sandbox', () => started++);
+    const b = auth.signInWithBrowser('sandbox', () => started++);
+    await waitFor(() => started === 2, 'both attempts to start');
+    expect(auth.cancelSignInsFor('sandbox')).toBe(2);
+    expect((await a).ok || (await b).ok).toBe(false);
   });
 
   it('answers unknown hosts with a typed error', async () => {
