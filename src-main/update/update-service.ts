@@ -31,6 +31,8 @@ export interface UpdaterLike {
   autoInstallOnAppQuit: boolean;
   allowDowngrade: boolean;
   allowPrerelease: boolean;
+  // Listener arguments differ per event (info objects, progress, errors); the service narrows them.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the updater's events carry different payloads
   on(event: string, listener: (...args: any[]) => void): unknown;
   checkForUpdates(): Promise<unknown>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
