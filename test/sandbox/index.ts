@@ -14,11 +14,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFluxSimulator, type FluxSimulator } from './flux/simulator';
+import { startFluxSimulator, type CommitSource, type FluxSimulator } from './flux/simulator';
 import { startForge, type Forge } from './forge/index';
+import { startGitLabForge, type GitLabForge } from './gitlab/index';
 import { startKubeApiServer, writeKubeconfig, type KubeApiServer, type KubeconfigEntry } from './kube/index';
 import { resolveSeed } from './seeds/index';
-import type { KubeObject, Seed, SeedBuilder, SeedContext, SeedOAuthApp } from './seeds/types';
+import type { KubeObject, Seed, SeedBuilder, SeedContext, SeedGitLabOAuthApp, SeedOAuthApp } from './seeds/types';
 
 export interface StartSandboxOptions {
   /** a seed name ('demo', 'empty', 'scale:N', 'scale:N:FILES') or a builder */
@@ -52,6 +53,8 @@ export interface SandboxInfo {
   managementCluster: string;
   clusters: { name: string; server: string; context: string; viewerContext: string; management: boolean }[];
   forge: { url: string; apiUrl: string };
+  /** present when the seed has a GitLab part */
+  gitlab?: { url: string; apiUrl: string };
   users: {
     signIn: { login: string };
     oauthApps: Pick<SeedOAuthApp, 'name' | 'clientId' | 'clientSecret' | 'expiringTokens' | 'callbackPath'>[];
@@ -59,6 +62,12 @@ export interface SandboxInfo {
     tokens: Record<string, string>;
     /** Kubernetes bearer tokens by user, then cluster */
     kube: Record<string, Record<string, string>>;
+    /** GitLab sign-in user, OAuth applications and labelled token values (seeds with a GitLab part) */
+    gitlab?: {
+      signIn: { username: string };
+      oauthApps: Pick<SeedGitLabOAuthApp, 'name' | 'clientId' | 'confidential' | 'redirectUris' | 'scopes'>[];
+      tokens: Record<string, string>;
+    };
   };
 }
 
@@ -67,6 +76,7 @@ export interface Sandbox {
   viewerKubeconfig: string;
   clusters: SandboxCluster[];
   forge: { url: string; apiUrl: string; server: Forge };
+  gitlab?: { url: string; apiUrl: string; server: GitLabForge };
   users: SandboxInfo['users'];
   flux: FluxSimulator;
   seed: Seed;
@@ -95,7 +105,7 @@ function placeholderContext(): SeedContext {
     get: (_target, name) => (typeof name === 'string' ? { server: 'https://127.0.0.1:1', caData: '' } : undefined),
     has: () => true,
   });
-  return { clusters, forge: { url: 'http://127.0.0.1:1', apiUrl: 'http://127.0.0.1:1/api/v3' } };
+  return { clusters, forge: { url: 'http://127.0.0.1:1', apiUrl: 'http://127.0.0.1:1/api/v3' }, gitlab: { url: 'http://127.0.0.1:2', apiUrl: 'http://127.0.0.1:2/api/v4' } };
 }
 
 /** Namespaces first, so a store that checks namespaces accepts what follows. */
@@ -113,10 +123,11 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
   const draft = builder(placeholderContext());
   const started: KubeApiServer[] = [];
   let forge: Forge | undefined;
+  let gitlab: GitLabForge | undefined;
   let flux: FluxSimulator | undefined;
   const closeAll = async () => {
     flux?.stop();
-    await Promise.allSettled([...started.map((s) => s.close()), forge?.close()]);
+    await Promise.allSettled([...started.map((s) => s.close()), forge?.close(), gitlab?.close()]);
     if (ownsDir) rmSync(dir, { recursive: true, force: true });
   };
 
@@ -129,15 +140,20 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
       }),
     );
     forge = await startForge();
+    // GitLab only when the seed has a GitLab part; its pushes to MR branches start a passing pipeline
+    if (draft.gitlab) gitlab = await startGitLabForge({ pipelineOnPush: 'success' });
     const ctx: SeedContext = {
       clusters: Object.fromEntries(servers.map((s) => [s.name, { server: s.url, caData: Buffer.from(s.caPem).toString('base64') }])),
       forge: { url: forge.url, apiUrl: forge.apiUrl },
+      ...(gitlab ? { gitlab: { url: gitlab.url, apiUrl: gitlab.apiUrl } } : {}),
     };
     const seed = builder(ctx);
     const names = seed.clusters.map((c) => c.name).join(',');
     if (names !== draft.clusters.map((c) => c.name).join(',')) throw new Error(`seed ${seed.name} is not pure: its clusters changed between builds (${names})`);
 
     forge.load(seed.forge);
+    if (seed.gitlab && !gitlab) throw new Error(`seed ${seed.name} is not pure: its GitLab part appeared between builds`);
+    if (gitlab && seed.gitlab) gitlab.load(seed.gitlab);
     const management = seed.clusters.find((c) => c.management) ?? seed.clusters[0];
     if (!management) throw new Error(`seed ${seed.name} has no cluster`);
     const clusters: SandboxCluster[] = seed.clusters.map((c, i) => {
@@ -161,7 +177,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     flux = startFluxSimulator({
       clusters: clusters.map((c) => ({ name: c.name, store: c.api.store })),
       managementCluster: management.name,
-      forge,
+      forge: commitSources(forge, gitlab),
       ...(options.fluxDelayMs !== undefined ? { delayMs: options.fluxDelayMs } : {}),
     });
 
@@ -172,6 +188,15 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
       oauthApps: seed.forge.oauthApps.map(({ name, clientId, clientSecret, expiringTokens, callbackPath }) => ({ name, clientId, clientSecret, expiringTokens, callbackPath })),
       tokens: Object.fromEntries(seed.forge.tokens.filter((t) => t.label).map((t) => [t.label as string, t.value])),
       kube: kubeTokens,
+      ...(seed.gitlab
+        ? {
+            gitlab: {
+              signIn: { username: seed.gitlab.signInUser },
+              oauthApps: seed.gitlab.oauthApps.map(({ name, clientId, confidential, redirectUris, scopes }) => ({ name, clientId, confidential, redirectUris: [...redirectUris], scopes: [...scopes] })),
+              tokens: Object.fromEntries(seed.gitlab.tokens.filter((t) => t.label).map((t) => [t.label as string, t.value])),
+            },
+          }
+        : {}),
     };
     const info: SandboxInfo = {
       seed: seedName(options.seed, seed),
@@ -181,9 +206,11 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
       managementCluster: management.name,
       clusters: clusters.map(({ name, server, context, viewerContext, management: m }) => ({ name, server, context, viewerContext, management: m })),
       forge: { url: forge.url, apiUrl: forge.apiUrl },
+      ...(gitlab ? { gitlab: { url: gitlab.url, apiUrl: gitlab.apiUrl } } : {}),
       users,
     };
     const forgeServer = forge;
+    const gitlabServer = gitlab;
     const fluxSimulator = flux;
     let stopping: Promise<void> | undefined;
     return {
@@ -191,6 +218,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
       viewerKubeconfig,
       clusters,
       forge: { url: forgeServer.url, apiUrl: forgeServer.apiUrl, server: forgeServer },
+      ...(gitlabServer ? { gitlab: { url: gitlabServer.url, apiUrl: gitlabServer.apiUrl, server: gitlabServer } } : {}),
       users,
       flux: fluxSimulator,
       seed,
@@ -209,6 +237,19 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     await closeAll();
     throw error;
   }
+}
+
+/** The Flux simulator follows one commit source; with GitLab it follows both forges. */
+function commitSources(github: Forge, gitlab: GitLabForge | undefined): CommitSource {
+  if (!gitlab) return github;
+  return {
+    onCommit(listener) {
+      const offs = [github.onCommit(listener), gitlab.onCommit(listener)];
+      return () => {
+        for (const off of offs) off();
+      };
+    },
+  };
 }
 
 export { resolveSeed } from './seeds/index';

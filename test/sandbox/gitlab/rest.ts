@@ -317,7 +317,7 @@ export function mergeRequestJson(ctx: Ctx, project: ProjectState, mr: MergeReque
     squash_commit_sha: null,
     discussion_locked: null,
     should_remove_source_branch: null,
-    force_remove_source_branch: true,
+    force_remove_source_branch: mr.removeSourceBranch,
     prepared_at: mr.createdAt,
     reference: ref,
     references: { short: ref, relative: ref, full: `${project.path}${ref}` },
@@ -714,7 +714,7 @@ export function buildRestRouter(): Router {
     const open = ctx.state.mrList(project).find((m) => m.state === 'opened' && m.sourceBranch === source && m.targetBranch === target);
     if (open) errors.push(`Another open merge request already exists for this source branch: !${open.iid}`);
     if (errors.length > 0) throw apiError(409, errors);
-    const mr = ctx.state.createMergeRequest(project, { title: strParam(p, 'title') as string, description: strParam(p, 'description') ?? '', sourceBranch: source, targetBranch: target, author: user.username });
+    const mr = ctx.state.createMergeRequest(project, { title: strParam(p, 'title') as string, description: strParam(p, 'description') ?? '', sourceBranch: source, targetBranch: target, author: user.username, removeSourceBranch: boolParam(p, 'remove_source_branch') ?? false });
     return ok(mergeRequestJson(ctx, project, mr, true), 201);
   });
 
@@ -778,7 +778,7 @@ export function buildRestRouter(): Router {
     const merged = ctx.state.merge(project, mr, user.username, {
       ...(message ? { message } : {}),
       squash: boolParam(p, 'squash') ?? false,
-      removeSourceBranch: boolParam(p, 'should_remove_source_branch') ?? false,
+      removeSourceBranch: boolParam(p, 'should_remove_source_branch') ?? mr.removeSourceBranch,
     });
     if (!merged) throw apiError(422, 'Branch cannot be merged');
     return ok(mergeRequestJson(ctx, project, mr, true));

@@ -82,6 +82,8 @@ export interface MergeRequestState {
   frozenBaseSha: string | null;
   approvedBy: string[];
   draft: boolean;
+  /** "Delete source branch when merge request is accepted" (remove_source_branch on create) */
+  removeSourceBranch: boolean;
 }
 
 export interface PipelineState {
@@ -264,7 +266,7 @@ export class GitLabState {
     return this.mergeRequests.get(project.id) ?? [];
   }
 
-  createMergeRequest(project: ProjectState, m: { title: string; description: string; sourceBranch: string; targetBranch: string; author: string; createdAt?: string }): MergeRequestState {
+  createMergeRequest(project: ProjectState, m: { title: string; description: string; sourceBranch: string; targetBranch: string; author: string; createdAt?: string; removeSourceBranch?: boolean }): MergeRequestState {
     const created = m.createdAt ?? nowIso();
     const mr: MergeRequestState = {
       id: this.newId(),
@@ -286,6 +288,7 @@ export class GitLabState {
       frozenHeadSha: null,
       frozenBaseSha: null,
       approvedBy: [],
+      removeSourceBranch: m.removeSourceBranch ?? false,
       // GitLab treats "Draft:" (and a few older prefixes) in the title as draft
       draft: /^\s*(\[draft\]|\(draft\)|draft:|draft\s-\s|draft\s)/i.test(m.title),
     };

@@ -35,6 +35,7 @@ import {
   standardKubeUsers,
 } from './builders';
 import type { HelmRevision } from './builders';
+import { buildGitLabDemoPart, gitlabDemoSummary } from './gitlab-demo';
 import type { KubeObject, Seed, SeedBuilder, SeedCluster, SeedContext, SeedForgeToken, SeedPullRequest } from './types';
 
 export const DEMO_MANAGEMENT_CLUSTER = 'mgmt';
@@ -458,6 +459,11 @@ export function buildDemoSeed(ctx: SeedContext, options: DemoSeedOptions = {}): 
 
   for (const ns of pipelineNamespaces) namespaces.get(DEMO_MANAGEMENT_CLUSTER)?.add(ns);
 
+  // the GitLab pipelines (seeds/gitlab-demo.ts): their objects join the same clusters
+  const gitlabPart = buildGitLabDemoPart(ctx, now);
+  for (const [cluster, list] of Object.entries(gitlabPart.namespaces)) for (const ns of list) namespaces.get(cluster)?.add(ns);
+  for (const [cluster, list] of Object.entries(gitlabPart.objects)) for (const obj of list) push(cluster, obj);
+
   const clusters: SeedCluster[] = SANDBOX_CLUSTERS.map((name) => ({
     name,
     management: name === DEMO_MANAGEMENT_CLUSTER,
@@ -476,6 +482,7 @@ export function buildDemoSeed(ctx: SeedContext, options: DemoSeedOptions = {}): 
       oauthApps: STANDARD_OAUTH_APPS,
       signInUser: RELEASE_MANAGER,
     },
+    gitlab: gitlabPart.gitlab,
   };
 }
 
@@ -483,7 +490,7 @@ export const demoSeed: SeedBuilder = (ctx) => buildDemoSeed(ctx);
 
 /** The demo's Pipelines as (namespace, name, env names), for tests and docs. */
 export function demoPipelineSummary(): { namespace: string; name: string; envs: string[]; strategy: string }[] {
-  return PIPELINES.map((p) => ({ namespace: p.namespace, name: p.name, envs: p.envs.map((e) => e.name), strategy: p.strategy }));
+  return [...PIPELINES.map((p) => ({ namespace: p.namespace, name: p.name, envs: p.envs.map((e) => e.name), strategy: p.strategy })), ...gitlabDemoSummary()];
 }
 
 // ---------------------------------------------------------------- helpers

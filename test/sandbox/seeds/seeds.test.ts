@@ -91,7 +91,8 @@ function markersIn(files: Record<string, string>): Set<string> {
 }
 
 function expectMarkersForEveryPullRequestEnv(seed: Seed) {
-  const markers = markersIn(seed.forge.repos[0]?.files ?? {});
+  // GitLab pipelines (seeds/gitlab-demo.ts) keep their markers in the GitLab project
+  const markers = markersIn({ ...(seed.forge.repos[0]?.files ?? {}), ...Object.fromEntries((seed.gitlab?.projects ?? []).flatMap((pr) => Object.entries(pr.files).map(([f, c]) => [`gitlab:${pr.path}:${f}`, c]))) });
   let expected = 0;
   for (const p of pipelines(seed)) {
     const spec = p.spec as PipelineSpec;
