@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CustomObjectsApi, KubeConfig, type KubernetesObject, makeInformer, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
+import { AuthorizationV1Api, CustomObjectsApi, KubeConfig, type KubernetesObject, makeInformer, PatchStrategy, setHeaderOptions, Watch } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../seeds/types.js';
 import { startKubeApiServer, writeKubeconfig, type KubeApiServer } from './index.js';
@@ -179,5 +179,12 @@ describe('client-node against the sandbox', { timeout: 60_000 }, () => {
     await expect(viewerApi.deleteNamespacedCustomObject({ ...HR, namespace: 'apps', name: 'frontend' })).rejects.toMatchObject({ code: 403 });
     const list = (await viewerApi.listNamespacedCustomObject({ ...HR, namespace: 'apps' })) as { items: unknown[] };
     expect(list.items.length).toBeGreaterThan(0);
+
+    // Asking first, as a client would before offering to read a kubeconfig Secret.
+    const authz = viewerKc.makeApiClient(AuthorizationV1Api);
+    const review = await authz.createSelfSubjectAccessReview({
+      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace: 'apps', verb: 'get', resource: 'secrets' } } },
+    });
+    expect(review.status?.allowed).toBe(false);
   });
 });

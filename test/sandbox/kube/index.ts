@@ -32,7 +32,8 @@
 // - kubectl's defaults: server-side Table output (additionalPrinterColumns), and protobuf request
 //   bodies for Secret/ConfigMap/Namespace (kubectl create secret|configmap|namespace).
 // - bearer tokens (unknown → 401), Role-like rules per user (denied → 403 worded like the real
-//   authorizer). Errors are metav1.Status bodies shaped like the real server's.
+//   authorizer); SelfSubjectAccessReview and SelfSubjectReview (kubectl auth can-i / whoami).
+//   Errors are metav1.Status bodies shaped like the real server's.
 //
 // Not simulated: server-side apply, namespace Terminating phase (deletion cascades at once),
 // admission, finalizers, managedFields, consistent snapshots for continue tokens (a page after

@@ -167,6 +167,15 @@ describe('kubectl against the sandbox', { timeout: 60_000 }, () => {
     expect((await kubectl(['get', 'cm', '-n', 'payments', '-l', 'tier=web', '-o', 'name'])).stdout.trim()).toBe('configmap/settings');
   });
 
+  it('answers auth can-i and whoami from the user rules', async () => {
+    expect((await kubectl(['auth', 'can-i', 'get', 'secrets', '-n', 'payments'])).stdout.trim()).toBe('yes');
+    const viewerSecrets = await kubectl(['--context', 'mgmt-viewer', 'auth', 'can-i', 'get', 'secrets']);
+    expect(viewerSecrets.stdout.trim()).toBe('no');
+    expect(viewerSecrets.code).toBe(1);
+    expect((await kubectl(['--context', 'mgmt-viewer', 'auth', 'can-i', 'list', 'pipelines.pipelines.weave.works', '-A'])).stdout.trim()).toBe('yes');
+    expect((await kubectl(['--context', 'mgmt-viewer', 'auth', 'whoami'])).stdout).toMatch(/Username\s+viewer/);
+  });
+
   it('deletes', async () => {
     const deleted = await kubectl(['delete', 'pipeline', 'checkout', '-n', 'payments']);
     expect(deleted.stdout.trim()).toBe('pipeline.pipelines.weave.works "checkout" deleted');

@@ -36,6 +36,7 @@ function pathsFor(t: ResourceType, version: string): Record<string, unknown> {
     'x-kubernetes-group-version-kind': gvk,
     ...extra,
   });
+  if (t.review) return { [collection]: { post: op('create', { parameters: WRITE_PARAMS, requestBody: body(['application/json']) }) } };
   const paths: Record<string, unknown> = {
     [collection]: {
       get: op('list', { parameters: [queryParam('labelSelector', ''), queryParam('fieldSelector', ''), queryParam('limit', ''), queryParam('continue', '')] }),

@@ -1,6 +1,7 @@
-// Decodes the Kubernetes protobuf request bodies kubectl sends for core kinds (`kubectl create
-// secret|configmap|namespace` use application/vnd.kubernetes.protobuf). Only the fields of
-// Secret, ConfigMap and Namespace (and the ObjectMeta fields a client sets) are understood;
+// Decodes the Kubernetes protobuf request bodies kubectl sends for built-in kinds (`kubectl create
+// secret|configmap|namespace`, `kubectl auth can-i|whoami` use application/vnd.kubernetes.protobuf).
+// Only Secret, ConfigMap, Namespace, SelfSubjectAccessReview and SelfSubjectReview (and the
+// ObjectMeta fields a client sets) are understood;
 // responses are always JSON, which clients accept because they also ask for it.
 
 import { unsupportedMediaType } from './status.js';
@@ -132,6 +133,26 @@ export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
       if (finalizers.length > 0) obj.spec = { finalizers };
       return obj;
     }
+    case 'authorization.k8s.io/v1/SelfSubjectAccessReview': {
+      const spec = decodeMessage(bytes(raw, 2) ?? Buffer.alloc(0));
+      const resource = bytes(spec, 1);
+      const nonResource = bytes(spec, 2);
+      const attributes = (m: Message, names: string[]): Record<string, string> => {
+        const out: Record<string, string> = {};
+        names.forEach((name, i) => {
+          const v = str(m, i + 1);
+          if (v) out[name] = v;
+        });
+        return out;
+      };
+      const outSpec: Record<string, unknown> = {};
+      if (resource) outSpec.resourceAttributes = attributes(decodeMessage(resource), ['namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name']);
+      if (nonResource) outSpec.nonResourceAttributes = attributes(decodeMessage(nonResource), ['path', 'verb']);
+      obj.spec = outSpec;
+      return obj;
+    }
+    case 'authentication.k8s.io/v1/SelfSubjectReview':
+      return obj;
     default:
       throw unsupportedMediaType(['application/json', 'application/yaml']);
   }

@@ -31,6 +31,8 @@ export interface ResourceType {
   /** custom resources get generation bookkeeping, schema validation and no strategic merge */
   custom: boolean;
   readOnly: boolean;
+  /** create-only review kinds (access reviews, whoami): answered, never stored */
+  review?: 'access' | 'self';
   schemas: Record<string, JsonSchema | undefined>;
   printerColumns: Record<string, PrinterColumn[]>;
   /** field selector labels beyond metadata.name / metadata.namespace */
@@ -96,6 +98,32 @@ const CRD_TYPE: ResourceType = {
   printerColumns: {},
   fieldLabels: [],
 };
+
+function reviewType(group: string, kind: string, plural: string, review: 'access' | 'self'): ResourceType {
+  return {
+    group,
+    versions: ['v1'],
+    plural,
+    singular: '',
+    kind,
+    listKind: `${kind}List`,
+    shortNames: [],
+    categories: [],
+    namespaced: false,
+    hasStatus: false,
+    custom: false,
+    readOnly: false,
+    review,
+    schemas: {},
+    printerColumns: {},
+    fieldLabels: [],
+  };
+}
+
+const REVIEW_TYPES = [
+  reviewType('authorization.k8s.io', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', 'access'),
+  reviewType('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews', 'self'),
+];
 
 interface CrdVersion {
   name: string;
@@ -167,7 +195,7 @@ export class ResourceRegistry {
   private readonly byKey = new Map<string, ResourceType>();
 
   constructor(crdTypes: ResourceType[]) {
-    this.types = [...coreTypes(), CRD_TYPE, ...crdTypes];
+    this.types = [...coreTypes(), CRD_TYPE, ...REVIEW_TYPES, ...crdTypes];
     for (const t of this.types) this.byKey.set(typeKey(t.group, t.plural), t);
   }
 
@@ -215,6 +243,7 @@ export function apiVersionOf(group: string, version: string): string {
 }
 
 export function verbsOf(t: ResourceType): string[] {
+  if (t.review) return ['create'];
   return t.readOnly ? READ_VERBS : WRITE_VERBS;
 }
 

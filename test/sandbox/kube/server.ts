@@ -19,6 +19,7 @@ import { checkFieldSelectorSupported, type FieldSelector, type LabelSelector, ma
 import { badRequest, expired, faultStatus, invalid, KubeApiError, methodNotAllowed, notFound, resourceNotFound, statusBody, unauthorized, unsupportedMediaType } from './status.js';
 import { jsonAtVersion, KubeStore, type StoredEntry } from './store.js';
 import { createRequestLog, type KubeRequestLog } from './request-log.js';
+import { answerReview } from './reviews.js';
 import { discoveryDocument, resolveResourcePath, type ResourcePath, versionInfo } from './routing.js';
 import { toTable } from './table.js';
 import { WatchHub, type WatchRequest } from './watch.js';
@@ -493,6 +494,14 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       const doc = discoveryDocument(registry, segments, port);
       if (doc === undefined) throw resourceNotFound();
       sendJson(res, 200, doc);
+      return;
+    }
+
+    if (rp.type.review) {
+      // Every authenticated user may ask what they can do or who they are (system:basic-user).
+      if (method !== 'POST' || rp.name !== undefined) throw methodNotAllowed();
+      const body = parseBody(await readBody(req), mediaType(req.headers['content-type']));
+      sendJson(res, 201, answerReview(rp.type, user, body));
       return;
     }
 
