@@ -95,6 +95,8 @@ describe('parsePipeline', () => {
     );
     expect(parsed.environments).toHaveLength(1);
     expect(parsed.problems.map((p) => p.code)).toEqual(['promotion-url-not-https', 'malformed-pipeline']);
+    const local = parsePipeline(pipeline('n', 'p', [], { promotion: { strategy: { 'pull-request': { ...pr, url: 'http://127.0.0.1:8080/acme/repo' } } } }));
+    expect(local.problems).toEqual([]);
   });
 
   it('reads newer-controller status targets', () => {

@@ -201,9 +201,19 @@ function parseEnvironment(rawEnv: unknown, index: number, problems: Problem[]): 
   return out;
 }
 
+/** Plain HTTP is tolerated only to this machine (a local forge); it never leaves the host. */
+function isLoopbackHttp(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
+  } catch {
+    return false;
+  }
+}
+
 function strategyProblems(prefix: string, promotion: PromotionSpec): Problem[] {
   const pr = promotion.strategy['pull-request'];
-  if (pr && !/^https:\/\//i.test(pr.url)) {
+  if (pr && !/^https:\/\//i.test(pr.url) && !isLoopbackHttp(pr.url)) {
     return [
       {
         code: 'promotion-url-not-https',

@@ -117,6 +117,8 @@ describe('pendingPromotions', () => {
       { previous: env([target('1.8.3')]), current: env([target('1.8.2', 'reconciling', { inFlightVersion: '1.8.3' })]) },
       { previous: env([target('1.8.3')]), current: env([target('1.8.2', 'ready', { requestedVersion: '1.8.3' })]) },
       { previous: env([target('1.8.3')]), current: env([target('1.9.0')]) },
+      { previous: env([target('1.8.3')]), current: env([target(undefined, 'missing')]) },
+      { previous: env([target('1.8.3')]), current: env([target('1.8.2'), target(undefined, 'unknown')]) },
       { previous: undefined, current: cur },
     ];
     for (const c of cases) expect(pendingPromotions({ pipeline, envName: 'prod', ...c, prs: noPrs })).toEqual([]);

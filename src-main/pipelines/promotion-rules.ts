@@ -165,7 +165,10 @@ export function pendingPromotions(input: PendingInput): PendingPromotion[] {
   if (!expected) return pending;
   const here = current.targets;
   if (here.length === 0) return pending;
-  const differs = here.some((t) => !t.deployedVersion || normaliseVersion(t.deployedVersion) !== normaliseVersion(expected));
+  // Only a target that runs a known, different version expects a promotion; a missing or
+  // unreadable one has other problems to show first.
+  if (!here.every((t) => t.deployedVersion)) return pending;
+  const differs = here.some((t) => normaliseVersion(t.deployedVersion ?? '') !== normaliseVersion(expected));
   if (!differs) return pending;
   // Already on its way: Git asks for it or Flux is applying it.
   const underway = here.some(

@@ -1,0 +1,477 @@
+// The board's data plane: owns one ResourceWatch per (cluster, kind), the board model
+// built from them, and the stream of compact changes the renderer receives. Pipelines and
+// GitopsClusters are watched on the management clusters; HelmReleases/Kustomizations on
+// every cluster a target lives on, started on demand. A change rebuilds only the rows that
+// read it (dependency index from buildPipelineRow), batched over a short window.
+//
+// Security model: kubeconfig credentials stay inside the KubeConfig objects held here;
+// the snapshot and changes carry names, versions and states only.
+
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { BoardChange, BoardSnapshot, ClusterState, PipelineRow } from '../common/board';
+import type { AppError, Result } from '../common/result';
+import {
+  buildPipelineRow,
+  createRowContext,
+  depKey,
+  type BoardInput,
+  type GitopsClusterRef,
+  type WatchNeed,
+  type WorkloadCollection,
+} from '../pipelines/build-board';
+import type { OpenPullRequest } from '../pipelines/promotion-rules';
+import { describeKubeError, toKubeRequestError, type KubeRequestError } from './errors';
+import { watchFiles } from './file-watch';
+import { BOARD_RESOURCES, createKubeTransport, discoverServedGroups, type BoardKind, type ResourceType } from './kube-transport';
+import type { LoadedKubeconfig } from './kubeconfig';
+import type { CacheChange, ListWatchTransport } from './list-watch';
+import { ResourceWatch } from './resource-watch';
+
+export interface BoardServiceOptions {
+  loadKubeconfig: () => Result<LoadedKubeconfig>;
+  /** Contexts holding Pipelines; default: the kubeconfig's current context. */
+  managementContexts?: string[];
+  /** GitopsCluster → context, keyed "mgmtContext/ns/name", "ns/name" or "name". */
+  contextOverrides?: Record<string, string>;
+  createTransport?: (kc: KubeConfig, resource: ResourceType) => ListWatchTransport;
+  discover?: (kc: KubeConfig) => Promise<Map<string, string[]>>;
+  /** Reload when the kubeconfig files change (default true). */
+  watchKubeconfig?: boolean;
+  kubeconfigDebounceMs?: number;
+  /** Files to watch when loading fails (e.g. kubeconfigLocation().paths), so creating one recovers. */
+  expectedKubeconfigPaths?: string[];
+  batchMs?: number;
+  backoff?: { initialMs?: number; maxMs?: number };
+  now?: () => Date;
+}
+
+export interface BoardService {
+  snapshot(): BoardSnapshot;
+  subscribe(listener: (change: BoardChange) => void): () => void;
+  /** Open promotion PRs from the git layer; replaces the previous list. */
+  setOpenPullRequests(prs: readonly OpenPullRequest[]): void;
+  /** Re-reads the kubeconfig (also done automatically when its files change). */
+  reload(): void;
+  /** The kubeconfig problem, when loading failed. */
+  kubeconfigError(): AppError | undefined;
+  stop(): Promise<void>;
+}
+
+interface ContextRuntime {
+  name: string;
+  kc: KubeConfig;
+  fingerprint: string;
+  served?: Map<string, string[]>;
+  discoveryError?: KubeRequestError;
+  discoveryTimer?: NodeJS.Timeout;
+  discoveryFailures: number;
+  watches: Map<BoardKind, ResourceWatch>;
+  stopped: boolean;
+}
+
+interface RowEntry {
+  row: PipelineRow;
+  deps: Set<string>;
+  needs: WatchNeed[];
+  unmapped: string[];
+}
+
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['HelmRelease', 'Kustomization']);
+
+function contextFingerprint(kc: KubeConfig): string {
+  return JSON.stringify([kc.getCurrentCluster(), kc.getCurrentUser()]);
+}
+
+export function createBoardService(opts: BoardServiceOptions): BoardService {
+  const now = opts.now ?? (() => new Date());
+  const batchMs = opts.batchMs ?? 30;
+  const createTransport = opts.createTransport ?? createKubeTransport;
+  const discover = opts.discover ?? discoverServedGroups;
+  const listeners = new Set<(change: BoardChange) => void>();
+  const runtimes = new Map<string, ContextRuntime>();
+  const rows = new Map<string, RowEntry>(); // key: `${mgmt}|${ns/name}`
+  const depIndex = new Map<string, Set<string>>();
+  let prs: readonly OpenPullRequest[] = [];
+  let loaded: LoadedKubeconfig | undefined;
+  let loadError: AppError | undefined;
+  let managementContexts: string[] = [];
+  let clusters: ClusterState[] = [];
+  let stopped = false;
+  let stopFileWatch: (() => void) | undefined;
+  let watchedFiles = '';
+
+  const dirtyRows = new Set<string>();
+  let dirtyAll = false;
+  let clustersDirty = true;
+  let watchesDirty = false;
+  let flushTimer: NodeJS.Timeout | undefined;
+
+  function schedule(): void {
+    if (stopped || flushTimer) return;
+    flushTimer = setTimeout(() => {
+      flushTimer = undefined;
+      flush();
+    }, batchMs);
+  }
+
+  function markDep(key: string): void {
+    const set = depIndex.get(key);
+    if (set) for (const r of set) dirtyRows.add(r);
+  }
+
+  // ---- context runtimes -------------------------------------------------------------
+
+  function ensureRuntime(name: string): ContextRuntime | undefined {
+    const existing = runtimes.get(name);
+    if (existing) return existing;
+    if (!loaded || !loaded.contexts.some((c) => c.name === name)) return undefined;
+    const kc = loaded.forContext(name);
+    const rt: ContextRuntime = { name, kc, fingerprint: contextFingerprint(kc), discoveryFailures: 0, watches: new Map(), stopped: false };
+    runtimes.set(name, rt);
+    void runDiscovery(rt);
+    return rt;
+  }
+
+  async function runDiscovery(rt: ContextRuntime): Promise<void> {
+    try {
+      const served = await discover(rt.kc);
+      if (rt.stopped) return;
+      rt.served = served;
+      delete rt.discoveryError;
+      rt.discoveryFailures = 0;
+      if (managementContexts.includes(rt.name)) {
+        ensureWatch(rt, 'Pipeline');
+        ensureWatch(rt, 'GitopsCluster');
+      }
+      dirtyAll = true; // served versions feed every row's appRef check
+      watchesDirty = true;
+    } catch (e) {
+      if (rt.stopped) return;
+      rt.discoveryError = toKubeRequestError(e);
+      rt.discoveryFailures += 1;
+      const initial = opts.backoff?.initialMs ?? 500;
+      const max = opts.backoff?.maxMs ?? 30_000;
+      const cap = Math.min(max, initial * 2 ** Math.min(rt.discoveryFailures - 1, 20));
+      rt.discoveryTimer = setTimeout(() => void runDiscovery(rt), cap / 2 + Math.random() * (cap / 2));
+    }
+    clustersDirty = true;
+    markDep(depKey.cluster(rt.name));
+    schedule();
+  }
+
+  function ensureWatch(rt: ContextRuntime, kind: BoardKind, namespaces?: Set<string>): ResourceWatch | undefined {
+    const existing = rt.watches.get(kind);
+    if (existing) {
+      if (namespaces) existing.setNamespaces(namespaces);
+      return existing;
+    }
+    const res = BOARD_RESOURCES[kind];
+    const version = rt.served?.get(res.group)?.[0];
+    if (!version) return undefined;
+    const transport = createTransport(rt.kc, { ...res, version });
+    const watch = new ResourceWatch({
+      transport,
+      namespacedFallback: WORKLOAD_KINDS.has(kind),
+      ...(namespaces ? { namespaces } : {}),
+      ...(opts.backoff ? { backoff: opts.backoff } : {}),
+      now,
+      onChange: (changes) => onWatchChange(rt.name, kind, changes),
+      onStateChange: () => {
+        clustersDirty = true;
+        markDep(depKey.cluster(rt.name));
+        markDep(depKey.collection(rt.name, kind));
+        if (kind === 'Pipeline' || kind === 'GitopsCluster') dirtyAll = true;
+        schedule();
+      },
+    });
+    rt.watches.set(kind, watch);
+    return watch;
+  }
+
+  function onWatchChange(context: string, kind: BoardKind, changes: CacheChange[]): void {
+    if (kind === 'Pipeline') {
+      for (const c of changes) dirtyRows.add(`${context}|${c.key}`);
+    } else if (kind === 'GitopsCluster') {
+      for (const c of changes) markDep(`g|${context}|${c.key}`);
+    } else {
+      for (const c of changes) markDep(`w|${context}|${kind}|${c.key}`);
+    }
+    schedule();
+  }
+
+  async function stopRuntime(rt: ContextRuntime): Promise<void> {
+    rt.stopped = true;
+    if (rt.discoveryTimer) clearTimeout(rt.discoveryTimer);
+    await Promise.all([...rt.watches.values()].map((w) => w.stop()));
+  }
+
+  // ---- cluster states ------------------------------------------------------------------
+
+  function clusterStateOf(rt: ContextRuntime): ClusterState {
+    const base = { name: rt.name, context: rt.name };
+    if (rt.discoveryError) return { ...base, ...errorState(rt.discoveryError) };
+    if (!rt.served) return { ...base, state: 'connecting' };
+    if (managementContexts.includes(rt.name) && !rt.served.has(BOARD_RESOURCES.Pipeline.group)) {
+      return { ...base, state: 'no-crd', message: 'pipelines.weave.works is not served: the Weave GitOps Pipelines CRD is not installed' };
+    }
+    let staleSince: string | undefined;
+    let connecting = false;
+    let failure: KubeRequestError | undefined;
+    for (const w of rt.watches.values()) {
+      const s = w.state();
+      if (s.synced && s.staleSince) {
+        if (!staleSince || s.staleSince < staleSince) staleSince = s.staleSince;
+      } else if (!s.synced) {
+        if (s.error) failure ??= s.error;
+        else connecting = true;
+      }
+    }
+    if (failure) return { ...base, ...errorState(failure) };
+    if (staleSince) return { ...base, state: 'stale', staleSince, message: 'Connection lost; showing the last known state' };
+    if (connecting) return { ...base, state: 'connecting' };
+    return { ...base, state: 'connected' };
+  }
+
+  function errorState(e: KubeRequestError): Pick<ClusterState, 'state' | 'message'> {
+    if (e.status === 401 || e.status === 403) return { state: 'forbidden', message: describeKubeError(e) };
+    if (e.status === 404) return { state: 'no-crd', message: describeKubeError(e) };
+    return { state: 'unreachable', message: describeKubeError(e) };
+  }
+
+  // ---- rows ----------------------------------------------------------------------------
+
+  function contextForCluster(ref: GitopsClusterRef): string | undefined {
+    const o = opts.contextOverrides ?? {};
+    const override = o[`${ref.managementContext}/${ref.namespace}/${ref.name}`] ?? o[`${ref.namespace}/${ref.name}`] ?? o[ref.name];
+    if (override) return override;
+    return loaded?.contexts.some((c) => c.name === ref.name) ? ref.name : undefined;
+  }
+
+  function boardInput(): BoardInput {
+    const pipelines = new Map<string, ReadonlyMap<string, unknown>>();
+    const gitopsClusters = new Map<string, ReadonlyMap<string, unknown>>();
+    const workloads = new Map<string, Map<string, WorkloadCollection>>();
+    const servedVersions = new Map<string, ReadonlyMap<string, readonly string[]>>();
+    for (const rt of runtimes.values()) {
+      if (rt.served) servedVersions.set(rt.name, rt.served);
+      const p = rt.watches.get('Pipeline');
+      if (p) pipelines.set(rt.name, p.items);
+      const g = rt.watches.get('GitopsCluster');
+      if (g?.state().synced) gitopsClusters.set(rt.name, g.items);
+      const byKind = new Map<string, WorkloadCollection>();
+      for (const kind of WORKLOAD_KINDS) {
+        const w = rt.watches.get(kind as BoardKind);
+        if (!w) continue;
+        const s = w.state();
+        byKind.set(kind, { items: w.items, synced: s.synced, forbiddenNamespaces: s.forbiddenNamespaces });
+      }
+      workloads.set(rt.name, byKind);
+    }
+    for (const m of managementContexts) if (!pipelines.has(m)) pipelines.set(m, new Map());
+    return { pipelines, gitopsClusters, workloads, clusters, servedVersions, contextForCluster, openPullRequests: prs, now: () => now().toISOString() };
+  }
+
+  function setDeps(rowKey: string, oldDeps: Set<string> | undefined, newDeps: Set<string> | undefined): void {
+    if (oldDeps) for (const d of oldDeps) if (!newDeps?.has(d)) depIndex.get(d)?.delete(rowKey);
+    if (newDeps) {
+      for (const d of newDeps) {
+        let set = depIndex.get(d);
+        if (!set) depIndex.set(d, (set = new Set()));
+        set.add(rowKey);
+      }
+    }
+  }
+
+  function flush(): void {
+    if (stopped) return;
+    // Cluster states first: rows read them.
+    const nextClusters = computeClusters();
+    const clustersChanged = JSON.stringify(nextClusters) !== JSON.stringify(clusters);
+    if (clustersChanged) {
+      // A state change affects rows that read that cluster; markDep was called by the
+      // producers, but a derived change (e.g. stale → connected) is caught here too.
+      const before = new Map(clusters.map((c) => [c.context ?? c.name, JSON.stringify(c)]));
+      for (const c of nextClusters) if (before.get(c.context ?? c.name) !== JSON.stringify(c)) markDep(depKey.cluster(c.context ?? c.name));
+      clusters = nextClusters;
+    }
+    clustersDirty = false;
+
+    const input = boardInput();
+    const ctx = createRowContext(input);
+    const upserted: PipelineRow[] = [];
+    const removed: string[] = [];
+    let keys: Iterable<string>;
+    if (dirtyAll) {
+      const all = new Set<string>(rows.keys());
+      for (const [mgmt, objects] of input.pipelines) for (const k of objects.keys()) all.add(`${mgmt}|${k}`);
+      keys = all;
+    } else {
+      keys = [...dirtyRows];
+    }
+    dirtyAll = false;
+    dirtyRows.clear();
+    let needsChanged = false;
+    for (const rowKey of keys) {
+      const bar = rowKey.indexOf('|');
+      const mgmt = rowKey.slice(0, bar);
+      const key = rowKey.slice(bar + 1);
+      const raw = input.pipelines.get(mgmt)?.get(key);
+      const old = rows.get(rowKey);
+      if (raw === undefined) {
+        if (old) {
+          rows.delete(rowKey);
+          setDeps(rowKey, old.deps, undefined);
+          removed.push(old.row.id);
+          needsChanged = true;
+        }
+        continue;
+      }
+      const built = buildPipelineRow(raw, mgmt, key, ctx);
+      const unmapped = built.row.environments.flatMap((e) => e.targets.filter((t) => !t.context).map((t) => t.cluster));
+      const entry: RowEntry = { row: built.row, deps: built.deps, needs: built.needs, unmapped };
+      setDeps(rowKey, old?.deps, built.deps);
+      rows.set(rowKey, entry);
+      if (!old || JSON.stringify(old.needs) !== JSON.stringify(built.needs) || old.unmapped.join() !== unmapped.join()) needsChanged = true;
+      if (old && old.row.id !== built.row.id) removed.push(old.row.id);
+      if (!old || JSON.stringify(old.row) !== JSON.stringify(built.row)) upserted.push(built.row);
+    }
+    if (needsChanged || watchesDirty) {
+      watchesDirty = false;
+      startNeededWatches();
+      const withUnmapped = computeClusters();
+      if (JSON.stringify(withUnmapped) !== JSON.stringify(clusters)) {
+        clusters = withUnmapped;
+        clustersDirtyEmit = true;
+      }
+    }
+    const change: BoardChange = { upserted, removed };
+    if (clustersChanged || clustersDirtyEmit) change.clusters = clusters;
+    clustersDirtyEmit = false;
+    if (upserted.length > 0 || removed.length > 0 || change.clusters) {
+      for (const l of [...listeners]) {
+        try {
+          l(change);
+        } catch {
+          // A failing listener must not break the data plane or other listeners.
+        }
+      }
+    }
+    if (dirtyRows.size > 0 || dirtyAll || clustersDirty) schedule();
+  }
+  let clustersDirtyEmit = false;
+
+  function computeClusters(): ClusterState[] {
+    const out: ClusterState[] = [];
+    if (loadError && runtimes.size === 0) return out;
+    for (const rt of runtimes.values()) out.push(clusterStateOf(rt));
+    for (const m of managementContexts) {
+      if (!runtimes.has(m)) out.push({ name: m, state: 'unreachable', message: `Context "${m}" is not in the kubeconfig` });
+    }
+    const unmapped = new Set<string>();
+    for (const r of rows.values()) for (const u of r.unmapped) unmapped.add(u);
+    for (const name of unmapped) {
+      out.push({ name, state: 'no-context', message: `No kubeconfig context for GitopsCluster "${name}"` });
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  function startNeededWatches(): void {
+    const wanted = new Map<string, Map<BoardKind, Set<string>>>();
+    for (const r of rows.values()) {
+      for (const n of r.needs) {
+        if (!WORKLOAD_KINDS.has(n.kind)) continue;
+        let byKind = wanted.get(n.context);
+        if (!byKind) wanted.set(n.context, (byKind = new Map()));
+        let ns = byKind.get(n.kind as BoardKind);
+        if (!ns) byKind.set(n.kind as BoardKind, (ns = new Set()));
+        ns.add(n.namespace);
+      }
+    }
+    for (const [context, byKind] of wanted) {
+      const rt = ensureRuntime(context);
+      if (!rt || !rt.served) continue; // discovery completion triggers another flush
+      for (const [kind, namespaces] of byKind) {
+        const created = !rt.watches.has(kind);
+        const w = ensureWatch(rt, kind, namespaces);
+        if (created && w) clustersDirty = true;
+      }
+    }
+  }
+
+  // ---- kubeconfig --------------------------------------------------------------------
+
+  function applyKubeconfig(): void {
+    const result = opts.loadKubeconfig();
+    if (!result.ok) {
+      // Keep watching with what we had; the error is shown, not a blank board.
+      loadError = result.error;
+      clustersDirty = true;
+      schedule();
+      return;
+    }
+    loadError = undefined;
+    loaded = result.value;
+    managementContexts = opts.managementContexts ?? (loaded.currentContext ? [loaded.currentContext] : []);
+    for (const rt of [...runtimes.values()]) {
+      const info = loaded.contexts.find((c) => c.name === rt.name);
+      const fresh = info ? contextFingerprint(loaded.forContext(rt.name)) : undefined;
+      if (fresh !== rt.fingerprint) {
+        runtimes.delete(rt.name);
+        void stopRuntime(rt);
+      } else {
+        for (const w of rt.watches.values()) w.retryNow();
+        if (rt.discoveryError && rt.discoveryTimer) {
+          clearTimeout(rt.discoveryTimer);
+          void runDiscovery(rt);
+        }
+      }
+    }
+    for (const m of managementContexts) ensureRuntime(m);
+    if (opts.watchKubeconfig !== false && loaded.location.paths.join('\0') !== watchedFiles) {
+      stopFileWatch?.();
+      watchedFiles = loaded.location.paths.join('\0');
+      stopFileWatch = watchFiles(loaded.location.paths, () => applyKubeconfig(), { debounceMs: opts.kubeconfigDebounceMs ?? 300 });
+    }
+    dirtyAll = true;
+    clustersDirty = true;
+    startNeededWatches();
+    schedule();
+  }
+
+  applyKubeconfig();
+  if (!loaded && opts.watchKubeconfig !== false && opts.expectedKubeconfigPaths?.length) {
+    // Nothing loaded yet: still watch the expected files so creating one starts the board.
+    watchedFiles = opts.expectedKubeconfigPaths.join('\0');
+    stopFileWatch = watchFiles(opts.expectedKubeconfigPaths, () => applyKubeconfig(), { debounceMs: opts.kubeconfigDebounceMs ?? 300 });
+  }
+
+  return {
+    snapshot(): BoardSnapshot {
+      const pipelines = [...rows.values()].map((r) => r.row).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return { pipelines, clusters, generatedAt: now().toISOString() };
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    setOpenPullRequests(list) {
+      prs = [...list];
+      dirtyAll = true;
+      schedule();
+    },
+    reload() {
+      applyKubeconfig();
+    },
+    kubeconfigError() {
+      return loadError;
+    },
+    async stop() {
+      stopped = true;
+      if (flushTimer) clearTimeout(flushTimer);
+      stopFileWatch?.();
+      listeners.clear();
+      await Promise.all([...runtimes.values()].map((rt) => stopRuntime(rt)));
+      runtimes.clear();
+    },
+  };
+}
