@@ -416,6 +416,19 @@ describe('faults and request accounting', () => {
     });
   });
 
+  it('delays every request by the configured latency', async () => {
+    server.faults.setLatency(200);
+    try {
+      const started = performance.now();
+      const res = await kubeRequest(server, 'GET', '/api/v1/namespaces');
+      expect(res.status).toBe(200);
+      // A lower bound only: a loaded machine can make it slower, never faster.
+      expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    } finally {
+      server.faults.clear();
+    }
+  });
+
   it('lists thousands of objects quickly', async () => {
     server.store.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bulk' } });
     for (let i = 0; i < 5000; i++) server.store.apply(helmRelease(`bulk-${i}`, 'bulk', `1.${i}.0`));
