@@ -1,0 +1,40 @@
+// `npm run bench -- --pipelines N [--json F] [--sections dataplane,renderer,promotion]`:
+// runs the benchmarks and prints/writes one JSON object. Figures, not pass/fail: the targets
+// and the latest numbers are in docs/benchmarks.md.
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { runDataplaneBench } from './dataplane';
+
+const { values } = parseArgs({
+  options: {
+    pipelines: { type: 'string', default: '1000' },
+    json: { type: 'string' },
+    sections: { type: 'string', default: 'dataplane,renderer,promotion' },
+    'repo-files': { type: 'string', default: '5000' },
+  },
+});
+
+const pipelines = Number(values.pipelines);
+const sections = new Set(values.sections.split(','));
+const result: Record<string, unknown> = { pipelines, machine: { cpus: (await import('node:os')).cpus().length, node: process.versions.node } };
+
+if (sections.has('dataplane')) {
+  console.error(`dataplane: scale:${pipelines} …`);
+  result['dataplane'] = await runDataplaneBench({ pipelines });
+}
+if (sections.has('renderer')) {
+  console.error(`renderer: scale:${pipelines} …`);
+  const { runRendererBench } = await import('./renderer');
+  result['renderer'] = await runRendererBench({ pipelines });
+}
+if (sections.has('promotion')) {
+  const repoFiles = Number(values['repo-files']);
+  console.error(`promotion: ${repoFiles}-file repo …`);
+  const { runPromotionBench } = await import('./promotion');
+  result['promotion'] = await runPromotionBench({ repoFiles });
+}
+
+const text = JSON.stringify(result, null, 2);
+if (values.json) await writeFile(values.json, text + '\n');
+console.log(text);
+process.exit(0);
