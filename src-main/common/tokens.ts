@@ -97,6 +97,12 @@ export interface TokenUse {
   secretName: string;
   /** Where the strategy came from: the environment's own `promotion` or the pipeline default. */
   strategySource: 'environment' | 'pipeline';
+  /**
+   * True when only the pipeline-wide default names this Secret and every promoted-into
+   * environment overrides it: the token is stored but no promotion uses it.
+   * `environment` is then "(pipeline default)".
+   */
+  referenceOnly?: boolean;
 }
 
 export type TokenRiskId =
@@ -107,7 +113,8 @@ export type TokenRiskId =
   | 'personal-account'
   | 'shared-token'
   | 'secret-readable-by-you'
-  | 'secret-access-unknown';
+  | 'secret-access-unknown'
+  | 'unused-token';
 
 export interface TokenRisk {
   id: TokenRiskId;

@@ -155,7 +155,7 @@ describe('GitHub inspector', () => {
     const a = await github.recentActivity(GH_USER, target('github', '/gh/api/v3'), 'octo-bot');
     expect(a).toEqual({ kind: 'newest-promotion-pr', label: 'newest promotion PR by octo-bot: #7, 2026-11-18', number: 7, url: `${base}/acme/fleet-config/pull/7`, createdAt: '2026-11-18T08:00:00Z', repo: 'acme/fleet-config' });
     const none = await github.recentActivity(GH_USER, target('github', '/gh/api/v3'), 'nobody');
-    expect(none).toEqual({ kind: 'no-promotion-pr', label: 'no promotion PR by nobody among the 3 newest PRs of acme/fleet-config', repo: 'acme/fleet-config' });
+    expect(none).toEqual({ kind: 'no-promotion-pr', label: 'no promotion PR by nobody in the 3 newest PRs of acme/fleet-config', repo: 'acme/fleet-config' });
   });
 
   it('reports 401 as rejected', async () => {

@@ -9,7 +9,7 @@
 // authorization header, but we never keep or log error objects anyway).
 
 import { Octokit } from '@octokit/rest';
-import type { RateLimitInfo, TokenActivity } from '../common/tokens';
+import type { RateLimitInfo } from '../common/tokens';
 import type { ForgeTarget } from './forge-url';
 import { isoDate, networkMessage, type InspectedIdentity, type InspectorOptions, type TokenInspection, type TokenInspector } from './provider';
 import { githubTokenKind } from './token-facts';
@@ -177,7 +177,7 @@ export function createGitHubInspector(options: InspectorOptions = {}): TokenInsp
           seen += res.data.length;
           if (res.data.length < perPage) break;
         }
-        return { kind: 'no-promotion-pr', label: `no promotion PR by ${login} among the ${seen === 1 ? 'newest PR' : `${seen} newest PRs`} of ${target.fullName}`, repo: target.fullName };
+        return { kind: 'no-promotion-pr', label: seen === 0 ? `no PRs in ${target.fullName} yet` : `no promotion PR by ${login} in the ${seen} newest PR${seen === 1 ? '' : 's'} of ${target.fullName}`, repo: target.fullName };
       } catch (e) {
         return { kind: 'unknown', label: `promotion PRs of ${target.fullName} could not be listed (${failureOf(e).message})` };
       }

@@ -57,6 +57,10 @@ describe('token risks', () => {
     expect(ids(facts({ secrets: [secret('team-a', 'a-promotion', 'unknown')] }))).toEqual(['secret-access-unknown']);
   });
 
+  it('flags a stored token that no promotion uses', () => {
+    expect(ids(facts({ uses: [{ ...use('a'), environment: '(pipeline default)', referenceOnly: true }] }))).toEqual(['unused-token']);
+  });
+
   it('puts an expired or revoked token first', () => {
     expect(ids(facts({ state: 'revoked-or-expired', kind: 'github-classic', scopes: undefined, expiresAt: undefined, identity: undefined }))).toEqual(['expired-or-revoked']);
   });

@@ -43,7 +43,7 @@ const BROAD_SCOPES = new Set([
 const SAFER_FINE_GRAINED =
   'Replace it with a fine-grained token for the config repository only, with Contents: write and Pull requests: write, and an expiry — or promote with Release Board’s user-driven flow, which uses your own short-lived sign-in.';
 const SAFER_RESTRICT =
-  'Restrict the Secret with a Role that allows `get` on this one Secret (resourceNames) and a RoleBinding to the pipeline-controller service account only; remove broader Secret access from people’s roles.';
+  'Restrict the Secret with a Role that allows get on this one Secret (resourceNames) and a RoleBinding to the pipeline-controller service account only; remove broader Secret access from people’s roles.';
 
 export type RiskFacts = Pick<TokenEntry, 'state' | 'kind' | 'scopes' | 'expiresAt' | 'identity' | 'provider'> & {
   uses: readonly TokenUse[];
@@ -69,7 +69,7 @@ export function assessTokenRisks(facts: RiskFacts, now: Date): TokenRisk[] {
       severity: 'high',
       title: facts.state === 'expired' ? 'The token has expired' : 'The forge rejects the token (revoked or expired)',
       detail: `Automated promotions for ${plural(new Set(facts.uses.map((u) => u.pipelineId)).size, 'pipeline')} fail until the Secret holds a working token. The long-lived value is still stored in the cluster.`,
-      saferAlternative: `Do not simply paste a new classic token: ${SAFER_FINE_GRAINED}`,
+      saferAlternative: `Do not simply paste a new classic token. ${SAFER_FINE_GRAINED}`,
       guidance: guidance.fineGrained,
     });
   }
@@ -101,13 +101,16 @@ export function assessTokenRisks(facts: RiskFacts, now: Date): TokenRisk[] {
   }
 
   const broad = (facts.scopes ?? []).filter((s) => BROAD_SCOPES.has(s) || s.startsWith('admin:'));
-  if (broad.length > 0 && (facts.kind === 'github-classic' || facts.kind === 'github-oauth' || facts.kind === 'gitlab-access-token')) {
+  // GitLab project/group access tokens act as a bot confined to one project or group; a
+  // personal GitLab token reaches everything its person can.
+  const gitlabPersonal = facts.kind === 'gitlab-access-token' && facts.identity?.type !== 'Bot';
+  if (broad.length > 0 && (facts.kind === 'github-classic' || facts.kind === 'github-oauth' || gitlabPersonal)) {
     const tooMuch = broad.filter((s) => s !== 'repo');
     risks.push({
       id: 'broad-scope',
       severity: 'high',
       title: `Broad scopes: ${broad.join(', ')}`,
-      detail: `${facts.kind === 'gitlab-access-token' ? 'These scopes' : 'A classic token with `repo`'} can write to every repository its user can reach, not only the config repository${tooMuch.length > 0 ? `; ${tooMuch.join(', ')} go${tooMuch.length === 1 ? 'es' : ''} further still` : ''}.`,
+      detail: `${facts.kind === 'gitlab-access-token' ? 'These scopes' : 'A classic token with repo scope'} can write to every repository its user can reach, not only the config repository${tooMuch.length > 0 ? `; ${tooMuch.join(', ')} go${tooMuch.length === 1 ? 'es' : ''} further still` : ''}.`,
       saferAlternative: SAFER_FINE_GRAINED,
       guidance: guidance.fineGrained,
     });
@@ -121,6 +124,17 @@ export function assessTokenRisks(facts: RiskFacts, now: Date): TokenRisk[] {
       detail: `Every automated promotion PR appears as authored by ${facts.identity.login}, and promotions break when that person leaves or loses access.`,
       saferAlternative: 'Use a dedicated bot/machine account with access to the config repository only — or user-driven promotion, where each PR is authored by the release manager who promoted.',
       guidance: guidance.whatFor,
+    });
+  }
+
+  if (facts.uses.length > 0 && facts.uses.every((u) => u.referenceOnly) && facts.secrets.some((s) => s.hasToken)) {
+    risks.push({
+      id: 'unused-token',
+      severity: 'medium',
+      title: 'No promotion uses this token',
+      detail: `Only the pipeline-wide default names ${facts.secrets.map((s) => `${s.namespace}/${s.name}`).join(', ')}, and every environment that is promoted into overrides it — yet the token is stored and can still be used by anyone who reads it.`,
+      saferAlternative: 'Remove the unused default strategy and delete the Secret; revoke the token at the forge.',
+      guidance: guidance.longLived,
     });
   }
 

@@ -174,6 +174,23 @@ export function collectTokenUses(pipelines: PipelinesByContext): { uses: TokenUs
         });
         ref.environments.push({ environment: env.name, strategy: 'pull-request' });
       });
+      // A pipeline-wide Secret that every promoted-into environment overrides still stores a
+      // live token: list it, marked as used by no promotion.
+      const defaultPr = parsed.promotion?.strategy['pull-request'];
+      if (defaultPr && !uses.some((u) => u.pipelineId === id && u.context === context && u.secretName === defaultPr.secretRef.name)) {
+        uses.push({
+          pipelineId: id,
+          context,
+          namespace: parsed.namespace,
+          pipeline: parsed.name,
+          environment: '(pipeline default)',
+          provider: defaultPr.type,
+          repoUrl: defaultPr.url,
+          secretName: defaultPr.secretRef.name,
+          strategySource: 'pipeline',
+          referenceOnly: true,
+        });
+      }
       refs.push(ref);
     }
   }
