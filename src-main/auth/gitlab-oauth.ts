@@ -282,11 +282,11 @@ export async function startGitLabLoopbackSignIn(options: GitLabSignInOptions): P
     return finish(code);
   });
 
-  let cancelTimeout: (() => void) | undefined;
+  const timeout: { cancel?: () => void } = {};
   function finish(outcome: string | SignInFailure): void {
     if (settled) return;
     settled = true;
-    cancelTimeout?.();
+    timeout.cancel?.();
     server.close();
     setImmediate(() => server.closeAllConnections());
     if (typeof outcome === 'string') resolveCode(outcome);
@@ -310,7 +310,7 @@ export async function startGitLabLoopbackSignIn(options: GitLabSignInOptions): P
   authorize.searchParams.set('scope', (host.scopes ?? DEFAULT_SCOPES).join(' '));
   authorize.searchParams.set('code_challenge', pkce.challenge);
   authorize.searchParams.set('code_challenge_method', 'S256');
-  cancelTimeout = timers.setTimeout(
+  timeout.cancel = timers.setTimeout(
     () => finish(new SignInFailure('timed-out', 'No answer from the browser in time; the sign-in was abandoned.', 'Start the sign-in again and finish it in the browser.')),
     options.timeoutMs ?? 5 * 60_000,
   );
@@ -331,6 +331,8 @@ export async function startGitLabLoopbackSignIn(options: GitLabSignInOptions): P
     }
   })();
 
+  // the attempt may end (forged callback, timeout) before the caller awaits `result`
+  result.catch(() => undefined);
   return { redirectUri, result, cancel: () => finish(new SignInFailure('cancelled', 'The sign-in was cancelled.')) };
 }
 
