@@ -126,11 +126,23 @@ async function rulesSummary(kc: KubeConfig, namespace: string): Promise<string |
  * get (this Secret) and list (all Secrets in the namespace), SelfSubjectRulesReview for a
  * summary; when the server answers neither, the read attempt itself is the evidence.
  */
-export async function reviewSecretAccess(kc: KubeConfig, namespace: string, name: string, readStatus: SecretReadStatus): Promise<SecretAccess> {
+export async function reviewSecretAccess(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  readStatus: SecretReadStatus,
+  /** Shares the per-namespace reviews between Secrets of one namespace (one map per context and check). */
+  memo: Map<string, Promise<unknown>> = new Map(),
+): Promise<SecretAccess> {
+  const once = <T>(key: string, run: () => Promise<T>): Promise<T> => {
+    let p = memo.get(key) as Promise<T> | undefined;
+    if (!p) memo.set(key, (p = run()));
+    return p;
+  };
   const [get, list, rules] = await Promise.all([
     selfSubjectAccess(kc, namespace, 'get', name),
-    selfSubjectAccess(kc, namespace, 'list'),
-    rulesSummary(kc, namespace),
+    once(`list|${namespace}`, () => selfSubjectAccess(kc, namespace, 'list')),
+    once(`rules|${namespace}`, () => rulesSummary(kc, namespace)),
   ]);
   const fromRead: Tristate = readStatus === 'forbidden' ? 'no' : readStatus === 'cluster-error' ? 'unknown' : 'yes';
   if (get === undefined) {

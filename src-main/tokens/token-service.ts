@@ -66,6 +66,11 @@ export interface TokenService {
   recheck(key: string): Promise<TokenReport>;
   /** The last report built, if any. */
   current(): TokenReport | undefined;
+  /**
+   * The last report if it is younger than `maxAgeMs` (default: the cache TTL), else a new one;
+   * concurrent callers share one build. What a 'tokens:list' handler should call.
+   */
+  latest(options?: { maxAgeMs?: number }): Promise<TokenReport>;
   /** Called whenever a new report differs from the previous one; returns unsubscribe. */
   onChanged(listener: (report: TokenReport) => void): () => void;
   clearCache(): void;
@@ -285,7 +290,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     }
   }
 
-  async function readSecret(group: SecretGroup, kubeconfigs: Map<string, KubeConfig | Error>, force: boolean): Promise<SecretOutcome> {
+  async function readSecret(group: SecretGroup, kubeconfigs: Map<string, KubeConfig | Error>, reviewMemos: Map<string, Map<string, Promise<unknown>>>, force: boolean): Promise<SecretOutcome> {
     let kc = kubeconfigs.get(group.context);
     if (!kc) {
       try {
@@ -318,7 +323,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       await inspectToken(token, fingerprint, targets, force);
       return { fingerprint, cacheKey: `${fingerprint}@${targets[0]!.apiBaseUrl}` };
     });
-    const access = await reviewSecretAccess(kc, group.namespace, group.name, read.facts.status);
+    let memo = reviewMemos.get(group.context);
+    if (!memo) reviewMemos.set(group.context, (memo = new Map()));
+    const access = await reviewSecretAccess(kc, group.namespace, group.name, read.facts.status, memo);
     if (read.facts.status === 'cluster-error') logger?.warn(SCOPE, `Secret ${group.namespace}/${group.name} in ${group.context}: ${read.facts.message ?? 'error'}`);
     const outcome: SecretOutcome = { group, facts: read.facts, access };
     if (read.result) {
@@ -402,8 +409,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       g.uses.push(use);
     }
     const kubeconfigs = new Map<string, KubeConfig | Error>();
+    const reviewMemos = new Map<string, Map<string, Promise<unknown>>>();
     const outcomes = await mapLimit([...groups.values()], concurrency, (g) =>
-      readSecret(g, kubeconfigs, force || forceKeys.has(secretKey(g.context, g.namespace, g.name))),
+      readSecret(g, kubeconfigs, reviewMemos, force || forceKeys.has(secretKey(g.context, g.namespace, g.name))),
     );
     const byKey = new Map<string, SecretOutcome[]>();
     for (const o of outcomes) {
@@ -443,8 +451,19 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     }
   }
 
+  let building: Promise<TokenReport> | undefined;
+  const shared = (run: () => Promise<TokenReport>): Promise<TokenReport> => {
+    if (!building) building = run().finally(() => (building = undefined));
+    return building;
+  };
+
   return {
-    report: (opts = {}) => build(opts.force === true),
+    report: (opts = {}) => (opts.force === true ? build(true) : shared(() => build(false))),
+    latest(opts = {}) {
+      const maxAge = opts.maxAgeMs ?? ttl;
+      if (last && now().getTime() - Date.parse(last.generatedAt) < maxAge) return Promise.resolve(last);
+      return shared(() => build(false));
+    },
     async recheck(key) {
       // Drop what is cached for this key, then rebuild; only its Secrets' tokens go back to the forge.
       const secretKeys = new Set<string>();

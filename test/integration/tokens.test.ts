@@ -216,6 +216,11 @@ describe('token report with the admin kubeconfig', () => {
     log.reset();
     const again = await service.report();
     expect(userCalls()).toHaveLength(0);
+    // latest() reuses a fresh report without touching the cluster
+    const kube = sandbox.cluster(sandbox.info.managementCluster).api.requestLog;
+    const before = kube.count();
+    expect(await service.latest()).toBe(again);
+    expect(kube.count()).toBe(before);
     expect(again.entries.map((e) => e.key)).toEqual(report.entries.map((e) => e.key));
     const key = entryOf(again, 'checkout', 'prod').key;
     const rechecked = await service.recheck(key);
