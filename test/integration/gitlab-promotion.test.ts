@@ -14,6 +14,7 @@ import type { EffectiveStrategy } from '../../src-main/common/board';
 import type { PromotionRequest } from '../../src-main/common/promotion';
 import { createGitLabProvider } from '../../src-main/git/gitlab/gitlab-provider';
 import { createPromotionService, type PromotionService } from '../../src-main/git/promotion-service';
+import { createPullDiscovery, type PullDiscovery } from '../../src-main/git/pull-discovery';
 import { ProviderError } from '../../src-main/git/provider';
 import type { FluxEvent } from '../sandbox/flux/simulator';
 import { GL_PROJECT, GL_TOKENS, gitlabFixtureSeed } from '../sandbox/gitlab/fixture';
@@ -59,6 +60,7 @@ describe('GitLab promotion journey (promotion service + GitLab provider + Flux)'
   let host: GitLabHost;
   let forgeHostView: ForgeHost;
   let service: PromotionService;
+  let discovery: PullDiscovery;
   let gitlab: NonNullable<Sandbox['gitlab']>;
   let accessToken: string;
   const events: FluxEvent[] = [];
@@ -80,7 +82,9 @@ describe('GitLab promotion journey (promotion service + GitLab provider + Flux)'
     forgeHostView = { ...host, type: 'github' } as unknown as ForgeHost;
     const vault = createSessionVault();
     vault.store(forgeHostView, grant, identity);
-    service = createPromotionService({ hosts: [forgeHostView], vault, providerFor: (h, token) => createGitLabProvider({ apiUrl: h.apiUrl, token }) });
+    const providerFor = (h: ForgeHost, token: string) => createGitLabProvider({ apiUrl: h.apiUrl, token });
+    service = createPromotionService({ hosts: [forgeHostView], vault, providerFor });
+    discovery = createPullDiscovery({ hosts: [forgeHostView], vault, providerFor });
   });
   afterAll(async () => {
     await sandbox?.stop();
@@ -124,6 +128,11 @@ describe('GitLab promotion journey (promotion service + GitLab provider + Flux)'
     expect(gitlab.server.state.getFile(FLAT_PATH, branch, 'apps/cert-rotation/prod/values.yaml')).toBe(
       (gitlab.server.state.getFile(FLAT_PATH, 'main', 'apps/cert-rotation/prod/values.yaml') as string).replace('"2.2.4"', '"2.3.0"'),
     );
+
+    // the board's open-promotion discovery finds it by branch and metadata
+    const discovered = await discovery.poll(`${gitlab.url}/${FLAT_PATH}`);
+    if (!discovered.ok) throw new Error(discovered.error.message);
+    expect(discovered.value.pulls.find((x) => x.branch === branch)).toMatchObject({ number: applied.value.number, author: 'rm-alice', metadata: { pipelineNamespace: 'platform', pipelineName: 'cert-rotation', targetEnv: 'prod' } });
 
     // a second promotion updates the same MR (force-moved branch, new title), no second MR
     const plan2 = await service.plan(request('2.3.1'));
