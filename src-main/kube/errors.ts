@@ -69,8 +69,10 @@ function causeMessage(e: unknown): string {
 export function toKubeRequestError(e: unknown): KubeRequestError {
   if (e instanceof KubeRequestError) return e;
   if (isRecord(e)) {
-    // client-node ApiException: numeric `code` plus the response body.
-    if (typeof e.code === 'number') {
+    // Before the `code` check: a DOMException has a numeric legacy `code` too.
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') return new KubeRequestError('network', 'The request timed out', { cause: e });
+    // client-node ApiException: numeric `code` plus the response body and headers.
+    if (typeof e.code === 'number' && 'headers' in e) {
       const { message, reason } = parseStatusBody(e.body);
       return new KubeRequestError('http', message ?? `HTTP ${e.code}`, { status: e.code, ...(reason ? { reason } : {}), cause: e });
     }
@@ -78,7 +80,6 @@ export function toKubeRequestError(e: unknown): KubeRequestError {
     if (typeof e.statusCode === 'number') {
       return new KubeRequestError('http', `HTTP ${e.statusCode} ${String(e.message ?? '')}`.trim(), { status: e.statusCode, cause: e });
     }
-    if (e.name === 'TimeoutError' || e.name === 'AbortError') return new KubeRequestError('network', 'The request timed out', { cause: e });
   }
   const code = errnoCode(e);
   if (code && (NETWORK_CODES.has(code) || code.startsWith('ERR_TLS') || code.startsWith('UND_ERR'))) {

@@ -113,7 +113,7 @@ function splitApiVersion(apiVersion: string): { group: string; version: string }
 
 /** Builds one row. `key` is the informer key ("ns/name") used if the object's metadata is broken. */
 export function buildPipelineRow(raw: unknown, managementContext: string, key: string, ctx: RowContext): BuiltRow {
-  const parsed = parsePipeline(raw, key);
+  const parsed = parsePipelineCached(raw, key);
   const deps = new Set<string>();
   const needs: WatchNeed[] = [];
   const problems: Problem[] = [...parsed.problems];
@@ -321,6 +321,17 @@ function buildTarget(
   const problem = refProblem ?? (cluster?.state !== 'stale' ? clusterProblem : undefined);
   if (problem) state.problem = problem;
   return state;
+}
+
+const parsedPipelines = new WeakMap<object, { key: string; parsed: ParsedPipeline }>();
+/** Same immutability argument as readings below; the result is treated as read-only. */
+function parsePipelineCached(raw: unknown, key: string): ParsedPipeline {
+  if (typeof raw !== 'object' || raw === null) return parsePipeline(raw, key);
+  const hit = parsedPipelines.get(raw);
+  if (hit && hit.key === key) return hit.parsed;
+  const parsed = parsePipeline(raw, key);
+  parsedPipelines.set(raw, { key, parsed });
+  return parsed;
 }
 
 // Informer caches replace objects on update and never mutate them, so a reading can be
