@@ -40,7 +40,7 @@ const BROAD_SCOPES = new Set([
   'admin_mode',
 ]);
 
-const SAFER_FINE_GRAINED =
+const SAFER_GITHUB =
   'Replace it with a fine-grained token for the config repository only, with Contents: write and Pull requests: write, and an expiry — or promote with Release Board’s user-driven flow, which uses your own short-lived sign-in.';
 const SAFER_RESTRICT =
   'Restrict the Secret with a Role that allows get on this one Secret (resourceNames) and a RoleBinding to the pipeline-controller service account only; remove broader Secret access from people’s roles.';
@@ -58,8 +58,12 @@ function daysBetween(fromMs: number, toIso: string): number {
   return (Date.parse(toIso) - fromMs) / 86_400_000;
 }
 
+const SAFER_GITLAB =
+  'Replace it with a project access token for the config project only (role Developer, scopes api and write_repository, with an expiry) — or promote with Release Board’s user-driven flow, which uses your own short-lived sign-in.';
+
 export function assessTokenRisks(facts: RiskFacts, now: Date): TokenRisk[] {
   const risks: TokenRisk[] = [];
+  const SAFER_FINE_GRAINED = facts.provider === 'gitlab' ? SAFER_GITLAB : SAFER_GITHUB;
   const nowMs = now.getTime();
   const working = facts.state === 'valid' || facts.state === 'expiring-soon';
 
@@ -69,7 +73,7 @@ export function assessTokenRisks(facts: RiskFacts, now: Date): TokenRisk[] {
       severity: 'high',
       title: facts.state === 'expired' ? 'The token has expired' : 'The forge rejects the token (revoked or expired)',
       detail: `Automated promotions for ${plural(new Set(facts.uses.map((u) => u.pipelineId)).size, 'pipeline')} fail until the Secret holds a working token. The long-lived value is still stored in the cluster.`,
-      saferAlternative: `Do not simply paste a new classic token. ${SAFER_FINE_GRAINED}`,
+      saferAlternative: `Do not simply paste another broad, long-lived token. ${SAFER_FINE_GRAINED}`,
       guidance: guidance.fineGrained,
     });
   }
@@ -94,7 +98,7 @@ export function assessTokenRisks(facts: RiskFacts, now: Date): TokenRisk[] {
         severity: 'medium',
         title: whole === 0 ? 'The token expires today' : `The token expires in ${plural(whole, 'day')}`,
         detail: `It expires on ${facts.expiresAt.slice(0, 10)}; automated promotions stop then.`,
-        saferAlternative: 'Rotate it now with a fine-grained token for the config repository only (Contents + Pull requests: write), or move these pipelines to user-driven promotion.',
+        saferAlternative: facts.provider === 'gitlab' ? 'Rotate it now with a project access token for the config project only, or move these pipelines to user-driven promotion.' : 'Rotate it now with a fine-grained token for the config repository only (Contents + Pull requests: write), or move these pipelines to user-driven promotion.',
         guidance: guidance.rotate,
       });
     }
