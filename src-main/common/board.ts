@@ -140,10 +140,21 @@ export interface PipelineRow {
   problems: Problem[];
 }
 
+/** Which kubeconfig the board reads and what is wrong with it (no credentials). */
+export interface KubeconfigStatus {
+  /** Files read, in precedence order. */
+  files: string[];
+  /** Set when no usable kubeconfig could be loaded (missing, malformed). */
+  error?: Problem;
+  /** E.g. an exec credential plugin that is not installed. */
+  warnings: Problem[];
+}
+
 export interface BoardSnapshot {
   pipelines: PipelineRow[];
   clusters: ClusterState[];
   generatedAt: string;
+  kubeconfig?: KubeconfigStatus;
 }
 
 /** A compact update: rows to insert or replace, rows to drop, and (when changed) all cluster states. */
@@ -151,6 +162,7 @@ export interface BoardChange {
   upserted: PipelineRow[];
   removed: string[];
   clusters?: ClusterState[];
+  kubeconfig?: KubeconfigStatus;
 }
 
 /** Applies a change to a snapshot without mutating it; keeps row order stable, new rows sorted by id. */
@@ -169,11 +181,14 @@ export function applyBoardChange(snapshot: BoardSnapshot, change: BoardChange, g
     }
   }
   const added = [...upserts.values()].sort((a, b) => compareIds(a.id, b.id));
-  return {
+  const next: BoardSnapshot = {
     pipelines: added.length > 0 ? mergeSorted(pipelines, added) : pipelines,
     clusters: change.clusters ?? snapshot.clusters,
     generatedAt,
   };
+  const kubeconfig = change.kubeconfig ?? snapshot.kubeconfig;
+  if (kubeconfig) next.kubeconfig = kubeconfig;
+  return next;
 }
 
 function compareIds(a: string, b: string): number {

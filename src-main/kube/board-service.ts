@@ -8,7 +8,7 @@
 // the snapshot and changes carry names, versions and states only.
 
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { BoardChange, BoardSnapshot, ClusterState, PipelineRow } from '../common/board';
+import type { BoardChange, BoardSnapshot, ClusterState, KubeconfigStatus, PipelineRow } from '../common/board';
 import type { AppError, Result } from '../common/result';
 import {
   buildPipelineRow,
@@ -31,6 +31,11 @@ export interface BoardServiceOptions {
   loadKubeconfig: () => Result<LoadedKubeconfig>;
   /** Contexts holding Pipelines; default: the kubeconfig's current context. */
   managementContexts?: string[];
+  /**
+   * Namespaces to watch Pipelines in when listing them cluster-wide is forbidden; default:
+   * the management context's own namespace, if it sets one.
+   */
+  pipelineNamespaces?: string[];
   /** GitopsCluster → context, keyed "mgmtContext/ns/name", "ns/name" or "name". */
   contextOverrides?: Record<string, string>;
   createTransport?: (kc: KubeConfig, resource: ResourceType) => ListWatchTransport;
@@ -54,6 +59,8 @@ export interface BoardService {
   reload(): void;
   /** The kubeconfig problem, when loading failed. */
   kubeconfigError(): AppError | undefined;
+  /** Replaces the user's GitopsCluster → context mapping (same keys as the option). */
+  setContextOverrides(overrides: Record<string, string>): void;
   stop(): Promise<void>;
 }
 
@@ -92,6 +99,9 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
   const rows = new Map<string, RowEntry>(); // key: `${mgmt}|${ns/name}`
   const depIndex = new Map<string, Set<string>>();
   let prs: readonly OpenPullRequest[] = [];
+  let overrides: Record<string, string> = { ...(opts.contextOverrides ?? {}) };
+  let kubeconfigStatus: KubeconfigStatus | undefined;
+  let kubeconfigChanged = false;
   let loaded: LoadedKubeconfig | undefined;
   let loadError: AppError | undefined;
   let managementContexts: string[] = [];
@@ -140,8 +150,10 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       delete rt.discoveryError;
       rt.discoveryFailures = 0;
       if (managementContexts.includes(rt.name)) {
-        ensureWatch(rt, 'Pipeline');
-        ensureWatch(rt, 'GitopsCluster');
+        const own = loaded?.contexts.find((c) => c.name === rt.name)?.namespace;
+        const namespaces = opts.pipelineNamespaces ?? (own ? [own] : []);
+        ensureWatch(rt, 'Pipeline', namespaces.length > 0 ? new Set(namespaces) : undefined);
+        ensureWatch(rt, 'GitopsCluster', namespaces.length > 0 ? new Set(namespaces) : undefined);
       }
       dirtyAll = true; // served versions feed every row's appRef check
       watchesDirty = true;
@@ -171,7 +183,8 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     const transport = createTransport(rt.kc, { ...res, version });
     const watch = new ResourceWatch({
       transport,
-      namespacedFallback: WORKLOAD_KINDS.has(kind),
+      // Workloads: the namespaces targets name. Pipelines: only when we were told where to look.
+      namespacedFallback: WORKLOAD_KINDS.has(kind) || (namespaces !== undefined && namespaces.size > 0),
       ...(namespaces ? { namespaces } : {}),
       ...(opts.backoff ? { backoff: opts.backoff } : {}),
       now,
@@ -241,7 +254,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
   // ---- rows ----------------------------------------------------------------------------
 
   function contextForCluster(ref: GitopsClusterRef): string | undefined {
-    const o = opts.contextOverrides ?? {};
+    const o = overrides;
     const override = o[`${ref.managementContext}/${ref.namespace}/${ref.name}`] ?? o[`${ref.namespace}/${ref.name}`] ?? o[ref.name];
     if (override) return override;
     return loaded?.contexts.some((c) => c.name === ref.name) ? ref.name : undefined;
@@ -254,10 +267,12 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     const servedVersions = new Map<string, ReadonlyMap<string, readonly string[]>>();
     for (const rt of runtimes.values()) {
       if (rt.served) servedVersions.set(rt.name, rt.served);
-      const p = rt.watches.get('Pipeline');
-      if (p) pipelines.set(rt.name, p.items);
-      const g = rt.watches.get('GitopsCluster');
-      if (g?.state().synced) gitopsClusters.set(rt.name, g.items);
+      if (managementContexts.includes(rt.name)) {
+        const p = rt.watches.get('Pipeline');
+        if (p) pipelines.set(rt.name, p.items);
+        const g = rt.watches.get('GitopsCluster');
+        if (g?.state().synced) gitopsClusters.set(rt.name, g.items);
+      }
       const byKind = new Map<string, WorkloadCollection>();
       for (const kind of WORKLOAD_KINDS) {
         const w = rt.watches.get(kind as BoardKind);
@@ -346,8 +361,10 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     }
     const change: BoardChange = { upserted, removed };
     if (clustersChanged || clustersDirtyEmit) change.clusters = clusters;
+    if (kubeconfigChanged && kubeconfigStatus) change.kubeconfig = kubeconfigStatus;
+    kubeconfigChanged = false;
     clustersDirtyEmit = false;
-    if (upserted.length > 0 || removed.length > 0 || change.clusters) {
+    if (upserted.length > 0 || removed.length > 0 || change.clusters || change.kubeconfig) {
       for (const l of [...listeners]) {
         try {
           l(change);
@@ -400,17 +417,32 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
 
   // ---- kubeconfig --------------------------------------------------------------------
 
+  function setKubeconfigStatus(next: KubeconfigStatus): void {
+    if (JSON.stringify(next) === JSON.stringify(kubeconfigStatus)) return;
+    kubeconfigStatus = next;
+    kubeconfigChanged = true;
+  }
+
   function applyKubeconfig(): void {
     const result = opts.loadKubeconfig();
     if (!result.ok) {
       // Keep watching with what we had; the error is shown, not a blank board.
       loadError = result.error;
+      setKubeconfigStatus({
+        files: loaded?.files ?? [],
+        error: { code: result.error.code, message: result.error.message, hint: result.error.hint ?? '' },
+        warnings: kubeconfigStatus?.warnings ?? [],
+      });
       clustersDirty = true;
       schedule();
       return;
     }
     loadError = undefined;
     loaded = result.value;
+    setKubeconfigStatus({
+      files: loaded.files,
+      warnings: loaded.warnings.map((w) => ({ code: w.code, message: w.message, hint: w.hint })),
+    });
     managementContexts = opts.managementContexts ?? (loaded.currentContext ? [loaded.currentContext] : []);
     for (const rt of [...runtimes.values()]) {
       const info = loaded.contexts.find((c) => c.name === rt.name);
@@ -448,7 +480,9 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
   return {
     snapshot(): BoardSnapshot {
       const pipelines = [...rows.values()].map((r) => r.row).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      return { pipelines, clusters, generatedAt: now().toISOString() };
+      const snap: BoardSnapshot = { pipelines, clusters, generatedAt: now().toISOString() };
+      if (kubeconfigStatus) snap.kubeconfig = kubeconfigStatus;
+      return snap;
     },
     subscribe(listener) {
       listeners.add(listener);
@@ -464,6 +498,12 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     },
     kubeconfigError() {
       return loadError;
+    },
+    setContextOverrides(next) {
+      overrides = { ...next };
+      dirtyAll = true;
+      watchesDirty = true;
+      schedule();
     },
     async stop() {
       stopped = true;

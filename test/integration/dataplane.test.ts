@@ -221,6 +221,24 @@ describe('board service against the sandbox', () => {
     expect(namespaced.length).toBeGreaterThan(0);
   });
 
+  it('reports forbidden Pipelines, or watches the namespaces it was given', async () => {
+    sandbox.cluster('mgmt').api.faults.failNext(1000, 403, { method: 'GET', pathIncludes: '/apis/pipelines.weave.works/v1alpha1/pipelines' });
+    const denied = start(fromSandboxKubeconfig());
+    const s = await waitFor(() => {
+      const snap = denied.snapshot();
+      return clusterState(snap, 'mgmt')?.state === 'forbidden' ? snap : undefined;
+    }, 'mgmt forbidden');
+    expect(clusterState(s, 'mgmt')?.message).toMatch(/^Forbidden/);
+    expect(s.pipelines).toEqual([]);
+
+    const scoped = start({ ...fromSandboxKubeconfig(), pipelineNamespaces: ['team-payments'] });
+    const s2 = await waitFor(() => {
+      const snap = scoped.snapshot();
+      return target(snap, 'team-payments/checkout', 'dev')?.deployedVersion ? snap : undefined;
+    }, 'team-payments rows through the namespaced fallback');
+    expect(new Set(s2.pipelines.map((p) => p.namespace))).toEqual(new Set(['team-payments']));
+  });
+
   it('adds, updates and removes rows as Pipelines change, including a malformed one', async () => {
     const service = start(fromSandboxKubeconfig());
     await settled(service);
@@ -283,6 +301,8 @@ describe('kubeconfig handling against the sandbox', () => {
       return clusterState(snap, 'mgmt')?.state === 'unreachable' ? snap : undefined;
     }, 'mgmt to be unreachable (missing plugin)');
     expect(clusterState(s2, 'mgmt')?.message).toContain('"rb-no-such-plugin" could not be started');
+    expect(s2.kubeconfig?.warnings.map((w) => w.code)).toEqual(['exec-plugin-missing']);
+    expect(s2.kubeconfig?.warnings[0]?.message).toContain('rb-no-such-plugin');
   });
 
   it('picks up a kubeconfig edited while running (a context for a remote cluster appears)', async () => {
@@ -301,9 +321,26 @@ describe('kubeconfig handling against the sandbox', () => {
     expect(target(after, 'team-payments/checkout', 'prod')?.problem).toBeUndefined();
   });
 
+  it('maps a GitopsCluster to a differently named context when the user says so', async () => {
+    const file = writeKubeconfig(path.join(dir, 'renamed'), [
+      { context: 'mgmt', cluster: 'mgmt' },
+      { context: 'arn:aws:eks:eu-west-1:123:cluster/prod', cluster: 'prod-eu' },
+    ], 'mgmt');
+    const service = start({ loadKubeconfig: () => loadKubeconfig({ explicitPath: file }) });
+    await waitFor(() => target(service.snapshot(), 'team-payments/checkout', 'prod')?.problem?.code === 'cluster-unmapped', 'prod-eu unmapped');
+    service.setContextOverrides({ 'flux-system/prod-eu': 'arn:aws:eks:eu-west-1:123:cluster/prod' });
+    const s = await waitFor(() => {
+      const snap = service.snapshot();
+      return target(snap, 'team-payments/checkout', 'prod')?.deployedVersion === '1.8.1' ? snap : undefined;
+    }, 'prod-eu through the override');
+    expect(target(s, 'team-payments/checkout', 'prod')?.context).toBe('arn:aws:eks:eu-west-1:123:cluster/prod');
+    expect(clusterState(s, 'arn:aws:eks:eu-west-1:123:cluster/prod')?.state).toBe('connected');
+  });
+
   it('reports a missing kubeconfig instead of connecting anywhere, and closes every watch on stop', async () => {
     const missing = start({ loadKubeconfig: () => loadKubeconfig({ explicitPath: path.join(dir, 'does-not-exist') }) });
     expect(missing.kubeconfigError()?.code).toBe('kubeconfig-missing');
+    expect(missing.snapshot().kubeconfig?.error?.code).toBe('kubeconfig-missing');
     expect(missing.snapshot().pipelines).toEqual([]);
 
     const service = start(fromSandboxKubeconfig());
