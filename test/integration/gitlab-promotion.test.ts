@@ -168,6 +168,76 @@ describe('GitLab promotion journey (promotion service + GitLab provider + Flux)'
   });
 });
 
+describe('GitLab promotion failures and rebuilds (same sandbox shape)', () => {
+  let sandbox: Sandbox;
+  let gitlab: NonNullable<Sandbox['gitlab']>;
+  let service: PromotionService;
+
+  beforeAll(async () => {
+    const flattened: SeedBuilder = (ctx) => JSON.parse(JSON.stringify(buildDemoSeed(ctx)).replaceAll(GITLAB_DEMO_PROJECT.path, FLAT_PATH)) as ReturnType<SeedBuilder>;
+    sandbox = await startSandbox({ seed: flattened, fluxDelayMs: 20 });
+    if (!sandbox.gitlab || !sandbox.users.gitlab) throw new Error('no GitLab forge');
+    gitlab = sandbox.gitlab;
+    const host = gitlabHost(gitlab.url, sandbox.users.gitlab.oauthApps[0]?.clientId as string, { id: 'gitlab-sandbox' });
+    const grant = await (await startGitLabLoopbackSignIn({ host, openExternal: gitlabBrowser() })).result;
+    const view = { ...host, type: 'github' } as unknown as ForgeHost;
+    const vault = createSessionVault();
+    vault.store(view, grant, await fetchGitLabIdentity(host, grant.accessToken));
+    service = createPromotionService({ hosts: [view], vault, providerFor: (h, token) => createGitLabProvider({ apiUrl: h.apiUrl, token }) });
+  });
+  afterAll(async () => {
+    await sandbox?.stop();
+  });
+
+  const request = (env: string, version: string): PromotionRequest => ({
+    pipelineNamespace: 'platform',
+    pipelineName: 'ingress-gateway',
+    targetEnv: env,
+    version,
+    strategy: { kind: 'pull-request', manual: false, repoUrl: `${gitlab.url}/${FLAT_PATH}`, baseBranch: 'main', source: 'pipeline' },
+  });
+  const branches = (): Map<string, string> => new Map(gitlab.server.state.listBranches(FLAT_PATH).map((b) => [b.name, b.sha]));
+
+  it('a failed MR creation leaves no branch behind', async () => {
+    const plan = await service.plan(request('staging', '4.11.3'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    gitlab.server.faults.failNext(1, 502, { method: 'POST', pathIncludes: '/merge_requests' });
+    const applied = await service.apply(plan.value.id);
+    expect(applied.ok).toBe(false);
+    if (!applied.ok) expect(applied.error.code).toBe('forge-unavailable');
+    expect(branches().has('promotion-platform-ingress-gateway-staging')).toBe(false);
+    expect(gitlab.server.state.listMergeRequests(FLAT_PATH).filter((m) => m.sourceBranch === 'promotion-platform-ingress-gateway-staging')).toHaveLength(0);
+  });
+
+  it('a failed update of the open MR puts its branch back where it was (GitLab: delete + recreate)', async () => {
+    const branch = 'promotion-platform-ingress-gateway-prod';
+    const before = branches().get(branch) as string;
+    const plan = await service.plan(request('prod', '4.12.0'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    expect(plan.value.existingPr?.number).toBe(1);
+    gitlab.server.faults.failNext(1, 500, { method: 'PUT', pathIncludes: '/merge_requests/1' });
+    const applied = await service.apply(plan.value.id);
+    expect(applied.ok).toBe(false);
+    expect(branches().get(branch)).toBe(before);
+    const mr = gitlab.server.state.getMergeRequest(FLAT_PATH, 1);
+    expect(mr).toMatchObject({ state: 'opened', title: 'Promote platform/ingress-gateway in prod to 4.11.2' });
+    const project = gitlab.server.state.raw.projectByPath(FLAT_PATH);
+    if (!project || !mr) throw new Error('project or MR missing');
+    expect(gitlab.server.state.raw.headSha(project, mr)).toBe(before);
+  });
+
+  it('rebuilds on the new head when main moved between plan and apply', async () => {
+    const plan = await service.plan(request('staging', '4.11.4'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    const moved = gitlab.server.state.commitFiles(FLAT_PATH, 'main', { 'README.md': 'moved\n' }, 'unrelated change', 'dev-bob');
+    const applied = await service.apply(plan.value.id);
+    if (!applied.ok) throw new Error(applied.error.message);
+    expect(applied.value).toMatchObject({ rebuilt: true, baseSha: moved, updated: false });
+    const head = branches().get('promotion-platform-ingress-gateway-staging') as string;
+    expect(gitlab.server.state.raw.projectByPath(FLAT_PATH)?.repo.objects.commit(head)?.parents).toEqual([moved]);
+  });
+});
+
 describe('GitLab provider on a project in nested groups', () => {
   let forge: GitLabForge;
   const repo = { owner: 'platform-team/infra', name: 'fleet-config' };
