@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyBoardChange, type BoardSnapshot, type PipelineRow } from './board';
+import { applyBoardChange, type BoardSnapshot, type PipelineRow } from '../common/board';
 
 const row = (id: string, name = id): PipelineRow => ({
   id,
