@@ -112,3 +112,17 @@ describe('about panel', () => {
     expect(options.credits).toContain('darwin/arm64');
   });
 });
+
+describe('recent problems sink', () => {
+  it('keeps the last warnings and errors, redacted by the logger', async () => {
+    const { createLogger } = await import('../log/logger');
+    const { createRecentProblems } = await import('./recent-problems');
+    const recent = createRecentProblems(2);
+    const logger = createLogger({ level: 'debug', sinks: [recent.sink] });
+    logger.info('kube', 'connected');
+    logger.warn('kube', 'watch dropped');
+    logger.error('auth', 'refresh failed for token ghp_0123456789abcdefghijABCDEFGHIJ0123456789');
+    logger.warn('kube', 'watch dropped again');
+    expect(recent.list()).toEqual(['[auth] refresh failed for token [REDACTED]', '[kube] watch dropped again']);
+  });
+});
