@@ -4,6 +4,7 @@ import {
   compareVersions,
   effectiveStrategy,
   indexPullRequests,
+  openPullRequestsFromRepos,
   pendingPromotions,
   promotionBranchName,
   rollupEnvironment,
@@ -101,6 +102,18 @@ describe('pendingPromotions', () => {
     expect(byBody[0]?.kind).toBe('pr-open');
     const wrongEnv = pendingPromotions({ pipeline, envName: 'staging', current: env([target('1.8.2')]), prs: indexPullRequests([other]) });
     expect(wrongEnv).toEqual([]);
+  });
+
+  it('accepts the git layer\'s promotion PR lists, matched by parsed metadata', () => {
+    const prs = openPullRequestsFromRepos([
+      {
+        repoUrl: 'https://github.com/acme/fleet',
+        pulls: [{ branch: 'custom', metadata: { pipelineNamespace: 'team', pipelineName: 'app', targetEnv: 'prod' }, title: 'Promote team/app in prod to 2.0.0', author: 'bot', number: 9, url: 'https://x/pull/9', createdAt: '2026-01-01T00:00:00Z' }],
+        fetchedAt: '2026-01-01T00:00:00Z',
+      } as never,
+    ]);
+    const out = pendingPromotions({ pipeline, envName: 'prod', current: env([target('1.0.0')]), prs: indexPullRequests(prs) });
+    expect(out).toEqual([{ kind: 'pr-open', version: '2.0.0', pr: { number: 9, url: 'https://x/pull/9', createdAt: '2026-01-01T00:00:00Z' } }]);
   });
 
   it('expects a promotion when the previous env settled on another version', () => {

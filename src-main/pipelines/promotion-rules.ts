@@ -10,6 +10,7 @@ import type {
   RollupState,
   TargetState,
 } from '../common/board';
+import type { RepoPromotionPulls } from '../common/promotion';
 import type { EnvironmentSpec, ParsedPipeline, PromotionSpec } from './pipeline-schema';
 import { readableRevision } from './workload-status';
 
@@ -97,6 +98,19 @@ export interface OpenPullRequest extends PullRequestSummary {
   headBranch: string;
   title?: string;
   body?: string;
+  /** Already parsed `<ns>/<name>/<env>` metadata, when the git layer did it. */
+  metadata?: { pipelineNamespace: string; pipelineName: string; targetEnv: string };
+}
+
+/** Adapts the git layer's per-repository promotion PR lists (src-main/git/pull-discovery). */
+export function openPullRequestsFromRepos(repos: readonly RepoPromotionPulls[]): OpenPullRequest[] {
+  return repos.flatMap((repo) =>
+    repo.pulls.map((p) => {
+      const pr: OpenPullRequest = { number: p.number, url: p.url, createdAt: p.createdAt, headBranch: p.branch, title: p.title };
+      if (p.metadata) pr.metadata = p.metadata;
+      return pr;
+    }),
+  );
 }
 
 /** The controller's branch naming (domain.md §3). */
@@ -118,6 +132,10 @@ export function indexPullRequests(prs: readonly OpenPullRequest[]): PullRequestI
   const byMetadata = new Map<string, OpenPullRequest>();
   for (const pr of prs) {
     if (!byBranch.has(pr.headBranch)) byBranch.set(pr.headBranch, pr);
+    if (pr.metadata) {
+      const key = `${pr.metadata.pipelineNamespace}/${pr.metadata.pipelineName}/${pr.metadata.targetEnv}`;
+      if (!byMetadata.has(key)) byMetadata.set(key, pr);
+    }
     const body = (pr.body ?? '').slice(0, 65_536);
     for (const block of body.matchAll(METADATA_BLOCK)) {
       for (const key of (block[1] ?? '').matchAll(METADATA_KEY)) {
