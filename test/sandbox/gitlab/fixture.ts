@@ -8,6 +8,7 @@ export const GL_PROJECT = 'platform-team/infra/fleet-config';
 export const GL_PROJECT_ID = 4201;
 export const GL_OTHER_PROJECT = 'other-group/secret-repo';
 export const GL_BOT = botUsername('project', GL_PROJECT_ID, 'fleet-config promotion');
+export const GL_GROUP_BOT = botUsername('group', 77, 'platform-team automation');
 export const GL_CLIENT_ID = 'c0ffee0123456789abcdef0123456789abcdef0123456789abcdef0123456789';
 export const GL_CONFIDENTIAL_CLIENT_ID = 'feed0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab';
 
@@ -25,6 +26,7 @@ export const GL_TOKENS = {
   projectBot: gitlabTokenValue('project-bot'),
   reporterBot: gitlabTokenValue('project-reporter-bot'),
   outsider: gitlabTokenValue('mallory'),
+  groupBot: gitlabTokenValue('group-bot'),
 } as const;
 
 export function gitlabFixtureSeed(now = Date.now()): SeedGitLab {
@@ -43,6 +45,7 @@ export function gitlabFixtureSeed(now = Date.now()): SeedGitLab {
       { username: 'ci-carol', name: 'Carol Automation', id: 13 },
       { username: 'mallory', name: 'Mallory Outsider', id: 14 },
       { username: GL_BOT, name: 'fleet-config promotion', id: 15, bot: true, email: `${GL_BOT}@noreply.gitlab.example` },
+      { username: GL_GROUP_BOT, name: 'platform-team automation', id: 16, bot: true },
     ],
     tokens: [
       { value: GL_TOKENS.alice, username: 'rm-alice', kind: 'personal', name: 'release-board', scopes: ['api'], expiresAt: dateInDays(200, now), lastUsedAt: new Date(now - 3 * 86_400_000).toISOString(), label: 'alice' },
@@ -53,6 +56,7 @@ export function gitlabFixtureSeed(now = Date.now()): SeedGitLab {
       { value: GL_TOKENS.projectBot, username: GL_BOT, kind: 'project', name: 'fleet-config promotion', scopes: ['api'], expiresAt: dateInDays(300, now), lastUsedAt: null, resource: GL_PROJECT, accessLevel: 40, label: 'projectBot' },
       { value: GL_TOKENS.reporterBot, username: GL_BOT, kind: 'project', name: 'reporter', scopes: ['api'], expiresAt: null, resource: GL_PROJECT, accessLevel: 20, label: 'reporterBot' },
       { value: GL_TOKENS.outsider, username: 'mallory', kind: 'personal', name: 'mine', scopes: ['api'], expiresAt: null, label: 'outsider' },
+      { value: GL_TOKENS.groupBot, username: GL_GROUP_BOT, kind: 'group', name: 'platform-team automation', scopes: ['read_api'], expiresAt: dateInDays(30, now), resource: 'platform-team', accessLevel: 30, label: 'groupBot' },
     ],
     projects: [
       { path: GL_PROJECT, id: GL_PROJECT_ID, defaultBranch: 'main', files, members: ['rm-alice', 'dev-bob', 'ci-carol'], approvalsRequired: 1 },

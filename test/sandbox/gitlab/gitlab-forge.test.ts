@@ -6,7 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommitEvent } from '../forge/state.js';
-import { GL_CLIENT_ID, GL_CONFIDENTIAL_CLIENT_ID, GL_BOT, GL_OTHER_PROJECT, GL_PROJECT, GL_PROJECT_ID, GL_TOKENS, gitlabFixtureSeed } from './fixture.js';
+import { GL_CLIENT_ID, GL_CONFIDENTIAL_CLIENT_ID, GL_BOT, GL_GROUP_BOT, GL_OTHER_PROJECT, GL_PROJECT, GL_PROJECT_ID, GL_TOKENS, gitlabFixtureSeed } from './fixture.js';
 import { startGitLabForge, type GitLabForge } from './index.js';
 
 let forge: GitLabForge;
@@ -100,6 +100,18 @@ describe('authentication and tokens', () => {
     const other = await call(`/projects/${encodeURIComponent(GL_OTHER_PROJECT)}`, { token: GL_TOKENS.projectBot });
     expect(other.status).toBe(404);
     expect(other.json).toEqual({ message: '404 Project Not Found' });
+  });
+
+  it('group access tokens belong to a group bot and reach the projects below the group', async () => {
+    const u = await call('/user', { token: GL_TOKENS.groupBot });
+    expect(u.json).toMatchObject({ username: GL_GROUP_BOT, bot: true });
+    expect(u.json.username).toMatch(/^group_77_bot_[0-9a-f]{32}$/);
+    expect((await call(`/projects/${P}`, { token: GL_TOKENS.groupBot })).json.permissions.group_access).toEqual({ access_level: 30, notification_level: 3 });
+    expect((await call(`/projects/${encodeURIComponent(GL_OTHER_PROJECT)}`, { token: GL_TOKENS.groupBot })).status).toBe(404);
+    // read_api cannot write
+    const write = await call(`/projects/${P}/repository/branches`, { token: GL_TOKENS.groupBot, method: 'POST', body: { branch: 'g', ref: 'main' } });
+    expect(write.status).toBe(403);
+    expect(write.json.error).toBe('insufficient_scope');
   });
 });
 
