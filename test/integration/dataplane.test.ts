@@ -166,6 +166,20 @@ describe('board service against the sandbox', () => {
     expect(prod.pending).toEqual([{ kind: 'pr-open', version: '1.8.2', pr: { number: 42, url: 'https://forge.example/acme/fleet-config/pull/42', createdAt: '2026-01-01T00:00:00Z' } }]);
   });
 
+  it('pushes only the affected row when one HelmRelease changes', async () => {
+    const service = start(fromSandboxKubeconfig());
+    await settled(service);
+    const changes: BoardChange[] = [];
+    service.subscribe((c) => changes.push(c));
+    deployVersion('prod-eu', 'payments', 'checkout', '1.8.2');
+    const change = await waitFor(() => changes.find((c) => c.upserted.length > 0), 'a row change');
+    expect(change.upserted.map((r) => r.id)).toEqual(['team-payments/checkout']);
+    expect(change.removed).toEqual([]);
+    const prod = change.upserted[0]!.environments.find((e) => e.name === 'prod')!;
+    expect(prod.targets[0]?.deployedVersion).toBe('1.8.2');
+    expect(prod.pending).toEqual([]);
+  });
+
   it('shows a remote cluster going down as stale (keeping its last state) and back as fresh', async () => {
     const service = start(fromSandboxKubeconfig());
     await settled(service);
