@@ -12,7 +12,7 @@ import type { ForgeHost } from '../../src-main/auth/forge-host';
 import { createSessionVault } from '../../src-main/auth/session-vault';
 import type { EffectiveStrategy } from '../../src-main/common/board';
 import type { PromotionRequest } from '../../src-main/common/promotion';
-import { createGitLabProvider } from '../../src-main/git/gitlab/gitlab-provider';
+import { createGitLabProvider, gitlabProviderFor } from '../../src-main/git/gitlab/gitlab-provider';
 import { createPromotionService, type PromotionService } from '../../src-main/git/promotion-service';
 import { createPullDiscovery, type PullDiscovery } from '../../src-main/git/pull-discovery';
 import { ProviderError } from '../../src-main/git/provider';
@@ -82,7 +82,7 @@ describe('GitLab promotion journey (promotion service + GitLab provider + Flux)'
     forgeHostView = { ...host, type: 'github' } as unknown as ForgeHost;
     const vault = createSessionVault();
     vault.store(forgeHostView, grant, identity);
-    const providerFor = (h: ForgeHost, token: string) => createGitLabProvider({ apiUrl: h.apiUrl, token });
+    const providerFor = gitlabProviderFor();
     service = createPromotionService({ hosts: [forgeHostView], vault, providerFor });
     discovery = createPullDiscovery({ hosts: [forgeHostView], vault, providerFor });
   });

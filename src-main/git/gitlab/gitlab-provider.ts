@@ -357,3 +357,8 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
     },
   };
 }
+
+/** Fits promotion-service's ProviderFactory: (host, token) → a provider for host.apiUrl. */
+export function gitlabProviderFor(options: Omit<GitLabProviderOptions, 'apiUrl' | 'token'> = {}): (host: { apiUrl: string }, token: string) => GitLabProvider {
+  return (host, token) => createGitLabProvider({ ...options, apiUrl: host.apiUrl, token });
+}
