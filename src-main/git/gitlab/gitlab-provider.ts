@@ -267,7 +267,7 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
       const c = pendingOf(sha);
       if (c) {
         const a = await commitOnto(repo, branch, c, false);
-        // GitLab words this "... Branch already exists"; check the branch too rather than trust the wording
+        // GitLab: "A branch called '<b>' already exists. ..."; check the branch too rather than trust the wording
         if (a.status === 400 && (/already exists/i.test(gitlabErrorMessage(parseJson(a.body), 400)) || (await this.getBranchHead(repo, branch)) !== null)) return false;
         if (a.status !== 201) throw toError(a, `commit to ${branch}`);
         c.sha = String((parseJson(a.body) as Record<string, unknown>).id ?? '');

@@ -190,7 +190,11 @@ describe('commits and branches', () => {
     expect(events.at(-1)).toMatchObject({ repo: GL_PROJECT, branch: 'feature-a', after: r.json.id });
     const clash = await call(`/projects/${P}/repository/commits`, { token: GL_TOKENS.alice, method: 'POST', body });
     expect(clash.status).toBe(400);
-    expect(clash.json.message).toBe("Something went wrong when we tried to create 'feature-a' for you: Branch already exists");
+    expect(clash.json.message).toBe("A branch called 'feature-a' already exists. Switch to that branch in order to make changes");
+    const sameStartSha = await call(`/projects/${P}/repository/commits`, { token: GL_TOKENS.alice, method: 'POST', body: { ...body, start_branch: undefined, start_sha: r.json.id } });
+    expect(sameStartSha.json.message).toMatch(/^A branch called 'feature-a' already exists/); // a start_sha always means a new branch
+    expect((await call(`/projects/${P}/repository/commits`, { token: GL_TOKENS.alice, method: 'POST', body: { ...body, branch: 'b2', start_branch: undefined, start_sha: 'nope' } })).json).toEqual({ message: "Invalid start_sha 'nope'" });
+    expect((await call(`/projects/${P}/repository/commits`, { token: GL_TOKENS.alice, method: 'POST', body: { ...body, branch: 'b2', start_branch: 'ghost' } })).json).toEqual({ message: 'You can only create or edit files when you are on a branch' });
     const forced = await call(`/projects/${P}/repository/commits`, { token: GL_TOKENS.alice, method: 'POST', body: { ...body, force: true, actions: [body.actions[0]] } });
     expect(forced.status).toBe(201);
     expect(forced.json.parent_ids).toEqual([forge.state.listBranches(GL_PROJECT).find((b) => b.name === 'main')?.sha]);

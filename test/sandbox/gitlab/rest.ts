@@ -622,17 +622,19 @@ export function buildRestRouter(): Router {
     const actions = parseActions(p.actions);
     const branchRef = `refs/heads/${branch}`;
     const existing = project.repo.refs.get(branchRef);
+    // Commits::CreateService's checks, in its order
     let parent: string | undefined;
-    const startName = startBranch ?? startSha;
-    if (startName !== undefined && startName !== branch) {
-      // a different start point means "create the branch", unless force resets it
-      if (existing && !force) throw apiError(400, `Something went wrong when we tried to create '${branch}' for you: Branch already exists`);
-      parent = startBranch ? project.repo.refs.get(`refs/heads/${startBranch}`) : ctx.state.git.resolve(project.repo, startSha as string);
-      if (!parent) throw apiError(400, startBranch ? `Invalid start branch name ${startBranch}` : `Invalid start SHA ${startSha}`);
+    if (startSha !== undefined) {
+      if (!/^[0-9a-f]{40}$/i.test(startSha)) throw apiError(400, `Invalid start_sha '${startSha}'`);
+      parent = project.repo.objects.commit(startSha.toLowerCase()) ? startSha.toLowerCase() : undefined;
+      if (!parent) throw apiError(400, `Cannot find start_sha '${startSha}'`);
     } else {
-      parent = existing;
+      parent = project.repo.refs.get(`refs/heads/${startBranch ?? branch}`);
       if (!parent) throw apiError(400, 'You can only create or edit files when you are on a branch');
     }
+    // a start_sha, or a start_branch other than the branch, means "create the branch" unless force resets it
+    const differentBranch = startSha !== undefined || (startBranch !== undefined && startBranch !== branch);
+    if (differentBranch && existing && !force) throw apiError(400, `A branch called '${branch}' already exists. Switch to that branch in order to make changes`);
     const flat: FlatTree = new Map(flatAt(ctx, project, parent));
     for (const a of actions) {
       const content = a.content === undefined ? undefined : a.encoding === 'base64' ? Buffer.from(a.content, 'base64') : Buffer.from(a.content, 'utf8');
