@@ -190,6 +190,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       now,
       onChange: (changes) => onWatchChange(rt.name, kind, changes),
       onStateChange: () => {
+        if (rt.watches.get(kind)?.state().error?.status === 401) renewCredentials(rt);
         clustersDirty = true;
         markDep(depKey.cluster(rt.name));
         markDep(depKey.collection(rt.name, kind));
@@ -199,6 +200,28 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     });
     rt.watches.set(kind, watch);
     return watch;
+  }
+
+  /**
+   * client-node caches an exec plugin's token until its expirationTimestamp, or forever
+   * without one; kubectl runs the plugin again on 401. Recreating the context's KubeConfig
+   * (at most every 30 s) does the same.
+   */
+  const renewedAt = new Map<string, number>();
+  function renewCredentials(rt: ContextRuntime): void {
+    if (rt.stopped || loaded?.contexts.find((c) => c.name === rt.name)?.authKind !== 'exec') return;
+    const last = renewedAt.get(rt.name) ?? 0;
+    if (Date.now() - last < 30_000) return;
+    renewedAt.set(rt.name, Date.now());
+    setTimeout(() => {
+      if (stopped || runtimes.get(rt.name) !== rt) return;
+      runtimes.delete(rt.name);
+      void stopRuntime(rt);
+      ensureRuntime(rt.name);
+      watchesDirty = true;
+      dirtyAll = true;
+      schedule();
+    }, 0);
   }
 
   function onWatchChange(context: string, kind: BoardKind, changes: CacheChange[]): void {

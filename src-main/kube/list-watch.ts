@@ -122,7 +122,19 @@ export class ListWatch {
     const next: ListWatchStatus = { ...this.status, ...patch };
     for (const k of Object.keys(patch) as Array<keyof ListWatchStatus>) if (patch[k] === undefined) delete next[k];
     this.status = next;
-    this.opts.onStatus?.(next);
+    try {
+      this.opts.onStatus?.(next);
+    } catch {
+      // A listener bug must not kill the reflector loop.
+    }
+  }
+
+  private emit(changes: CacheChange[]): void {
+    try {
+      this.opts.onChange(changes);
+    } catch {
+      // Same: the cache stays correct even if a consumer throws.
+    }
   }
 
   private async run(): Promise<void> {
@@ -196,7 +208,7 @@ export class ListWatch {
       }
     }
     this.resourceVersion = resourceVersion;
-    if (changes.length > 0) this.opts.onChange(changes);
+    if (changes.length > 0) this.emit(changes);
   }
 
   /** One watch request. Resolves null on a normal end, EXPIRED on 410, or the error. */
@@ -229,10 +241,10 @@ export class ListWatch {
         const key = objectKey(event.object);
         if (!key) return;
         if (event.type === 'DELETED') {
-          if (this.items.delete(key)) this.opts.onChange([{ type: 'delete', key }]);
+          if (this.items.delete(key)) this.emit([{ type: 'delete', key }]);
         } else if (event.type === 'ADDED' || event.type === 'MODIFIED') {
           this.items.set(key, event.object);
-          this.opts.onChange([{ type: 'upsert', key, object: event.object }]);
+          this.emit([{ type: 'upsert', key, object: event.object }]);
         }
       };
       const onDone = (error: unknown) => {

@@ -295,6 +295,26 @@ describe('kubeconfig handling against the sandbox', () => {
     expect(target(s, 'team-payments/checkout', 'staging')?.deployedVersion).toBe('1.8.2');
   });
 
+  it('runs the exec plugin again when the API server rejects its cached token (401)', async () => {
+    const counter = path.join(dir, 'plugin-runs');
+    fs.writeFileSync(counter, '');
+    const plugin = writePlugin('counting-plugin', `echo run >> '${counter}'\nprintf '%s' '${execCredential(sandbox.users.kube.admin!['prod-eu']!)}'`);
+    const file = writeKubeconfig(path.join(dir, 'exec-renew'), [
+      { context: 'mgmt', cluster: 'mgmt' },
+      { context: 'staging-eu', cluster: 'staging-eu' },
+      { context: 'prod-eu', cluster: 'prod-eu', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin } } },
+    ], 'mgmt');
+    const service = start({ loadKubeconfig: () => loadKubeconfig({ explicitPath: file }) });
+    await settled(service);
+    const runs = () => fs.readFileSync(counter, 'utf8').split('\n').filter(Boolean).length;
+    expect(runs()).toBe(1); // cached by client-node across discovery, lists and watches
+    const prodEu = sandbox.cluster('prod-eu');
+    prodEu.api.faults.failNext(1, 401, { pathIncludes: '/helmreleases' });
+    prodEu.api.faults.dropWatches();
+    await waitFor(() => runs() >= 2, 'the plugin to run again');
+    await settled(service);
+  });
+
   it('reports a failing and a missing exec plugin on the cluster, with the plugin output', async () => {
     const failing = writePlugin('bad-plugin', `echo "error: token expired, run 'acme login'" >&2; exit 1`);
     const file = writeKubeconfig(path.join(dir, 'exec-fail'), [{ context: 'mgmt', cluster: 'mgmt', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: failing } } }], 'mgmt');
