@@ -32,6 +32,11 @@ function rowLabel(row: PipelineRow): string {
   return `${row.namespace}/${row.name}`;
 }
 
+/** "v1.2.3" and "1.2.3" name the same release (PR titles and chart versions differ in style). */
+function sameVersion(a: string | undefined, b: string): boolean {
+  return a !== undefined && a.replace(/^v(?=\d)/, '') === b.replace(/^v(?=\d)/, '');
+}
+
 function inFlight(cell: EnvironmentCell): boolean {
   return cell.rollup.state === 'progressing' || cell.targets.some((t) => t.inFlightVersion !== undefined || t.health === 'reconciling');
 }
@@ -55,7 +60,7 @@ function cellNotifications(row: PipelineRow, before: EnvironmentCell, after: Env
   for (const pending of before.pending) {
     if (pending.kind !== 'pr-open' || !pending.pr || openAfter.has(pending.pr.number) || !pending.version) continue;
     const version = pending.version;
-    const adopted = after.targets.some((t) => t.requestedVersion === version || t.inFlightVersion === version || t.deployedVersion === version);
+    const adopted = after.targets.some((t) => sameVersion(t.requestedVersion, version) || sameVersion(t.inFlightVersion, version) || sameVersion(t.deployedVersion, version));
     if (!adopted) continue;
     out.push({
       key: `pr-merged:${row.id}:${after.name}:${pending.pr.number}`,

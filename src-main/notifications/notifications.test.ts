@@ -48,6 +48,12 @@ describe('notification rules', () => {
     ]);
   });
 
+  it('matches the PR title’s version with or without a leading v', () => {
+    const before = snapshot([row([cell('prod', [target('1.8.2')], { pending: [{ kind: 'pr-open', version: 'v1.8.3', pr }] })])]);
+    const change: BoardChange = { upserted: [row([cell('prod', [target('1.8.2', { requestedVersion: '1.8.3' })])])], removed: [] };
+    expect(notificationsForChange(before, change).map((n) => n.kind)).toEqual(['pr-merged']);
+  });
+
   it('a PR closed without merging is silent', () => {
     const before = snapshot([row([cell('prod', [target('1.8.2')], { pending: [{ kind: 'pr-open', version: '1.8.3', pr }] })])]);
     const change: BoardChange = { upserted: [row([cell('prod', [target('1.8.2')])])], removed: [] };
