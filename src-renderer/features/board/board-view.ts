@@ -92,7 +92,7 @@ export function rowMatches(row: PipelineRow, view: BoardView, clusters: Readonly
 // ---- virtual list items ----
 
 export const GROUP_HEIGHT = 34;
-export const ROW_BASE_HEIGHT = 146;
+export const ROW_BASE_HEIGHT = 152;
 export const ROW_EMPTY_HEIGHT = 64;
 export const PROBLEM_HEIGHT = 46;
 

@@ -132,7 +132,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
             ref={drag.setNodeRef}
             className={`version-chip${drag.isDragging ? ' version-chip--dragging' : ''}${props.isLast ? ' version-chip--static' : ''}`}
             data-testid="version-chip"
-            title={props.isLast ? version : `Drag ${version} onto the next environment to promote it`}
+            title={!next ? version : next.allowed ? `Drag ${version} onto ${next.to.name} to promote it` : `${version} — can’t promote: ${next.reason}`}
             {...drag.attributes}
             {...drag.listeners}
             tabIndex={focused && !props.isLast ? 0 : -1}
@@ -145,14 +145,13 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
         ) : (
           <span className="version-chip version-chip--none">no version</span>
         )}
-        {next ? (
+        {next?.allowed ? (
           <button
             type="button"
-            className={`button button--small cell__promote${next.allowed ? '' : ' cell__promote--blocked'}`}
+            className="button button--small cell__promote"
             data-testid="promote-button"
             tabIndex={focused ? 0 : -1}
-            aria-disabled={!next.allowed}
-            title={next.allowed ? `Promote ${next.version} to ${next.to.name}` : next.reason}
+            title={`Promote ${next.version} to ${next.to.name}`}
             onClick={(e) => {
               e.stopPropagation();
               requestPromoteNext(row.id, cell.index);

@@ -13,7 +13,6 @@ export const PipelineRowView = memo(function PipelineRowView(props: { id: string
   const clusters = useAppStore((s) => s.clusters);
   const focus = useAppStore(useShallow((s) => (s.focus?.rowId === id ? { env: s.focus.envIndex, token: s.focus.token } : { env: -1, token: 0 })));
   const dragSource = useAppStore((s) => (s.drag?.rowId === id ? s.drag.envIndex : null));
-  const dragging = useAppStore((s) => s.drag !== null);
   const flash = useAppStore((s) => s.flashes[id]);
   const openDetail = useAppStore((s) => s.openDetail);
   const focusCell = useAppStore((s) => s.focusCell);
@@ -32,7 +31,7 @@ export const PipelineRowView = memo(function PipelineRowView(props: { id: string
 
   return (
     <div
-      className={`pipeline-row${dragging && dragSource === null ? ' pipeline-row--dimmed' : ''}${row.problems.length > 0 ? ' pipeline-row--problem' : ''}`}
+      className={`pipeline-row${dragSource !== null ? ' pipeline-row--drag-source' : ''}${row.problems.length > 0 ? ' pipeline-row--problem' : ''}`}
       role="row"
       aria-rowindex={props.index + 1}
       data-testid="pipeline-row"

@@ -1,0 +1,149 @@
+// Renderer benchmark (not a test): the built renderer in Chromium on the preview harness with
+// a scale:N board. Measures first paint (snapshot received → rows painted, from the
+// renderer's own performance marks), how fast a pushed board:changed reaches the DOM, long
+// tasks while scrolling and dragging, JS heap, and the gzip size of the bundle.
+// Run: npx electron-vite build && npx tsx test/bench/renderer.ts [pipelines]
+import { chromium } from '@playwright/test';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { repoRoot } from '../harness/preview-server';
+import { startBoardPreview } from '../e2e/board-fixtures/board-test';
+import { createScaleBoard, createScaleRow } from '../e2e/board-fixtures/scale-board';
+
+export interface RendererBenchResult {
+  firstPaintMs: number;
+  changeVisibleMs: number;
+  longTasksOver50ms: number;
+  rendererHeapMB: number;
+  bundleGzipKB: number;
+}
+
+export const rendererTargets: RendererBenchResult = { firstPaintMs: 1000, changeVisibleMs: 100, longTasksOver50ms: 0, rendererHeapMB: 120, bundleGzipKB: 400 };
+
+async function bundleGzipKB(): Promise<number> {
+  const dir = path.join(repoRoot, 'out/renderer/assets');
+  let total = 0;
+  for (const name of await readdir(dir)) if (name.endsWith('.js')) total += gzipSync(await readFile(path.join(dir, name)), { level: 9 }).length;
+  return Math.round((total / 1024) * 10) / 10;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+}
+
+const wallNow = () => performance.timeOrigin + performance.now();
+
+export async function runRendererBench(options: { pipelines: number; chromiumPath?: string }): Promise<RendererBenchResult> {
+  const now = new Date();
+  const started = await startBoardPreview(createScaleBoard(options.pipelines, now));
+  const browser = await chromium.launch({
+    executablePath: options.chromiumPath ?? process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    if (process.env["BENCH_DEBUG"]) console.error("preview up");
+    await page.goto(started.preview.url);
+    if (process.env["BENCH_DEBUG"]) console.error("loaded");
+    await page.waitForFunction(() => performance.getEntriesByName('board:painted').length > 0, undefined, { timeout: 30_000 });
+    if (process.env["BENCH_DEBUG"]) console.error("painted");
+    const firstPaintMs = await page.evaluate(() => {
+      const received = performance.getEntriesByName('board:snapshot-received')[0]!;
+      const painted = performance.getEntriesByName('board:painted')[0]!;
+      return painted.startTime - received.startTime;
+    });
+
+    // Change → DOM: the page stamps the wall clock when the visible cell's version text changes.
+    const samples: number[] = [];
+    const firstRowId = await page.locator('[data-testid="pipeline-row"]').first().getAttribute('data-row-id');
+    const index = Number(/service-(\d+)/.exec(firstRowId ?? '')?.[1] ?? 0);
+    for (let i = 1; i <= 7; i += 1) {
+      await page.evaluate((rowId) => {
+        const chip = document.querySelector(`[data-testid="env-cell"][data-row-id="${rowId}"][data-env="prod"] [data-testid="version-chip"]`);
+        const before = chip?.textContent ?? '';
+        const w = window as unknown as { __changedAt?: Promise<number> };
+        w.__changedAt = new Promise<number>((resolve) => {
+          const target = chip?.closest('[data-testid="pipeline-row"]') ?? document.body;
+          const mo = new MutationObserver(() => {
+            const now = document.querySelector(`[data-testid="env-cell"][data-row-id="${rowId}"][data-env="prod"] [data-testid="version-chip"]`);
+            if (now && now.textContent !== before) {
+              mo.disconnect();
+              resolve(performance.timeOrigin + performance.now());
+            }
+          });
+          mo.observe(target, { subtree: true, childList: true, characterData: true });
+        });
+      }, firstRowId);
+      const sentAt = wallNow();
+      started.board.push({ upserted: [createScaleRow(index, now, i * 10)], removed: [] });
+      const seenAt = await page.evaluate(() => (window as unknown as { __changedAt: Promise<number> }).__changedAt);
+      samples.push(seenAt - sentAt);
+    }
+    const changeVisibleMs = median(samples);
+    if (process.env["BENCH_DEBUG"]) console.error("first paint", firstPaintMs, "change samples", samples);
+
+    // Long tasks while scrolling and dragging.
+    await page.evaluate(() => {
+      const w = window as unknown as { __longTasks: number[] };
+      w.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push(e.duration);
+      }).observe({ type: 'longtask' });
+    });
+    const list = page.getByTestId('board-list');
+    const box = (await list.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 40; i += 1) {
+      await page.mouse.wheel(0, 600);
+      await page.waitForTimeout(16);
+    }
+    for (let i = 0; i < 20; i += 1) {
+      await page.mouse.wheel(0, -900);
+      await page.waitForTimeout(16);
+    }
+    await page.waitForTimeout(200);
+    if (process.env['BENCH_DEBUG']) console.error('after scroll', await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks));
+    const chip = page.locator('[data-testid="env-cell"][data-env="dev"] [data-testid="version-chip"]').first();
+    const from = (await chip.boundingBox())!;
+    const cells = page.locator('[data-testid="env-cell"]');
+    const far = (await cells.nth(3).boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    for (let i = 1; i <= 30; i += 1) {
+      const t = i / 30;
+      await page.mouse.move(from.x + (far.x + far.width / 2 - from.x) * t, from.y + (far.y + far.height / 2 - from.y) * t + Math.sin(t * 6) * 40);
+    }
+    // Drop back on the source cell: nothing to promote, no dialog.
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2, { steps: 10 });
+    await page.mouse.up();
+    await page.waitForTimeout(300);
+    const longTasks = await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks);
+    if (process.env['BENCH_DEBUG']) console.error('after drag', longTasks);
+
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+
+    return {
+      firstPaintMs: Math.round(firstPaintMs),
+      changeVisibleMs: Math.round(changeVisibleMs * 10) / 10,
+      longTasksOver50ms: longTasks.filter((d) => d > 50).length,
+      rendererHeapMB: Math.round((heap.usedSize / 1024 / 1024) * 10) / 10,
+      bundleGzipKB: await bundleGzipKB(),
+    };
+  } finally {
+    await browser.close();
+    await started.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const pipelines = Number(process.argv[2] ?? 1000);
+  const result = await runRendererBench({ pipelines });
+  const rows = (Object.keys(result) as (keyof RendererBenchResult)[]).map((k) => ({ metric: k, value: result[k], target: `≤ ${rendererTargets[k]}`, ok: result[k] <= rendererTargets[k] }));
+  console.table(rows);
+  console.log(JSON.stringify({ pipelines, ...result }));
+}
