@@ -58,7 +58,7 @@ export function TopBar() {
             {healthy.length > 0 ? (
               <span className="chip chip--ok-summary" title={`Connected: ${healthy.map((c) => c.name).join(', ')}`} data-testid="clusters-connected">
                 <span className="dot dot--ok" aria-hidden="true" />
-                {healthy.length === 1 ? healthy[0]!.name : `${healthy.length} clusters connected`}
+                {healthy.length === 1 ? healthy[0]!.name : `${healthy.length} connected`}
               </span>
             ) : null}
             {troubled.map((c) => (

@@ -60,7 +60,7 @@ test.describe('pipeline board', () => {
     await expect(chip('prod-ap')).toContainText('forbidden');
     await expect(chip('edge-1')).toContainText('API not served');
     await expect(chip('lab')).toContainText('no context');
-    await expect(page.getByTestId('clusters-connected')).toContainText('3 clusters connected');
+    await expect(page.getByTestId('clusters-connected')).toContainText('3 connected');
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.screenshot({ path: path.join(screenshotDir, 'board-light.png') });
     await page.getByTestId('filter-failing').click();
@@ -122,6 +122,14 @@ test.describe('pipeline board', () => {
     await open(page, boardPreview.preview.url, '#q=search-ui');
     await expect(page.getByTestId('pipeline-row')).toHaveCount(1);
     await expect(page.getByTestId('board-search')).toHaveValue('search-ui');
+    await page.getByTestId('board-search').fill('team-payments');
+    await expect(page.getByTestId('pipeline-row')).toHaveCount(3);
+    const group = page.locator('[data-testid="group-header"][data-group="mgmt/team-payments"] button');
+    await group.click();
+    await expect(group).toHaveAttribute('aria-expanded', 'false');
+    await expect(page.getByTestId('pipeline-row')).toHaveCount(0);
+    await group.click();
+    await expect(page.getByTestId('pipeline-row')).toHaveCount(3);
     await page.getByTestId('board-search').fill('no-such-pipeline');
     await expect(page.getByTestId('board-no-match')).toBeVisible();
   });
