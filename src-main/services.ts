@@ -1,52 +1,186 @@
 // The main-process services, composed without Electron: the desktop app wires them to
 // IPC, and they run unchanged in plain Node (tests, the browser preview harness).
+//
+// Security model: tokens (forge sessions, Secrets read for inspection) stay inside the
+// services below; handlers return only the plain, token-free types of src-main/common.
 import type { AppInfo } from './common/app-info';
 import type { BoardChange, BoardSnapshot } from './common/board';
-import { ok } from './common/result';
+import type { RequestValue } from './common/ipc-contract';
+import { err, ok, type Result } from './common/result';
+import { forgeHostsFromConfig } from './config/forge-hosts';
+import type { ForgeHost } from './auth/forge-host';
+import type { OpenExternal } from './auth/loopback-sign-in';
+import { createPromotionStack, type PromotionStack } from './git/index';
 import { createDispatcher, type Dispatcher, type RequestHandlers } from './ipc/dispatcher';
 import { createEventHub, type EventHub } from './ipc/event-hub';
+import { createBoardService, type BoardService } from './kube/board-service';
+import { kubeconfigLocation, loadKubeconfig } from './kube/kubeconfig';
 import type { Logger } from './log/logger';
+import { createPullRequestSync, type PullRequestSync } from './sync/pull-request-sync';
+import { createPipelineLister, createTokenService, type TokenService } from './tokens/token-service';
 
 /** What the board needs from the data plane: a snapshot now, changes afterwards. */
 export interface BoardSource {
   snapshot(): BoardSnapshot | Promise<BoardSnapshot>;
   subscribe(listener: (change: BoardChange) => void): () => void;
   stop(): void | Promise<void>;
+  setOpenPullRequests?: BoardService['setOpenPullRequests'];
 }
 
 export interface ServiceOptions {
   appInfo: AppInfo;
   logger: Logger;
-  /** the cluster data plane; without one the board is empty */
+  /** The cluster data plane. Default: the board service over the user's kubeconfig. */
   board?: BoardSource;
+  /** Explicit kubeconfig file (like kubectl --kubeconfig); default KUBECONFIG / ~/.kube/config. */
+  kubeconfigPath?: string;
+  /** PATH for exec credential plugins (the login shell's when launched from a desktop). */
+  credentialPluginPath?: string;
+  /** Forge hosts to sign in to. Default: from the environment (see config/forge-hosts.ts). */
+  forgeHosts?: ForgeHost[];
+  /** Opens a URL in the system browser: shell.openExternal in the app. */
+  openExternal?: OpenExternal;
+  /** The token inspection service. Default: built over the same kubeconfig. */
+  tokens?: TokenService;
+  env?: NodeJS.ProcessEnv;
 }
-
-const emptyBoard: BoardSource = {
-  snapshot: () => ({ pipelines: [], clusters: [], generatedAt: new Date().toISOString() }),
-  subscribe: () => () => {},
-  stop: () => {},
-};
 
 export interface MainServices {
   dispatcher: Dispatcher;
   events: EventHub;
+  promotion: PromotionStack;
   stop(): Promise<void>;
 }
 
+function fromResult<T>(result: Result<T>): Result<T> {
+  return result;
+}
+
 export async function createMainServices(options: ServiceOptions): Promise<MainServices> {
+  const { logger } = options;
+  const env = options.env ?? process.env;
   const events = createEventHub();
-  const board = options.board ?? emptyBoard;
+
+  const loadOptions = {
+    ...(options.kubeconfigPath ? { explicitPath: options.kubeconfigPath } : {}),
+    ...(options.credentialPluginPath ? { searchPath: options.credentialPluginPath } : {}),
+    env,
+  };
+  const board: BoardSource =
+    options.board ??
+    createBoardService({
+      loadKubeconfig: () => loadKubeconfig(loadOptions),
+      expectedKubeconfigPaths: kubeconfigLocation(loadOptions).paths,
+    });
   const stopBoardEvents = board.subscribe((change) => events.emit('board:changed', change));
+
+  const hostConfig = options.forgeHosts ? { hosts: options.forgeHosts, problems: [] } : forgeHostsFromConfig({ env });
+  for (const problem of hostConfig.problems) logger.warn('config', problem);
+  const promotion = createPromotionStack({
+    hosts: hostConfig.hosts,
+    openExternal: options.openExternal ?? (() => Promise.reject(new Error('No system browser is available to this process.'))),
+    logger,
+  });
+  const stopSessionEvents = promotion.vault.onChange((sessions) => {
+    events.emit('auth:session-changed', sessions);
+    void pullSync.refresh();
+  });
+
+  const pullSync: PullRequestSync = createPullRequestSync({
+    snapshot: () => {
+      const s = board.snapshot();
+      return s instanceof Promise ? { pipelines: [], clusters: [], generatedAt: '' } : s;
+    },
+    poll: (repoUrl) => promotion.pulls.poll(repoUrl),
+    publish: (prs) => board.setOpenPullRequests?.(prs),
+    logger,
+  });
+
+  const tokens =
+    options.tokens ??
+    createTokenService({
+      pipelines: () => {
+        const loaded = loadKubeconfig(loadOptions);
+        if (!loaded.ok) throw new Error(loaded.error.message);
+        const contexts = loaded.value.currentContext ? [loaded.value.currentContext] : [];
+        return createPipelineLister({ contexts, kubeconfigFor: (c) => loaded.value.forContext(c) })();
+      },
+      kubeconfigFor: (context) => {
+        const loaded = loadKubeconfig(loadOptions);
+        if (!loaded.ok) throw new Error(loaded.error.message);
+        return loaded.value.forContext(context);
+      },
+      logger,
+    });
+  const stopTokenEvents = tokens.onChanged((report) => events.emit('tokens:changed', report));
+
+  const tokenResult = async <C extends 'tokens:list' | 'tokens:recheck' | 'tokens:refresh'>(
+    work: () => Promise<RequestValue<C>>,
+  ): Promise<Result<RequestValue<C>>> => {
+    try {
+      return ok(await work());
+    } catch (error) {
+      return err('tokens-unavailable', `Token status could not be read: ${(error as Error).message}`, 'Check that your kubeconfig works (for example with kubectl get pipelines -A).');
+    }
+  };
+
   const handlers: RequestHandlers = {
     'app:get-info': () => ok(options.appInfo),
     'board:subscribe': async () => ok(await board.snapshot()),
+    'auth:list-hosts': () => ok(promotion.auth.hosts()),
+    'auth:list-sessions': () => ok(promotion.auth.sessions()),
+    'auth:sign-in': async ({ host }) => fromResult(await promotion.auth.signInWithBrowser(host)),
+    'auth:start-device-sign-in': async ({ host }) => {
+      const started = await promotion.auth.startDeviceSignIn(host);
+      if (!started.ok) return started;
+      const { prompt, done } = started.value;
+      void done.then((result) =>
+        events.emit('auth:device-sign-in-finished', {
+          attemptId: prompt.attemptId,
+          host,
+          ok: result.ok,
+          ...(result.ok ? { session: result.value } : { error: { code: result.error.code as never, message: result.error.message, ...(result.error.hint ? { hint: result.error.hint } : {}) } }),
+        }),
+      );
+      return ok(prompt);
+    },
+    'auth:cancel-sign-in': ({ host }) => ok(promotion.auth.cancelSignInsFor(host)),
+    'auth:sign-out': async ({ host }) => {
+      await promotion.auth.signOut(host);
+      return ok(null);
+    },
+    'promotion:plan': (request) => promotion.promotion.plan(request, (p) => events.emit('promotion:progressed', p)),
+    'promotion:apply': async ({ planId }) => {
+      const result = await promotion.promotion.apply(planId, (p) => events.emit('promotion:progressed', p));
+      if (result.ok) {
+        // The new or updated PR should show on the board without waiting for the next poll.
+        const repoUrl = result.value.prUrl.replace(/\/pull\/\d+$|\/-\/merge_requests\/\d+$/, '');
+        promotion.pulls.invalidate(repoUrl);
+        void pullSync.refresh();
+      }
+      return result;
+    },
+    'promotion:discard-plan': ({ planId }) => {
+      promotion.promotion.discard(planId);
+      return ok(null);
+    },
+    'tokens:list': () => tokenResult<'tokens:list'>(() => tokens.latest()),
+    'tokens:recheck': ({ key }) => tokenResult<'tokens:recheck'>(() => tokens.recheck(key)),
+    'tokens:refresh': () => tokenResult<'tokens:refresh'>(() => tokens.report({ force: true })),
   };
-  const dispatcher = createDispatcher(handlers, { logger: options.logger });
+  const dispatcher = createDispatcher(handlers, { logger });
+  void pullSync.refresh();
+
   return {
     dispatcher,
     events,
+    promotion,
     async stop() {
+      pullSync.stop();
+      stopSessionEvents();
+      stopTokenEvents();
       stopBoardEvents();
+      promotion.shutdown();
       await board.stop();
     },
   };

@@ -7,6 +7,9 @@
 
 import type { AppInfo } from './app-info';
 import type { BoardChange, BoardSnapshot } from './board';
+import type { PromotionPlan, PromotionProgress, PromotionRequest, PromotionResult } from './promotion';
+import type { DeviceCodePrompt, ForgeHostSummary, SessionInfo, SignInError } from './session';
+import type { TokenReport } from './tokens';
 import type { Result } from './result';
 
 /** Request channels: name → payload sent by the renderer and value returned by main. */
@@ -14,12 +17,37 @@ export interface RequestChannels {
   'app:get-info': { payload: void; value: AppInfo };
   /** The whole board now; afterwards 'board:changed' events carry per-pipeline changes. */
   'board:subscribe': { payload: void; value: BoardSnapshot };
+  /** Forge hosts the user can sign in to (no client secrets). */
+  'auth:list-hosts': { payload: void; value: ForgeHostSummary[] };
+  'auth:list-sessions': { payload: void; value: SessionInfo[] };
+  /** Opens the system browser and resolves once signed in, cancelled or failed. */
+  'auth:sign-in': { payload: { host: string }; value: SessionInfo };
+  /** Starts a device-flow sign-in; 'auth:device-sign-in-finished' tells how it ended. */
+  'auth:start-device-sign-in': { payload: { host: string }; value: DeviceCodePrompt };
+  /** Cancels running sign-in attempts for a host; the value is how many. */
+  'auth:cancel-sign-in': { payload: { host: string }; value: number };
+  'auth:sign-out': { payload: { host: string }; value: null };
+  /** Reads the config repo and computes the exact line changes; writes nothing. */
+  'promotion:plan': { payload: PromotionRequest; value: PromotionPlan };
+  /** Writes the planned change and opens (or updates) the PR; 'promotion:progressed' reports steps. */
+  'promotion:apply': { payload: { planId: string }; value: PromotionResult };
+  'promotion:discard-plan': { payload: { planId: string }; value: null };
+  /** The tokens behind automated promotions (reused for a few minutes). */
+  'tokens:list': { payload: void; value: TokenReport };
+  /** Inspects one token again (key: fingerprint or "secret:…"). */
+  'tokens:recheck': { payload: { key: string }; value: TokenReport };
+  /** Re-reads every Secret and inspects every token again. */
+  'tokens:refresh': { payload: void; value: TokenReport };
 }
 
 /** Event channels: name → payload pushed by main. Names are past tense. */
 export interface EventChannels {
   'app:info-changed': AppInfo;
   'board:changed': BoardChange;
+  'auth:session-changed': SessionInfo[];
+  'auth:device-sign-in-finished': { attemptId: string; host: string; ok: boolean; session?: SessionInfo; error?: SignInError };
+  'promotion:progressed': PromotionProgress;
+  'tokens:changed': TokenReport;
 }
 
 export type RequestChannel = keyof RequestChannels;
@@ -33,8 +61,30 @@ type ExactKeys<T, L extends readonly PropertyKey[]> = [Exclude<keyof T, L[number
   ? L
   : never;
 
-const requestChannelList = ['app:get-info', 'board:subscribe'] as const;
-const eventChannelList = ['app:info-changed', 'board:changed'] as const;
+const requestChannelList = [
+  'app:get-info',
+  'board:subscribe',
+  'auth:list-hosts',
+  'auth:list-sessions',
+  'auth:sign-in',
+  'auth:start-device-sign-in',
+  'auth:cancel-sign-in',
+  'auth:sign-out',
+  'promotion:plan',
+  'promotion:apply',
+  'promotion:discard-plan',
+  'tokens:list',
+  'tokens:recheck',
+  'tokens:refresh',
+] as const;
+const eventChannelList = [
+  'app:info-changed',
+  'board:changed',
+  'auth:session-changed',
+  'auth:device-sign-in-finished',
+  'promotion:progressed',
+  'tokens:changed',
+] as const;
 
 export const requestChannels: ExactKeys<RequestChannels, typeof requestChannelList> = requestChannelList;
 export const eventChannels: ExactKeys<EventChannels, typeof eventChannelList> = eventChannelList;

@@ -11,6 +11,7 @@ vi.mock('electron', () => ({
 
 const { registerIpcHandlers, forwardEventsTo } = await import('./electron-ipc');
 const { createDispatcher } = await import('./dispatcher');
+const { stubHandlers } = await import('./test-handlers');
 const { createEventHub } = await import('./event-hub');
 const { createMemoryLogger } = await import('../log/logger');
 const { ok } = await import('../common/result');
@@ -30,7 +31,7 @@ describe('Electron IPC registration', () => {
   const logger = createMemoryLogger();
   beforeEach(() => {
     handlers.clear();
-    const dispatcher = createDispatcher({ 'app:get-info': () => ok(appInfo), 'board:subscribe': () => ok({ pipelines: [], clusters: [], generatedAt: '' }) }, { logger });
+    const dispatcher = createDispatcher(stubHandlers({ 'app:get-info': () => ok(appInfo), 'board:subscribe': () => ok({ pipelines: [], clusters: [], generatedAt: '' }) }), { logger });
     registerIpcHandlers(dispatcher, { webContentsIds: () => new Set([7]), isAppUrl: (u) => u === appUrl }, logger);
   });
 

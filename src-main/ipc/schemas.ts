@@ -6,7 +6,45 @@ import type { RequestChannel, RequestPayload } from '../common/ipc-contract';
 
 export type RequestSchemas = { [C in RequestChannel]: z.ZodType<RequestPayload<C>> };
 
+const hostId = z.string().min(1).max(200).regex(/^[A-Za-z0-9._:-]+$/, 'a forge host id');
+const planId = z.string().uuid();
+const hostPayload = z.object({ host: hostId }).strict();
+const planPayload = z.object({ planId }).strict();
+const k8sName = z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a Kubernetes name');
+
+const effectiveStrategy = z
+  .object({
+    kind: z.enum(['pull-request', 'notification', 'none']),
+    manual: z.boolean(),
+    provider: z.enum(['github', 'gitlab', 'bitbucket-server']).optional(),
+    repoUrl: z.string().url().max(2000).optional(),
+    baseBranch: z.string().min(1).max(255).optional(),
+    secretRef: z.string().max(253).optional(),
+    source: z.enum(['environment', 'pipeline']),
+  })
+  .strict();
+
 export const requestSchemas: RequestSchemas = {
   'app:get-info': z.undefined(),
   'board:subscribe': z.undefined(),
+  'auth:list-hosts': z.undefined(),
+  'auth:list-sessions': z.undefined(),
+  'auth:sign-in': hostPayload,
+  'auth:start-device-sign-in': hostPayload,
+  'auth:cancel-sign-in': hostPayload,
+  'auth:sign-out': hostPayload,
+  'promotion:plan': z
+    .object({
+      pipelineNamespace: k8sName.max(63),
+      pipelineName: k8sName,
+      targetEnv: z.string().min(1).max(253),
+      version: z.string().min(1).max(128),
+      strategy: effectiveStrategy,
+    })
+    .strict(),
+  'promotion:apply': planPayload,
+  'promotion:discard-plan': planPayload,
+  'tokens:list': z.undefined(),
+  'tokens:recheck': z.object({ key: z.string().max(800).regex(/^([0-9a-f]{8}|secret:\S+)$/) }).strict(),
+  'tokens:refresh': z.undefined(),
 };
