@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { AppInfo } from './common/app-info';
 import { registerIpcHandlers, forwardEventsTo } from './ipc/electron-ipc';
 import { appUrlMatcher } from './ipc/trusted-sender';
+import { credentialPluginSearchPath } from './kube/shell-path';
 import { createLogger } from './log/logger';
 import { createMainServices, type MainServices } from './services';
 import { openSettingsStore, type SettingsStore } from './settings/settings-store';
@@ -74,7 +75,19 @@ async function main(): Promise<void> {
   await app.whenReady();
   hardenSession(session.defaultSession);
   const settings = await openSettingsStore(app.getPath('userData'), (message) => logger.warn('settings', message));
-  const services = await createMainServices({ appInfo: appInfo(), logger });
+  // Apps launched from a desktop environment miss the login shell's PATH, where kubectl's
+  // exec credential plugins (aws, gke-gcloud-auth-plugin, kubelogin…) usually live.
+  const credentialPluginPath = await credentialPluginSearchPath().catch(() => process.env['PATH'] ?? '');
+  const kubeconfigPath = settings.get().kubeconfigPath;
+  const services = await createMainServices({
+    appInfo: appInfo(),
+    logger,
+    credentialPluginPath,
+    ...(kubeconfigPath ? { kubeconfigPath } : {}),
+    // Sign-in opens the forge's authorize page in the system browser; the auth service has
+    // already checked the URL against the configured host before calling this.
+    openExternal: (target) => shell.openExternal(target),
+  });
   const url = rendererUrl();
   const isAppUrl = appUrlMatcher(url);
   const windows = new Set<number>();
@@ -111,6 +124,7 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
+  // Quitting forgets every token: the vault lives in memory only.
   app.on('will-quit', () => {
     void services.stop();
   });

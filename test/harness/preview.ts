@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { createLogger } from '../../src-main/log/logger';
 import { createMainServices } from '../../src-main/services';
 import { startSandbox, type Sandbox } from '../sandbox/index';
+import { createExternalBrowserHook, sandboxForgeHostsEnv } from './external-browser';
 import { repoRoot, startPreviewServer } from './preview-server';
 
 const { values } = parseArgs({
@@ -26,7 +27,10 @@ async function main() {
   if (values.seed) {
     sandbox = await startSandbox({ seed: values.seed });
     process.env['KUBECONFIG'] = sandbox.kubeconfig;
+    process.env['RELEASE_BOARD_FORGE_HOSTS'] = sandboxForgeHostsEnv(sandbox.info);
   }
+  // No system browser here: a sign-in URL is printed for the person reviewing the preview.
+  const browser = createExternalBrowserHook((url) => process.stderr.write(`preview: the app asked the system browser to open ${url}\n`));
   const services = await createMainServices({
     logger,
     appInfo: {
@@ -37,6 +41,7 @@ async function main() {
       versions: { electron: null, chrome: null, node: process.versions.node },
       shell: 'preview',
     },
+    openExternal: (url) => browser.open(url),
   });
   const server = await startPreviewServer({ services, port: Number(values.port) });
   const ready = { ...(sandbox ? sandbox.info : {}), url: server.url };
