@@ -6,6 +6,7 @@
 import type { AppInfo } from './common/app-info';
 import type { BoardChange, BoardSnapshot } from './common/board';
 import type { RequestValue } from './common/ipc-contract';
+import type { UpdateState } from './common/update';
 import { err, ok, type Result } from './common/result';
 import { forgeHostsFromConfig } from './config/forge-hosts';
 import type { ForgeHost } from './auth/forge-host';
@@ -40,15 +41,32 @@ export interface ServiceOptions {
   forgeHosts?: ForgeHost[];
   /** Opens a URL in the system browser: shell.openExternal in the app. */
   openExternal?: OpenExternal;
+  /** Self-update (desktop app only). Default: reports that updates do not apply here. */
+  updates?: UpdateControl;
+  /** Forge hosts saved in settings (added to those from the environment). */
+  savedForgeHosts?: readonly unknown[];
   /** The token inspection service. Default: built over the same kubeconfig. */
   tokens?: TokenService;
   env?: NodeJS.ProcessEnv;
 }
 
+export interface UpdateControl {
+  getState(): UpdateState;
+  checkNow(): Promise<unknown>;
+  installNow(): unknown;
+}
+
+const noUpdates: UpdateControl = {
+  getState: () => ({ state: 'disabled', message: 'Updates apply to the installed desktop app.' }),
+  checkNow: async () => undefined,
+  installNow: () => undefined,
+};
+
 export interface MainServices {
   dispatcher: Dispatcher;
   events: EventHub;
   promotion: PromotionStack;
+  board: BoardSource;
   stop(): Promise<void>;
 }
 
@@ -74,7 +92,7 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     });
   const stopBoardEvents = board.subscribe((change) => events.emit('board:changed', change));
 
-  const hostConfig = options.forgeHosts ? { hosts: options.forgeHosts, problems: [] } : forgeHostsFromConfig({ env });
+  const hostConfig = options.forgeHosts ? { hosts: options.forgeHosts, problems: [] } : forgeHostsFromConfig({ env, ...(options.savedForgeHosts ? { saved: options.savedForgeHosts } : {}) });
   for (const problem of hostConfig.problems) logger.warn('config', problem);
   const promotion = createPromotionStack({
     hosts: hostConfig.hosts,
@@ -113,6 +131,8 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       logger,
     });
   const stopTokenEvents = tokens.onChanged((report) => events.emit('tokens:changed', report));
+
+  const updates = options.updates ?? noUpdates;
 
   const tokenResult = async <C extends 'tokens:list' | 'tokens:recheck' | 'tokens:refresh'>(
     work: () => Promise<RequestValue<C>>,
@@ -167,6 +187,15 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     'tokens:list': () => tokenResult<'tokens:list'>(() => tokens.latest()),
     'tokens:recheck': ({ key }) => tokenResult<'tokens:recheck'>(() => tokens.recheck(key)),
     'tokens:refresh': () => tokenResult<'tokens:refresh'>(() => tokens.report({ force: true })),
+    'update:get-state': () => ok(updates.getState()),
+    'update:check': async () => {
+      await updates.checkNow();
+      return ok(updates.getState());
+    },
+    'update:install': () => {
+      updates.installNow();
+      return ok(null);
+    },
   };
   const dispatcher = createDispatcher(handlers, { logger });
   void pullSync.refresh();
@@ -175,6 +204,7 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     dispatcher,
     events,
     promotion,
+    board,
     async stop() {
       pullSync.stop();
       stopSessionEvents();

@@ -10,6 +10,7 @@ import type { BoardChange, BoardSnapshot } from './board';
 import type { PromotionPlan, PromotionProgress, PromotionRequest, PromotionResult } from './promotion';
 import type { DeviceCodePrompt, ForgeHostSummary, SessionInfo, SignInError } from './session';
 import type { TokenReport } from './tokens';
+import type { UpdateState } from './update';
 import type { Result } from './result';
 
 /** Request channels: name → payload sent by the renderer and value returned by main. */
@@ -38,6 +39,11 @@ export interface RequestChannels {
   'tokens:recheck': { payload: { key: string }; value: TokenReport };
   /** Re-reads every Secret and inspects every token again. */
   'tokens:refresh': { payload: void; value: TokenReport };
+  'update:get-state': { payload: void; value: UpdateState };
+  /** Checks for an update now (never installs). */
+  'update:check': { payload: void; value: UpdateState };
+  /** Restarts into a downloaded update: only ever called after the user said so. */
+  'update:install': { payload: void; value: null };
 }
 
 /** Event channels: name → payload pushed by main. Names are past tense. */
@@ -48,6 +54,9 @@ export interface EventChannels {
   'auth:device-sign-in-finished': { attemptId: string; host: string; ok: boolean; session?: SessionInfo; error?: SignInError };
   'promotion:progressed': PromotionProgress;
   'tokens:changed': TokenReport;
+  'update:state-changed': UpdateState;
+  /** A notification was clicked: the board should bring that cell into view. */
+  'board:focus-requested': { pipelineId: string; environment: string };
 }
 
 export type RequestChannel = keyof RequestChannels;
@@ -76,6 +85,9 @@ const requestChannelList = [
   'tokens:list',
   'tokens:recheck',
   'tokens:refresh',
+  'update:get-state',
+  'update:check',
+  'update:install',
 ] as const;
 const eventChannelList = [
   'app:info-changed',
@@ -84,6 +96,8 @@ const eventChannelList = [
   'auth:device-sign-in-finished',
   'promotion:progressed',
   'tokens:changed',
+  'update:state-changed',
+  'board:focus-requested',
 ] as const;
 
 export const requestChannels: ExactKeys<RequestChannels, typeof requestChannelList> = requestChannelList;

@@ -47,4 +47,7 @@ export const requestSchemas: RequestSchemas = {
   'tokens:list': z.undefined(),
   'tokens:recheck': z.object({ key: z.string().max(800).regex(/^([0-9a-f]{8}|secret:\S+)$/) }).strict(),
   'tokens:refresh': z.undefined(),
+  'update:get-state': z.undefined(),
+  'update:check': z.undefined(),
+  'update:install': z.undefined(),
 };

@@ -20,6 +20,20 @@ export const settingsSchema = z.object({
   clusterContextOverrides: z.record(z.string(), z.string()).default({}),
   /** explicit kubeconfig file chosen by the user (instead of KUBECONFIG / ~/.kube/config) */
   kubeconfigPath: z.string().optional(),
+  updates: z.object({ checkAutomatically: z.boolean().default(true) }).default({ checkAutomatically: true }),
+  notifications: z.object({ promotions: z.boolean().default(true) }).default({ promotions: true }),
+  /** Git forges to sign in to (GitHub Enterprise Server, GitLab): app registration, not user secrets */
+  forgeHosts: z
+    .array(
+      z.object({
+        id: z.string().max(200).optional(),
+        type: z.enum(['github', 'gitlab']).default('github'),
+        webUrl: z.string().url(),
+        clientId: z.string().max(200),
+        clientSecret: z.string().max(400).optional(),
+      }),
+    )
+    .default([]),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

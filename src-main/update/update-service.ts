@@ -10,22 +10,10 @@
 import type { Timers } from '../auth/timers';
 import type { Logger } from '../log/logger';
 
-export type UpdateStateName = 'idle' | 'checking' | 'available' | 'downloading' | 'ready' | 'error' | 'disabled';
+import type { UpdateState, UpdateStateName } from '../common/update';
 
-/** What the renderer shows; plain data, safe to send over IPC. */
-export interface UpdateState {
-  state: UpdateStateName;
-  /** the version on offer (available, downloading, ready) */
-  version?: string;
-  /** human explanation: why disabled, what failed */
-  message?: string;
-  /** download progress 0–100 (downloading) */
-  percent?: number;
-  /** ISO time of the last completed check */
-  lastCheckedAt?: string;
-}
+export type { UpdateState, UpdateStateName };
 
-/** The part of electron-updater's AppUpdater this service uses. */
 export interface UpdaterLike {
   autoDownload: boolean;
   autoInstallOnAppQuit: boolean;
