@@ -143,6 +143,7 @@ test.describe('pipeline board', () => {
     await dragTo(page, dev, prod);
     await expect(prod.getByTestId('drop-verdict')).toContainText('Promote one step at a time: dev promotes into staging, not prod.');
     await expect(staging.getByTestId('drop-verdict')).toContainText('Drop to promote 0.9.4 to staging');
+    await expect(prod).toHaveClass(/cell--over/);
     await page.mouse.up();
     await expect(page.getByTestId('toast')).toContainText('one step at a time');
     await expect(page.getByTestId('promote-dialog')).toHaveCount(0);
@@ -197,11 +198,17 @@ test.describe('pipeline board', () => {
     await page.keyboard.press('Tab');
     await expect(cell(page, 'team-payments/refunds', 'dev').getByTestId('version-chip')).toBeFocused();
     await page.keyboard.press('Space');
+    const refundsStaging = cell(page, 'team-payments/refunds', 'staging');
+    const refundsProd = cell(page, 'team-payments/refunds', 'prod');
     await page.keyboard.press('ArrowRight');
+    await expect(refundsStaging).toHaveClass(/cell--over/);
     await page.keyboard.press('ArrowRight');
-    await expect(cell(page, 'team-payments/refunds', 'prod').getByTestId('drop-verdict')).toContainText('one step at a time');
+    await expect(refundsProd).toHaveClass(/cell--over/);
+    await expect(refundsProd.getByTestId('drop-verdict')).toContainText('one step at a time');
+    // dnd-kit's live region tells screen-reader users the same verdict
+    await expect(page.locator('[id^="DndLiveRegion"]')).toContainText('one step at a time');
     await page.keyboard.press('ArrowLeft');
-    await expect(page.getByTestId('live-region').or(page.locator('[id^="DndLiveRegion"]')).first()).toBeAttached();
+    await expect(refundsStaging).toHaveClass(/cell--over/);
     await page.keyboard.press('Space');
     await expect(dialog).toContainText('Promote refunds to staging');
   });

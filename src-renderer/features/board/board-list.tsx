@@ -253,6 +253,14 @@ export function BoardList(props: { model: ListModel }) {
         data-testid="board-list"
         onScroll={onScroll}
         onKeyDown={onKeyDown}
+        tabIndex={0}
+        onFocus={(e) => {
+          // Tabbing in while the focused cell is scrolled out of the DOM: bring it back and focus it.
+          if (e.target !== e.currentTarget || e.currentTarget.contains(e.relatedTarget as Node | null)) return;
+          const f = useAppStore.getState().focus;
+          const target = f && model.rowIds.includes(f.rowId) ? f : model.rowIds[0] ? { rowId: model.rowIds[0], envIndex: 0 } : null;
+          if (target) focusCell({ rowId: target.rowId, envIndex: target.envIndex }, { reveal: true });
+        }}
       >
         <div className="board-list__canvas" style={{ height: total }}>
           {visible.map((item, i) =>
