@@ -12,8 +12,10 @@ import type { BoardChange, BoardSnapshot, ClusterState, KubeconfigStatus, Pipeli
 import type { AppError, Result } from '../common/result';
 import {
   buildPipelineRow,
+  collectWatchNeeds,
   createRowContext,
   depKey,
+  gitopsClusterNotReady,
   type BoardInput,
   type GitopsClusterRef,
   type WatchNeed,
@@ -85,6 +87,14 @@ interface RowEntry {
 
 const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['HelmRelease', 'Kustomization']);
 
+/**
+ * The first full build waits for every list the board needs (discovery, Pipelines,
+ * GitopsClusters, then the workloads those Pipelines name) so rows are built once instead of
+ * once per arriving list; building 1,000+ rows is the costliest step of a load. A cluster that
+ * is slow to answer must not keep the board blank, so the wait ends after this long at most.
+ */
+const INITIAL_HOLD_MAX_MS = 2_000;
+
 function contextFingerprint(kc: KubeConfig): string {
   return JSON.stringify([kc.getCurrentCluster(), kc.getCurrentUser()]);
 }
@@ -111,6 +121,9 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
   let watchedFiles = '';
 
   const dirtyRows = new Set<string>();
+  const startedAt = Date.now();
+  let initialLoad = true;
+  let holdTimer: NodeJS.Timeout | undefined;
   let dirtyAll = false;
   let clustersDirty = true;
   let watchesDirty = false;
@@ -118,10 +131,12 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
 
   function schedule(): void {
     if (stopped || flushTimer) return;
+    // While the initial load is held nothing is built, so batching would only add latency
+    // between one list arriving and the next one being started.
     flushTimer = setTimeout(() => {
       flushTimer = undefined;
       flush();
-    }, batchMs);
+    }, initialLoad ? 0 : batchMs);
   }
 
   function markDep(key: string): void {
@@ -310,7 +325,15 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
   }
 
   function setDeps(rowKey: string, oldDeps: Set<string> | undefined, newDeps: Set<string> | undefined): void {
-    if (oldDeps) for (const d of oldDeps) if (!newDeps?.has(d)) depIndex.get(d)?.delete(rowKey);
+    if (oldDeps) {
+      for (const d of oldDeps) {
+        if (newDeps?.has(d)) continue;
+        const set = depIndex.get(d);
+        if (!set) continue;
+        set.delete(rowKey);
+        if (set.size === 0) depIndex.delete(d); // keys of deleted objects must not pile up
+      }
+    }
     if (newDeps) {
       for (const d of newDeps) {
         let set = depIndex.get(d);
@@ -335,6 +358,10 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     clustersDirty = false;
 
     const input = boardInput();
+    if (initialLoad && holdInitialLoad(input)) {
+      emit({ upserted: [], removed: [], ...(clustersChanged ? { clusters } : {}) });
+      return;
+    }
     const ctx = createRowContext(input);
     const upserted: PipelineRow[] = [];
     const removed: string[] = [];
@@ -375,7 +402,8 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     }
     if (needsChanged || watchesDirty) {
       watchesDirty = false;
-      startNeededWatches();
+      startNeededWatches(rowNeeds());
+      pruneUnneeded();
       const withUnmapped = computeClusters();
       if (JSON.stringify(withUnmapped) !== JSON.stringify(clusters)) {
         clusters = withUnmapped;
@@ -384,21 +412,114 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     }
     const change: BoardChange = { upserted, removed };
     if (clustersChanged || clustersDirtyEmit) change.clusters = clusters;
-    if (kubeconfigChanged && kubeconfigStatus) change.kubeconfig = kubeconfigStatus;
-    kubeconfigChanged = false;
     clustersDirtyEmit = false;
-    if (upserted.length > 0 || removed.length > 0 || change.clusters || change.kubeconfig) {
-      for (const l of [...listeners]) {
-        try {
-          l(change);
-        } catch {
-          // A failing listener must not break the data plane or other listeners.
-        }
-      }
-    }
+    emit(change);
     if (dirtyRows.size > 0 || dirtyAll || clustersDirty) schedule();
   }
   let clustersDirtyEmit = false;
+
+  function emit(change: BoardChange): void {
+    if (kubeconfigChanged && kubeconfigStatus) change.kubeconfig = kubeconfigStatus;
+    kubeconfigChanged = false;
+    if (change.upserted.length === 0 && change.removed.length === 0 && !change.clusters && !change.kubeconfig) return;
+    for (const l of [...listeners]) {
+      try {
+        l(change);
+      } catch {
+        // A failing listener must not break the data plane or other listeners.
+      }
+    }
+  }
+
+  /**
+   * During the initial load: starts every list the Pipelines need (from their targets, without
+   * building rows) and says whether one is still outstanding. Rows stay unbuilt (dirtyAll
+   * keeps them due) until everything answered (synced or failed) or INITIAL_HOLD_MAX_MS passed.
+   */
+  function holdInitialLoad(input: BoardInput): boolean {
+    if (!loaded || Date.now() - startedAt >= INITIAL_HOLD_MAX_MS) return releaseHold();
+    const needs: WatchNeed[] = [];
+    for (const [mgmt, objects] of input.pipelines) {
+      for (const [key, raw] of objects) for (const n of collectWatchNeeds(raw, mgmt, key, input)) needs.push(n);
+    }
+    startNeededWatches(needs);
+    const answered = (w: ResourceWatch | undefined) => {
+      if (!w) return true;
+      const s = w.state();
+      return s.synced || s.error !== undefined;
+    };
+    const pending = (context: string, kinds: Iterable<BoardKind>): boolean => {
+      const rt = runtimes.get(context);
+      if (!rt) return false;
+      if (!rt.served) return rt.discoveryError === undefined;
+      for (const kind of kinds) {
+        // A served kind without a watch yet is about to be started by the next flush.
+        if (!rt.watches.has(kind) && rt.served.has(BOARD_RESOURCES[kind].group) && WORKLOAD_KINDS.has(kind)) return true;
+        if (!answered(rt.watches.get(kind))) return true;
+      }
+      return false;
+    };
+    for (const m of managementContexts) if (pending(m, ['Pipeline', 'GitopsCluster'])) return armHold();
+    const byContext = new Map<string, Set<BoardKind>>();
+    for (const n of needs) {
+      if (!WORKLOAD_KINDS.has(n.kind)) continue;
+      let kinds = byContext.get(n.context);
+      if (!kinds) byContext.set(n.context, (kinds = new Set()));
+      kinds.add(n.kind as BoardKind);
+    }
+    for (const [context, kinds] of byContext) if (pending(context, kinds)) return armHold();
+    return releaseHold();
+  }
+
+  function armHold(): true {
+    holdTimer ??= setTimeout(() => schedule(), Math.max(0, INITIAL_HOLD_MAX_MS - (Date.now() - startedAt)) + 1);
+    return true;
+  }
+
+  function releaseHold(): false {
+    initialLoad = false;
+    if (holdTimer) clearTimeout(holdTimer);
+    holdTimer = undefined;
+    return false;
+  }
+
+  function rowNeeds(): WatchNeed[] {
+    const out: WatchNeed[] = [];
+    for (const r of rows.values()) for (const n of r.needs) out.push(n);
+    return out;
+  }
+
+  /**
+   * Stops what no row reads any more: workload watches of kinds no target uses on a context,
+   * and whole contexts that are neither management contexts nor a target's context (e.g. a
+   * remote cluster whose last Pipeline was deleted, or a context remapped by the user).
+   */
+  function pruneUnneeded(): void {
+    if (managementContexts.some((m) => !runtimes.get(m)?.watches.get('Pipeline')?.state().synced)) return; // rows may be incomplete
+    const wanted = new Map<string, Set<string>>();
+    for (const r of rows.values()) {
+      for (const n of r.needs) {
+        let kinds = wanted.get(n.context);
+        if (!kinds) wanted.set(n.context, (kinds = new Set()));
+        kinds.add(n.kind);
+      }
+    }
+    for (const rt of [...runtimes.values()]) {
+      const kinds = wanted.get(rt.name);
+      if (!kinds && !managementContexts.includes(rt.name)) {
+        runtimes.delete(rt.name);
+        void stopRuntime(rt);
+        clustersDirty = true;
+        continue;
+      }
+      for (const [kind, w] of [...rt.watches]) {
+        if (!WORKLOAD_KINDS.has(kind) || kinds?.has(kind)) continue;
+        rt.watches.delete(kind);
+        void w.stop();
+        clustersDirty = true;
+      }
+    }
+  }
 
   function computeClusters(): ClusterState[] {
     const out: ClusterState[] = [];
@@ -412,20 +533,43 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     for (const name of unmapped) {
       out.push({ name, state: 'no-context', message: `No kubeconfig context for GitopsCluster "${name}"` });
     }
+    addGitopsClusterReadiness(out);
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
-  function startNeededWatches(): void {
-    const wanted = new Map<string, Map<BoardKind, Set<string>>>();
-    for (const r of rows.values()) {
-      for (const n of r.needs) {
-        if (!WORKLOAD_KINDS.has(n.kind)) continue;
-        let byKind = wanted.get(n.context);
-        if (!byKind) wanted.set(n.context, (byKind = new Map()));
-        let ns = byKind.get(n.kind as BoardKind);
-        if (!ns) byKind.set(n.kind as BoardKind, (ns = new Set()));
-        ns.add(n.namespace);
+  /**
+   * A GitopsCluster a target uses whose Ready condition is False (e.g. its kubeconfig Secret
+   * is missing) is shown on that cluster's state: the board may still read it through the
+   * user's context, but the pipeline-controller cannot promote there.
+   */
+  function addGitopsClusterReadiness(out: ClusterState[]): void {
+    for (const m of managementContexts) {
+      const w = runtimes.get(m)?.watches.get('GitopsCluster');
+      if (!w) continue;
+      for (const [key, obj] of w.items) {
+        if (!depIndex.has(`g|${m}|${key}`)) continue; // no target reads it
+        const why = gitopsClusterNotReady(obj);
+        if (why === undefined) continue;
+        const slash = key.indexOf('/');
+        const ref = { managementContext: m, namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+        const context = contextForCluster(ref);
+        const note = `GitopsCluster ${key} is not Ready${why ? `: ${why}` : ''}`;
+        const entry = out.find((c) => (context ? c.context === context : !c.context && c.name === ref.name));
+        if (!entry) continue;
+        entry.message = entry.state === 'connected' || !entry.message ? note : `${entry.message}; ${note}`;
       }
+    }
+  }
+
+  function startNeededWatches(needs: Iterable<WatchNeed>): void {
+    const wanted = new Map<string, Map<BoardKind, Set<string>>>();
+    for (const n of needs) {
+      if (!WORKLOAD_KINDS.has(n.kind)) continue;
+      let byKind = wanted.get(n.context);
+      if (!byKind) wanted.set(n.context, (byKind = new Map()));
+      let ns = byKind.get(n.kind as BoardKind);
+      if (!ns) byKind.set(n.kind as BoardKind, (ns = new Set()));
+      ns.add(n.namespace);
     }
     for (const [context, byKind] of wanted) {
       const rt = ensureRuntime(context);
@@ -489,7 +633,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     }
     dirtyAll = true;
     clustersDirty = true;
-    startNeededWatches();
+    startNeededWatches(rowNeeds());
     schedule();
   }
 
@@ -531,6 +675,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     async stop() {
       stopped = true;
       if (flushTimer) clearTimeout(flushTimer);
+      if (holdTimer) clearTimeout(holdTimer);
       stopFileWatch?.();
       listeners.clear();
       await Promise.all([...runtimes.values()].map((rt) => stopRuntime(rt)));

@@ -83,6 +83,14 @@ export function objectKey(obj: unknown): string | undefined {
 }
 
 const EXPIRED = Symbol('expired');
+/**
+ * kubectl pages at 500 because it prints and exits; we are a long-running reflector that
+ * wants one consistent snapshot per (re)list, and every extra page is another round trip
+ * (and, on the API server, another continue-token read) before the board can be built.
+ * 10,000 keeps fleets of the size we target (≤ 10,000 objects of one kind) to one request,
+ * while still bounding a single response on far larger clusters, which then page.
+ */
+export const DEFAULT_LIST_PAGE_SIZE = 10_000;
 const MAX_PAGES = 10_000;
 
 export class ListWatch {
@@ -97,7 +105,7 @@ export class ListWatch {
   private readonly loop: Promise<void>;
 
   constructor(opts: ListWatchOptions) {
-    this.opts = { pageSize: 500, random: Math.random, now: () => new Date(), ...opts };
+    this.opts = { pageSize: DEFAULT_LIST_PAGE_SIZE, random: Math.random, now: () => new Date(), ...opts };
     this.loop = this.run();
   }
 

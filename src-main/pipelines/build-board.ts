@@ -199,6 +199,49 @@ export function buildPipelineRow(raw: unknown, managementContext: string, key: s
   return { row, deps, needs };
 }
 
+/** The kubeconfig context a target is read through (undefined: none mapped). */
+function targetContext(parsed: ParsedPipeline, target: TargetSpec, managementContext: string, input: Pick<BoardInput, 'contextForCluster'>): string | undefined {
+  const ref = target.clusterRef;
+  if (!ref) return managementContext;
+  return input.contextForCluster({ managementContext, namespace: ref.namespace ?? parsed.namespace, name: ref.name });
+}
+
+/**
+ * The watches a Pipeline's rows will need, without building the row: the service starts
+ * every list of the initial load from these before paying for the first full build.
+ * Must agree with buildPipelineRow's `needs` (same context resolution, same readability test).
+ */
+export function collectWatchNeeds(raw: unknown, managementContext: string, key: string, input: Pick<BoardInput, 'contextForCluster'>): WatchNeed[] {
+  const parsed = parsePipelineCached(raw, key);
+  const appRef = parsed.appRef;
+  if (!appRef || !SUPPORTED_APP_KINDS.has(appRef.kind)) return [];
+  const needs: WatchNeed[] = [];
+  for (const env of parsed.environments) {
+    for (const target of env.targets) {
+      const context = targetContext(parsed, target, managementContext, input);
+      if (context) needs.push({ context, kind: appRef.kind, namespace: target.namespace });
+    }
+  }
+  return needs;
+}
+
+/**
+ * Why a GitopsCluster is not Ready: undefined when Ready is True or not reported (older
+ * controllers), else its message ('' when it gives none).
+ */
+export function gitopsClusterNotReady(obj: unknown): string | undefined {
+  const status = isRecord(obj) && isRecord(obj.status) ? obj.status : undefined;
+  const conditions = Array.isArray(status?.conditions) ? status.conditions : [];
+  const ready = conditions.find((c): c is Record<string, unknown> => isRecord(c) && c.type === 'Ready');
+  if (!ready || ready.status !== 'False') return undefined;
+  const message = typeof ready.message === 'string' ? ready.message : typeof ready.reason === 'string' ? ready.reason : '';
+  return message.slice(0, 500);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function unreadableTarget(parsed: ParsedPipeline, target: TargetSpec, managementContext: string, kind: string, name: string): TargetState {
   return {
     cluster: target.clusterRef?.name ?? managementContext,
@@ -242,7 +285,7 @@ function buildTarget(
   const { input } = ctx;
   const namespace = target.namespace;
   let display = managementContext;
-  let context: string | undefined = managementContext;
+  let context: string | undefined;
   let refProblem: Problem | undefined;
 
   if (target.clusterRef) {
@@ -251,15 +294,25 @@ function buildTarget(
     display = ref.name;
     deps.add(depKey.gitopsCluster(managementContext, refNs, ref.name));
     const gcs = input.gitopsClusters.get(managementContext);
-    if (gcs && !gcs.has(`${refNs}/${ref.name}`)) {
+    const gc = gcs?.get(`${refNs}/${ref.name}`);
+    if (gcs && gc === undefined) {
       refProblem = {
         code: 'gitops-cluster-missing',
         message: `GitopsCluster ${refNs}/${ref.name} does not exist on ${managementContext}`,
         hint: 'Create the GitopsCluster or fix the target clusterRef in the Pipeline.',
       };
+    } else if (gc !== undefined) {
+      const notReady = gitopsClusterNotReady(gc);
+      if (notReady !== undefined) {
+        refProblem = {
+          code: 'gitops-cluster-not-ready',
+          message: `GitopsCluster ${refNs}/${ref.name} is not Ready${notReady ? `: ${notReady}` : ''}`,
+          hint: 'The pipeline-controller cannot reach this cluster until the GitopsCluster is Ready (check its kubeconfig Secret).',
+        };
+      }
     }
-    context = input.contextForCluster({ managementContext, namespace: refNs, name: ref.name });
   }
+  context = targetContext(parsed, target, managementContext, input);
 
   const state: TargetState = { cluster: display, namespace, kind, name, health: 'unknown', conditions: [] };
   if (!context) {

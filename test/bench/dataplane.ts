@@ -4,8 +4,9 @@
 //
 // Figures: boardReadyMs (service created → every pipeline on the board with all clusters
 // connected), kubectlMs (kubectl get pipelines,helmreleases -A -o json on every cluster in
-// parallel, wall time), requestsPerCluster (requests the full load made, worst cluster, watches
-// included), updateLatencyP95Ms (HelmRelease status written on the API server → board change
+// parallel, wall time), requestsPerCluster (requests the full load made — discovery and lists,
+// worst cluster), watchStreamsPerCluster (long-lived WATCH streams open after the load, worst
+// cluster; reported apart because a stream is not a per-load request), updateLatencyP95Ms (HelmRelease status written on the API server → board change
 // carrying the new version in the app process, 100 changes), mainHeapMB (heap used after GC with the board loaded).
 import { fork, spawn } from 'node:child_process';
 import path from 'node:path';
@@ -19,6 +20,7 @@ export interface DataplaneBenchResult {
   kubectlMs: number;
   ratioToKubectl: number;
   requestsPerCluster: number;
+  watchStreamsPerCluster: number;
   requestsByCluster: Record<string, Record<string, number>>;
   updateLatencyP95Ms: number;
   updateLatencyMedianMs: number;
@@ -51,7 +53,7 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
   const sandbox: Sandbox = await startSandbox({ seed: `scale:${options.pipelines}`, fluxDelayMs: 0 });
   const probe = fork(path.join(import.meta.dirname, 'board-probe.ts'), [], {
     cwd: repoRoot,
-    execArgv: ['--import', 'tsx', '--expose-gc'],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_PROBE_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROBE_CPU_PROF] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const seen = new Map<string, bigint>();
@@ -89,7 +91,10 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
     const ready = await readyMessage;
     const requestsByCluster: Record<string, Record<string, number>> = {};
     for (const c of sandbox.clusters) requestsByCluster[c.name] = c.api.requestLog.counts();
-    const requestsPerCluster = Math.max(...Object.values(requestsByCluster).map((r) => Object.values(r).reduce((a, b) => a + b, 0)));
+    const sum = (counts: Record<string, number>, watch: boolean) =>
+      Object.entries(counts).reduce((total, [route, n]) => (route.startsWith('WATCH ') === watch ? total + n : total), 0);
+    const requestsPerCluster = Math.max(...Object.values(requestsByCluster).map((r) => sum(r, false)));
+    const watchStreamsPerCluster = Math.max(...Object.values(requestsByCluster).map((r) => sum(r, true)));
 
     // Update latency: a HelmRelease status change on the management cluster (through the
     // store, which emits the watch event exactly as an HTTP write would) → board change seen.
@@ -119,6 +124,7 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
       kubectlMs: Math.round(kubectlMs),
       ratioToKubectl: Number((ready.boardReadyMs / kubectlMs).toFixed(2)),
       requestsPerCluster,
+      watchStreamsPerCluster,
       requestsByCluster,
       updateLatencyP95Ms: Number(percentile(latencies, 95).toFixed(1)),
       updateLatencyMedianMs: Number(percentile(latencies, 50).toFixed(1)),

@@ -379,7 +379,8 @@ describe('kubeconfig handling against the sandbox', () => {
 
     const service = start(fromSandboxKubeconfig());
     await settled(service);
-    expect(sandbox.cluster('prod-eu').api.openWatchCount).toBeGreaterThan(0);
+    // A list is synced before its watch is accepted: wait for the stream rather than assume it.
+    await waitFor(() => sandbox.cluster('prod-eu').api.openWatchCount > 0, 'a watch on prod-eu');
     await service.stop();
     await waitFor(() => sandbox.clusters.every((c) => c.api.openWatchCount === 0), 'all watches to close');
   });
