@@ -98,14 +98,16 @@ export const GroupHeader = memo(function GroupHeader(props: { groupKey: string; 
   const toggle = useAppStore((s) => s.toggleGroup);
   return (
     <div className="group-header" role="row" style={{ transform: `translateY(${props.top}px)`, height: props.height }} data-testid="group-header" data-group={props.groupKey}>
-      <button type="button" className="group-header__toggle" aria-expanded={!props.collapsed} onClick={() => toggle(props.groupKey)}>
-        <span className={`chevron${props.collapsed ? ' chevron--collapsed' : ''}`} aria-hidden="true" />
-        <span className="group-header__ns">{props.namespace}</span>
-        <span className="group-header__cluster">{props.cluster}</span>
-        <span className="group-header__count">
-          {props.count} {props.count === 1 ? 'pipeline' : 'pipelines'}
-        </span>
-      </button>
+      <div role="gridcell" aria-colspan={5}>
+        <button type="button" className="group-header__toggle" aria-expanded={!props.collapsed} onClick={() => toggle(props.groupKey)}>
+          <span className={`chevron${props.collapsed ? ' chevron--collapsed' : ''}`} aria-hidden="true" />
+          <span className="group-header__ns">{props.namespace}</span>
+          <span className="group-header__cluster">{props.cluster}</span>
+          <span className="group-header__count">
+            {props.count} {props.count === 1 ? 'pipeline' : 'pipelines'}
+          </span>
+        </button>
+      </div>
     </div>
   );
 });
