@@ -3,16 +3,20 @@
 // Security model: every value it returns is renderer-safe (SessionInfo, DeviceCodePrompt,
 // SignInError); tokens go straight from the token endpoint into the vault. The verification
 // URI of the device flow is only passed on when it lives on the host's own origin.
+// Forge-neutral: the code exchange, identity lookup and device flow of each host come from
+// the forge registry by host type.
 
 import { randomUUID } from 'node:crypto';
 import type { DeviceCodePrompt, ForgeHostSummary, SessionInfo, SignInError } from '../common/session';
 import { err, ok, type Result } from '../common/result';
+import { forgeKindFor, type ForgeRegistry } from '../git/forge-registry';
 import type { Logger } from '../log/logger';
 import { startDeviceSignIn, type DeviceAttempt } from './device-sign-in';
 import { summarizeHost, validateForgeHost, type ForgeHost } from './forge-host';
-import { SignInFailure, startLoopbackSignIn, type LoopbackAttempt, type OpenExternal } from './loopback-sign-in';
+import { startLoopbackSignIn, type LoopbackAttempt } from './loopback-sign-in';
 import type { SessionVault } from './session-vault';
-import { fetchIdentity, type FetchLike, type TokenGrant } from './token-endpoint';
+import { SignInFailure, type OpenExternal } from './sign-in-failure';
+import type { FetchLike, TokenGrant } from './oauth-types';
 import { systemTimers, type Timers } from './timers';
 
 export interface AuthServiceOptions {
@@ -23,6 +27,8 @@ export interface AuthServiceOptions {
   fetch?: FetchLike;
   timers?: Timers;
   logger?: Logger;
+  /** Chooses the OAuth functions per host type (default: the app's forge registry). */
+  forges?: ForgeRegistry;
   /** Loopback sign-in timeout, default 5 minutes. */
   signInTimeoutMs?: number;
 }
@@ -55,6 +61,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   }));
   const timers = options.timers ?? systemTimers;
   const fetchImpl = options.fetch ?? fetch;
+  const forges = options.forges ?? forgeKindFor;
   const attempts = new Map<string, { host: string; attempt: LoopbackAttempt | DeviceAttempt }>();
 
   const hostOr = (id: string): ForgeHost | Result<never> => hosts.get(id) ?? err('unknown-host', `No forge host "${id}" is configured.`);
@@ -62,7 +69,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   const complete = async (host: ForgeHost, grant: TokenGrant): Promise<SessionInfo> => {
     let identity;
     try {
-      identity = await fetchIdentity(host, grant.accessToken, fetchImpl);
+      identity = await forges(host).oauth.identity(host, grant.accessToken, fetchImpl);
     } catch (e) {
       throw new SignInFailure('forge-unavailable', `Signed in, but ${host.id} did not say who you are (${(e as { status?: number }).status ?? 'network error'}).`);
     }
@@ -80,6 +87,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         const attempt = await startLoopbackSignIn({
           host,
           openExternal: options.openExternal,
+          exchange: forges(host).oauth.exchangeCode,
           fetch: fetchImpl,
           timers,
           ...(options.signInTimeoutMs !== undefined ? { timeoutMs: options.signInTimeoutMs } : {}),
@@ -100,7 +108,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       if ('ok' in host) return host;
       let attempt: DeviceAttempt;
       try {
-        attempt = await startDeviceSignIn({ host, fetch: fetchImpl, timers });
+        attempt = await startDeviceSignIn({ host, fetch: fetchImpl, timers, device: forges(host).oauth.device });
       } catch (e) {
         return failure(e);
       }

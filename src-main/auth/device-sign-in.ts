@@ -1,12 +1,14 @@
-// Device-flow sign-in (RFC 8628 as GitHub implements it): no client secret, no listener.
+// Device-flow sign-in (RFC 8628): no client secret, no listener. The forge's device
+// endpoints come from the forge registry; a forge without a device flow is refused up front.
 // Security model: the user code and verification URI are shown to the user, the device code
 // never leaves main; polling honours the forge's interval and slow_down answers (each
 // slow_down adds to the interval as the forge says) and stops at expiry or cancel().
 
 import type { DeviceCodePrompt } from '../common/session';
+import { forgeKindFor, type DeviceFlow } from '../git/forge-registry';
 import { validateForgeHost, type ForgeHost } from './forge-host';
-import { SignInFailure } from './loopback-sign-in';
-import { OAuthEndpointError, pollDeviceToken, requestDeviceCode, type FetchLike, type TokenGrant } from './token-endpoint';
+import { SignInFailure } from './sign-in-failure';
+import { OAuthEndpointError, type FetchLike, type TokenGrant } from './oauth-types';
 import { sleep, systemTimers, type Timers } from './timers';
 
 export interface DeviceAttempt {
@@ -15,18 +17,21 @@ export interface DeviceAttempt {
   cancel(): void;
 }
 
-export async function startDeviceSignIn(options: { host: ForgeHost; fetch?: FetchLike; timers?: Timers }): Promise<DeviceAttempt> {
+export async function startDeviceSignIn(options: { host: ForgeHost; fetch?: FetchLike; timers?: Timers; device?: DeviceFlow | null }): Promise<DeviceAttempt> {
   let host: ForgeHost;
   try {
     host = validateForgeHost(options.host);
   } catch (e) {
     throw new SignInFailure('invalid-host', e instanceof Error ? e.message : String(e));
   }
+  const kind = forgeKindFor(host);
+  const device = options.device === undefined ? kind.oauth.device : options.device;
+  if (!device) throw new SignInFailure('invalid-host', `${kind.label} (${host.id}) offers no device sign-in here.`, 'Sign in with the browser instead.');
   const timers = options.timers ?? systemTimers;
   const deps = { fetch: options.fetch ?? fetch, now: timers.now };
   let code;
   try {
-    code = await requestDeviceCode(host, deps);
+    code = await device.request(host, deps);
   } catch (e) {
     const oe = e instanceof OAuthEndpointError ? e : undefined;
     throw new SignInFailure(oe?.transient === false ? 'exchange-failed' : 'forge-unavailable', `The forge did not issue a device code (${oe?.message ?? String(e)}).`);
@@ -42,7 +47,7 @@ export async function startDeviceSignIn(options: { host: ForgeHost; fetch?: Fetc
       }
       if (timers.now() >= code.expiresAt) throw new SignInFailure('timed-out', 'The device code expired before it was approved.', 'Start the sign-in again.');
       try {
-        return await pollDeviceToken(host, code.deviceCode, deps, abort.signal);
+        return await device.poll(host, code.deviceCode, deps, abort.signal);
       } catch (e) {
         if (abort.signal.aborted) throw new SignInFailure('cancelled', 'The sign-in was cancelled.');
         if (!(e instanceof OAuthEndpointError)) throw new SignInFailure('forge-unavailable', String(e));

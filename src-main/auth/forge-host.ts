@@ -1,43 +1,83 @@
-// Forge host configuration: which GitHub-compatible servers the user can sign in to.
+// Forge host configuration: which servers (GitHub-compatible or GitLab) the user can sign in
+// to, and the URLs derived from each.
 // Security model: the URLs here decide where the user's browser is sent and where tokens
 // are presented, so they are validated once (https only, except plain http to a loopback
 // address, which never leaves the machine; no credentials, query or fragment in them) and
 // every OAuth/API URL is derived from them, never taken from a server response.
-// github.com and any GitHub Enterprise Server are described the same way; no host is special.
+// github.com and any GitHub Enterprise Server are described the same way, as are gitlab.com
+// and self-managed GitLab; no host is special. What differs per forge type (OAuth paths,
+// whether projects nest in groups) is in the FORGE_TYPES table below and nowhere else here.
 
-import type { ForgeHostSummary } from '../common/session';
+import type { ForgeHostSummary, ForgeHostType } from '../common/session';
+
+export type { ForgeHostType };
 
 export interface ForgeHost {
-  /** Stable key for sessions, e.g. "github.com" or "ghe.acme.example". */
+  /** Stable key for sessions, e.g. "github.com", "ghe.acme.example" or "gitlab.com". */
   id: string;
-  type: 'github';
-  /** Web origin, e.g. https://github.com or https://ghe.acme.example. */
+  type: ForgeHostType;
+  /**
+   * Web base, e.g. https://github.com or https://ghe.acme.example. GitLab may live under a
+   * relative URL root (https://host/gitlab); GitHub hosts are origins.
+   */
   webUrl: string;
-  /** REST base, e.g. https://api.github.com or https://ghe.acme.example/api/v3. */
+  /** REST base, e.g. https://api.github.com, https://ghe.acme.example/api/v3, https://gitlab.com/api/v4. */
   apiUrl: string;
   clientId: string;
   /**
-   * OAuth/GitHub App client secret. Shipped inside a desktop app it is not confidential
-   * (RFC 8252 §8.5): PKCE, not this secret, protects the code. Optional: the device flow
-   * needs none, and without it sign-out cannot revoke the token server-side.
+   * OAuth client secret. Shipped inside a desktop app it is not confidential (RFC 8252 §8.5):
+   * PKCE, not this secret, protects the code. Optional: GitHub's device flow and GitLab's
+   * public applications need none; without it sign-out cannot revoke a GitHub token.
    */
   clientSecret?: string;
-  /** Scopes requested by the web and device flows (OAuth apps; GitHub Apps ignore them). */
+  /** Scopes requested by the web and device flows (GitHub Apps ignore them). */
   scopes?: string[];
 }
 
 export interface ForgeEndpoints {
   authorize: string;
   token: string;
-  deviceCode: string;
+  /** null: this forge type offers no device flow we support */
+  deviceCode: string | null;
+  /** RFC 7009 revocation endpoint, when the forge has one (GitHub revokes through its REST API). */
+  revoke: string | null;
   api: string;
 }
+
+interface ForgeTypeTraits {
+  /** web URL may carry a path (a relative URL root) */
+  pathInWebUrl: boolean;
+  /** most path segments a repository URL may have (GitLab: nested groups) */
+  maxRepoDepth: number;
+  /** scopes asked for when the host configures none */
+  defaultScopes: string[];
+  endpoints(webUrl: string, apiUrl: string): ForgeEndpoints;
+}
+
+const FORGE_TYPES: Record<ForgeHostType, ForgeTypeTraits> = {
+  github: {
+    pathInWebUrl: false,
+    maxRepoDepth: 2,
+    defaultScopes: [],
+    endpoints: (web, api) => ({ authorize: `${web}/login/oauth/authorize`, token: `${web}/login/oauth/access_token`, deviceCode: `${web}/login/device/code`, revoke: null, api }),
+  },
+  gitlab: {
+    pathInWebUrl: true,
+    // GitLab allows 20 levels of sub-groups
+    maxRepoDepth: 21,
+    // api: push a branch and open a merge request; read_user: who signed in
+    defaultScopes: ['api', 'read_user'],
+    endpoints: (web, api) => ({ authorize: `${web}/oauth/authorize`, token: `${web}/oauth/token`, deviceCode: null, revoke: `${web}/oauth/revoke`, api }),
+  },
+};
+
+export const FORGE_HOST_TYPES = Object.keys(FORGE_TYPES) as ForgeHostType[];
 
 export class ForgeHostError extends Error {
   override readonly name = 'ForgeHostError';
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '[::1]']);
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/;
 
 function checkUrl(what: string, raw: string): URL {
   let u: URL;
@@ -49,7 +89,7 @@ function checkUrl(what: string, raw: string): URL {
   if (u.username || u.password) throw new ForgeHostError(`${what} must not contain credentials`);
   if (u.search || u.hash) throw new ForgeHostError(`${what} must not contain a query or fragment`);
   if (u.protocol === 'https:') return u;
-  if (u.protocol === 'http:' && LOOPBACK.has(u.hostname)) return u;
+  if (u.protocol === 'http:' && LOOPBACK.test(u.hostname)) return u;
   throw new ForgeHostError(`${what} must use https (got ${u.protocol}//${u.host})`);
 }
 
@@ -57,15 +97,22 @@ function trimSlash(s: string): string {
   return s.replace(/\/+$/, '');
 }
 
+function traitsOf(type: unknown): ForgeTypeTraits {
+  const t = typeof type === 'string' && Object.hasOwn(FORGE_TYPES, type) ? FORGE_TYPES[type as ForgeHostType] : undefined;
+  if (!t) throw new ForgeHostError(`unsupported host type "${String(type)}"`);
+  return t;
+}
+
 /** Validates a host and returns it normalised (no trailing slashes). Throws ForgeHostError. */
 export function validateForgeHost(host: ForgeHost): ForgeHost {
   if (!host.id || !/^[A-Za-z0-9._:-]+$/.test(host.id)) throw new ForgeHostError(`invalid host id "${host.id}"`);
-  if (host.type !== 'github') throw new ForgeHostError(`unsupported host type "${String(host.type)}"`);
+  const traits = traitsOf(host.type);
   if (!host.clientId || !/^[A-Za-z0-9._-]+$/.test(host.clientId)) throw new ForgeHostError('clientId is missing or malformed');
   const web = checkUrl('webUrl', host.webUrl);
   checkUrl('apiUrl', host.apiUrl);
-  if (web.pathname !== '/' && web.pathname !== '') throw new ForgeHostError('webUrl must be an origin (no path)');
-  return { ...host, webUrl: web.origin, apiUrl: trimSlash(host.apiUrl) };
+  const path = trimSlash(web.pathname);
+  if (path !== '' && !traits.pathInWebUrl) throw new ForgeHostError('webUrl must be an origin (no path)');
+  return { ...host, webUrl: `${web.origin}${path}`, apiUrl: trimSlash(host.apiUrl) };
 }
 
 /** github.com: web https://github.com, API https://api.github.com. */
@@ -86,20 +133,49 @@ export function githubEnterpriseHost(webUrl: string, clientId: string, clientSec
   });
 }
 
+/**
+ * gitlab.com or a self-managed GitLab (optionally under a relative URL root, e.g.
+ * https://host/gitlab): API under /api/v4, OAuth under /oauth. `clientId` is the GitLab
+ * application ID of a non-confidential application (no secret); scopes default to api read_user.
+ */
+export function gitlabHost(webUrl: string, clientId: string, options: { id?: string; clientSecret?: string; scopes?: string[] } = {}): ForgeHost {
+  const u = checkUrl('webUrl', webUrl);
+  const base = `${u.origin}${trimSlash(u.pathname)}`;
+  return validateForgeHost({
+    id: options.id ?? u.host.toLowerCase(),
+    type: 'gitlab',
+    webUrl: base,
+    apiUrl: `${base}/api/v4`,
+    clientId,
+    ...(options.clientSecret ? { clientSecret: options.clientSecret } : {}),
+    ...(options.scopes ? { scopes: [...options.scopes] } : {}),
+  });
+}
+
+export function gitlabDotCom(clientId: string): ForgeHost {
+  return gitlabHost('https://gitlab.com', clientId);
+}
+
 export function forgeEndpoints(host: ForgeHost): ForgeEndpoints {
-  return {
-    authorize: `${host.webUrl}/login/oauth/authorize`,
-    token: `${host.webUrl}/login/oauth/access_token`,
-    deviceCode: `${host.webUrl}/login/device/code`,
-    api: host.apiUrl,
-  };
+  return traitsOf(host.type).endpoints(host.webUrl, host.apiUrl);
+}
+
+/** The scopes to ask for: the host's own, else its forge type's default. */
+export function requestedScopes(host: ForgeHost): string[] {
+  return host.scopes && host.scopes.length > 0 ? [...host.scopes] : [...traitsOf(host.type).defaultScopes];
 }
 
 export function summarizeHost(host: ForgeHost): ForgeHostSummary {
   return { id: host.id, type: host.type, webUrl: host.webUrl, apiUrl: host.apiUrl };
 }
 
-/** The host serving a repository web URL (https://HOST/owner/repo[.git]), with owner and repo. */
+const SEGMENT = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
+
+/**
+ * The host serving a repository URL, with owner and repo. Accepts web and clone URLs
+ * (https://HOST[/root]/owner/repo[.git]); on hosts whose projects nest in groups, owner is the
+ * full group path ("platform-team/infra") and a GitLab page suffix ("/-/tree/main") is ignored.
+ */
 export function resolveRepoUrl(hosts: readonly ForgeHost[], repoUrl: string): { host: ForgeHost; owner: string; name: string } | null {
   let u: URL;
   try {
@@ -107,11 +183,29 @@ export function resolveRepoUrl(hosts: readonly ForgeHost[], repoUrl: string): { 
   } catch {
     return null;
   }
-  const host = hosts.find((h) => new URL(h.webUrl).origin === u.origin);
-  if (!host) return null;
-  const parts = u.pathname.replace(/\/+$/, '').replace(/\.git$/, '').split('/').filter((p) => p !== '');
-  if (parts.length !== 2) return null;
-  const [owner, name] = parts as [string, string];
-  if (!/^[A-Za-z0-9._-]+$/.test(owner) || !/^[A-Za-z0-9._-]+$/.test(name)) return null;
-  return { host, owner, name };
+  if (u.username || u.password) return null;
+  let best: { host: ForgeHost; root: string } | null = null;
+  for (const h of hosts) {
+    let base: URL;
+    try {
+      base = new URL(h.webUrl);
+    } catch {
+      continue;
+    }
+    if (base.origin !== u.origin) continue;
+    const root = trimSlash(base.pathname);
+    if (root && !(u.pathname === root || u.pathname.startsWith(`${root}/`))) continue;
+    // the most specific host wins when two share an origin under different roots
+    if (!best || root.length > best.root.length) best = { host: h, root };
+  }
+  if (!best) return null;
+  const traits = traitsOf(best.host.type);
+  let parts = u.pathname.slice(best.root.length).split('/').filter((p) => p !== '');
+  const dash = parts.indexOf('-');
+  if (dash >= 0 && traits.maxRepoDepth > 2) parts = parts.slice(0, dash);
+  if (parts.length > 0) parts[parts.length - 1] = (parts[parts.length - 1] as string).replace(/\.git$/, '');
+  if (parts.length < 2 || parts.length > traits.maxRepoDepth) return null;
+  if (!parts.every((p) => SEGMENT.test(p) && p !== '.' && p !== '..')) return null;
+  const name = parts[parts.length - 1] as string;
+  return { host: best.host, owner: parts.slice(0, -1).join('/'), name };
 }

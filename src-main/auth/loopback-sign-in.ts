@@ -15,28 +15,21 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SignInError, SignInErrorCode } from '../common/session';
-import { forgeEndpoints, validateForgeHost, type ForgeHost } from './forge-host';
+import { forgeEndpoints, requestedScopes, validateForgeHost, type ForgeHost } from './forge-host';
 import { createOAuthState, createPkce, sameState } from './pkce';
-import { exchangeAuthorizationCode, OAuthEndpointError, type FetchLike, type TokenGrant } from './token-endpoint';
+import { SignInFailure, type OpenExternal } from './sign-in-failure';
+import { OAuthEndpointError, type FetchLike, type TokenGrant } from './oauth-types';
 import { systemTimers, type Timers } from './timers';
 
-export class SignInFailure extends Error implements SignInError {
-  override readonly name = 'SignInFailure';
-  constructor(
-    readonly code: SignInErrorCode,
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-  }
-}
+export { SignInFailure, type OpenExternal };
 
-export type OpenExternal = (url: string) => Promise<void> | void;
+/** The forge's code-for-token exchange (chosen per host type by the forge registry). */
+export type CodeExchange = (host: ForgeHost, args: { code: string; verifier: string; redirectUri: string }, deps: { fetch: FetchLike; now: () => number }) => Promise<TokenGrant>;
 
 export interface LoopbackSignInOptions {
   host: ForgeHost;
   openExternal: OpenExternal;
+  exchange: CodeExchange;
   fetch?: FetchLike;
   timers?: Timers;
   /** default 5 minutes */
@@ -197,7 +190,8 @@ export async function startLoopbackSignIn(options: LoopbackSignInOptions): Promi
   authorize.searchParams.set('client_id', host.clientId);
   authorize.searchParams.set('redirect_uri', redirectUri);
   authorize.searchParams.set('response_type', 'code');
-  if (host.scopes && host.scopes.length > 0) authorize.searchParams.set('scope', host.scopes.join(' '));
+  const scopes = requestedScopes(host);
+  if (scopes.length > 0) authorize.searchParams.set('scope', scopes.join(' '));
   authorize.searchParams.set('state', state);
   authorize.searchParams.set('code_challenge', pkce.challenge);
   authorize.searchParams.set('code_challenge_method', 'S256');
@@ -223,12 +217,14 @@ export async function startLoopbackSignIn(options: LoopbackSignInOptions): Promi
     }
     const code = await codePromise;
     try {
-      return await exchangeAuthorizationCode(host, { code, verifier: pkce.verifier, redirectUri }, { fetch: fetchImpl, now: timers.now });
+      return await options.exchange(host, { code, verifier: pkce.verifier, redirectUri }, { fetch: fetchImpl, now: timers.now });
     } catch (e) {
       throw toFailure(e);
     }
   })();
 
+  // the attempt may end (forged callback, timeout) before the caller awaits `result`
+  result.catch(() => undefined);
   return {
     redirectUri,
     result,

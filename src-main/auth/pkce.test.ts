@@ -41,6 +41,7 @@ describe('forge hosts', () => {
       authorize: 'https://github.com/login/oauth/authorize',
       token: 'https://github.com/login/oauth/access_token',
       deviceCode: 'https://github.com/login/device/code',
+      revoke: null,
       api: 'https://api.github.com',
     });
     const ghes = githubEnterpriseHost('https://ghe.acme.example/', 'Iv1.abc');

@@ -5,13 +5,16 @@
 // layer) for the duration of one operation. The outside sees SessionInfo (login, expiry,
 // scopes, state). Expiring tokens are refreshed in memory before they expire; a refresh that
 // fails for good, or a 401 from the forge, drops the token and marks the session
-// 'sign-in-required'. signOut revokes the token when the host's client secret allows it;
-// clearAll (on quit) forgets everything.
+// 'sign-in-required'. signOut revokes the token server-side where the forge allows it;
+// clearAll (on quit) forgets everything. How a token is refreshed or revoked is the forge
+// registry's business (per host type); refreshes are serialised per session, which forges
+// that rotate single-use refresh tokens rely on.
 
 import type { SessionInfo } from '../common/session';
 import type { Logger } from '../log/logger';
+import { forgeKindFor, type ForgeRegistry } from '../git/forge-registry';
 import type { ForgeHost } from './forge-host';
-import { OAuthEndpointError, refreshAccessToken, revokeToken, type FetchLike, type Identity, type TokenGrant } from './token-endpoint';
+import { OAuthEndpointError, type FetchLike, type Identity, type TokenGrant } from './oauth-types';
 import { systemTimers, type Timers } from './timers';
 
 export class SignInRequiredError extends Error {
@@ -39,6 +42,8 @@ export interface SessionVault {
 
 export interface SessionVaultOptions {
   fetch?: FetchLike;
+  /** Chooses refresh/revoke per host type (default: the app's forge registry). */
+  forges?: ForgeRegistry;
   timers?: Timers;
   logger?: Logger;
   /** Refresh this long before expiry (default 5 minutes, at most half the token's lifetime). */
@@ -64,6 +69,7 @@ export function createSessionVault(options: SessionVaultOptions = {}): SessionVa
   const margin = options.refreshMarginMs ?? 5 * 60_000;
   const retryMs = options.refreshRetryMs ?? 60_000;
   const log = options.logger;
+  const forges = options.forges ?? forgeKindFor;
   const entries = new Map<string, Entry>();
   const listeners = new Set<(s: SessionInfo[]) => void>();
 
@@ -113,7 +119,7 @@ export function createSessionVault(options: SessionVaultOptions = {}): SessionVa
     if (!grant) return Promise.resolve();
     const p = (async () => {
       try {
-        const next = await refreshAccessToken(e.host, grant, { fetch: fetchImpl, now: timers.now });
+        const next = await forges(e.host).oauth.refresh(e.host, grant, { fetch: fetchImpl, now: timers.now });
         if (entries.get(e.host.id) !== e || e.grant !== grant) return; // signed out meanwhile
         e.grant = next;
         e.issuedAt = timers.now();
@@ -201,7 +207,7 @@ export function createSessionVault(options: SessionVaultOptions = {}): SessionVa
       e.grant = null;
       emit();
       log?.info('auth', `signed out of ${hostId}`);
-      if (token && e.host.clientSecret) await revokeToken(e.host, token, fetchImpl);
+      if (token) await forges(e.host).oauth.revoke(e.host, token, fetchImpl).catch(() => false);
     },
     clearAll() {
       for (const e of entries.values()) {

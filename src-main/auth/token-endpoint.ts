@@ -1,4 +1,5 @@
-// The forge's OAuth endpoints: code exchange (with the PKCE verifier), refresh of expiring
+// GitHub's OAuth endpoints (github.com and GHES; the forge registry picks them for 'github'
+// hosts, gitlab-oauth.ts has GitLab's): code exchange (with the PKCE verifier), refresh of expiring
 // GitHub App user tokens, device-code request and device-token poll, and the /user lookup
 // that names a fresh token's owner.
 // Security model: tokens, codes, verifiers and secrets only travel in request bodies to the
@@ -7,42 +8,9 @@
 
 import { Octokit } from '@octokit/rest';
 import { forgeEndpoints, type ForgeHost } from './forge-host';
+import { OAuthEndpointError, type DeviceCode, type FetchLike, type Identity, type TokenGrant } from './oauth-types';
 
-export type FetchLike = typeof fetch;
-
-/** A token grant as the vault stores it. */
-export interface TokenGrant {
-  accessToken: string;
-  refreshToken: string | null;
-  /** epoch ms; null = the token does not expire */
-  expiresAt: number | null;
-  /** epoch ms; null = unknown / no refresh token */
-  refreshExpiresAt: number | null;
-  scopes: string[];
-  /** granted by the device flow (refresh then needs no client secret) */
-  viaDevice: boolean;
-}
-
-export interface Identity {
-  login: string;
-  name: string | null;
-  avatarUrl: string | null;
-  /** from X-OAuth-Scopes, when the forge sends it */
-  scopes: string[] | null;
-}
-
-/** A failed OAuth request: `oauthError` is the forge's error code ('bad_verification_code', ...), or 'network' / 'http-<status>'. */
-export class OAuthEndpointError extends Error {
-  override readonly name = 'OAuthEndpointError';
-  constructor(
-    readonly oauthError: string,
-    message: string,
-    readonly transient: boolean,
-    readonly interval?: number,
-  ) {
-    super(message);
-  }
-}
+export { OAuthEndpointError, type DeviceCode, type FetchLike, type Identity, type TokenGrant } from './oauth-types';
 
 async function postForm(fetchImpl: FetchLike, url: string, form: Record<string, string>, signal?: AbortSignal): Promise<Record<string, unknown>> {
   let res: Response;
@@ -115,18 +83,13 @@ export async function refreshAccessToken(host: ForgeHost, grant: TokenGrant, dep
   return grantFrom(await postForm(deps.fetch, forgeEndpoints(host).token, form), deps.now(), grant.viaDevice);
 }
 
-export interface DeviceCode {
-  deviceCode: string;
-  userCode: string;
-  verificationUri: string;
-  expiresAt: number;
-  intervalSeconds: number;
-}
 
 export async function requestDeviceCode(host: ForgeHost, deps: { fetch: FetchLike; now: () => number }): Promise<DeviceCode> {
   const form: Record<string, string> = { client_id: host.clientId };
   if (host.scopes && host.scopes.length > 0) form.scope = host.scopes.join(' ');
-  const o = await postForm(deps.fetch, forgeEndpoints(host).deviceCode, form);
+  const endpoint = forgeEndpoints(host).deviceCode;
+  if (!endpoint) throw new OAuthEndpointError('unsupported_grant_type', `${host.id} offers no device flow`, false);
+  const o = await postForm(deps.fetch, endpoint, form);
   const { device_code, user_code, verification_uri, expires_in, interval } = o;
   if (typeof device_code !== 'string' || typeof user_code !== 'string' || typeof verification_uri !== 'string') {
     throw new OAuthEndpointError('invalid_response', 'the device code endpoint answered without a code', false);

@@ -107,7 +107,7 @@ export interface PromotionError {
   retryAfterSeconds?: number;
 }
 
-/** An open promotion PR found on a repository, by head branch. */
+/** An open promotion PR (GitLab: merge request) found on a repository, by head branch. */
 export interface PromotionPullRequest {
   branch: string;
   /** `<ns>/<name>/<env>` from the body's metadata block, when present. */
@@ -117,6 +117,10 @@ export interface PromotionPullRequest {
   number: number;
   url: string;
   createdAt: string;
+  /** Review state as the forge reports it, when it was asked (see pull-discovery.ts for the cost). */
+  reviewState?: 'approved' | 'changes-requested' | 'review-required' | 'none';
+  /** CI state of the PR's head (check runs / head pipeline), when it was asked. */
+  checksState?: 'success' | 'failure' | 'pending' | 'none';
 }
 
 /** The open promotion PRs of one config repository (polled by main at most every 30 s). */

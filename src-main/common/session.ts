@@ -6,22 +6,25 @@
 export type SessionState = 'signed-in' | 'sign-in-required';
 
 export interface SessionInfo {
-  /** ForgeHost id, e.g. "github.com" or "ghe.acme.example". */
+  /** ForgeHost id, e.g. "github.com", "ghe.acme.example" or "gitlab.com". */
   host: string;
   login: string;
   name: string | null;
   avatarUrl: string | null;
-  /** ISO time the current access token expires (GitHub App user tokens), null = does not expire. */
+  /** ISO time the current access token expires (GitHub App user tokens, GitLab OAuth tokens), null = does not expire. */
   expiresAt: string | null;
   /** Granted OAuth scopes (empty for GitHub App user tokens, whose rights are the app's permissions). */
   scopes: string[];
   state: SessionState;
 }
 
+/** The kinds of forge the app can sign in to and promote through. */
+export type ForgeHostType = 'github' | 'gitlab';
+
 /** A forge host as the renderer may list it (no client secret). */
 export interface ForgeHostSummary {
   id: string;
-  type: 'github';
+  type: ForgeHostType;
   webUrl: string;
   apiUrl: string;
 }

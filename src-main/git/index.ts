@@ -1,20 +1,26 @@
 // Public surface of src-main/git, plus one factory that builds the whole user-driven
 // promotion stack (vault, sign-in, promotion, open-PR discovery) for the composition root.
+// Hosts of every registered forge type (github.com, GHES, gitlab.com, self-managed GitLab)
+// go into the same `hosts` list; the forge registry does the rest.
 import { createAuthService, type AuthService } from '../auth/auth-service';
 import type { ForgeHost } from '../auth/forge-host';
 import type { OpenExternal } from '../auth/loopback-sign-in';
 import { createSessionVault, type SessionVault } from '../auth/session-vault';
 import type { Timers } from '../auth/timers';
 import type { Logger } from '../log/logger';
+import { forgeKindFor, type ForgeRegistry } from './forge-registry';
 import { createPromotionService, type PromotionService } from './promotion-service';
 import { createPullDiscovery, type PullDiscovery } from './pull-discovery';
 
 export { applyPromotionMarker, findMarkerComments, MarkerError, promotionMarker } from './markers';
 export { createGitHubProvider } from './github/github-provider';
+export { createGitLabProvider, type GitLabMergeRequestStatus } from './gitlab/gitlab-provider';
+export { forgeKindFor, forgeLabels, supportedStrategyProviders, type ForgeKind, type ForgeOAuth, type ForgeRegistry } from './forge-registry';
+export { githubDotCom, githubEnterpriseHost, gitlabDotCom, gitlabHost, type ForgeHost, type ForgeHostType } from '../auth/forge-host';
 export { createPromotionService, describeFailure, type PromotionService, type PromotionServiceOptions, type ProviderFactory } from './promotion-service';
 export { createPullDiscovery, findPromotionPull, type PullDiscovery, type RepoPromotionPulls } from './pull-discovery';
 export { parsePromotionMetadata, promotionBody, promotionBranchName, promotionTitle } from './promotion-plan';
-export type { GitProvider } from './provider';
+export type { GitProvider, PullRequestStatus } from './provider';
 
 export interface PromotionStack {
   vault: SessionVault;
@@ -31,11 +37,14 @@ export function createPromotionStack(options: {
   logger?: Logger;
   fetch?: typeof fetch;
   timers?: Timers;
+  /** Which forges exist (default: the app's registry, github and gitlab). */
+  forges?: ForgeRegistry;
 }): PromotionStack {
-  const common = { ...(options.logger ? { logger: options.logger } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) };
+  const forges = options.forges ?? forgeKindFor;
+  const common = { forges, ...(options.logger ? { logger: options.logger } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) };
   const vault = createSessionVault({ ...common, ...(options.timers ? { timers: options.timers } : {}) });
   const auth = createAuthService({ hosts: options.hosts, vault, openExternal: options.openExternal, ...common, ...(options.timers ? { timers: options.timers } : {}) });
   const promotion = createPromotionService({ hosts: options.hosts, vault, ...common });
-  const pulls = createPullDiscovery({ hosts: options.hosts, vault, ...(options.fetch ? { fetch: options.fetch } : {}) });
+  const pulls = createPullDiscovery({ hosts: options.hosts, vault, forges, ...(options.fetch ? { fetch: options.fetch } : {}) });
   return { vault, auth, promotion, pulls, shutdown: () => auth.shutdown() };
 }

@@ -44,13 +44,17 @@ describe('conventions shared with the pipeline-controller', () => {
 
 describe('validatePromotionRequest', () => {
   it('accepts a pull-request strategy and returns its repo and base', () => {
-    expect(validatePromotionRequest(req())).toEqual({ repoUrl: 'https://github.com/acme/fleet', baseBranch: 'main' });
+    expect(validatePromotionRequest(req())).toEqual({ repoUrl: 'https://github.com/acme/fleet', baseBranch: 'main', provider: 'github' });
+  });
+
+  it('passes any provider the forge registry supports on, and says which one', () => {
+    expect(validatePromotionRequest(req({ strategy: { ...req().strategy, provider: 'gitlab' } }), ['github', 'gitlab'])).toMatchObject({ provider: 'gitlab' });
   });
 
   it('refuses what cannot be promoted by PR', () => {
     expect(failureCode(() => validatePromotionRequest(req({ strategy: { kind: 'notification', manual: false, source: 'pipeline' } })))).toBe('invalid-request');
     expect(failureCode(() => validatePromotionRequest(req({ strategy: { ...req().strategy, baseBranch: undefined } })))).toBe('invalid-request');
-    expect(failureCode(() => validatePromotionRequest(req({ strategy: { ...req().strategy, provider: 'bitbucket-server' } })))).toBe('unsupported-provider');
+    expect(failureCode(() => validatePromotionRequest(req({ strategy: { ...req().strategy, provider: 'bitbucket-server' } }), ['github', 'gitlab']))).toBe('unsupported-provider');
     expect(failureCode(() => validatePromotionRequest(req({ version: '' })))).toBe('invalid-request');
     expect(failureCode(() => validatePromotionRequest(req({ version: '1.0\n# x' })))).toBe('invalid-request');
     expect(failureCode(() => validatePromotionRequest(req({ version: '1.0"' })))).toBe('invalid-request');

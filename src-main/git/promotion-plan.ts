@@ -66,8 +66,12 @@ export function parsePromotionMetadata(body: string): { pipelineNamespace: strin
   return { pipelineNamespace: m[1] as string, pipelineName: m[2] as string, targetEnv: m[3] as string };
 }
 
-/** Checks what the renderer sent before anything touches the network. */
-export function validatePromotionRequest(req: PromotionRequest): { repoUrl: string; baseBranch: string } {
+/**
+ * Checks what the renderer sent before anything touches the network. `supportedProviders`:
+ * the strategy provider names some configured forge can promote through (from the forge
+ * registry); a strategy naming another one is refused as unsupported.
+ */
+export function validatePromotionRequest(req: PromotionRequest, supportedProviders?: readonly string[]): { repoUrl: string; baseBranch: string; provider?: string } {
   const bad = (m: string): never => {
     throw new PromotionFailure('invalid-request', m);
   };
@@ -78,12 +82,12 @@ export function validatePromotionRequest(req: PromotionRequest): { repoUrl: stri
   }
   const s = req.strategy;
   if (s.kind !== 'pull-request') bad(`Promotions into ${req.targetEnv} use the ${s.kind} strategy, not pull requests.`);
-  if (s.provider && s.provider !== 'github') {
-    throw new PromotionFailure('unsupported-provider', `Promotion through ${s.provider} is not supported yet.`, 'GitHub and GitHub Enterprise Server are supported.');
+  if (s.provider && supportedProviders && !supportedProviders.includes(s.provider)) {
+    throw new PromotionFailure('unsupported-provider', `Promotion through ${s.provider} is not supported yet.`, `Supported: ${supportedProviders.join(', ')}.`);
   }
   if (!s.repoUrl) bad('The pull-request strategy has no repository URL.');
   if (!s.baseBranch) bad('The pull-request strategy has no base branch.');
-  return { repoUrl: s.repoUrl as string, baseBranch: s.baseBranch as string };
+  return { repoUrl: s.repoUrl as string, baseBranch: s.baseBranch as string, ...(s.provider ? { provider: s.provider } : {}) };
 }
 
 export interface FileEdits {

@@ -2,11 +2,12 @@
 // show them) then apply (one commit, branch, PR) with the signed-in user's own token.
 // Security model: the token never leaves `vault.withToken` callbacks; plans handed to the
 // renderer carry only changed lines, and apply takes a plan id so the renderer cannot
-// inject file contents. Provider-neutral: GitHub specifics live behind GitProvider.
+// inject file contents. Forge-neutral: the forge registry picks the GitProvider and the
+// no-access hint by host type; nothing here knows a forge by name.
 //
-// API budget (GitHub, per promotion, whatever the repo size): plan = branch head, tarball,
-// open-PR lookup (3); apply = branch head re-check, tree, commit, ref, PR (5) — 8 API calls,
-// plus the archive download the tarball call redirects to.
+// API budget per promotion, whatever the repo size: plan = branch head, archive, open-PR
+// lookup (3); apply = branch head re-check, commitToBranch (3 calls on forges that build a
+// tree, commit and ref; 1 on forges with a commits API), open or update the PR (1): 5–8 calls.
 
 import { randomUUID } from 'node:crypto';
 import type { FileChange, PromotionError, PromotionPlan, PromotionProgress, PromotionRequest, PromotionResult, PromotionStep } from '../common/promotion';
@@ -14,7 +15,7 @@ import type { Result } from '../common/result';
 import { resolveRepoUrl, type ForgeHost } from '../auth/forge-host';
 import { SignInRequiredError, type SessionVault } from '../auth/session-vault';
 import type { Logger } from '../log/logger';
-import { createGitHubProvider } from './github/github-provider';
+import { forgeKindFor, type ForgeRegistry } from './forge-registry';
 import { promotionMarker } from './markers';
 import { editMarkedFiles, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionRequest } from './promotion-plan';
 import { ProviderError, type BranchHead, type GitProvider, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from './provider';
@@ -24,7 +25,10 @@ export type ProviderFactory = (host: ForgeHost, token: string) => GitProvider;
 export interface PromotionServiceOptions {
   hosts: ForgeHost[] | (() => ForgeHost[]);
   vault: Pick<SessionVault, 'withToken' | 'get'>;
+  /** Overrides the registry's GitProvider (tests). */
   providerFor?: ProviderFactory;
+  /** Chooses provider and hints per host type (default: the app's forge registry). */
+  forges?: ForgeRegistry;
   fetch?: typeof fetch;
   logger?: Logger;
   /** How long a plan stays applicable (default 30 minutes). */
@@ -58,8 +62,8 @@ function waitText(seconds: number): string {
   return seconds < 90 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
 }
 
-/** Maps provider and vault errors to promotion errors a human can act on. */
-export function describeFailure(e: unknown, ctx: { hostId: string; repoLabel: string; login?: string }): PromotionFailure {
+/** Maps provider and vault errors to promotion errors a human can act on. `noAccessHint` comes from the host's forge. */
+export function describeFailure(e: unknown, ctx: { hostId: string; repoLabel: string; login?: string; noAccessHint?: string }): PromotionFailure {
   if (e instanceof LeftoverBranchError) {
     const inner = describeFailure(e.failure, ctx);
     return new PromotionFailure(inner.code, inner.message, `The branch ${e.branch} could not be cleaned up and may be left in ${ctx.repoLabel}; delete it or promote again.`, inner.retryAfterSeconds);
@@ -75,7 +79,7 @@ export function describeFailure(e: unknown, ctx: { hostId: string; repoLabel: st
         return new PromotionFailure(
           'no-access',
           `Your account${ctx.login ? ` ${ctx.login}` : ''} cannot push to ${ctx.repoLabel}.`,
-          'Ask for write access to the repository (or, for a GitHub App, install it on the repository), then retry.',
+          ctx.noAccessHint ?? 'Ask for write access to the repository, then retry.',
         );
       case 'rate-limited': {
         const wait = e.retryAfterSeconds ?? 60;
@@ -92,8 +96,9 @@ export function describeFailure(e: unknown, ctx: { hostId: string; repoLabel: st
 
 export function createPromotionService(options: PromotionServiceOptions): PromotionService {
   const hostsNow = (): ForgeHost[] => (typeof options.hosts === 'function' ? options.hosts() : options.hosts);
-  const providerFor: ProviderFactory =
-    options.providerFor ?? ((host, token) => createGitHubProvider({ apiUrl: host.apiUrl, token, ...(options.fetch ? { fetch: options.fetch } : {}) }));
+  const forges = options.forges ?? forgeKindFor;
+  const providerFor: ProviderFactory = options.providerFor ?? ((host, token) => forges(host).provider(host, token, options.fetch ? { fetch: options.fetch } : {}));
+  const hintFor = (host: ForgeHost | undefined): { noAccessHint?: string } => (host ? { noAccessHint: forges(host).noAccessHint } : {});
   const now = options.now ?? (() => Date.now());
   const ttl = options.planTtlMs ?? 30 * 60_000;
   const plans = new Map<string, StoredPlan>();
@@ -125,12 +130,22 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
       let hostId = '';
       let repoLabel = '';
       let login: string | undefined;
+      let planHost: ForgeHost | undefined;
       try {
-        const { repoUrl, baseBranch } = validatePromotionRequest(request);
+        const { repoUrl, baseBranch, provider: strategyProvider } = validatePromotionRequest(request);
         const resolved = resolveRepoUrl(hostsNow(), repoUrl);
         if (!resolved) throw new PromotionFailure('unknown-host', `No configured forge host serves ${repoUrl}.`, 'Add the host (and its OAuth app) in the settings.');
         const { host } = resolved;
         hostId = host.id;
+        planHost = host;
+        const kind = forges(host);
+        if (strategyProvider && !kind.strategyProviders.includes(strategyProvider)) {
+          throw new PromotionFailure(
+            'unsupported-provider',
+            `The pipeline promotes through ${strategyProvider}, but ${host.id} (which serves ${repoUrl}) is a ${kind.label} host.`,
+            "Correct the pipeline's pull-request type or the configured forge host.",
+          );
+        }
         const repo: RepoCoordinates = { owner: resolved.owner, name: resolved.name };
         repoLabel = `${repo.owner}/${repo.name}`;
         const step = stepper(planId, onProgress);
@@ -170,7 +185,7 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
         plans.set(planId, stored);
         return { ok: true, value: stored.plan };
       } catch (e) {
-        const f = describeFailure(e, { hostId, repoLabel, ...(login ? { login } : {}) });
+        const f = describeFailure(e, { hostId, repoLabel, ...(login ? { login } : {}), ...hintFor(planHost) });
         log?.info('promotion', `plan for ${request.pipelineNamespace}/${request.pipelineName} → ${request.targetEnv} refused: ${f.code}`);
         return fail(f.toError());
       }
@@ -209,11 +224,11 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
               },
               () => (rebuilt ? `${plan.baseBranch} moved since the review; the change was rebuilt on ${base.sha.slice(0, 7)}` : undefined),
             );
-            const commitSha = await step('commit', () => provider.createCommit(repo, { parent: base, files: newFiles, message: plan.title }));
+            const written = await step('commit', () => writeBranch(provider, repo, plan, { parent: base, files: newFiles, message: plan.title }, stored.existing));
             const body = rebuilt
               ? promotionBody({ ns: plan.pipelineNamespace, name: plan.pipelineName, env: plan.targetEnv, version: plan.version, previous, author: plan.author, files })
               : plan.body;
-            const pr = await step('open-pr', () => openOrUpdate(provider, repo, { ...plan, body }, commitSha, stored.existing));
+            const pr = await step('open-pr', () => openOrUpdate(provider, repo, { ...plan, body }, written));
             return { planId, prUrl: pr.pr.url, number: pr.pr.number, updated: pr.updated, rebuilt, files, baseSha: base.sha } satisfies PromotionResult;
           }),
         );
@@ -221,7 +236,7 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
         return { ok: true, value: result };
       } catch (e) {
         const login = options.vault.get(host.id)?.login;
-        const f = describeFailure(e, { hostId: host.id, repoLabel, ...(login ? { login } : {}) });
+        const f = describeFailure(e, { hostId: host.id, repoLabel, ...(login ? { login } : {}), ...hintFor(host) });
         log?.warn('promotion', `promotion of ${plan.pipelineNamespace}/${plan.pipelineName} → ${plan.targetEnv} failed: ${f.code}`);
         return fail(f.toError());
       }
@@ -257,51 +272,62 @@ function withLeftover(e: unknown, branch: string, cleaned: boolean): unknown {
   return cleaned ? e : new LeftoverBranchError(e, branch);
 }
 
+/** Where the promotion branch stands after the commit step, and how to undo that. */
+interface BranchWrite {
+  /** the open PR from the branch that now carries our commit, if any */
+  existing: PullRequestInfo | null;
+  /** puts the branch back (deletes one we created); true when that worked */
+  undo(): Promise<boolean>;
+}
+
 /**
- * Points the promotion branch at the commit and opens the PR, or updates the open one.
- * Whatever fails after the branch moved is undone: a branch we created is deleted, a branch
- * we moved is put back where it was.
+ * Writes the promotion commit onto the promotion branch: force-moves the branch of the open
+ * PR, else creates the branch, else (a leftover branch with no open PR, e.g. of an old closed
+ * promotion) takes it over. Returns how to undo it should opening the PR fail.
  */
-async function openOrUpdate(
+async function writeBranch(
   provider: GitProvider,
   repo: RepoCoordinates,
   plan: PromotionPlan,
-  commitSha: string,
+  commit: { parent: BranchHead; files: RepoTextFile[]; message: string },
   existing: PullRequestInfo | null,
-): Promise<{ pr: PullRequestInfo; updated: boolean }> {
+): Promise<BranchWrite> {
   const { branch } = plan;
   if (existing) {
-    let moved = false;
     try {
-      await provider.updateBranch(repo, branch, commitSha, true);
-      moved = true;
+      await provider.commitToBranch(repo, { branch, ...commit, force: true });
+      return { existing, undo: () => bestEffort(() => provider.updateBranch(repo, branch, existing.headSha, true)) };
     } catch (e) {
       // the branch vanished (PR merged or closed and branch deleted meanwhile): open afresh
       if (!(e instanceof ProviderError && e.kind === 'validation')) throw e;
     }
-    if (moved) {
-      try {
-        return { pr: await provider.updatePullRequest(repo, existing.number, { title: plan.title, body: plan.body }), updated: true };
-      } catch (e) {
-        const restored = await bestEffort(() => provider.updateBranch(repo, branch, existing.headSha, true));
-        throw withLeftover(e, branch, restored);
-      }
-    }
   }
+  if ((await provider.commitToBranch(repo, { branch, ...commit, force: false })) !== null) {
+    return { existing: null, undo: () => bestEffort(() => provider.deleteBranch(repo, branch)) };
+  }
+  const previousSha = (await provider.getBranchHead(repo, branch))?.sha ?? null;
+  if (previousSha === null) {
+    // deleted between the two calls: create it after all
+    if ((await provider.commitToBranch(repo, { branch, ...commit, force: false })) === null) throw new PromotionFailure('conflict', `The branch ${branch} keeps changing; try again.`);
+    return { existing: null, undo: () => bestEffort(() => provider.deleteBranch(repo, branch)) };
+  }
+  await provider.commitToBranch(repo, { branch, ...commit, force: true });
+  return { existing: null, undo: () => bestEffort(() => provider.updateBranch(repo, branch, previousSha, true)) };
+}
 
-  let created = await provider.createBranch(repo, branch, commitSha);
-  let previousSha: string | null = null;
-  if (!created) {
-    // a leftover branch with no open PR (an old closed promotion): take it over
-    previousSha = (await provider.getBranchHead(repo, branch))?.sha ?? null;
-    if (previousSha === null) {
-      created = await provider.createBranch(repo, branch, commitSha);
-    } else {
-      await provider.updateBranch(repo, branch, commitSha, true);
+/**
+ * Opens the PR from the written branch, or updates the open one. Whatever fails is undone:
+ * a branch we created is deleted, a branch we moved is put back where it was.
+ */
+async function openOrUpdate(provider: GitProvider, repo: RepoCoordinates, plan: PromotionPlan, written: BranchWrite): Promise<{ pr: PullRequestInfo; updated: boolean }> {
+  const { branch } = plan;
+  if (written.existing) {
+    try {
+      return { pr: await provider.updatePullRequest(repo, written.existing.number, { title: plan.title, body: plan.body }), updated: true };
+    } catch (e) {
+      throw withLeftover(e, branch, await written.undo());
     }
   }
-  const undo = (): Promise<boolean> =>
-    created ? bestEffort(() => provider.deleteBranch(repo, branch)) : previousSha ? bestEffort(() => provider.updateBranch(repo, branch, previousSha as string, true)) : Promise.resolve(true);
   try {
     return { pr: await provider.openPullRequest(repo, { head: branch, base: plan.baseBranch, title: plan.title, body: plan.body }), updated: false };
   } catch (e) {
@@ -311,9 +337,9 @@ async function openOrUpdate(
         const open = await provider.findOpenPullRequest(repo, branch);
         if (open) return { pr: await provider.updatePullRequest(repo, open.number, { title: plan.title, body: plan.body }), updated: true };
       } catch (inner) {
-        throw withLeftover(inner, branch, await undo());
+        throw withLeftover(inner, branch, await written.undo());
       }
     }
-    throw withLeftover(e, branch, await undo());
+    throw withLeftover(e, branch, await written.undo());
   }
 }

@@ -9,8 +9,6 @@ export interface RepoCoordinates {
 
 export interface BranchHead {
   sha: string;
-  /** the commit's root tree, so a commit on top of it needs no extra lookup */
-  treeSha: string;
 }
 
 export interface RepoTextFile {
@@ -38,10 +36,16 @@ export interface GitProvider {
   getBranchHead(repo: RepoCoordinates, branch: string): Promise<BranchHead | null>;
   /** Text files at `commitSha` that contain `needle` (YAML files only). */
   readMarkedFiles(repo: RepoCoordinates, commitSha: string, needle: string): Promise<RepoTextFile[]>;
-  /** One commit with these full-file contents on top of `parent`; returns its sha. Moves no branch. */
-  createCommit(repo: RepoCoordinates, args: { parent: BranchHead; files: RepoTextFile[]; message: string }): Promise<string>;
-  /** Creates the branch at sha; false when it already exists (nothing changed). */
-  createBranch(repo: RepoCoordinates, branch: string, sha: string): Promise<boolean>;
+  /**
+   * One commit with these full-file contents on top of `parent`, written onto `branch`; returns
+   * the commit's sha. force=false creates the branch and returns null (branch untouched) when it
+   * already exists; force=true points the branch at the new commit whatever it pointed at
+   * (a ProviderError 'validation' when the branch does not exist and the forge cannot create it
+   * that way). Forges differ in how (GitHub: tree + commit + ref; GitLab: one commits call), not
+   * in what.
+   */
+  commitToBranch(repo: RepoCoordinates, args: { branch: string; parent: BranchHead; files: RepoTextFile[]; message: string; force: boolean }): Promise<string | null>;
+  /** Points an existing branch at an existing commit (used to put a branch back after a failure). */
   updateBranch(repo: RepoCoordinates, branch: string, sha: string, force: boolean): Promise<void>;
   deleteBranch(repo: RepoCoordinates, branch: string): Promise<void>;
   findOpenPullRequest(repo: RepoCoordinates, headBranch: string): Promise<PullRequestInfo | null>;
@@ -49,6 +53,14 @@ export interface GitProvider {
   updatePullRequest(repo: RepoCoordinates, number: number, args: { title: string; body: string }): Promise<PullRequestInfo>;
   /** All open pull requests in one call, conditional on a previous ETag. */
   listOpenPullRequests(repo: RepoCoordinates, etag?: string | null): Promise<ListPullsResult>;
+  /** Review and check state of one open PR, in at most ONE API call (each provider says which). */
+  pullRequestStatus?(repo: RepoCoordinates, pr: PullRequestInfo): Promise<PullRequestStatus>;
+}
+
+/** What the board shows next to an open promotion PR; a field is absent when the forge did not say. */
+export interface PullRequestStatus {
+  reviewState?: 'approved' | 'changes-requested' | 'review-required' | 'none';
+  checksState?: 'success' | 'failure' | 'pending' | 'none';
 }
 
 export type ProviderErrorKind =

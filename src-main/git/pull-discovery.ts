@@ -1,24 +1,33 @@
 // Open promotion pull requests per config repository, for the board's "PR open" state.
-// One conditional list call per repository (If-None-Match with the last ETag; GitHub does
-// not charge a 304 against the rate limit) and never more often than every 30 s per repo,
+// One list call per repository (conditional on the last ETag where the forge sends one; a
+// 304 is not charged against the rate limit) and never more often than every 30 s per repo,
 // however often the board asks. Uses the signed-in user's session; without one it says so.
+// Review/check state: when the host's provider offers pullRequestStatus, ONE more call per
+// open promotion PR per poll (not per board request: polls are throttled as above); other
+// open PRs cost nothing. A failed status call leaves that PR's states out, never the list.
+// Forge-neutral: the provider comes from the forge registry by host type.
 
 import type { PullRequestSummary } from '../common/board';
 import type { PromotionPullRequest, RepoPromotionPulls } from '../common/promotion';
 import type { Result } from '../common/result';
 import { resolveRepoUrl, type ForgeHost } from '../auth/forge-host';
 import type { SessionVault } from '../auth/session-vault';
-import { createGitHubProvider } from './github/github-provider';
+import { forgeKindFor, type ForgeRegistry } from './forge-registry';
 import { parsePromotionMetadata, promotionBranchName } from './promotion-plan';
 import { describeFailure, type ProviderFactory } from './promotion-service';
-import type { PullRequestInfo } from './provider';
+import type { GitProvider, PullRequestInfo, RepoCoordinates } from './provider';
 
 export type { RepoPromotionPulls };
 
 export interface PullDiscoveryOptions {
   hosts: ForgeHost[] | (() => ForgeHost[]);
   vault: Pick<SessionVault, 'withToken' | 'get'>;
+  /** Overrides the registry's GitProvider (tests). */
   providerFor?: ProviderFactory;
+  /** Chooses the provider per host type (default: the app's forge registry). */
+  forges?: ForgeRegistry;
+  /** Ask the forge for review/check state of open promotion PRs (default true). */
+  withStatus?: boolean;
   fetch?: typeof fetch;
   /** minimum time between two calls for the same repository (default 30 s) */
   minIntervalMs?: number;
@@ -52,16 +61,44 @@ export function findPromotionPull(pulls: PromotionPullRequest[], ns: string, nam
   const hit =
     pulls.find((p) => p.branch === branch) ??
     pulls.find((p) => p.metadata?.pipelineNamespace === ns && p.metadata.pipelineName === name && p.metadata.targetEnv === env);
-  return hit ? { number: hit.number, url: hit.url, createdAt: hit.createdAt } : undefined;
+  return hit
+    ? {
+        number: hit.number,
+        url: hit.url,
+        createdAt: hit.createdAt,
+        ...(hit.reviewState ? { reviewState: hit.reviewState } : {}),
+        ...(hit.checksState ? { checksState: hit.checksState } : {}),
+      }
+    : undefined;
+}
+
+/** Fills review/check state in, one status call per promotion PR (in parallel); a failure leaves that PR as it was. */
+async function withStatuses(provider: GitProvider, repo: RepoCoordinates, pulls: PromotionPullRequest[], infos: Map<number, PullRequestInfo>): Promise<PromotionPullRequest[]> {
+  const status = provider.pullRequestStatus?.bind(provider);
+  if (!status) return pulls;
+  return Promise.all(
+    pulls.map(async (p) => {
+      const info = infos.get(p.number);
+      if (!info) return p;
+      try {
+        const s = await status(repo, info);
+        const { reviewState: _r, checksState: _c, ...rest } = p;
+        return { ...rest, ...(s.reviewState ? { reviewState: s.reviewState } : {}), ...(s.checksState ? { checksState: s.checksState } : {}) };
+      } catch {
+        return p;
+      }
+    }),
+  );
 }
 
 export function createPullDiscovery(options: PullDiscoveryOptions): PullDiscovery {
   const hostsNow = (): ForgeHost[] => (typeof options.hosts === 'function' ? options.hosts() : options.hosts);
-  const providerFor: ProviderFactory =
-    options.providerFor ?? ((host, token) => createGitHubProvider({ apiUrl: host.apiUrl, token, ...(options.fetch ? { fetch: options.fetch } : {}) }));
+  const forges = options.forges ?? forgeKindFor;
+  const providerFor: ProviderFactory = options.providerFor ?? ((host, token) => forges(host).provider(host, token, options.fetch ? { fetch: options.fetch } : {}));
+  const statusWanted = options.withStatus ?? true;
   const interval = options.minIntervalMs ?? 30_000;
   const now = options.now ?? (() => Date.now());
-  const cache = new Map<string, { etag: string | null; pulls: PromotionPullRequest[]; checkedAt: number; fetchedAt: string }>();
+  const cache = new Map<string, { etag: string | null; pulls: PromotionPullRequest[]; infos: Map<number, PullRequestInfo>; checkedAt: number; fetchedAt: string }>();
   const inflight = new Map<string, Promise<Result<RepoPromotionPulls>>>();
 
   const run = async (repoUrl: string): Promise<Result<RepoPromotionPulls>> => {
@@ -71,18 +108,35 @@ export function createPullDiscovery(options: PullDiscoveryOptions): PullDiscover
     if (cached && now() - cached.checkedAt < interval) return { ok: true, value: { repoUrl, pulls: cached.pulls, fetchedAt: cached.fetchedAt } };
     const repo = { owner: resolved.owner, name: resolved.name };
     try {
-      const res = await options.vault.withToken(resolved.host.id, (token) => providerFor(resolved.host, token).listOpenPullRequests(repo, cached?.etag ?? null));
+      const answer = await options.vault.withToken(resolved.host.id, async (token) => {
+        const provider = providerFor(resolved.host, token);
+        const res = await provider.listOpenPullRequests(repo, cached?.etag ?? null);
+        if (res.notModified && cached) {
+          // the list is unchanged, but reviews and checks move on their own
+          return { res, pulls: statusWanted ? await withStatuses(provider, repo, cached.pulls, cached.infos) : cached.pulls, infos: cached.infos };
+        }
+        const infos = new Map<number, PullRequestInfo>();
+        const listed: PromotionPullRequest[] = [];
+        for (const info of res.notModified ? [] : res.pulls) {
+          const p = toPromotionPull(info);
+          if (!p) continue;
+          listed.push(p);
+          infos.set(info.number, info);
+        }
+        return { res, pulls: statusWanted ? await withStatuses(provider, repo, listed, infos) : listed, infos };
+      });
       const at = new Date(now()).toISOString();
+      const { res, pulls, infos } = answer;
       if (res.notModified && cached) {
+        cached.pulls = pulls;
         cached.checkedAt = now();
         cached.fetchedAt = at;
-        return { ok: true, value: { repoUrl, pulls: cached.pulls, fetchedAt: at } };
+        return { ok: true, value: { repoUrl, pulls, fetchedAt: at } };
       }
-      const pulls = res.notModified ? [] : res.pulls.map(toPromotionPull).filter((p): p is PromotionPullRequest => p !== undefined);
-      cache.set(repoUrl, { etag: res.notModified ? null : res.etag, pulls, checkedAt: now(), fetchedAt: at });
+      cache.set(repoUrl, { etag: res.notModified ? null : res.etag, pulls, infos, checkedAt: now(), fetchedAt: at });
       return { ok: true, value: { repoUrl, pulls, fetchedAt: at } };
     } catch (e) {
-      const f = describeFailure(e, { hostId: resolved.host.id, repoLabel: `${repo.owner}/${repo.name}` });
+      const f = describeFailure(e, { hostId: resolved.host.id, repoLabel: `${repo.owner}/${repo.name}`, noAccessHint: forges(resolved.host).noAccessHint });
       return { ok: false, error: f.toError() };
     }
   };

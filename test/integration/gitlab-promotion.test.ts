@@ -1,28 +1,26 @@
-// GitLab promotion end to end over real HTTP: sign in to the GitLab sandbox with the loopback
-// flow (PKCE, public application, no secret), then the same journey as GitHub through the
-// provider-neutral promotion service with the GitLab provider: plan → apply → merge request
-// with the conventional branch/title/metadata, authored by the signed-in user → a second
-// promotion updates the same MR → approval + merge → the Flux simulator rolls the target.
-// Then the provider alone against a project in nested groups (sub-group paths), its archive
-// fallback, branch/MR edge cases and error mapping.
+// GitLab promotion end to end over real HTTP, through the same entry points as GitHub:
+// createPromotionStack with a GitHub and a GitLab host, auth.signInWithBrowser(gitlab host)
+// (loopback + PKCE, public application, no secret), promotion.plan → promotion.apply → a
+// merge request with the conventional branch/title/metadata on a project in nested groups
+// (platform-team/infra/fleet-config), authored by the signed-in user → a second promotion
+// updates the same MR → discovery with pipeline/approval state → approval + merge → the Flux
+// simulator rolls the target. Then failures/rollbacks through the same stack, and the GitLab
+// provider alone (archive fallback, branch/MR edge cases, error mapping).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchGitLabIdentity, gitlabHost, startGitLabLoopbackSignIn, type GitLabHost } from '../../src-main/auth/gitlab-oauth';
-import type { OpenExternal } from '../../src-main/auth/loopback-sign-in';
-import type { ForgeHost } from '../../src-main/auth/forge-host';
-import { createSessionVault } from '../../src-main/auth/session-vault';
+import { githubEnterpriseHost, gitlabHost, type ForgeHost } from '../../src-main/auth/forge-host';
+import type { OpenExternal } from '../../src-main/auth/sign-in-failure';
 import type { EffectiveStrategy } from '../../src-main/common/board';
 import type { PromotionRequest } from '../../src-main/common/promotion';
-import { createGitLabProvider, gitlabProviderFor } from '../../src-main/git/gitlab/gitlab-provider';
-import { createPromotionService, type PromotionService } from '../../src-main/git/promotion-service';
-import { createPullDiscovery, type PullDiscovery } from '../../src-main/git/pull-discovery';
+import { createGitLabProvider } from '../../src-main/git/gitlab/gitlab-provider';
+import { createPromotionStack, findPromotionPull, type PromotionStack } from '../../src-main/git/index';
 import { ProviderError } from '../../src-main/git/provider';
+import { browserFollower } from '../bench/promotion-sandbox';
 import type { FluxEvent } from '../sandbox/flux/simulator';
 import { GL_PROJECT, GL_TOKENS, gitlabFixtureSeed } from '../sandbox/gitlab/fixture';
 import { startGitLabForge, type GitLabForge } from '../sandbox/gitlab/index';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { buildDemoSeed } from '../sandbox/seeds/demo';
 import { GITLAB_DEMO_PROJECT } from '../sandbox/seeds/gitlab-demo';
-import type { SeedBuilder } from '../sandbox/seeds/types';
 
 /** A browser that opens GitLab's authorize page and presses Authorize (or Deny). */
 function gitlabBrowser(decision: 'authorize' | 'deny' = 'authorize'): OpenExternal {
@@ -50,142 +48,204 @@ async function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 
   }
 }
 
-// The promotion service resolves repository URLs with auth/forge-host.ts, which accepts
-// exactly HOST/OWNER/REPO today; the journey therefore runs on the demo with the GitLab
-// project moved up one group level. Sub-group paths are covered against the provider below.
-const FLAT_PATH = 'platform-team/fleet-config';
+const PROJECT = GITLAB_DEMO_PROJECT.path; // platform-team/infra/fleet-config: a project in a sub-group
+const GITLAB_ID = 'gitlab-sandbox';
+const GITHUB_ID = 'github-sandbox';
 
-describe('GitLab promotion journey (promotion service + GitLab provider + Flux)', () => {
+/** The composition root's view: one stack, both forges' hosts, one browser that goes wherever the app sends it. */
+async function startStack(sandbox: Sandbox): Promise<{ stack: PromotionStack; hosts: ForgeHost[]; browsed: string[] }> {
+  const gitlab = sandbox.gitlab;
+  const glApp = sandbox.users.gitlab?.oauthApps.find((a) => !a.confidential);
+  const ghApp = sandbox.users.oauthApps.find((a) => !a.expiringTokens);
+  if (!gitlab || !glApp || !ghApp) throw new Error('the demo seed should start both forges with their OAuth applications');
+  const hosts = [
+    githubEnterpriseHost(sandbox.forge.url, ghApp.clientId, ghApp.clientSecret, GITHUB_ID),
+    gitlabHost(gitlab.url, glApp.clientId, { id: GITLAB_ID }),
+  ];
+  const browsed: string[] = [];
+  const github = browserFollower();
+  const openExternal: OpenExternal = (url) => {
+    browsed.push(url);
+    return url.startsWith(`${gitlab.url}/`) ? gitlabBrowser()(url) : github(url);
+  };
+  return { stack: createPromotionStack({ hosts, openExternal }), hosts, browsed };
+}
+
+describe('GitLab promotion journey (createPromotionStack with GitHub and GitLab hosts + Flux)', () => {
   let sandbox: Sandbox;
-  let host: GitLabHost;
-  let forgeHostView: ForgeHost;
-  let service: PromotionService;
-  let discovery: PullDiscovery;
+  let stack: PromotionStack;
+  let browsed: string[];
   let gitlab: NonNullable<Sandbox['gitlab']>;
-  let accessToken: string;
   const events: FluxEvent[] = [];
 
   beforeAll(async () => {
-    const flattened: SeedBuilder = (ctx) => JSON.parse(JSON.stringify(buildDemoSeed(ctx)).replaceAll(GITLAB_DEMO_PROJECT.path, FLAT_PATH)) as ReturnType<SeedBuilder>;
-    sandbox = await startSandbox({ seed: flattened, fluxDelayMs: 20 });
+    sandbox = await startSandbox({ seed: buildDemoSeed, fluxDelayMs: 20 });
     sandbox.flux.onEvent((e) => events.push(e));
-    if (!sandbox.gitlab || !sandbox.users.gitlab) throw new Error('the demo seed should start the GitLab forge');
+    if (!sandbox.gitlab) throw new Error('the demo seed should start the GitLab forge');
     gitlab = sandbox.gitlab;
-    const app = sandbox.users.gitlab.oauthApps[0];
-    if (!app || app.confidential) throw new Error('the demo needs a public GitLab application');
-    host = gitlabHost(gitlab.url, app.clientId, { id: 'gitlab-sandbox' });
-    const attempt = await startGitLabLoopbackSignIn({ host, openExternal: gitlabBrowser() });
-    const grant = await attempt.result;
-    accessToken = grant.accessToken;
-    const identity = await fetchGitLabIdentity(host, grant.accessToken);
-    // ForgeHost has no 'gitlab' type yet; the vault only keys by id and reads the grant
-    forgeHostView = { ...host, type: 'github' } as unknown as ForgeHost;
-    const vault = createSessionVault();
-    vault.store(forgeHostView, grant, identity);
-    const providerFor = gitlabProviderFor();
-    service = createPromotionService({ hosts: [forgeHostView], vault, providerFor });
-    discovery = createPullDiscovery({ hosts: [forgeHostView], vault, providerFor });
+    ({ stack, browsed } = await startStack(sandbox));
   });
   afterAll(async () => {
+    stack?.shutdown();
     await sandbox?.stop();
   });
 
-  // The Pipelines say `type: gitlab`; promotion-plan.ts refuses any provider but github, so the
-  // request leaves `provider` unset (see the report).
-  const strategy = (): EffectiveStrategy => ({ kind: 'pull-request', manual: false, repoUrl: `${gitlab.url}/${FLAT_PATH}`, baseBranch: 'main', source: 'environment' });
+  const strategy = (): EffectiveStrategy => ({ kind: 'pull-request', manual: false, provider: 'gitlab', repoUrl: `${gitlab.url}/${PROJECT}`, baseBranch: 'main', source: 'environment' });
   const request = (version: string): PromotionRequest => ({ pipelineNamespace: 'platform', pipelineName: 'cert-rotation', targetEnv: 'prod', version, strategy: strategy() });
-  const mainSha = (): string => gitlab.server.state.listBranches(FLAT_PATH).find((b) => b.name === 'main')?.sha as string;
+  const mainSha = (): string => gitlab.server.state.listBranches(PROJECT).find((b) => b.name === 'main')?.sha as string;
 
-  it('signed in as the seeded user through the public application, with a 2-hour token', () => {
-    expect(accessToken).toMatch(/^[0-9a-f]{64}$/);
-    expect(gitlab.server.state.raw.tokens.get(accessToken)).toMatchObject({ kind: 'oauth', username: 'rm-alice', scopes: ['api', 'read_user'] });
+  it('lists both hosts and signs in to GitLab through auth.signInWithBrowser, as for GitHub', async () => {
+    expect(stack.auth.hosts().map((h) => [h.id, h.type])).toEqual([
+      [GITHUB_ID, 'github'],
+      [GITLAB_ID, 'gitlab'],
+    ]);
+    const signedIn = await stack.auth.signInWithBrowser(GITLAB_ID);
+    if (!signedIn.ok) throw new Error(signedIn.error.message);
+    expect(signedIn.value).toMatchObject({ host: GITLAB_ID, login: 'rm-alice', name: 'Alice Release', state: 'signed-in', scopes: ['api', 'read_user'] });
+    // a 2-hour token the vault will refresh itself
+    expect(Date.parse(signedIn.value.expiresAt as string) - Date.now()).toBeGreaterThan(7000_000);
+    const authorize = new URL(browsed.at(-1) as string);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${gitlab.url}/oauth/authorize`);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('scope')).toBe('api read_user');
+    const tokens = [...gitlab.server.state.raw.tokens.entries()].filter(([, t]) => t.kind === 'oauth' && t.username === 'rm-alice');
+    expect(tokens.length).toBeGreaterThan(0);
+
+    const github = await stack.auth.signInWithBrowser(GITHUB_ID);
+    if (!github.ok) throw new Error(github.error.message);
+    expect(stack.auth.sessions().map((x) => [x.host, x.login])).toEqual([
+      [GITLAB_ID, 'rm-alice'],
+      [GITHUB_ID, 'rm-alice'],
+    ]);
   });
 
-  it('plans, opens the MR, updates it on a second promotion, and Flux rolls prod after the merge', async () => {
+  it('refuses a strategy whose provider does not match the host serving the repository', async () => {
+    const wrong = await stack.promotion.plan({ ...request('2.3.0'), strategy: { ...strategy(), provider: 'github' } });
+    expect(wrong.ok ? '' : wrong.error.code).toBe('unsupported-provider');
+    const bitbucket = await stack.promotion.plan({ ...request('2.3.0'), strategy: { ...strategy(), provider: 'bitbucket-server' } });
+    expect(bitbucket.ok ? '' : bitbucket.error.code).toBe('unsupported-provider');
+  });
+
+  it('plans, opens the MR in the sub-group project, updates it on a second promotion, and Flux rolls prod after the merge', async () => {
     const branch = 'promotion-platform-cert-rotation-prod';
     const mainBefore = mainSha();
-    const plan = await service.plan(request('2.3.0'));
+    const plan = await stack.promotion.plan(request('2.3.0'));
     if (!plan.ok) throw new Error(plan.error.message);
     const p = plan.value;
-    expect(p).toMatchObject({ branch, title: 'Promote platform/cert-rotation in prod to 2.3.0', baseSha: mainBefore, author: 'rm-alice', repo: { owner: 'platform-team', name: 'fleet-config' } });
+    expect(p).toMatchObject({
+      branch,
+      title: 'Promote platform/cert-rotation in prod to 2.3.0',
+      baseSha: mainBefore,
+      author: 'rm-alice',
+      repo: { host: GITLAB_ID, owner: 'platform-team/infra', name: 'fleet-config', url: `${gitlab.url}/${PROJECT}` },
+    });
     expect(p.existingPr).toBeUndefined();
     expect(p.files).toEqual([{ path: 'apps/cert-rotation/prod/values.yaml', changes: [{ line: 4, before: `  version: "2.2.4" ${p.marker}`, after: `  version: "2.3.0" ${p.marker}` }] }]);
-    expect(gitlab.server.state.listBranches(FLAT_PATH).map((b) => b.name)).not.toContain(branch);
+    expect(gitlab.server.state.listBranches(PROJECT).map((b) => b.name)).not.toContain(branch);
 
-    const applied = await service.apply(p.id);
+    gitlab.server.requestLog.reset();
+    const steps: string[] = [];
+    const applied = await stack.promotion.apply(p.id, (e) => steps.push(`${e.step}:${e.status}`));
     if (!applied.ok) throw new Error(applied.error.message);
+    expect(steps).toEqual(['sign-in:started', 'read-repo:started', 'read-repo:done', 'commit:started', 'commit:done', 'open-pr:started', 'open-pr:done', 'sign-in:done']);
+    // branch head re-check, one commits call (commit + branch), one MR call
+    expect(gitlab.server.requestLog.count()).toBe(3);
+    expect(gitlab.server.requestLog.count('POST /projects/:id/repository/commits')).toBe(1);
     expect(applied.value.updated).toBe(false);
-    const mr = gitlab.server.state.getMergeRequest(FLAT_PATH, applied.value.number);
+    const mr = gitlab.server.state.getMergeRequest(PROJECT, applied.value.number);
     expect(mr).toMatchObject({ sourceBranch: branch, targetBranch: 'main', title: p.title, description: p.body, author: 'rm-alice', state: 'opened', removeSourceBranch: true });
     expect(mr?.description).toMatch(/<details><summary>metadata<\/summary>\s+platform\/cert-rotation\/prod\s+<\/details>/);
-    expect(applied.value.prUrl).toBe(`${gitlab.url}/${FLAT_PATH}/-/merge_requests/${applied.value.number}`);
-    const project = gitlab.server.state.raw.projectByPath(FLAT_PATH);
-    const head = gitlab.server.state.listBranches(FLAT_PATH).find((b) => b.name === branch)?.sha as string;
+    expect(applied.value.prUrl).toBe(`${gitlab.url}/${PROJECT}/-/merge_requests/${applied.value.number}`);
+    const project = gitlab.server.state.raw.projectByPath(PROJECT);
+    const head = gitlab.server.state.listBranches(PROJECT).find((b) => b.name === branch)?.sha as string;
     const commit = project?.repo.objects.commit(head);
     expect(commit?.parents).toEqual([mainBefore]);
     expect(commit?.author).toMatchObject({ name: 'Alice Release', email: 'rm-alice@example.com' });
     expect(commit?.message).toBe(p.title);
-    expect(gitlab.server.state.getFile(FLAT_PATH, branch, 'apps/cert-rotation/prod/values.yaml')).toBe(
-      (gitlab.server.state.getFile(FLAT_PATH, 'main', 'apps/cert-rotation/prod/values.yaml') as string).replace('"2.2.4"', '"2.3.0"'),
+    expect(gitlab.server.state.getFile(PROJECT, branch, 'apps/cert-rotation/prod/values.yaml')).toBe(
+      (gitlab.server.state.getFile(PROJECT, 'main', 'apps/cert-rotation/prod/values.yaml') as string).replace('"2.2.4"', '"2.3.0"'),
     );
 
     // the board's open-promotion discovery finds it by branch and metadata
-    const discovered = await discovery.poll(`${gitlab.url}/${FLAT_PATH}`);
+    const repoUrl = `${gitlab.url}/${PROJECT}`;
+    const discovered = await stack.pulls.poll(repoUrl);
     if (!discovered.ok) throw new Error(discovered.error.message);
     expect(discovered.value.pulls.find((x) => x.branch === branch)).toMatchObject({ number: applied.value.number, author: 'rm-alice', metadata: { pipelineNamespace: 'platform', pipelineName: 'cert-rotation', targetEnv: 'prod' } });
 
     // a second promotion updates the same MR (force-moved branch, new title), no second MR
-    const plan2 = await service.plan(request('2.3.1'));
+    const plan2 = await stack.promotion.plan(request('2.3.1'));
     if (!plan2.ok) throw new Error(plan2.error.message);
     expect(plan2.value.existingPr).toMatchObject({ number: applied.value.number });
-    const applied2 = await service.apply(plan2.value.id);
+    const applied2 = await stack.promotion.apply(plan2.value.id);
     if (!applied2.ok) throw new Error(applied2.error.message);
     expect(applied2.value).toMatchObject({ updated: true, number: applied.value.number });
-    const open = gitlab.server.state.listMergeRequests(FLAT_PATH).filter((m) => m.state === 'opened' && m.sourceBranch === branch);
+    const open = gitlab.server.state.listMergeRequests(PROJECT).filter((m) => m.state === 'opened' && m.sourceBranch === branch);
     expect(open).toHaveLength(1);
     expect(open[0]?.title).toBe('Promote platform/cert-rotation in prod to 2.3.1');
-    const head2 = gitlab.server.state.listBranches(FLAT_PATH).find((b) => b.name === branch)?.sha as string;
+    const head2 = gitlab.server.state.listBranches(PROJECT).find((b) => b.name === branch)?.sha as string;
     expect(project?.repo.objects.commit(head2)?.parents).toEqual([mainBefore]);
 
-    // the board's view of the MR: the push started a pipeline (sandbox CI passes), one approval missing
-    const provider = createGitLabProvider({ apiUrl: gitlab.apiUrl, token: accessToken });
-    const repo = { owner: 'platform-team', name: 'fleet-config' };
-    const status = await provider.mergeRequestStatus(repo, applied.value.number);
-    expect(status).toMatchObject({ state: 'opened', checksState: 'success', reviewState: 'review-required', approvals: { required: 1, left: 1, approvedBy: [] }, headPipeline: { status: 'success' } });
-    const seeded = await provider.mergeRequestStatus(repo, 1);
-    expect(seeded).toMatchObject({ checksState: 'pending', headPipeline: { status: 'running' } });
+    // the board's view of the MR, one extra call per open promotion MR: the push started a
+    // pipeline (sandbox CI passes), one approval is missing
+    stack.pulls.invalidate(repoUrl);
+    gitlab.server.requestLog.reset();
+    const withState = await stack.pulls.poll(repoUrl);
+    if (!withState.ok) throw new Error(withState.error.message);
+    expect(gitlab.server.requestLog.count('GET /projects/:id/merge_requests/:iid')).toBe(withState.value.pulls.length);
+    expect(findPromotionPull(withState.value.pulls, 'platform', 'cert-rotation', 'prod')).toEqual({
+      number: applied.value.number,
+      url: applied.value.prUrl,
+      createdAt: expect.any(String),
+      checksState: 'success',
+      reviewState: 'review-required',
+    });
+    // the seeded promotion MR's pipeline is still running
+    expect(findPromotionPull(withState.value.pulls, 'platform', 'ingress-gateway', 'prod')).toMatchObject({ checksState: 'pending' });
 
-    gitlab.server.state.approve(FLAT_PATH, applied.value.number, 'dev-bob');
-    expect((await provider.mergeRequestStatus(repo, applied.value.number)).reviewState).toBe('approved');
-    const merged = await fetch(`${gitlab.apiUrl}/projects/${encodeURIComponent(FLAT_PATH)}/merge_requests/${applied.value.number}/merge`, { method: 'PUT', headers: { authorization: `Bearer ${accessToken}` } });
+    gitlab.server.state.approve(PROJECT, applied.value.number, 'dev-bob');
+    stack.pulls.invalidate(repoUrl);
+    const approved = await stack.pulls.poll(repoUrl);
+    if (!approved.ok) throw new Error(approved.error.message);
+    expect(findPromotionPull(approved.value.pulls, 'platform', 'cert-rotation', 'prod')).toMatchObject({ checksState: 'success' });
+    expect(findPromotionPull(approved.value.pulls, 'platform', 'cert-rotation', 'prod')?.reviewState).toBeUndefined();
+
+    const token = [...gitlab.server.state.raw.tokens.entries()].find(([, t]) => t.kind === 'oauth' && t.username === 'rm-alice' && !t.revoked)?.[0] as string;
+    const merged = await fetch(`${gitlab.apiUrl}/projects/${encodeURIComponent(PROJECT)}/merge_requests/${applied.value.number}/merge`, { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
     expect(merged.status).toBe(200);
-    expect(gitlab.server.state.listBranches(FLAT_PATH).map((b) => b.name)).not.toContain(branch); // remove_source_branch
+    expect(gitlab.server.state.listBranches(PROJECT).map((b) => b.name)).not.toContain(branch); // remove_source_branch
 
     const deployed = await waitFor('Flux to roll prod-eu/cert-rotation', () => events.find((e) => e.outcome === 'deployed' && e.target.cluster === 'prod-eu' && e.target.name === 'cert-rotation'));
     expect(deployed).toMatchObject({ version: '2.3.1', cause: 'commit', pipeline: { namespace: 'platform', name: 'cert-rotation', env: 'prod' } });
     const hr = sandbox.cluster('prod-eu').api.store.get('helm.toolkit.fluxcd.io', 'HelmRelease', 'cert-rotation', 'cert-rotation');
     expect((hr?.status as { history: { chartVersion: string; status: string }[] }).history[0]).toMatchObject({ chartVersion: '2.3.1', status: 'deployed' });
   });
+
+  it('signs out of GitLab: the token is revoked on GitLab and promotions ask for a new sign-in', async () => {
+    const before = [...gitlab.server.state.raw.tokens.entries()].filter(([, t]) => t.kind === 'oauth' && t.username === 'rm-alice' && !t.revoked).length;
+    await stack.auth.signOut(GITLAB_ID);
+    const after = [...gitlab.server.state.raw.tokens.entries()].filter(([, t]) => t.kind === 'oauth' && t.username === 'rm-alice' && !t.revoked).length;
+    expect(after).toBeLessThan(before);
+    const plan = await stack.promotion.plan(request('2.3.2'));
+    expect(plan.ok ? '' : plan.error.code).toBe('sign-in-required');
+    expect(stack.auth.sessions().map((x) => x.host)).toEqual([GITHUB_ID]);
+  });
 });
 
-describe('GitLab promotion failures and rebuilds (same sandbox shape)', () => {
+describe('GitLab promotion failures and rebuilds (same stack)', () => {
   let sandbox: Sandbox;
   let gitlab: NonNullable<Sandbox['gitlab']>;
-  let service: PromotionService;
+  let stack: PromotionStack;
 
   beforeAll(async () => {
-    const flattened: SeedBuilder = (ctx) => JSON.parse(JSON.stringify(buildDemoSeed(ctx)).replaceAll(GITLAB_DEMO_PROJECT.path, FLAT_PATH)) as ReturnType<SeedBuilder>;
-    sandbox = await startSandbox({ seed: flattened, fluxDelayMs: 20 });
-    if (!sandbox.gitlab || !sandbox.users.gitlab) throw new Error('no GitLab forge');
+    sandbox = await startSandbox({ seed: buildDemoSeed, fluxDelayMs: 20 });
+    if (!sandbox.gitlab) throw new Error('no GitLab forge');
     gitlab = sandbox.gitlab;
-    const host = gitlabHost(gitlab.url, sandbox.users.gitlab.oauthApps[0]?.clientId as string, { id: 'gitlab-sandbox' });
-    const grant = await (await startGitLabLoopbackSignIn({ host, openExternal: gitlabBrowser() })).result;
-    const view = { ...host, type: 'github' } as unknown as ForgeHost;
-    const vault = createSessionVault();
-    vault.store(view, grant, await fetchGitLabIdentity(host, grant.accessToken));
-    service = createPromotionService({ hosts: [view], vault, providerFor: (h, token) => createGitLabProvider({ apiUrl: h.apiUrl, token }) });
+    ({ stack } = await startStack(sandbox));
+    const signedIn = await stack.auth.signInWithBrowser(GITLAB_ID);
+    if (!signedIn.ok) throw new Error(signedIn.error.message);
   });
   afterAll(async () => {
+    stack?.shutdown();
     await sandbox?.stop();
   });
 
@@ -194,47 +254,77 @@ describe('GitLab promotion failures and rebuilds (same sandbox shape)', () => {
     pipelineName: 'ingress-gateway',
     targetEnv: env,
     version,
-    strategy: { kind: 'pull-request', manual: false, repoUrl: `${gitlab.url}/${FLAT_PATH}`, baseBranch: 'main', source: 'pipeline' },
+    strategy: { kind: 'pull-request', manual: false, provider: 'gitlab', repoUrl: `${gitlab.url}/${PROJECT}`, baseBranch: 'main', source: 'pipeline' },
   });
-  const branches = (): Map<string, string> => new Map(gitlab.server.state.listBranches(FLAT_PATH).map((b) => [b.name, b.sha]));
+  const branches = (): Map<string, string> => new Map(gitlab.server.state.listBranches(PROJECT).map((b) => [b.name, b.sha]));
 
   it('a failed MR creation leaves no branch behind', async () => {
-    const plan = await service.plan(request('staging', '4.11.3'));
+    const plan = await stack.promotion.plan(request('staging', '4.11.3'));
     if (!plan.ok) throw new Error(plan.error.message);
     gitlab.server.faults.failNext(1, 502, { method: 'POST', pathIncludes: '/merge_requests' });
-    const applied = await service.apply(plan.value.id);
+    const applied = await stack.promotion.apply(plan.value.id);
     expect(applied.ok).toBe(false);
     if (!applied.ok) expect(applied.error.code).toBe('forge-unavailable');
     expect(branches().has('promotion-platform-ingress-gateway-staging')).toBe(false);
-    expect(gitlab.server.state.listMergeRequests(FLAT_PATH).filter((m) => m.sourceBranch === 'promotion-platform-ingress-gateway-staging')).toHaveLength(0);
+    expect(gitlab.server.state.listMergeRequests(PROJECT).filter((m) => m.sourceBranch === 'promotion-platform-ingress-gateway-staging')).toHaveLength(0);
   });
 
   it('a failed update of the open MR puts its branch back where it was (GitLab: delete + recreate)', async () => {
     const branch = 'promotion-platform-ingress-gateway-prod';
     const before = branches().get(branch) as string;
-    const plan = await service.plan(request('prod', '4.12.0'));
+    const plan = await stack.promotion.plan(request('prod', '4.12.0'));
     if (!plan.ok) throw new Error(plan.error.message);
     expect(plan.value.existingPr?.number).toBe(1);
     gitlab.server.faults.failNext(1, 500, { method: 'PUT', pathIncludes: '/merge_requests/1' });
-    const applied = await service.apply(plan.value.id);
+    const applied = await stack.promotion.apply(plan.value.id);
     expect(applied.ok).toBe(false);
     expect(branches().get(branch)).toBe(before);
-    const mr = gitlab.server.state.getMergeRequest(FLAT_PATH, 1);
+    const mr = gitlab.server.state.getMergeRequest(PROJECT, 1);
     expect(mr).toMatchObject({ state: 'opened', title: 'Promote platform/ingress-gateway in prod to 4.11.2' });
-    const project = gitlab.server.state.raw.projectByPath(FLAT_PATH);
+    const project = gitlab.server.state.raw.projectByPath(PROJECT);
     if (!project || !mr) throw new Error('project or MR missing');
     expect(gitlab.server.state.raw.headSha(project, mr)).toBe(before);
   });
 
-  it('rebuilds on the new head when main moved between plan and apply', async () => {
-    const plan = await service.plan(request('staging', '4.11.4'));
+  it('takes over a leftover promotion branch that has no open MR', async () => {
+    const branch = 'promotion-platform-ingress-gateway-staging';
+    // an old promotion's branch, its MR long closed: it points at main's current head
+    const project = gitlab.server.state.raw.projectByPath(PROJECT);
+    const stale = gitlab.server.state.listBranches(PROJECT).find((b) => b.name === 'main')?.sha as string;
+    project?.repo.refs.set(`refs/heads/${branch}`, stale);
+    expect(branches().get(branch)).toBe(stale);
+    const plan = await stack.promotion.plan(request('staging', '4.11.5'));
     if (!plan.ok) throw new Error(plan.error.message);
-    const moved = gitlab.server.state.commitFiles(FLAT_PATH, 'main', { 'README.md': 'moved\n' }, 'unrelated change', 'dev-bob');
-    const applied = await service.apply(plan.value.id);
+    const applied = await stack.promotion.apply(plan.value.id);
+    if (!applied.ok) throw new Error(applied.error.message);
+    expect(applied.value.updated).toBe(false);
+    const head = branches().get(branch) as string;
+    expect(head).not.toBe(stale);
+    expect(project?.repo.objects.commit(head)?.parents).toEqual([stale]);
+    expect(gitlab.server.state.getMergeRequest(PROJECT, applied.value.number)).toMatchObject({ sourceBranch: branch, state: 'opened' });
+  });
+
+  it('rebuilds on the new head when main moved between plan and apply', async () => {
+    const plan = await stack.promotion.plan(request('dev', '4.11.6'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    const moved = gitlab.server.state.commitFiles(PROJECT, 'main', { 'README.md': 'moved\n' }, 'unrelated change', 'dev-bob');
+    const applied = await stack.promotion.apply(plan.value.id);
     if (!applied.ok) throw new Error(applied.error.message);
     expect(applied.value).toMatchObject({ rebuilt: true, baseSha: moved, updated: false });
-    const head = branches().get('promotion-platform-ingress-gateway-staging') as string;
-    expect(gitlab.server.state.raw.projectByPath(FLAT_PATH)?.repo.objects.commit(head)?.parents).toEqual([moved]);
+    const head = branches().get('promotion-platform-ingress-gateway-dev') as string;
+    expect(gitlab.server.state.raw.projectByPath(PROJECT)?.repo.objects.commit(head)?.parents).toEqual([moved]);
+  });
+
+  it('a refused push gets the GitLab no-access hint, not a GitHub one', async () => {
+    gitlab.server.faults.failNext(1, 403, { method: 'POST', pathIncludes: '/repository/commits' });
+    const plan = await stack.promotion.plan(request('prod', '4.12.1'));
+    if (!plan.ok) throw new Error(plan.error.message);
+    const applied = await stack.promotion.apply(plan.value.id);
+    expect(applied.ok).toBe(false);
+    if (applied.ok) return;
+    expect(applied.error).toMatchObject({ code: 'no-access', message: `Your account rm-alice cannot push to ${PROJECT}.` });
+    expect(applied.error.hint).toMatch(/Developer role/);
+    expect(applied.error.hint).not.toMatch(/GitHub/);
   });
 });
 
@@ -273,17 +363,17 @@ describe('GitLab provider on a project in nested groups', () => {
     const p = provider();
     const head = (await p.getBranchHead(repo, 'main')) as NonNullable<Awaited<ReturnType<typeof p.getBranchHead>>>;
     const file = { path: 'apps/checkout/prod.yaml', content: 'version: "1.9.0"\n', mode: '100644' as const };
-    const handle = await p.createCommit(repo, { parent: head, files: [file], message: 'Promote' });
     forge.requestLog.reset();
-    expect(await p.createBranch(repo, 'promotion-x', handle)).toBe(true);
+    const first = (await p.commitToBranch(repo, { branch: 'promotion-x', parent: head, files: [file], message: 'Promote', force: false })) as string;
     expect(forge.requestLog.count()).toBe(1);
-    const first = (await p.getBranchHead(repo, 'promotion-x'))?.sha as string;
+    expect((await p.getBranchHead(repo, 'promotion-x'))?.sha).toBe(first);
     expect(forge.state.getFile(GL_PROJECT, 'promotion-x', 'apps/checkout/prod.yaml')).toBe('version: "1.9.0"\n');
 
-    const second = await p.createCommit(repo, { parent: head, files: [{ ...file, content: 'version: "2.0.0"\n' }], message: 'Promote again' });
-    expect(await p.createBranch(repo, 'promotion-x', second)).toBe(false);
-    await p.updateBranch(repo, 'promotion-x', second, true);
-    const moved = (await p.getBranchHead(repo, 'promotion-x'))?.sha as string;
+    const again = { branch: 'promotion-x', parent: head, files: [{ ...file, content: 'version: "2.0.0"\n' }], message: 'Promote again' };
+    expect(await p.commitToBranch(repo, { ...again, force: false })).toBeNull();
+    expect((await p.getBranchHead(repo, 'promotion-x'))?.sha).toBe(first);
+    const moved = (await p.commitToBranch(repo, { ...again, force: true })) as string;
+    expect((await p.getBranchHead(repo, 'promotion-x'))?.sha).toBe(moved);
     expect(forge.state.raw.projectByPath(GL_PROJECT)?.repo.objects.commit(moved)?.parents).toEqual([head.sha]);
 
     // the service's rollback: put the branch back on an existing commit
@@ -297,8 +387,7 @@ describe('GitLab provider on a project in nested groups', () => {
   it('opens, finds, updates and lists merge requests; a duplicate is a validation error that says "already exists"', async () => {
     const p = provider();
     const head = (await p.getBranchHead(repo, 'main')) as NonNullable<Awaited<ReturnType<typeof p.getBranchHead>>>;
-    const handle = await p.createCommit(repo, { parent: head, files: [{ path: 'apps/checkout/staging.yaml', content: 'v: 2\n', mode: '100644' }], message: 'm' });
-    await p.createBranch(repo, 'promotion-y', handle);
+    await p.commitToBranch(repo, { branch: 'promotion-y', parent: head, files: [{ path: 'apps/checkout/staging.yaml', content: 'v: 2\n', mode: '100644' }], message: 'm', force: false });
     const mr = await p.openPullRequest(repo, { head: 'promotion-y', base: 'main', title: 'Promote y', body: 'body' });
     expect(mr).toMatchObject({ headBranch: 'promotion-y', baseBranch: 'main', title: 'Promote y', body: 'body', author: 'rm-alice', url: `${forge.url}/${GL_PROJECT}/-/merge_requests/${mr.number}` });
     const dup = await p.openPullRequest(repo, { head: 'promotion-y', base: 'main', title: 'again', body: '' }).catch((e: unknown) => e);
@@ -317,8 +406,7 @@ describe('GitLab provider on a project in nested groups', () => {
     await expect(provider(GL_TOKENS.revoked).getBranchHead(repo, 'main')).rejects.toMatchObject({ kind: 'unauthorized', status: 401, message: expect.stringContaining('Token was revoked') });
     const head = (await provider().getBranchHead(repo, 'main')) as NonNullable<Awaited<ReturnType<ReturnType<typeof provider>['getBranchHead']>>>;
     const reporter = provider(GL_TOKENS.reporterBot);
-    const handle = await reporter.createCommit(repo, { parent: head, files: [{ path: 'a.yaml', content: 'a', mode: '100644' }], message: 'm' });
-    await expect(reporter.createBranch(repo, 'promotion-z', handle)).rejects.toMatchObject({ kind: 'forbidden', status: 403 });
+    await expect(reporter.commitToBranch(repo, { branch: 'promotion-z', parent: head, files: [{ path: 'a.yaml', content: 'a', mode: '100644' }], message: 'm', force: false })).rejects.toMatchObject({ kind: 'forbidden', status: 403 });
     await expect(provider(GL_TOKENS.outsider).getBranchHead(repo, 'main')).rejects.toMatchObject({ kind: 'not-found', message: expect.stringContaining('404 Project Not Found') });
     forge.faults.failNext(1, 502);
     await expect(provider().getBranchHead(repo, 'main')).rejects.toMatchObject({ kind: 'unavailable', status: 502 });

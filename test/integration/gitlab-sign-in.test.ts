@@ -1,10 +1,9 @@
 // GitLab sign-in against the GitLab sandbox over real HTTP: loopback redirect on an
 // ephemeral port with PKCE for a public application (no secret), the user's Deny, forged
 // callbacks, a confidential application without its secret, refresh with rotation (in
-// memory, through the token keeper), and revocation.
+// memory, by the session vault, as for every forge), and revocation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createGitLabTokenKeeper,
   fetchGitLabIdentity,
   gitlabHost,
   GitLabHostError,
@@ -14,6 +13,8 @@ import {
   type GitLabHost,
 } from '../../src-main/auth/gitlab-oauth';
 import type { OpenExternal } from '../../src-main/auth/loopback-sign-in';
+import { createSessionVault, SignInRequiredError } from '../../src-main/auth/session-vault';
+import type { SessionInfo } from '../../src-main/common/session';
 import { OAuthEndpointError } from '../../src-main/auth/token-endpoint';
 import type { Timers } from '../../src-main/auth/timers';
 import { GL_CLIENT_ID, GL_CONFIDENTIAL_CLIENT_ID, gitlabFixtureSeed } from '../sandbox/gitlab/fixture';
@@ -141,21 +142,41 @@ describe('GitLab token refresh and revocation', () => {
     expect(again).toMatchObject({ oauthError: 'invalid_grant', transient: false });
   });
 
-  it('the token keeper refreshes in memory shortly before expiry, once for concurrent callers', async () => {
+  it('the session vault refreshes a GitLab grant shortly before expiry, once for concurrent callers, and revokes on sign-out', async () => {
     const grant = await (await startGitLabLoopbackSignIn({ host, openExternal: browser() })).result;
     const timers = manualTimers();
-    const keeper = createGitLabTokenKeeper(host, grant, { timers });
-    expect(await keeper.withToken(async (t) => t)).toBe(grant.accessToken);
+    const vault = createSessionVault({ timers });
+    const seen: SessionInfo[][] = [];
+    vault.onChange((s) => seen.push(s));
+    vault.store(host, grant, await fetchGitLabIdentity(host, grant.accessToken));
+    expect(await vault.withToken(host.id, async (t) => t)).toBe(grant.accessToken);
     forge.requestLog.reset();
-    timers.advance(7200_000 - 4 * 60_000); // inside the 5-minute margin
-    const [a, b] = await Promise.all([keeper.withToken(async (t) => t), keeper.withToken(async (t) => t)]);
+    timers.advance(7200_000 - 4 * 60_000); // inside the 5-minute margin: the vault's timer starts the refresh
+    const [a, b] = await Promise.all([vault.withToken(host.id, async (t) => t), vault.withToken(host.id, async (t) => t)]);
     expect(a).toBe(b);
     expect(a).not.toBe(grant.accessToken);
     expect(forge.requestLog.count('POST /oauth/token')).toBe(1);
+    expect(vault.get(host.id)).toMatchObject({ state: 'signed-in', login: 'rm-alice' });
+    // (GitLab stamps created_at from the real clock, so expiry is not compared against the manual one)
+    expect(vault.get(host.id)?.expiresAt).toEqual(expect.any(String));
     expect((await fetchGitLabIdentity(host, a)).login).toBe('rm-alice');
-    await keeper.clear(true);
+    expect(seen.some((list) => list[0]?.expiresAt === vault.get(host.id)?.expiresAt)).toBe(true); // the refresh was announced
+    await vault.signOut(host.id);
+    expect(seen.at(-1)).toEqual([]);
+    expect(forge.requestLog.count('POST /oauth/revoke')).toBe(1);
     expect((await fetch(`${forge.apiUrl}/user`, { headers: { authorization: `Bearer ${a}` } })).status).toBe(401);
-    await expect(keeper.withToken(async (t) => t)).rejects.toMatchObject({ code: 'exchange-failed' });
+    await expect(vault.withToken(host.id, async (t) => t)).rejects.toMatchObject({ code: 'sign-in-required' });
+  });
+
+  it('the session vault asks for a new sign-in when GitLab refuses the (already rotated) refresh token', async () => {
+    const grant = await (await startGitLabLoopbackSignIn({ host, openExternal: browser() })).result;
+    await refreshGitLabGrant(host, grant, { fetch, now: Date.now }); // rotates: grant.refreshToken is spent
+    const timers = manualTimers();
+    const vault = createSessionVault({ timers });
+    vault.store(host, grant, { login: 'rm-alice', name: null, avatarUrl: null, scopes: null });
+    timers.advance(7200_000 - 4 * 60_000);
+    expect(await vault.refresh(host.id)).toMatchObject({ state: 'sign-in-required' });
+    await expect(vault.withToken(host.id, async (t) => t)).rejects.toBeInstanceOf(SignInRequiredError);
   });
 
   it('revokes a token', async () => {

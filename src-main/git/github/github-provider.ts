@@ -11,11 +11,19 @@
 // whatever the repository's size, pinned to the exact commit, so it is what we use; only
 // YAML entries containing the needle are kept in memory.
 //
-// Writing: one POST git/trees with base_tree and inline `content` (GitHub creates the blobs
-// itself, so no call per file), one POST git/commits, then the ref.
+// Writing (commitToBranch): one POST git/trees with base_tree and inline `content` (GitHub
+// creates the blobs itself, so no call per file), one POST git/commits, then the ref. The
+// base tree comes from the getBranchHead answer that preceded it in this provider instance
+// (the service always re-reads the base head first), else from one GET git/commits call. A
+// second commitToBranch with the same parent, files and message (taking over a leftover
+// branch) reuses the commit instead of writing it again.
+//
+// PR status: one GET commits/{sha}/check-runs per open PR (checksState). GitHub's review
+// decision would cost another call per PR (pulls/{n}/reviews), so reviewState is not filled.
 
 import { Octokit } from '@octokit/rest';
-import { ProviderError, type BranchHead, type GitProvider, type ListPullsResult, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from '../provider';
+import { createHash } from 'node:crypto';
+import { ProviderError, type BranchHead, type GitProvider, type ListPullsResult, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates, type RepoTextFile } from '../provider';
 import { readTarGz } from '../tar-reader';
 
 type FetchLike = typeof fetch;
@@ -98,6 +106,14 @@ function pullInfo(p: {
 
 const isYaml = (path: string): boolean => /\.ya?ml$/i.test(path);
 
+/** Check runs → the board's vocabulary: any failed run fails, any unfinished one is pending. */
+export function checksStateOf(runs: readonly { status: string; conclusion?: string | null }[]): NonNullable<PullRequestStatus['checksState']> {
+  if (runs.length === 0) return 'none';
+  if (runs.some((r) => r.status === 'completed' && ['failure', 'cancelled', 'timed_out', 'action_required', 'startup_failure'].includes(r.conclusion ?? ''))) return 'failure';
+  if (runs.some((r) => r.status !== 'completed')) return 'pending';
+  return 'success';
+}
+
 export function createGitHubProvider(options: GitHubProviderOptions): GitProvider {
   const octokit = new Octokit({
     auth: options.token,
@@ -106,6 +122,8 @@ export function createGitHubProvider(options: GitHubProviderOptions): GitProvide
     log: silentLog,
     ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
   });
+  const treeOf = new Map<string, string>();
+  const commits = new Map<string, string>();
   const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
@@ -118,7 +136,8 @@ export function createGitHubProvider(options: GitHubProviderOptions): GitProvide
     async getBranchHead(repo, branch) {
       try {
         const res = await octokit.rest.repos.getBranch({ owner: repo.owner, repo: repo.name, branch });
-        return { sha: res.data.commit.sha, treeSha: res.data.commit.commit.tree.sha };
+        treeOf.set(res.data.commit.sha, res.data.commit.commit.tree.sha);
+        return { sha: res.data.commit.sha };
       } catch (e) {
         const pe = toProviderError(e, `read branch ${branch}`);
         if (pe.kind === 'not-found' && isHttpError(e) && /branch not found/i.test(githubMessage(e))) return null;
@@ -145,27 +164,37 @@ export function createGitHubProvider(options: GitHubProviderOptions): GitProvide
       return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
 
-    async createCommit(repo, { parent, files, message }) {
-      const tree = await call('create tree', () =>
-        octokit.rest.git.createTree({
-          owner: repo.owner,
-          repo: repo.name,
-          base_tree: parent.treeSha,
-          tree: files.map((f) => ({ path: f.path, mode: f.mode, type: 'blob' as const, content: f.content })),
-        }),
-      );
-      const commit = await call('create commit', () =>
-        octokit.rest.git.createCommit({ owner: repo.owner, repo: repo.name, message, tree: tree.data.sha, parents: [parent.sha] }),
-      );
-      return commit.data.sha;
-    },
-
-    async createBranch(repo, branch, sha) {
+    async commitToBranch(repo, { branch, parent, files, message, force }) {
+      const key = createHash('sha256').update(JSON.stringify([repo.owner, repo.name, parent.sha, message, files])).digest('hex');
+      let sha = commits.get(key);
+      if (!sha) {
+        let baseTree = treeOf.get(parent.sha);
+        if (!baseTree) {
+          const c = await call('read commit', () => octokit.rest.git.getCommit({ owner: repo.owner, repo: repo.name, commit_sha: parent.sha }));
+          baseTree = c.data.tree.sha;
+        }
+        const tree = await call('create tree', () =>
+          octokit.rest.git.createTree({
+            owner: repo.owner,
+            repo: repo.name,
+            base_tree: baseTree,
+            tree: files.map((f) => ({ path: f.path, mode: f.mode, type: 'blob' as const, content: f.content })),
+          }),
+        );
+        const commit = await call('create commit', () => octokit.rest.git.createCommit({ owner: repo.owner, repo: repo.name, message, tree: tree.data.sha, parents: [parent.sha] }));
+        sha = commit.data.sha;
+        commits.set(key, sha);
+      }
+      const commitSha = sha;
+      if (force) {
+        await call(`move branch ${branch}`, () => octokit.rest.git.updateRef({ owner: repo.owner, repo: repo.name, ref: `heads/${branch}`, sha: commitSha, force: true }));
+        return commitSha;
+      }
       try {
-        await octokit.rest.git.createRef({ owner: repo.owner, repo: repo.name, ref: `refs/heads/${branch}`, sha });
-        return true;
+        await octokit.rest.git.createRef({ owner: repo.owner, repo: repo.name, ref: `refs/heads/${branch}`, sha: commitSha });
+        return commitSha;
       } catch (e) {
-        if (isHttpError(e) && e.status === 422 && /already exists/i.test(githubMessage(e))) return false;
+        if (isHttpError(e) && e.status === 422 && /already exists/i.test(githubMessage(e))) return null;
         throw toProviderError(e, `create branch ${branch}`);
       }
     },
@@ -211,6 +240,11 @@ export function createGitHubProvider(options: GitHubProviderOptions): GitProvide
         if (isHttpError(e) && e.status === 304) return { notModified: true };
         throw toProviderError(e, 'list pull requests');
       }
+    },
+
+    async pullRequestStatus(repo, pr): Promise<PullRequestStatus> {
+      const res = await call(`read checks of #${pr.number}`, () => octokit.rest.checks.listForRef({ owner: repo.owner, repo: repo.name, ref: pr.headSha, per_page: 100 }));
+      return { checksState: checksStateOf(res.data.check_runs) };
     },
   };
 }

@@ -26,7 +26,7 @@ describe('GitLab provider helpers', () => {
       return new Response(JSON.stringify({ name: 'main', commit: { id: 'a'.repeat(40) } }), { status: 200 });
     }) as typeof fetch;
     const p = createGitLabProvider({ apiUrl: 'https://gitlab.example.com/api/v4/', token: 'glpat-secret', tokenHeader: 'private-token', fetch: fake });
-    expect(await p.getBranchHead({ owner: 'g', name: 'p' }, 'main')).toEqual({ sha: 'a'.repeat(40), treeSha: '' });
+    expect(await p.getBranchHead({ owner: 'g', name: 'p' }, 'main')).toEqual({ sha: 'a'.repeat(40) });
     expect(seen[0]?.redirect).toBe('error');
     expect(seen[0]?.headers).toMatchObject({ 'PRIVATE-TOKEN': 'glpat-secret' });
     expect(JSON.stringify(seen[0]?.headers)).not.toContain('Bearer');
@@ -34,6 +34,6 @@ describe('GitLab provider helpers', () => {
 
   it('refuses an empty commit before calling GitLab', async () => {
     const p = createGitLabProvider({ apiUrl: 'https://gitlab.example.com/api/v4', token: 't', fetch: (() => Promise.reject(new Error('no call expected'))) as typeof fetch });
-    await expect(p.createCommit({ owner: 'g', name: 'p' }, { parent: { sha: 'a', treeSha: '' }, files: [], message: 'm' })).rejects.toMatchObject({ kind: 'validation' });
+    await expect(p.commitToBranch({ owner: 'g', name: 'p' }, { branch: 'b', parent: { sha: 'a' }, files: [], message: 'm', force: false })).rejects.toMatchObject({ kind: 'validation' });
   });
 });

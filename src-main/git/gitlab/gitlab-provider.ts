@@ -12,15 +12,15 @@
 // - Reading the marked files: one archive.tar.gz call for the exact commit, whatever the
 //   repository's size. gitlab.com rate-limits archive downloads hard (a few per minute per
 //   user), so a 429 falls back to the recursive tree (100 entries per page) + raw YAML files.
-// - Writing: GitLab has no "create a commit object without a branch" API; a commit is always
-//   made onto a branch (POST /repository/commits with start_sha, actions and force). So
-//   createCommit() validates and returns a provider-local handle, and the createBranch /
-//   updateBranch call that receives it makes the real commit: one API call for commit + branch
-//   instead of GitHub's tree + commit + ref. Branch moves to an existing sha (the service's
-//   rollback path) are delete + create, as GitLab cannot move a branch either.
-// - BranchHead.treeSha: GitLab's branch API reports no tree sha; it is left empty.
+// - Writing: commitToBranch is one POST /repository/commits with start_sha (the parent),
+//   actions and force: GitLab makes the commit and points the branch at it in one call.
+//   Branch moves to an existing sha (the service's rollback path) are delete + create, as
+//   GitLab cannot move a branch to another commit.
+// - PR status for the board: one GET /merge_requests/:iid per open MR (head pipeline →
+//   checksState; detailed_merge_status "not_approved" → reviewState review-required). The
+//   approval count needs a second call, so the full picture is mergeRequestStatus (2 calls).
 
-import { ProviderError, type BranchHead, type GitProvider, type ListPullsResult, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from '../provider';
+import { ProviderError, type GitProvider, type ListPullsResult, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates, type RepoTextFile } from '../provider';
 import { readTarGz } from '../tar-reader';
 
 type FetchLike = typeof fetch;
@@ -58,21 +58,12 @@ export interface GitLabProvider extends GitProvider {
   mergeRequestStatus(repo: RepoCoordinates, iid: number): Promise<GitLabMergeRequestStatus>;
 }
 
-interface PendingCommit {
-  parent: BranchHead;
-  files: RepoTextFile[];
-  message: string;
-  /** the real sha once a branch call made it */
-  sha?: string;
-}
-
 interface Answer {
   status: number;
   headers: Headers;
   body: Buffer;
 }
 
-const PENDING_PREFIX = 'gitlab-pending-commit:';
 const isYaml = (path: string): boolean => /\.ya?ml$/i.test(path);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -147,8 +138,6 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
   const apiUrl = options.apiUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 30_000;
   const authHeaders: Record<string, string> = options.tokenHeader === 'private-token' ? { 'PRIVATE-TOKEN': options.token } : { authorization: `Bearer ${options.token}` };
-  const pending = new Map<string, PendingCommit>();
-  let nextPending = 0;
 
   async function request(method: string, path: string, what: string, body?: unknown): Promise<Answer> {
     let res: Response;
@@ -189,22 +178,6 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
 
   const project = (repo: RepoCoordinates): string => `/projects/${gitlabProjectId(repo)}`;
 
-  function pendingOf(sha: string): PendingCommit | undefined {
-    return sha.startsWith(PENDING_PREFIX) ? pending.get(sha) : undefined;
-  }
-
-  const actionsFor = (c: PendingCommit) => c.files.map((f) => ({ action: 'update' as const, file_path: f.path, content: f.content }));
-
-  async function commitOnto(repo: RepoCoordinates, branch: string, c: PendingCommit, force: boolean): Promise<Answer> {
-    return request('POST', `${project(repo)}/repository/commits`, `commit to ${branch}`, {
-      branch,
-      start_sha: c.parent.sha,
-      commit_message: c.message,
-      actions: actionsFor(c),
-      force,
-    });
-  }
-
   async function readViaTree(repo: RepoCoordinates, commitSha: string, needle: string): Promise<RepoTextFile[]> {
     const entries = (await all(`${project(repo)}/repository/tree?recursive=true&ref=${encodeURIComponent(commitSha)}`, 'list repository tree')).filter(
       (e): e is Record<string, unknown> => isRecord(e) && e.type === 'blob' && typeof e.path === 'string' && isYaml(e.path),
@@ -234,7 +207,7 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
       const b = parseJson(a.body);
       const sha = isRecord(b) && isRecord(b.commit) && typeof b.commit.id === 'string' ? b.commit.id : undefined;
       if (!sha) throw new ProviderError('unavailable', `read branch ${branch}: unexpected answer`);
-      return { sha, treeSha: '' };
+      return { sha };
     },
 
     async readMarkedFiles(repo, commitSha, needle) {
@@ -256,41 +229,26 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
       return sortFiles(out);
     },
 
-    async createCommit(_repo, { parent, files, message }) {
+    async commitToBranch(repo, { branch, parent, files, message, force }) {
       if (files.length === 0) throw new ProviderError('validation', 'create commit: no files to change');
-      const handle = `${PENDING_PREFIX}${++nextPending}`;
-      pending.set(handle, { parent, files: files.map((f) => ({ ...f })), message });
-      return handle;
-    },
-
-    async createBranch(repo, branch, sha) {
-      const c = pendingOf(sha);
-      if (c) {
-        const a = await commitOnto(repo, branch, c, false);
-        // GitLab: "A branch called '<b>' already exists. ..."; check the branch too rather than trust the wording
-        if (a.status === 400 && (/already exists/i.test(gitlabErrorMessage(parseJson(a.body), 400)) || (await this.getBranchHead(repo, branch)) !== null)) return false;
-        if (a.status !== 201) throw toError(a, `commit to ${branch}`);
-        c.sha = String((parseJson(a.body) as Record<string, unknown>).id ?? '');
-        return true;
-      }
-      const a = await request('POST', `${project(repo)}/repository/branches`, `create branch ${branch}`, { branch, ref: sha });
-      if (a.status === 400 && /already exists/i.test(gitlabErrorMessage(parseJson(a.body), 400))) return false;
-      if (a.status !== 201) throw toError(a, `create branch ${branch}`);
-      return true;
+      const what = `commit to ${branch}`;
+      const a = await request('POST', `${project(repo)}/repository/commits`, what, {
+        branch,
+        start_sha: parent.sha,
+        commit_message: message,
+        // 'update' keeps the file's mode, so RepoTextFile.mode needs no chmod action
+        actions: files.map((f) => ({ action: 'update', file_path: f.path, content: f.content })),
+        force,
+      });
+      // GitLab: "A branch called '<b>' already exists. ..."; check the branch too rather than trust the wording
+      if (!force && a.status === 400 && (/already exists/i.test(gitlabErrorMessage(parseJson(a.body), 400)) || (await this.getBranchHead(repo, branch)) !== null)) return null;
+      if (a.status !== 201) throw toError(a, what);
+      const id = (parseJson(a.body) as Record<string, unknown> | undefined)?.id;
+      if (typeof id !== 'string') throw new ProviderError('unavailable', `${what}: unexpected answer`);
+      return id;
     },
 
     async updateBranch(repo, branch, sha, force) {
-      const c = pendingOf(sha);
-      if (c) {
-        if (!force) {
-          const head = await this.getBranchHead(repo, branch);
-          if (head && head.sha !== c.parent.sha) throw new ProviderError('validation', `move branch ${branch}: not a fast-forward`);
-        }
-        const a = await commitOnto(repo, branch, c, true);
-        if (a.status !== 201) throw toError(a, `commit to ${branch}`);
-        c.sha = String((parseJson(a.body) as Record<string, unknown>).id ?? '');
-        return;
-      }
       if (!force) throw new ProviderError('validation', `move branch ${branch}: GitLab can only move a branch by recreating it`);
       // GitLab cannot point a branch at another commit: recreate it there
       const del = await request('DELETE', `${project(repo)}/repository/branches/${encodeURIComponent(branch)}`, `move branch ${branch}`);
@@ -332,6 +290,18 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
       // GitLab sends no ETag for this list, so every poll is a full answer
       const list = await all(`${project(repo)}/merge_requests?state=opened`, 'list merge requests');
       return { notModified: false, etag: null, pulls: list.filter(isRecord).map(mrInfo) };
+    },
+
+    async pullRequestStatus(repo, pr): Promise<PullRequestStatus> {
+      const m = await json('GET', `${project(repo)}/merge_requests/${pr.number}`, `read merge request !${pr.number}`);
+      if (!isRecord(m)) throw new ProviderError('unavailable', `read merge request !${pr.number}: unexpected answer`);
+      const hp = isRecord(m.head_pipeline) ? m.head_pipeline : null;
+      const detailed = String(m.detailed_merge_status ?? '');
+      return {
+        checksState: checksStateOf(hp ? String(hp.status) : undefined),
+        // any other status says nothing certain about approvals (a failed pipeline is reported first)
+        ...(detailed === 'not_approved' ? { reviewState: 'review-required' as const } : {}),
+      };
     },
 
     async mergeRequestStatus(repo, iid) {
