@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forgeEndpoints, ForgeHostError, githubDotCom, githubEnterpriseHost, gitlabHost, requestedScopes, resolveRepoUrl, summarizeHost, validateForgeHost } from './forge-host';
+import { forgeEndpoints, forgeHostFrom, ForgeHostError, githubDotCom, githubEnterpriseHost, gitlabHost, requestedScopes, resolveRepoUrl, summarizeHost, validateForgeHost } from './forge-host';
 
 describe('forge hosts of every type', () => {
   const gh = githubDotCom('Iv1.abc');
@@ -42,5 +42,13 @@ describe('forge hosts of every type', () => {
     expect(resolveRepoUrl(hosts, 'https://gitlab.acme.example/a/../b')).toBeNull(); // dot segments are resolved first, leaving no project
     expect(resolveRepoUrl(hosts, 'https://user:pw@gitlab.acme.example/a/b')).toBeNull();
     expect(resolveRepoUrl(hosts, 'https://elsewhere.example/a/b')).toBeNull();
+  });
+
+  it('builds hosts from settings by type', () => {
+    expect(forgeHostFrom({ type: 'github', webUrl: 'https://github.com', clientId: 'Iv1.abc' })).toMatchObject({ id: 'github.com', apiUrl: 'https://api.github.com' });
+    expect(forgeHostFrom({ type: 'github', webUrl: 'https://ghe.acme.example', clientId: 'Iv1.abc', clientSecret: 's' })).toMatchObject({ id: 'ghe.acme.example', apiUrl: 'https://ghe.acme.example/api/v3', clientSecret: 's' });
+    expect(forgeHostFrom({ type: 'gitlab', webUrl: 'https://gitlab.com', clientId: 'uid', scopes: ['api'] })).toMatchObject({ id: 'gitlab.com', type: 'gitlab', apiUrl: 'https://gitlab.com/api/v4', scopes: ['api'] });
+    expect(forgeHostFrom({ type: 'gitlab', webUrl: 'https://tools.acme.example/gitlab', clientId: 'uid', id: 'tools' })).toMatchObject({ id: 'tools', webUrl: 'https://tools.acme.example/gitlab' });
+    expect(() => forgeHostFrom({ type: 'gitea' as never, webUrl: 'https://x.example', clientId: 'c' })).toThrow(ForgeHostError);
   });
 });

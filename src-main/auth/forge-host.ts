@@ -156,6 +156,38 @@ export function gitlabDotCom(clientId: string): ForgeHost {
   return gitlabHost('https://gitlab.com', clientId);
 }
 
+/** A host as settings or the environment describe it (what forgeHostFrom takes). */
+export interface ForgeHostConfig {
+  type: ForgeHostType;
+  /** https://github.com, a GHES origin, https://gitlab.com or a GitLab base URL (may carry a relative root) */
+  webUrl: string;
+  clientId: string;
+  clientSecret?: string;
+  /** default: the URL's host (github.com for GitHub's own site) */
+  id?: string;
+  scopes?: string[];
+}
+
+/**
+ * Builds a validated ForgeHost from settings, picking the API base by type: github.com →
+ * api.github.com, any other GitHub → <origin>/api/v3 (GHES), GitLab → <base>/api/v4.
+ * Throws ForgeHostError for an unknown type or a bad URL.
+ */
+export function forgeHostFrom(config: ForgeHostConfig): ForgeHost {
+  const extra = { ...(config.scopes ? { scopes: [...config.scopes] } : {}) };
+  switch (config.type) {
+    case 'github': {
+      const origin = checkUrl('webUrl', config.webUrl).origin;
+      const base = origin === 'https://github.com' ? githubDotCom(config.clientId, config.clientSecret) : githubEnterpriseHost(origin, config.clientId, config.clientSecret, config.id);
+      return validateForgeHost({ ...base, ...(config.id ? { id: config.id } : {}), ...extra });
+    }
+    case 'gitlab':
+      return gitlabHost(config.webUrl, config.clientId, { ...(config.id ? { id: config.id } : {}), ...(config.clientSecret ? { clientSecret: config.clientSecret } : {}), ...extra });
+    default:
+      throw new ForgeHostError(`unsupported host type "${String((config as { type?: unknown }).type)}"`);
+  }
+}
+
 export function forgeEndpoints(host: ForgeHost): ForgeEndpoints {
   return traitsOf(host.type).endpoints(host.webUrl, host.apiUrl);
 }

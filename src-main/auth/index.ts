@@ -3,6 +3,7 @@ export { createAuthService, type AuthService, type AuthServiceOptions } from './
 export {
   FORGE_HOST_TYPES,
   forgeEndpoints,
+  forgeHostFrom,
   ForgeHostError,
   githubDotCom,
   githubEnterpriseHost,
@@ -13,6 +14,7 @@ export {
   summarizeHost,
   validateForgeHost,
   type ForgeEndpoints,
+  type ForgeHostConfig,
   type ForgeHost,
   type ForgeHostType,
 } from './forge-host';

@@ -16,7 +16,7 @@ export { applyPromotionMarker, findMarkerComments, MarkerError, promotionMarker 
 export { createGitHubProvider } from './github/github-provider';
 export { createGitLabProvider, type GitLabMergeRequestStatus } from './gitlab/gitlab-provider';
 export { forgeKindFor, forgeLabels, supportedStrategyProviders, type ForgeKind, type ForgeOAuth, type ForgeRegistry } from './forge-registry';
-export { githubDotCom, githubEnterpriseHost, gitlabDotCom, gitlabHost, type ForgeHost, type ForgeHostType } from '../auth/forge-host';
+export { FORGE_HOST_TYPES, forgeHostFrom, githubDotCom, githubEnterpriseHost, gitlabDotCom, gitlabHost, type ForgeHost, type ForgeHostConfig, type ForgeHostType } from '../auth/forge-host';
 export { createPromotionService, describeFailure, type PromotionService, type PromotionServiceOptions, type ProviderFactory } from './promotion-service';
 export { createPullDiscovery, findPromotionPull, type PullDiscovery, type RepoPromotionPulls } from './pull-discovery';
 export { parsePromotionMetadata, promotionBody, promotionBranchName, promotionTitle } from './promotion-plan';

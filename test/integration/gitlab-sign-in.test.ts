@@ -13,6 +13,7 @@ import {
   type GitLabHost,
 } from '../../src-main/auth/gitlab-oauth';
 import type { OpenExternal } from '../../src-main/auth/loopback-sign-in';
+import { createAuthService } from '../../src-main/auth/auth-service';
 import { createSessionVault, SignInRequiredError } from '../../src-main/auth/session-vault';
 import type { SessionInfo } from '../../src-main/common/session';
 import { OAuthEndpointError } from '../../src-main/auth/token-endpoint';
@@ -118,6 +119,16 @@ describe('GitLab loopback sign-in', () => {
     const confidential = gitlabHost(forge.url, GL_CONFIDENTIAL_CLIENT_ID, { scopes: ['api'] });
     const attempt = await startGitLabLoopbackSignIn({ host: confidential, openExternal: browser() });
     await expect(attempt.result).rejects.toMatchObject({ code: 'exchange-failed', message: expect.stringContaining('invalid_client') });
+  });
+
+  it('auth-service refuses the device flow for a GitLab host up front, without calling GitLab', async () => {
+    const vault = createSessionVault();
+    const auth = createAuthService({ hosts: [host], vault, openExternal: () => undefined });
+    forge.requestLog.reset();
+    const started = await auth.startDeviceSignIn(host.id);
+    expect(started.ok).toBe(false);
+    if (!started.ok) expect(started.error).toMatchObject({ code: 'invalid-host', message: expect.stringContaining('no device sign-in') });
+    expect(forge.requestLog.count()).toBe(0);
   });
 
   it('accepts https hosts and loopback http only', () => {

@@ -10,6 +10,7 @@ import { createSessionVault, type SessionVault } from '../../src-main/auth/sessi
 import type { EffectiveStrategy } from '../../src-main/common/board';
 import type { PromotionProgress, PromotionRequest } from '../../src-main/common/promotion';
 import { createPromotionService, type PromotionService } from '../../src-main/git/promotion-service';
+import { createGitHubProvider } from '../../src-main/git/github/github-provider';
 import { createPullDiscovery, findPromotionPull } from '../../src-main/git/pull-discovery';
 import { diffFlat } from '../sandbox/forge/git-objects';
 import { buildDemoSeed } from '../sandbox/seeds/demo';
@@ -355,5 +356,65 @@ describe('open promotion PR discovery', () => {
     if (!after.ok) throw new Error(after.error.message);
     expect(findPromotionPull(after.value.pulls, 'platform', 'ingress-nginx', 'prod')?.number).toBe(applied.value.number);
     expectNoTokenIn([first, unchanged, after]);
+  });
+});
+
+describe('review/check state of open promotion PRs (GitHub)', () => {
+  it('fills checksState from the head commit\'s check runs: one extra call per open promotion PR per poll', async () => {
+    let now = Date.now();
+    const discovery = createPullDiscovery({ hosts: [fx.oauthHost], vault: ctx.vault, now: () => now });
+    const first = await discovery.poll(repoUrl);
+    if (!first.ok) throw new Error(first.error.message);
+    const checkout = first.value.pulls.find((p) => p.branch === 'promotion-team-payments-checkout-prod');
+    if (!checkout) throw new Error('the demo seed has an open checkout promotion PR');
+    fx.forge.state.setCheckRuns(REPO, checkout.branch, [
+      { name: 'validate', status: 'completed', conclusion: 'success' },
+      { name: 'e2e', status: 'in_progress' },
+    ]);
+    now += 31_000;
+    fx.forge.requestLog.reset();
+    const pending = await discovery.poll(repoUrl);
+    if (!pending.ok) throw new Error(pending.error.message);
+    expect(findPromotionPull(pending.value.pulls, 'team-payments', 'checkout', 'prod')).toMatchObject({ number: checkout.number, checksState: 'pending' });
+    // the list answered 304, yet checks were asked again: they move without the list changing
+    expect(fx.forge.requestLog.entries('GET /repos/{owner}/{repo}/pulls').map((e) => e.status)).toEqual([304]);
+    expect(fx.forge.requestLog.count('GET /repos/{owner}/{repo}/commits/{ref}/check-runs')).toBe(pending.value.pulls.length);
+
+    fx.forge.state.setCheckRuns(REPO, checkout.branch, [
+      { name: 'validate', status: 'completed', conclusion: 'success' },
+      { name: 'e2e', status: 'completed', conclusion: 'failure' },
+    ]);
+    now += 31_000;
+    const failed = await discovery.poll(repoUrl);
+    if (!failed.ok) throw new Error(failed.error.message);
+    expect(findPromotionPull(failed.value.pulls, 'team-payments', 'checkout', 'prod')?.checksState).toBe('failure');
+
+    const quiet = createPullDiscovery({ hosts: [fx.oauthHost], vault: ctx.vault, withStatus: false });
+    fx.forge.requestLog.reset();
+    const plain = await quiet.poll(repoUrl);
+    expect(plain.ok && findPromotionPull(plain.value.pulls, 'team-payments', 'checkout', 'prod')?.checksState).toBeUndefined();
+    expect(fx.forge.requestLog.count('GET /repos/{owner}/{repo}/commits/{ref}/check-runs')).toBe(0);
+  });
+});
+
+describe('GitHub provider: commitToBranch', () => {
+  it('finds the base tree itself when no branch read preceded it, and reuses the commit when taking a branch over', async () => {
+    const provider = createGitHubProvider({ apiUrl: fx.forge.apiUrl, token: ctx.token });
+    const [owner, name] = REPO.split('/') as [string, string];
+    const repo = { owner, name };
+    const main = branchSha('main') as string;
+    const files = [{ path: 'notes/promoted.yaml', content: 'v: 1\n', mode: '100644' as const }];
+    fx.forge.requestLog.reset();
+    const sha = await provider.commitToBranch(repo, { branch: 'promotion-direct', parent: { sha: main }, files, message: 'direct', force: false });
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(branchSha('promotion-direct')).toBe(sha);
+    expect(fx.forge.requestLog.count('GET /repos/{owner}/{repo}/git/commits/{sha}')).toBe(1);
+    expect(fx.forge.requestLog.count('POST /repos/{owner}/{repo}/git/trees')).toBe(1);
+
+    // the branch exists now: create refuses (branch untouched), force moves it, with no second tree/commit
+    expect(await provider.commitToBranch(repo, { branch: 'promotion-direct', parent: { sha: main }, files, message: 'direct', force: false })).toBeNull();
+    expect(await provider.commitToBranch(repo, { branch: 'promotion-direct', parent: { sha: main }, files, message: 'direct', force: true })).toBe(sha);
+    expect(fx.forge.requestLog.count('POST /repos/{owner}/{repo}/git/trees')).toBe(1);
+    expect(fx.forge.requestLog.count('POST /repos/{owner}/{repo}/git/commits')).toBe(1);
   });
 });
