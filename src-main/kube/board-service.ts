@@ -16,6 +16,7 @@ import {
   createRowContext,
   depKey,
   gitopsClusterNotReady,
+  prepareWorkloadReading,
   type BoardInput,
   type GitopsClusterRef,
   type WatchNeed,
@@ -293,10 +294,15 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
 
   function contextForCluster(ref: GitopsClusterRef): string | undefined {
     const o = overrides;
-    const override = o[`${ref.managementContext}/${ref.namespace}/${ref.name}`] ?? o[`${ref.namespace}/${ref.name}`] ?? o[ref.name];
+    // Own keys only: a GitopsCluster named "constructor" must not map to Object.prototype's.
+    const own = (k: string) => (Object.hasOwn(o, k) ? o[k] : undefined);
+    const override = hasOverrides ? (own(`${ref.managementContext}/${ref.namespace}/${ref.name}`) ?? own(`${ref.namespace}/${ref.name}`) ?? own(ref.name)) : undefined;
     if (override) return override;
-    return loaded?.contexts.some((c) => c.name === ref.name) ? ref.name : undefined;
+    return contextNames.has(ref.name) ? ref.name : undefined;
   }
+  /** Called once per target per build: a Set, not a scan of the kubeconfig's contexts. */
+  let contextNames: ReadonlySet<string> = new Set();
+  let hasOverrides = Object.keys(overrides).length > 0;
 
   function boardInput(): BoardInput {
     const pipelines = new Map<string, ReadonlyMap<string, unknown>>();
@@ -440,7 +446,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     if (!loaded || Date.now() - startedAt >= INITIAL_HOLD_MAX_MS) return releaseHold();
     const needs: WatchNeed[] = [];
     for (const [mgmt, objects] of input.pipelines) {
-      for (const [key, raw] of objects) for (const n of collectWatchNeeds(raw, mgmt, key, input)) needs.push(n);
+      for (const [key, raw] of objects) for (const n of cachedNeeds(raw, mgmt, key, input)) needs.push(n);
     }
     startNeededWatches(needs);
     const answered = (w: ResourceWatch | undefined) => {
@@ -460,6 +466,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       return false;
     };
     for (const m of managementContexts) if (pending(m, ['Pipeline', 'GitopsCluster'])) return armHold();
+    prepareArrivedWorkloads();
     const byContext = new Map<string, Set<BoardKind>>();
     for (const n of needs) {
       if (!WORKLOAD_KINDS.has(n.kind)) continue;
@@ -469,6 +476,38 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     }
     for (const [context, kinds] of byContext) if (pending(context, kinds)) return armHold();
     return releaseHold();
+  }
+
+  /**
+   * Reading a workload's status is about half of a row build; doing it for the lists that are
+   * already in, while the slowest cluster's list is still on the wire, takes it off the
+   * critical path. Runs after the hold started every list, so no request waits for it.
+   */
+  const prepared = new WeakSet<object>();
+  function prepareArrivedWorkloads(): void {
+    for (const rt of runtimes.values()) {
+      for (const kind of WORKLOAD_KINDS) {
+        const w = rt.watches.get(kind as BoardKind);
+        if (!w || prepared.has(w.items)) continue;
+        if (!w.state().synced) continue;
+        for (const obj of w.items.values()) prepareWorkloadReading(obj);
+        prepared.add(w.items); // later changes are read by the (incremental) builds themselves
+      }
+    }
+  }
+
+  /**
+   * Hold flushes run once per answered list; informer objects are replaced, never mutated,
+   * so a Pipeline's needs stay valid until the context mapping changes (which resets this).
+   */
+  let needsCache = new WeakMap<object, { mgmt: string; key: string; needs: WatchNeed[] }>();
+  function cachedNeeds(raw: unknown, mgmt: string, key: string, input: BoardInput): WatchNeed[] {
+    if (typeof raw !== 'object' || raw === null) return collectWatchNeeds(raw, mgmt, key, input);
+    const hit = needsCache.get(raw);
+    if (hit && hit.mgmt === mgmt && hit.key === key) return hit.needs;
+    const needs = collectWatchNeeds(raw, mgmt, key, input);
+    needsCache.set(raw, { mgmt, key, needs });
+    return needs;
   }
 
   function armHold(): true {
@@ -606,6 +645,8 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     }
     loadError = undefined;
     loaded = result.value;
+    contextNames = new Set(loaded.contexts.map((c) => c.name));
+    needsCache = new WeakMap();
     setKubeconfigStatus({
       files: loaded.files,
       warnings: loaded.warnings.map((w) => ({ code: w.code, message: w.message, hint: w.hint })),
@@ -668,6 +709,8 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     },
     setContextOverrides(next) {
       overrides = { ...next };
+      hasOverrides = Object.keys(overrides).length > 0;
+      needsCache = new WeakMap();
       dirtyAll = true;
       watchesDirty = true;
       schedule();

@@ -400,6 +400,14 @@ function readWorkloadCached(obj: unknown): WorkloadReading {
   return reading;
 }
 
+/**
+ * Reads a workload ahead of the row build that will need it (the reading is cached on the
+ * object), so the service can do this while it still waits for other clusters' lists.
+ */
+export function prepareWorkloadReading(obj: unknown): void {
+  readWorkloadCached(obj);
+}
+
 /** Uses the newer controllers' status targets when the cluster itself gave no version. */
 function withFallback(
   state: TargetState,
