@@ -1,12 +1,13 @@
 // Which Git forges the user can sign in to. github.com is built in when the build carries
-// an OAuth client id; GitHub Enterprise Server and GitLab hosts come from configuration.
+// an OAuth client id; GitHub Enterprise Server and GitLab (public app, PKCE, no secret) hosts
+// come from configuration.
 // Client secrets here are app configuration, not user secrets: a desktop app cannot keep
 // them confidential (RFC 8252 §8.5) — PKCE protects the code. User tokens never live here.
 import { z } from 'zod';
-import { githubDotCom, githubEnterpriseHost, type ForgeHost } from '../auth/forge-host';
+import { FORGE_HOST_TYPES, forgeHostFrom, githubDotCom, type ForgeHost } from '../auth/forge-host';
 
 const configuredHostSchema = z.object({
-  type: z.enum(['github']).default('github'),
+  type: z.enum(FORGE_HOST_TYPES as [string, ...string[]]).default('github'),
   id: z.string().min(1).max(200).optional(),
   webUrl: z.string().url(),
   clientId: z.string().min(1).max(200),
@@ -23,7 +24,7 @@ export interface ForgeHostConfig {
 /**
  * Reads forge hosts from the environment:
  * - RELEASE_BOARD_GITHUB_CLIENT_ID / RELEASE_BOARD_GITHUB_CLIENT_SECRET → github.com
- * - RELEASE_BOARD_FORGE_HOSTS → a JSON list of {type, webUrl, clientId, clientSecret?, id?}
+ * - RELEASE_BOARD_FORGE_HOSTS → a JSON list of {type: 'github'|'gitlab', webUrl, clientId, clientSecret?, id?}
  * plus any hosts saved in settings. Invalid entries are reported, not fatal.
  */
 export function forgeHostsFromConfig(options: { env?: NodeJS.ProcessEnv; saved?: readonly unknown[] } = {}): ForgeHostConfig {
@@ -51,7 +52,8 @@ export function forgeHostsFromConfig(options: { env?: NodeJS.ProcessEnv; saved?:
       continue;
     }
     try {
-      const host = githubEnterpriseHost(parsed.data.webUrl, parsed.data.clientId, parsed.data.clientSecret, parsed.data.id);
+      const { type, webUrl, clientId, clientSecret, id } = parsed.data;
+      const host = forgeHostFrom({ type: type as (typeof FORGE_HOST_TYPES)[number], webUrl, clientId, ...(clientSecret ? { clientSecret } : {}), ...(id ? { id } : {}) });
       if (hosts.some((h) => h.id === host.id)) problems.push(`Forge host ${host.id} is configured twice; the first one is used.`);
       else hosts.push(host);
     } catch (error) {

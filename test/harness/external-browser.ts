@@ -36,7 +36,20 @@ export function createExternalBrowserHook(onOpen?: (url: string) => void): Exter
 }
 
 /** The environment a sandbox gives the services: its forges as configured hosts. */
-export function sandboxForgeHostsEnv(info: { forge: { url: string }; users: { oauthApps: { clientId: string; clientSecret: string; expiringTokens: boolean }[] } }, options: { expiringTokens?: boolean } = {}): string {
+export function sandboxForgeHostsEnv(
+  info: {
+    forge: { url: string };
+    gitlab?: { url: string };
+    users: {
+      oauthApps: { clientId: string; clientSecret: string; expiringTokens: boolean }[];
+      gitlab?: { oauthApps: { clientId: string; confidential: boolean }[] };
+    };
+  },
+  options: { expiringTokens?: boolean } = {},
+): string {
   const app = info.users.oauthApps.find((a) => a.expiringTokens === (options.expiringTokens ?? false)) ?? info.users.oauthApps[0]!;
-  return JSON.stringify([{ type: 'github', webUrl: info.forge.url, clientId: app.clientId, clientSecret: app.clientSecret }]);
+  const hosts: object[] = [{ type: 'github', webUrl: info.forge.url, clientId: app.clientId, clientSecret: app.clientSecret }];
+  const gitlabApp = info.users.gitlab?.oauthApps.find((a) => !a.confidential);
+  if (info.gitlab && gitlabApp) hosts.push({ type: 'gitlab', webUrl: info.gitlab.url, clientId: gitlabApp.clientId });
+  return JSON.stringify(hosts);
 }
