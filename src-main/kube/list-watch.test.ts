@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeRequestError } from './errors';
-import { ListWatch, type CacheChange, type ListWatchStatus, type ListWatchTransport, type WatchEvent } from './list-watch';
+import { DEFAULT_LIST_PAGE_SIZE, ListWatch, type CacheChange, type ListWatchStatus, type ListWatchTransport, type WatchEvent } from './list-watch';
 import { waitFor } from './test-helpers';
 
 type Obj = { metadata: { namespace: string; name: string; resourceVersion?: string }; spec?: unknown };
@@ -106,6 +106,16 @@ function start(server: FakeServer, extra: Partial<ConstructorParameters<typeof L
 }
 
 describe('ListWatch', () => {
+  it('lists a few thousand objects in one request by default (one consistent list, no paging)', async () => {
+    const server = new FakeServer();
+    for (let i = 0; i < 2_500; i += 1) server.put('ns', `o${i}`);
+    const { lw } = start(server);
+    await waitFor(() => lw.current.synced, 'sync');
+    expect(server.listCalls).toHaveLength(1);
+    expect(server.listCalls[0]?.limit).toBe(DEFAULT_LIST_PAGE_SIZE);
+    expect(lw.items.size).toBe(2_500);
+  });
+
   it('lists (paged), then applies watch events from the list resourceVersion', async () => {
     const server = new FakeServer();
     for (let i = 0; i < 5; i += 1) server.put('ns', `o${i}`);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterState } from '../common/board';
-import { buildBoard, buildPipelineRow, createRowContext, depKey, type BoardInput, type WorkloadCollection } from './build-board';
-import { gitopsCluster, helmRelease, pipeline } from './test-objects';
+import { buildBoard, buildPipelineRow, collectWatchNeeds, createRowContext, depKey, gitopsClusterNotReady, type BoardInput, type WorkloadCollection } from './build-board';
+import { condition, gitopsCluster, helmRelease, pipeline } from './test-objects';
 
 const MGMT = 'mgmt';
 
@@ -189,6 +189,33 @@ describe('buildBoard', () => {
       { context: 'staging-eu', kind: 'HelmRelease', namespace: 'pay' },
       { context: 'staging-us', kind: 'HelmRelease', namespace: 'pay' },
     ]);
+  });
+
+  it('collects the same watch needs as a row build, without building the row', () => {
+    const input = baseInput();
+    const raw = input.pipelines.get(MGMT)!.get('team/checkout');
+    const built = buildPipelineRow(raw, MGMT, 'team/checkout', createRowContext(input));
+    expect(collectWatchNeeds(raw, MGMT, 'team/checkout', input)).toEqual(built.needs);
+    // Unmapped clusters and unreadable kinds need nothing, as in the row build.
+    const unmapped = { ...input, contextForCluster: () => undefined };
+    expect(collectWatchNeeds(raw, MGMT, 'team/checkout', unmapped)).toEqual([{ context: MGMT, kind: 'HelmRelease', namespace: 'dev' }]);
+    const odd = pipeline('team', 'odd', [{ name: 'dev', targets: [{ namespace: 'dev' }] }], { appRef: { apiVersion: 'v1', kind: 'ConfigMap', name: 'x' } });
+    expect(collectWatchNeeds(odd, MGMT, 'team/odd', input)).toEqual([]);
+  });
+
+  it('explains a target whose GitopsCluster is not Ready', () => {
+    const notReady = { ...gitopsCluster('flux-system', 'staging-eu'), status: { conditions: [condition('Ready', 'False', 'WaitingForSecret', 'Secret flux-system/staging-eu-kubeconfig not found')] } };
+    expect(gitopsClusterNotReady(notReady)).toBe('Secret flux-system/staging-eu-kubeconfig not found');
+    expect(gitopsClusterNotReady(gitopsCluster('flux-system', 'x'))).toBeUndefined();
+    expect(gitopsClusterNotReady({ metadata: { name: 'x' } })).toBeUndefined();
+    const base = baseInput();
+    const gcs = new Map(base.gitopsClusters.get(MGMT)!);
+    gcs.set('flux-system/staging-eu', notReady);
+    const row = buildBoard({ ...base, gitopsClusters: new Map([[MGMT, gcs]]) }).pipelines[0]!;
+    const t = row.environments[1]!.targets[0]!;
+    expect(t.problem).toMatchObject({ code: 'gitops-cluster-not-ready', message: expect.stringContaining('not found') });
+    // The board still reads the target through the user's own context.
+    expect(t.deployedVersion).toBe('1.8.2');
   });
 
   it('builds 1,000 pipelines × 4 envs × 5 targets well under 100 ms', () => {

@@ -162,18 +162,20 @@ export function buildPipelineRow(raw: unknown, managementContext: string, key: s
         : unreadableTarget(parsed, target, managementContext, kind, appRef?.name ?? ''),
     );
     const rollup = rollupEnvironment(targets);
+    const strategy = effectiveStrategy(parsed.promotion, env);
     const cell: EnvironmentCell = {
       name: env.name,
       index,
       targets,
       rollup,
-      strategy: effectiveStrategy(parsed.promotion, env),
+      strategy,
       pending: pendingPromotions({
         pipeline: parsed,
         envName: env.name,
         previous: previous ? { rollup: previous.rollup, targets: previous.targets } : undefined,
         current: { rollup, targets },
         prs: ctx.prs,
+        ...(strategy.repoUrl ? { repoUrl: strategy.repoUrl } : {}),
       }),
     };
     row.environments.push(cell);

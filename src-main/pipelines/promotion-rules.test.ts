@@ -4,6 +4,7 @@ import {
   compareVersions,
   effectiveStrategy,
   indexPullRequests,
+  normaliseRepoUrl,
   openPullRequestsFromRepos,
   pendingPromotions,
   promotionBranchName,
@@ -104,6 +105,34 @@ describe('pendingPromotions', () => {
     expect(wrongEnv).toEqual([]);
   });
 
+  it('matches a PR only to environments promoting through the repository it was opened in', () => {
+    const pr = (n: number, repoUrl?: string): OpenPullRequest => ({
+      number: n,
+      url: `https://x/pull/${n}`,
+      createdAt: '2026-01-01T00:00:00Z',
+      headBranch: promotionBranchName('team', 'app', 'prod'),
+      title: `Promote team/app in prod to 1.8.${n}`,
+      ...(repoUrl ? { repoUrl } : {}),
+    });
+    const current = env([target('1.8.2')]);
+    const prs = indexPullRequests([pr(5, 'https://github.com/acme/other'), pr(6, 'https://github.com/acme/fleet')]);
+    // Same branch name in two repositories: the environment's own repository wins.
+    const mine = pendingPromotions({ pipeline, envName: 'prod', current, prs, repoUrl: 'https://GitHub.com/acme/fleet.git/' });
+    expect(mine[0]?.pr?.number).toBe(6);
+    const none = pendingPromotions({ pipeline, envName: 'prod', current, prs: indexPullRequests([pr(5, 'https://github.com/acme/other')]), repoUrl: 'https://github.com/acme/fleet' });
+    expect(none).toEqual([]);
+    // Either side without a repository: matched by branch as before.
+    expect(pendingPromotions({ pipeline, envName: 'prod', current, prs: indexPullRequests([pr(7)]), repoUrl: 'https://github.com/acme/fleet' })[0]?.pr?.number).toBe(7);
+    expect(pendingPromotions({ pipeline, envName: 'prod', current, prs })[0]?.pr?.number).toBe(5);
+  });
+
+  it('normalises repository URLs for comparison', () => {
+    expect(normaliseRepoUrl('https://github.com/Acme/Fleet.git')).toBe('github.com/acme/fleet');
+    expect(normaliseRepoUrl('ssh://git@github.com/acme/fleet')).toBe('github.com/acme/fleet');
+    expect(normaliseRepoUrl('git@github.com:acme/fleet.git')).toBe('github.com/acme/fleet');
+    expect(normaliseRepoUrl('https://gitlab.example.com:8443/group/sub/repo/')).toBe('gitlab.example.com:8443/group/sub/repo');
+  });
+
   it('accepts the git layer\'s promotion PR lists, matched by parsed metadata', () => {
     const prs = openPullRequestsFromRepos([
       {
@@ -114,6 +143,9 @@ describe('pendingPromotions', () => {
     ]);
     const out = pendingPromotions({ pipeline, envName: 'prod', current: env([target('1.0.0')]), prs: indexPullRequests(prs) });
     expect(out).toEqual([{ kind: 'pr-open', version: '2.0.0', pr: { number: 9, url: 'https://x/pull/9', createdAt: '2026-01-01T00:00:00Z' } }]);
+    expect(prs[0]?.repoUrl).toBe('https://github.com/acme/fleet');
+    const elsewhere = pendingPromotions({ pipeline, envName: 'prod', current: env([target('1.0.0')]), prs: indexPullRequests(prs), repoUrl: 'https://github.com/acme/other' });
+    expect(elsewhere).toEqual([]);
   });
 
   it('expects a promotion when the previous env settled on another version', () => {

@@ -100,13 +100,19 @@ export interface OpenPullRequest extends PullRequestSummary {
   body?: string;
   /** Already parsed `<ns>/<name>/<env>` metadata, when the git layer did it. */
   metadata?: { pipelineNamespace: string; pipelineName: string; targetEnv: string };
+  /**
+   * The repository the PR was opened in, when the git layer knows it. A PR then only matches
+   * environments promoting through that repository: two pipelines with the same namespace,
+   * name and environment on different management clusters may use different repositories.
+   */
+  repoUrl?: string;
 }
 
 /** Adapts the git layer's per-repository promotion PR lists (src-main/git/pull-discovery). */
 export function openPullRequestsFromRepos(repos: readonly RepoPromotionPulls[]): OpenPullRequest[] {
   return repos.flatMap((repo) =>
     repo.pulls.map((p) => {
-      const pr: OpenPullRequest = { number: p.number, url: p.url, createdAt: p.createdAt, headBranch: p.branch, title: p.title };
+      const pr: OpenPullRequest = { number: p.number, url: p.url, createdAt: p.createdAt, headBranch: p.branch, title: p.title, repoUrl: repo.repoUrl };
       if (p.metadata) pr.metadata = p.metadata;
       return pr;
     }),
@@ -118,29 +124,45 @@ export function promotionBranchName(namespace: string, name: string, env: string
   return `promotion-${namespace}-${name}-${env}`;
 }
 
-/** Index of open PRs by head branch and by the `<ns>/<name>/<env>` metadata they carry. */
+/** Index of open PRs by head branch and by the `<ns>/<name>/<env>` metadata they carry, in list order. */
 export interface PullRequestIndex {
-  byBranch: Map<string, OpenPullRequest>;
-  byMetadata: Map<string, OpenPullRequest>;
+  byBranch: Map<string, OpenPullRequest[]>;
+  byMetadata: Map<string, OpenPullRequest[]>;
+}
+
+/**
+ * A comparable form of a repository URL: no scheme, user, ".git" or trailing slash,
+ * lower case (GitHub and GitLab resolve paths case-insensitively), and scp-style
+ * "git@host:owner/repo" read as "host/owner/repo".
+ */
+export function normaliseRepoUrl(url: string): string {
+  let u = url.trim().toLowerCase();
+  u = u.replace(/^[a-z][a-z0-9+.-]*:\/\//, '');
+  u = u.replace(/^[^@/]*@/, '');
+  const scp = /^([^/:]+):(?!\d+\/)(.*)$/.exec(u);
+  if (scp) u = `${scp[1]}/${scp[2]}`;
+  u = u.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
+  return u;
+}
+
+function push(map: Map<string, OpenPullRequest[]>, key: string, pr: OpenPullRequest): void {
+  const list = map.get(key);
+  if (!list) map.set(key, [pr]);
+  else if (!list.includes(pr)) list.push(pr);
 }
 
 const METADATA_BLOCK = /<details>\s*<summary>\s*metadata\s*<\/summary>([\s\S]{0,4000}?)<\/details>/gi;
 const METADATA_KEY = /([a-z0-9][-a-z0-9.]*)\/([a-z0-9][-a-z0-9.]*)\/([^\s/<>]+)/gi;
 
 export function indexPullRequests(prs: readonly OpenPullRequest[]): PullRequestIndex {
-  const byBranch = new Map<string, OpenPullRequest>();
-  const byMetadata = new Map<string, OpenPullRequest>();
+  const byBranch = new Map<string, OpenPullRequest[]>();
+  const byMetadata = new Map<string, OpenPullRequest[]>();
   for (const pr of prs) {
-    if (!byBranch.has(pr.headBranch)) byBranch.set(pr.headBranch, pr);
-    if (pr.metadata) {
-      const key = `${pr.metadata.pipelineNamespace}/${pr.metadata.pipelineName}/${pr.metadata.targetEnv}`;
-      if (!byMetadata.has(key)) byMetadata.set(key, pr);
-    }
+    push(byBranch, pr.headBranch, pr);
+    if (pr.metadata) push(byMetadata, `${pr.metadata.pipelineNamespace}/${pr.metadata.pipelineName}/${pr.metadata.targetEnv}`, pr);
     const body = (pr.body ?? '').slice(0, 65_536);
     for (const block of body.matchAll(METADATA_BLOCK)) {
-      for (const key of (block[1] ?? '').matchAll(METADATA_KEY)) {
-        if (!byMetadata.has(key[0])) byMetadata.set(key[0], pr);
-      }
+      for (const key of (block[1] ?? '').matchAll(METADATA_KEY)) push(byMetadata, key[0], pr);
     }
   }
   return { byBranch, byMetadata };
@@ -159,6 +181,15 @@ export interface PendingInput {
   previous?: { rollup: EnvironmentRollup; targets: readonly TargetState[] };
   current: { rollup: EnvironmentRollup; targets: readonly TargetState[] };
   prs: PullRequestIndex;
+  /** The repository promotions into this environment go through (pull-request strategy). */
+  repoUrl?: string;
+}
+
+/** The first PR for this key from the environment's repository (or either side does not say). */
+function matchingPullRequest(candidates: readonly OpenPullRequest[] | undefined, repoUrl: string | undefined): OpenPullRequest | undefined {
+  if (!candidates) return undefined;
+  const wanted = repoUrl ? normaliseRepoUrl(repoUrl) : undefined;
+  return candidates.find((pr) => !wanted || !pr.repoUrl || normaliseRepoUrl(pr.repoUrl) === wanted);
 }
 
 /** Pending promotions INTO one environment, in the order of domain.md §4. */
@@ -169,8 +200,8 @@ export function pendingPromotions(input: PendingInput): PendingPromotion[] {
   if (waiting) pending.push({ kind: 'awaiting-approval', version: readableRevision(waiting.slice(0, 255)) });
 
   const pr =
-    prs.byBranch.get(promotionBranchName(pipeline.namespace, pipeline.name, envName)) ??
-    prs.byMetadata.get(`${pipeline.namespace}/${pipeline.name}/${envName}`);
+    matchingPullRequest(prs.byBranch.get(promotionBranchName(pipeline.namespace, pipeline.name, envName)), input.repoUrl) ??
+    matchingPullRequest(prs.byMetadata.get(`${pipeline.namespace}/${pipeline.name}/${envName}`), input.repoUrl);
   if (pr) {
     const item: PendingPromotion = { kind: 'pr-open', pr: summary(pr) };
     const version = versionFromTitle(pr.title);

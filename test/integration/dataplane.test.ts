@@ -136,6 +136,8 @@ describe('board service against the sandbox', () => {
     expect(ranker.targets.find((t) => t.cluster === 'staging-us')?.problem?.code).toBe('gitops-cluster-missing');
     expect(clusterState(s, 'staging-us')?.state).toBe('no-context');
     expect(clusterState(s, 'dr-eu')?.state).toBe('no-context');
+    // dr-eu's GitopsCluster is not Ready (its kubeconfig Secret is missing): said on the cluster and the target.
+    expect(clusterState(s, 'dr-eu')?.message).toMatch(/GitopsCluster flux-system\/dr-eu is not Ready: Secret .* not found/);
     expect(target(s, 'team-search/autocomplete', 'prod')).toMatchObject({ health: 'missing' });
     expect(target(s, 'team-search/query-gateway', 'prod')?.health).toBe('suspended');
 
@@ -145,6 +147,27 @@ describe('board service against the sandbox', () => {
     expect(listCount('prod-eu', 'helmreleases')).toBe(1);
     expect(listCount('staging-eu', 'helmreleases')).toBe(1);
     expect(sandbox.cluster('prod-eu').api.requestLog.entries().filter((e) => e.path.includes('/namespaces/')).length).toBe(0);
+    // A full load is discovery plus one unpaged list per kind: no continue tokens, one /apis each.
+    for (const c of sandbox.clusters) {
+      const entries = c.api.requestLog.entries();
+      expect(entries.filter((e) => e.path.includes('continue=')), c.name).toEqual([]);
+      expect(entries.filter((e) => e.route === 'GET /apis').length, c.name).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it('stops a context no target needs any more', async () => {
+    const service = start(fromSandboxKubeconfig());
+    await settled(service);
+    await waitFor(() => sandbox.cluster('staging-eu').api.openWatchCount > 0, 'a watch on staging-eu');
+    // Read staging-eu's targets through the prod-eu context instead: staging-eu is no longer used.
+    service.setContextOverrides({ 'flux-system/staging-eu': 'prod-eu' });
+    const s = await waitFor(() => {
+      const snap = service.snapshot();
+      return clusterState(snap, 'staging-eu') === undefined ? snap : undefined;
+    }, 'staging-eu to leave the board');
+    expect(s.pipelines.flatMap((p) => p.environments.flatMap((e) => e.targets)).some((t) => t.context === 'staging-eu')).toBe(false);
+    await waitFor(() => sandbox.cluster('staging-eu').api.openWatchCount === 0, 'staging-eu watches to close');
+    expect(clusterState(s, 'prod-eu')?.state).toBe('connected');
   });
 
   it('turns an open promotion PR into a pending promotion pushed as a change', async () => {
