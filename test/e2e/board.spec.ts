@@ -144,6 +144,7 @@ test.describe('pipeline board', () => {
     await expect(prod.getByTestId('drop-verdict')).toContainText('Promote one step at a time: dev promotes into staging, not prod.');
     await expect(staging.getByTestId('drop-verdict')).toContainText('Drop to promote 0.9.4 to staging');
     await expect(prod).toHaveClass(/cell--over/);
+    await page.screenshot({ path: path.join(screenshotDir, 'drag-verdict.png') });
     await page.mouse.up();
     await expect(page.getByTestId('toast')).toContainText('one step at a time');
     await expect(page.getByTestId('promote-dialog')).toHaveCount(0);
@@ -198,6 +199,8 @@ test.describe('pipeline board', () => {
     await page.keyboard.press('Tab');
     await expect(cell(page, 'team-payments/refunds', 'dev').getByTestId('version-chip')).toBeFocused();
     await page.keyboard.press('Space');
+    // dnd-kit starts listening for arrow keys just after the pick-up; its announcement marks that point
+    await expect(page.locator('[id^="DndLiveRegion"]')).toContainText('Picked up 0.9.4 from refunds dev');
     const refundsStaging = cell(page, 'team-payments/refunds', 'staging');
     const refundsProd = cell(page, 'team-payments/refunds', 'prod');
     await page.keyboard.press('ArrowRight');

@@ -51,7 +51,11 @@ const announcements: Announcements = {
     return row && env ? `Picked up ${env.rollup.version ?? 'version'} from ${row.name} ${env.name}. Use the arrow keys to move to another environment, Space to drop, Escape to cancel.` : undefined;
   },
   onDragOver({ active, over }) {
-    return verdict(dragData(active.data.current), dragData(over?.data.current)).text;
+    const from = dragData(active.data.current);
+    const to = dragData(over?.data.current);
+    // Hovering the cell it came from says nothing new; keep the pick-up instructions.
+    if (from && to && from.rowId === to.rowId && from.envIndex === to.envIndex) return undefined;
+    return verdict(from, to).text;
   },
   onDragEnd({ active, over }) {
     const v = verdict(dragData(active.data.current), dragData(over?.data.current));

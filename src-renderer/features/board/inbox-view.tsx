@@ -3,6 +3,7 @@
 import { useMemo, useState } from 'react';
 import { StatePanel } from '../../components/state-panel';
 import { useNow } from '../../lib/use-now';
+import { useAppStore } from '../../store/store';
 import { jumpToCell } from './board-actions';
 import { inboxItems, sortInbox } from './board-view';
 import { age, checksWord, reviewWord } from './format';
@@ -14,20 +15,29 @@ export function InboxView() {
   const rows = useOrderedRows();
   const now = useNow();
   const [order, setOrder] = useState<'oldest' | 'newest'>('oldest');
+  const setView = useAppStore((s) => s.setView);
+  const back = (
+    <button type="button" className="button button--small" onClick={() => setView({ mode: 'board' })} data-testid="inbox-back">
+      ← Back to the board
+    </button>
+  );
   const items = useMemo(() => sortInbox(inboxItems(rows), order), [rows, order]);
   if (items.length === 0) {
     return (
-      <StatePanel tone="neutral" title="Nothing is waiting" testId="inbox-empty">
+      <StatePanel tone="neutral" title="Nothing is waiting" testId="inbox-empty" action={back}>
         <p>No promotion is awaiting approval, open as a pull request, or expected.</p>
       </StatePanel>
     );
   }
   return (
     <div className="inbox" data-testid="inbox">
-      <table className="inbox__table">
-        <caption className="inbox__caption">
+      <div className="inbox__head">
+        <h2 className="inbox__title">
           {items.length} pending {items.length === 1 ? 'promotion' : 'promotions'}
-        </caption>
+        </h2>
+        {back}
+      </div>
+      <table className="inbox__table">
         <thead>
           <tr>
             <th scope="col">Pipeline</th>
