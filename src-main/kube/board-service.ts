@@ -77,6 +77,8 @@ interface ContextRuntime {
   discoveryFailures: number;
   watches: Map<BoardKind, ResourceWatch>;
   stopped: boolean;
+  /** Discovered ahead of need during the initial load; not on the board until a target uses it. */
+  prefetched?: boolean;
 }
 
 interface RowEntry {
@@ -147,12 +149,19 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
 
   // ---- context runtimes -------------------------------------------------------------
 
-  function ensureRuntime(name: string): ContextRuntime | undefined {
+  function ensureRuntime(name: string, prefetch = false): ContextRuntime | undefined {
     const existing = runtimes.get(name);
-    if (existing) return existing;
+    if (existing) {
+      if (!prefetch && existing.prefetched) {
+        delete existing.prefetched;
+        clustersDirty = true;
+      }
+      return existing;
+    }
     if (!loaded || !loaded.contexts.some((c) => c.name === name)) return undefined;
     const kc = loaded.forContext(name);
     const rt: ContextRuntime = { name, kc, fingerprint: contextFingerprint(kc), discoveryFailures: 0, watches: new Map(), stopped: false };
+    if (prefetch) rt.prefetched = true;
     runtimes.set(name, rt);
     void runDiscovery(rt);
     return rt;
@@ -168,8 +177,10 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       if (managementContexts.includes(rt.name)) {
         const own = loaded?.contexts.find((c) => c.name === rt.name)?.namespace;
         const namespaces = opts.pipelineNamespaces ?? (own ? [own] : []);
-        ensureWatch(rt, 'Pipeline', namespaces.length > 0 ? new Set(namespaces) : undefined);
+        // GitopsClusters first: their small list lets remote discovery start (see
+        // prefetchGitopsClusterContexts) while the Pipelines are still on the wire.
         ensureWatch(rt, 'GitopsCluster', namespaces.length > 0 ? new Set(namespaces) : undefined);
+        ensureWatch(rt, 'Pipeline', namespaces.length > 0 ? new Set(namespaces) : undefined);
       }
       dirtyAll = true; // served versions feed every row's appRef check
       watchesDirty = true;
@@ -444,6 +455,11 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
    */
   function holdInitialLoad(input: BoardInput): boolean {
     if (!loaded || Date.now() - startedAt >= INITIAL_HOLD_MAX_MS) return releaseHold();
+    if (prefetchGitopsClusterContexts()) {
+      // Let the discovery requests go out before parsing the Pipelines holds the thread.
+      schedule();
+      return true;
+    }
     const needs: WatchNeed[] = [];
     for (const [mgmt, objects] of input.pipelines) {
       for (const [key, raw] of objects) for (const n of cachedNeeds(raw, mgmt, key, input)) needs.push(n);
@@ -476,6 +492,27 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     }
     for (const [context, kinds] of byContext) if (pending(context, kinds)) return armHold();
     return releaseHold();
+  }
+
+  /**
+   * The GitopsCluster list is small and usually in before the Pipelines: discovering the
+   * contexts it maps to right away takes a discovery round trip (and TLS setup, and any exec
+   * credential plugin) off the path from "Pipelines listed" to "workloads listed". Discovery
+   * only: lists start when a target needs them; a context no target uses is dropped after the
+   * first build and never shown.
+   */
+  function prefetchGitopsClusterContexts(): boolean {
+    let started = false;
+    for (const m of managementContexts) {
+      const w = runtimes.get(m)?.watches.get('GitopsCluster');
+      if (!w?.state().synced) continue;
+      for (const key of w.items.keys()) {
+        const slash = key.indexOf('/');
+        const context = contextForCluster({ managementContext: m, namespace: key.slice(0, slash), name: key.slice(slash + 1) });
+        if (context && !runtimes.has(context) && ensureRuntime(context, true)) started = true;
+      }
+    }
+    return started;
   }
 
   /**
@@ -545,6 +582,10 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     }
     for (const rt of [...runtimes.values()]) {
       const kinds = wanted.get(rt.name);
+      if (kinds && rt.prefetched) {
+        delete rt.prefetched;
+        clustersDirty = true;
+      }
       if (!kinds && !managementContexts.includes(rt.name)) {
         runtimes.delete(rt.name);
         void stopRuntime(rt);
@@ -563,7 +604,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
   function computeClusters(): ClusterState[] {
     const out: ClusterState[] = [];
     if (loadError && runtimes.size === 0) return out;
-    for (const rt of runtimes.values()) out.push(clusterStateOf(rt));
+    for (const rt of runtimes.values()) if (!rt.prefetched) out.push(clusterStateOf(rt));
     for (const m of managementContexts) {
       if (!runtimes.has(m)) out.push({ name: m, state: 'unreachable', message: `Context "${m}" is not in the kubeconfig` });
     }

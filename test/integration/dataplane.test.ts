@@ -378,6 +378,33 @@ describe('kubeconfig handling against the sandbox', () => {
     expect(target(after, 'team-payments/checkout', 'prod')?.problem).toBeUndefined();
   });
 
+  it('discovers GitopsCluster contexts early but never shows one no target uses', async () => {
+    const store = sandbox.cluster('mgmt').api.store;
+    const unused = store.apply({
+      apiVersion: 'gitops.weave.works/v1alpha1',
+      kind: 'GitopsCluster',
+      metadata: { name: 'unused-eu', namespace: 'flux-system' },
+      spec: { secretRef: { name: 'unused-eu-kubeconfig' } },
+    } as never);
+    restore.push(() => void store.remove(unused));
+    const file = writeKubeconfig(path.join(dir, 'with-unused'), [
+      { context: 'mgmt', cluster: 'mgmt' },
+      { context: 'staging-eu', cluster: 'staging-eu' },
+      { context: 'prod-eu', cluster: 'prod-eu' },
+      { context: 'unused-eu', cluster: 'staging-eu' },
+    ], 'mgmt');
+    for (const c of sandbox.clusters) c.api.requestLog.reset();
+    const service = start({ loadKubeconfig: () => loadKubeconfig({ explicitPath: file }) });
+    const shown = new Set<string>();
+    service.subscribe((c) => c.clusters?.forEach((x) => shown.add(x.name)));
+    const s = await settled(service);
+    expect(s.clusters.map((c) => c.name)).not.toContain('unused-eu');
+    expect([...shown]).not.toContain('unused-eu');
+    // It was discovered ahead (two /apis on the staging-eu server: staging-eu and unused-eu) but never listed.
+    await waitFor(() => sandbox.cluster('staging-eu').api.requestLog.count('GET /apis') === 2, 'the early discovery');
+    expect(listCount('staging-eu', 'helmreleases')).toBe(1);
+  });
+
   it('maps a GitopsCluster to a differently named context when the user says so', async () => {
     const file = writeKubeconfig(path.join(dir, 'renamed'), [
       { context: 'mgmt', cluster: 'mgmt' },
