@@ -148,6 +148,18 @@ describe('pendingPromotions', () => {
     expect(elsewhere).toEqual([]);
   });
 
+  it('carries the review and checks state of discovered PRs onto the board', () => {
+    const prs = openPullRequestsFromRepos([
+      {
+        repoUrl: 'https://github.com/acme/fleet',
+        pulls: [{ branch: 'promotion-team-app-prod', title: 'Promote team/app in prod to 2.0.0', author: 'bot', number: 3, url: 'https://x/pull/3', createdAt: '2026-01-01T00:00:00Z', reviewState: 'approved', checksState: 'failure' }],
+        fetchedAt: '2026-01-01T00:00:00Z',
+      },
+    ]);
+    const out = pendingPromotions({ pipeline, envName: 'prod', current: env([target('1.0.0')]), prs: indexPullRequests(prs) });
+    expect(out[0]?.pr).toEqual({ number: 3, url: 'https://x/pull/3', createdAt: '2026-01-01T00:00:00Z', reviewState: 'approved', checksState: 'failure' });
+  });
+
   it('expects a promotion when the previous env settled on another version', () => {
     const out = pendingPromotions({ pipeline, envName: 'prod', previous: env([target('1.8.3'), target('v1.8.3')]), current: env([target('1.8.2')]), prs: noPrs });
     expect(out).toEqual([{ kind: 'promotion-expected', version: '1.8.3' }]);

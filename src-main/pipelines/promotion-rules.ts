@@ -114,6 +114,8 @@ export function openPullRequestsFromRepos(repos: readonly RepoPromotionPulls[]):
     repo.pulls.map((p) => {
       const pr: OpenPullRequest = { number: p.number, url: p.url, createdAt: p.createdAt, headBranch: p.branch, title: p.title, repoUrl: repo.repoUrl };
       if (p.metadata) pr.metadata = p.metadata;
+      if (p.reviewState) pr.reviewState = p.reviewState;
+      if (p.checksState) pr.checksState = p.checksState;
       return pr;
     }),
   );
