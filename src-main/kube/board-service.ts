@@ -94,9 +94,12 @@ const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['HelmRelease', 'Kustomizati
  * The first full build waits for every list the board needs (discovery, Pipelines,
  * GitopsClusters, then the workloads those Pipelines name) so rows are built once instead of
  * once per arriving list; building 1,000+ rows is the costliest step of a load. A cluster that
- * is slow to answer must not keep the board blank, so the wait ends after this long at most.
+ * is slow to answer must not keep the board blank: the wait ends when nothing has answered for
+ * INITIAL_HOLD_QUIET_MS (a stuck cluster), and after INITIAL_HOLD_MAX_MS in any case. Large
+ * fleets keep answering, so they are not cut into a partial build and a rebuild.
  */
-const INITIAL_HOLD_MAX_MS = 2_000;
+const INITIAL_HOLD_QUIET_MS = 1_500;
+const INITIAL_HOLD_MAX_MS = 5_000;
 
 function contextFingerprint(kc: KubeConfig): string {
   return JSON.stringify([kc.getCurrentCluster(), kc.getCurrentUser()]);
@@ -125,6 +128,8 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
 
   const dirtyRows = new Set<string>();
   const startedAt = Date.now();
+  /** Last time a discovery or list answered during the initial load. */
+  let lastAnswerAt = startedAt;
   let initialLoad = true;
   let holdTimer: NodeJS.Timeout | undefined;
   let dirtyAll = false;
@@ -193,6 +198,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       const cap = Math.min(max, initial * 2 ** Math.min(rt.discoveryFailures - 1, 20));
       rt.discoveryTimer = setTimeout(() => void runDiscovery(rt), cap / 2 + Math.random() * (cap / 2));
     }
+    lastAnswerAt = Date.now();
     clustersDirty = true;
     markDep(depKey.cluster(rt.name));
     schedule();
@@ -217,6 +223,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       now,
       onChange: (changes) => onWatchChange(rt.name, kind, changes),
       onStateChange: () => {
+        lastAnswerAt = Date.now();
         if (rt.watches.get(kind)?.state().error?.status === 401) renewCredentials(rt);
         clustersDirty = true;
         markDep(depKey.cluster(rt.name));
@@ -451,10 +458,11 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
   /**
    * During the initial load: starts every list the Pipelines need (from their targets, without
    * building rows) and says whether one is still outstanding. Rows stay unbuilt (dirtyAll
-   * keeps them due) until everything answered (synced or failed) or INITIAL_HOLD_MAX_MS passed.
+   * keeps them due) until everything answered (synced or failed), or the hold timed out.
    */
   function holdInitialLoad(input: BoardInput): boolean {
-    if (!loaded || Date.now() - startedAt >= INITIAL_HOLD_MAX_MS) return releaseHold();
+    const t = Date.now();
+    if (!loaded || t - startedAt >= INITIAL_HOLD_MAX_MS || t - lastAnswerAt >= INITIAL_HOLD_QUIET_MS) return releaseHold();
     if (prefetchGitopsClusterContexts()) {
       // Let the discovery requests go out before parsing the Pipelines holds the thread.
       schedule();
@@ -548,7 +556,13 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
   }
 
   function armHold(): true {
-    holdTimer ??= setTimeout(() => schedule(), Math.max(0, INITIAL_HOLD_MAX_MS - (Date.now() - startedAt)) + 1);
+    if (holdTimer) return true;
+    const t = Date.now();
+    const due = Math.min(startedAt + INITIAL_HOLD_MAX_MS, lastAnswerAt + INITIAL_HOLD_QUIET_MS);
+    holdTimer = setTimeout(() => {
+      holdTimer = undefined;
+      schedule();
+    }, Math.max(0, due - t) + 1);
     return true;
   }
 

@@ -3,6 +3,7 @@
 // RBAC fallbacks and the demo seed's broken objects, all through @kubernetes/client-node.
 
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -376,6 +377,34 @@ describe('kubeconfig handling against the sandbox', () => {
     const after = await settled(service);
     expect(target(after, 'team-payments/checkout', 'prod')).toMatchObject({ context: 'prod-eu', deployedVersion: '1.8.1' });
     expect(target(after, 'team-payments/checkout', 'prod')?.problem).toBeUndefined();
+  });
+
+  it('does not keep the board blank while one cluster never answers', async () => {
+    // Accepts connections and says nothing: the first load must not wait for it forever.
+    const sockets = new Set<net.Socket>();
+    const blackhole = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (blackhole.address() as net.AddressInfo).port;
+      const file = writeKubeconfig(path.join(dir, 'blackhole'), [
+        { context: 'mgmt', cluster: 'mgmt' },
+        { context: 'staging-eu', cluster: 'staging-eu' },
+        { context: 'prod-eu', cluster: 'prod-eu', server: `https://127.0.0.1:${port}` },
+      ], 'mgmt');
+      const service = start({ loadKubeconfig: () => loadKubeconfig({ explicitPath: file }) });
+      const s = await waitFor(() => {
+        const snap = service.snapshot();
+        return target(snap, 'team-payments/checkout', 'dev')?.deployedVersion ? snap : undefined;
+      }, 'rows while prod-eu hangs', 15_000);
+      expect(clusterState(s, 'prod-eu')?.state).toBe('connecting');
+      expect(target(s, 'team-payments/checkout', 'prod')?.message).toBe('Loading…');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => blackhole.close(resolve));
+    }
   });
 
   it('discovers GitopsCluster contexts early but never shows one no target uses', async () => {
