@@ -1,0 +1,126 @@
+// Reliability suite, secrets: one end-to-end session through createMainServices against the
+// demo sandbox (board, browser sign-in with the expiring-token GitHub App so a refresh token
+// exists, a promotion plan + apply, tokens:list and tokens:refresh) with a file log sink and a
+// settings store in temp dirs. Afterwards every file written there, every dispatcher result,
+// every event payload and every log record is searched for the user's access and refresh
+// tokens, every forge token of the seed and every kube bearer token: zero hits allowed.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { githubEnterpriseHost } from '../../src-main/auth/forge-host';
+import { createFileSink, type FileSink } from '../../src-main/log/file-sink';
+import { createLogger, type LogRecord } from '../../src-main/log/logger';
+import { openSettingsStore } from '../../src-main/settings/settings-store';
+import { createMainServices, type MainServices } from '../../src-main/services';
+import { waitFor } from '../../src-main/kube/test-helpers';
+import { browserFollower } from '../bench/promotion-sandbox';
+import { startSandbox, type Sandbox } from '../sandbox/index';
+
+let sandbox: Sandbox;
+let dir: string;
+let services: MainServices;
+let fileSink: FileSink;
+const records: LogRecord[] = [];
+const seen: Array<{ where: string; value: unknown }> = [];
+const HOST = 'sandbox-app';
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ seed: 'demo', fluxDelayMs: 50 });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-secrets-'));
+  fileSink = createFileSink({ dir: path.join(dir, 'logs') });
+  const logger = createLogger({ level: 'debug', sinks: [fileSink.sink, (r) => records.push(r)] });
+  const settings = await openSettingsStore(path.join(dir, 'settings'));
+  const app = sandbox.users.oauthApps.find((a) => a.expiringTokens);
+  if (!app) throw new Error('the demo seed has no expiring-token app');
+  const host = githubEnterpriseHost(sandbox.forge.url, app.clientId, app.clientSecret, HOST);
+  await settings.update({ kubeconfigPath: sandbox.kubeconfig, forgeHosts: [{ type: 'github', id: HOST, webUrl: sandbox.forge.url, clientId: app.clientId }] });
+  services = await createMainServices({
+    appInfo: { name: 'Release Board', version: '0.0.0-test', platform: process.platform, arch: process.arch, versions: { electron: null, chrome: null, node: process.versions.node }, shell: 'preview' },
+    logger,
+    kubeconfigPath: sandbox.kubeconfig,
+    forgeHosts: [host],
+    openExternal: browserFollower(),
+    env: {},
+  });
+  services.events.subscribe((channel, payload) => seen.push({ where: `event ${channel}`, value: payload }));
+}, 60_000);
+
+afterAll(async () => {
+  await services?.stop();
+  fileSink?.close();
+  await sandbox?.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function call(channel: string, payload: unknown): Promise<unknown> {
+  const result = await services.dispatcher.dispatch(channel, payload);
+  seen.push({ where: `result ${channel}`, value: result });
+  return result;
+}
+
+function filesUnder(root: string): string[] {
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(root, e.name)) : [path.join(root, e.name)]));
+}
+
+describe('secrets: an end-to-end session leaks no token', () => {
+  it('board, sign-in, plan + apply, tokens:list/refresh: zero secret hits in files, results, events, logs', async () => {
+    const board = (await call('board:subscribe', undefined)) as { ok: boolean };
+    expect(board.ok).toBe(true);
+    await waitFor(() => seen.some((s) => s.where === 'event board:changed'), 'a board change');
+
+    const signIn = (await call('auth:sign-in', { host: HOST })) as { ok: boolean; error?: { message: string } };
+    expect(signIn.ok, signIn.error?.message).toBe(true);
+    const accessToken = await services.promotion.vault.withToken(HOST, async (t) => t);
+    const forgeState = sandbox.forge.server.state.raw as unknown as { refreshTokens: Map<string, { accessToken: string }> };
+    const refreshTokens = [...forgeState.refreshTokens.entries()].filter(([, v]) => v.accessToken === accessToken).map(([k]) => k);
+    expect(refreshTokens.length).toBe(1);
+
+    const repoUrl = `${sandbox.forge.url}/acme/fleet-config`;
+    const plan = (await call('promotion:plan', {
+      pipelineNamespace: 'platform',
+      pipelineName: 'ingress-nginx',
+      targetEnv: 'prod',
+      version: '4.11.3',
+      strategy: { kind: 'pull-request', manual: false, provider: 'github', repoUrl, baseBranch: 'main', source: 'pipeline' },
+    })) as { ok: boolean; value?: { id: string }; error?: { message: string } };
+    expect(plan.ok, plan.error?.message).toBe(true);
+    const applied = (await call('promotion:apply', { planId: plan.value!.id })) as { ok: boolean; error?: { message: string } };
+    expect(applied.ok, applied.error?.message).toBe(true);
+
+    const list = (await call('tokens:list', undefined)) as { ok: boolean };
+    const refreshed = (await call('tokens:refresh', undefined)) as { ok: boolean; value?: { entries?: unknown[] } };
+    expect(list.ok).toBe(true);
+    expect(refreshed.ok).toBe(true);
+    await call('auth:list-sessions', undefined);
+    await call('auth:list-hosts', undefined);
+    await call('app:get-info', undefined);
+
+    const secrets = new Map<string, string>();
+    secrets.set('access token', accessToken);
+    for (const r of refreshTokens) secrets.set('refresh token', r);
+    for (const [label, value] of Object.entries(sandbox.users.tokens)) secrets.set(`forge token ${label}`, value);
+    for (const [user, byCluster] of Object.entries(sandbox.users.kube)) for (const [c, value] of Object.entries(byCluster)) secrets.set(`kube ${user}@${c}`, value);
+    for (const app of sandbox.users.oauthApps) secrets.set(`client secret ${app.name}`, app.clientSecret);
+    expect(secrets.size).toBeGreaterThan(8);
+    for (const value of secrets.values()) expect(value.length).toBeGreaterThanOrEqual(16);
+
+    const haystacks: Array<{ where: string; text: string }> = [
+      ...seen.map((s) => ({ where: s.where, text: JSON.stringify(s.value) })),
+      ...records.map((r, i) => ({ where: `log record ${i}`, text: JSON.stringify(r) })),
+      ...filesUnder(dir).map((f) => ({ where: path.relative(dir, f), text: fs.readFileSync(f).toString('latin1') })),
+    ];
+    // The session really produced material to search: results, events, a log file, a settings file.
+    expect(haystacks.filter((h) => h.where.startsWith('result')).length).toBeGreaterThanOrEqual(7);
+    expect(haystacks.some((h) => h.where.startsWith('event promotion:progressed'))).toBe(true);
+    expect(haystacks.some((h) => h.where.startsWith('logs'))).toBe(true);
+    expect(haystacks.some((h) => h.where.startsWith('settings'))).toBe(true);
+    expect(records.length).toBeGreaterThan(0);
+
+    const hits: string[] = [];
+    for (const [label, value] of secrets) for (const h of haystacks) if (h.text.includes(value)) hits.push(`${label} in ${h.where}`);
+    expect(hits).toEqual([]);
+  }, 60_000);
+});
