@@ -1,8 +1,12 @@
 // The board's data plane: owns one ResourceWatch per (cluster, kind), the board model
 // built from them, and the stream of compact changes the renderer receives. Pipelines and
 // GitopsClusters are watched on the management clusters; HelmReleases/Kustomizations on
-// every cluster a target lives on, started on demand. A change rebuilds only the rows that
-// read it (dependency index from buildPipelineRow), batched over a short window.
+// every cluster a target lives on, started on demand; contexts and watches no target uses any
+// more are stopped. The first load starts every list it can as early as it can (GitopsCluster
+// contexts are discovered while Pipelines load, workload lists start from the Pipelines' targets
+// before any row is built) and builds the rows once, when those lists are in. After that a
+// change rebuilds only the rows that read it (dependency index from buildPipelineRow), batched
+// over a short window.
 //
 // Security model: kubeconfig credentials stay inside the KubeConfig objects held here;
 // the snapshot and changes carry names, versions and states only.

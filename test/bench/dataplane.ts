@@ -8,6 +8,7 @@
 // worst cluster), watchStreamsPerCluster (long-lived WATCH streams open once the board is live,
 // worst cluster; reported apart because a stream is not a per-load request), updateLatencyP95Ms (HelmRelease status written on the API server → board change
 // carrying the new version in the app process, 100 changes), mainHeapMB (heap used after GC with the board loaded).
+// BENCH_PROBE_CPU_PROF=<dir> writes a V8 CPU profile of the board process there (--cpu-prof).
 import { fork, spawn } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
