@@ -216,6 +216,9 @@ describe('buildBoard', () => {
     expect(t.problem).toMatchObject({ code: 'gitops-cluster-not-ready', message: expect.stringContaining('not found') });
     // The board still reads the target through the user's own context.
     expect(t.deployedVersion).toBe('1.8.2');
+    // Without a context, what the user can fix here (map a context) comes first.
+    const unmapped = buildBoard({ ...base, gitopsClusters: new Map([[MGMT, gcs]]), contextForCluster: () => undefined }).pipelines[0]!;
+    expect(unmapped.environments[1]!.targets[0]!.problem?.code).toBe('cluster-unmapped');
   });
 
   it('builds 1,000 pipelines × 4 envs × 5 targets well under 100 ms', () => {

@@ -287,8 +287,9 @@ function buildTarget(
   const { input } = ctx;
   const namespace = target.namespace;
   let display = managementContext;
-  let context: string | undefined;
   let refProblem: Problem | undefined;
+  // The least specific problem: shown only when nothing more actionable applies.
+  let notReadyProblem: Problem | undefined;
 
   if (target.clusterRef) {
     const ref = target.clusterRef;
@@ -306,7 +307,7 @@ function buildTarget(
     } else if (gc !== undefined) {
       const notReady = gitopsClusterNotReady(gc);
       if (notReady !== undefined) {
-        refProblem = {
+        notReadyProblem = {
           code: 'gitops-cluster-not-ready',
           message: `GitopsCluster ${refNs}/${ref.name} is not Ready${notReady ? `: ${notReady}` : ''}`,
           hint: 'The pipeline-controller cannot reach this cluster until the GitopsCluster is Ready (check its kubeconfig Secret).',
@@ -314,7 +315,7 @@ function buildTarget(
       }
     }
   }
-  context = targetContext(parsed, target, managementContext, input);
+  const context = targetContext(parsed, target, managementContext, input);
 
   const state: TargetState = { cluster: display, namespace, kind, name, health: 'unknown', conditions: [] };
   if (!context) {
@@ -352,7 +353,7 @@ function buildTarget(
   if (obj === undefined) {
     if (!collection || !collection.synced) {
       state.message = clusterProblem?.message ?? 'Loading…';
-      return withFallback(state, status, target, envTargets, refProblem ?? clusterProblem);
+      return withFallback(state, status, target, envTargets, refProblem ?? clusterProblem ?? notReadyProblem);
     }
     state.health = 'missing';
     state.message = `${kind} ${namespace}/${name} not found`;
@@ -373,7 +374,7 @@ function buildTarget(
   if (reading.inFlightVersion) state.inFlightVersion = reading.inFlightVersion;
   if (reading.lastDeployedAt) state.lastDeployedAt = reading.lastDeployedAt;
   if (reading.message) state.message = reading.message;
-  const problem = refProblem ?? (cluster?.state !== 'stale' ? clusterProblem : undefined);
+  const problem = refProblem ?? (cluster?.state !== 'stale' ? clusterProblem : undefined) ?? notReadyProblem;
   if (problem) state.problem = problem;
   return state;
 }
