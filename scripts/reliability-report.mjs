@@ -5,9 +5,15 @@
 //
 //   bash scripts/with-node.sh node scripts/reliability-report.mjs
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+// The browser scenarios load the built renderer, as npm test does after its build step.
+if (!existsSync('out/renderer/index.html')) {
+  const build = spawnSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'rb-reliability-report-'));
 const out = path.join(dir, 'results.json');
@@ -57,6 +63,9 @@ for (const [i, r] of rows.entries()) {
 }
 const faultsAndInputs = ['faults', 'bad inputs'].reduce((n, k) => n + (categories.get(k)?.run ?? 0), 0);
 console.log(`\nfault + bad-input scenarios: ${faultsAndInputs}; duration ${((results.testResults.reduce((a, f) => Math.max(a, f.endTime), 0) - results.startTime) / 1000).toFixed(1)} s`);
+const secrets = categories.get('secrets');
+const hardening = categories.get('hardening');
+console.log(`secret hits: ${secrets && secrets.passed === secrets.run ? 0 : 'see failures'}; hardening findings: ${hardening && hardening.passed === hardening.run ? 0 : 'see failures'}`);
 if (failures.length > 0) {
   console.log(`\nFAILED:\n  ${failures.join('\n  ')}`);
   process.exit(1);

@@ -86,7 +86,7 @@ afterAll(async () => {
   await services?.stop();
 });
 
-const pwned = () => page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
+const pwned = () => page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned);
 
 describe('bad inputs: hostile forge and cluster strings in the page', () => {
   it('HTML in a pipeline name renders as text and runs nothing', async () => {

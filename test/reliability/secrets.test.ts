@@ -30,6 +30,29 @@ const HOST = 'sandbox-app';
 /** every secret of the session, by label; filled by the end-to-end test */
 const secrets = new Map<string, string>();
 
+/** Runs in the page (a string: this program has no DOM types): every web storage the page can reach. */
+const PAGE_STORAGE_DUMP = `(async () => {
+  const dump = (s) => Object.fromEntries(Array.from({ length: s.length }, (_, i) => s.key(i)).map((k) => [k, s.getItem(k)]));
+  const idb = {};
+  for (const info of await indexedDB.databases()) {
+    if (!info.name) continue;
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open(info.name);
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    for (const store of Array.from(db.objectStoreNames)) {
+      idb[info.name + '/' + store] = await new Promise((resolve) => {
+        const all = db.transaction(store).objectStore(store).getAll();
+        all.onsuccess = () => resolve(all.result);
+        all.onerror = () => resolve(String(all.error));
+      });
+    }
+    db.close();
+  }
+  return { local: dump(localStorage), session: dump(sessionStorage), idb, cookie: document.cookie, html: document.documentElement.outerHTML };
+})()`;
+
 function hitsIn(haystacks: Array<{ where: string; text: string }>): string[] {
   const hits: string[] = [];
   for (const [label, value] of secrets) for (const h of haystacks) if (h.text.includes(value)) hits.push(`${label} in ${h.where}`);
@@ -101,9 +124,12 @@ describe('secrets: an end-to-end session leaks no token', () => {
     expect(applied.ok, applied.error?.message).toBe(true);
 
     const list = (await call('tokens:list', undefined)) as { ok: boolean };
-    const refreshed = (await call('tokens:refresh', undefined)) as { ok: boolean; value?: { entries?: unknown[] } };
+    const refreshed = (await call('tokens:refresh', undefined)) as { ok: boolean; value?: { entries: Array<{ state: string }> } };
     expect(list.ok).toBe(true);
     expect(refreshed.ok).toBe(true);
+    // The token service really read promotion Secrets (their values passed through main).
+    expect(refreshed.value!.entries.length).toBeGreaterThan(0);
+    expect(refreshed.value!.entries.some((e) => !['secret-missing', 'forbidden', 'cluster-error'].includes(e.state))).toBe(true);
     await call('auth:list-sessions', undefined);
     await call('auth:list-hosts', undefined);
     await call('app:get-info', undefined);
@@ -148,28 +174,7 @@ describe('secrets: an end-to-end session leaks no token', () => {
       const cell = page.locator('[data-testid="env-cell"][data-row-id="platform/ingress-nginx"][data-env="prod"]');
       if ((await cell.count()) > 0) await cell.first().click();
       await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
-      const storage = await page.evaluate(async () => {
-        const dump = (s: Storage) => Object.fromEntries(Array.from({ length: s.length }, (_, i) => s.key(i) as string).map((k) => [k, s.getItem(k)]));
-        const dbs = await indexedDB.databases();
-        const idb: Record<string, unknown> = {};
-        for (const info of dbs) {
-          if (!info.name) continue;
-          const db = await new Promise<IDBDatabase>((resolve, reject) => {
-            const open = indexedDB.open(info.name as string);
-            open.onsuccess = () => resolve(open.result);
-            open.onerror = () => reject(open.error);
-          });
-          for (const store of Array.from(db.objectStoreNames)) {
-            idb[`${info.name}/${store}`] = await new Promise((resolve) => {
-              const all = db.transaction(store).objectStore(store).getAll();
-              all.onsuccess = () => resolve(all.result);
-              all.onerror = () => resolve(String(all.error));
-            });
-          }
-          db.close();
-        }
-        return { local: dump(localStorage), session: dump(sessionStorage), idb, cookie: document.cookie, html: document.documentElement.outerHTML };
-      });
+      const storage = (await page.evaluate(PAGE_STORAGE_DUMP)) as { local: unknown; session: unknown; idb: unknown; cookie: string; html: string };
       const haystacks = [
         { where: 'localStorage', text: JSON.stringify(storage.local) },
         { where: 'sessionStorage', text: JSON.stringify(storage.session) },
@@ -179,6 +184,8 @@ describe('secrets: an end-to-end session leaks no token', () => {
         ...server.traffic.map((t, i) => ({ where: `bridge ${t.direction} ${t.channel} #${i}`, text: t.body })),
       ];
       expect(server.traffic.some((t) => t.channel === 'board:subscribe')).toBe(true);
+      // The dump really ran in the page: the rendered board is in it.
+      expect(storage.html).toContain('ingress-nginx');
       expect(hitsIn(haystacks)).toEqual([]);
     } finally {
       await browser.close();
