@@ -231,14 +231,17 @@ describe('faults: kubeconfig and credentials while running', () => {
   it('the current context is removed: the board says so instead of reading another cluster', async () => {
     const file = copyKubeconfig('no-context');
     const service = start(file);
-    await settled(service);
+    const before = await settled(service);
     const doc = JSON.parse(JSON.stringify((await import('yaml')).parse(fs.readFileSync(file, 'utf8')))) as { contexts: Array<{ name: string }>; 'current-context': string };
     doc.contexts = doc.contexts.filter((c) => c.name !== 'mgmt');
     replaceFile(file, JSON.stringify(doc));
-    const s = await until(service, 'the missing context to show', (x) => x.kubeconfig?.error !== undefined || cluster(x, 'mgmt')?.state !== 'connected');
-    expect(JSON.stringify(s.kubeconfig ?? {}) + JSON.stringify(s.clusters)).toMatch(/mgmt/);
+    const s = await until(service, 'the missing context to show', (x) => cluster(x, 'mgmt')?.state === 'unreachable');
+    expect(cluster(s, 'mgmt')?.message).toBe('Context "mgmt" is not in the kubeconfig');
+    // No fallback to another context's Pipelines: the rows of the missing context are gone, none invented.
+    expect(s.pipelines).toEqual([]);
     fs.copyFileSync(sandbox.kubeconfig, file);
-    await settled(service);
+    const after = await settled(service);
+    expect(after.pipelines.map((p) => p.id)).toEqual(before.pipelines.map((p) => p.id));
   });
 
   it('an exec plugin starts failing mid-session: the cluster shows the plugin error, then recovers', async () => {
