@@ -5,7 +5,7 @@ import { BoardArea } from '../features/board/board-area';
 import { CommandPalette } from '../features/board/command-palette';
 import { PromoteDialog } from '../features/board/promote-dialog';
 import { ShortcutSheet } from '../features/board/shortcut-sheet';
-import { useBoardSubscription, useGlobalKeys, useUrlView } from '../features/board/use-board-shell';
+import { useBoardSubscription, useFocusRequests, useGlobalKeys, useUrlView } from '../features/board/use-board-shell';
 import { useAppStore } from '../store/store';
 import { StatusBar } from './status-bar';
 import { TopBar } from './top-bar';
@@ -15,7 +15,12 @@ export function AppShell() {
   useEffect(() => {
     void loadAppInfo();
   }, [loadAppInfo]);
+  const subscribeSessions = useAppStore((s) => s.subscribeSessions);
+  const subscribeServices = useAppStore((s) => s.subscribeServices);
+  useEffect(() => subscribeSessions(), [subscribeSessions]);
+  useEffect(() => subscribeServices(), [subscribeServices]);
   useBoardSubscription();
+  useFocusRequests();
   useUrlView();
   useGlobalKeys();
   return (

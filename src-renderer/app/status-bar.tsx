@@ -1,5 +1,6 @@
 // Status bar: what is running (from main), so a screenshot or a bug report says which build,
-// and how fresh the board is.
+// how fresh the board is, and a quiet notice when a downloaded update is ready.
+import { useState } from 'react';
 import { relativeTime } from '../features/board/format';
 import { useNow } from '../lib/use-now';
 import { useAppStore } from '../store/store';
@@ -9,6 +10,9 @@ export function StatusBar() {
   const generatedAt = useAppStore((s) => s.generatedAt);
   const count = useAppStore((s) => s.rowOrder.length);
   const now = useNow(10_000);
+  const update = useAppStore((s) => s.update);
+  const install = useAppStore((s) => s.installUpdate);
+  const [restarting, setRestarting] = useState(false);
   return (
     <footer className="status-bar" data-testid="status-bar">
       {info.status === 'ready' ? (
@@ -21,6 +25,23 @@ export function StatusBar() {
         <span>Connecting…</span>
       )}
       <span className="status-bar__spacer" />
+      {update?.state === 'ready' ? (
+        <span className="update-notice" role="status" data-testid="update-notice">
+          Update ready{update.version ? ` (${update.version})` : ''} —{' '}
+          <button
+            type="button"
+            className="button button--small button--primary"
+            disabled={restarting}
+            onClick={() => {
+              // Only ever on this click: the user chooses when the app restarts.
+              setRestarting(true);
+              void install().finally(() => setRestarting(false));
+            }}
+          >
+            {restarting ? 'Restarting…' : 'Restart'}
+          </button>
+        </span>
+      ) : null}
       {generatedAt ? (
         <span data-testid="board-freshness">
           {count} pipelines · updated {relativeTime(generatedAt, Math.max(now, Date.parse(generatedAt)))}

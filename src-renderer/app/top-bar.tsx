@@ -1,11 +1,13 @@
 // Top bar: the app's name, every cluster's connection state (problems named, healthy ones
-// summarised), the pending-promotions inbox toggle and the sign-in area.
+// summarised), the pending-promotions inbox and Tokens toggles and the sign-in area.
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ClusterState } from '../../src-main/common/board';
 import { inboxItems } from '../features/board/board-view';
 import { age, clusterWords } from '../features/board/format';
 import { useOrderedRows } from '../features/board/use-board-model';
+import { SignInArea } from '../features/auth/sign-in-area';
+import { troubledTokens } from '../features/tokens/token-inbox';
 import { useNow } from '../lib/use-now';
 import { useAppStore } from '../store/store';
 
@@ -37,7 +39,9 @@ export function TopBar() {
   const { mode, cluster } = useAppStore(useShallow((s) => ({ mode: s.view.mode, cluster: s.view.cluster })));
   const setView = useAppStore((s) => s.setView);
   const rows = useOrderedRows();
-  const pending = useMemo(() => inboxItems(rows).length, [rows]);
+  const report = useAppStore((s) => s.tokenReport);
+  const tokenTrouble = useMemo(() => troubledTokens(report).length, [report]);
+  const pending = useMemo(() => inboxItems(rows).length + tokenTrouble, [rows, tokenTrouble]);
   const now = useNow();
   const healthy = clusters.filter((c) => c.state === 'connected');
   const troubled = clusters.filter((c) => c.state !== 'connected');
@@ -78,11 +82,17 @@ export function TopBar() {
       >
         Inbox <span className={`count${pending > 0 ? ' count--on' : ''}`}>{pending}</span>
       </button>
-      <div className="top-bar__account" data-testid="sign-in-area">
-        <button type="button" className="button button--ghost" disabled title="Sign-in to your Git host arrives with user-driven promotion">
-          Sign in
-        </button>
-      </div>
+      <button
+        type="button"
+        className={`button button--ghost inbox-toggle${mode === 'tokens' ? ' inbox-toggle--on' : ''}`}
+        aria-pressed={mode === 'tokens'}
+        onClick={() => setView({ mode: mode === 'tokens' ? 'board' : 'tokens' })}
+        data-testid="tokens-toggle"
+        title="Tokens behind automated promotions"
+      >
+        Tokens {tokenTrouble > 0 ? <span className="count count--on count--bad">{tokenTrouble}</span> : null}
+      </button>
+      <SignInArea />
     </header>
   );
 }

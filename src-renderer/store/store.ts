@@ -2,15 +2,19 @@
 import { create } from 'zustand';
 import { createAppInfoSlice, type AppInfoSlice } from './app-info-slice';
 import { createBoardSlice, type BoardSlice } from './board-slice';
+import { createServicesSlice, type ServicesSlice } from './services-slice';
+import { createSessionSlice, type SessionSlice } from './session-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
 
-export type AppState = AppInfoSlice & BoardSlice & UiSlice;
+export type AppState = AppInfoSlice & BoardSlice & UiSlice & SessionSlice & ServicesSlice;
 
 export const createAppStore = () =>
   create<AppState>()((...a) => ({
     ...createAppInfoSlice(...a),
     ...createBoardSlice(...a),
     ...createUiSlice(...a),
+    ...createSessionSlice(...a),
+    ...createServicesSlice(...a),
   }));
 
 export const useAppStore = createAppStore();

@@ -6,6 +6,7 @@ import { BoardList } from './board-list';
 import { BoardToolbar } from './board-toolbar';
 import { DetailPanel } from './detail-panel';
 import { InboxView } from './inbox-view';
+import { TokensArea } from '../tokens/tokens-area';
 import { useListModel } from './use-board-model';
 
 function Connecting() {
@@ -71,6 +72,8 @@ export function BoardArea() {
     <div className="board-area">
       {mode === 'inbox' ? (
         <InboxView />
+      ) : mode === 'tokens' ? (
+        <TokensArea />
       ) : (
         <>
           <BoardToolbar model={model} />

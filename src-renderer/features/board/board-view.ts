@@ -20,7 +20,7 @@ export interface BoardView {
   filters: FilterKey[];
   /** Keep rows with the Pipeline or any target on this cluster (null = all). */
   cluster: string | null;
-  mode: 'board' | 'inbox';
+  mode: 'board' | 'inbox' | 'tokens';
 }
 
 export const defaultView: BoardView = { query: '', filters: [], cluster: null, mode: 'board' };

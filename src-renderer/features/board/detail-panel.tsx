@@ -6,6 +6,8 @@ import { useNow } from '../../lib/use-now';
 import { useAppStore } from '../../store/store';
 import { clusterWords, healthWords, pendingLabel, relativeTime, reviewWord, checksWord, rollupWords } from './format';
 import { cellDomId } from './env-cell';
+import { tokenEntryFor } from '../../../src-main/common/tokens';
+import { TokenPanel } from '../tokens/token-panel';
 
 function TargetCard(props: { target: TargetState; cluster: ClusterState | undefined; now: number }) {
   const { target: t, cluster, now } = props;
@@ -105,6 +107,9 @@ export function DetailPanel() {
   const clusters = useAppStore((s) => s.clusters);
   const close = useAppStore((s) => s.openDetail);
   const now = useNow();
+  const report = useAppStore((s) => s.tokenReport);
+  const recheck = useAppStore((s) => s.recheckToken);
+  const rechecking = useAppStore((s) => s.recheckingKey);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (detail) heading.current?.focus();
@@ -113,6 +118,7 @@ export function DetailPanel() {
   const cell = row.environments[detail.envIndex];
   if (!cell) return null;
   const clusterMap = new Map(clusters.map((c) => [c.name, c]));
+  const tokenEntry = report ? tokenEntryFor(report, row.id, cell.name) : undefined;
   const rollup = rollupWords[cell.rollup.state];
   const onClose = () => {
     close(null);
@@ -164,16 +170,25 @@ export function DetailPanel() {
           <ul className="detail-panel__pending">
             {cell.pending.map((p, i) => (
               <li key={i}>
-                <span className={`badge badge--${p.kind}`}>{pendingLabel(p, now)}</span>
+                <span className={`badge badge--${p.kind}`}>{pendingLabel(p, now, cell.strategy.provider)}</span>
                 {p.pr ? (
                   <span className="muted">
                     {' '}
-                    {reviewWord(p.pr.reviewState)}, {checksWord(p.pr.checksState)} — {p.pr.url}
+                    {reviewWord(p.pr.reviewState)}, {checksWord(p.pr.checksState)} —{' '}
+                    <a href={p.pr.url} target="_blank" rel="noreferrer">
+                      {p.pr.url}
+                    </a>
                   </span>
                 ) : null}
               </li>
             ))}
           </ul>
+        ) : null}
+        {tokenEntry ? (
+          <div className="detail-panel__token" data-testid="detail-token">
+            <h3 className="detail-panel__section">Promotion token</h3>
+            <TokenPanel entry={tokenEntry} onRecheck={(key) => void recheck(key)} recheckBusy={rechecking === tokenEntry.key} />
+          </div>
         ) : null}
         <h3 className="detail-panel__section">
           {cell.targets.length} {cell.targets.length === 1 ? 'target' : 'targets'}

@@ -171,8 +171,8 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
       <div className="cell__badges">
         {cell.pending.map((p, i) => (
           <span key={i} className={`badge badge--${p.kind}`} data-testid="pending-badge" title={p.pr ? `${reviewWord(p.pr.reviewState)}, ${checksWord(p.pr.checksState)}` : undefined}>
-            {pendingLabel(p, now)}
-            {p.pr ? <span className="badge__meta">· {reviewWord(p.pr.reviewState)} · {checksWord(p.pr.checksState)}</span> : null}
+            {pendingLabel(p, now, cell.strategy.provider)}
+            {p.pr ? <span className="badge__meta"> · {reviewWord(p.pr.reviewState)} · {checksWord(p.pr.checksState)}</span> : null}
           </span>
         ))}
       </div>

@@ -53,14 +53,15 @@ export const clusterWords: Record<ClusterConnectionState, { word: string; tone: 
   'no-context': { word: 'no context', tone: 'warn' },
 };
 
-export function pendingLabel(p: PendingPromotion, now: number): string {
+/** GitLab calls them merge requests and numbers them !N. */
+export function pendingLabel(p: PendingPromotion, now: number, provider?: string): string {
   switch (p.kind) {
     case 'awaiting-approval':
       return `Awaiting approval${p.version ? ` · ${p.version}` : ''}`;
     case 'promotion-expected':
       return `Promotion expected${p.version ? ` · ${p.version}` : ''}`;
     case 'pr-open': {
-      const parts = [`PR #${p.pr?.number ?? '?'}`];
+      const parts = [provider === 'gitlab' ? `MR !${p.pr?.number ?? '?'}` : `PR #${p.pr?.number ?? '?'}`];
       if (p.version) parts.push(p.version);
       if (p.pr?.createdAt) parts.push(age(p.pr.createdAt, now));
       return parts.join(' · ');

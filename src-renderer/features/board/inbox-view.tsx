@@ -8,6 +8,10 @@ import { jumpToCell } from './board-actions';
 import { inboxItems, sortInbox } from './board-view';
 import { age, checksWord, reviewWord } from './format';
 import { useOrderedRows } from './use-board-model';
+import type { TokenEntry } from '../../../src-main/common/tokens';
+import { TokenStatePill } from '../tokens/token-badge';
+import { pipelinesOf, whoLabel } from '../tokens/token-format';
+import { troubledTokens } from '../tokens/token-inbox';
 
 const kindWords = { 'awaiting-approval': 'Awaiting approval', 'pr-open': 'PR open', 'promotion-expected': 'Promotion expected' } as const;
 
@@ -22,6 +26,20 @@ export function InboxView() {
     </button>
   );
   const items = useMemo(() => sortInbox(inboxItems(rows), order), [rows, order]);
+  const report = useAppStore((s) => s.tokenReport);
+  const tokens = useMemo(() => troubledTokens(report), [report]);
+  const tokenSection = tokens.length > 0 ? <TokenInbox entries={tokens} /> : null;
+  if (items.length === 0 && tokens.length > 0) {
+    return (
+      <div className="inbox" data-testid="inbox">
+        <div className="inbox__head">
+          <h2 className="inbox__title">No pending promotions</h2>
+          {back}
+        </div>
+        {tokenSection}
+      </div>
+    );
+  }
   if (items.length === 0) {
     return (
       <StatePanel tone="neutral" title="Nothing is waiting" testId="inbox-empty" action={back}>
@@ -84,6 +102,31 @@ export function InboxView() {
           ))}
         </tbody>
       </table>
+      {tokenSection}
     </div>
+  );
+}
+
+function TokenInbox(props: { entries: TokenEntry[] }) {
+  const setView = useAppStore((s) => s.setView);
+  return (
+    <section className="inbox__tokens" aria-labelledby="inbox-tokens-title">
+      <h3 id="inbox-tokens-title" className="inbox__subtitle">
+        Tokens that stop promotions
+      </h3>
+      <ul className="inbox__token-list">
+        {props.entries.map((e) => (
+          <li key={e.key} className="inbox__token" data-testid="inbox-token" data-state={e.state}>
+            <TokenStatePill entry={e} long />
+            <span>
+              {whoLabel(e)} · used by {pipelinesOf(e).map((p) => p.pipelineId).join(', ') || 'no pipeline'}
+            </span>
+            <button type="button" className="button button--small" onClick={() => setView({ mode: 'tokens' })}>
+              Show token
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -6,6 +6,35 @@ import { useShallow } from 'zustand/react/shallow';
 import type { ClusterState } from '../../../src-main/common/board';
 import { useAppStore } from '../../store/store';
 import { EnvCell } from './env-cell';
+import { tokenEntriesForPipeline, type TokenEntry } from '../../../src-main/common/tokens';
+import { TokenBadge } from '../tokens/token-badge';
+import { stateTone } from '../tokens/token-format';
+
+const toneRank = { bad: 0, warn: 1, muted: 2, ok: 3 } as const;
+
+/** The token a row's promotions rely on; with several, the one in the worst state. */
+function worstEntry(entries: TokenEntry[]): TokenEntry | undefined {
+  return [...entries].sort((a, b) => toneRank[stateTone(a.state)] - toneRank[stateTone(b.state)])[0];
+}
+
+function RowTokenBadge(props: { rowId: string }) {
+  const entry = useAppStore((s) => (s.tokenReport ? worstEntry(tokenEntriesForPipeline(s.tokenReport, props.rowId)) : undefined));
+  const select = useAppStore((s) => s.selectToken);
+  const setView = useAppStore((s) => s.setView);
+  if (!entry) return null;
+  return (
+    <div className="pipeline-row__token">
+      <TokenBadge
+        entry={entry}
+        testId="row-token-badge"
+        onSelect={(key) => {
+          select(key);
+          setView({ mode: 'tokens' });
+        }}
+      />
+    </div>
+  );
+}
 
 export const PipelineRowView = memo(function PipelineRowView(props: { id: string; top: number; height: number; index: number; now: number }) {
   const { id } = props;
@@ -51,6 +80,7 @@ export const PipelineRowView = memo(function PipelineRowView(props: { id: string
             {row.appRef.kind || 'unknown kind'}/{row.appRef.name || '?'}
             <span className="muted">{appVersionNote}</span>
           </div>
+          <RowTokenBadge rowId={row.id} />
         </div>
         {row.environments.length > 0 ? (
           row.environments.map((cell, i) => (

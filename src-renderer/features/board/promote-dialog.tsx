@@ -1,38 +1,146 @@
-// The promotion review: what will move where, which repository and branch it will touch,
-// and who will author it. The promotion service is not connected yet, so Confirm says so
-// plainly instead of pretending.
-import { useState } from 'react';
+// The promotion review and its execution. On open, main reads the config repository and
+// returns the exact line changes (promotion:plan, nothing written); Confirm applies that plan
+// (promotion:apply) with progress from promotion:progressed, then links the pull request
+// (GitLab: merge request). Sign-in happens in the system browser, from here if needed.
+// Cancel/Escape discards the plan; a failure keeps it on screen with Retry.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { EffectiveStrategy } from '../../../src-main/common/board';
+import type { PromotionPlan, PromotionRequest, PromotionResult, PromotionStep } from '../../../src-main/common/promotion';
+import type { AppError } from '../../../src-main/common/result';
+import type { ForgeHostSummary } from '../../../src-main/common/session';
+import { bridge } from '../../bridge/release-board';
 import { Modal } from '../../components/modal';
 import { useAppStore } from '../../store/store';
-import { checkPromotion } from './promotion-eligibility';
+import { SessionAvatar, SignInProgress } from '../auth/sign-in-area';
+import { checkPromotion, type PromotionPlan as Eligible } from './promotion-eligibility';
+import { changeWords, hostForRepo, planErrorView, sameFiles, stepLabels, STEPS } from './promote-flow';
+
+type Phase =
+  | { kind: 'planning' }
+  | { kind: 'plan'; plan: PromotionPlan; replanned?: boolean }
+  | { kind: 'plan-error'; error: AppError }
+  | { kind: 'signing-in'; host: string }
+  | { kind: 'applying'; plan: PromotionPlan; steps: Partial<Record<PromotionStep, 'started' | 'done'>> }
+  | { kind: 'done'; plan: PromotionPlan; result: PromotionResult }
+  | { kind: 'apply-error'; plan: PromotionPlan; error: AppError };
 
 export function PromoteDialog() {
   const request = useAppStore((s) => s.promote);
   const row = useAppStore((s) => (s.promote ? s.rowsById[s.promote.rowId] : undefined));
-  const close = useAppStore((s) => s.openPromote);
-  const [notice, setNotice] = useState<string | null>(null);
   if (!request || !row) return null;
-  const result = checkPromotion({ row, envIndex: request.from }, { row, envIndex: request.to });
+  // A new request is a new review: the body keeps no state from the previous one.
+  return <PromoteDialogBody key={`${request.rowId}:${request.from}:${request.to}`} />;
+}
+
+function PromoteDialogBody() {
+  const request = useAppStore((s) => s.promote)!;
+  const row = useAppStore((s) => s.rowsById[request.rowId])!;
+  const close = useAppStore((s) => s.openPromote);
+  const hosts = useAppStore((s) => s.hosts);
+  // Eligibility is decided once, when the dialog opens: a board change while reviewing must
+  // not swap the plan under the user's eyes.
+  const [eligible] = useState(() => checkPromotion({ row, envIndex: request.from }, { row, envIndex: request.to }));
+  const awaiting = eligible.allowed ? eligible.to.pending.find((p) => p.kind === 'awaiting-approval' && p.version) : undefined;
+  const version = eligible.allowed ? (awaiting?.version ?? eligible.version) : '';
+  const [phase, setPhase] = useState<Phase>({ kind: 'planning' });
+  const live = useRef(true);
+  const planId = useRef<string | null>(null);
+  const mr = eligible.allowed && eligible.strategy.provider === 'gitlab';
+  const words = changeWords(mr);
+
+  const promotionRequest = useCallback(
+    (e: Eligible): PromotionRequest => ({ pipelineNamespace: e.row.namespace, pipelineName: e.row.name, targetEnv: e.to.name, version, strategy: e.strategy as EffectiveStrategy }),
+    [version],
+  );
+
+  const plan = useCallback(async (): Promise<PromotionPlan | null> => {
+    if (!eligible.allowed) return null;
+    setPhase({ kind: 'planning' });
+    const result = await bridge.request('promotion:plan', promotionRequest(eligible));
+    if (!live.current) {
+      if (result.ok) void bridge.request('promotion:discard-plan', { planId: result.value.id });
+      return null;
+    }
+    if (!result.ok) {
+      setPhase({ kind: 'plan-error', error: result.error });
+      return null;
+    }
+    planId.current = result.value.id;
+    setPhase({ kind: 'plan', plan: result.value });
+    return result.value;
+  }, [eligible, promotionRequest]);
+
+  useEffect(() => {
+    live.current = true;
+    void plan();
+    return () => {
+      live.current = false;
+      if (planId.current) void bridge.request('promotion:discard-plan', { planId: planId.current });
+    };
+  }, [plan]);
+
+  useEffect(() => {
+    if (phase.kind !== 'applying') return;
+    const id = phase.plan.id;
+    return bridge.on('promotion:progressed', (p) => {
+      if (p.planId !== id) return;
+      setPhase((cur) => (cur.kind === 'applying' && cur.plan.id === id ? { ...cur, steps: { ...cur.steps, [p.step]: p.status } } : cur));
+    });
+  }, [phase.kind, phase.kind === 'applying' ? phase.plan.id : null]);
+
+  const apply = async (p: PromotionPlan) => {
+    setPhase({ kind: 'applying', plan: p, steps: {} });
+    const result = await bridge.request('promotion:apply', { planId: p.id });
+    planId.current = null; // a plan is used once, whatever happened
+    if (!live.current) return;
+    if (result.ok) {
+      setPhase({ kind: 'done', plan: p, result: result.value });
+      useAppStore.getState().announce(`${result.value.updated ? 'Updated' : 'Opened'} ${words.short} #${result.value.number} for ${p.pipelineName} in ${p.targetEnv}.`);
+    } else setPhase({ kind: 'apply-error', plan: p, error: result.error });
+  };
+
+  /** Retry after a failed apply: review again; identical changes go straight through. */
+  const retry = async (previous: PromotionPlan) => {
+    const fresh = await plan();
+    if (!fresh || !live.current) return;
+    if (sameFiles(fresh.files, previous.files)) await apply(fresh);
+    else setPhase({ kind: 'plan', plan: fresh, replanned: true });
+  };
+
+  const host = eligible.allowed ? hostForRepo(hosts ?? [], eligible.strategy) : undefined;
+  const signInThenPlan = async (hostId: string) => {
+    setPhase({ kind: 'signing-in', host: hostId });
+    const session = await useAppStore.getState().signIn(hostId);
+    if (!live.current) return;
+    if (session) await plan();
+    else {
+      const attempt = useAppStore.getState().signIns[hostId];
+      setPhase({
+        kind: 'plan-error',
+        error: attempt?.phase === 'failed' ? { code: 'sign-in-failed', message: attempt.error.message, ...(attempt.error.hint ? { hint: attempt.error.hint } : {}) } : { code: 'sign-in-required', message: `You are not signed in to ${hostLabelOf(host, hostId)}.` },
+      });
+    }
+  };
+
   const onClose = () => {
-    setNotice(null);
+    if (phase.kind === 'signing-in') void useAppStore.getState().cancelSignIn(phase.host);
     close(null);
   };
-  const confirm = () => {
-    setNotice('Promotion isn’t available yet: the promotion service is not connected in this build. Nothing was changed — no branch, commit or pull request was created.');
-  };
+  const busy = phase.kind === 'planning' || phase.kind === 'applying' || phase.kind === 'signing-in';
+
   return (
     <Modal labelledBy="promote-title" onClose={onClose} className="promote-dialog" testId="promote-dialog" initialFocus="[data-autofocus]">
       <form
         method="dialog"
         onSubmit={(e) => {
           e.preventDefault();
-          if (result.allowed) confirm();
+          if (phase.kind === 'plan') void apply(phase.plan);
         }}
       >
         <h2 id="promote-title" className="modal__title">
           Promote {row.name} to {row.environments[request.to]?.name}
         </h2>
-        {result.allowed ? (
+        {eligible.allowed ? (
           <>
             <dl className="facts facts--wide">
               <dt>Pipeline</dt>
@@ -41,15 +149,15 @@ export function PromoteDialog() {
               </dd>
               <dt>Version</dt>
               <dd>
-                <span className="mono">{result.to.rollup.version ?? 'none'}</span> → <strong className="mono">{result.version}</strong>
-                <span className="muted"> (from {result.from.name})</span>
+                <span className="mono">{eligible.to.rollup.version ?? 'none'}</span> → <strong className="mono" data-testid="promote-version">{version}</strong>
+                <span className="muted"> (from {eligible.from.name})</span>
               </dd>
               <dt>Into</dt>
               <dd>
-                {result.to.name}
-                {result.strategy.manual ? <span className="muted"> · approval required after merge</span> : null}
+                {eligible.to.name}
+                {eligible.strategy.manual ? <span className="muted"> · approval required after merge</span> : null}
                 <ul className="promote-dialog__targets">
-                  {result.to.targets.map((t, i) => (
+                  {eligible.to.targets.map((t, i) => (
                     <li key={i}>
                       {t.cluster} / {t.namespace} <span className="muted">· now {t.deployedVersion ?? 'unknown'}</span>
                     </li>
@@ -57,41 +165,238 @@ export function PromoteDialog() {
                 </ul>
               </dd>
               <dt>Repository</dt>
-              <dd className="mono">{result.strategy.repoUrl}</dd>
-              <dt>Base branch</dt>
-              <dd className="mono">{result.strategy.baseBranch}</dd>
+              <dd className="mono">
+                {eligible.strategy.repoUrl}
+                <span className="muted"> · into {eligible.strategy.baseBranch}</span>
+                {'plan' in phase ? <span className="muted"> at {phase.plan.baseSha.slice(0, 8)}</span> : null}
+              </dd>
               <dt>Branch</dt>
               <dd className="mono" data-testid="promote-branch">
-                {result.branch}
+                {eligible.branch}
               </dd>
               <dt>Authored as</dt>
-              <dd className="muted">Sign in required</dd>
+              <dd data-testid="promote-author">{'plan' in phase && phase.plan.author ? <AuthorLine login={phase.plan.author} host={phase.plan.repo.host} /> : <span className="muted">the account you are signed in with</span>}</dd>
             </dl>
-            {result.to.pending.some((p) => p.kind === 'pr-open') ? <p className="muted">A promotion pull request is already open for {result.to.name}; promoting updates it instead of opening another.</p> : null}
-            <section className="promote-dialog__changes">
-              <h3>Changes</h3>
-              <p className="muted">Shown once the promotion service is connected.</p>
-            </section>
+            {awaiting ? (
+              <p className="notice notice--info" data-testid="promote-awaiting">
+                {eligible.to.name} is waiting for approval of <span className="mono">{awaiting.version}</span>: this promotes exactly that revision.
+              </p>
+            ) : null}
+            {'plan' in phase && phase.plan.existingPr ? (
+              <p className="notice notice--info" data-testid="promote-existing">
+                {words.capital} #{phase.plan.existingPr.number} is already open from this branch; confirming updates it instead of opening another.
+              </p>
+            ) : null}
+            <PhaseView phase={phase} words={words} host={host} onSignIn={(h) => void signInThenPlan(h)} onReplan={() => void plan()} onRetry={(p) => void retry(p)} />
           </>
         ) : (
           <p className="bad-text" role="alert">
-            {result.reason}
+            {eligible.reason}
           </p>
         )}
-        {notice ? (
-          <p className="notice" role="alert" data-testid="promote-notice">
-            {notice}
-          </p>
-        ) : null}
         <div className="modal__actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--primary" disabled={!result.allowed} data-autofocus>
-            Confirm promotion
-          </button>
+          {phase.kind === 'done' ? (
+            <button type="button" className="button button--primary" onClick={onClose} data-autofocus>
+              Close
+            </button>
+          ) : (
+            <>
+              <button type="button" className="button" onClick={onClose} data-testid="promote-cancel">
+                Cancel
+              </button>
+              <button type="submit" className="button button--primary" disabled={!eligible.allowed || phase.kind !== 'plan'} data-autofocus data-testid="promote-confirm">
+                {busy && phase.kind === 'applying' ? 'Promoting…' : `Confirm and open ${words.short}`}
+              </button>
+            </>
+          )}
         </div>
       </form>
     </Modal>
+  );
+}
+
+function hostLabelOf(host: ForgeHostSummary | undefined, id: string): string {
+  if (!host) return id;
+  try {
+    return new URL(host.webUrl).host;
+  } catch {
+    return id;
+  }
+}
+
+function AuthorLine(props: { login: string; host: string }) {
+  const session = useAppStore((s) => s.sessions.find((x) => x.host === props.host));
+  return (
+    <span className="promote-dialog__author">
+      {session ? <SessionAvatar session={session} /> : null}
+      <strong>{props.login}</strong>
+      <span className="muted"> (you)</span>
+    </span>
+  );
+}
+
+function PhaseView(props: {
+  phase: Phase;
+  words: ReturnType<typeof changeWords>;
+  host: ForgeHostSummary | undefined;
+  onSignIn(host: string): void;
+  onReplan(): void;
+  onRetry(plan: PromotionPlan): void;
+}) {
+  const { phase, words } = props;
+  const attempt = useAppStore((s) => (phase.kind === 'signing-in' ? s.signIns[phase.host] : undefined));
+  switch (phase.kind) {
+    case 'planning':
+      return (
+        <section className="promote-dialog__changes" data-testid="promote-planning">
+          <h3>Changes</h3>
+          <p className="muted">
+            <span className="spinner spinner--small" aria-hidden="true" /> Reading the repository for the exact changes…
+          </p>
+        </section>
+      );
+    case 'signing-in':
+      return (
+        <section className="promote-dialog__changes" data-testid="promote-signing-in">
+          <h3>Sign in</h3>
+          <SignInProgress host={phase.host} attempt={attempt ?? { phase: 'browser' }} />
+        </section>
+      );
+    case 'plan-error': {
+      const view = planErrorView(phase.error, props.host);
+      return (
+        <section className="promote-dialog__changes" data-testid="promote-plan-error" data-code={phase.error.code}>
+          <div className="notice notice--bad" role="alert">
+            <strong>{view.title}</strong>
+            <div>{view.message}</div>
+            {view.detail ? <code className="promote-dialog__marker">{view.detail}</code> : null}
+            {phase.error.hint ? <div className="muted">{phase.error.hint}</div> : null}
+          </div>
+          <div className="promote-dialog__inline-actions">
+            {view.signInHost ? (
+              <button type="button" className="button button--primary" onClick={() => props.onSignIn(view.signInHost!)} data-testid="promote-sign-in">
+                Sign in to {view.signInLabel}
+              </button>
+            ) : null}
+            {view.retry ? (
+              <button type="button" className="button" onClick={props.onReplan} data-testid="promote-replan">
+                Try again
+              </button>
+            ) : null}
+          </div>
+        </section>
+      );
+    }
+    case 'plan':
+      return (
+        <section className="promote-dialog__changes" data-testid="promote-plan">
+          <h3>Changes</h3>
+          {phase.replanned ? <p className="notice notice--info">The repository changed since the failed attempt: these are the changes now. Review them and confirm again.</p> : null}
+          <FileChanges plan={phase.plan} />
+          <p className="muted">
+            Confirming commits this to <span className="mono">{phase.plan.branch}</span> and opens {words.article} titled “{phase.plan.title}”.
+          </p>
+        </section>
+      );
+    case 'applying': {
+      const done = STEPS.filter((s) => phase.steps[s] === 'done').length;
+      const active = STEPS.find((s) => phase.steps[s] === 'started' && !(s === 'sign-in' && phase.steps['read-repo']));
+      // sign-in wraps the others: it counts as done once the repository is being read
+      const count = done + (phase.steps['sign-in'] !== 'done' && phase.steps['read-repo'] ? 1 : 0);
+      return (
+        <section className="promote-dialog__changes" data-testid="promote-progress">
+          <h3>Promoting</h3>
+          <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={STEPS.length} aria-valuenow={count} aria-label="Promotion progress">
+            <div className="progress__bar" style={{ width: `${Math.max(6, (count / STEPS.length) * 100)}%` }} />
+          </div>
+          <ol className="progress-steps">
+            {STEPS.map((s) => {
+              const state = phase.steps[s] === 'done' || (s === 'sign-in' && phase.steps['read-repo']) ? 'done' : s === active ? 'active' : 'waiting';
+              return (
+                <li key={s} className={`progress-steps__item progress-steps__item--${state}`} data-step={s} data-state={state}>
+                  {stepLabels(words)[s]}
+                </li>
+              );
+            })}
+          </ol>
+          <FileChanges plan={phase.plan} />
+        </section>
+      );
+    }
+    case 'done':
+      return (
+        <section className="promote-dialog__changes" data-testid="promote-done">
+          <p className="notice notice--ok" role="status">
+            {phase.result.updated ? (
+              <>
+                Updated existing {words.short} #{phase.result.number}.{' '}
+              </>
+            ) : (
+              <>Opened {words.short} #{phase.result.number}. </>
+            )}
+            <a href={phase.result.prUrl} target="_blank" rel="noreferrer" data-testid="promote-pr-link">
+              View it in the browser ↗
+            </a>
+          </p>
+          {phase.result.rebuilt ? (
+            <p className="notice notice--info" data-testid="promote-rebuilt">
+              {phase.plan.baseBranch} moved while you reviewed; the change was rebuilt on its new head ({phase.result.baseSha.slice(0, 8)}).
+            </p>
+          ) : null}
+          <FileChanges plan={{ ...phase.plan, files: phase.result.files }} />
+          <p className="muted">The board shows the {words.short} as open now and the new version once it is merged and Flux has applied it.</p>
+        </section>
+      );
+    case 'apply-error':
+      return (
+        <section className="promote-dialog__changes" data-testid="promote-apply-error" data-code={phase.error.code}>
+          <div className="notice notice--bad" role="alert">
+            <strong>The promotion did not complete.</strong> {phase.error.message}
+            {phase.error.hint ? <div className="muted">{phase.error.hint}</div> : null}
+          </div>
+          <FileChanges plan={phase.plan} />
+          <div className="promote-dialog__inline-actions">
+            <button type="button" className="button button--primary" onClick={() => props.onRetry(phase.plan)} data-testid="promote-retry">
+              Retry
+            </button>
+          </div>
+        </section>
+      );
+  }
+}
+
+function FileChanges(props: { plan: PromotionPlan }) {
+  return (
+    <div className="diff" data-testid="promote-diff">
+      {props.plan.files.map((f) => (
+        <div key={f.path} className="diff__file" data-testid="diff-file" data-path={f.path}>
+          <div className="diff__path mono">{f.path}</div>
+          <table className="diff__lines">
+            <tbody>
+              {f.changes.map((c) => [
+                <tr key={`${c.line}-`} className="diff__line diff__line--del">
+                  <td className="diff__num">{c.line}</td>
+                  <td className="diff__sign" aria-label="before">
+                    −
+                  </td>
+                  <td className="diff__text" data-testid="diff-before">
+                    {c.before}
+                  </td>
+                </tr>,
+                <tr key={`${c.line}+`} className="diff__line diff__line--add">
+                  <td className="diff__num">{c.line}</td>
+                  <td className="diff__sign" aria-label="after">
+                    +
+                  </td>
+                  <td className="diff__text" data-testid="diff-after">
+                    {c.after}
+                  </td>
+                </tr>,
+              ])}
+            </tbody>
+          </table>
+        </div>
+      ))}
+    </div>
   );
 }

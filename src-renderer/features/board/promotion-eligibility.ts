@@ -39,8 +39,8 @@ export interface CellRef {
   envIndex: number;
 }
 
-/** Providers the (future) promotion service can open pull requests with. */
-export const SUPPORTED_PROVIDERS: readonly GitProviderType[] = ['github'];
+/** Providers the promotion service can open pull requests (GitLab: merge requests) with. */
+export const SUPPORTED_PROVIDERS: readonly GitProviderType[] = ['github', 'gitlab'];
 
 const providerNames: Record<GitProviderType, string> = { github: 'GitHub', gitlab: 'GitLab', 'bitbucket-server': 'Bitbucket Server' };
 

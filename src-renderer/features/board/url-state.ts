@@ -11,7 +11,7 @@ export function parseViewHash(hash: string): BoardView {
     query: (params.get('q') ?? '').slice(0, 200),
     filters: [...new Set(filters)],
     cluster: params.get('cluster')?.slice(0, 253) || null,
-    mode: params.get('view') === 'inbox' ? 'inbox' : defaultView.mode,
+    mode: params.get('view') === 'inbox' ? 'inbox' : params.get('view') === 'tokens' ? 'tokens' : defaultView.mode,
   };
 }
 
@@ -20,7 +20,7 @@ export function viewToHash(view: BoardView): string {
   if (view.query) params.set('q', view.query);
   if (view.filters.length > 0) params.set('f', view.filters.join(','));
   if (view.cluster) params.set('cluster', view.cluster);
-  if (view.mode === 'inbox') params.set('view', 'inbox');
+  if (view.mode !== 'board') params.set('view', view.mode);
   const s = params.toString();
   return s ? `#${s}` : '';
 }

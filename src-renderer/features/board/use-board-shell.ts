@@ -2,6 +2,7 @@
 // global shortcuts (/, ?, Ctrl/Cmd+K, i) that work anywhere outside text fields.
 import { useEffect } from 'react';
 import { useAppStore } from '../../store/store';
+import { jumpToCell } from './board-actions';
 import { parseViewHash, viewToHash } from './url-state';
 
 export function useBoardSubscription(): void {
@@ -62,4 +63,16 @@ export function useGlobalKeys(): void {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
+}
+
+/** A clicked notification (board:focus-requested) brings its cell into view and focuses it. */
+export function useFocusRequests(): void {
+  const request = useAppStore((s) => s.focusRequest);
+  const row = useAppStore((s) => (s.focusRequest ? s.rowsById[s.focusRequest.pipelineId] : undefined));
+  useEffect(() => {
+    if (!request || !row) return;
+    const envIndex = row.environments.findIndex((e) => e.name === request.environment);
+    useAppStore.getState().clearFocusRequest();
+    jumpToCell(row.id, Math.max(0, envIndex));
+  }, [request, row]);
 }

@@ -12,7 +12,7 @@ export interface TokenPanelProps {
   now?: Date;
   onRecheck?: (key: string) => void;
   recheckBusy?: boolean;
-  /** Opens a guidance link ("docs/token-guidance.md#anchor"); without it the link is shown as text. */
+  /** Opens a guidance link ("docs/token-guidance.md#anchor"); without it the link opens the published docs. */
   onOpenGuidance?: (link: string) => void;
   onSelectPipeline?: (pipelineId: string) => void;
 }
@@ -40,10 +40,17 @@ function GuidanceLink(props: { link: string; onOpen?: (link: string) => void }) 
     );
   }
   return (
-    <span className="token-risk__guide token-risk__guide--text">
-      See <code>{props.link}</code>
-    </span>
+    <a className="token-risk__guide token-link" href={guidanceUrl(props.link)} target="_blank" rel="noreferrer">
+      {label} →
+    </a>
   );
+}
+
+/** The published guidance (docs/… in the repository); main opens it in the system browser. */
+export function guidanceUrl(link: string): string {
+  const [file, anchor] = link.split('#');
+  const clean = (file ?? '').replace(/^\/+/, '').replace(/[^A-Za-z0-9._/-]/g, '');
+  return `https://github.com/release-board/release-board/blob/main/${clean}${anchor ? `#${encodeURIComponent(anchor)}` : ''}`;
 }
 
 function RiskItem(props: { risk: TokenRisk; onOpenGuidance?: (link: string) => void }) {

@@ -1,0 +1,95 @@
+// Pure helpers for the promote dialog: PR vs MR wording, which configured host serves the
+// repository, and how each plan error is put to the user. Unit-tested.
+import type { EffectiveStrategy } from '../../../src-main/common/board';
+import type { FileChange, PromotionStep } from '../../../src-main/common/promotion';
+import type { AppError } from '../../../src-main/common/result';
+import type { ForgeHostSummary } from '../../../src-main/common/session';
+
+export const STEPS: readonly PromotionStep[] = ['sign-in', 'read-repo', 'commit', 'open-pr'];
+
+export function changeWords(mergeRequest: boolean) {
+  return mergeRequest
+    ? { short: 'merge request', capital: 'Merge request', article: 'a merge request' }
+    : { short: 'pull request', capital: 'Pull request', article: 'a pull request' };
+}
+
+export function stepLabels(words: ReturnType<typeof changeWords>): Record<PromotionStep, string> {
+  return { 'sign-in': 'Check your sign-in', 'read-repo': 'Read the repository', commit: 'Commit the change', 'open-pr': `Open the ${words.short}` };
+}
+
+function origin(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The configured host whose web URL serves the strategy's repository (longest prefix wins). */
+export function hostForRepo(hosts: readonly ForgeHostSummary[], strategy: EffectiveStrategy): ForgeHostSummary | undefined {
+  const repo = strategy.repoUrl ? origin(strategy.repoUrl) : undefined;
+  if (!repo) return undefined;
+  return hosts
+    .filter((h) => {
+      const base = origin(h.webUrl);
+      return base !== undefined && (repo === base || repo.startsWith(`${base}/`));
+    })
+    .sort((a, b) => b.webUrl.length - a.webUrl.length)[0];
+}
+
+export interface PlanErrorView {
+  title: string;
+  message: string;
+  /** Extra text shown monospace (the marker looked for). */
+  detail?: string;
+  signInHost?: string;
+  signInLabel?: string;
+  /** Whether trying again could help without changing anything else. */
+  retry: boolean;
+}
+
+const MARKER = /#\s*\{"\$promotion":\s*"[^"]*"\}/;
+
+export function planErrorView(error: AppError & { retryAfterSeconds?: number }, host: ForgeHostSummary | undefined): PlanErrorView {
+  const label = host ? new URL(host.webUrl).host : 'your Git host';
+  switch (error.code) {
+    case 'sign-in-required':
+    case 'sign-in-failed':
+      return {
+        title: `Sign in to ${label} to promote`,
+        message: error.code === 'sign-in-required' ? 'Release Board opens the pull request as you, so it needs your sign-in. Your browser opens to confirm it.' : error.message,
+        ...(host ? { signInHost: host.id, signInLabel: label } : {}),
+        retry: false,
+      };
+    case 'marker-not-found': {
+      const marker = MARKER.exec(error.message)?.[0];
+      return { title: 'No promotion marker found', message: error.message, ...(marker ? { detail: marker } : {}), retry: true };
+    }
+    case 'marker-unsupported':
+      return { title: 'A marker cannot be edited safely', message: error.message, retry: true };
+    case 'no-access':
+      return { title: 'No access to the repository', message: error.message, retry: true };
+    case 'rate-limited': {
+      const wait = error.retryAfterSeconds;
+      return { title: 'The Git host is rate-limiting requests', message: wait ? `${error.message} Try again in ${wait < 90 ? `${wait} s` : `${Math.ceil(wait / 60)} min`}.` : error.message, retry: true };
+    }
+    case 'already-at-version':
+      return { title: 'Nothing to change', message: error.message, retry: false };
+    case 'unsupported-provider':
+      return { title: 'This Git host cannot be promoted through', message: error.message, retry: false };
+    case 'unknown-host':
+      return { title: 'No Git host configured for this repository', message: error.message, retry: false };
+    default:
+      return { title: 'The promotion could not be prepared', message: error.message, retry: true };
+  }
+}
+
+/** The marker comment a pipeline environment's values carry (as the controller writes it). */
+export function expectedMarker(ns: string, name: string, env: string): string {
+  return `# {"$promotion": "${ns}:${name}:${env}"}`;
+}
+
+export function sameFiles(a: readonly FileChange[], b: readonly FileChange[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

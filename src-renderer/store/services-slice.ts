@@ -1,0 +1,70 @@
+// Token report and self-update state from main: loaded on demand (tokens) or at start
+// (updates), then kept current by main's events.
+import type { StateCreator } from 'zustand';
+import type { TokenReport } from '../../src-main/common/tokens';
+import type { UpdateState } from '../../src-main/common/update';
+import type { AppError } from '../../src-main/common/result';
+import { bridge } from '../bridge/release-board';
+
+export interface ServicesSlice {
+  tokenReport: TokenReport | undefined;
+  tokensLoading: boolean;
+  tokensError: AppError | null;
+  recheckingKey: string | undefined;
+  /** The token the Tokens view shows (a badge click picks it). */
+  selectedTokenKey: string | undefined;
+  selectToken(key: string | undefined): void;
+  update: UpdateState | null;
+  /** A notification asked for a cell: the board consumes it once the row exists. */
+  focusRequest: { pipelineId: string; environment: string; token: number } | null;
+  subscribeServices(): () => void;
+  loadTokens(): Promise<void>;
+  recheckToken(key: string): Promise<void>;
+  installUpdate(): Promise<void>;
+  clearFocusRequest(): void;
+}
+
+let focusTokens = 0;
+
+export const createServicesSlice: StateCreator<ServicesSlice, [], [], ServicesSlice> = (set, get) => ({
+  tokenReport: undefined,
+  tokensLoading: false,
+  tokensError: null,
+  recheckingKey: undefined,
+  selectedTokenKey: undefined,
+  selectToken(key) {
+    set({ selectedTokenKey: key });
+  },
+  update: null,
+  focusRequest: null,
+  subscribeServices() {
+    const offs = [
+      bridge.on('tokens:changed', (report) => set({ tokenReport: report, tokensError: null })),
+      bridge.on('update:state-changed', (update) => set({ update })),
+      bridge.on('board:focus-requested', (req) => set({ focusRequest: { ...req, token: ++focusTokens } })),
+    ];
+    void bridge.request('update:get-state', undefined).then((r) => {
+      if (r.ok) set({ update: r.value });
+    });
+    void get().loadTokens();
+    return () => {
+      for (const off of offs) off();
+    };
+  },
+  async loadTokens() {
+    set({ tokensLoading: true });
+    const result = await bridge.request('tokens:list', undefined);
+    set(result.ok ? { tokenReport: result.value, tokensError: null, tokensLoading: false } : { tokensError: result.error, tokensLoading: false });
+  },
+  async recheckToken(key) {
+    set({ recheckingKey: key });
+    const result = await bridge.request('tokens:recheck', { key });
+    set(result.ok ? { tokenReport: result.value, recheckingKey: undefined, tokensError: null } : { recheckingKey: undefined, tokensError: result.error });
+  },
+  async installUpdate() {
+    await bridge.request('update:install', undefined);
+  },
+  clearFocusRequest() {
+    set({ focusRequest: null });
+  },
+});

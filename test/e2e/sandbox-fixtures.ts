@@ -1,0 +1,105 @@
+// Playwright fixtures for the end-to-end journeys: the demo sandbox (Kubernetes API servers,
+// the GitHub and GitLab look-alike forges, the Flux simulator), the REAL main services over
+// its kubeconfig and forge hosts, and the preview harness serving the built renderer.
+// One per worker: starting the sandbox costs seconds, and the journeys build on each other.
+import { test as base, expect, type Page } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createLogger } from '../../src-main/log/logger';
+import { createMainServices, type MainServices } from '../../src-main/services';
+import { createExternalBrowserHook, sandboxForgeHostsEnv, type ExternalBrowserHook } from '../harness/external-browser';
+import { repoRoot, startPreviewServer, type PreviewServer } from '../harness/preview-server';
+import { startSandbox, type Sandbox } from '../sandbox/index';
+
+export const screenshotDir = path.join(repoRoot, 'artifacts/screenshots');
+
+export interface RealApp {
+  sandbox: Sandbox;
+  services: MainServices;
+  preview: PreviewServer;
+  /** The "system browser": URLs main asked to open (sign-in pages, links). */
+  browser: ExternalBrowserHook;
+}
+
+export const test = base.extend<object, { real: RealApp }>({
+  real: [
+    async ({}, use) => {
+      const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+      const sandbox = await startSandbox({ seed: 'demo', fluxDelayMs: 200 });
+      const browser = createExternalBrowserHook();
+      const services = await createMainServices({
+        logger: createLogger({ level: 'warn' }),
+        appInfo: {
+          name: 'Release Board',
+          version: pkg.version,
+          platform: process.platform,
+          arch: process.arch,
+          versions: { electron: null, chrome: null, node: process.versions.node },
+          shell: 'preview',
+        },
+        kubeconfigPath: sandbox.kubeconfig,
+        // The GitHub host is the sandbox's GitHub App (expiring user tokens with the app's
+        // permissions). Its classic OAuth app would sign in fine, but GitHub hosts ask for no
+        // scopes by default, so that token could read but never push (reported to the lead).
+        env: { ...process.env, RELEASE_BOARD_FORGE_HOSTS: sandboxForgeHostsEnv(sandbox.info, { expiringTokens: true }) },
+        openExternal: (url) => browser.open(url),
+      });
+      const preview = await startPreviewServer({ services });
+      await use({ sandbox, services, preview, browser });
+      await preview.close();
+      await services.stop();
+      await sandbox.stop();
+    },
+    { scope: 'worker', timeout: 60_000 },
+  ],
+});
+
+export { expect };
+
+export const cell = (page: Page, rowId: string, env: string) => page.locator(`[data-testid="env-cell"][data-row-id="${rowId}"][data-env="${env}"]`);
+export const row = (page: Page, rowId: string) => page.locator(`[data-testid="pipeline-row"][data-row-id="${rowId}"]`);
+
+/** Opens the app and waits for the board from the real data plane. */
+export async function openBoard(page: Page, app: RealApp, hash = ''): Promise<void> {
+  await page.goto(app.preview.url + hash);
+  await expect(page.getByTestId('board-list')).toBeVisible({ timeout: 20_000 });
+}
+
+/** kubectl against the sandbox, as an independent client: resolves with stdout, rejects with stderr. */
+export function kubectl(app: RealApp, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kubectl', ['--kubeconfig', app.sandbox.kubeconfig, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let errOut = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (errOut += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`kubectl ${args.join(' ')} exited ${code}: ${errOut}`))));
+  });
+}
+
+/** Polls a condition (no fixed sleeps): resolves with its first defined value. */
+export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Drags a cell's version chip onto another cell with the mouse (the board's drag-and-drop). */
+export async function dragVersion(page: Page, from: ReturnType<typeof cell>, to: ReturnType<typeof cell>): Promise<void> {
+  const chip = from.getByTestId('version-chip');
+  await chip.scrollIntoViewIfNeeded();
+  const a = (await chip.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2, { steps: 3 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 3, { steps: 8 });
+  await expect(to).toHaveClass(/cell--over/);
+  await page.mouse.up();
+}
