@@ -105,17 +105,15 @@ async function main(): Promise<void> {
     ...(unsupported ? { unsupportedReason: unsupported } : {}),
   });
   const credentialPluginPath = await credentialPluginSearchPath().catch(() => process.env['PATH'] ?? '');
-  const kubeconfigPath = settings.get().kubeconfigPath;
   const services = await createMainServices({
     appInfo: appInfo(),
     logger,
     credentialPluginPath,
-    ...(kubeconfigPath ? { kubeconfigPath } : {}),
+    settings,
     // Sign-in opens the forge's authorize page in the system browser; the auth service has
     // already checked the URL against the configured host before calling this.
     openExternal: (target) => shell.openExternal(target),
     updates,
-    savedForgeHosts: settings.get().forgeHosts,
   });
   updates.subscribe((state) => services.events.emit('update:state-changed', state));
   updates.start();

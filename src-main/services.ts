@@ -6,7 +6,9 @@
 import type { AppInfo } from './common/app-info';
 import type { BoardChange, BoardSnapshot } from './common/board';
 import type { RequestValue } from './common/ipc-contract';
+import type { SettingsPatch, SettingsView } from './common/settings';
 import type { UpdateState } from './common/update';
+import { openMemorySettingsStore, type Settings, type SettingsStore } from './settings/settings-store';
 import { err, ok, type Result } from './common/result';
 import { forgeHostsFromConfig } from './config/forge-hosts';
 import type { ForgeHost } from './auth/forge-host';
@@ -41,10 +43,10 @@ export interface ServiceOptions {
   forgeHosts?: ForgeHost[];
   /** Opens a URL in the system browser: shell.openExternal in the app. */
   openExternal?: OpenExternal;
+  /** Non-secret settings (kubeconfig file, overrides, toggles, forge hosts). Default: in memory. */
+  settings?: SettingsStore;
   /** Self-update (desktop app only). Default: reports that updates do not apply here. */
   updates?: UpdateControl;
-  /** Forge hosts saved in settings (added to those from the environment). */
-  savedForgeHosts?: readonly unknown[];
   /** The token inspection service. Default: built over the same kubeconfig. */
   tokens?: TokenService;
   env?: NodeJS.ProcessEnv;
@@ -54,6 +56,7 @@ export interface UpdateControl {
   getState(): UpdateState;
   checkNow(): Promise<unknown>;
   installNow(): unknown;
+  setCheckAutomatically?(enabled: boolean): void;
 }
 
 const noUpdates: UpdateControl = {
@@ -74,25 +77,62 @@ function fromResult<T>(result: Result<T>): Result<T> {
   return result;
 }
 
+function settingsView(settings: Settings, restartRequired: boolean): SettingsView {
+  return {
+    ...(settings.kubeconfigPath ? { kubeconfigPath: settings.kubeconfigPath } : {}),
+    clusterContextOverrides: { ...settings.clusterContextOverrides },
+    readGitopsClusterSecrets: settings.readGitopsClusterSecrets,
+    checkUpdatesAutomatically: settings.updates.checkAutomatically,
+    notifyPromotions: settings.notifications.promotions,
+    forgeHosts: settings.forgeHosts.map((h) => ({ ...(h.id ? { id: h.id } : {}), type: h.type, webUrl: h.webUrl, clientId: h.clientId, hasClientSecret: Boolean(h.clientSecret) })),
+    restartRequired,
+  };
+}
+
+/** Turns a renderer patch into a settings patch; a host sent without a secret keeps the stored one. */
+function settingsPatch(current: Settings, patch: SettingsPatch): Partial<Settings> {
+  const next: Partial<Settings> = {};
+  if (patch.kubeconfigPath !== undefined) next.kubeconfigPath = patch.kubeconfigPath ?? undefined;
+  if (patch.clusterContextOverrides) next.clusterContextOverrides = patch.clusterContextOverrides;
+  if (patch.readGitopsClusterSecrets !== undefined) next.readGitopsClusterSecrets = patch.readGitopsClusterSecrets;
+  if (patch.checkUpdatesAutomatically !== undefined) next.updates = { checkAutomatically: patch.checkUpdatesAutomatically };
+  if (patch.notifyPromotions !== undefined) next.notifications = { promotions: patch.notifyPromotions };
+  if (patch.forgeHosts)
+    next.forgeHosts = patch.forgeHosts.map((h) => {
+      const stored = current.forgeHosts.find((s) => s.webUrl === h.webUrl)?.clientSecret;
+      const clientSecret = h.clientSecret ?? stored;
+      return { ...(h.id ? { id: h.id } : {}), type: h.type, webUrl: h.webUrl, clientId: h.clientId, ...(clientSecret ? { clientSecret } : {}) };
+    });
+  return next;
+}
+
 export async function createMainServices(options: ServiceOptions): Promise<MainServices> {
   const { logger } = options;
   const env = options.env ?? process.env;
   const events = createEventHub();
 
-  const loadOptions = {
-    ...(options.kubeconfigPath ? { explicitPath: options.kubeconfigPath } : {}),
-    ...(options.credentialPluginPath ? { searchPath: options.credentialPluginPath } : {}),
-    env,
+  const settings = options.settings ?? openMemorySettingsStore();
+  let restartRequired = false;
+  // The kubeconfig file chosen in settings wins over the one given at start-up (tests, preview).
+  const loadOptions = () => {
+    const explicitPath = settings.get().kubeconfigPath ?? options.kubeconfigPath;
+    return {
+      ...(explicitPath ? { explicitPath } : {}),
+      ...(options.credentialPluginPath ? { searchPath: options.credentialPluginPath } : {}),
+      env,
+    };
   };
-  const board: BoardSource =
-    options.board ??
-    createBoardService({
-      loadKubeconfig: () => loadKubeconfig(loadOptions),
-      expectedKubeconfigPaths: kubeconfigLocation(loadOptions).paths,
-    });
+  const boardService: BoardService | undefined = options.board
+    ? undefined
+    : createBoardService({
+        loadKubeconfig: () => loadKubeconfig(loadOptions()),
+        expectedKubeconfigPaths: kubeconfigLocation(loadOptions()).paths,
+        contextOverrides: settings.get().clusterContextOverrides,
+      });
+  const board: BoardSource = options.board ?? boardService!;
   const stopBoardEvents = board.subscribe((change) => events.emit('board:changed', change));
 
-  const hostConfig = options.forgeHosts ? { hosts: options.forgeHosts, problems: [] } : forgeHostsFromConfig({ env, ...(options.savedForgeHosts ? { saved: options.savedForgeHosts } : {}) });
+  const hostConfig = options.forgeHosts ? { hosts: options.forgeHosts, problems: [] } : forgeHostsFromConfig({ env, saved: settings.get().forgeHosts });
   for (const problem of hostConfig.problems) logger.warn('config', problem);
   const promotion = createPromotionStack({
     hosts: hostConfig.hosts,
@@ -118,13 +158,13 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     options.tokens ??
     createTokenService({
       pipelines: () => {
-        const loaded = loadKubeconfig(loadOptions);
+        const loaded = loadKubeconfig(loadOptions());
         if (!loaded.ok) throw new Error(loaded.error.message);
         const contexts = loaded.value.currentContext ? [loaded.value.currentContext] : [];
         return createPipelineLister({ contexts, kubeconfigFor: (c) => loaded.value.forContext(c) })();
       },
       kubeconfigFor: (context) => {
-        const loaded = loadKubeconfig(loadOptions);
+        const loaded = loadKubeconfig(loadOptions());
         if (!loaded.ok) throw new Error(loaded.error.message);
         return loaded.value.forContext(context);
       },
@@ -195,6 +235,21 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     'update:install': () => {
       updates.installNow();
       return ok(null);
+    },
+    'settings:get': () => ok(settingsView(settings.get(), restartRequired)),
+    'settings:update': async (patch) => {
+      const before = settings.get();
+      const saved = await settings.update(settingsPatch(before, patch));
+      if (saved.kubeconfigPath !== before.kubeconfigPath) boardService?.reload();
+      if (patch.clusterContextOverrides) boardService?.setContextOverrides(saved.clusterContextOverrides);
+      if (saved.readGitopsClusterSecrets !== before.readGitopsClusterSecrets) boardService?.reload();
+      if (patch.checkUpdatesAutomatically !== undefined) updates.setCheckAutomatically?.(patch.checkUpdatesAutomatically);
+      // Forge hosts are fixed when the promotion stack is built: they apply after a restart.
+      if (patch.forgeHosts) restartRequired = true;
+      const view = settingsView(saved, restartRequired);
+      events.emit('settings:changed', view);
+      logger.info('settings', `updated: ${Object.keys(patch).join(', ')}`);
+      return ok(view);
     },
   };
   const dispatcher = createDispatcher(handlers, { logger });

@@ -10,6 +10,7 @@ import type { BoardChange, BoardSnapshot } from './board';
 import type { PromotionPlan, PromotionProgress, PromotionRequest, PromotionResult } from './promotion';
 import type { DeviceCodePrompt, ForgeHostSummary, SessionInfo, SignInError } from './session';
 import type { TokenReport } from './tokens';
+import type { SettingsPatch, SettingsView } from './settings';
 import type { UpdateState } from './update';
 import type { Result } from './result';
 
@@ -44,6 +45,9 @@ export interface RequestChannels {
   'update:check': { payload: void; value: UpdateState };
   /** Restarts into a downloaded update: only ever called after the user said so. */
   'update:install': { payload: void; value: null };
+  'settings:get': { payload: void; value: SettingsView };
+  /** Validates, saves and applies a change (kubeconfig, overrides and toggles at once). */
+  'settings:update': { payload: SettingsPatch; value: SettingsView };
 }
 
 /** Event channels: name → payload pushed by main. Names are past tense. */
@@ -57,6 +61,7 @@ export interface EventChannels {
   'update:state-changed': UpdateState;
   /** A notification was clicked: the board should bring that cell into view. */
   'board:focus-requested': { pipelineId: string; environment: string };
+  'settings:changed': SettingsView;
 }
 
 export type RequestChannel = keyof RequestChannels;
@@ -88,6 +93,8 @@ const requestChannelList = [
   'update:get-state',
   'update:check',
   'update:install',
+  'settings:get',
+  'settings:update',
 ] as const;
 const eventChannelList = [
   'app:info-changed',
@@ -98,6 +105,7 @@ const eventChannelList = [
   'tokens:changed',
   'update:state-changed',
   'board:focus-requested',
+  'settings:changed',
 ] as const;
 
 export const requestChannels: ExactKeys<RequestChannels, typeof requestChannelList> = requestChannelList;

@@ -50,4 +50,28 @@ export const requestSchemas: RequestSchemas = {
   'update:get-state': z.undefined(),
   'update:check': z.undefined(),
   'update:install': z.undefined(),
+  'settings:get': z.undefined(),
+  'settings:update': z
+    .object({
+      kubeconfigPath: z.string().min(1).max(4096).nullable().optional(),
+      clusterContextOverrides: z.record(z.string().min(1).max(300), z.string().min(1).max(300)).optional(),
+      readGitopsClusterSecrets: z.boolean().optional(),
+      checkUpdatesAutomatically: z.boolean().optional(),
+      notifyPromotions: z.boolean().optional(),
+      forgeHosts: z
+        .array(
+          z
+            .object({
+              id: z.string().min(1).max(200).optional(),
+              type: z.enum(['github', 'gitlab']),
+              webUrl: z.string().url().max(2000),
+              clientId: z.string().min(1).max(200),
+              clientSecret: z.string().min(1).max(400).optional(),
+            })
+            .strict(),
+        )
+        .max(50)
+        .optional(),
+    })
+    .strict(),
 };

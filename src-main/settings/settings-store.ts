@@ -20,6 +20,8 @@ export const settingsSchema = z.object({
   clusterContextOverrides: z.record(z.string(), z.string()).default({}),
   /** explicit kubeconfig file chosen by the user (instead of KUBECONFIG / ~/.kube/config) */
   kubeconfigPath: z.string().optional(),
+  /** opt-in: reach clusters without a context through their GitopsCluster's kubeconfig Secret */
+  readGitopsClusterSecrets: z.boolean().default(false),
   updates: z.object({ checkAutomatically: z.boolean().default(true) }).default({ checkAutomatically: true }),
   notifications: z.object({ promotions: z.boolean().default(true) }).default({ promotions: true }),
   /** Git forges to sign in to (GitHub Enterprise Server, GitLab): app registration, not user secrets */
@@ -73,6 +75,18 @@ export async function openSettingsStore(dir: string, onProblem: (message: string
         await rename(temp, file);
       });
       await writing;
+      return current;
+    },
+  };
+}
+
+/** A settings store that keeps nothing on disk: the preview harness and tests. */
+export function openMemorySettingsStore(initial: Partial<Settings> = {}): SettingsStore {
+  let current: Settings = settingsSchema.parse(initial);
+  return {
+    get: () => current,
+    async update(patch) {
+      current = settingsSchema.parse({ ...current, ...patch });
       return current;
     },
   };

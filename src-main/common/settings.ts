@@ -1,0 +1,35 @@
+// The settings the renderer may see and change. Non-secret by construction: forge hosts are
+// shown without their client secret (only whether one is set). Pure types.
+
+export interface ForgeHostSetting {
+  id?: string;
+  type: 'github' | 'gitlab';
+  webUrl: string;
+  clientId: string;
+  /** whether a client secret is stored (the secret itself never crosses to the renderer) */
+  hasClientSecret: boolean;
+}
+
+export interface SettingsView {
+  /** explicit kubeconfig file; undefined = KUBECONFIG or ~/.kube/config, like kubectl */
+  kubeconfigPath?: string;
+  /** GitopsCluster ("namespace/name" or "name") → kubeconfig context */
+  clusterContextOverrides: Record<string, string>;
+  /** reach clusters without a context through their GitopsCluster's kubeconfig Secret (needs RBAC) */
+  readGitopsClusterSecrets: boolean;
+  checkUpdatesAutomatically: boolean;
+  notifyPromotions: boolean;
+  forgeHosts: ForgeHostSetting[];
+  /** changes that apply only after a restart (e.g. forge hosts) */
+  restartRequired: boolean;
+}
+
+export interface SettingsPatch {
+  kubeconfigPath?: string | null;
+  clusterContextOverrides?: Record<string, string>;
+  readGitopsClusterSecrets?: boolean;
+  checkUpdatesAutomatically?: boolean;
+  notifyPromotions?: boolean;
+  /** a host with clientSecret undefined keeps the stored secret of the same webUrl */
+  forgeHosts?: { id?: string; type: 'github' | 'gitlab'; webUrl: string; clientId: string; clientSecret?: string }[];
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { BoardSnapshot } from './common/board';
+import { createMemoryLogger } from './log/logger';
+import { createMainServices } from './services';
+import { openMemorySettingsStore } from './settings/settings-store';
+
+const appInfo = { name: 'Release Board', version: '1.0.0', platform: 'linux', arch: 'x64', versions: { electron: null, chrome: null, node: '24' }, shell: 'test' };
+const emptyBoard: BoardSnapshot = { pipelines: [], clusters: [], generatedAt: '2026-01-01T00:00:00Z' };
+const staticBoard = { snapshot: () => emptyBoard, subscribe: () => () => {}, stop: () => {} };
+
+async function services() {
+  const settings = openMemorySettingsStore();
+  const logger = createMemoryLogger();
+  const s = await createMainServices({ appInfo, logger, board: staticBoard, settings, env: { KUBECONFIG: '/nonexistent/kubeconfig' } });
+  return { s, settings, logger };
+}
+
+describe('main services', () => {
+  it('saves settings, applies them, and never hands a client secret back to the renderer', async () => {
+    const { s, settings } = await services();
+    const events: unknown[] = [];
+    s.events.subscribe((channel, payload) => channel === 'settings:changed' && events.push(payload));
+    const result = await s.dispatcher.dispatch('settings:update', {
+      notifyPromotions: false,
+      clusterContextOverrides: { 'flux-system/prod-eu': 'prod-admin' },
+      forgeHosts: [{ type: 'github', webUrl: 'https://ghe.acme.example', clientId: 'Iv1.x', clientSecret: 'app-secret-value' }],
+    });
+    expect(result).toMatchObject({ ok: true, value: { notifyPromotions: false, restartRequired: true, forgeHosts: [{ webUrl: 'https://ghe.acme.example', hasClientSecret: true }] } });
+    expect(JSON.stringify(result)).not.toContain('app-secret-value');
+    expect(JSON.stringify(events)).not.toContain('app-secret-value');
+    expect(settings.get().forgeHosts[0]?.clientSecret).toBe('app-secret-value');
+    // Sent again without the secret (as the renderer does): the stored one is kept.
+    await s.dispatcher.dispatch('settings:update', { forgeHosts: [{ type: 'github', webUrl: 'https://ghe.acme.example', clientId: 'Iv1.y' }] });
+    expect(settings.get().forgeHosts[0]).toMatchObject({ clientId: 'Iv1.y', clientSecret: 'app-secret-value' });
+    await s.stop();
+  });
+
+  it('refuses settings fields outside the contract', async () => {
+    const { s } = await services();
+    expect(await s.dispatcher.dispatch('settings:update', { token: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    await s.stop();
+  });
+
+  it('answers sign-in for an unconfigured host with a clear error, not an exception', async () => {
+    const { s } = await services();
+    const result = await s.dispatcher.dispatch('auth:sign-in', { host: 'github.com' });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error.message.length).toBeGreaterThan(10);
+    await s.stop();
+  });
+
+  it('reports token status as unavailable, with a hint, when the kubeconfig is missing', async () => {
+    const { s } = await services();
+    const result = await s.dispatcher.dispatch('tokens:list', undefined);
+    expect(result).toMatchObject({ ok: false, error: { code: 'tokens-unavailable' } });
+    expect(!result.ok && result.error.hint).toMatch(/kubeconfig/);
+    await s.stop();
+  });
+});
