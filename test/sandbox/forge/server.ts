@@ -2,8 +2,8 @@
 // /api/v3, OAuth under /login) that @octokit/rest talks to unchanged. Adds what tests
 // need around it: a state API, branch-movement events, fault injection and a
 // per-route request log.
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createLoopbackListener } from '../loopback-listener.js';
 import { randomBytes, createHash } from 'node:crypto';
 import type { SeedForge } from '../seeds/types.js';
 import { ApiError, DOCS, readBody, type Ctx, type Reply } from './http-util.js';
@@ -424,32 +424,13 @@ export async function startForge(options: StartForgeOptions = {}): Promise<Forge
     }
   };
 
-  let server: Server | undefined;
+  // Restart (a fault control) listens again on the same port with the same state.
+  const listener = createLoopbackListener((req, res) => void handle(req, res), { port, keepAliveTimeoutMs: 5000 });
   const listen = async (): Promise<void> => {
-    const s = createServer((req, res) => {
-      void handle(req, res);
-    });
-    s.keepAliveTimeout = 5000;
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject);
-      s.listen(port, '127.0.0.1', () => {
-        s.off('error', reject);
-        resolve();
-      });
-    });
-    port = (s.address() as AddressInfo).port;
+    port = await listener.listen();
     baseUrl = `http://127.0.0.1:${port}`;
-    server = s;
   };
-  const stop = async (): Promise<void> => {
-    const s = server;
-    if (!s) return;
-    server = undefined;
-    await new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      s.closeAllConnections();
-    });
-  };
+  const stop = (): Promise<void> => listener.stop();
 
   if (options.seed) state.load(options.seed);
   await listen();

@@ -2,8 +2,8 @@
 // under /oauth) for tests and the demo. Adds what tests need around it: a state API,
 // branch-movement events in the GitHub forge's CommitEvent shape (so the Flux simulator can
 // listen to both), fault injection and a per-route request log.
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createLoopbackListener } from '../loopback-listener.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { readBody } from '../forge/http-util.js';
 import type { CommitListener } from '../forge/state.js';
@@ -224,31 +224,13 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
     }
   };
 
-  let server: Server | undefined;
+  // Restart (a fault control) listens again on the same port with the same state.
+  const listener = createLoopbackListener((req, res) => void handle(req, res), { port });
   const listen = async (): Promise<void> => {
-    const s = createServer((req, res) => {
-      void handle(req, res);
-    });
-    await new Promise<void>((resolve, reject) => {
-      s.once('error', reject);
-      s.listen(port, '127.0.0.1', () => {
-        s.off('error', reject);
-        resolve();
-      });
-    });
-    port = (s.address() as AddressInfo).port;
+    port = await listener.listen();
     baseUrl = `http://127.0.0.1:${port}`;
-    server = s;
   };
-  const stop = async (): Promise<void> => {
-    const s = server;
-    if (!s) return;
-    server = undefined;
-    await new Promise<void>((resolve) => {
-      s.close(() => resolve());
-      s.closeAllConnections();
-    });
-  };
+  const stop = (): Promise<void> => listener.stop();
 
   if (options.seed) state.load(options.seed);
   await listen();
