@@ -158,11 +158,13 @@ test.describe('pipeline board', () => {
     await expect(dialog).toContainText('0.9.2 → 0.9.4');
     await expect(dialog).toContainText('https://github.com/acme/fleet-config');
     await expect(dialog.getByTestId('promote-branch')).toHaveText('promotion-team-payments-refunds-staging');
-    await expect(dialog).toContainText('Sign in required');
-    await expect(dialog).toContainText('Shown once the promotion service is connected');
+    // these services have no forge host configured: the plan says so, and nothing can be confirmed
+    await expect(dialog.getByTestId('promote-plan-error')).toHaveAttribute('data-code', 'unknown-host');
+    await expect(dialog.getByTestId('promote-plan-error')).toContainText('No Git host configured for this repository');
+    await expect(dialog.getByTestId('promote-confirm')).toBeDisabled();
     await page.screenshot({ path: path.join(screenshotDir, 'promote-dialog.png') });
     await page.keyboard.press('Enter');
-    await expect(dialog.getByTestId('promote-notice')).toContainText('isn’t available yet');
+    await expect(dialog.getByTestId('promote-plan')).toHaveCount(0);
     await page.keyboard.press('Escape');
     await expect(dialog).toHaveCount(0);
   });
@@ -191,7 +193,9 @@ test.describe('pipeline board', () => {
     await page.getByTestId('board-search').fill('storefront');
     await cell(page, 'team-web/storefront', 'dev').focus();
     await page.keyboard.press('p');
-    await expect(page.getByTestId('toast')).toContainText('GitLab');
+    // GitLab promotes by merge request
+    await expect(dialog.getByTestId('promote-confirm')).toHaveText('Confirm and open merge request');
+    await page.keyboard.press('Escape');
     await expect(dialog).toHaveCount(0);
     // keyboard drag: Space picks up, arrows move between environments, Space drops
     await page.getByTestId('board-search').fill('refunds');
@@ -247,6 +251,37 @@ test.describe('pipeline board', () => {
     // removal and new rows too
     board.push({ upserted: [], removed: ['team-payments/refunds'] });
     await expect(page.getByTestId('board-no-match')).toBeVisible();
+  });
+
+  test('an update waits for the user: Restart calls update:install only on click', async ({ page, boardPreview, board: _board }) => {
+    const { preview, services } = boardPreview;
+    await open(page, preview.url);
+    await expect(page.getByTestId('update-notice')).toHaveCount(0);
+    services.events.emit('update:state-changed', { state: 'ready', version: '0.2.0' });
+    const notice = page.getByTestId('update-notice');
+    await expect(notice).toContainText('Update ready (0.2.0)');
+    await expect(page.getByTestId('board-list')).toBeVisible(); // non-blocking: the board stays usable
+    expect(preview.traffic.some((t) => t.direction === 'request' && t.channel === 'update:install')).toBe(false);
+    await notice.getByRole('button', { name: 'Restart' }).click();
+    await expect.poll(() => preview.traffic.some((t) => t.direction === 'request' && t.channel === 'update:install')).toBe(true);
+  });
+
+  test('a clicked notification (board:focus-requested) brings its cell into view and focuses it', async ({ page, boardPreview, board: _board }) => {
+    await open(page, boardPreview.preview.url, '#q=checkout');
+    boardPreview.services.events.emit('board:focus-requested', { pipelineId: 'team-payments/refunds', environment: 'staging' });
+    const target = cell(page, 'team-payments/refunds', 'staging');
+    await expect(target).toBeFocused();
+    expect(new URL(page.url()).hash).not.toContain('checkout');
+  });
+
+  test('with no Git host configured, the account menu says what to configure', async ({ page, boardPreview, board: _board }) => {
+    await open(page, boardPreview.preview.url);
+    await page.getByTestId('account-button').click();
+    const empty = page.getByTestId('no-hosts');
+    await expect(empty).toContainText('RELEASE_BOARD_FORGE_HOSTS');
+    await expect(empty.getByRole('link', { name: 'docs/configuration.md' })).toHaveAttribute('target', '_blank');
+    await page.keyboard.press('Escape');
+    await expect(empty).toHaveCount(0);
   });
 
   test('command palette jumps to a pipeline; ? shows the shortcuts', async ({ page, boardPreview, board: _board }) => {

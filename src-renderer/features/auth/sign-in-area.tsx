@@ -19,10 +19,12 @@ export function SessionAvatar(props: { session: SessionInfo }) {
   );
 }
 
-export function SignInProgress(props: { host: string; attempt: SignInAttempt | undefined; compact?: boolean }) {
+export function SignInProgress(props: { host: string; attempt: SignInAttempt | undefined }) {
   const cancel = useAppStore((s) => s.cancelSignIn);
   const device = useAppStore((s) => s.startDeviceSignIn);
   const clear = useAppStore((s) => s.clearSignInError);
+  // GitLab has no device flow for this app: only GitHub hosts offer the code alternative
+  const hostType = useAppStore((s) => s.hosts?.find((h) => h.id === props.host)?.type);
   const [copied, setCopied] = useState(false);
   const a = props.attempt;
   if (!a) return null;
@@ -34,16 +36,18 @@ export function SignInProgress(props: { host: string; attempt: SignInAttempt | u
           <button type="button" className="button button--small" onClick={() => void cancel(props.host)} data-testid="sign-in-cancel">
             Cancel
           </button>
-          <button
-            type="button"
-            className="button button--small button--ghost"
-            onClick={() => {
-              void cancel(props.host).then(() => device(props.host));
-            }}
-            data-testid="sign-in-device"
-          >
-            Use a code instead
-          </button>
+          {hostType === 'github' ? (
+            <button
+              type="button"
+              className="button button--small button--ghost"
+              onClick={() => {
+                void cancel(props.host).then(() => device(props.host));
+              }}
+              data-testid="sign-in-device"
+            >
+              Use a code instead
+            </button>
+          ) : null}
         </span>
       </div>
     );
@@ -154,6 +158,7 @@ export function SignInArea() {
   // The label says when a sign-in is waiting; the popover opens only when asked (a sign-in
   // started from the promote dialog is followed there, not here).
   const waiting = Object.values(signIns).some((a) => a?.phase === 'browser' || a?.phase === 'device');
+  const waitingLabel = Object.values(signIns).some((a) => a?.phase === 'browser') ? 'Waiting for the browser…' : 'Waiting for your code…';
   useEffect(() => {
     if (!open) return;
     const onDown = (e: MouseEvent) => {
@@ -171,7 +176,7 @@ export function SignInArea() {
   }, [open]);
   if (hosts === null) return <div className="top-bar__account" data-testid="sign-in-area" />;
   const live = sessions.filter((s) => s.state === 'signed-in' && hosts.some((h) => h.id === s.host));
-  const label = waiting ? 'Waiting for the browser…' : live.length === 0 ? 'Sign in' : live.length === 1 ? live[0]!.login : `${live.length} accounts`;
+  const label = waiting ? waitingLabel : live.length === 0 ? 'Sign in' : live.length === 1 ? live[0]!.login : `${live.length} accounts`;
   return (
     <div className="top-bar__account" data-testid="sign-in-area" ref={ref}>
       <button type="button" className="button button--ghost account-button" aria-expanded={open} aria-haspopup="dialog" onClick={() => setOpen(!open)} data-testid="account-button">

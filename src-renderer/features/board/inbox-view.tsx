@@ -109,6 +109,7 @@ export function InboxView() {
 
 function TokenInbox(props: { entries: TokenEntry[] }) {
   const setView = useAppStore((s) => s.setView);
+  const selectToken = useAppStore((s) => s.selectToken);
   return (
     <section className="inbox__tokens" aria-labelledby="inbox-tokens-title">
       <h3 id="inbox-tokens-title" className="inbox__subtitle">
@@ -121,7 +122,12 @@ function TokenInbox(props: { entries: TokenEntry[] }) {
             <span>
               {whoLabel(e)} · used by {pipelinesOf(e).map((p) => p.pipelineId).join(', ') || 'no pipeline'}
             </span>
-            <button type="button" className="button button--small" onClick={() => setView({ mode: 'tokens' })}>
+            <button type="button" className="button button--small" onClick={() => {
+                selectToken(e.key);
+                setView({ mode: 'tokens' });
+              }}
+              data-testid="inbox-token-show"
+            >
               Show token
             </button>
           </li>

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BoardChange, BoardSnapshot } from '../../../src-main/common/board';
 import { createLogger } from '../../../src-main/log/logger';
-import { createMainServices, type BoardSource } from '../../../src-main/services';
+import { createMainServices, type BoardSource, type MainServices } from '../../../src-main/services';
 import { repoRoot, startPreviewServer, type PreviewServer } from '../../harness/preview-server';
 import { createDemoBoard } from './demo-board';
 
@@ -44,7 +44,7 @@ export function createControlledBoard(initial: BoardSnapshot): ControlledBoard {
   };
 }
 
-export async function startBoardPreview(initial: BoardSnapshot): Promise<{ preview: PreviewServer; board: ControlledBoard; close(): Promise<void> }> {
+export async function startBoardPreview(initial: BoardSnapshot): Promise<{ preview: PreviewServer; board: ControlledBoard; services: MainServices; close(): Promise<void> }> {
   const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   const board = createControlledBoard(initial);
   const services = await createMainServices({
@@ -63,6 +63,7 @@ export async function startBoardPreview(initial: BoardSnapshot): Promise<{ previ
   return {
     preview,
     board,
+    services,
     async close() {
       await preview.close();
       await services.stop();
@@ -70,7 +71,7 @@ export async function startBoardPreview(initial: BoardSnapshot): Promise<{ previ
   };
 }
 
-export const test = base.extend<{ board: ControlledBoard }, { boardPreview: { preview: PreviewServer; board: ControlledBoard } }>({
+export const test = base.extend<{ board: ControlledBoard }, { boardPreview: { preview: PreviewServer; board: ControlledBoard; services: MainServices } }>({
   boardPreview: [
     async ({}, use) => {
       const started = await startBoardPreview(createDemoBoard());

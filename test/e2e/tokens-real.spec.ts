@@ -1,0 +1,52 @@
+// The Tokens view as the app mounts it, on the real token service over the demo sandbox:
+// every token state the demo seeds (valid, expiring, rejected, no Secret, no key), re-check
+// through main, guidance links to the published docs, and the inbox listing the tokens that
+// will stop promotions. Screenshots: tokens-real.png (light), tokens-real-dark.png.
+import path from 'node:path';
+import { expect, openBoard, screenshotDir, test } from './sandbox-fixtures';
+
+test('the Tokens view shows every token state of the demo seed', async ({ page, real }) => {
+  await openBoard(page, real);
+  await page.getByTestId('tokens-toggle').click();
+  const view = page.getByTestId('tokens-view');
+  await expect(view).toBeVisible({ timeout: 30_000 });
+  await expect(page).toHaveURL(/#view=tokens$/);
+  const states = await view.locator('[data-testid="token-item"] [data-state]').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
+  for (const state of ['valid', 'expiring-soon', 'revoked-or-expired', 'secret-missing', 'key-missing']) expect(states, `a token in state ${state}`).toContain(state);
+  const item = (state: string) => view.locator('[data-testid="token-item"]').filter({ has: page.locator(`[data-state="${state}"]`) }).first();
+  await expect(item('valid')).toContainText('works');
+  await expect(item('expiring-soon')).toContainText('expiring');
+  await expect(item('revoked-or-expired')).toContainText('rejected');
+  await expect(item('secret-missing')).toContainText('no Secret');
+  await expect(item('key-missing')).toContainText('no token key');
+
+  // the selected token's details; re-check goes through main and comes back
+  await item('revoked-or-expired').click();
+  const panel = view.getByTestId('token-panel');
+  await expect(panel.locator('[data-state="revoked-or-expired"]').first()).toBeVisible();
+  const recheck = panel.getByRole('button', { name: 'Re-check' });
+  await recheck.click();
+  await expect(panel.getByRole('button', { name: 'Re-check' })).toBeEnabled({ timeout: 20_000 });
+  expect(real.preview.traffic.some((t) => t.direction === 'request' && t.channel === 'tokens:recheck')).toBe(true);
+  // guidance opens the published docs in a new tab (main sends it to the system browser)
+  const guide = panel.locator('a.token-risk__guide').first();
+  await expect(guide).toHaveAttribute('href', /^https:\/\/github\.com\/release-board\/release-board\/blob\/main\/docs\/token-guidance\.md#[a-z0-9-]+$/);
+  await expect(guide).toHaveAttribute('target', '_blank');
+  await item('valid').click();
+  await page.screenshot({ path: path.join(screenshotDir, 'tokens-real.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await page.screenshot({ path: path.join(screenshotDir, 'tokens-real-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 1280, height: 800 });
+
+  // expired, revoked and expiring tokens are in the inbox too
+  await page.getByTestId('inbox-toggle').click();
+  const tokens = page.getByTestId('inbox-token');
+  await expect(tokens.first()).toBeVisible();
+  const inboxStates = await tokens.evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
+  expect(inboxStates).toContain('revoked-or-expired');
+  expect(inboxStates).toContain('expiring-soon');
+  expect(inboxStates.every((s) => ['expired', 'revoked-or-expired', 'expiring-soon'].includes(s ?? ''))).toBe(true);
+  await page.screenshot({ path: path.join(screenshotDir, 'inbox-tokens.png'), fullPage: true });
+});
