@@ -5,6 +5,7 @@ import { BoardArea } from '../features/board/board-area';
 import { CommandPalette } from '../features/board/command-palette';
 import { PromoteDialog } from '../features/board/promote-dialog';
 import { ShortcutSheet } from '../features/board/shortcut-sheet';
+import { SettingsDialogHost } from '../features/settings/settings-dialog';
 import { useBoardSubscription, useFocusRequests, useGlobalKeys, useUrlView } from '../features/board/use-board-shell';
 import { useAppStore } from '../store/store';
 import { StatusBar } from './status-bar';
@@ -33,6 +34,7 @@ export function AppShell() {
       <PromoteDialog />
       <CommandPalette />
       <ShortcutSheet />
+      <SettingsDialogHost />
       <Announcer />
     </div>
   );
