@@ -278,7 +278,7 @@ describe('faults: kubeconfig and credentials while running', () => {
   // adds none, so a plugin waiting for input (e.g. an SSO prompt) leaves the cluster connecting forever.
   it.fails('a hanging exec plugin is reported as a problem within 15 s', async () => {
     const plugin = path.join(dir, 'hanging-plugin');
-    fs.writeFileSync(plugin, '#!/bin/sh\nsleep 120\n');
+    fs.writeFileSync(plugin, '#!/bin/sh\nsleep 30\n');
     fs.chmodSync(plugin, 0o755);
     const file = path.join(dir, 'exec-hang');
     const c = sandbox.cluster('mgmt');
