@@ -8,11 +8,17 @@
 // change rebuilds only the rows that read it (dependency index from buildPipelineRow), batched
 // over a short window.
 //
+// A GitopsCluster no kubeconfig context maps to can, when the user opted in
+// (gitopsClusterSecrets), be reached through its kubeconfig Secret, read with the management
+// context's credentials: one get when a target first needs it, again on reload(), when the
+// GitopsCluster object changes, and on a 401 from that cluster (rotated credentials).
+//
 // Security model: kubeconfig credentials stay inside the KubeConfig objects held here;
-// the snapshot and changes carry names, versions and states only.
+// the snapshot and changes carry names, versions and states only. A Secret-backed cluster
+// shows as its GitopsCluster name and the label "via GitopsCluster Secret ns/name".
 
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { BoardChange, BoardSnapshot, ClusterState, KubeconfigStatus, PipelineRow } from '../common/board';
+import type { BoardChange, BoardSnapshot, ClusterState, KubeconfigStatus, PipelineRow, Problem } from '../common/board';
 import type { AppError, Result } from '../common/result';
 import {
   buildPipelineRow,
@@ -27,8 +33,10 @@ import {
   type WorkloadCollection,
 } from '../pipelines/build-board';
 import type { OpenPullRequest } from '../pipelines/promotion-rules';
+import type { Logger } from '../log/logger';
 import { describeKubeError, toKubeRequestError, type KubeRequestError } from './errors';
 import { watchFiles } from './file-watch';
+import { gitopsClusterSecretRef, readGitopsClusterKubeconfig, type SecretReadResult } from './gitops-cluster-secret';
 import { BOARD_RESOURCES, createKubeTransport, discoverServedGroups, type BoardKind, type ResourceType } from './kube-transport';
 import type { LoadedKubeconfig } from './kubeconfig';
 import type { CacheChange, ListWatchTransport } from './list-watch';
@@ -55,6 +63,16 @@ export interface BoardServiceOptions {
   batchMs?: number;
   backoff?: { initialMs?: number; maxMs?: number };
   now?: () => Date;
+  /**
+   * Whether the user allows reading a GitopsCluster's kubeconfig Secret (through the
+   * management context) when no kubeconfig context maps to that GitopsCluster. Read at each
+   * mapping decision; call reload() after it changes. Default: never.
+   */
+  gitopsClusterSecrets?: () => boolean;
+  /** Diagnostics (names and states only, never Secret content). */
+  logger?: Logger;
+  /** Reads a GitopsCluster's Secret; tests replace it. */
+  readGitopsClusterSecret?: typeof readGitopsClusterKubeconfig;
 }
 
 export interface BoardService {
@@ -83,6 +101,33 @@ interface ContextRuntime {
   stopped: boolean;
   /** Discovered ahead of need during the initial load; not on the board until a target uses it. */
   prefetched?: boolean;
+  /** Reached through a GitopsCluster's kubeconfig Secret: the GitopsCluster's name. */
+  secretCluster?: string;
+}
+
+/** What is known about reaching one GitopsCluster through its kubeconfig Secret. */
+interface SecretMapping {
+  /** "mgmtContext/ns/name" of the GitopsCluster. */
+  key: string;
+  managementContext: string;
+  clusterName: string;
+  secretNamespace: string;
+  secretName: string;
+  keys: readonly string[];
+  /** The runtime (pseudo-context) name, also the label the board shows. */
+  label: string;
+  /** The GitopsCluster object it was read for: a replaced object means "read again". */
+  gitopsCluster: unknown;
+  status: 'pending' | 'ready' | 'failed';
+  /** A read in flight; results of older generations are dropped. */
+  generation: number;
+  inFlight: boolean;
+  kc?: KubeConfig;
+  fingerprint?: string;
+  failure?: { state: ClusterState['state']; message: string; problem: Problem };
+  failures: number;
+  retryTimer?: NodeJS.Timeout;
+  refreshedAt: number;
 }
 
 interface RowEntry {
@@ -167,9 +212,16 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       }
       return existing;
     }
-    if (!loaded || !loaded.contexts.some((c) => c.name === name)) return undefined;
-    const kc = loaded.forContext(name);
-    const rt: ContextRuntime = { name, kc, fingerprint: contextFingerprint(kc), discoveryFailures: 0, watches: new Map(), stopped: false };
+    const viaSecret = secretsByLabel.get(name);
+    let rt: ContextRuntime;
+    if (viaSecret) {
+      if (viaSecret.status !== 'ready' || !viaSecret.kc) return undefined;
+      rt = { name, kc: viaSecret.kc, fingerprint: viaSecret.fingerprint ?? '', discoveryFailures: 0, watches: new Map(), stopped: false, secretCluster: viaSecret.clusterName };
+    } else {
+      if (!loaded || !loaded.contexts.some((c) => c.name === name)) return undefined;
+      const kc = loaded.forContext(name);
+      rt = { name, kc, fingerprint: contextFingerprint(kc), discoveryFailures: 0, watches: new Map(), stopped: false };
+    }
     if (prefetch) rt.prefetched = true;
     runtimes.set(name, rt);
     void runDiscovery(rt);
@@ -247,6 +299,12 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
    */
   const renewedAt = new Map<string, number>();
   function renewCredentials(rt: ContextRuntime): void {
+    if (rt.secretCluster) {
+      const mapping = secretsByLabel.get(rt.name);
+      // The Secret may have been rotated: read it again (at most every 30 s).
+      if (mapping && !mapping.inFlight && Date.now() - mapping.refreshedAt >= 30_000) readSecret(mapping);
+      return;
+    }
     if (rt.stopped || loaded?.contexts.find((c) => c.name === rt.name)?.authKind !== 'exec') return;
     const last = renewedAt.get(rt.name) ?? 0;
     if (Date.now() - last < 30_000) return;
@@ -282,7 +340,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
   // ---- cluster states ------------------------------------------------------------------
 
   function clusterStateOf(rt: ContextRuntime): ClusterState {
-    const base = { name: rt.name, context: rt.name };
+    const base = { name: rt.secretCluster ?? rt.name, context: rt.name };
     if (rt.discoveryError) return { ...base, ...errorState(rt.discoveryError) };
     if (!rt.served) return { ...base, state: 'connecting' };
     if (managementContexts.includes(rt.name) && !rt.served.has(BOARD_RESOURCES.Pipeline.group)) {
@@ -315,12 +373,251 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
   // ---- rows ----------------------------------------------------------------------------
 
   function contextForCluster(ref: GitopsClusterRef): string | undefined {
+    return mapCluster(ref, true);
+  }
+  function mapWithoutReading(ref: GitopsClusterRef): string | undefined {
+    return mapCluster(ref, false);
+  }
+  function mapCluster(ref: GitopsClusterRef, readSecrets: boolean): string | undefined {
     const o = overrides;
     // Own keys only: a GitopsCluster named "constructor" must not map to Object.prototype's.
     const own = (k: string) => (Object.hasOwn(o, k) ? o[k] : undefined);
     const override = hasOverrides ? (own(`${ref.managementContext}/${ref.namespace}/${ref.name}`) ?? own(`${ref.namespace}/${ref.name}`) ?? own(ref.name)) : undefined;
     if (override) return override;
-    return contextNames.has(ref.name) ? ref.name : undefined;
+    if (contextNames.has(ref.name)) return ref.name;
+    return secretsAllowed() ? secretContext(ref, readSecrets) : undefined;
+  }
+
+  // ---- GitopsCluster kubeconfig Secrets (opt-in) -------------------------------------------
+
+  /** By GitopsCluster key "mgmt/ns/name". */
+  const secretMappings = new Map<string, SecretMapping>();
+  /** By label (the runtime name). */
+  const secretsByLabel = new Map<string, SecretMapping>();
+  const readSecretKubeconfig = opts.readGitopsClusterSecret ?? readGitopsClusterKubeconfig;
+
+  function secretsAllowed(): boolean {
+    try {
+      return opts.gitopsClusterSecrets?.() === true;
+    } catch {
+      return false;
+    }
+  }
+
+  function gitopsClusterObject(ref: GitopsClusterRef): unknown {
+    const w = runtimes.get(ref.managementContext)?.watches.get('GitopsCluster');
+    return w?.state().synced ? w.items.get(`${ref.namespace}/${ref.name}`) : undefined;
+  }
+
+  /**
+   * The Secret-backed context for a GitopsCluster no context maps to: its label once the
+   * Secret was read, undefined while it is read or when it cannot be. `read` false only
+   * consults what is known (the early prefetch must not read Secrets no target uses).
+   */
+  function secretContext(ref: GitopsClusterRef, read: boolean): string | undefined {
+    const gc = gitopsClusterObject(ref);
+    if (gc === undefined) return undefined; // missing or not listed yet: the row says so
+    const key = `${ref.managementContext}/${ref.namespace}/${ref.name}`;
+    let mapping = secretMappings.get(key);
+    const want = gitopsClusterSecretRef(gc, ref.namespace);
+    const moved = typeof want === 'string' ? mapping?.secretName !== '' : mapping?.secretNamespace !== want.namespace || mapping?.secretName !== want.name;
+    if (mapping && moved) {
+      dropSecretMapping(mapping); // the GitopsCluster now names another Secret (or none)
+      mapping = undefined;
+    }
+    if (!mapping) {
+      if (!read) return undefined;
+      mapping = createSecretMapping(key, ref, gc, want);
+    } else if (read && mapping.gitopsCluster !== gc && !mapping.inFlight) {
+      // Informer objects are replaced on change: e.g. the Secret was created and the
+      // GitopsCluster turned Ready, or its status moved on. Read the Secret again.
+      mapping.gitopsCluster = gc;
+      if (mapping.secretName) readSecret(mapping);
+    }
+    return mapping.status === 'ready' ? mapping.label : undefined;
+  }
+
+  function createSecretMapping(key: string, ref: GitopsClusterRef, gc: unknown, want: ReturnType<typeof gitopsClusterSecretRef>): SecretMapping {
+    const secret = typeof want === 'string' ? { namespace: ref.namespace, name: '', keys: [] } : want;
+    const where = `${secret.namespace}/${secret.name}`;
+    const label = `via GitopsCluster Secret ${where}${managementContexts.length > 1 ? ` on ${ref.managementContext}` : ''}`;
+    const mapping: SecretMapping = {
+      key,
+      managementContext: ref.managementContext,
+      clusterName: ref.name,
+      secretNamespace: secret.namespace,
+      secretName: secret.name,
+      keys: secret.keys,
+      label,
+      gitopsCluster: gc,
+      status: 'pending',
+      generation: 0,
+      inFlight: false,
+      failures: 0,
+      refreshedAt: 0,
+    };
+    secretMappings.set(key, mapping);
+    if (typeof want === 'string') {
+      setSecretFailure(mapping, 'no-context', `GitopsCluster ${ref.namespace}/${ref.name} cannot be reached through a Secret: ${want}`, {
+        code: 'gitops-cluster-secret-missing',
+        hint: `Add a kubeconfig context for "${ref.name}" or map one in Settings.`,
+      });
+      return mapping;
+    }
+    secretsByLabel.set(label, mapping);
+    readSecret(mapping);
+    return mapping;
+  }
+
+  function dropSecretMapping(mapping: SecretMapping): void {
+    mapping.generation += 1;
+    if (mapping.retryTimer) clearTimeout(mapping.retryTimer);
+    secretMappings.delete(mapping.key);
+    if (secretsByLabel.get(mapping.label) === mapping) secretsByLabel.delete(mapping.label);
+    delete mapping.kc;
+    const rt = runtimes.get(mapping.label);
+    if (rt?.secretCluster) {
+      runtimes.delete(rt.name);
+      void stopRuntime(rt);
+    }
+  }
+
+  function setSecretFailure(mapping: SecretMapping, state: ClusterState['state'], message: string, problem: { code: string; hint: string }): void {
+    mapping.status = 'failed';
+    delete mapping.kc;
+    delete mapping.fingerprint;
+    mapping.failure = { state, message, problem: { code: problem.code, message, hint: problem.hint } };
+  }
+
+  function readSecret(mapping: SecretMapping): void {
+    if (mapping.retryTimer) clearTimeout(mapping.retryTimer);
+    delete mapping.retryTimer;
+    const mgmt = runtimes.get(mapping.managementContext);
+    if (!mgmt) return; // the management context went away: applyKubeconfig drops the mapping
+    const generation = ++mapping.generation;
+    mapping.inFlight = true;
+    mapping.refreshedAt = Date.now();
+    const where = `${mapping.secretNamespace}/${mapping.secretName}`;
+    opts.logger?.debug('board', `reading kubeconfig Secret ${where} for GitopsCluster ${mapping.clusterName}`);
+    readSecretKubeconfig(mgmt.kc, { namespace: mapping.secretNamespace, name: mapping.secretName, keys: mapping.keys })
+      .catch((e: unknown): SecretReadResult => ({ ok: false, kind: 'failed', error: toKubeRequestError(e) }))
+      .then((result) => {
+        if (stopped || mapping.generation !== generation || secretMappings.get(mapping.key) !== mapping) return;
+        mapping.inFlight = false;
+        applySecretResult(mapping, result);
+        lastAnswerAt = Date.now();
+        needsCache = new WeakMap();
+        dirtyAll = true;
+        watchesDirty = true;
+        clustersDirty = true;
+        schedule();
+      });
+  }
+
+  function applySecretResult(mapping: SecretMapping, result: SecretReadResult): void {
+    const where = `${mapping.secretNamespace}/${mapping.secretName}`;
+    const name = mapping.clusterName;
+    const needed = `needed to reach cluster ${name} through its GitopsCluster`;
+    if (result.ok) {
+      mapping.failures = 0;
+      delete mapping.failure;
+      const changed = mapping.fingerprint !== result.value.fingerprint;
+      mapping.status = 'ready';
+      mapping.kc = result.value.kc;
+      mapping.fingerprint = result.value.fingerprint;
+      if (changed) {
+        // New credentials or server: reconnect with them.
+        const rt = runtimes.get(mapping.label);
+        if (rt?.secretCluster) {
+          runtimes.delete(rt.name);
+          void stopRuntime(rt);
+        }
+        opts.logger?.info('board', `cluster ${name} is reached through kubeconfig Secret ${where}`);
+      }
+      return;
+    }
+    if (result.kind === 'failed' && mapping.status === 'ready') {
+      // A re-read that did not get an answer: keep the connection we have, try again later.
+      scheduleSecretRetry(mapping);
+      return;
+    }
+    const hadRuntime = runtimes.get(mapping.label);
+    if (hadRuntime?.secretCluster) {
+      runtimes.delete(hadRuntime.name);
+      void stopRuntime(hadRuntime);
+    }
+    const addContext = `Add a kubeconfig context for "${name}" (or map one in Settings)`;
+    switch (result.kind) {
+      case 'forbidden':
+        setSecretFailure(mapping, 'forbidden', `you may not read Secret ${where} (${needed})`, {
+          code: 'gitops-cluster-secret-forbidden',
+          hint: `${addContext}, or ask for RBAC to get Secret ${where} on ${mapping.managementContext}.`,
+        });
+        break;
+      case 'missing':
+        setSecretFailure(mapping, 'no-context', `kubeconfig Secret ${where} does not exist (${needed})`, {
+          code: 'gitops-cluster-secret-missing',
+          hint: `${addContext}, or create the Secret the GitopsCluster names.`,
+        });
+        break;
+      case 'malformed':
+        setSecretFailure(mapping, 'no-context', `Secret ${where} holds no usable kubeconfig (${needed}): ${result.reason}`, {
+          code: 'gitops-cluster-secret-malformed',
+          hint: `${addContext}, or fix the kubeconfig in the Secret.`,
+        });
+        break;
+      default: {
+        // The management cluster did not answer: try again with backoff.
+        setSecretFailure(mapping, 'unreachable', `Could not read Secret ${where} (${needed}): ${describeKubeError(result.error)}`, {
+          code: 'gitops-cluster-secret-unreadable',
+          hint: `${addContext}, or check the connection to ${mapping.managementContext}.`,
+        });
+        scheduleSecretRetry(mapping);
+      }
+    }
+    opts.logger?.warn('board', `cluster ${name}: ${mapping.failure?.message ?? ''}`);
+  }
+
+  function scheduleSecretRetry(mapping: SecretMapping): void {
+    mapping.failures += 1;
+    const initial = opts.backoff?.initialMs ?? 500;
+    const max = opts.backoff?.maxMs ?? 30_000;
+    const cap = Math.min(max, initial * 2 ** Math.min(mapping.failures - 1, 20));
+    if (mapping.retryTimer) clearTimeout(mapping.retryTimer);
+    mapping.retryTimer = setTimeout(() => {
+      if (!stopped && secretMappings.get(mapping.key) === mapping) readSecret(mapping);
+    }, cap / 2 + Math.random() * (cap / 2));
+  }
+
+  /** Why a target on an unmapped GitopsCluster has no context (for its cell and the cluster). */
+  function unmappedCellReason(ref: GitopsClusterRef): { message: string; problem?: Problem } | undefined {
+    if (!secretsAllowed()) {
+      return {
+        message: `No kubeconfig context for cluster ${ref.name}`,
+        problem: {
+          code: 'cluster-unmapped',
+          message: `No kubeconfig context matches GitopsCluster ${ref.name}`,
+          hint: `Add a kubeconfig context named "${ref.name}", map one in Settings, or allow Release Board to use the GitopsCluster's kubeconfig Secret in Settings.`,
+        },
+      };
+    }
+    const mapping = secretMappings.get(`${ref.managementContext}/${ref.namespace}/${ref.name}`);
+    return mapping ? mappingReason(mapping) : undefined;
+  }
+
+  function mappingReason(mapping: SecretMapping): { state: ClusterState['state']; message: string; problem?: Problem } | undefined {
+    if (mapping.status === 'pending') return { state: 'connecting', message: `Reading kubeconfig Secret ${mapping.secretNamespace}/${mapping.secretName}…` };
+    if (mapping.status === 'failed' && mapping.failure) return mapping.failure;
+    return undefined;
+  }
+
+  /** Stops and forgets every mapping no longer allowed, for a management context gone, or no target uses. */
+  function pruneSecretMappings(keepUsed: boolean): void {
+    for (const mapping of [...secretMappings.values()]) {
+      const gcKey = mapping.key.slice(mapping.managementContext.length + 1);
+      const used = depIndex.has(`g|${mapping.managementContext}|${gcKey}`);
+      if (!keepUsed || !secretsAllowed() || !managementContexts.includes(mapping.managementContext) || !used) dropSecretMapping(mapping);
+    }
   }
   /** Called once per target per build: a Set, not a scan of the kubeconfig's contexts. */
   let contextNames: ReadonlySet<string> = new Set();
@@ -349,7 +646,17 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       workloads.set(rt.name, byKind);
     }
     for (const m of managementContexts) if (!pipelines.has(m)) pipelines.set(m, new Map());
-    return { pipelines, gitopsClusters, workloads, clusters, servedVersions, contextForCluster, openPullRequests: prs, now: () => now().toISOString() };
+    return {
+      pipelines,
+      gitopsClusters,
+      workloads,
+      clusters,
+      servedVersions,
+      contextForCluster,
+      unmappedCluster: unmappedCellReason,
+      openPullRequests: prs,
+      now: () => now().toISOString(),
+    };
   }
 
   function setDeps(rowKey: string, oldDeps: Set<string> | undefined, newDeps: Set<string> | undefined): void {
@@ -494,6 +801,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       return false;
     };
     for (const m of managementContexts) if (pending(m, ['Pipeline', 'GitopsCluster'])) return armHold();
+    for (const mapping of secretMappings.values()) if (mapping.status === 'pending') return armHold();
     prepareArrivedWorkloads();
     const byContext = new Map<string, Set<BoardKind>>();
     for (const n of needs) {
@@ -520,7 +828,8 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       if (!w?.state().synced) continue;
       for (const key of w.items.keys()) {
         const slash = key.indexOf('/');
-        const context = contextForCluster({ managementContext: m, namespace: key.slice(0, slash), name: key.slice(slash + 1) });
+        const ref = { managementContext: m, namespace: key.slice(0, slash), name: key.slice(slash + 1) };
+        const context = mapWithoutReading(ref);
         if (context && !runtimes.has(context) && ensureRuntime(context, true)) started = true;
       }
     }
@@ -628,8 +937,22 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     }
     const unmapped = new Set<string>();
     for (const r of rows.values()) for (const u of r.unmapped) unmapped.add(u);
+    const allowed = secretsAllowed();
+    // Targets carry the cluster's display name only; a GitopsCluster name is what the user
+    // sees for it, so the first mapping of that name speaks for it.
+    const byName = new Map<string, SecretMapping>();
+    if (allowed) for (const mapping of secretMappings.values()) if (!byName.has(mapping.clusterName)) byName.set(mapping.clusterName, mapping);
     for (const name of unmapped) {
-      out.push({ name, state: 'no-context', message: `No kubeconfig context for GitopsCluster "${name}"` });
+      const mapping = byName.get(name);
+      const why = mapping ? mappingReason(mapping) : undefined;
+      if (why) {
+        out.push({ name, state: why.state, message: why.message });
+        continue;
+      }
+      const message = allowed
+        ? `No kubeconfig context for GitopsCluster "${name}"`
+        : `No kubeconfig context for GitopsCluster "${name}"; add one, map one in Settings, or allow Release Board to use the GitopsCluster's kubeconfig Secret in Settings`;
+      out.push({ name, state: 'no-context', message });
     }
     addGitopsClusterReadiness(out);
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -712,6 +1035,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     });
     managementContexts = opts.managementContexts ?? (loaded.currentContext ? [loaded.currentContext] : []);
     for (const rt of [...runtimes.values()]) {
+      if (rt.secretCluster) continue; // its Secret is read again below
       const info = loaded.contexts.find((c) => c.name === rt.name);
       const fresh = info ? contextFingerprint(loaded.forContext(rt.name)) : undefined;
       if (fresh !== rt.fingerprint) {
@@ -726,6 +1050,9 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       }
     }
     for (const m of managementContexts) ensureRuntime(m);
+    // reload() is also how a changed opt-in or a rotated Secret is picked up.
+    pruneSecretMappings(true);
+    for (const mapping of secretMappings.values()) if (mapping.secretName) readSecret(mapping);
     if (opts.watchKubeconfig !== false && loaded.location.paths.join('\0') !== watchedFiles) {
       stopFileWatch?.();
       watchedFiles = loaded.location.paths.join('\0');
@@ -780,6 +1107,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       if (holdTimer) clearTimeout(holdTimer);
       stopFileWatch?.();
       listeners.clear();
+      for (const mapping of secretMappings.values()) if (mapping.retryTimer) clearTimeout(mapping.retryTimer);
       await Promise.all([...runtimes.values()].map((rt) => stopRuntime(rt)));
       runtimes.clear();
     },

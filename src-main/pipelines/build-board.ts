@@ -53,6 +53,11 @@ export interface BoardInput {
   servedVersions: ReadonlyMap<string, ServedGroups>;
   /** Which kubeconfig context reaches a GitopsCluster (user mapping, else name match). */
   contextForCluster: (ref: GitopsClusterRef) => string | undefined;
+  /**
+   * Why a GitopsCluster has no context, when the caller knows better than "no context
+   * matches" (e.g. its kubeconfig Secret could not be read). Absent or undefined: the default.
+   */
+  unmappedCluster?: (ref: GitopsClusterRef) => { message: string; problem?: Problem } | undefined;
   openPullRequests: readonly OpenPullRequest[];
   now?: () => string;
 }
@@ -318,6 +323,13 @@ function buildTarget(
   const context = targetContext(parsed, target, managementContext, input);
 
   const state: TargetState = { cluster: display, namespace, kind, name, health: 'unknown', conditions: [] };
+  if (!context && target.clusterRef && input.unmappedCluster) {
+    const why = input.unmappedCluster({ managementContext, namespace: target.clusterRef.namespace ?? parsed.namespace, name: target.clusterRef.name });
+    if (why) {
+      state.message = why.message;
+      return withFallback(state, status, target, envTargets, refProblem ?? why.problem);
+    }
+  }
   if (!context) {
     state.message = `No kubeconfig context for cluster ${display}`;
     return withFallback(state, status, target, envTargets, refProblem ?? {
