@@ -122,6 +122,15 @@ export type SecretReadResult =
   | { ok: false; kind: 'forbidden' | 'missing' | 'malformed'; reason: string }
   | { ok: false; kind: 'failed'; error: KubeRequestError };
 
+/** Picks the first key present in a Secret's (base64) data and builds the KubeConfig from it. */
+export function kubeconfigFromSecretData(data: Record<string, string> | undefined, keys: readonly string[]): SecretReadResult {
+  const key = keys.find((k) => typeof data?.[k] === 'string' && data[k].length > 0);
+  if (!key) return { ok: false, kind: 'malformed', reason: `it has no kubeconfig under ${keys.map((k) => `"${k}"`).join(' or ')}` };
+  const built = kubeconfigFromSecretText(Buffer.from(data![key]!, 'base64').toString('utf8'));
+  if (!built.ok) return { ok: false, kind: 'malformed', reason: `key "${key}": ${built.reason}` };
+  return { ok: true, value: built.value, key };
+}
+
 /** Reads the Secret through `management` and builds the remote cluster's KubeConfig. */
 export async function readGitopsClusterKubeconfig(management: KubeConfig, ref: GitopsClusterSecretRef): Promise<SecretReadResult> {
   let data: Record<string, string> | undefined;
@@ -135,12 +144,5 @@ export async function readGitopsClusterKubeconfig(management: KubeConfig, ref: G
     if (error.status === 404) return { ok: false, kind: 'missing', reason: 'not found' };
     return { ok: false, kind: 'failed', error };
   }
-  const key = ref.keys.find((k) => typeof data?.[k] === 'string' && data[k].length > 0);
-  if (!key) {
-    return { ok: false, kind: 'malformed', reason: `it has no kubeconfig under ${ref.keys.map((k) => `"${k}"`).join(' or ')}` };
-  }
-  const text = Buffer.from(data![key]!, 'base64').toString('utf8');
-  const built = kubeconfigFromSecretText(text);
-  if (!built.ok) return { ok: false, kind: 'malformed', reason: `key "${key}": ${built.reason}` };
-  return { ok: true, value: built.value, key };
+  return kubeconfigFromSecretData(data, ref.keys);
 }

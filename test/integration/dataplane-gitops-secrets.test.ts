@@ -77,6 +77,7 @@ function secretMaterial(): string[] {
 }
 
 function expectNoSecretMaterial(text: string): void {
+  expect(secretMaterial().length).toBeGreaterThan(6); // the Secrets were found, so the check means something
   for (const s of secretMaterial()) expect(text.includes(s), `leaked: ${s.slice(0, 12)}…`).toBe(false);
 }
 
@@ -174,10 +175,40 @@ describe('GitopsCluster kubeconfig Secrets (opt-in)', () => {
     expect(target(fixed, 'team-payments/checkout', 'prod')?.problem).toBeUndefined();
   });
 
-  it('prefers the user\'s own context over the Secret, and drops the Secret path when the opt-in is withdrawn', async () => {
+  it('prefers the user\'s own context over the Secret', async () => {
+    const mgmt = sandbox.cluster('mgmt');
+    const prod = sandbox.cluster('prod-eu');
+    const file = path.join(dir, 'mgmt-and-prod');
+    const entry = (name: string, c: typeof mgmt) => ({
+      cluster: { name, cluster: { server: c.server, 'certificate-authority-data': Buffer.from(c.api.caPem).toString('base64') } },
+      user: { name, user: { token: sandbox.users.kube.admin![name]! } },
+      context: { name, context: { cluster: name, user: name } },
+    });
+    const entries = [entry('mgmt', mgmt), entry('prod-eu', prod)];
+    fs.writeFileSync(file, JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: entries.map((e) => e.cluster),
+      users: entries.map((e) => e.user),
+      contexts: entries.map((e) => e.context),
+      'current-context': 'mgmt',
+    }));
+    const secretReads = () => mgmt.api.requestLog.entries().filter((e) => e.path.includes('/secrets/prod-eu-kubeconfig')).length;
+    const before = secretReads();
+    const service = start(file, { gitopsClusterSecrets: () => true });
+    const s = await waitFor(() => {
+      const snap = service.snapshot();
+      const ok = ['prod-eu', 'staging-eu'].every((c) => clusterState(snap, c)?.state === 'connected');
+      return ok && target(snap, 'team-payments/checkout', 'staging')?.deployedVersion ? snap : undefined;
+    }, 'prod-eu through its context, staging-eu through its Secret', 20_000);
+    expect(target(s, 'team-payments/checkout', 'prod')).toMatchObject({ context: 'prod-eu', deployedVersion: '1.8.1' });
+    expect(target(s, 'team-payments/checkout', 'staging')?.context).toBe('via GitopsCluster Secret flux-system/staging-eu-kubeconfig');
+    expect(secretReads()).toBe(before);
+  });
+
+  it('drops the Secret path when the opt-in is withdrawn (on reload)', async () => {
     let allowed = true;
-    const file = mgmtOnlyKubeconfig('admin');
-    const service = start(file, { gitopsClusterSecrets: () => allowed });
+    const service = start(mgmtOnlyKubeconfig('admin'), { gitopsClusterSecrets: () => allowed });
     await waitFor(() => clusterState(service.snapshot(), 'prod-eu')?.state === 'connected', 'prod-eu through its Secret', 20_000);
     await waitFor(() => sandbox.cluster('prod-eu').api.openWatchCount > 0, 'a watch on prod-eu');
 
@@ -188,6 +219,7 @@ describe('GitopsCluster kubeconfig Secrets (opt-in)', () => {
       return clusterState(snap, 'prod-eu')?.state === 'no-context' ? snap : undefined;
     }, 'prod-eu unmapped again', 20_000);
     expect(target(s, 'team-payments/checkout', 'prod')?.context).toBeUndefined();
+    expect(s.clusters.some((c) => c.context?.startsWith('via GitopsCluster Secret'))).toBe(false);
     await waitFor(() => sandbox.cluster('prod-eu').api.openWatchCount === 0, 'prod-eu watches to close');
   });
 });
