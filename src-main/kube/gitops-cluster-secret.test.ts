@@ -60,6 +60,7 @@ describe('kubeconfigFromSecretText', () => {
       [kubeconfig(undefined, { 'current-context': 'elsewhere' }), /current-context names no context/],
       [kubeconfig(undefined, { 'current-context': undefined, contexts: [] }), /has no context/],
       [kubeconfig(undefined, { clusters: [{ name: 'remote', cluster: { server: 'ftp://x' } }] }), /no http\(s\) server URL/],
+      [kubeconfig(undefined, { clusters: [{ name: 'remote', cluster: { server: `https://admin:${TOKEN}@10.0.0.7` } }] }), /server URL embeds credentials/],
     ];
     for (const [text, reason] of cases) {
       const r = kubeconfigFromSecretText(text);

@@ -91,6 +91,14 @@ export function kubeconfigFromSecretText(text: string): { ok: true; value: Secre
   if (!user || !isRecord(user.user)) return fail('its context names no user in it');
   const server = cluster.cluster.server;
   if (typeof server !== 'string' || !/^https?:\/\//i.test(server)) return fail('its cluster has no http(s) server URL');
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    return fail('its cluster server URL is not a valid URL');
+  }
+  // fetch refuses such URLs, and its error would quote the URL with the credentials.
+  if (url.username || url.password) return fail('its cluster server URL embeds credentials');
   const userBody = user.user;
   if (isRecord(userBody.exec)) return fail('its user runs a credential plugin (exec), which Release Board does not run from a cluster Secret');
   if (isRecord(userBody['auth-provider'])) return fail('its user uses an auth-provider, which Release Board does not run from a cluster Secret');
