@@ -122,7 +122,10 @@ function TokenInbox(props: { entries: TokenEntry[] }) {
             <span>
               {whoLabel(e)} · used by {pipelinesOf(e).map((p) => p.pipelineId).join(', ') || 'no pipeline'}
             </span>
-            <button type="button" className="button button--small" onClick={() => {
+            <button
+              type="button"
+              className="button button--small"
+              onClick={() => {
                 selectToken(e.key);
                 setView({ mode: 'tokens' });
               }}

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { EffectiveStrategy } from '../../../src-main/common/board';
 import type { PromotionPlan, PromotionRequest, PromotionResult, PromotionStep } from '../../../src-main/common/promotion';
-import type { AppError } from '../../../src-main/common/result';
+import type { AppError, Result } from '../../../src-main/common/result';
 import type { ForgeHostSummary } from '../../../src-main/common/session';
 import { bridge } from '../../bridge/release-board';
 import { Modal } from '../../components/modal';
@@ -53,10 +53,8 @@ function PromoteDialogBody() {
     [version],
   );
 
-  const plan = useCallback(async (): Promise<PromotionPlan | null> => {
-    if (!eligible.allowed) return null;
-    setPhase({ kind: 'planning' });
-    const result = await bridge.request('promotion:plan', promotionRequest(eligible));
+  /** Shows main's answer to promotion:plan (a late answer to a closed dialog is discarded). */
+  const settlePlan = useCallback((result: Result<PromotionPlan>): PromotionPlan | null => {
     if (!live.current) {
       if (result.ok) void bridge.request('promotion:discard-plan', { planId: result.value.id });
       return null;
@@ -68,25 +66,31 @@ function PromoteDialogBody() {
     planId.current = result.value.id;
     setPhase({ kind: 'plan', plan: result.value });
     return result.value;
-  }, [eligible, promotionRequest]);
+  }, []);
+
+  const plan = async (): Promise<PromotionPlan | null> => {
+    if (!eligible.allowed) return null;
+    setPhase({ kind: 'planning' });
+    return settlePlan(await bridge.request('promotion:plan', promotionRequest(eligible)));
+  };
 
   useEffect(() => {
     live.current = true;
-    void plan();
+    if (eligible.allowed) void bridge.request('promotion:plan', promotionRequest(eligible)).then(settlePlan);
     return () => {
       live.current = false;
       if (planId.current) void bridge.request('promotion:discard-plan', { planId: planId.current });
     };
-  }, [plan]);
+  }, [eligible, promotionRequest, settlePlan]);
 
+  const applyingId = phase.kind === 'applying' ? phase.plan.id : null;
   useEffect(() => {
-    if (phase.kind !== 'applying') return;
-    const id = phase.plan.id;
+    if (!applyingId) return;
     return bridge.on('promotion:progressed', (p) => {
-      if (p.planId !== id) return;
-      setPhase((cur) => (cur.kind === 'applying' && cur.plan.id === id ? { ...cur, steps: { ...cur.steps, [p.step]: p.status } } : cur));
+      if (p.planId !== applyingId) return;
+      setPhase((cur) => (cur.kind === 'applying' && cur.plan.id === applyingId ? { ...cur, steps: { ...cur.steps, [p.step]: p.status } } : cur));
     });
-  }, [phase.kind, phase.kind === 'applying' ? phase.plan.id : null]);
+  }, [applyingId]);
 
   const apply = async (p: PromotionPlan) => {
     setPhase({ kind: 'applying', plan: p, steps: {} });
