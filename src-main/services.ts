@@ -128,6 +128,10 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
         loadKubeconfig: () => loadKubeconfig(loadOptions()),
         expectedKubeconfigPaths: kubeconfigLocation(loadOptions()).paths,
         contextOverrides: settings.get().clusterContextOverrides,
+        // Opt-in, read at each mapping decision: reach clusters without a context through
+        // their GitopsCluster's kubeconfig Secret (RBAC on the management cluster decides).
+        gitopsClusterSecrets: () => settings.get().readGitopsClusterSecrets,
+        logger,
       });
   const board: BoardSource = options.board ?? boardService!;
   const stopBoardEvents = board.subscribe((change) => events.emit('board:changed', change));
