@@ -65,12 +65,27 @@ function SettingsDialog(props: { onClose(): void }) {
   draftRef.current = draft;
   const viewRef = useRef<SettingsView | null>(null);
   viewRef.current = load.kind === 'ready' ? load.view : null;
+  // Focus moves that target elements the next render creates (a new row, an error) are
+  // queued here and done after that render commits, not on a timer that might run first.
+  const pendingFocus = useRef<string | null>(null);
+  const focusAfterRender: FocusRequest = (selector) => {
+    pendingFocus.current = selector;
+  };
+  useEffect(() => {
+    const selector = pendingFocus.current;
+    if (!selector) return;
+    // One attempt, on the commit that carries the change: a stale request never fires later.
+    pendingFocus.current = null;
+    document.querySelector<HTMLElement>(selector.split(',').map((part) => `.settings ${part.trim()}`).join(', '))?.focus();
+  });
 
   const fetchSettings = useCallback(async () => {
     setLoad({ kind: 'loading' });
     const result = await bridge.request('settings:get', undefined);
     if (!live.current) return;
     if (result.ok) {
+      // The dialog opens before settings arrive; once they do, start at the first field.
+      pendingFocus.current = '[data-autofocus]';
       setLoad({ kind: 'ready', view: result.value });
       setDraft(draftFromView(result.value));
     } else setLoad({ kind: 'error', error: result.error });
@@ -108,7 +123,7 @@ function SettingsDialog(props: { onClose(): void }) {
     const local = localErrors(draft);
     if (Object.keys(local).length > 0) {
       setErrors(local);
-      focusFirstError();
+      focusAfterRender(FIRST_ERROR);
       return;
     }
     setSaving(true);
@@ -119,7 +134,7 @@ function SettingsDialog(props: { onClose(): void }) {
     setSaving(false);
     if (!result.ok) {
       setErrors(result.error.code === 'invalid-payload' ? serverErrors(sent, result.error.message) : { form: result.error.message + (result.error.hint ? ` ${result.error.hint}` : '') });
-      focusFirstError();
+      focusAfterRender(FIRST_ERROR);
       return;
     }
     setLoad({ kind: 'ready', view: result.value });
@@ -127,15 +142,6 @@ function SettingsDialog(props: { onClose(): void }) {
     setSaved(true);
     useAppStore.getState().announce('Settings saved.');
   };
-
-  // The dialog opens before settings arrive; once they do, start at the first field.
-  const ready = load.kind === 'ready';
-  const focusedOnce = useRef(false);
-  useEffect(() => {
-    if (!ready || focusedOnce.current) return;
-    focusedOnce.current = true;
-    focusSoon('[data-autofocus]');
-  }, [ready]);
 
   const titleId = useId();
   const view = load.kind === 'ready' ? load.view : null;
@@ -166,13 +172,13 @@ function SettingsDialog(props: { onClose(): void }) {
           </div>
         ) : draft && view ? (
           <div className="settings__body">
-            <KubernetesSection draft={draft} errors={errors} edit={edit} />
-            <HostsSection draft={draft} errors={errors} edit={edit} restartRequired={view.restartRequired} />
+            <KubernetesSection draft={draft} errors={errors} edit={edit} focus={focusAfterRender} />
+            <HostsSection draft={draft} errors={errors} edit={edit} focus={focusAfterRender} restartRequired={view.restartRequired} />
             <AppSection draft={draft} edit={edit} />
           </div>
         ) : null}
         {errors.form ? (
-          <p className="settings__error" role="alert" data-testid="settings-error">
+          <p className="settings__error settings__form-error" role="alert" tabIndex={-1} data-testid="settings-error">
             {errors.form}
           </p>
         ) : null}
@@ -192,15 +198,11 @@ function SettingsDialog(props: { onClose(): void }) {
   );
 }
 
-/** After a render that shows errors, put the keyboard on the first field with a problem. */
-function focusFirstError() {
-  requestAnimationFrame(() => {
-    const field = document.querySelector<HTMLElement>('.settings [aria-invalid="true"]');
-    field?.focus();
-  });
-}
+/** After a failed save the keyboard goes to the first field with a problem. */
+const FIRST_ERROR = '[aria-invalid="true"], .settings__form-error';
 
 type Edit = (change: (d: SettingsDraft) => SettingsDraft) => void;
+type FocusRequest = (selector: string) => void;
 
 function FieldError(props: { id: string; message: string | undefined }) {
   if (!props.message) return null;
@@ -211,14 +213,14 @@ function FieldError(props: { id: string; message: string | undefined }) {
   );
 }
 
-function KubernetesSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: Edit }) {
+function KubernetesSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: Edit; focus: FocusRequest }) {
   const { draft, errors, edit } = props;
   const id = useId();
   const setOverride = (key: string, change: Partial<OverrideRow>) => edit((d) => ({ ...d, overrides: d.overrides.map((r) => (r.key === key ? { ...r, ...change } : r)) }));
   const addOverride = () => {
     const row = emptyOverride();
     edit((d) => ({ ...d, overrides: [...d.overrides, row] }));
-    focusSoon(`[data-row="${row.key}"] input`);
+    props.focus(`[data-row="${row.key}"] input`);
   };
   return (
     <fieldset className="settings__section">
@@ -312,14 +314,14 @@ function KubernetesSection(props: { draft: SettingsDraft; errors: FieldErrors; e
   );
 }
 
-function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: Edit; restartRequired: boolean }) {
+function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: Edit; focus: FocusRequest; restartRequired: boolean }) {
   const { draft, errors, edit } = props;
   const id = useId();
   const setHost = (key: string, change: Partial<HostRow>) => edit((d) => ({ ...d, hosts: d.hosts.map((h) => (h.key === key ? { ...h, ...change } : h)) }));
   const addHost = () => {
     const row = emptyHost();
     edit((d) => ({ ...d, hosts: [...d.hosts, row] }));
-    focusSoon(`[data-row="${row.key}"] select`);
+    props.focus(`[data-row="${row.key}"] select`);
   };
   return (
     <fieldset className="settings__section">
@@ -441,9 +443,4 @@ function AppSection(props: { draft: SettingsDraft; edit: Edit }) {
       </label>
     </fieldset>
   );
-}
-
-/** Moves focus to a row added by the previous click, once React has rendered it. */
-function focusSoon(selector: string) {
-  requestAnimationFrame(() => document.querySelector<HTMLElement>(`.settings ${selector}`)?.focus());
 }
