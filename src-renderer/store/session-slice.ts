@@ -7,6 +7,8 @@ import { bridge } from '../bridge/release-board';
 
 export type SignInAttempt =
   | { phase: 'browser' }
+  /** the browser attempt is being cancelled for a device code */
+  | { phase: 'switching' }
   | { phase: 'device'; prompt: DeviceCodePrompt }
   | { phase: 'failed'; error: { message: string; hint?: string; code: string } };
 
@@ -19,6 +21,8 @@ export interface SessionSlice {
   /** Browser sign-in; resolves with the session, or null when it did not happen. */
   signIn(host: string): Promise<SessionInfo | null>;
   startDeviceSignIn(host: string): Promise<void>;
+  /** Cancels a waiting browser sign-in and starts a device-code one in its place. */
+  switchToDeviceSignIn(host: string): Promise<void>;
   cancelSignIn(host: string): Promise<void>;
   signOut(host: string): Promise<void>;
   clearSignInError(host: string): void;
@@ -63,12 +67,20 @@ export const createSessionSlice: StateCreator<SessionSlice, [], [], SessionSlice
         set({ sessions: [...others, result.value] });
         return result.value;
       }
+      const now = get().signIns[host]?.phase;
+      // a switch to a device code took over this attempt: leave its state alone
+      if (now === 'switching' || now === 'device') return null;
       setAttempt(host, result.error.code === 'cancelled' ? undefined : { phase: 'failed', error: errorOf(result.error) });
       return null;
     },
     async startDeviceSignIn(host) {
       const result = await bridge.request('auth:start-device-sign-in', { host });
       setAttempt(host, result.ok ? { phase: 'device', prompt: result.value } : { phase: 'failed', error: errorOf(result.error) });
+    },
+    async switchToDeviceSignIn(host) {
+      setAttempt(host, { phase: 'switching' });
+      await bridge.request('auth:cancel-sign-in', { host });
+      await get().startDeviceSignIn(host);
     },
     async cancelSignIn(host) {
       setAttempt(host, undefined);

@@ -220,6 +220,29 @@ test.describe.serial('promotion journeys on the demo sandbox', () => {
     await expect(cell(page, 'platform/ingress-gateway', 'prod').getByTestId('pending-badge')).toContainText(/MR !\d+ · 4\.11\.2 .*checks running/);
   });
 
+  test('signing in from the review with a device code instead of the browser', async ({ page, real }) => {
+    const forge = real.sandbox.forge.server;
+    const hosts = await real.services.dispatcher.dispatch('auth:list-hosts', undefined);
+    const github = (hosts as { ok: true; value: { id: string; type: string }[] }).value.find((h) => h.type === 'github')!;
+    await real.services.dispatcher.dispatch('auth:sign-out', { host: github.id });
+    await openBoard(page, real, '#q=checkout');
+    await cell(page, 'team-payments/checkout', 'staging').focus();
+    await page.keyboard.press('p');
+    const dialog = page.getByTestId('promote-dialog');
+    await expect(dialog.getByTestId('promote-plan-error')).toHaveAttribute('data-code', 'sign-in-required');
+    await dialog.getByTestId('promote-sign-in').click();
+    await dialog.getByTestId('sign-in-device').click();
+    const code = await dialog.getByTestId('device-user-code').textContent();
+    expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    // the browser attempt was cancelled: drop the URL it had opened
+    await real.browser.next(1_000).catch(() => undefined);
+    expect(forge.state.decideDeviceCode(code!, true)).toBe(true);
+    await expect(dialog.getByTestId('promote-plan')).toBeVisible({ timeout: 20_000 });
+    await expect(dialog.getByTestId('promote-author')).toContainText(real.sandbox.users.signIn.login);
+    await page.keyboard.press('Escape');
+    await expect(dialog).toHaveCount(0);
+  });
+
   test('the renderer never received a token', async ({ page, real }) => {
     const { sandbox, preview } = real;
     await openBoard(page, real);

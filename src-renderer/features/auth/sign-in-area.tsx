@@ -21,7 +21,7 @@ export function SessionAvatar(props: { session: SessionInfo }) {
 
 export function SignInProgress(props: { host: string; attempt: SignInAttempt | undefined }) {
   const cancel = useAppStore((s) => s.cancelSignIn);
-  const device = useAppStore((s) => s.startDeviceSignIn);
+  const switchToDevice = useAppStore((s) => s.switchToDeviceSignIn);
   const clear = useAppStore((s) => s.clearSignInError);
   // GitLab has no device flow for this app: only GitHub hosts offer the code alternative
   const hostType = useAppStore((s) => s.hosts?.find((h) => h.id === props.host)?.type);
@@ -40,14 +40,20 @@ export function SignInProgress(props: { host: string; attempt: SignInAttempt | u
             <button
               type="button"
               className="button button--small button--ghost"
-              onClick={() => {
-                void cancel(props.host).then(() => device(props.host));
-              }}
+              onClick={() => void switchToDevice(props.host)}
               data-testid="sign-in-device"
             >
               Use a code instead
             </button>
           ) : null}
+        </span>
+      </div>
+    );
+  if (a.phase === 'switching')
+    return (
+      <div className="sign-in-progress" role="status">
+        <span>
+          <span className="spinner spinner--small" aria-hidden="true" /> Getting a code…
         </span>
       </div>
     );
@@ -101,7 +107,7 @@ function HostEntry(props: { host: ForgeHostSummary; now: number }) {
   const signIn = useAppStore((s) => s.signIn);
   const signOut = useAppStore((s) => s.signOut);
   const device = useAppStore((s) => s.startDeviceSignIn);
-  const busy = attempt?.phase === 'browser' || attempt?.phase === 'device';
+  const busy = attempt !== undefined && attempt.phase !== 'failed';
   const live = session?.state === 'signed-in';
   const expiry = session ? expiryWords(session.expiresAt, now) : null;
   return (
@@ -157,7 +163,7 @@ export function SignInArea() {
   const ref = useRef<HTMLDivElement>(null);
   // The label says when a sign-in is waiting; the popover opens only when asked (a sign-in
   // started from the promote dialog is followed there, not here).
-  const waiting = Object.values(signIns).some((a) => a?.phase === 'browser' || a?.phase === 'device');
+  const waiting = Object.values(signIns).some((a) => a !== undefined && a.phase !== 'failed');
   const waitingLabel = Object.values(signIns).some((a) => a?.phase === 'browser') ? 'Waiting for the browser…' : 'Waiting for your code…';
   useEffect(() => {
     if (!open) return;

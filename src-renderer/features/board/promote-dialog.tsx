@@ -115,16 +115,23 @@ function PromoteDialogBody() {
   const signInThenPlan = async (hostId: string) => {
     setPhase({ kind: 'signing-in', host: hostId });
     const session = await useAppStore.getState().signIn(hostId);
-    if (!live.current) return;
-    if (session) await plan();
-    else {
-      const attempt = useAppStore.getState().signIns[hostId];
-      setPhase({
-        kind: 'plan-error',
-        error: attempt?.phase === 'failed' ? { code: 'sign-in-failed', message: attempt.error.message, ...(attempt.error.hint ? { hint: attempt.error.hint } : {}) } : { code: 'sign-in-required', message: `You are not signed in to ${hostLabelOf(host, hostId)}.` },
-      });
-    }
+    if (!live.current || session) return; // signed in: the effect below plans again
+    const attempt = useAppStore.getState().signIns[hostId];
+    if (attempt?.phase === 'device' || attempt?.phase === 'switching') return; // switched to a device code: wait for it here
+    setPhase({
+      kind: 'plan-error',
+      error: attempt?.phase === 'failed' ? { code: 'sign-in-failed', message: attempt.error.message, ...(attempt.error.hint ? { hint: attempt.error.hint } : {}) } : { code: 'sign-in-required', message: `You are not signed in to ${hostLabelOf(host, hostId)}.` },
+    });
   };
+
+  // Once the sign-in this dialog asked for has produced a session (browser or device code),
+  // read the repository again as that user.
+  const signingHost = phase.kind === 'signing-in' ? phase.host : null;
+  const signedIn = useAppStore((s) => (signingHost ? s.sessions.some((x) => x.host === signingHost && x.state === 'signed-in') && !s.signIns[signingHost] : false));
+  useEffect(() => {
+    if (!signingHost || !signedIn || !eligible.allowed) return;
+    void bridge.request('promotion:plan', promotionRequest(eligible)).then(settlePlan);
+  }, [signingHost, signedIn, eligible, promotionRequest, settlePlan]);
 
   const onClose = () => {
     if (phase.kind === 'signing-in') void useAppStore.getState().cancelSignIn(phase.host);
@@ -263,7 +270,13 @@ function PhaseView(props: {
       return (
         <section className="promote-dialog__changes" data-testid="promote-signing-in">
           <h3>Sign in</h3>
-          <SignInProgress host={phase.host} attempt={attempt ?? { phase: 'browser' }} />
+          {attempt ? (
+            <SignInProgress host={phase.host} attempt={attempt} />
+          ) : (
+            <p className="muted" role="status">
+              <span className="spinner spinner--small" aria-hidden="true" /> Signed in. Reading the repository for the exact changes…
+            </p>
+          )}
         </section>
       );
     case 'plan-error': {
