@@ -55,7 +55,7 @@ test.describe('settings dialog', () => {
     await expect(host.getByTestId('secret-stored')).toHaveText('stored');
     await expect(host.getByLabel('Client secret')).toHaveValue('');
     await expect(dialog.getByTestId('settings-restart')).toContainText('after Release Board restarts');
-    await expect(page.getByRole('button', { name: 'Close' })).toBeVisible();
+    await expect(dialog.getByRole('button', { name: 'Close' })).toBeVisible();
     // A taller window so the whole dialog, down to the stored secret, is in the picture.
     await page.setViewportSize({ width: 1280, height: 1000 });
     await page.screenshot({ path: path.join(screenshotDir, 'settings.png') });
@@ -139,6 +139,17 @@ test.describe('settings dialog', () => {
     await expect(page.getByTestId('settings-dialog')).toHaveCount(0);
     const again = await openWithKeyboard(page);
     await expect(again.getByLabel(/Notify me when a promotion/)).toBeChecked({ checked: notifyBefore });
+    // The board's shortcuts do not act behind the open dialog.
+    const addHost = again.getByRole('button', { name: 'Add Git host' });
+    await addHost.press('?');
+    await addHost.press('Control+k');
+    await expect(page.getByTestId('shortcut-sheet')).toHaveCount(0);
+    await expect(page.getByTestId('command-palette')).toHaveCount(0);
+    await expect(addHost).toBeFocused();
+    // Tab still wraps inside the dialog.
+    await again.getByRole('button', { name: 'Save' }).focus();
+    await page.keyboard.press('Tab');
+    await expect(again.getByLabel('Kubeconfig file')).toBeFocused();
     await expect(again.locator('input[value="not a url"]')).toHaveCount(0);
     await expect(again.locator('input[value="flux-system/orphan"]')).toHaveCount(0);
     await page.keyboard.press('Escape');

@@ -152,8 +152,9 @@ function SettingsDialog(props: { onClose(): void }) {
         onSubmit={(e) => void save(e)}
         noValidate
         onKeyDown={(e: KeyboardEvent<HTMLFormElement>) => {
-          // The dialog owns Escape (close) while it is open; the board must not also react.
-          if (e.key === 'Escape') e.stopPropagation();
+          // While the dialog is open the board's shortcuts (Esc, ?, /, i, Ctrl+K) must not act
+          // behind it. Tab still reaches the Modal, which keeps focus inside.
+          if (e.key !== 'Tab') e.stopPropagation();
         }}
       >
         <h2 id={titleId} className="modal__title">
