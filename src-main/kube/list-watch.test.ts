@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { KubeRequestError } from './errors';
 import { DEFAULT_LIST_PAGE_SIZE, ListWatch, type CacheChange, type ListWatchStatus, type ListWatchTransport, type WatchEvent } from './list-watch';
 import { waitFor } from './test-helpers';
@@ -16,6 +16,8 @@ class FakeServer {
   watchFailures: unknown[] = [];
   listCalls: Array<{ namespace?: string; limit: number; continueToken?: string }> = [];
   watchCalls: Array<{ namespace?: string; resourceVersion: string }> = [];
+  /** Open watches stay open but receive nothing (a stuck proxy); lists still work. */
+  stalled = false;
 
   put(ns: string, name: string, spec: unknown = {}) {
     const key = `${ns}/${name}`;
@@ -34,10 +36,12 @@ class FakeServer {
   }
   bookmark() {
     this.rv += 1;
+    if (this.stalled) return;
     for (const w of this.watchers) w.onEvent({ type: 'BOOKMARK', object: { metadata: { resourceVersion: String(this.rv) } } });
   }
   private emit(event: WatchEvent, ns: string) {
     this.history.push({ rv: this.rv, event });
+    if (this.stalled) return;
     for (const w of this.watchers) if (!w.ns || w.ns === ns) w.onEvent(event);
   }
   expireHistory() {
@@ -212,5 +216,106 @@ describe('ListWatch', () => {
     await lw.stop();
     expect(lw.current.phase).toBe('stopped');
     expect(server.listCalls).toHaveLength(1);
+  });
+});
+
+describe('ListWatch: silent and overdue watches (fake timers)', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Lets the promise-based fake transport and the loop run without moving the clock. */
+  async function settle(): Promise<void> {
+    for (let i = 0; i < 20; i += 1) await vi.advanceTimersByTimeAsync(0);
+  }
+
+  async function synced(server: FakeServer, extra: Partial<ConstructorParameters<typeof ListWatch>[0]> = {}) {
+    const started = start(server, { watchTimeoutSeconds: () => 20, ...extra });
+    await settle();
+    expect(started.lw.current.synced).toBe(true);
+    expect(server.watchers.size).toBe(1);
+    return started;
+  }
+
+  it('relists when a watch ends at its timeout without the bookmark the server sends before it', async () => {
+    const server = new FakeServer();
+    server.put('ns', 'a');
+    const { lw, statuses } = await synced(server);
+    server.bookmark(); // the server does send bookmarks
+    server.stalled = true;
+    server.put('ns', 'a', { changed: true });
+    await vi.advanceTimersByTimeAsync(20_000);
+    server.closeWatches(); // the stalled stream still ends at timeoutSeconds
+    await settle();
+    const stale = statuses.find((s) => s.lastError);
+    expect(stale?.staleSince).toBe('2026-01-01T00:00:00.000Z');
+    expect(stale?.lastError?.message).toBe('the watch stream delivered nothing for 20 s, not even a bookmark; re-reading the list');
+    expect(server.listCalls).toHaveLength(2);
+    expect((lw.items.get('ns/a') as Obj).spec).toEqual({ changed: true });
+    expect(server.watchCalls).toHaveLength(2);
+    expect(server.watchers.size).toBe(1);
+    expect(lw.current).toMatchObject({ phase: 'watching', consecutiveFailures: 0 });
+    expect(lw.current.staleSince).toBeUndefined();
+  });
+
+  it('does not relist a quiet resource whose watches end with a bookmark', async () => {
+    const server = new FakeServer();
+    server.put('ns', 'a');
+    const { statuses } = await synced(server);
+    for (let round = 0; round < 3; round += 1) {
+      await vi.advanceTimersByTimeAsync(18_000);
+      server.bookmark(); // as the apiserver's cacher does ~2 s before the deadline
+      await vi.advanceTimersByTimeAsync(2_000);
+      server.closeWatches();
+      await settle();
+    }
+    expect(server.watchCalls).toHaveLength(4);
+    expect(server.listCalls).toHaveLength(1);
+    expect(statuses.some((s) => s.lastError || s.staleSince)).toBe(false);
+  });
+
+  it('aborts a watch still open and quiet 10 s past its timeout, then relists', async () => {
+    const server = new FakeServer();
+    server.put('ns', 'a');
+    const { lw, statuses } = await synced(server);
+    server.stalled = true;
+    server.put('ns', 'b');
+    await vi.advanceTimersByTimeAsync(29_000);
+    await settle();
+    expect(server.watchCalls).toHaveLength(1);
+    expect(server.listCalls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_500);
+    await settle();
+    expect(statuses.find((s) => s.lastError)?.lastError?.message).toBe(
+      'the watch stream delivered nothing for 30 s and outlived its 20 s timeout; re-reading the list',
+    );
+    expect(server.listCalls).toHaveLength(2);
+    expect(lw.items.has('ns/b')).toBe(true);
+    expect(server.watchCalls).toHaveLength(2);
+    expect(server.watchers.size).toBe(1); // the overdue one was aborted, the new one is open
+  });
+
+  it('without any bookmark seen, backs off relisting on silence while relists find nothing', async () => {
+    const server = new FakeServer();
+    server.put('ns', 'a');
+    await synced(server);
+    const endWatch = async () => {
+      await vi.advanceTimersByTimeAsync(20_000);
+      server.closeWatches();
+      await settle();
+    };
+    await endWatch(); // t=20 s: the first silent end relists (nothing changed)
+    expect(server.listCalls).toHaveLength(2);
+    await endWatch(); // t=40 s: within 30 s of that fruitless relist, only re-watch
+    expect(server.listCalls).toHaveLength(2);
+    await endWatch(); // t=60 s: relist again (and the next wait doubles to 60 s)
+    expect(server.listCalls).toHaveLength(3);
+    await endWatch(); // t=80 s
+    await endWatch(); // t=100 s
+    expect(server.listCalls).toHaveLength(3);
+    expect(server.watchCalls).toHaveLength(6);
   });
 });

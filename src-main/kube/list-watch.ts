@@ -2,7 +2,8 @@
 // cache of one resource (cluster-wide or in one namespace). It resumes watches from the
 // last seen resourceVersion (bookmarks keep it fresh on quiet resources), relists on
 // 410 Gone, retries failures with capped exponential backoff and full jitter, and reports
-// when its data went stale. Our own loop rather than client-node's informer because the
+// when its data went stale. It also notices a watch stream that stays open but delivers
+// nothing (a stalled proxy or server): see the silent-watch options. Our own loop rather than client-node's informer because the
 // board needs the staleness clock, the 403/404 distinction and a diff on relist.
 
 import { KubeRequestError, toKubeRequestError } from './errors';
@@ -61,6 +62,30 @@ export interface ListWatchOptions {
   onStatus?: (status: ListWatchStatus) => void;
   /** Errors after which retrying is pointless until something changes; still retried at maxMs. */
   isPermanent?: (error: KubeRequestError) => boolean;
+  /**
+   * Silent-watch detection. The transport asks for bookmarks, and the kube-apiserver's
+   * watch cache sends each such watcher a BOOKMARK about 2 s before the watch's deadline
+   * (and roughly every minute), see cacheWatcher.nextBookmarkTime in
+   * k8s.io/apiserver/pkg/storage/cacher/cache_watcher.go. So a watch that ran to its
+   * timeout and delivered nothing in its last `quietTailMs` did not see the server's
+   * events: the stream was stalled somewhere, and its resourceVersion cannot be trusted
+   * to have caught up. We then relist (and diff) instead of only re-watching.
+   */
+  silentWatch?: {
+    /** A watch must have run this long before its silence means anything (default 15 s). */
+    minRunMs?: number;
+    /** Nothing for this long before a normal end = silent (default 5 s; the server's bookmark comes ~2 s before). */
+    quietTailMs?: number;
+    /** A watch open with no event this long past its timeoutSeconds is aborted (default 10 s). */
+    watchdogGraceMs?: number;
+    /**
+     * Until this reflector has seen one bookmark, the server may be one that sends none
+     * (no watch cache, or an idle resource on an older cacher). Each relist on silence that
+     * found nothing then doubles the wait before the next one (from 30 s), up to this, so a
+     * quiet cluster without bookmarks does not relist after every watch (default 5 min).
+     */
+    unverifiedRelistMaxMs?: number;
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -83,6 +108,11 @@ export function objectKey(obj: unknown): string | undefined {
 }
 
 const EXPIRED = Symbol('expired');
+/** A watch ended normally but had delivered nothing, not even the promised bookmark. */
+const SILENT = Symbol('silent');
+/** A watch outlived its own timeoutSeconds with nothing on the stream; we aborted it. */
+const OVERDUE = Symbol('overdue');
+type WatchOutcome = KubeRequestError | typeof EXPIRED | typeof SILENT | typeof OVERDUE | null;
 /**
  * kubectl pages at 500 because it prints and exits; we are a long-running reflector that
  * wants one consistent snapshot per (re)list, and every extra page is another round trip
@@ -102,6 +132,12 @@ export class ListWatch {
   private handle: WatchHandle | undefined;
   private cancelWatch: (() => void) | undefined;
   private wake: (() => void) | undefined;
+  private bookmarksSeen = false;
+  private fruitlessSilenceRelists = 0;
+  private silentRelistNotBefore = 0;
+  /** How long the last silent/overdue watch had been quiet, for the message. */
+  private quietMs = 0;
+  private lastTimeoutSeconds = 0;
   private readonly loop: Promise<void>;
 
   constructor(opts: ListWatchOptions) {
@@ -148,12 +184,15 @@ export class ListWatch {
   private async run(): Promise<void> {
     let needList = true;
     let listedAt = 0;
+    let silenceRelist = false;
     while (!this.stopped) {
       if (needList) {
         this.setStatus({ phase: 'listing' });
         try {
-          await this.relist();
+          const changed = await this.relist();
           listedAt = Date.now();
+          if (silenceRelist) this.noteSilenceRelist(changed);
+          silenceRelist = false;
           needList = false;
           this.setStatus({ phase: 'watching', synced: true, staleSince: undefined, lastError: undefined, consecutiveFailures: 0 });
         } catch (e) {
@@ -165,6 +204,20 @@ export class ListWatch {
       const started = Date.now();
       const outcome = await this.watchOnce();
       if (this.stopped) break;
+      if (outcome === SILENT || outcome === OVERDUE) {
+        // A server that never bookmarks makes every quiet watch look silent; see unverifiedRelistMaxMs.
+        if (outcome === OVERDUE || this.bookmarksSeen || Date.now() >= this.silentRelistNotBefore) {
+          const seconds = Math.round(this.quietMs / 1000);
+          const message =
+            outcome === OVERDUE
+              ? `the watch stream delivered nothing for ${seconds} s and outlived its ${this.lastTimeoutSeconds} s timeout; re-reading the list`
+              : `the watch stream delivered nothing for ${seconds} s, not even a bookmark; re-reading the list`;
+          this.setStatus({ lastError: new KubeRequestError('network', message), staleSince: this.status.staleSince ?? this.opts.now().toISOString() });
+          needList = true;
+          silenceRelist = true;
+        }
+        continue;
+      }
       if (outcome === null && Date.now() - started < 1000) {
         // A server that keeps ending watches at once must not turn this loop into a spin.
         await this.pause(this.opts.backoff?.initialMs ?? 500);
@@ -182,7 +235,19 @@ export class ListWatch {
     this.setStatus({ phase: 'stopped' });
   }
 
-  private async relist(): Promise<void> {
+  private noteSilenceRelist(changed: number): void {
+    if (this.bookmarksSeen || changed > 0) {
+      this.fruitlessSilenceRelists = 0;
+      this.silentRelistNotBefore = 0;
+      return;
+    }
+    this.fruitlessSilenceRelists += 1;
+    const max = this.opts.silentWatch?.unverifiedRelistMaxMs ?? 300_000;
+    this.silentRelistNotBefore = Date.now() + Math.min(max, 30_000 * 2 ** Math.min(this.fruitlessSilenceRelists - 1, 20));
+  }
+
+  /** Lists everything and diffs it into the cache; resolves the number of changes. */
+  private async relist(): Promise<number> {
     const fresh = new Map<string, unknown>();
     let continueToken: string | undefined;
     let resourceVersion = '';
@@ -191,7 +256,7 @@ export class ListWatch {
       if (this.opts.namespace) params.namespace = this.opts.namespace;
       if (continueToken) params.continueToken = continueToken;
       const result = await this.opts.transport.list(params);
-      if (this.stopped) return;
+      if (this.stopped) return 0;
       for (const item of result.items) {
         const key = objectKey(item);
         if (key) fresh.set(key, item);
@@ -217,16 +282,24 @@ export class ListWatch {
     }
     this.resourceVersion = resourceVersion;
     if (changes.length > 0) this.emit(changes);
+    return changes.length;
   }
 
-  /** One watch request. Resolves null on a normal end, EXPIRED on 410, or the error. */
-  private watchOnce(): Promise<KubeRequestError | typeof EXPIRED | null> {
+  /**
+   * One watch request. Resolves null on a normal end, EXPIRED on 410, SILENT on a normal
+   * end after a silent stretch, OVERDUE when the watchdog aborted it, or the error.
+   */
+  private watchOnce(): Promise<WatchOutcome> {
     return new Promise((resolve) => {
       let settled = false;
       let accepted = false;
-      const settle = (value: KubeRequestError | typeof EXPIRED | null) => {
+      const startedAt = Date.now();
+      let lastHeardAt = startedAt;
+      let watchdog: ReturnType<typeof setTimeout> | undefined;
+      const settle = (value: WatchOutcome) => {
         if (settled) return;
         settled = true;
+        if (watchdog) clearTimeout(watchdog);
         this.cancelWatch = undefined;
         this.handle?.abort();
         this.handle = undefined;
@@ -234,8 +307,23 @@ export class ListWatch {
       };
       // Transports need not report an abort through onDone; stop() settles directly.
       this.cancelWatch = () => settle(null);
+      const timeoutSeconds = this.opts.watchTimeoutSeconds?.() ?? 20 + Math.floor(this.opts.random() * 8);
+      this.lastTimeoutSeconds = timeoutSeconds;
+      const silent = this.opts.silentWatch ?? {};
+      // The server promised to end this stream at timeoutSeconds; one open and quiet well
+      // past that is dead (a half-open connection, a stuck proxy), whatever TCP thinks.
+      const armWatchdog = () => {
+        if (watchdog) clearTimeout(watchdog);
+        watchdog = setTimeout(() => {
+          this.quietMs = Date.now() - lastHeardAt;
+          settle(OVERDUE);
+        }, timeoutSeconds * 1000 + (silent.watchdogGraceMs ?? 10_000));
+      };
+      armWatchdog();
       const onEvent = (event: WatchEvent) => {
         if (settled) return;
+        lastHeardAt = Date.now();
+        armWatchdog();
         if (event.type === 'ERROR') {
           const status = isRecord(event.object) ? event.object : {};
           const code = typeof status.code === 'number' ? status.code : 0;
@@ -245,7 +333,10 @@ export class ListWatch {
         }
         const m = meta(event.object);
         if (m.resourceVersion) this.resourceVersion = m.resourceVersion;
-        if (event.type === 'BOOKMARK') return;
+        if (event.type === 'BOOKMARK') {
+          this.bookmarksSeen = true;
+          return;
+        }
         const key = objectKey(event.object);
         if (!key) return;
         if (event.type === 'DELETED') {
@@ -255,15 +346,23 @@ export class ListWatch {
           this.emit([{ type: 'upsert', key, object: event.object }]);
         }
       };
+      const endedNormally = () => {
+        const now = Date.now();
+        const quiet = now - lastHeardAt;
+        if (accepted && now - startedAt >= (silent.minRunMs ?? 15_000) && quiet >= (silent.quietTailMs ?? 5_000)) {
+          this.quietMs = quiet;
+          return settle(SILENT);
+        }
+        settle(null);
+      };
       const onDone = (error: unknown) => {
-        if (!error) return settle(null);
+        if (!error) return endedNormally();
         const e = toKubeRequestError(error);
         if (e.status === 410) return settle(EXPIRED);
         // client-node's inactivity timer on an accepted, quiet watch is not an outage.
-        if (accepted && e.kind === 'network' && /timed out/.test(e.message)) return settle(null);
+        if (accepted && e.kind === 'network' && /timed out/.test(e.message)) return endedNormally();
         settle(e);
       };
-      const timeoutSeconds = this.opts.watchTimeoutSeconds?.() ?? 20 + Math.floor(this.opts.random() * 8);
       const params: { namespace?: string; resourceVersion: string; timeoutSeconds: number } = {
         resourceVersion: this.resourceVersion,
         timeoutSeconds,
