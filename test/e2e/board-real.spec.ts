@@ -42,6 +42,8 @@ test.describe.serial('board on the demo sandbox', () => {
     await cell(page, 'team-search/search-indexer', 'staging').click();
     await expect(page.getByTestId('detail-panel')).toContainText('context deadline exceeded waiting for Deployment search/search-indexer');
     await expect(page.getByTestId('detail-token')).toBeVisible();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.screenshot({ path: path.join(screenshotDir, 'detail-token-real.png') });
     await page.keyboard.press('Escape');
 
     await page.setViewportSize({ width: 1280, height: 800 });

@@ -58,6 +58,7 @@ test.describe.serial('promotion journeys on the demo sandbox', () => {
     const needSignIn = dialog.getByTestId('promote-plan-error');
     await expect(needSignIn).toHaveAttribute('data-code', 'sign-in-required');
     await expect(needSignIn).toContainText(`Sign in to ${new URL(sandbox.forge.url).host} to promote`);
+    await page.screenshot({ path: path.join(screenshotDir, 'journey-sign-in-required.png') });
 
     await dialog.getByTestId('promote-sign-in').click();
     await expect(dialog.getByTestId('sign-in-waiting')).toContainText('Waiting for the browser');

@@ -283,11 +283,11 @@ function PhaseView(props: {
       const view = planErrorView(phase.error, props.host);
       return (
         <section className="promote-dialog__changes" data-testid="promote-plan-error" data-code={phase.error.code}>
-          <div className="notice notice--bad" role="alert">
+          <div className={`notice ${view.signInHost ? 'notice--prompt' : 'notice--bad'}`} role="alert">
             <strong>{view.title}</strong>
             <div>{view.message}</div>
             {view.detail ? <code className="promote-dialog__marker">{view.detail}</code> : null}
-            {phase.error.hint ? <div className="muted">{phase.error.hint}</div> : null}
+            {phase.error.hint && phase.error.code !== 'sign-in-required' ? <div className="muted">{phase.error.hint}</div> : null}
           </div>
           <div className="promote-dialog__inline-actions">
             {view.signInHost ? (
