@@ -125,6 +125,7 @@ test.describe('settings dialog', () => {
     await expect(host.getByLabel('Web URL')).toBeFocused();
     expect(preview.traffic.filter((t) => t.direction === 'request' && t.channel === 'settings:update').length).toBe(requestsBefore + 1);
     await expect(dialog.getByTestId('settings-saved')).toHaveText('');
+    await page.screenshot({ path: path.join(screenshotDir, 'settings-error.png') });
 
     // Nothing typed was lost.
     await expect(host.getByLabel('Web URL')).toHaveValue('not a url');

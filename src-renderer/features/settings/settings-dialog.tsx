@@ -129,7 +129,7 @@ function SettingsDialog(props: { onClose(): void }) {
     setSaving(true);
     setErrors({});
     const sent = draft;
-    const result = await bridge.request('settings:update', patchFromDraft(sent));
+    const result = await bridge.request('settings:update', patchFromDraft(sent, viewRef.current ?? undefined));
     if (!live.current) return;
     setSaving(false);
     if (!result.ok) {

@@ -37,6 +37,21 @@ describe('settings form model', () => {
     expect(isDirty(d, view)).toBe(true);
   });
 
+  it('leaves unchanged forge hosts out of the patch, so a toggle does not ask for a restart', () => {
+    const d = draftFromView(view);
+    d.notifyPromotions = false;
+    expect(patchFromDraft(d, view)).not.toHaveProperty('forgeHosts');
+    expect(patchFromDraft(d, view).notifyPromotions).toBe(false);
+    d.hosts[0]!.clientId = 'other-app';
+    expect(patchFromDraft(d, view).forgeHosts?.[0]?.clientId).toBe('other-app');
+    const typed = draftFromView(view);
+    typed.hosts[0]!.secret = 'new';
+    expect(patchFromDraft(typed, view).forgeHosts?.[0]?.clientSecret).toBe('new');
+    const removed = draftFromView(view);
+    removed.hosts = [];
+    expect(patchFromDraft(removed, view).forgeHosts).toEqual([]);
+  });
+
   it('flags half-filled and duplicate override rows and incomplete hosts before sending', () => {
     const d = draftFromView(view);
     const half = { ...emptyOverride(), cluster: 'staging' };

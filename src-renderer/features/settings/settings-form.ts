@@ -90,8 +90,18 @@ export function localErrors(draft: SettingsDraft): FieldErrors {
   return errors;
 }
 
-/** The full patch for a draft: every field is sent, so what is saved is exactly what is shown. */
-export function patchFromDraft(draft: SettingsDraft): SettingsPatch {
+/**
+ * The patch for a draft: every field is sent, so what is saved is exactly what is shown —
+ * except unchanged forge hosts when `saved` is given, because main marks any forge-host
+ * update as needing a restart.
+ */
+export function patchFromDraft(draft: SettingsDraft, saved?: SettingsView): SettingsPatch {
+  const patch = fullPatch(draft);
+  if (saved && !draft.hosts.some((h) => h.secret !== '') && JSON.stringify(patch.forgeHosts) === JSON.stringify(fullPatch(draftFromView(saved)).forgeHosts)) delete patch.forgeHosts;
+  return patch;
+}
+
+function fullPatch(draft: SettingsDraft): SettingsPatch {
   const overrides: Record<string, string> = {};
   for (const row of draft.overrides) {
     const cluster = row.cluster.trim();
@@ -155,7 +165,7 @@ export function serverErrors(draft: SettingsDraft, message: string): FieldErrors
 /** Whether a draft differs from what main holds (typed secrets always count as a change). */
 export function isDirty(draft: SettingsDraft, view: SettingsView): boolean {
   if (draft.hosts.some((h) => h.secret !== '')) return true;
-  const a = patchFromDraft(draft);
-  const b = patchFromDraft(draftFromView(view));
+  const a = fullPatch(draft);
+  const b = fullPatch(draftFromView(view));
   return JSON.stringify(a) !== JSON.stringify(b);
 }
