@@ -1,3 +1,4 @@
+// The Settings form model: view ↔ patch round trip, local checks, server errors placed on fields.
 import { describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../../src-main/common/settings';
 import { draftFromView, emptyHost, emptyOverride, isDirty, localErrors, patchFromDraft, serverErrors } from './settings-form';
