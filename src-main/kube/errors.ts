@@ -7,6 +7,7 @@ export type KubeErrorKind =
   | 'network' // refused, reset, DNS, TLS, timeout
   | 'exec-plugin-missing'
   | 'exec-plugin-failed'
+  | 'exec-plugin-pending' // still running after a while: maybe waiting for a sign-in
   | 'other';
 
 export class KubeRequestError extends Error {

@@ -2,10 +2,12 @@
 // KubeConfig per context, CustomObjectsApi for paged lists, the Watch class for streams.
 // Credential plugins run inside client-node before each request; for exec users we run
 // that step ourselves first so a plugin failure is reported as such, not as a vague
-// network error.
+// network error, and so one that hangs is reported instead of leaving the cluster
+// "connecting" forever (client-node runs plugins without any timeout).
 
+import type { ChildProcess } from 'node:child_process';
 import { ApisApi, CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
-import { toExecPluginError, toKubeRequestError } from './errors';
+import { KubeRequestError, toExecPluginError, toKubeRequestError } from './errors';
 import type { ListPage, ListWatchTransport, WatchEvent, WatchHandle } from './list-watch';
 
 export interface ResourceType {
@@ -25,29 +27,126 @@ export const BOARD_RESOURCES = {
 
 export type BoardKind = keyof typeof BOARD_RESOURCES;
 
-/** Runs the exec credential plugin (if any) so its failure gets a precise error. */
-export async function authenticate(kc: KubeConfig): Promise<void> {
+/**
+ * How long an exec credential plugin may take. Interactive plugins (kubelogin opening a
+ * browser, an SSO prompt in a terminal) legitimately take a while, so `slowMs` only reports
+ * the wait; the attempt fails after `timeoutMs`.
+ */
+export interface CredentialPluginTimeouts {
+  /** After this long without an answer, requests fail with an 'exec-plugin-pending' error while the plugin keeps running (default 10 s). */
+  slowMs?: number;
+  /** After this long the plugin is given up on (and killed): 'exec-plugin-failed' (default 120 s). */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_CREDENTIAL_PLUGIN_SLOW_MS = 10_000;
+export const DEFAULT_CREDENTIAL_PLUGIN_TIMEOUT_MS = 120_000;
+
+type PluginResult = { ok: true } | { ok: false; error: unknown };
+
+/** One run of a context's plugin, shared by every request waiting for credentials. */
+interface PluginRun {
+  startedAt: number;
+  result: Promise<PluginResult>;
+}
+
+const pluginRuns = new WeakMap<KubeConfig, PluginRun>();
+const pluginChildren = new WeakMap<KubeConfig, Set<ChildProcess>>();
+
+/**
+ * client-node's ExecAuth spawns the plugin through its own `execFn` and keeps no handle we
+ * could kill. Wrapping that function (per KubeConfig) lets a timed-out plugin be stopped
+ * instead of piling up one more process per retry. Best effort: if client-node's internals
+ * change shape, plugins are still timed out, just not killed.
+ */
+function trackPluginChildren(kc: KubeConfig): Set<ChildProcess> {
+  const known = pluginChildren.get(kc);
+  if (known) return known;
+  const children = new Set<ChildProcess>();
+  pluginChildren.set(kc, children);
+  const authenticators = (kc as unknown as { authenticators?: unknown }).authenticators;
+  for (const auth of Array.isArray(authenticators) ? authenticators : []) {
+    if (!isRecord(auth) || typeof auth.execFn !== 'function' || typeof auth.getCredential !== 'function') continue;
+    const spawn = auth.execFn as (...args: unknown[]) => ChildProcess;
+    auth.execFn = (...args: unknown[]) => {
+      const child = spawn(...args);
+      children.add(child);
+      child.once('close', () => children.delete(child));
+      return child;
+    };
+  }
+  return children;
+}
+
+function startPluginRun(kc: KubeConfig): PluginRun {
+  trackPluginChildren(kc);
+  const run: PluginRun = {
+    startedAt: Date.now(),
+    // Never rejects, so a run nobody waits for any more cannot become an unhandled rejection.
+    result: kc.applyToHTTPSOptions({}).then(
+      (): PluginResult => ({ ok: true }),
+      (error: unknown): PluginResult => ({ ok: false, error }),
+    ),
+  };
+  void run.result.then(() => {
+    if (pluginRuns.get(kc) === run) pluginRuns.delete(kc);
+  });
+  return run;
+}
+
+function within(result: Promise<PluginResult>, ms: number): Promise<PluginResult | 'timeout'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), Math.max(0, ms));
+  });
+  return Promise.race([result, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Runs the exec credential plugin (if any) so its failure gets a precise error. Concurrent
+ * callers share one plugin run. A caller arriving before `slowMs` into the run fails with
+ * 'exec-plugin-pending' once `slowMs` has passed (so the cluster shows why it waits); one
+ * arriving later (a retry) waits for the answer up to `timeoutMs` into the run.
+ */
+export async function authenticate(kc: KubeConfig, timeouts: CredentialPluginTimeouts = {}): Promise<void> {
   const user = kc.getCurrentUser();
   const command = (user?.exec as { command?: unknown } | undefined)?.command;
   if (typeof command !== 'string') return;
-  try {
-    await kc.applyToHTTPSOptions({});
-  } catch (e) {
-    throw toExecPluginError(e, command);
+  const slowMs = timeouts.slowMs ?? DEFAULT_CREDENTIAL_PLUGIN_SLOW_MS;
+  const timeoutMs = Math.max(slowMs, timeouts.timeoutMs ?? DEFAULT_CREDENTIAL_PLUGIN_TIMEOUT_MS);
+  let run = pluginRuns.get(kc);
+  if (!run) {
+    run = startPluginRun(kc);
+    pluginRuns.set(kc, run);
   }
+  const elapsed = Date.now() - run.startedAt;
+  const limit = elapsed < slowMs ? slowMs : timeoutMs;
+  const result = await within(run.result, limit - elapsed);
+  if (result === 'timeout') {
+    if (limit === slowMs) {
+      throw new KubeRequestError(
+        'exec-plugin-pending',
+        `Waiting for the credential plugin "${command}" for ${Math.round(slowMs / 1000)} s — it may be waiting for you to sign in in a browser or terminal`,
+      );
+    }
+    if (pluginRuns.get(kc) === run) pluginRuns.delete(kc);
+    for (const child of pluginChildren.get(kc) ?? []) child.kill();
+    throw new KubeRequestError('exec-plugin-failed', `Credential plugin "${command}" did not answer within ${Math.round(timeoutMs / 1000)} s`);
+  }
+  if (!result.ok) throw toExecPluginError(result.error, command);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function createKubeTransport(kc: KubeConfig, resource: ResourceType): ListWatchTransport {
+export function createKubeTransport(kc: KubeConfig, resource: ResourceType, opts: { credentialPlugin?: CredentialPluginTimeouts } = {}): ListWatchTransport {
   const api = kc.makeApiClient(CustomObjectsApi);
   const watcher = new Watch(kc);
   const base = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
   return {
     async list({ namespace, limit, continueToken }): Promise<ListPage> {
-      await authenticate(kc);
+      await authenticate(kc, opts.credentialPlugin);
       let body: unknown;
       try {
         const common = { group: resource.group, version: resource.version, plural: resource.plural, limit, ...(continueToken ? { _continue: continueToken } : {}) };
@@ -71,7 +170,7 @@ export function createKubeTransport(kc: KubeConfig, resource: ResourceType): Lis
       return page;
     },
     async watch({ namespace, resourceVersion, timeoutSeconds }, onEvent, onDone): Promise<WatchHandle> {
-      await authenticate(kc);
+      await authenticate(kc, opts.credentialPlugin);
       const path = namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${base}/${resource.plural}`;
       const controller = await watcher.watch(
         path,
@@ -85,8 +184,8 @@ export function createKubeTransport(kc: KubeConfig, resource: ResourceType): Lis
 }
 
 /** Served versions per API group, preferred first (`/apis`). */
-export async function discoverServedGroups(kc: KubeConfig): Promise<Map<string, string[]>> {
-  await authenticate(kc);
+export async function discoverServedGroups(kc: KubeConfig, opts: { credentialPlugin?: CredentialPluginTimeouts } = {}): Promise<Map<string, string[]>> {
+  await authenticate(kc, opts.credentialPlugin);
   let groups;
   try {
     groups = await kc.makeApiClient(ApisApi).getAPIVersions();
