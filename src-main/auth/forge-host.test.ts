@@ -17,7 +17,7 @@ describe('forge hosts of every type', () => {
       api: 'https://gitlab.acme.example/api/v4',
     });
     expect(forgeEndpoints(glRoot).token).toBe('https://tools.acme.example/gitlab/oauth/token');
-    expect(requestedScopes(gh)).toEqual([]);
+    expect(requestedScopes(gh)).toEqual(['repo']);
     expect(requestedScopes(gl)).toEqual(['api', 'read_user']);
     expect(summarizeHost(gl)).toEqual({ id: 'gitlab.acme.example', type: 'gitlab', webUrl: 'https://gitlab.acme.example', apiUrl: 'https://gitlab.acme.example/api/v4' });
   });

@@ -58,7 +58,10 @@ const FORGE_TYPES: Record<ForgeHostType, ForgeTypeTraits> = {
   github: {
     pathInWebUrl: false,
     maxRepoDepth: 2,
-    defaultScopes: [],
+    // OAuth apps need `repo` to push the promotion branch and open the PR (there is no narrower
+    // scope for private repositories). GitHub Apps ignore scopes and use the app's permissions
+    // (Contents + Pull requests: write), which is why docs/configuration.md prefers them.
+    defaultScopes: ['repo'],
     endpoints: (web, api) => ({ authorize: `${web}/login/oauth/authorize`, token: `${web}/login/oauth/access_token`, deviceCode: `${web}/login/device/code`, revoke: null, api }),
   },
   gitlab: {

@@ -6,6 +6,8 @@ export interface AppError {
   message: string;
   /** what the user can do about it, when there is something */
   hint?: string;
+  /** rate limits: how long to wait before trying again */
+  retryAfterSeconds?: number;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppError };
