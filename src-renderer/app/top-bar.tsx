@@ -7,6 +7,7 @@ import { inboxItems } from '../features/board/board-view';
 import { age, clusterWords } from '../features/board/format';
 import { useOrderedRows } from '../features/board/use-board-model';
 import { SignInArea } from '../features/auth/sign-in-area';
+import { openSettings } from '../features/settings/settings-dialog';
 import { troubledTokens } from '../features/tokens/token-inbox';
 import { useNow } from '../lib/use-now';
 import { useAppStore } from '../store/store';
@@ -91,6 +92,9 @@ export function TopBar() {
         title="Tokens behind automated promotions"
       >
         Tokens {tokenTrouble > 0 ? <span className="count count--on count--bad">{tokenTrouble}</span> : null}
+      </button>
+      <button type="button" className="button button--ghost" onClick={openSettings} data-testid="settings-open" title="Settings (Ctrl+,)" aria-label="Settings">
+        Settings
       </button>
       <SignInArea />
     </header>

@@ -17,6 +17,15 @@ async function openWithKeyboard(page: Page) {
 }
 
 test.describe('settings dialog', () => {
+  test('opens from the top bar button too', async ({ page, preview }) => {
+    await page.goto(preview.url);
+    await page.getByTestId('settings-open').click();
+    const dialog = page.getByTestId('settings-dialog');
+    await expect(dialog.getByLabel('Kubeconfig file')).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(dialog).toHaveCount(0);
+  });
+
   test('saves toggles, a context override and a GitLab host; the secret stays in main', async ({ page, preview }) => {
     await page.goto(preview.url);
     await expect(page.getByTestId('app-info')).toBeVisible();
