@@ -312,14 +312,16 @@ export class ListWatch {
       const silent = this.opts.silentWatch ?? {};
       // The server promised to end this stream at timeoutSeconds; one open and quiet well
       // past that is dead (a half-open connection, a stuck proxy), whatever TCP thinks.
+      // Armed once the server accepted the watch: before that the transport may still be
+      // waiting for a credential plugin, which reports its own errors.
       const armWatchdog = () => {
+        if (!accepted || settled) return;
         if (watchdog) clearTimeout(watchdog);
         watchdog = setTimeout(() => {
           this.quietMs = Date.now() - lastHeardAt;
           settle(OVERDUE);
         }, timeoutSeconds * 1000 + (silent.watchdogGraceMs ?? 10_000));
       };
-      armWatchdog();
       const onEvent = (event: WatchEvent) => {
         if (settled) return;
         lastHeardAt = Date.now();
@@ -377,6 +379,7 @@ export class ListWatch {
           }
           accepted = true;
           this.handle = handle;
+          armWatchdog();
           if (this.status.staleSince || this.status.consecutiveFailures > 0 || this.status.phase !== 'watching') {
             this.setStatus({ phase: 'watching', staleSince: undefined, lastError: undefined, consecutiveFailures: 0 });
           }
