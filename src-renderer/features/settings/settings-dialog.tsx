@@ -3,7 +3,7 @@
 // Ctrl/⌘+, or on the window event OPEN_SETTINGS_EVENT, so any button can open it without a
 // shared store. Client secrets only travel renderer → main: the view says "stored", the field
 // stays blank, and a blank field keeps the stored secret. A failed save keeps every value typed.
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { SettingsView } from '../../../src-main/common/settings';
 import type { AppError } from '../../../src-main/common/result';
 import { bridge } from '../../bridge/release-board';
@@ -61,10 +61,14 @@ function SettingsDialog(props: { onClose(): void }) {
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
   const live = useRef(true);
+  // Latest draft and saved view for event handlers and the settings:changed listener;
+  // updated after each commit (refs must not be written during render).
   const draftRef = useRef<SettingsDraft | null>(null);
-  draftRef.current = draft;
   const viewRef = useRef<SettingsView | null>(null);
-  viewRef.current = load.kind === 'ready' ? load.view : null;
+  useLayoutEffect(() => {
+    draftRef.current = draft;
+    viewRef.current = load.kind === 'ready' ? load.view : null;
+  });
   // Focus moves that target elements the next render creates (a new row, an error) are
   // queued here and done after that render commits, not on a timer that might run first.
   const pendingFocus = useRef<string | null>(null);
@@ -79,9 +83,7 @@ function SettingsDialog(props: { onClose(): void }) {
     document.querySelector<HTMLElement>(selector.split(',').map((part) => `.settings ${part.trim()}`).join(', '))?.focus();
   });
 
-  const fetchSettings = useCallback(async () => {
-    setLoad({ kind: 'loading' });
-    const result = await bridge.request('settings:get', undefined);
+  const applyFetched = useCallback((result: Awaited<ReturnType<typeof bridge.request<'settings:get'>>>) => {
     if (!live.current) return;
     if (result.ok) {
       // The dialog opens before settings arrive; once they do, start at the first field.
@@ -90,14 +92,15 @@ function SettingsDialog(props: { onClose(): void }) {
       setDraft(draftFromView(result.value));
     } else setLoad({ kind: 'error', error: result.error });
   }, []);
+  const fetchSettings = useCallback(() => bridge.request('settings:get', undefined).then(applyFetched), [applyFetched]);
 
   useEffect(() => {
     live.current = true;
-    void fetchSettings();
+    void bridge.request('settings:get', undefined).then(applyFetched);
     return () => {
       live.current = false;
     };
-  }, [fetchSettings]);
+  }, [applyFetched]);
 
   // Another window (or main itself) changed settings: follow it unless the user is mid-edit,
   // in which case only the restart notice is taken, so nothing typed is overwritten.
@@ -167,7 +170,14 @@ function SettingsDialog(props: { onClose(): void }) {
         ) : load.kind === 'error' ? (
           <div className="settings__error" role="alert">
             <p>Release Board could not read its settings: {load.error.message}</p>
-            <button type="button" className="button" onClick={() => void fetchSettings()}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setLoad({ kind: 'loading' });
+                void fetchSettings();
+              }}
+            >
               Retry
             </button>
           </div>
