@@ -92,7 +92,7 @@ test.describe.serial('promotion journeys on the demo sandbox', () => {
     forge.faults.setLatency(0);
     const link = done.getByTestId('promote-pr-link');
     await expect(link).toHaveAttribute('target', '_blank');
-    await expect(link).toHaveAttribute('rel', 'noreferrer');
+    await expect(link).toHaveAttribute('rel', /\bnoreferrer\b/);
     const prUrl = (await link.getAttribute('href'))!;
     expect(prUrl).toMatch(new RegExp(`^${sandbox.forge.url}/${GH_REPO}/pull/\\d+$`));
     await page.screenshot({ path: path.join(screenshotDir, 'journey-done.png') });

@@ -7,6 +7,7 @@ import { useNow } from '../../lib/use-now';
 import { useAppStore } from '../../store/store';
 import type { SignInAttempt } from '../../store/session-slice';
 import { expiryWords, forgeNames, hostLabel, initialsOf, safeAvatar, sessionFor } from './session-format';
+import { SafeLink } from '../../components/safe-link';
 
 export function SessionAvatar(props: { session: SessionInfo }) {
   const src = safeAvatar(props.session.avatarUrl);
@@ -62,9 +63,9 @@ export function SignInProgress(props: { host: string; attempt: SignInAttempt | u
       <div className="sign-in-progress sign-in-progress--device" role="status" data-testid="sign-in-device-prompt">
         <div>
           Open{' '}
-          <a href={a.prompt.verificationUri} target="_blank" rel="noreferrer" className="mono">
+          <SafeLink href={a.prompt.verificationUri} className="mono">
             {a.prompt.verificationUri}
-          </a>{' '}
+          </SafeLink>{' '}
           and enter this code:
         </div>
         <div className="device-code">

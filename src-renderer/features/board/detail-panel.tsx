@@ -8,6 +8,7 @@ import { clusterWords, healthWords, pendingLabel, relativeTime, reviewWord, chec
 import { cellDomId } from './env-cell';
 import { tokenEntryFor } from '../../../src-main/common/tokens';
 import { TokenPanel } from '../tokens/token-panel';
+import { SafeLink } from '../../components/safe-link';
 
 function TargetCard(props: { target: TargetState; cluster: ClusterState | undefined; now: number }) {
   const { target: t, cluster, now } = props;
@@ -175,9 +176,7 @@ export function DetailPanel() {
                   <span className="muted">
                     {' '}
                     {reviewWord(p.pr.reviewState)}, {checksWord(p.pr.checksState)} —{' '}
-                    <a href={p.pr.url} target="_blank" rel="noreferrer">
-                      {p.pr.url}
-                    </a>
+                    <SafeLink href={p.pr.url}>{p.pr.url}</SafeLink>
                   </span>
                 ) : null}
               </li>

@@ -14,6 +14,7 @@ import { useAppStore } from '../../store/store';
 import { SessionAvatar, SignInProgress } from '../auth/sign-in-area';
 import { checkPromotion, type PromotionPlan as Eligible } from './promotion-eligibility';
 import { changeWords, hostForRepo, planErrorView, sameFiles, stepLabels, STEPS } from './promote-flow';
+import { SafeLink } from '../../components/safe-link';
 
 type Phase =
   | { kind: 'planning' }
@@ -351,9 +352,9 @@ function PhaseView(props: {
             ) : (
               <>Opened {words.short} #{phase.result.number}. </>
             )}
-            <a href={phase.result.prUrl} target="_blank" rel="noreferrer" data-testid="promote-pr-link">
+            <SafeLink href={phase.result.prUrl} testId="promote-pr-link">
               View it in the browser ↗
-            </a>
+            </SafeLink>
           </p>
           {phase.result.rebuilt ? (
             <p className="notice notice--info" data-testid="promote-rebuilt">

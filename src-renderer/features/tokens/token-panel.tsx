@@ -5,6 +5,7 @@ import type { TokenActivity, TokenEntry, TokenRisk } from '../../../src-main/com
 import { TokenAvatar, TokenStatePill } from './token-badge';
 import { accountTypeLabel, expiryText, pipelinesOf, relativeDays, scopesText, secretWasRead, sortedRisks, whoLabel } from './token-format';
 import './tokens.css';
+import { SafeLink } from '../../components/safe-link';
 
 export interface TokenPanelProps {
   entry: TokenEntry;
@@ -21,9 +22,9 @@ function ActivityLine(props: { activity: TokenActivity }) {
   const a = props.activity;
   if (a.kind === 'newest-promotion-pr') {
     return (
-      <a href={a.url} target="_blank" rel="noreferrer noopener" className="token-link">
+      <SafeLink href={a.url} className="token-link">
         {a.label}
-      </a>
+      </SafeLink>
     );
   }
   return <span>{a.label}</span>;
