@@ -1,27 +1,18 @@
 // Playwright fixtures: a preview harness (main services in Node + built renderer) per worker.
 import { test as base } from '@playwright/test';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createLogger } from '../../src-main/log/logger';
 import { createMainServices } from '../../src-main/services';
-import { repoRoot, startPreviewServer, type PreviewServer } from '../harness/preview-server';
+import { previewAppInfo, repoRoot, startPreviewServer, type PreviewServer } from '../harness/preview-server';
 
 export const screenshotDir = path.join(repoRoot, 'artifacts/screenshots');
 
 export const test = base.extend<object, { preview: PreviewServer }>({
   preview: [
     async ({}, use) => {
-      const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
       const services = await createMainServices({
         logger: createLogger({ level: 'warn' }),
-        appInfo: {
-          name: 'Release Board',
-          version: pkg.version,
-          platform: process.platform,
-          arch: process.arch,
-          versions: { electron: null, chrome: null, node: process.versions.node },
-          shell: 'preview',
-        },
+        appInfo: await previewAppInfo(),
       });
       const server = await startPreviewServer({ services });
       await use(server);

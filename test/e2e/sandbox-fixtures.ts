@@ -4,12 +4,11 @@
 // One per worker: starting the sandbox costs seconds, and the journeys build on each other.
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createLogger } from '../../src-main/log/logger';
 import { createMainServices, type MainServices } from '../../src-main/services';
 import { createExternalBrowserHook, sandboxForgeHostsEnv, type ExternalBrowserHook } from '../harness/external-browser';
-import { repoRoot, startPreviewServer, type PreviewServer } from '../harness/preview-server';
+import { previewAppInfo, repoRoot, startPreviewServer, type PreviewServer } from '../harness/preview-server';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 
 export const screenshotDir = path.join(repoRoot, 'artifacts/screenshots');
@@ -25,19 +24,11 @@ export interface RealApp {
 export const test = base.extend<object, { real: RealApp }>({
   real: [
     async ({}, use) => {
-      const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
       const sandbox = await startSandbox({ seed: 'demo', fluxDelayMs: 200 });
       const browser = createExternalBrowserHook();
       const services = await createMainServices({
         logger: createLogger({ level: 'warn' }),
-        appInfo: {
-          name: 'Release Board',
-          version: pkg.version,
-          platform: process.platform,
-          arch: process.arch,
-          versions: { electron: null, chrome: null, node: process.versions.node },
-          shell: 'preview',
-        },
+        appInfo: await previewAppInfo(),
         kubeconfigPath: sandbox.kubeconfig,
         // The GitHub host is the sandbox's GitHub App (expiring user tokens with the app's
         // permissions). Its classic OAuth app would sign in fine, but GitHub hosts ask for no

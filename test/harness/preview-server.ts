@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
+import type { AppInfo } from '../../src-main/common/app-info';
 import type { MainServices } from '../../src-main/services';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -26,6 +27,19 @@ const contentTypes: Record<string, string> = {
   '.woff2': 'font/woff2',
   '.json': 'application/json',
 };
+
+/** What the services report about themselves when they run in Node for the preview. */
+export async function previewAppInfo(): Promise<AppInfo> {
+  const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+  return {
+    name: 'Release Board',
+    version: pkg.version,
+    platform: process.platform,
+    arch: process.arch,
+    versions: { electron: null, chrome: null, node: process.versions.node },
+    shell: 'preview',
+  };
+}
 
 export interface PreviewServer {
   /** the URL to open, including the one-time secret */

@@ -1,14 +1,13 @@
 // `npm run preview -- [--port N] [--ready-file F] [--seed NAME]`: the UI in a browser, driven
 // by the same main-process services as the desktop app. Prints (and writes to the ready
 // file) one JSON object {"url": ...} when ready; runs until SIGINT/SIGTERM.
-import { readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../src-main/log/logger';
 import { createMainServices } from '../../src-main/services';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { createExternalBrowserHook, sandboxForgeHostsEnv } from './external-browser';
-import { repoRoot, startPreviewServer } from './preview-server';
+import { previewAppInfo, startPreviewServer } from './preview-server';
 
 const { values } = parseArgs({
   options: {
@@ -19,7 +18,6 @@ const { values } = parseArgs({
 });
 
 async function main() {
-  const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   const logger = createLogger({ level: 'info' });
   // With --seed the services read the sandbox exactly as the desktop app reads a real
   // cluster: through KUBECONFIG. Without it they use the user's own kubeconfig.
@@ -33,14 +31,7 @@ async function main() {
   const browser = createExternalBrowserHook((url) => process.stderr.write(`preview: the app asked the system browser to open ${url}\n`));
   const services = await createMainServices({
     logger,
-    appInfo: {
-      name: 'Release Board',
-      version: pkg.version,
-      platform: process.platform,
-      arch: process.arch,
-      versions: { electron: null, chrome: null, node: process.versions.node },
-      shell: 'preview',
-    },
+    appInfo: await previewAppInfo(),
     openExternal: (url) => browser.open(url),
   });
   const server = await startPreviewServer({ services, port: Number(values.port) });

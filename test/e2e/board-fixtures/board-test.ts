@@ -1,12 +1,11 @@
 // Playwright fixtures for the board specs: a preview harness per worker whose board source
 // the test controls — which snapshot `board:subscribe` returns, and `board:changed` pushes.
 import { test as base } from '@playwright/test';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BoardChange, BoardSnapshot } from '../../../src-main/common/board';
 import { createLogger } from '../../../src-main/log/logger';
 import { createMainServices, type BoardSource, type MainServices } from '../../../src-main/services';
-import { repoRoot, startPreviewServer, type PreviewServer } from '../../harness/preview-server';
+import { previewAppInfo, repoRoot, startPreviewServer, type PreviewServer } from '../../harness/preview-server';
 import { createDemoBoard } from './demo-board';
 
 export const screenshotDir = path.join(repoRoot, 'artifacts/screenshots');
@@ -45,18 +44,10 @@ export function createControlledBoard(initial: BoardSnapshot): ControlledBoard {
 }
 
 export async function startBoardPreview(initial: BoardSnapshot): Promise<{ preview: PreviewServer; board: ControlledBoard; services: MainServices; close(): Promise<void> }> {
-  const pkg = JSON.parse(await readFile(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
   const board = createControlledBoard(initial);
   const services = await createMainServices({
     logger: createLogger({ level: 'warn' }),
-    appInfo: {
-      name: 'Release Board',
-      version: pkg.version,
-      platform: process.platform,
-      arch: process.arch,
-      versions: { electron: null, chrome: null, node: process.versions.node },
-      shell: 'preview',
-    },
+    appInfo: await previewAppInfo(),
     board,
   });
   const preview = await startPreviewServer({ services });
