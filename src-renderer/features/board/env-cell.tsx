@@ -162,7 +162,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
         ) : null}
       </div>
       <div className="cell__summary" data-testid="cell-summary">
-        <span className="cell__rollup">{cell.targets.length > 1 ? `${cell.rollup.summary}` : `${cell.targets.length} target`}</span>
+        <span className="cell__rollup">{cell.targets.length === 1 ? '1 target' : cell.rollup.summary}</span>
         {deployed ? <span className="cell__age" title={deployed}>{relativeTime(deployed, now)}</span> : null}
       </div>
       <div className={`cell__note${note ? ` cell__note--${note.tone}` : ''}`} data-testid="cell-note" title={note?.text}>
