@@ -23,8 +23,8 @@
 
 import { Octokit } from '@octokit/rest';
 import { createHash } from 'node:crypto';
-import { ProviderError, type BranchHead, type GitProvider, type ListPullsResult, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates, type RepoTextFile } from '../provider';
-import { readTarGz } from '../tar-reader';
+import { ProviderError, type BranchHead, type GitProvider, type ListPullsResult, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates } from '../provider';
+import { markedFilesFromArchive } from '../marked-files';
 
 type FetchLike = typeof fetch;
 
@@ -104,7 +104,6 @@ function pullInfo(p: {
   };
 }
 
-const isYaml = (path: string): boolean => /\.ya?ml$/i.test(path);
 
 /** Check runs → the board's vocabulary: any failed run fails, any unfinished one is pending. */
 export function checksStateOf(runs: readonly { status: string; conclusion?: string | null }[]): NonNullable<PullRequestStatus['checksState']> {
@@ -150,18 +149,7 @@ export function createGitHubProvider(options: GitHubProviderOptions): GitProvide
         octokit.rest.repos.downloadTarballArchive({ owner: repo.owner, repo: repo.name, ref: commitSha }),
       );
       const gz = Buffer.from(res.data as ArrayBuffer);
-      const entries = await readTarGz(gz, (path) => isYaml(path));
-      const out: RepoTextFile[] = [];
-      for (const e of entries) {
-        // drop the archive's root folder (<owner>-<repo>-<sha7>/)
-        const slash = e.path.indexOf('/');
-        const path = slash === -1 ? e.path : e.path.slice(slash + 1);
-        if (!path) continue;
-        const content = e.content.toString('utf8');
-        if (!content.includes(needle)) continue;
-        out.push({ path, content, mode: e.mode & 0o111 ? '100755' : '100644' });
-      }
-      return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      return markedFilesFromArchive(gz, needle);
     },
 
     async commitToBranch(repo, { branch, parent, files, message, force }) {

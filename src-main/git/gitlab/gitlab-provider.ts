@@ -21,7 +21,7 @@
 //   approval count needs a second call, so the full picture is mergeRequestStatus (2 calls).
 
 import { ProviderError, type GitProvider, type ListPullsResult, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates, type RepoTextFile } from '../provider';
-import { readTarGz } from '../tar-reader';
+import { isYamlPath, markedFilesFromArchive, sortByPath } from '../marked-files';
 
 type FetchLike = typeof fetch;
 
@@ -64,7 +64,6 @@ interface Answer {
   body: Buffer;
 }
 
-const isYaml = (path: string): boolean => /\.ya?ml$/i.test(path);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -180,7 +179,7 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
 
   async function readViaTree(repo: RepoCoordinates, commitSha: string, needle: string): Promise<RepoTextFile[]> {
     const entries = (await all(`${project(repo)}/repository/tree?recursive=true&ref=${encodeURIComponent(commitSha)}`, 'list repository tree')).filter(
-      (e): e is Record<string, unknown> => isRecord(e) && e.type === 'blob' && typeof e.path === 'string' && isYaml(e.path),
+      (e): e is Record<string, unknown> => isRecord(e) && e.type === 'blob' && typeof e.path === 'string' && isYamlPath(e.path),
     );
     const out: RepoTextFile[] = [];
     const queue = [...entries];
@@ -197,7 +196,6 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
     return out;
   }
 
-  const sortFiles = (files: RepoTextFile[]): RepoTextFile[] => files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
   return {
     async getBranchHead(repo, branch) {
@@ -213,20 +211,9 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
     async readMarkedFiles(repo, commitSha, needle) {
       const what = `download ${repo.owner}/${repo.name}@${commitSha.slice(0, 7)}`;
       const a = await request('GET', `${project(repo)}/repository/archive.tar.gz?sha=${encodeURIComponent(commitSha)}`, what);
-      if (a.status === 429) return sortFiles(await readViaTree(repo, commitSha, needle));
+      if (a.status === 429) return sortByPath(await readViaTree(repo, commitSha, needle));
       if (a.status !== 200) throw toError(a, what);
-      const entries = await readTarGz(a.body, (path) => isYaml(path));
-      const out: RepoTextFile[] = [];
-      for (const e of entries) {
-        // drop the archive's root folder (<project>-<ref>-<sha>/)
-        const slash = e.path.indexOf('/');
-        const path = slash === -1 ? e.path : e.path.slice(slash + 1);
-        if (!path) continue;
-        const content = e.content.toString('utf8');
-        if (!content.includes(needle)) continue;
-        out.push({ path, content, mode: e.mode & 0o111 ? '100755' : '100644' });
-      }
-      return sortFiles(out);
+      return markedFilesFromArchive(a.body, needle);
     },
 
     async commitToBranch(repo, { branch, parent, files, message, force }) {
