@@ -134,7 +134,6 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
         logger,
       });
   const board: BoardSource = options.board ?? boardService!;
-  const stopBoardEvents = board.subscribe((change) => events.emit('board:changed', change));
 
   const hostConfig = options.forgeHosts ? { hosts: options.forgeHosts, problems: [] } : forgeHostsFromConfig({ env, saved: settings.get().forgeHosts });
   for (const problem of hostConfig.problems) logger.warn('config', problem);
@@ -154,8 +153,13 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       return s instanceof Promise ? { pipelines: [], clusters: [], generatedAt: '' } : s;
     },
     poll: (repoUrl) => promotion.pulls.poll(repoUrl),
+    invalidate: (repoUrl) => promotion.pulls.invalidate(repoUrl),
     publish: (prs) => board.setOpenPullRequests?.(prs),
     logger,
+  });
+  const stopBoardEvents = board.subscribe((change) => {
+    events.emit('board:changed', change);
+    pullSync.onBoardChange(change);
   });
 
   const tokens =

@@ -2,7 +2,7 @@
 // pull-request strategies point at, polls each (one conditional list call per repo, at most
 // every 30 s — the discovery service enforces the interval) and hands the open promotion
 // PRs to the board. Polls again at once when a session appears or a promotion was applied.
-import type { BoardSnapshot } from '../common/board';
+import type { BoardChange, BoardSnapshot } from '../common/board';
 import type { RepoPromotionPulls } from '../common/promotion';
 import type { Result } from '../common/result';
 import type { Logger } from '../log/logger';
@@ -12,15 +12,26 @@ import type { OpenPullRequest } from '../pipelines/promotion-rules';
 export interface PullRequestSyncOptions {
   snapshot: () => BoardSnapshot;
   poll: (repoUrl: string) => Promise<Result<RepoPromotionPulls>>;
+  /** drops the discovery cache of a repository so the next poll asks the forge */
+  invalidate?: (repoUrl: string) => void;
   publish: (prs: OpenPullRequest[]) => void;
   logger: Logger;
   intervalMs?: number;
+  /** at most one early re-poll per repository in this window (default 10 s) */
+  earlyRepollMs?: number;
+  now?: () => number;
   timers?: { setInterval: typeof setInterval; clearInterval: typeof clearInterval };
 }
 
 export interface PullRequestSync {
   /** Poll now (e.g. after sign-in or a promotion); concurrent calls share one run. */
   refresh(): Promise<void>;
+  /**
+   * A board change touched rows that show an open promotion PR: the PR may just have been
+   * merged (the rollout is what changed the row), so ask those repositories again now rather
+   * than at the next 30 s poll. Throttled per repository.
+   */
+  onBoardChange(change: BoardChange): void;
   stop(): void;
 }
 
@@ -66,8 +77,24 @@ export function createPullRequestSync(options: PullRequestSyncOptions): PullRequ
   };
   const timer = timers.setInterval(() => void refresh(), options.intervalMs ?? 30_000);
   (timer as { unref?: () => void }).unref?.();
+  const now = options.now ?? Date.now;
+  const lastEarly = new Map<string, number>();
+  const earlyWindow = options.earlyRepollMs ?? 10_000;
   return {
     refresh,
+    onBoardChange(change) {
+      const repos = new Set<string>();
+      for (const row of change.upserted)
+        for (const env of row.environments)
+          if (env.strategy.repoUrl && env.pending.some((p) => p.kind === 'pr-open')) repos.add(env.strategy.repoUrl);
+      const due = [...repos].filter((url) => now() - (lastEarly.get(url) ?? -Infinity) >= earlyWindow);
+      if (due.length === 0) return;
+      for (const url of due) {
+        lastEarly.set(url, now());
+        options.invalidate?.(url);
+      }
+      void refresh();
+    },
     stop: () => timers.clearInterval(timer),
   };
 }
