@@ -2,6 +2,7 @@
 // a sandbox forge loaded with a seed, forge hosts for its two OAuth apps, and a "browser"
 // that follows the authorize URL like a user clicking Authorize (or Cancel) would.
 
+import { request } from 'node:http';
 import { startForge, type Forge } from '../sandbox/forge/index';
 import { buildDemoSeed } from '../sandbox/seeds/demo';
 import type { Seed, SeedBuilder, SeedContext } from '../sandbox/seeds/types';
@@ -78,6 +79,17 @@ export function browserFollower(options: { approve?: boolean; tamper?: (callback
 }
 
 /** A manual clock: timers fire only when advanced. */
+/** A GET to a loopback listener with a forged Host header (DNS-rebinding style); resolves with the status. */
+export const requestWithHostHeader = (port: number, hostHeader: string, path: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, headers: { host: hostHeader } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
 export function manualTimers(start = Date.now()) {
   let now = start;
   let seq = 0;

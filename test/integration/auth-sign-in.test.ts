@@ -1,11 +1,10 @@
 // Sign-in against the sandbox forge over real HTTP: loopback browser flow with PKCE, its
 // failure modes, refresh of expiring GitHub App user tokens, the device flow, sign-out.
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthService } from '../../src-main/auth/auth-service';
 import { createSessionVault, SignInRequiredError } from '../../src-main/auth/session-vault';
 import { fetchIdentity } from '../../src-main/auth/token-endpoint';
-import { browserFollower, manualTimers, startForgeFixture, waitFor, type BrowserVisit, type ForgeFixture } from '../bench/promotion-sandbox';
+import { browserFollower, manualTimers, requestWithHostHeader, startForgeFixture, waitFor, type BrowserVisit, type ForgeFixture } from '../bench/promotion-sandbox';
 
 let fx: ForgeFixture;
 beforeAll(async () => {
@@ -14,16 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fx.close();
 });
-
-const rogueRequest = (port: number, hostHeader: string, path: string): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, headers: { host: hostHeader } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.end();
-  });
 
 describe('loopback browser sign-in', () => {
   it('signs in as the seed user through the authorize page, PKCE and a one-use 127.0.0.1 listener', async () => {
@@ -71,7 +60,7 @@ describe('loopback browser sign-in', () => {
       vault,
       openExternal: async (url) => {
         const port = Number(new URL(new URL(url).searchParams.get('redirect_uri') ?? '').port);
-        rogueStatus = await rogueRequest(port, `localhost:${port}`, '/callback?code=x&state=y');
+        rogueStatus = await requestWithHostHeader(port, `localhost:${port}`, '/callback?code=x&state=y');
         await follow(url);
       },
     });

@@ -6,7 +6,6 @@
 // Stronger single-path versions of some of these live in test/integration/promotion.test.ts
 // and auth-sign-in.test.ts; this file sweeps every step with one fixture.
 
-import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAuthService } from '../../src-main/auth/auth-service';
 import { createSessionVault, type SessionVault } from '../../src-main/auth/session-vault';
@@ -14,7 +13,7 @@ import type { EffectiveStrategy } from '../../src-main/common/board';
 import type { PromotionRequest } from '../../src-main/common/promotion';
 import { createPromotionService, type PromotionService } from '../../src-main/git/promotion-service';
 import { createMemoryLogger } from '../../src-main/log/logger';
-import { browserFollower, manualTimers, startForgeFixture, waitFor, type BrowserVisit, type ForgeFixture } from '../bench/promotion-sandbox';
+import { browserFollower, manualTimers, requestWithHostHeader, startForgeFixture, waitFor, type BrowserVisit, type ForgeFixture } from '../bench/promotion-sandbox';
 import { buildDemoSeed } from '../sandbox/seeds/demo';
 
 const REPO = 'acme/fleet-config';
@@ -181,16 +180,6 @@ describe('faults: forge conflicts and moving targets', () => {
   });
 });
 
-const hostHeaderRequest = (port: number, hostHeader: string, path: string): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const r = request({ host: '127.0.0.1', port, path, headers: { host: hostHeader } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    r.on('error', reject);
-    r.end();
-  });
-
 describe('faults: OAuth loopback callback abuse', () => {
   it('a wrong state ends the attempt without a session', async () => {
     const v = createSessionVault();
@@ -234,7 +223,7 @@ describe('faults: OAuth loopback callback abuse', () => {
       vault: v,
       openExternal: async (url) => {
         const port = Number(new URL(new URL(url).searchParams.get('redirect_uri') ?? '').port);
-        status = await hostHeaderRequest(port, host, '/callback?code=x&state=y');
+        status = await requestWithHostHeader(port, host, '/callback?code=x&state=y');
         await follow(url);
       },
     });
