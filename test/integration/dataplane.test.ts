@@ -11,6 +11,7 @@ import type { BoardChange, BoardSnapshot, PipelineRow, TargetState } from '../..
 import { createBoardService, type BoardService, type BoardServiceOptions } from '../../src-main/kube/board-service';
 import { loadKubeconfig } from '../../src-main/kube/kubeconfig';
 import { waitFor } from '../../src-main/kube/test-helpers';
+import { deployChartVersion } from '../sandbox/flux/deploy-now';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 
 let sandbox: Sandbox;
@@ -33,13 +34,7 @@ afterEach(async () => {
 
 /** Moves the deployed chart version of a HelmRelease (what Flux would do), undone after the test. */
 function deployVersion(clusterName: string, namespace: string, name: string, chartVersion: string): void {
-  const store = sandbox.cluster(clusterName).api.store;
-  const original = store.get('helm.toolkit.fluxcd.io/v2', 'HelmRelease', namespace, name)!;
-  const hr = structuredClone(original);
-  const status = hr.status as { history: Array<Record<string, unknown>> };
-  status.history = [{ ...status.history[0], chartVersion, version: Number(status.history[0]?.version ?? 0) + 50 }, ...status.history];
-  store.apply(hr);
-  restore.push(() => store.apply(original));
+  restore.push(deployChartVersion(sandbox.cluster(clusterName).api.store, namespace, name, chartVersion));
 }
 
 afterAll(async () => {
