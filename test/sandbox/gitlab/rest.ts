@@ -789,16 +789,18 @@ export function buildRestRouter(): Router {
   const approvalsJson = (ctx: Ctx, project: ProjectState, mr: MergeRequestState): Record<string, unknown> => {
     const left = approvalsLeft(project, mr);
     const me = ctx.user?.username;
+    // GitLab's approvals answer repeats these fields of the merge request itself.
+    const { id, iid, project_id, title, description, state, created_at, updated_at, merge_status } = mergeRequestJson(ctx, project, mr);
     return {
-      id: mr.id,
-      iid: mr.iid,
-      project_id: project.id,
-      title: mr.title,
-      description: mr.description,
-      state: mr.state,
-      created_at: mr.createdAt,
-      updated_at: mr.updatedAt,
-      merge_status: mergeRequestJson(ctx, project, mr).merge_status,
+      id,
+      iid,
+      project_id,
+      title,
+      description,
+      state,
+      created_at,
+      updated_at,
+      merge_status,
       approved: left === 0,
       approvals_required: project.approvalsRequired,
       approvals_left: left,
