@@ -17,7 +17,7 @@ import { createPromotionStack, type PromotionStack } from './git/index';
 import { createDispatcher, type Dispatcher, type RequestHandlers } from './ipc/dispatcher';
 import { createEventHub, type EventHub } from './ipc/event-hub';
 import { createBoardService, type BoardService } from './kube/board-service';
-import { kubeconfigLocation, loadKubeconfig } from './kube/kubeconfig';
+import { kubeconfigLocation, loadKubeconfig, type LoadedKubeconfig } from './kube/kubeconfig';
 import type { Logger } from './log/logger';
 import { createPullRequestSync, type PullRequestSync } from './sync/pull-request-sync';
 import { createPipelineLister, createTokenService, type TokenService } from './tokens/token-service';
@@ -162,20 +162,23 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     pullSync.onBoardChange(change);
   });
 
+  // A token report lists the Pipelines first, then reads Secrets: both use the kubeconfig
+  // loaded at the start of that report rather than reading the files again.
+  let reportKubeconfig: LoadedKubeconfig | undefined;
+  const loadForReport = (): LoadedKubeconfig => {
+    const loaded = loadKubeconfig(loadOptions());
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    return (reportKubeconfig = loaded.value);
+  };
   const tokens =
     options.tokens ??
     createTokenService({
       pipelines: () => {
-        const loaded = loadKubeconfig(loadOptions());
-        if (!loaded.ok) throw new Error(loaded.error.message);
-        const contexts = loaded.value.currentContext ? [loaded.value.currentContext] : [];
-        return createPipelineLister({ contexts, kubeconfigFor: (c) => loaded.value.forContext(c) })();
+        const loaded = loadForReport();
+        const contexts = loaded.currentContext ? [loaded.currentContext] : [];
+        return createPipelineLister({ contexts, kubeconfigFor: (c) => loaded.forContext(c) })();
       },
-      kubeconfigFor: (context) => {
-        const loaded = loadKubeconfig(loadOptions());
-        if (!loaded.ok) throw new Error(loaded.error.message);
-        return loaded.value.forContext(context);
-      },
+      kubeconfigFor: (context) => (reportKubeconfig ?? loadForReport()).forContext(context),
       logger,
     });
   const stopTokenEvents = tokens.onChanged((report) => events.emit('tokens:changed', report));
