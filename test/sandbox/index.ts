@@ -86,11 +86,13 @@ export interface Sandbox {
 }
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const REPO_ROOT = path.resolve(HERE, '..', '..');
 
-/** Where the CRDs live: $RELEASE_BOARD_CRD_DIR, test/sandbox/crds, or the shared folder beside the repo. */
+/**
+ * Where the CRDs live: $RELEASE_BOARD_CRD_DIR (an override for trying other upstream versions),
+ * else the project's own copies in test/sandbox/crds. Nothing outside the repository is read.
+ */
 export function sandboxCrdDir(): string {
-  const candidates = [process.env.RELEASE_BOARD_CRD_DIR, path.join(HERE, 'crds'), path.resolve(REPO_ROOT, '..', 'shared', 'crds')];
+  const candidates = [process.env.RELEASE_BOARD_CRD_DIR, path.join(HERE, 'crds')];
   for (const dir of candidates) if (dir && existsSync(dir)) return dir;
   throw new Error(`no CRD directory found (tried ${candidates.filter(Boolean).join(', ')}); set RELEASE_BOARD_CRD_DIR`);
 }

@@ -9,7 +9,7 @@ import { AuthorizationV1Api, CustomObjectsApi, KubeConfig, type KubernetesObject
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../seeds/types.js';
 import { startKubeApiServer, writeKubeconfig, type KubeApiServer } from './index.js';
-import { adminUser, sharedCrdDir, viewerUser, waitFor } from './testing.js';
+import { adminUser, sandboxCrds, viewerUser, waitFor } from './testing.js';
 
 const HR = { group: 'helm.toolkit.fluxcd.io', version: 'v2', plural: 'helmreleases' };
 const HR_PATH = '/apis/helm.toolkit.fluxcd.io/v2/namespaces/apps/helmreleases';
@@ -56,7 +56,7 @@ async function collectWatch(query: Record<string, string | boolean>): Promise<{ 
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sandbox-client-node-'));
-  server = await startKubeApiServer({ name: 'client-node-test', crdDir: sharedCrdDir, users: [adminUser, viewerUser], bookmarkIntervalMs: 150 });
+  server = await startKubeApiServer({ name: 'client-node-test', crdDir: sandboxCrds, users: [adminUser, viewerUser], bookmarkIntervalMs: 150 });
   server.store.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } });
   server.store.apply(helmRelease('frontend', '1.0.0'));
   server.store.apply(helmRelease('backend', '2.0.0'));

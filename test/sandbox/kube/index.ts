@@ -2,7 +2,7 @@
 // 1.32 and @kubernetes/client-node 2.x talk to unchanged, over HTTPS with a CA made at start-up.
 //
 //   const cluster = await startKubeApiServer({
-//     name: 'mgmt', crdDir: path.resolve(repoRoot, '../shared/crds'),   // sharedCrdDir in ./testing
+//     name: 'mgmt', crdDir: sandboxCrds,   // test/sandbox/crds, exported by ./testing
 //     users: [{ name: 'admin', token: 't0k3n', rules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] }],
 //     // optional: port (0), historySize (10,000 events), bookmarkIntervalMs (1,000)
 //   });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer, writeKubeconfig, type KubeApiServer } from './index.js';
-import { adminUser, sharedCrdDir, viewerUser, waitFor } from './testing.js';
+import { adminUser, sandboxCrds, viewerUser, waitFor } from './testing.js';
 
 let server: KubeApiServer;
 let dir: string;
@@ -47,7 +47,7 @@ spec:
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sandbox-kubectl-'));
   kubeconfig = path.join(dir, 'kubeconfig');
-  server = await startKubeApiServer({ name: 'kubectl-test', crdDir: sharedCrdDir, users: [adminUser, viewerUser] });
+  server = await startKubeApiServer({ name: 'kubectl-test', crdDir: sandboxCrds, users: [adminUser, viewerUser] });
   writeKubeconfig(
     kubeconfig,
     [

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../seeds/types.js';
 import { startKubeApiServer, type KubeApiServer } from './index.js';
-import { adminUser, kubeRequest, openWatch, sharedCrdDir, viewerUser, waitFor } from './testing.js';
+import { adminUser, kubeRequest, openWatch, sandboxCrds, viewerUser, waitFor } from './testing.js';
 
 const PIPELINES = '/apis/pipelines.weave.works/v1alpha1';
 const HR = '/apis/helm.toolkit.fluxcd.io/v2';
@@ -34,7 +34,7 @@ function helmRelease(name: string, namespace: string, version = '1.0.0'): KubeOb
 let server: KubeApiServer;
 
 beforeAll(async () => {
-  server = await startKubeApiServer({ name: 'unit', crdDir: sharedCrdDir, users: [adminUser, viewerUser], bookmarkIntervalMs: 100 });
+  server = await startKubeApiServer({ name: 'unit', crdDir: sandboxCrds, users: [adminUser, viewerUser], bookmarkIntervalMs: 100 });
   for (const ns of ['team-a', 'team-b']) server.store.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   server.store.apply(pipeline('alpha', 'team-a', { tier: 'web', team: 'a' }));
   server.store.apply(pipeline('beta', 'team-a', { tier: 'db', team: 'a' }));

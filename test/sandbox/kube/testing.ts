@@ -8,8 +8,8 @@ import type { KubeApiServer } from './server.js';
 
 /** The repository root (this file lives in test/sandbox/kube). */
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
-/** The CRDs shared by every project session, beside the repository. */
-export const sharedCrdDir = path.resolve(repoRoot, '../shared/crds');
+/** The project's own copies of the upstream CRDs (see test/sandbox/crds/README.md). */
+export const sandboxCrds = path.join(repoRoot, 'test', 'sandbox', 'crds');
 
 export const adminUser: KubeUser = { name: 'admin', token: 'admin-token', rules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] };
 /** Reads everything except Secrets. */
