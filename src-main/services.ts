@@ -14,6 +14,7 @@ import { forgeHostsFromConfig } from './config/forge-hosts';
 import type { ForgeHost } from './auth/forge-host';
 import type { OpenExternal } from './auth/loopback-sign-in';
 import { createPromotionStack, type PromotionStack } from './git/index';
+import { promotionOrderFromBoard } from './git/promotion-order';
 import { createDispatcher, type Dispatcher, type RequestHandlers } from './ipc/dispatcher';
 import { createEventHub, type EventHub } from './ipc/event-hub';
 import { createBoardService, type BoardService } from './kube/board-service';
@@ -220,7 +221,14 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       await promotion.auth.signOut(host);
       return ok(null);
     },
-    'promotion:plan': (request) => promotion.promotion.plan(request, (p) => events.emit('promotion:progressed', p)),
+    'promotion:plan': async (request) => {
+      const order = promotionOrderFromBoard(await board.snapshot(), request);
+      if (!order.ok) {
+        logger.warn('promotion', `refused a plan for ${request.pipelineId.slice(0, 200)} → ${request.targetEnv.slice(0, 100)}: ${order.error.message}`);
+        return order;
+      }
+      return promotion.promotion.plan(order.value, (p) => events.emit('promotion:progressed', p));
+    },
     'promotion:apply': async ({ planId }) => {
       const result = await promotion.promotion.apply(planId, (p) => events.emit('promotion:progressed', p));
       if (result.ok) {

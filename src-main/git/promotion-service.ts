@@ -10,14 +10,14 @@
 // tree, commit and ref; 1 on forges with a commits API), open or update the PR (1): 5–8 calls.
 
 import { randomUUID } from 'node:crypto';
-import type { FileChange, PromotionError, PromotionPlan, PromotionProgress, PromotionRequest, PromotionResult, PromotionStep } from '../common/promotion';
+import type { FileChange, PromotionError, PromotionPlan, PromotionProgress, PromotionOrder, PromotionResult, PromotionStep } from '../common/promotion';
 import type { Result } from '../common/result';
 import { resolveRepoUrl, type ForgeHost } from '../auth/forge-host';
 import { SignInRequiredError, type SessionVault } from '../auth/session-vault';
 import type { Logger } from '../log/logger';
 import { forgeKindFor, type ForgeRegistry } from './forge-registry';
 import { promotionMarker } from './markers';
-import { editMarkedFiles, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionRequest } from './promotion-plan';
+import { editMarkedFiles, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionOrder } from './promotion-plan';
 import { ProviderError, type BranchHead, type GitProvider, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from './provider';
 
 export type ProviderFactory = (host: ForgeHost, token: string) => GitProvider;
@@ -37,7 +37,7 @@ export interface PromotionServiceOptions {
 }
 
 export interface PromotionService {
-  plan(request: PromotionRequest, onProgress?: (p: PromotionProgress) => void): Promise<Result<PromotionPlan>>;
+  plan(request: PromotionOrder, onProgress?: (p: PromotionProgress) => void): Promise<Result<PromotionPlan>>;
   apply(planId: string, onProgress?: (p: PromotionProgress) => void): Promise<Result<PromotionResult>>;
   discard(planId: string): void;
 }
@@ -132,7 +132,7 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
       let login: string | undefined;
       let planHost: ForgeHost | undefined;
       try {
-        const { repoUrl, baseBranch, provider: strategyProvider } = validatePromotionRequest(request);
+        const { repoUrl, baseBranch, provider: strategyProvider } = validatePromotionOrder(request);
         const resolved = resolveRepoUrl(hostsNow(), repoUrl);
         if (!resolved) throw new PromotionFailure('unknown-host', `No configured forge host serves ${repoUrl}.`, 'Add the host (and its OAuth app) in the settings.');
         const { host } = resolved;

@@ -10,19 +10,6 @@ const hostId = z.string().min(1).max(200).regex(/^[A-Za-z0-9._:-]+$/, 'a forge h
 const planId = z.string().uuid();
 const hostPayload = z.object({ host: hostId }).strict();
 const planPayload = z.object({ planId }).strict();
-const k8sName = z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a Kubernetes name');
-
-const effectiveStrategy = z
-  .object({
-    kind: z.enum(['pull-request', 'notification', 'none']),
-    manual: z.boolean(),
-    provider: z.enum(['github', 'gitlab', 'bitbucket-server']).optional(),
-    repoUrl: z.string().url().max(2000).optional(),
-    baseBranch: z.string().min(1).max(255).optional(),
-    secretRef: z.string().max(253).optional(),
-    source: z.enum(['environment', 'pipeline']),
-  })
-  .strict();
 
 export const requestSchemas: RequestSchemas = {
   'app:get-info': z.undefined(),
@@ -33,13 +20,12 @@ export const requestSchemas: RequestSchemas = {
   'auth:start-device-sign-in': hostPayload,
   'auth:cancel-sign-in': hostPayload,
   'auth:sign-out': hostPayload,
+  // Only which pipeline and environment (and an approval gate's revision): main derives the rest.
   'promotion:plan': z
     .object({
-      pipelineNamespace: k8sName.max(63),
-      pipelineName: k8sName,
+      pipelineId: z.string().min(3).max(600),
       targetEnv: z.string().min(1).max(253),
-      version: z.string().min(1).max(128),
-      strategy: effectiveStrategy,
+      revision: z.string().min(1).max(200).optional(),
     })
     .strict(),
   'promotion:apply': planPayload,

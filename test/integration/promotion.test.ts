@@ -8,7 +8,7 @@ import { redactedMarker } from '../../src-main/log/redact';
 import { createAuthService } from '../../src-main/auth/auth-service';
 import { createSessionVault, type SessionVault } from '../../src-main/auth/session-vault';
 import type { EffectiveStrategy } from '../../src-main/common/board';
-import type { PromotionProgress, PromotionRequest } from '../../src-main/common/promotion';
+import type { PromotionProgress, PromotionOrder } from '../../src-main/common/promotion';
 import { createPromotionService, type PromotionService } from '../../src-main/git/promotion-service';
 import { createGitHubProvider } from '../../src-main/git/github/github-provider';
 import { createPullDiscovery, findPromotionPull } from '../../src-main/git/pull-discovery';
@@ -51,7 +51,7 @@ beforeEach(async () => {
 });
 
 const strategy = (): EffectiveStrategy => ({ kind: 'pull-request', manual: false, provider: 'github', repoUrl, baseBranch: 'main', source: 'pipeline' });
-const request = (ns: string, name: string, env: string, version: string): PromotionRequest => ({ pipelineNamespace: ns, pipelineName: name, targetEnv: env, version, strategy: strategy() });
+const request = (ns: string, name: string, env: string, version: string): PromotionOrder => ({ pipelineNamespace: ns, pipelineName: name, targetEnv: env, version, strategy: strategy() });
 
 function branchSha(branch: string): string | undefined {
   return fx.forge.state.listBranches(REPO).find((b) => b.name === branch)?.sha;

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createAuthService } from '../../src-main/auth/auth-service';
 import { createSessionVault, type SessionVault } from '../../src-main/auth/session-vault';
 import type { EffectiveStrategy } from '../../src-main/common/board';
-import type { PromotionRequest } from '../../src-main/common/promotion';
+import type { PromotionOrder } from '../../src-main/common/promotion';
 import { createPromotionService, type PromotionService } from '../../src-main/git/promotion-service';
 import { createMemoryLogger } from '../../src-main/log/logger';
 import { browserFollower, manualTimers, requestWithHostHeader, startForgeFixture, waitFor, type BrowserVisit, type ForgeFixture } from '../bench/promotion-sandbox';
@@ -49,7 +49,7 @@ beforeEach(async () => {
 afterEach(() => fx.forge.faults.clear());
 
 const strategy = (): EffectiveStrategy => ({ kind: 'pull-request', manual: false, provider: 'github', repoUrl, baseBranch: 'main', source: 'pipeline' });
-const req = (version = '4.11.3'): PromotionRequest => ({ pipelineNamespace: 'platform', pipelineName: 'ingress-nginx', targetEnv: 'prod', version, strategy: strategy() });
+const req = (version = '4.11.3'): PromotionOrder => ({ pipelineNamespace: 'platform', pipelineName: 'ingress-nginx', targetEnv: 'prod', version, strategy: strategy() });
 const BRANCH = 'promotion-platform-ingress-nginx-prod';
 
 const branches = () => fx.forge.state.listBranches(REPO).map((b) => `${b.name}@${b.sha}`).sort();

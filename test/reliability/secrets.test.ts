@@ -111,14 +111,13 @@ describe('secrets: an end-to-end session leaks no token', () => {
     const refreshTokens = [...forgeState.refreshTokens.entries()].filter(([, v]) => v.accessToken === accessToken).map(([k]) => k);
     expect(refreshTokens.length).toBe(1);
 
-    const repoUrl = `${sandbox.forge.url}/acme/fleet-config`;
-    const plan = (await call('promotion:plan', {
-      pipelineNamespace: 'platform',
-      pipelineName: 'ingress-nginx',
-      targetEnv: 'prod',
-      version: '4.11.3',
-      strategy: { kind: 'pull-request', manual: false, provider: 'github', repoUrl, baseBranch: 'main', source: 'pipeline' },
-    })) as { ok: boolean; value?: { id: string }; error?: { message: string } };
+    // The renderer names only the pipeline and the environment; main derives the rest from its
+    // board, so wait until staging (the source) is known there as healthy.
+    await waitFor(async () => {
+      const snapshot = await services.board.snapshot();
+      return snapshot.pipelines.find((p) => p.id === 'platform/ingress-nginx')?.environments[2]?.rollup.state === 'healthy';
+    }, 'ingress-nginx staging healthy on the board');
+    const plan = (await call('promotion:plan', { pipelineId: 'platform/ingress-nginx', targetEnv: 'prod' })) as { ok: boolean; value?: { id: string }; error?: { message: string } };
     expect(plan.ok, plan.error?.message).toBe(true);
     const applied = (await call('promotion:apply', { planId: plan.value!.id })) as { ok: boolean; error?: { message: string } };
     expect(applied.ok, applied.error?.message).toBe(true);
