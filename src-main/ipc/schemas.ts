@@ -33,14 +33,22 @@ export const requestSchemas: RequestSchemas = {
   'tokens:list': z.undefined(),
   'tokens:recheck': z.object({ key: z.string().max(800).regex(/^([0-9a-f]{8}|secret:\S+)$/) }).strict(),
   'tokens:refresh': z.undefined(),
+  'tokens:approve-host': z.object({ host: z.string().min(1).max(300).regex(/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/, 'a host or host:port') }).strict(),
   'update:get-state': z.undefined(),
   'update:check': z.undefined(),
   'update:install': z.undefined(),
   'settings:get': z.undefined(),
+  'settings:choose-kubeconfig': z.undefined(),
   'settings:update': z
     .object({
-      kubeconfigPath: z.string().min(1).max(4096).nullable().optional(),
-      clusterContextOverrides: z.record(z.string().min(1).max(300), z.string().min(1).max(300)).optional(),
+      // only "back to the default": a file is chosen in main's own dialog (settings:choose-kubeconfig)
+      kubeconfigPath: z.null().optional(),
+      clusterContextOverrides: z
+        .record(z.string().min(1).max(300), z.string().min(1).max(300))
+        .refine((r) => Object.keys(r).length <= 500, 'at most 500 cluster overrides')
+        .optional(),
+      readPromotionSecrets: z.boolean().optional(),
+      approvedForgeHosts: z.array(z.string().min(1).max(300)).max(200).optional(),
       readGitopsClusterSecrets: z.boolean().optional(),
       checkUpdatesAutomatically: z.boolean().optional(),
       notifyPromotions: z.boolean().optional(),

@@ -68,13 +68,14 @@ beforeAll(async () => {
   const app = sandbox.users.oauthApps.find((a) => a.expiringTokens);
   if (!app) throw new Error('the demo seed has no expiring-token app');
   const host = githubEnterpriseHost(sandbox.forge.url, app.clientId, app.clientSecret, HOST);
-  await settings.update({ kubeconfigPath: sandbox.kubeconfig, forgeHosts: [{ type: 'github', id: HOST, webUrl: sandbox.forge.url, clientId: app.clientId }] });
+  await settings.update({ kubeconfigPath: sandbox.kubeconfig, readPromotionSecrets: true, forgeHosts: [{ type: 'github', id: HOST, webUrl: sandbox.forge.url, clientId: app.clientId }] });
   services = await createMainServices({
     appInfo: { name: 'Release Board', version: '0.0.0-test', platform: process.platform, arch: process.arch, versions: { electron: null, chrome: null, node: process.versions.node }, shell: 'preview' },
     logger,
     kubeconfigPath: sandbox.kubeconfig,
     forgeHosts: [host],
     openExternal: browserFollower(),
+    settings,
     env: {},
   });
   services.events.subscribe((channel, payload) => seen.push({ where: `event ${channel}`, value: payload }));
