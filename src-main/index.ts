@@ -196,6 +196,15 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
+  // Before quitting, revoke the user's tokens where the forge allows it (2 s at most), so a
+  // token that outlives the app is not left valid for hours.
+  let revoked = false;
+  app.on('before-quit', (event) => {
+    if (revoked) return;
+    event.preventDefault();
+    revoked = true;
+    void services.revokeSessions(2000).finally(() => app.quit());
+  });
   // Quitting forgets every token: the vault lives in memory only.
   app.on('will-quit', () => {
     updates.stop();

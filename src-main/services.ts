@@ -77,6 +77,8 @@ const noUpdates: UpdateControl = {
 };
 
 export interface MainServices {
+  /** Before quitting: revoke the signed-in users' tokens where the forges allow it (best effort, bounded). */
+  revokeSessions(budgetMs?: number): Promise<number>;
   dispatcher: Dispatcher;
   events: EventHub;
   promotion: PromotionStack;
@@ -319,6 +321,7 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
   void pullSync.refresh();
 
   return {
+    revokeSessions: (budgetMs = 2000) => promotion.auth.signOutEverywhere(budgetMs),
     dispatcher,
     events,
     promotion,
