@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { manualTimers } from '../../test/bench/promotion-sandbox';
+import { manualTimers } from './timers';
 import { forgeHostFrom } from './forge-host';
 import type { TokenGrant } from './oauth-types';
 import { createSessionVault } from './session-vault';
