@@ -20,6 +20,7 @@ import { createEventHub, type EventHub } from './ipc/event-hub';
 import { createBoardService, type BoardService } from './kube/board-service';
 import { kubeconfigLocation, loadKubeconfig, type LoadedKubeconfig } from './kube/kubeconfig';
 import type { Logger } from './log/logger';
+import { withDeadline } from './net/forge-fetch';
 import { createPullRequestSync, type PullRequestSync } from './sync/pull-request-sync';
 import { createPipelineLister, createTokenService, type TokenService } from './tokens/token-service';
 
@@ -42,6 +43,12 @@ export interface ServiceOptions {
   credentialPluginPath?: string;
   /** Forge hosts to sign in to. Default: from the environment (see config/forge-hosts.ts). */
   forgeHosts?: ForgeHost[];
+  /**
+   * How main talks to Git forges (OAuth, REST, archives, avatars). Default: Node's fetch. The
+   * desktop app passes Electron's net.fetch (OS certificate store, system proxy and PAC).
+   * Every call gets a deadline either way.
+   */
+  forgeFetch?: typeof fetch;
   /** Opens a URL in the system browser: shell.openExternal in the app. */
   openExternal?: OpenExternal;
   /** Non-secret settings (kubeconfig file, overrides, toggles, forge hosts). Default: in memory. */
@@ -155,8 +162,10 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
 
   const hostConfig = options.forgeHosts ? { hosts: options.forgeHosts, problems: [] } : forgeHostsFromConfig({ env, saved: settings.get().forgeHosts });
   for (const problem of hostConfig.problems) logger.warn('config', problem);
+  const forgeFetch = withDeadline(options.forgeFetch ?? fetch);
   const promotion = createPromotionStack({
     hosts: hostConfig.hosts,
+    fetch: forgeFetch,
     openExternal: options.openExternal ?? (() => Promise.reject(new Error('No system browser is available to this process.'))),
     logger,
   });
@@ -195,6 +204,7 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     options.tokens ??
     createTokenService({
       mayContactHost,
+      fetch: forgeFetch,
       readSecrets: () => settings.get().readPromotionSecrets === true,
       pipelines: () => {
         const loaded = loadForReport();
