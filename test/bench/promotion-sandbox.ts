@@ -20,11 +20,12 @@ export interface ForgeFixture {
 }
 
 /** Seeds need cluster addresses; the forge-only fixture gives them placeholders. */
-function forgeOnlyContext(forge: Forge): SeedContext {
+export function forgeOnlyContext(forge: Forge): SeedContext {
   const fake = { server: 'https://127.0.0.1:1', caData: '' };
   return {
     clusters: new Proxy({} as Record<string, { server: string; caData: string }>, { get: () => fake }),
     forge: { url: forge.url, apiUrl: forge.apiUrl },
+    now: forge.state.raw.now,
   };
 }
 

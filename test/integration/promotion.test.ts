@@ -14,7 +14,7 @@ import { createGitHubProvider } from '../../src-main/git/github/github-provider'
 import { createPullDiscovery, findPromotionPull } from '../../src-main/git/pull-discovery';
 import { diffFlat } from '../sandbox/forge/git-objects';
 import { buildDemoSeed } from '../sandbox/seeds/demo';
-import { browserFollower, startForgeFixture, type ForgeFixture } from '../bench/promotion-sandbox';
+import { browserFollower, forgeOnlyContext, startForgeFixture, type ForgeFixture } from '../bench/promotion-sandbox';
 
 const REPO = 'acme/fleet-config';
 let fx: ForgeFixture;
@@ -39,7 +39,7 @@ let ctx: Ctx;
 
 beforeEach(async () => {
   // a fresh repo and fresh tokens for every test
-  fx.forge.load(buildDemoSeed({ clusters: new Proxy({}, { get: () => ({ server: 'https://127.0.0.1:1', caData: '' }) }), forge: { url: fx.forge.url, apiUrl: fx.forge.apiUrl } }).forge);
+  fx.forge.load(buildDemoSeed(forgeOnlyContext(fx.forge)).forge);
   // the logger redacts token shapes; a "[REDACTED]" in its records would mean a secret was passed to it
   const logger = createMemoryLogger('debug');
   const vault = createSessionVault({ logger });

@@ -13,7 +13,7 @@ import type { EffectiveStrategy } from '../../src-main/common/board';
 import type { PromotionOrder } from '../../src-main/common/promotion';
 import { createPromotionService, type PromotionService } from '../../src-main/git/promotion-service';
 import { createMemoryLogger } from '../../src-main/log/logger';
-import { browserFollower, manualTimers, requestWithHostHeader, startForgeFixture, waitFor, type BrowserVisit, type ForgeFixture } from '../bench/promotion-sandbox';
+import { browserFollower, forgeOnlyContext, manualTimers, requestWithHostHeader, startForgeFixture, waitFor, type BrowserVisit, type ForgeFixture } from '../bench/promotion-sandbox';
 import { buildDemoSeed } from '../sandbox/seeds/demo';
 
 const REPO = 'acme/fleet-config';
@@ -33,7 +33,7 @@ let service: PromotionService;
 let token: string;
 
 function reloadSeed(): void {
-  fx.forge.load(buildDemoSeed({ clusters: new Proxy({}, { get: () => ({ server: 'https://127.0.0.1:1', caData: '' }) }), forge: { url: fx.forge.url, apiUrl: fx.forge.apiUrl } }).forge);
+  fx.forge.load(buildDemoSeed(forgeOnlyContext(fx.forge)).forge);
 }
 
 beforeEach(async () => {

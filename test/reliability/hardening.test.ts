@@ -59,7 +59,8 @@ describe('hardening: packaged app configuration', () => {
 
   it('the main window gets the secure webPreferences, and a preload is the only bridge', () => {
     const options = mainWindowOptions({ preloadPath: '/app/preload/index.cjs' });
-    expect(options.webPreferences).toMatchObject({
+    // the full, literal set: a setting added, dropped or loosened in the code fails here
+    const expected = {
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -69,9 +70,12 @@ describe('hardening: packaged app configuration', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
       experimentalFeatures: false,
-      preload: '/app/preload/index.cjs',
-    });
-    expect(options.webPreferences).toEqual({ ...secureWebPreferences, preload: '/app/preload/index.cjs' });
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+    };
+    expect(options.webPreferences).toEqual({ ...expected, preload: '/app/preload/index.cjs' });
+    expect(secureWebPreferences).toEqual(expected);
   });
 });
 

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubEnterpriseHost } from '../../src-main/auth/forge-host';
 import { createFileSink, type FileSink } from '../../src-main/log/file-sink';
@@ -170,10 +170,10 @@ describe('secrets: an end-to-end session leaks no token', () => {
       const page = await browser.newPage();
       await page.goto(server.url);
       await page.locator('[data-testid="pipeline-row"], [data-testid="inbox"]').first().waitFor({ timeout: 20_000 });
-      // Open a target's detail (it shows the promotion token's facts) and let the lists load.
-      const cell = page.locator('[data-testid="env-cell"][data-row-id="platform/ingress-nginx"][data-env="prod"]');
-      if ((await cell.count()) > 0) await cell.first().click();
-      await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+      // Open a target's detail and wait until it shows the promotion token's facts: by then the
+      // page has asked main for the board and the token report, the material to search.
+      await page.locator('[data-testid="env-cell"][data-row-id="platform/ingress-nginx"][data-env="prod"]').first().click();
+      await page.getByTestId('detail-panel').getByTestId('token-panel').waitFor({ timeout: 20_000 });
       const storage = (await page.evaluate(PAGE_STORAGE_DUMP)) as { local: unknown; session: unknown; idb: unknown; cookie: string; html: string };
       const haystacks = [
         { where: 'localStorage', text: JSON.stringify(storage.local) },
@@ -184,6 +184,7 @@ describe('secrets: an end-to-end session leaks no token', () => {
         ...server.traffic.map((t, i) => ({ where: `bridge ${t.direction} ${t.channel} #${i}`, text: t.body })),
       ];
       expect(server.traffic.some((t) => t.channel === 'board:subscribe')).toBe(true);
+      expect(server.traffic.some((t) => t.channel === 'tokens:list' && t.direction === 'response')).toBe(true);
       // The dump really ran in the page: the rendered board is in it.
       expect(storage.html).toContain('ingress-nginx');
       expect(hitsIn(haystacks)).toEqual([]);
