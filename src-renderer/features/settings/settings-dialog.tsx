@@ -371,6 +371,22 @@ function KubernetesSection(props: { draft: SettingsDraft; errors: FieldErrors; e
   );
 }
 
+/**
+ * Says plainly when a sign-in produced a token that never expires (a GitHub OAuth app): it stays
+ * valid until sign-out or quit revokes it, so a GitHub App (8-hour tokens) is the safer choice.
+ */
+function NonExpiringSessions() {
+  const sessions = useAppStore((s) => s.sessions);
+  const lasting = sessions.filter((s) => s.state === 'signed-in' && s.expiresAt === null);
+  if (lasting.length === 0) return null;
+  return (
+    <p className="settings__notice" data-testid="settings-non-expiring">
+      {lasting.map((s) => s.host).join(', ')} gave you a token that does not expire (an OAuth app). Release Board keeps it in memory only and revokes it when you sign out or
+      quit, but while the app runs it stays valid. Ask your administrator for a GitHub App instead: its user tokens expire after 8 hours.
+    </p>
+  );
+}
+
 function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: Edit; focus: FocusRequest; restartRequired: boolean }) {
   const { draft, errors, edit } = props;
   const id = useId();
@@ -391,6 +407,7 @@ function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: 
           Git host changes apply after Release Board restarts.
         </p>
       ) : null}
+      <NonExpiringSessions />
       {draft.hosts.length > 0 ? (
         <ul className="settings__hosts">
           {draft.hosts.map((host, i) => {
