@@ -1,6 +1,6 @@
 // Composition root of the desktop app: single-instance lock, lifecycle, services, IPC,
 // the main window. Everything here is glue; the logic lives in services that run in Node.
-import { app, BrowserWindow, clipboard, dialog, Menu, nativeTheme, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, Menu, nativeTheme, safeStorage, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,7 +91,12 @@ async function main(): Promise<void> {
   }
   await app.whenReady();
   hardenSession(session.defaultSession);
-  const settings = await openSettingsStore(app.getPath('userData'), (message) => logger.warn('settings', message));
+  // Git host client secrets are sealed by the OS keychain (safeStorage) or, where it is not
+  // available, kept in memory only for this run.
+  const secretBox = safeStorage.isEncryptionAvailable()
+    ? { seal: (plain: string) => safeStorage.encryptString(plain).toString('base64'), open: (sealed: string) => safeStorage.decryptString(Buffer.from(sealed, 'base64')) }
+    : undefined;
+  const settings = await openSettingsStore(app.getPath('userData'), (message) => logger.warn('settings', message), secretBox);
   // Apps launched from a desktop environment miss the login shell's PATH, where kubectl's
   // exec credential plugins (aws, gke-gcloud-auth-plugin, kubelogin…) usually live.
   app.setAboutPanelOptions(aboutPanelOptions({ app: appInfo(), copyright: 'Copyright © 2026 Release Board team', website: projectUrl }));
