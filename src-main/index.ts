@@ -26,7 +26,7 @@ import { appMenuTemplate } from './window/app-menu';
 import { defaultExternalLinkPolicy } from './window/external-links';
 import { hardenSession, installNavigationGuards } from './window/guards';
 import { mainWindowOptions } from './window/window-options';
-import { hostApprovalPrompt, kubeconfigPicker } from './window/native-dialogs';
+import { execPluginPrompt, hostApprovalPrompt, kubeconfigPicker } from './window/native-dialogs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Logs go to the platform's log folder through the redacting logger (file mode 0600).
@@ -123,6 +123,7 @@ async function main(): Promise<void> {
     // Asked in native dialogs, never in the renderer: which kubeconfig, and which Git hosts get tokens.
     chooseKubeconfigFile: kubeconfigPicker(dialog, () => BrowserWindow.getFocusedWindow() ?? undefined),
     confirmHostApproval: hostApprovalPrompt(dialog, () => BrowserWindow.getFocusedWindow() ?? undefined),
+    confirmExecPlugins: execPluginPrompt(dialog, () => BrowserWindow.getFocusedWindow() ?? undefined),
   });
   updates.subscribe((state) => services.events.emit('update:state-changed', state));
   updates.start();

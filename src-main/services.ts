@@ -67,6 +67,12 @@ export interface ServiceOptions {
    * native message box naming the host). Absent: the renderer's Approve click is the consent.
    */
   confirmHostApproval?: (host: string, pipelines: string[]) => Promise<boolean>;
+  /**
+   * Asks the user, outside the renderer, whether the kubeconfig's credential plugins may run
+   * (Electron: a native message box listing the command lines). Absent: the renderer's click is
+   * the consent (preview harness).
+   */
+  confirmExecPlugins?: (commandLines: string[]) => Promise<boolean>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -97,8 +103,9 @@ function fromResult<T>(result: Result<T>): Result<T> {
   return result;
 }
 
-function settingsView(settings: Settings, restartRequired: boolean): SettingsView {
+function settingsView(settings: Settings, restartRequired: boolean, pendingExecPlugins: string[] = []): SettingsView {
   return {
+    pendingExecPlugins,
     ...(settings.kubeconfigPath ? { kubeconfigPath: settings.kubeconfigPath } : {}),
     clusterContextOverrides: { ...settings.clusterContextOverrides },
     readGitopsClusterSecrets: settings.readGitopsClusterSecrets,
@@ -145,8 +152,16 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       ...(explicitPath ? { explicitPath } : {}),
       ...(options.credentialPluginPath ? { searchPath: options.credentialPluginPath } : {}),
       env,
+      // A kubeconfig's credential plugins run as the user: only the command lines they approved.
+      execApproved: (commandLine: string) => settings.get().approvedExecPlugins.includes(commandLine),
     };
   };
+  /** The credential plugins the current kubeconfig would run without the user's approval. */
+  const pendingExecPlugins = (): string[] => {
+    const loaded = loadKubeconfig(loadOptions());
+    return loaded.ok ? loaded.value.unapprovedExecPlugins : [];
+  };
+  const view = (): SettingsView => settingsView(settings.get(), restartRequired, pendingExecPlugins());
   const boardService: BoardService | undefined = options.board
     ? undefined
     : createBoardService({
@@ -287,7 +302,7 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       if (options.confirmHostApproval && !(await options.confirmHostApproval(host, pipelines))) return err('approval-declined', `${host} was not approved; its tokens stay unchecked.`);
       await settings.update({ approvedForgeHosts: [...new Set([...settings.get().approvedForgeHosts, host])] });
       logger.info('settings', `Git host ${host} approved for token checks (${pipelines.length} pipelines)`);
-      events.emit('settings:changed', settingsView(settings.get(), restartRequired));
+      events.emit('settings:changed', view());
       return tokenResult<'tokens:approve-host'>(() => tokens.report({ force: true }));
     },
     'update:get-state': () => ok(updates.getState()),
@@ -299,17 +314,28 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       updates.installNow();
       return ok(null);
     },
-    'settings:get': () => ok(settingsView(settings.get(), restartRequired)),
+    'settings:get': () => ok(view()),
+    'settings:approve-exec-plugins': async () => {
+      const pending = pendingExecPlugins();
+      if (pending.length === 0) return ok(view());
+      if (options.confirmExecPlugins && !(await options.confirmExecPlugins(pending))) return err('approval-declined', 'The credential plugins were not approved; the contexts that need them stay disconnected.');
+      await settings.update({ approvedExecPlugins: [...new Set([...settings.get().approvedExecPlugins, ...pending])] });
+      logger.info('settings', `${pending.length} credential plugin command line(s) approved`);
+      boardService?.reload();
+      const next = view();
+      events.emit('settings:changed', next);
+      return ok(next);
+    },
     'settings:choose-kubeconfig': async () => {
       if (!options.chooseKubeconfigFile) return err('not-available', 'Choosing a kubeconfig file is not available here.', 'Set KUBECONFIG before starting, as with kubectl.');
       const chosen = await options.chooseKubeconfigFile();
-      if (chosen === null || chosen === settings.get().kubeconfigPath) return ok(settingsView(settings.get(), restartRequired));
-      const saved = await settings.update({ kubeconfigPath: chosen });
+      if (chosen === null || chosen === settings.get().kubeconfigPath) return ok(view());
+      await settings.update({ kubeconfigPath: chosen });
       boardService?.reload();
-      const view = settingsView(saved, restartRequired);
-      events.emit('settings:changed', view);
+      const next = view();
+      events.emit('settings:changed', next);
       logger.info('settings', 'kubeconfig file chosen in the open dialog');
-      return ok(view);
+      return ok(next);
     },
     'settings:update': async (patch) => {
       const before = settings.get();
@@ -321,10 +347,10 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       if (patch.checkUpdatesAutomatically !== undefined) updates.setCheckAutomatically?.(patch.checkUpdatesAutomatically);
       // Forge hosts are fixed when the promotion stack is built: they apply after a restart.
       if (patch.forgeHosts) restartRequired = true;
-      const view = settingsView(saved, restartRequired);
-      events.emit('settings:changed', view);
+      const next = view();
+      events.emit('settings:changed', next);
       logger.info('settings', `updated: ${Object.keys(patch).join(', ')}`);
-      return ok(view);
+      return ok(next);
     },
   };
   const dispatcher = createDispatcher(handlers, { logger });

@@ -56,6 +56,8 @@ export interface RequestChannels {
   'settings:update': { payload: SettingsPatch; value: SettingsView };
   /** Lets the user pick a kubeconfig file in main's own open dialog (the renderer never names a path). */
   'settings:choose-kubeconfig': { payload: void; value: SettingsView };
+  /** Shows the kubeconfig's unapproved credential plugins in main's own dialog and, if the user agrees, lets them run. */
+  'settings:approve-exec-plugins': { payload: void; value: SettingsView };
 }
 
 /** Event channels: name → payload pushed by main. Names are past tense. */
@@ -105,6 +107,7 @@ const requestChannelList = [
   'settings:get',
   'settings:update',
   'settings:choose-kubeconfig',
+  'settings:approve-exec-plugins',
 ] as const;
 const eventChannelList = [
   'app:info-changed',

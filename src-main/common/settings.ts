@@ -22,6 +22,8 @@ export interface SettingsView {
   forgeHosts: ForgeHostSetting[];
   /** Git hosts the user approved for token checks (beyond the configured forge hosts) */
   approvedForgeHosts: string[];
+  /** credential plugins (command lines) the kubeconfig would run that the user has not approved */
+  pendingExecPlugins: string[];
   /** read promotion Secrets for the Tokens view; null = the user has not been asked yet */
   readPromotionSecrets: boolean | null;
   /** changes that apply only after a restart (e.g. forge hosts) */

@@ -39,6 +39,7 @@ export const requestSchemas: RequestSchemas = {
   'update:install': z.undefined(),
   'settings:get': z.undefined(),
   'settings:choose-kubeconfig': z.undefined(),
+  'settings:approve-exec-plugins': z.undefined(),
   'settings:update': z
     .object({
       // only "back to the default": a file is chosen in main's own dialog (settings:choose-kubeconfig)

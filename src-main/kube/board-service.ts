@@ -17,7 +17,7 @@
 // the snapshot and changes carry names, versions and states only. A Secret-backed cluster
 // shows as its GitopsCluster name and the label "via GitopsCluster Secret ns/name".
 
-import type { KubeConfig } from '@kubernetes/client-node';
+import { KubeConfig } from '@kubernetes/client-node';
 import type { BoardChange, BoardSnapshot, ClusterState, KubeconfigStatus, PipelineRow, Problem } from '../common/board';
 import type { AppError, Result } from '../common/result';
 import {
@@ -203,6 +203,15 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
 
   // ---- context runtimes -------------------------------------------------------------
 
+  /** The context's fingerprint; a context that may not be used yet has one that changes once it may. */
+  function fingerprintOf(source: LoadedKubeconfig, name: string): string {
+    try {
+      return contextFingerprint(source.forContext(name));
+    } catch (e) {
+      return `blocked:${(e as Error).message}`;
+    }
+  }
+
   function ensureRuntime(name: string, prefetch = false): ContextRuntime | undefined {
     const existing = runtimes.get(name);
     if (existing) {
@@ -219,7 +228,19 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       rt = { name, kc: viaSecret.kc, fingerprint: viaSecret.fingerprint ?? '', discoveryFailures: 0, watches: new Map(), stopped: false, secretCluster: viaSecret.clusterName };
     } else {
       if (!loaded || !loaded.contexts.some((c) => c.name === name)) return undefined;
-      const kc = loaded.forContext(name);
+      let kc: KubeConfig;
+      try {
+        kc = loaded.forContext(name);
+      } catch (e) {
+        // The context may not be used yet (its credential plugin waits for the user's approval):
+        // show why, with an empty KubeConfig that can reach nothing, and never retry on our own.
+        rt = { name, kc: new KubeConfig(), fingerprint: `blocked:${(e as Error).message}`, discoveryFailures: 0, watches: new Map(), stopped: false, discoveryError: toKubeRequestError(e) };
+        runtimes.set(name, rt);
+        clustersDirty = true;
+        markDep(depKey.cluster(name));
+        schedule();
+        return rt;
+      }
       rt = { name, kc, fingerprint: contextFingerprint(kc), discoveryFailures: 0, watches: new Map(), stopped: false };
     }
     if (prefetch) rt.prefetched = true;
@@ -1037,7 +1058,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     for (const rt of [...runtimes.values()]) {
       if (rt.secretCluster) continue; // its Secret is read again below
       const info = loaded.contexts.find((c) => c.name === rt.name);
-      const fresh = info ? contextFingerprint(loaded.forContext(rt.name)) : undefined;
+      const fresh = info ? fingerprintOf(loaded, rt.name) : undefined;
       if (fresh !== rt.fingerprint) {
         runtimes.delete(rt.name);
         void stopRuntime(rt);

@@ -38,7 +38,7 @@ export interface ContextInfo {
 }
 
 export interface KubeconfigWarning {
-  code: 'exec-plugin-missing' | 'context-dangling';
+  code: 'exec-plugin-missing' | 'context-dangling' | 'exec-plugin-unapproved';
   context?: string;
   message: string;
   hint: string;
@@ -51,7 +51,9 @@ export interface LoadedKubeconfig {
   currentContext?: string;
   contexts: ContextInfo[];
   warnings: KubeconfigWarning[];
-  /** A client-node KubeConfig whose current context is `name` (one instance per call). */
+  /** Credential plugin command lines this kubeconfig would run that the user has not approved. */
+  unapprovedExecPlugins: string[];
+  /** A client-node KubeConfig whose current context is `name` (one instance per call). Throws for a context whose plugin is not approved. */
   forContext(name: string): KubeConfig;
 }
 
@@ -63,6 +65,18 @@ export interface LoadKubeconfigOptions {
   /** PATH used to find exec credential plugins (e.g. the login shell's); defaults to env.PATH. */
   searchPath?: string;
   platform?: NodeJS.Platform;
+  /**
+   * Whether a credential plugin command line (resolved path and arguments) may run. A kubeconfig
+   * is a file anyone could hand the user; its exec plugins run as the user, so the desktop app
+   * asks once per command line. Absent: every plugin may run (kubectl's behaviour).
+   */
+  execApproved?: (commandLine: string) => boolean;
+}
+
+/** The command line a user's exec plugin runs, as shown to the user and remembered once approved. */
+export function execCommandLine(exec: { command: string; args?: unknown }): string {
+  const args = Array.isArray(exec.args) ? exec.args.filter((a): a is string => typeof a === 'string') : [];
+  return [exec.command, ...args].join(' ');
 }
 
 /** Which files to read, in kubectl's order: --kubeconfig, else $KUBECONFIG (list), else ~/.kube/config. */
@@ -230,6 +244,7 @@ export function loadKubeconfig(opts: LoadKubeconfigOptions = {}): Result<LoadedK
 
   const warnings: KubeconfigWarning[] = [];
   const execMissing = new Map<string, string>();
+  const execUnapproved = new Map<string, string>();
   for (const [name, u] of merged.users) {
     const body = u.user;
     if (!isRecord(body) || !isRecord(body.exec) || typeof body.exec.command !== 'string') continue;
@@ -243,6 +258,8 @@ export function loadKubeconfig(opts: LoadKubeconfigOptions = {}): Result<LoadedK
         const envList = Array.isArray(exec.env) ? exec.env.filter((e) => isRecord(e) && e.name !== 'PATH') : [];
         exec.env = [...envList, { name: 'PATH', value: searchPath }];
       }
+      const line = execCommandLine(exec);
+      if (opts.execApproved && !opts.execApproved(line)) execUnapproved.set(name, line);
     } else {
       const hint = typeof exec.installHint === 'string' ? exec.installHint.trim() : '';
       execMissing.set(name, `credential plugin "${exec.command}" was not found${/[\\/]/.test(exec.command) ? '' : ' on PATH'}${hint ? `. ${hint}` : ''}`);
@@ -251,6 +268,7 @@ export function loadKubeconfig(opts: LoadKubeconfigOptions = {}): Result<LoadedK
   }
 
   const contexts: ContextInfo[] = [];
+  const blockedContexts = new Map<string, string>();
   for (const [name, c] of merged.contexts) {
     const body = isRecord(c.context) ? c.context : {};
     const clusterName = typeof body.cluster === 'string' ? body.cluster : '';
@@ -270,6 +288,16 @@ export function loadKubeconfig(opts: LoadKubeconfigOptions = {}): Result<LoadedK
     contexts.push(info);
     if (!isRecord(cluster)) {
       warnings.push({ code: 'context-dangling', context: name, message: `Context "${name}" names cluster "${clusterName}", which no kubeconfig file defines`, hint: 'Fix the context or add the cluster.' });
+    }
+    const unapproved = execUnapproved.get(userName);
+    if (unapproved) {
+      blockedContexts.set(name, unapproved);
+      warnings.push({
+        code: 'exec-plugin-unapproved',
+        context: name,
+        message: `Context "${name}" runs the credential plugin "${unapproved}", which you have not approved`,
+        hint: 'Open Settings → Kubernetes and review the credential plugins: Release Board runs none until you approve it.',
+      });
     }
     const missing = execMissing.get(userName);
     if (missing) {
@@ -297,8 +325,11 @@ export function loadKubeconfig(opts: LoadKubeconfigOptions = {}): Result<LoadedK
     files: raws.map((r) => r.file),
     contexts,
     warnings,
+    unapprovedExecPlugins: [...new Set(execUnapproved.values())],
     forContext(name: string): KubeConfig {
       if (!merged.contexts.has(name)) throw new Error(`Unknown kubeconfig context "${name}"`);
+      const blocked = blockedContexts.get(name);
+      if (blocked) throw new Error(`context "${name}" waits for your approval to run the credential plugin "${blocked}" (Settings → Kubernetes)`);
       const kc = new KubeConfig();
       kc.loadFromOptions({ clusters: base.clusters, users: base.users, contexts: base.contexts, currentContext: name });
       return kc;

@@ -32,6 +32,8 @@ export const settingsSchema = z.object({
    * the forge hosts configured below: a promotion Secret's token is sent to no other host.
    */
   approvedForgeHosts: z.array(z.string().min(1).max(300)).max(200).default([]),
+  /** Credential plugin command lines (path and arguments) the user approved to run. */
+  approvedExecPlugins: z.array(z.string().min(1).max(4000)).max(200).default([]),
   /** The user's answer to "read promotion Secrets with your kubeconfig?"; absent = not asked yet. */
   readPromotionSecrets: z.boolean().optional(),
   /** Git forges to sign in to (GitHub Enterprise Server, GitLab): app registration, not user secrets */

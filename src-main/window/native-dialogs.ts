@@ -41,3 +41,21 @@ export function hostApprovalPrompt(dialog: DialogApi, parent: ParentWindow): (ho
     return result.response === 1;
   };
 }
+
+export function execPluginPrompt(dialog: DialogApi, parent: ParentWindow): (commandLines: string[]) => Promise<boolean> {
+  return async (commandLines) => {
+    const options: MessageBoxOptions = {
+      type: 'warning',
+      title: 'Run credential plugins?',
+      message: `Your kubeconfig runs ${commandLines.length === 1 ? 'a program' : `${commandLines.length} programs`} to get cluster credentials.`,
+      detail: `Release Board will run, as you:\n\n${commandLines.map((c) => `  ${c}`).join('\n')}\n\nRun them only if you recognise them (for example your cloud's CLI). A kubeconfig you were sent can name any program.`,
+      buttons: ['Cancel', 'Run these plugins'],
+      defaultId: 0,
+      cancelId: 0,
+      noLink: true,
+    };
+    const window = parent();
+    const result = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+    return result.response === 1;
+  };
+}

@@ -2,7 +2,10 @@
 // decides what is promoted"), attacked as someone who can write a Pipeline in a cluster, or who
 // controls the renderer, would: against the demo sandbox, through the services' dispatcher — the
 // same handlers the renderer reaches over IPC.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src-main/common/result';
@@ -205,3 +208,47 @@ describe('custody: the renderer never names a kubeconfig file', () => {
   });
 });
 
+
+describe('custody: a kubeconfig’s credential plugins run only once the user approved them', () => {
+  it('lists the command line, runs nothing until main’s dialog says yes, then connects with it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rb-exec-'));
+    const marker = path.join(dir, 'plugin-ran');
+    const plugin = path.join(dir, 'get-token.sh');
+    writeFileSync(plugin, `#!/bin/sh\ntouch "${marker}"\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"from-plugin"}}'\n`, { mode: 0o755 });
+    const kubeconfig = path.join(dir, 'config');
+    writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:1', 'insecure-skip-tls-verify': true } }],
+        users: [{ name: 'u', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin, args: ['--cluster', 'c'], interactiveMode: 'Never' } } }],
+        contexts: [{ name: 'sent-to-me', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'sent-to-me',
+      }),
+    );
+    let answer = false;
+    const asked: string[][] = [];
+    const settings = openMemorySettingsStore();
+    const services = await servicesWith(settings, { kubeconfigPath: kubeconfig, confirmExecPlugins: async (lines) => (asked.push(lines), answer) });
+    const snapshot = await services.board.snapshot();
+    const view = (await services.dispatcher.dispatch('settings:get', undefined)) as Result<{ pendingExecPlugins: string[] }>;
+    expect(view).toMatchObject({ ok: true, value: { pendingExecPlugins: [`${plugin} --cluster c`] } });
+    expect(snapshot.kubeconfig?.warnings.some((w) => w.code === 'exec-plugin-unapproved')).toBe(true);
+    // the cluster says why it is not connected
+    await waitFor(async () => (await services.board.snapshot()).clusters.find((c) => c.name === 'sent-to-me' && c.message?.includes('waits for your approval')), 'the cluster explains the unapproved plugin');
+    expect(existsSync(marker)).toBe(false);
+
+    expect(await services.dispatcher.dispatch('settings:approve-exec-plugins', undefined)).toMatchObject({ ok: false, error: { code: 'approval-declined' } });
+    expect(asked).toEqual([[`${plugin} --cluster c`]]);
+    expect(settings.get().approvedExecPlugins).toEqual([]);
+    expect(existsSync(marker)).toBe(false);
+
+    answer = true;
+    expect(await services.dispatcher.dispatch('settings:approve-exec-plugins', undefined)).toMatchObject({ ok: true, value: { pendingExecPlugins: [] } });
+    expect(settings.get().approvedExecPlugins).toEqual([`${plugin} --cluster c`]);
+    await waitFor(() => existsSync(marker), 'the approved plugin ran', 20_000);
+    await services.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+});

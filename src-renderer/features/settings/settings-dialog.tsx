@@ -183,7 +183,7 @@ function SettingsDialog(props: { onClose(): void }) {
           </div>
         ) : draft && view ? (
           <div className="settings__body">
-            <KubernetesSection draft={draft} errors={errors} edit={edit} focus={focusAfterRender} />
+            <KubernetesSection draft={draft} errors={errors} edit={edit} focus={focusAfterRender} pendingExecPlugins={view.pendingExecPlugins} />
             <TokensSection draft={draft} edit={edit} />
             <HostsSection draft={draft} errors={errors} edit={edit} focus={focusAfterRender} restartRequired={view.restartRequired} />
             <AppSection draft={draft} edit={edit} />
@@ -223,6 +223,12 @@ function FieldError(props: { id: string; message: string | undefined }) {
       {props.message}
     </span>
   );
+}
+
+/** Main shows the command lines in its own dialog; the board reconnects once they are approved. */
+async function approveExecPlugins(): Promise<void> {
+  const result = await bridge.request('settings:approve-exec-plugins', undefined);
+  useAppStore.getState().announce(result.ok ? 'Credential plugins approved; reconnecting.' : result.error.message);
 }
 
 /** Main opens its own file dialog; the chosen path comes back in the settings view. */
@@ -270,7 +276,7 @@ function TokensSection(props: { draft: SettingsDraft; edit: Edit }) {
   );
 }
 
-function KubernetesSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: Edit; focus: FocusRequest }) {
+function KubernetesSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: Edit; focus: FocusRequest; pendingExecPlugins: string[] }) {
   const { draft, errors, edit } = props;
   const id = useId();
   const setOverride = (key: string, change: Partial<OverrideRow>) => edit((d) => ({ ...d, overrides: d.overrides.map((r) => (r.key === key ? { ...r, ...change } : r)) }));
@@ -300,6 +306,21 @@ function KubernetesSection(props: { draft: SettingsDraft; errors: FieldErrors; e
           ) : null}
         </span>
         <span className="settings__hint">The file is picked in the system’s own dialog, so only you choose which credentials (and credential plugins) the board uses.</span>
+        {props.pendingExecPlugins.length > 0 ? (
+          <div className="settings__notice" data-testid="settings-exec-plugins">
+            <p>This kubeconfig runs credential plugins that Release Board has not run before, so the clusters that need them stay disconnected:</p>
+            <ul>
+              {props.pendingExecPlugins.map((c) => (
+                <li key={c} className="mono">
+                  {c}
+                </li>
+              ))}
+            </ul>
+            <button type="button" className="button" onClick={() => void approveExecPlugins()} data-testid="settings-approve-exec">
+              Review and run these plugins…
+            </button>
+          </div>
+        ) : null}
         <FieldError id={`${id}-kubeconfig-error`} message={errors.kubeconfigPath} />
       </div>
 

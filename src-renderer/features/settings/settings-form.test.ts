@@ -12,6 +12,7 @@ const view: SettingsView = {
   forgeHosts: [{ id: 'gl', type: 'gitlab', webUrl: 'https://gitlab.example.test', clientId: 'app', hasClientSecret: true }],
   approvedForgeHosts: ['git.partner.example'],
   readPromotionSecrets: null,
+  pendingExecPlugins: [],
   restartRequired: false,
 };
 
