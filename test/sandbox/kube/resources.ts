@@ -32,7 +32,7 @@ export interface ResourceType {
   custom: boolean;
   readOnly: boolean;
   /** create-only review kinds (access reviews, whoami): answered, never stored */
-  review?: 'access' | 'self';
+  review?: 'access' | 'rules' | 'self';
   schemas: Record<string, JsonSchema | undefined>;
   printerColumns: Record<string, PrinterColumn[]>;
   /** field selector labels beyond metadata.name / metadata.namespace */
@@ -99,7 +99,7 @@ const CRD_TYPE: ResourceType = {
   fieldLabels: [],
 };
 
-function reviewType(group: string, kind: string, plural: string, review: 'access' | 'self'): ResourceType {
+function reviewType(group: string, kind: string, plural: string, review: 'access' | 'rules' | 'self'): ResourceType {
   return {
     group,
     versions: ['v1'],
@@ -122,6 +122,7 @@ function reviewType(group: string, kind: string, plural: string, review: 'access
 
 const REVIEW_TYPES = [
   reviewType('authorization.k8s.io', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', 'access'),
+  reviewType('authorization.k8s.io', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', 'rules'),
   reviewType('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews', 'self'),
 ];
 

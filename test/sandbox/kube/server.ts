@@ -13,11 +13,12 @@ import { generateServerCertificates } from './certs.js';
 import { applyJsonPatch, applyMergePatch } from './patch.js';
 import { EMPTY_OPENAPI_V2_PROTOBUF, OpenApiDocuments, OPENAPI_V2_PROTOBUF_TYPE } from './openapi.js';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf.js';
-import { forbidden, isAllowed, type AccessRequest } from './rbac.js';
+import { effectiveUser, forbidden, isAllowed, type AccessRequest } from './rbac.js';
 import { apiVersionOf, loadCrdDir, ResourceRegistry, type ResourceType } from './resources.js';
 import { checkFieldSelectorSupported, type FieldSelector, type LabelSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
-import { badRequest, expired, faultStatus, invalid, KubeApiError, methodNotAllowed, notFound, resourceNotFound, statusBody, unauthorized, unsupportedMediaType } from './status.js';
+import { badRequest, expired, faultStatus, invalid, KubeApiError, qualifiedResource, methodNotAllowed, notFound, resourceNotFound, statusBody, unauthorized, unsupportedMediaType } from './status.js';
 import { jsonAtVersion, KubeStore, type StoredEntry } from './store.js';
+import { listOptionsError } from './list-options.js';
 import { createRequestLog, type KubeRequestLog } from './request-log.js';
 import { answerReview } from './reviews.js';
 import { discoveryDocument, resolveResourcePath, type ResourcePath, versionInfo } from './routing.js';
@@ -176,6 +177,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     }, { keepStatus: true });
   }
 
+  // A real watch cache begins at the resourceVersion of its first list: nothing older resumes.
+  store.startHistoryNow();
+
   const openapi = new OpenApiDocuments(registry);
   const certs = generateServerCertificates(options.name);
   const usersByToken = new Map(options.users.map((u) => [u.token, u]));
@@ -237,6 +241,28 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       matchesFields(fields, e.obj as Record<string, unknown>);
   }
 
+  /**
+   * What a list serves: the current state, or with resourceVersionMatch=Exact the state at that
+   * resourceVersion (410 once the history no longer reaches back). A resourceVersion the
+   * server has not reached yet is a 504, as when the real watch cache cannot catch up.
+   */
+  function entriesForList(rp: ResourcePath, query: URLSearchParams): StoredEntry[] {
+    const requested = query.get('resourceVersion') ?? '';
+    if (requested === '' || requested === '0') return store.entries(rp.type, rp.namespace);
+    const rv = Number(requested);
+    if (!/^\d+$/.test(requested)) throw badRequest(`invalid resource version "${requested}"`);
+    const exact = query.get('resourceVersionMatch') === 'Exact';
+    const result = exact ? store.entriesAt(rp.type, rp.namespace, rv) : rv > Number(store.currentResourceVersion()) ? 'too-large' : store.entries(rp.type, rp.namespace);
+    if (result === 'expired') throw expired('The resourceVersion for the provided list is too old.');
+    if (result === 'too-large') {
+      throw new KubeApiError(504, 'Timeout', `Timeout: Too large resource version: ${rv}, current: ${store.currentResourceVersion()}`, {
+        causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version', field: '' }],
+        retryAfterSeconds: 1,
+      });
+    }
+    return result;
+  }
+
   function list(res: ServerResponse, rp: ResourcePath, query: URLSearchParams, table: boolean): void {
     const { labels, fields } = selectorsFrom(query, rp.type);
     const match = matcher(rp, labels, fields);
@@ -250,7 +276,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       }
       startAfter = token.start.endsWith('\u0000') ? token.start.slice(0, -1) : token.start;
     }
-    const all = store.entries(rp.type, rp.namespace);
+    const all = entriesForList(rp, query);
     let i = 0;
     if (startAfter !== undefined) {
       // Entries are sorted by "namespace/name"; binary search the first one after the token.
@@ -270,7 +296,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       if (limit > 0 && picked.length === limit) break;
       picked.push(e);
     }
-    const rv = store.currentResourceVersion();
+    const rv = query.get('resourceVersionMatch') === 'Exact' ? query.get('resourceVersion')! : store.currentResourceVersion();
     const meta: Record<string, unknown> = { resourceVersion: rv };
     if (limit > 0 && i < all.length) {
       let remaining = 0;
@@ -312,6 +338,17 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (!rp.type.namespaced || rp.namespace === undefined) return;
     const nsType = registry.get('', 'namespaces')!;
     if (!store.entry(nsType, undefined, rp.namespace)) throw notFound('', 'namespaces', rp.namespace);
+  }
+
+  /** The namespace lifecycle admission: nothing new in a namespace that is being deleted. */
+  function namespaceMustNotBeTerminating(rp: ResourcePath, name: string): void {
+    if (rp.namespace === undefined || !store.isNamespaceTerminating(rp.namespace)) return;
+    throw new KubeApiError(403, 'Forbidden', `${qualifiedResource(rp.type.group, rp.type.plural)} "${name}" is forbidden: unable to create new content in namespace ${rp.namespace} because it is being terminated`, {
+      name,
+      ...(rp.type.group !== '' ? { group: rp.type.group } : {}),
+      kind: rp.type.plural,
+      causes: [{ reason: 'NamespaceTerminating', message: `namespace ${rp.namespace} is being terminated`, field: 'metadata.namespace' }],
+    });
   }
 
   function checkBodyIdentity(rp: ResourcePath, body: Record<string, unknown>): void {
@@ -382,6 +419,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const obj = pruneFields(rp, res, query, { ...body, metadata: meta });
     validate(rp, obj, name);
     namespaceMustExist(rp);
+    namespaceMustNotBeTerminating(rp, name);
     const entry = store.create(rp.type, obj, { keepStatus: false, dryRun: isDryRun(query) });
     sendObject(res, 201, rp.type, rp.version, entry, table);
   }
@@ -474,9 +512,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     }
 
     const auth = req.headers.authorization ?? '';
-    const user = auth.startsWith('Bearer ') ? usersByToken.get(auth.slice(7).trim()) : undefined;
-    if (!user) throw unauthorized();
-    logEntry.user = user.name;
+    const authenticated = auth.startsWith('Bearer ') ? usersByToken.get(auth.slice(7).trim()) : undefined;
+    if (!authenticated) throw unauthorized();
+    const user = effectiveUser(authenticated, req.headers, options.users);
+    logEntry.user = user === authenticated ? user.name : `${authenticated.name} as ${user.name}`;
 
     if (!rp) {
       if (method !== 'GET') throw resourceNotFound();
@@ -518,6 +557,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (rp.name === undefined) {
       if (method === 'GET') {
         access(isWatch ? 'watch' : 'list', false);
+        const optionsError = listOptionsError(query, isWatch);
+        if (optionsError) throw optionsError;
         if (isWatch) watch(req, res, rp, query, table);
         else list(res, rp, query, table);
         return;
