@@ -238,6 +238,48 @@ describe('board service against the sandbox', () => {
     expect(listCount('staging-eu', 'helmreleases')).toBeGreaterThan(listsBefore);
   });
 
+  it('relists when a resumed watch is older than the trimmed history (410 from the server, no fault injected)', async () => {
+    const service = start(fromSandboxKubeconfig());
+    await settled(service);
+    const staging = sandbox.cluster('staging-eu');
+    const listsBefore = listCount('staging-eu', 'helmreleases');
+    staging.api.store.setHistorySize(2);
+    restore.push(() => staging.api.store.setHistorySize(10_000));
+    // While the watch is held back, more changes than the history keeps; the dropped watch then
+    // resumes from a resourceVersion the server no longer has.
+    staging.api.faults.stallWatches(true);
+    deployVersion('staging-eu', 'payments', 'checkout', '1.9.1');
+    for (const n of ['1', '2', '3']) staging.api.store.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'history-filler', namespace: 'payments' }, data: { n } });
+    restore.push(() => staging.api.store.remove({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'payments', name: 'history-filler' }));
+    staging.api.faults.dropWatches();
+    staging.api.faults.stallWatches(false);
+    await waitFor(() => target(service.snapshot(), 'team-payments/checkout', 'staging')?.deployedVersion === '1.9.1', 'the relisted version');
+    expect(listCount('staging-eu', 'helmreleases')).toBeGreaterThan(listsBefore);
+  });
+
+  it('shows a HelmRelease deleted with a finalizer as being deleted, then as missing once Flux lets it go', async () => {
+    const service = start(fromSandboxKubeconfig());
+    await settled(service);
+    const store = sandbox.cluster('staging-eu').api.store;
+    const ref = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: 'payments', name: 'checkout' };
+    const original = store.get(ref.apiVersion, ref.kind, ref.namespace, ref.name)!;
+    expect(original.metadata.finalizers).toEqual(['finalizers.fluxcd.io']);
+    restore.push(() => store.apply(original));
+    // A second finalizer the test owns holds the object in Terminating after Flux drops its own.
+    store.patch(ref, { metadata: { finalizers: ['finalizers.fluxcd.io', 'example.com/hold'] } });
+    store.remove(ref);
+    const deleting = await waitFor(() => {
+      const t = target(service.snapshot(), 'team-payments/checkout', 'staging');
+      return t?.message?.startsWith('Being deleted') ? t : undefined;
+    }, 'the target to show the deletion');
+    expect(deleting).toMatchObject({ health: 'reconciling', deployedVersion: '1.8.2' });
+    // the Flux simulator removes its finalizer (a MODIFIED event); the object stays until ours goes
+    await waitFor(() => (store.get(ref.apiVersion, ref.kind, ref.namespace, ref.name)?.metadata.finalizers as string[] | undefined)?.join() === 'example.com/hold', 'Flux to drop its finalizer');
+    store.patch(ref, { metadata: { finalizers: null } });
+    expect(store.get(ref.apiVersion, ref.kind, ref.namespace, ref.name)).toBeUndefined();
+    await waitFor(() => target(service.snapshot(), 'team-payments/checkout', 'staging')?.health === 'missing', 'the target to be missing');
+  });
+
   it('falls back to per-namespace watches on a 403 cluster-wide list and reports a forbidden namespace', async () => {
     const staging = sandbox.cluster('staging-eu');
     staging.api.faults.failNext(1000, 403, { method: 'GET', pathIncludes: '/apis/helm.toolkit.fluxcd.io/v2/helmreleases' });
