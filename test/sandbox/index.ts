@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { startFluxSimulator, type CommitSource, type FluxSimulator } from './flux/simulator';
 import { startForge, type Forge } from './forge/index';
 import { startGitLabForge, type GitLabForge } from './gitlab/index';
-import { startKubeApiServer, writeKubeconfig, type KubeApiServer, type KubeconfigEntry } from './kube/index';
+import { startKubeApiServer, writeKubeconfig, type ExtraServedVersion, type KubeApiServer, type KubeconfigEntry } from './kube/index';
 import { resolveSeed } from './seeds/index';
 import type { KubeObject, Seed, SeedBuilder, SeedContext, SeedGitLabOAuthApp, SeedOAuthApp } from './seeds/types';
 
@@ -30,6 +30,8 @@ export interface StartSandboxOptions {
   fluxDelayMs?: number;
   /** directory of CRD YAML files (default: sandboxCrdDir()) */
   crdDir?: string;
+  /** older, deprecated API versions every cluster also serves (e.g. FLUX_DEPRECATED_VERSIONS) */
+  extraServedVersions?: readonly ExtraServedVersion[];
 }
 
 export interface SandboxCluster {
@@ -136,7 +138,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
   try {
     const servers = await Promise.all(
       draft.clusters.map(async (c) => {
-        const api = await startKubeApiServer({ name: c.name, crdDir, users: c.users });
+        const api = await startKubeApiServer({ name: c.name, crdDir, users: c.users, ...(options.extraServedVersions ? { extraServedVersions: options.extraServedVersions } : {}) });
         started.push(api);
         return api;
       }),

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject, KubeUser } from '../seeds/types.js';
-import { startKubeApiServer, writeKubeconfig, type KubeApiServer } from './index.js';
+import { FLUX_DEPRECATED_VERSIONS, startKubeApiServer, writeKubeconfig, type KubeApiServer } from './index.js';
 import { adminUser, kubectlIn, kubeRequest, openWatch, sandboxCrds, viewerUser } from './testing.js';
 
 /** May read one named Secret in payments, and nothing else. */
@@ -251,5 +251,51 @@ describe('watch history and resourceVersion semantics', { timeout: 60_000 }, () 
       plain.close();
       asked.close();
     }
+  });
+});
+
+describe('two served versions of a Flux kind (v2 and the deprecated v2beta2)', { timeout: 60_000 }, () => {
+  let multi: KubeApiServer;
+  let kubectlMulti: ReturnType<typeof kubectlIn>;
+
+  beforeAll(async () => {
+    multi = await startKubeApiServer({ name: 'multi', crdDir: sandboxCrds, users: [adminUser], extraServedVersions: FLUX_DEPRECATED_VERSIONS });
+    const kubeconfig = path.join(dir, 'kubeconfig-multi');
+    writeKubeconfig(kubeconfig, [{ cluster: 'multi', server: multi.url, caPem: multi.caPem, user: 'admin', token: adminUser.token, namespace: 'payments' }], 'multi');
+    kubectlMulti = kubectlIn(kubeconfig, path.join(dir, 'multi'));
+    multi.store.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments' } });
+    multi.store.apply(helmRelease('payments', 'checkout'));
+  });
+
+  afterAll(async () => {
+    await multi?.close();
+  });
+
+  it('lists both versions in discovery, prefers v2, and warns on every request to v2beta2', async () => {
+    const versions = (await kubectlMulti(['api-versions'])).stdout.split('\n');
+    expect(versions).toEqual(expect.arrayContaining(['helm.toolkit.fluxcd.io/v2', 'helm.toolkit.fluxcd.io/v2beta2', 'kustomize.toolkit.fluxcd.io/v1', 'kustomize.toolkit.fluxcd.io/v1beta2']));
+    const group = (await kubeRequest(multi, 'GET', '/apis/helm.toolkit.fluxcd.io')).json();
+    expect(group.preferredVersion.version).toBe('v2');
+    expect(group.versions.map((v: { version: string }) => v.version)).toEqual(['v2', 'v2beta2']);
+
+    const preferred = await kubectlMulti(['get', 'hr', 'checkout', '-o', 'jsonpath={.apiVersion}']);
+    expect(preferred).toMatchObject({ stdout: 'helm.toolkit.fluxcd.io/v2', stderr: '' });
+    const old = await kubectlMulti(['get', 'helmreleases.v2beta2.helm.toolkit.fluxcd.io', 'checkout', '-o', 'jsonpath={.apiVersion}']);
+    expect(old.stdout).toBe('helm.toolkit.fluxcd.io/v2beta2');
+    expect(old.stderr).toContain('Warning: v2beta2 HelmRelease is deprecated, upgrade to v2');
+    const raw = await kubeRequest(multi, 'GET', '/apis/kustomize.toolkit.fluxcd.io/v1beta2/kustomizations');
+    expect(raw.headers.warning).toBe('299 - "v1beta2 Kustomization is deprecated, upgrade to v1"');
+  });
+
+  it('converts between the versions: written as v2beta2, read as v2, one resourceVersion', async () => {
+    const created = await kubectlMulti(['create', '-f', '-'], JSON.stringify({ ...helmRelease('payments', 'ledger'), apiVersion: 'helm.toolkit.fluxcd.io/v2beta2' }));
+    expect(created.stdout.trim()).toBe('helmrelease.helm.toolkit.fluxcd.io/ledger created');
+    expect(created.stderr).toContain('Warning: v2beta2 HelmRelease is deprecated');
+    const v2 = (await kubeRequest(multi, 'GET', hrPath('payments', 'ledger'))).json();
+    const beta = (await kubeRequest(multi, 'GET', '/apis/helm.toolkit.fluxcd.io/v2beta2/namespaces/payments/helmreleases/ledger')).json();
+    expect(v2.apiVersion).toBe('helm.toolkit.fluxcd.io/v2');
+    expect(beta.apiVersion).toBe('helm.toolkit.fluxcd.io/v2beta2');
+    expect(beta.metadata.resourceVersion).toBe(v2.metadata.resourceVersion);
+    expect(beta.spec).toEqual(v2.spec);
   });
 });

@@ -57,6 +57,6 @@ export { startKubeApiServer } from './server.js';
 export type { FailNextFilter, KubeApiServer, KubeApiServerOptions, KubeFaults } from './server.js';
 export type { KubeRequestLog, KubeRequestLogEntry } from './request-log.js';
 export { KubeStore, type KubeRef, type StoreEvent, type StoredEntry } from './store.js';
-export { typeKey } from './resources.js';
+export { FLUX_DEPRECATED_VERSIONS, typeKey, type ExtraServedVersion } from './resources.js';
 export { writeKubeconfig, kubeconfigYaml, type KubeconfigEntry } from './kubeconfig.js';
 export { KubeApiError, type KubeStatus } from './status.js';

@@ -14,7 +14,7 @@ import { applyJsonPatch, applyMergePatch } from './patch.js';
 import { EMPTY_OPENAPI_V2_PROTOBUF, OpenApiDocuments, OPENAPI_V2_PROTOBUF_TYPE } from './openapi.js';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf.js';
 import { effectiveUser, forbidden, isAllowed, type AccessRequest } from './rbac.js';
-import { apiVersionOf, loadCrdDir, ResourceRegistry, type ResourceType } from './resources.js';
+import { apiVersionOf, type ExtraServedVersion, loadCrdDir, ResourceRegistry, type ResourceType, withExtraServedVersions } from './resources.js';
 import { checkFieldSelectorSupported, type FieldSelector, type LabelSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { badRequest, expired, faultStatus, invalid, KubeApiError, qualifiedResource, methodNotAllowed, notFound, resourceNotFound, statusBody, unauthorized, unsupportedMediaType } from './status.js';
 import { jsonAtVersion, KubeStore, type StoredEntry } from './store.js';
@@ -38,6 +38,8 @@ export interface KubeApiServerOptions {
   historySize?: number;
   /** interval of BOOKMARK events for watches that allow them (default 1,000 ms) */
   bookmarkIntervalMs?: number;
+  /** older, deprecated versions to serve beside the CRDs' own (e.g. FLUX_DEPRECATED_VERSIONS) */
+  extraServedVersions?: readonly ExtraServedVersion[];
 }
 
 export interface FailNextFilter {
@@ -158,7 +160,7 @@ function entryKey(e: StoredEntry): string {
 }
 
 export async function startKubeApiServer(options: KubeApiServerOptions): Promise<KubeApiServer> {
-  const registry = new ResourceRegistry(loadCrdDir(options.crdDir));
+  const registry = new ResourceRegistry(withExtraServedVersions(loadCrdDir(options.crdDir), options.extraServedVersions ?? []));
   const store = new KubeStore(registry, options.historySize !== undefined ? { historySize: options.historySize } : {});
   const crdType = registry.get('apiextensions.k8s.io', 'customresourcedefinitions')!;
   for (const t of registry.types) {
@@ -220,6 +222,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       return;
     }
     sendRaw(res, code, jsonAtVersion(entry, apiVersionOf(type.group, version)));
+  }
+
+  /** Adds a Warning header (RFC 7234 code 299, as kube-apiserver sends them); earlier ones are kept. */
+  function addWarning(res: ServerResponse, text: string): void {
+    const previous = res.getHeader('Warning');
+    const list = previous === undefined ? [] : Array.isArray(previous) ? previous : [String(previous)];
+    res.setHeader('Warning', [...list, `299 - ${JSON.stringify(text)}`]);
   }
 
   function authorize(user: KubeUser, req: AccessRequest): void {
@@ -403,7 +412,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (mode === 'Strict') {
       throw badRequest(`${rp.type.kind} in version "${rp.version}" cannot be handled as a ${rp.type.kind}: strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`);
     }
-    if (mode === 'Warn') res.setHeader('Warning', unknown.map((u) => `299 - "unknown field \\"${u}\\""`));
+    if (mode === 'Warn') for (const u of unknown) addWarning(res, `unknown field "${u}"`);
     return pruned;
   }
 
@@ -544,6 +553,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       return;
     }
 
+    const deprecation = rp.type.deprecations?.[rp.version];
+    if (deprecation !== undefined) addWarning(res, deprecation);
     const { table } = negotiate(req.headers.accept);
     const resource = rp.subresource ? `${rp.type.plural}/${rp.subresource}` : rp.type.plural;
     const access = (verb: string, withName: boolean): void => {
