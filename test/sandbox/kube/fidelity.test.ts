@@ -299,3 +299,67 @@ describe('two served versions of a Flux kind (v2 and the deprecated v2beta2)', {
     expect(beta.spec).toEqual(v2.spec);
   });
 });
+
+describe('server-side apply (kubectl apply --server-side)', { timeout: 60_000 }, () => {
+  const pipeline = (envName: string, extra = ''): string => `apiVersion: pipelines.weave.works/v1alpha1
+kind: Pipeline
+metadata:
+  name: ssa
+  namespace: payments${extra}
+spec:
+  appRef: { apiVersion: helm.toolkit.fluxcd.io/v2, kind: HelmRelease, name: checkout }
+  environments:
+    - name: ${envName}
+      targets: [ { namespace: payments-dev } ]
+`;
+  const managers = async (): Promise<{ manager: string; operation: string; fieldsV1: Record<string, unknown> }[]> =>
+    JSON.parse((await kubectl(['get', 'pipeline', 'ssa', '-o', 'json', '--show-managed-fields'])).stdout).metadata.managedFields;
+
+  it('creates and updates with managedFields recorded per manager', async () => {
+    const created = await kubectl(['apply', '--server-side', '-f', '-'], pipeline('dev'));
+    expect(created).toMatchObject({ code: 0, stdout: 'pipeline.pipelines.weave.works/ssa serverside-applied\n' });
+    const [entry] = await managers();
+    expect(entry).toMatchObject({ manager: 'kubectl', operation: 'Apply', apiVersion: 'pipelines.weave.works/v1alpha1', fieldsType: 'FieldsV1' });
+    expect(entry!.fieldsV1).toMatchObject({ 'f:spec': { 'f:appRef': { 'f:name': {} }, 'f:environments': {} } });
+    // kubectl hides managedFields unless asked
+    expect((await kubectl(['get', 'pipeline', 'ssa', '-o', 'yaml'])).stdout).not.toContain('managedFields');
+
+    const rv = server.store.currentResourceVersion();
+    expect((await kubectl(['apply', '--server-side', '-f', '-'], pipeline('dev'))).code).toBe(0);
+    expect(server.store.currentResourceVersion()).toBe(rv); // the same configuration again is a no-op
+
+    expect((await kubectl(['label', 'pipeline', 'ssa', 'team=payments'])).code).toBe(0);
+    expect((await managers()).map((m) => `${m.manager}/${m.operation}`)).toEqual(['kubectl/Apply', 'kubectl-label/Update']);
+  });
+
+  it('answers 409 when another manager owns a field the configuration changes, and --force-conflicts takes it over', async () => {
+    const conflict = await kubectl(['apply', '--server-side', '--field-manager=release-bot', '-f', '-'], pipeline('development'));
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl" using pipelines.weave.works/v1alpha1: .spec.environments');
+
+    // the same value is shared ownership, not a conflict
+    expect((await kubectl(['apply', '--server-side', '--field-manager=release-bot', '-f', '-'], pipeline('dev'))).code).toBe(0);
+
+    const forced = await kubectl(['apply', '--server-side', '--field-manager=release-bot', '--force-conflicts', '-f', '-'], pipeline('development'));
+    expect(forced.code).toBe(0);
+    const stored = server.store.get('pipelines.weave.works', 'Pipeline', 'payments', 'ssa')!;
+    expect((stored.spec as { environments: { name: string }[] }).environments[0]!.name).toBe('development');
+    const owners = await managers();
+    const kubectlApply = owners.find((m) => m.manager === 'kubectl' && m.operation === 'Apply')!;
+    expect(kubectlApply.fieldsV1).not.toHaveProperty(['f:spec', 'f:environments']);
+    expect(owners.find((m) => m.manager === 'release-bot')!.fieldsV1).toHaveProperty(['f:spec', 'f:environments']);
+  });
+
+  it('removes a field its manager stops applying, and requires a field manager', async () => {
+    expect((await kubectl(['apply', '--server-side', '--field-manager=annotator', '-f', '-'], pipeline('development', '\n  annotations: { example.com/note: hello }'))).code).toBe(0);
+    expect(server.store.get('pipelines.weave.works', 'Pipeline', 'payments', 'ssa')!.metadata.annotations).toEqual({ 'example.com/note': 'hello' });
+    expect((await kubectl(['apply', '--server-side', '--field-manager=annotator', '-f', '-'], pipeline('development'))).code).toBe(0);
+    expect(server.store.get('pipelines.weave.works', 'Pipeline', 'payments', 'ssa')!.metadata.annotations).toBeUndefined();
+
+    const raw = await kubeRequest(server, 'PATCH', '/apis/pipelines.weave.works/v1alpha1/namespaces/payments/pipelines/ssa', { body: pipeline('dev'), contentType: 'application/apply-patch+yaml' });
+    expect(raw.status).toBe(422);
+    expect(raw.json().message).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    const forceOnMerge = await kubeRequest(server, 'PATCH', '/apis/pipelines.weave.works/v1alpha1/namespaces/payments/pipelines/ssa?force=true', { body: {}, contentType: 'application/merge-patch+json' });
+    expect(forceOnMerge.json().message).toContain('force: Forbidden: may not be specified for non-apply patch');
+  });
+});

@@ -19,6 +19,7 @@ import { checkFieldSelectorSupported, type FieldSelector, type LabelSelector, ma
 import { badRequest, expired, faultStatus, invalid, KubeApiError, qualifiedResource, methodNotAllowed, notFound, resourceNotFound, statusBody, unauthorized, unsupportedMediaType } from './status.js';
 import { jsonAtVersion, KubeStore, type StoredEntry } from './store.js';
 import { listOptionsError } from './list-options.js';
+import { managedFieldsAfterUpdate, serverSideApply, type WriteContext } from './field-managers.js';
 import { createRequestLog, type KubeRequestLog } from './request-log.js';
 import { answerReview } from './reviews.js';
 import { discoveryDocument, resolveResourcePath, type ResourcePath, versionInfo } from './routing.js';
@@ -416,7 +417,70 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     return pruned;
   }
 
-  function create(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean, query: URLSearchParams): void {
+  /** The field manager of a write: ?fieldManager=, else the user agent's product name, as the real server defaults it. */
+  function fieldManagerOf(req: IncomingMessage, query: URLSearchParams): string {
+    const explicit = query.get('fieldManager');
+    if (explicit) return explicit;
+    return (req.headers['user-agent'] ?? 'unknown').split('/')[0]!.slice(0, 128) || 'unknown';
+  }
+
+  function writeContext(rp: ResourcePath, manager: string): WriteContext {
+    return { manager, apiVersion: apiVersionOf(rp.type.group, rp.version), time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), hasStatus: rp.type.hasStatus, ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) };
+  }
+
+  /** managedFields after an Update-operation write (PUT, merge/JSON patch) of `next` over `previous`. */
+  function updatedManagedFields(rp: ResourcePath, previous: StoredEntry, next: Record<string, unknown>, manager: string): unknown[] {
+    const before = JSON.parse(jsonAtVersion(previous, apiVersionOf(rp.type.group, rp.version))) as Record<string, unknown>;
+    // The main resource's writes never change status (it has its own subresource): compare without it.
+    const after = rp.subresource !== 'status' && rp.type.hasStatus ? { ...next, status: before.status } : next;
+    return managedFieldsAfterUpdate(before, after, writeContext(rp, manager));
+  }
+
+  /**
+   * Server-side apply (PATCH application/apply-patch+yaml): creates the object when absent,
+   * records field ownership in managedFields, and answers 409 when the configuration changes a
+   * field another manager owns, unless force=true.
+   */
+  function apply(res: ServerResponse, rp: ResourcePath, raw: Buffer, table: boolean, query: URLSearchParams, manager: string): void {
+    if (!query.get('fieldManager')) {
+      throw invalid('meta.k8s.io', 'PatchOptions', '', [{ field: 'fieldManager', message: 'Required value: is required for apply patch', reason: 'FieldValueRequired' }]);
+    }
+    const name = rp.name!;
+    const config = parseBody(raw, 'application/apply-patch+yaml');
+    if (!isRecord(config)) throw badRequest('error decoding YAML: the applied configuration is not an object');
+    checkBodyIdentity(rp, config);
+    const configMeta = isRecord(config.metadata) ? config.metadata : {};
+    if (configMeta.name !== undefined && configMeta.name !== name) throw badRequest(`the name of the object (${String(configMeta.name)}) does not match the name on the URL (${name})`);
+    const pruned = pruneFields(rp, res, query, { ...config, metadata: { ...configMeta, name } });
+    const current = store.entry(rp.type, rp.namespace, name);
+    const ctx = { ...writeContext(rp, manager), force: query.get('force') === 'true', target: { name, group: rp.type.group, kind: rp.type.plural } };
+    if (!current) {
+      if (rp.subresource) throw notFound(rp.type.group, rp.type.plural, name);
+      const created = serverSideApply(undefined, pruned, ctx);
+      const meta = created.metadata as Record<string, unknown>;
+      if (rp.namespace !== undefined) meta.namespace = rp.namespace;
+      validate(rp, created, name);
+      namespaceMustExist(rp);
+      namespaceMustNotBeTerminating(rp, name);
+      const entry = store.create(rp.type, created, { keepStatus: false, dryRun: isDryRun(query) });
+      sendObject(res, 201, rp.type, rp.version, entry, table);
+      return;
+    }
+    const base = JSON.parse(jsonAtVersion(current, apiVersionOf(rp.type.group, rp.version))) as Record<string, unknown>;
+    const result = serverSideApply(base, pruned, ctx);
+    validate(rp, result, name, current);
+    const managedFields = (result.metadata as Record<string, unknown>).managedFields as unknown[];
+    const entry = store.update(rp.type, rp.namespace, name, result, {
+      keepStatus: false,
+      checkResourceVersion: true,
+      dryRun: isDryRun(query),
+      managedFields,
+      ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}),
+    });
+    sendObject(res, 200, rp.type, rp.version, entry, table);
+  }
+
+  function create(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean, query: URLSearchParams, manager: string): void {
     if (!isRecord(body)) throw badRequest('Object \'Kind\' is missing in \'null\'');
     checkBodyIdentity(rp, body);
     const meta = { ...(isRecord(body.metadata) ? body.metadata : {}) };
@@ -427,13 +491,15 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (rp.namespace !== undefined) meta.namespace = rp.namespace;
     const obj = pruneFields(rp, res, query, { ...body, metadata: meta });
     validate(rp, obj, name);
+    const managedFields = managedFieldsAfterUpdate(undefined, obj, writeContext(rp, manager));
+    if (managedFields.length > 0) (obj.metadata as Record<string, unknown>).managedFields = managedFields;
     namespaceMustExist(rp);
     namespaceMustNotBeTerminating(rp, name);
     const entry = store.create(rp.type, obj, { keepStatus: false, dryRun: isDryRun(query) });
     sendObject(res, 201, rp.type, rp.version, entry, table);
   }
 
-  function update(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean, query: URLSearchParams): void {
+  function update(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean, query: URLSearchParams, manager: string): void {
     if (!isRecord(body)) throw badRequest('Object \'Kind\' is missing in \'null\'');
     checkBodyIdentity(rp, body);
     const name = rp.name!;
@@ -445,17 +511,20 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     }
     const obj = pruneFields(rp, res, query, { ...body, metadata: { ...meta, name, ...(rp.namespace !== undefined ? { namespace: rp.namespace } : {}) } });
     validate(rp, obj, name, previous);
-    const entry = store.update(rp.type, rp.namespace, name, obj, { keepStatus: false, checkResourceVersion: true, dryRun: isDryRun(query), ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
+    const managedFields = updatedManagedFields(rp, previous, obj, manager);
+    const entry = store.update(rp.type, rp.namespace, name, obj, { keepStatus: false, checkResourceVersion: true, dryRun: isDryRun(query), managedFields, ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
     sendObject(res, 200, rp.type, rp.version, entry, table);
   }
 
-  function patch(res: ServerResponse, rp: ResourcePath, raw: Buffer, contentType: string, table: boolean, query: URLSearchParams): void {
+  function patch(res: ServerResponse, rp: ResourcePath, raw: Buffer, contentType: string, table: boolean, query: URLSearchParams, manager: string): void {
     const name = rp.name!;
     const allowed = rp.type.custom ? CUSTOM_PATCH_TYPES : CORE_PATCH_TYPES;
-    if (!allowed.includes(contentType) || contentType === 'application/apply-patch+yaml') {
-      // Server-side apply is not simulated; answer like a server that does not know the type.
-      throw unsupportedMediaType(allowed.filter((t) => t !== 'application/apply-patch+yaml'));
+    if (!allowed.includes(contentType)) throw unsupportedMediaType(allowed);
+    if (contentType === 'application/apply-patch+yaml') {
+      apply(res, rp, raw, table, query, manager);
+      return;
     }
+    if (query.has('force')) throw invalid('meta.k8s.io', 'PatchOptions', '', [{ field: 'force', message: 'Forbidden: may not be specified for non-apply patch', reason: 'FieldValueForbidden' }]);
     const current = store.entry(rp.type, rp.namespace, name);
     if (!current) throw notFound(rp.type.group, rp.type.plural, name);
     const patchBody = parseBody(raw, 'application/json');
@@ -470,7 +539,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const patched = pruneFields(rp, res, query, result);
     checkBodyIdentity(rp, patched);
     validate(rp, patched, name, current);
-    const entry = store.update(rp.type, rp.namespace, name, patched, { keepStatus: false, checkResourceVersion: true, dryRun: isDryRun(query), ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
+    const managedFields = updatedManagedFields(rp, current, patched, manager);
+    const entry = store.update(rp.type, rp.namespace, name, patched, { keepStatus: false, checkResourceVersion: true, dryRun: isDryRun(query), managedFields, ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
     sendObject(res, 200, rp.type, rp.version, entry, table);
   }
 
@@ -579,7 +649,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
         const body = parseBody(await readBody(req), contentType);
         // Create is authorized against the namespace; the name is not part of the check.
         access('create', false);
-        create(res, rp, body, table, query);
+        create(res, rp, body, table, query, fieldManagerOf(req, query));
         return;
       }
       if (method === 'DELETE') {
@@ -601,13 +671,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (method === 'PUT') {
       const body = parseBody(await readBody(req), contentType);
       access('update', true);
-      update(res, rp, body, table, query);
+      update(res, rp, body, table, query, fieldManagerOf(req, query));
       return;
     }
     if (method === 'PATCH') {
       const raw = await readBody(req);
       access('patch', true);
-      patch(res, rp, raw, contentType, table, query);
+      patch(res, rp, raw, contentType, table, query, fieldManagerOf(req, query));
       return;
     }
     if (method === 'DELETE') {

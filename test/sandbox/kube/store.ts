@@ -331,7 +331,7 @@ export class KubeStore {
     namespace: string | undefined,
     name: string,
     body: Record<string, unknown>,
-    options: { subresource?: 'status'; keepStatus: boolean; checkResourceVersion: boolean; dryRun?: boolean },
+    options: { subresource?: 'status'; keepStatus: boolean; checkResourceVersion: boolean; dryRun?: boolean; managedFields?: unknown[] },
   ): StoredEntry {
     const prev = this.entry(type, namespace, name);
     if (!prev) throw notFound(type.group, type.plural, name);
@@ -386,6 +386,11 @@ export class KubeStore {
       this.defaults(type, next);
     }
     (next.metadata as Record<string, unknown>).resourceVersion = prev.obj.metadata.resourceVersion;
+    if (options.managedFields !== undefined) {
+      // The server's field-ownership bookkeeping (status writes included); empty = none.
+      next.metadata = { ...next.metadata, managedFields: options.managedFields };
+      if (options.managedFields.length === 0) delete (next.metadata as Record<string, unknown>).managedFields;
+    }
     // A write that changes nothing keeps the resourceVersion and emits no event, as on a real server.
     const nextJson = JSON.stringify(next);
     if (nextJson === prev.json || canonicalJson(next) === canonicalJson(prev.obj)) return prev;
