@@ -363,3 +363,20 @@ spec:
     expect(forceOnMerge.json().message).toContain('force: Forbidden: may not be specified for non-apply patch');
   });
 });
+
+describe('discovery and explain', { timeout: 60_000 }, () => {
+  it('serves the common core kinds and rbac.authorization.k8s.io, so can-i only warns for types no cluster has', async () => {
+    const resources = (await kubectl(['api-resources', '-o', 'name'])).stdout.split('\n');
+    expect(resources).toEqual(expect.arrayContaining(['pods', 'services', 'serviceaccounts', 'roles.rbac.authorization.k8s.io', 'clusterrolebindings.rbac.authorization.k8s.io', 'selfsubjectrulesreviews.authorization.k8s.io']));
+    expect(await kubectl(['auth', 'can-i', 'get', 'pods'])).toMatchObject({ stdout: 'yes\n', stderr: '' });
+    const unknown = await kubectl(['auth', 'can-i', 'get', 'widgets']);
+    expect(unknown.stderr).toContain("Warning: the server doesn't have a resource type 'widgets'");
+    expect((await kubectl(['get', 'pods', '-o', 'name'])).code).toBe(0);
+  });
+
+  it('explains the CRDs from /openapi/v3 (what kubectl 1.32 reads)', async () => {
+    const explained = await kubectl(['explain', 'helmreleases.spec.chart.spec.version']);
+    expect(explained.stdout).toMatch(/KIND:\s+HelmRelease/);
+    expect(explained.stdout).toContain('FIELD: version <string>');
+  });
+});

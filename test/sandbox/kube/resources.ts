@@ -66,8 +66,23 @@ function coreType(partial: Pick<ResourceType, 'plural' | 'singular' | 'kind' | '
   };
 }
 
+/** Built-in kinds served for discovery fidelity (kubectl api-resources, auth can-i): stored plainly, no controllers behind them. */
+function plainBuiltins(): ResourceType[] {
+  const rbac = (plural: string, kind: string, namespaced: boolean): ResourceType => coreType({ group: 'rbac.authorization.k8s.io', plural, singular: plural.slice(0, -1), kind, namespaced, hasStatus: false });
+  return [
+    coreType({ plural: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, hasStatus: true, shortNames: ['po'], categories: ['all'], fieldLabels: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.phase', 'status.podIP', 'status.nominatedNodeName'] }),
+    coreType({ plural: 'services', singular: 'service', kind: 'Service', namespaced: true, hasStatus: true, shortNames: ['svc'], categories: ['all'] }),
+    coreType({ plural: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', namespaced: true, hasStatus: false, shortNames: ['sa'] }),
+    rbac('roles', 'Role', true),
+    rbac('rolebindings', 'RoleBinding', true),
+    rbac('clusterroles', 'ClusterRole', false),
+    rbac('clusterrolebindings', 'ClusterRoleBinding', false),
+  ];
+}
+
 function coreTypes(): ResourceType[] {
   return [
+    ...plainBuiltins(),
     coreType({ plural: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, hasStatus: true, shortNames: ['ns'], fieldLabels: ['status.phase'] }),
     coreType({ plural: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true, hasStatus: false, fieldLabels: ['type'] }),
     coreType({ plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, hasStatus: false, shortNames: ['cm'] }),
