@@ -187,7 +187,7 @@ export class ForgeState {
     return { name: u?.name || login, email, date };
   }
 
-  createRepo(owner: string, name: string, defaultBranch: string, pushers?: string[]): RepoState {
+  createRepo(owner: string, name: string, defaultBranch: string, pushers?: string[], createdAt: string = SEED_DATE): RepoState {
     const repo: RepoState = {
       id: this.newId(),
       owner,
@@ -195,7 +195,7 @@ export class ForgeState {
       fullName: `${owner}/${name}`,
       defaultBranch,
       pushers: pushers ? [...pushers] : undefined,
-      createdAt: SEED_DATE,
+      createdAt,
       objects: new ObjectStore(),
       refs: new Map(),
     };
