@@ -111,6 +111,25 @@ function listCount(clusterName: string, plural: string): number {
     .filter((e) => e.method === 'GET' && !e.route.startsWith('WATCH') && e.path.includes(`/${plural}`) && !e.path.includes('watch=')).length;
 }
 
+/**
+ * Deploys `version` to staging's checkout while its watches are stalled, lets `makeStale` put the
+ * watch's resourceVersion out of the server's history, drops the watches, and expects the board
+ * to relist (410 Gone) and show the version.
+ */
+async function expectRelistAfterStaleWatch(version: string, makeStale: () => void): Promise<void> {
+  const service = start(fromSandboxKubeconfig());
+  await settled(service);
+  const staging = sandbox.cluster('staging-eu');
+  const listsBefore = listCount('staging-eu', 'helmreleases');
+  staging.api.faults.stallWatches(true);
+  deployVersion('staging-eu', 'payments', 'checkout', version);
+  makeStale();
+  staging.api.faults.dropWatches();
+  staging.api.faults.stallWatches(false);
+  await waitFor(() => target(service.snapshot(), 'team-payments/checkout', 'staging')?.deployedVersion === version, 'the relisted version');
+  expect(listCount('staging-eu', 'helmreleases')).toBeGreaterThan(listsBefore);
+}
+
 describe('board service against the sandbox', () => {
   it('builds the demo board with one list+watch per (cluster, kind) and explains broken objects', async () => {
     for (const c of sandbox.clusters) c.api.requestLog.reset();
@@ -225,36 +244,20 @@ describe('board service against the sandbox', () => {
   });
 
   it('relists after 410 Gone and picks up what changed', async () => {
-    const service = start(fromSandboxKubeconfig());
-    await settled(service);
-    const staging = sandbox.cluster('staging-eu');
-    const listsBefore = listCount('staging-eu', 'helmreleases');
-    staging.api.faults.stallWatches(true);
-    deployVersion('staging-eu', 'payments', 'checkout', '1.9.0');
-    staging.api.faults.expireWatchHistory();
-    staging.api.faults.dropWatches();
-    staging.api.faults.stallWatches(false);
-    await waitFor(() => target(service.snapshot(), 'team-payments/checkout', 'staging')?.deployedVersion === '1.9.0', 'the relisted version');
-    expect(listCount('staging-eu', 'helmreleases')).toBeGreaterThan(listsBefore);
+    // A change while the watch is held back, then the whole history expires.
+    await expectRelistAfterStaleWatch('1.9.0', () => sandbox.cluster('staging-eu').api.faults.expireWatchHistory());
   });
 
   it('relists when a resumed watch is older than the trimmed history (410 from the server, no fault injected)', async () => {
-    const service = start(fromSandboxKubeconfig());
-    await settled(service);
-    const staging = sandbox.cluster('staging-eu');
-    const listsBefore = listCount('staging-eu', 'helmreleases');
-    staging.api.store.setHistorySize(2);
-    restore.push(() => staging.api.store.setHistorySize(10_000));
-    // While the watch is held back, more changes than the history keeps; the dropped watch then
+    // More changes than the history keeps while the watch is held back: the dropped watch then
     // resumes from a resourceVersion the server no longer has.
-    staging.api.faults.stallWatches(true);
-    deployVersion('staging-eu', 'payments', 'checkout', '1.9.1');
-    for (const n of ['1', '2', '3']) staging.api.store.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'history-filler', namespace: 'payments' }, data: { n } });
-    restore.push(() => staging.api.store.remove({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'payments', name: 'history-filler' }));
-    staging.api.faults.dropWatches();
-    staging.api.faults.stallWatches(false);
-    await waitFor(() => target(service.snapshot(), 'team-payments/checkout', 'staging')?.deployedVersion === '1.9.1', 'the relisted version');
-    expect(listCount('staging-eu', 'helmreleases')).toBeGreaterThan(listsBefore);
+    const store = sandbox.cluster('staging-eu').api.store;
+    store.setHistorySize(2);
+    restore.push(() => store.setHistorySize(10_000));
+    await expectRelistAfterStaleWatch('1.9.1', () => {
+      for (const n of ['1', '2', '3']) store.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'history-filler', namespace: 'payments' }, data: { n } });
+      restore.push(() => store.remove({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'payments', name: 'history-filler' }));
+    });
   });
 
   it('shows a HelmRelease deleted with a finalizer as being deleted, then as missing once Flux lets it go', async () => {

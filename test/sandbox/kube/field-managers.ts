@@ -5,8 +5,6 @@
 
 import { KubeApiError } from './status.js';
 
-type Json = unknown;
-
 export interface ManagedFieldsEntry {
   manager: string;
   operation: 'Apply' | 'Update';
