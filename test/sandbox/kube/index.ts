@@ -52,8 +52,9 @@
 // In-process API (no HTTP; every mutation emits the same watch events as HTTP writes):
 // - server.store: apply(obj) create-or-replace (keeps the old status when obj has none),
 //   get(apiVersion|group, kind|plural, namespace, name), list(apiVersion|group, kind|plural,
-//   namespace?), patch(ref, mergePatch), patchStatus(ref, statusMergePatch), remove(ref),
-//   currentResourceVersion(), subscribe(typeKey(group, plural), listener), expireHistory().
+//   namespace?), patch(ref, mergePatch), patchStatus(ref, statusMergePatch), remove(ref)
+//   (an object with finalizers is only marked, as by an API delete), currentResourceVersion(),
+//   subscribe(typeKey(group, plural), listener), expireHistory(), setHistorySize(n).
 //   Objects returned are copies.
 // - server.faults: setLatency(ms), failNext(n, status, {method?, pathIncludes?}),
 //   expireWatchHistory(), stallWatches(bool), dropWatches(), clear().

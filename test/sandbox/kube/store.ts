@@ -534,7 +534,7 @@ export class KubeStore {
     return JSON.parse(entry.json) as KubeObject;
   }
 
-  /** Deletes an object; false when it did not exist. */
+  /** Deletes an object as an API delete would (with finalizers: only marked); false when it did not exist. */
   remove(ref: KubeRef | KubeObject): boolean {
     const { type, namespace, name } = this.refParts(ref);
     if (!this.entry(type, namespace, name)) return false;
