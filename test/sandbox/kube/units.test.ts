@@ -188,7 +188,7 @@ describe('field managers', () => {
 
   it('keeps main-resource owners on a status write, and drops removed fields from every owner', () => {
     const applied = serverSideApply(undefined, { ...base, spec: { size: 1, color: 'red' } }, { ...ctx('deployer'), force: false, target: { name: 'w', group: 'example.com', kind: 'widgets' } });
-    const withStatus = { ...applied, status: { ready: true } };
+    const withStatus: Record<string, unknown> = { ...applied, status: { ready: true } };
     const statusFields = managedFieldsAfterUpdate(applied, withStatus, ctx('controller', 'status'));
     expect(statusFields.map((e) => `${e.manager}/${e.operation}/${e.subresource ?? ''}`)).toEqual(['deployer/Apply/', 'controller/Update/status']);
     const next = { ...withStatus, metadata: { ...(withStatus.metadata as object), managedFields: statusFields }, spec: { size: 1 } };
