@@ -482,12 +482,14 @@ describe('kubeconfig handling against the sandbox', () => {
     const service = start({ loadKubeconfig: () => loadKubeconfig({ explicitPath: file }) });
     await waitFor(() => target(service.snapshot(), 'team-payments/checkout', 'prod')?.problem?.code === 'cluster-unmapped', 'prod-eu unmapped');
     service.setContextOverrides({ 'flux-system/prod-eu': 'arn:aws:eks:eu-west-1:123:cluster/prod' });
+    // The HelmRelease watch can deliver before the context's other watches have synced
+    // ('connecting' until then), so wait for both.
     const s = await waitFor(() => {
       const snap = service.snapshot();
-      return target(snap, 'team-payments/checkout', 'prod')?.deployedVersion === '1.8.1' ? snap : undefined;
+      const read = target(snap, 'team-payments/checkout', 'prod')?.deployedVersion === '1.8.1';
+      return read && clusterState(snap, 'arn:aws:eks:eu-west-1:123:cluster/prod')?.state === 'connected' ? snap : undefined;
     }, 'prod-eu through the override');
     expect(target(s, 'team-payments/checkout', 'prod')?.context).toBe('arn:aws:eks:eu-west-1:123:cluster/prod');
-    expect(clusterState(s, 'arn:aws:eks:eu-west-1:123:cluster/prod')?.state).toBe('connected');
   });
 
   it('reports a missing kubeconfig instead of connecting anywhere, and closes every watch on stop', async () => {
