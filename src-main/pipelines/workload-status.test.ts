@@ -53,6 +53,11 @@ describe('healthOf', () => {
     expect(healthOf(o).health).toBe('reconciling');
   });
 
+  it('says an object with a deletionTimestamp is being deleted, not behind (deletion bumps generation)', () => {
+    const o = obj([condition('Ready', 'True')], { metadata: { generation: 3, deletionTimestamp: '2026-11-20T12:00:00Z', finalizers: ['finalizers.fluxcd.io'] } });
+    expect(healthOf(o)).toEqual({ health: 'reconciling', message: 'Being deleted (requested 2026-11-20T12:00:00Z); Flux is removing it' });
+  });
+
   it('carries the failing condition message', () => {
     expect(healthOf(obj([condition('Ready', 'False', 'InstallFailed', 'chart not found')]))).toEqual({
       health: 'failed',

@@ -102,6 +102,9 @@ export function readConditions(obj: unknown): ConditionSummary[] {
  * older than the current generation means the controller has not looked yet: reconciling.
  */
 export function healthOf(obj: unknown, conditions = readConditions(obj)): { health: TargetHealth; message?: string } {
+  // Deletion bumps metadata.generation, so without this the Ready condition would read as "behind".
+  const deletionRequested = str(field(obj, 'metadata'), 'deletionTimestamp');
+  if (deletionRequested) return { health: 'reconciling', message: `Being deleted (requested ${deletionRequested}); Flux is removing it` };
   if (field(field(obj, 'spec'), 'suspend') === true) return { health: 'suspended', message: 'Reconciliation is suspended' };
   const byType = new Map(conditions.map((c) => [c.type, c]));
   const ready = byType.get('Ready');

@@ -111,6 +111,25 @@ function listCount(clusterName: string, plural: string): number {
     .filter((e) => e.method === 'GET' && !e.route.startsWith('WATCH') && e.path.includes(`/${plural}`) && !e.path.includes('watch=')).length;
 }
 
+/**
+ * Deploys `version` to staging's checkout while its watches are stalled, lets `makeStale` put the
+ * watch's resourceVersion out of the server's history, drops the watches, and expects the board
+ * to relist (410 Gone) and show the version.
+ */
+async function expectRelistAfterStaleWatch(version: string, makeStale: () => void): Promise<void> {
+  const service = start(fromSandboxKubeconfig());
+  await settled(service);
+  const staging = sandbox.cluster('staging-eu');
+  const listsBefore = listCount('staging-eu', 'helmreleases');
+  staging.api.faults.stallWatches(true);
+  deployVersion('staging-eu', 'payments', 'checkout', version);
+  makeStale();
+  staging.api.faults.dropWatches();
+  staging.api.faults.stallWatches(false);
+  await waitFor(() => target(service.snapshot(), 'team-payments/checkout', 'staging')?.deployedVersion === version, 'the relisted version');
+  expect(listCount('staging-eu', 'helmreleases')).toBeGreaterThan(listsBefore);
+}
+
 describe('board service against the sandbox', () => {
   it('builds the demo board with one list+watch per (cluster, kind) and explains broken objects', async () => {
     for (const c of sandbox.clusters) c.api.requestLog.reset();
@@ -225,17 +244,43 @@ describe('board service against the sandbox', () => {
   });
 
   it('relists after 410 Gone and picks up what changed', async () => {
+    // A change while the watch is held back, then the whole history expires.
+    await expectRelistAfterStaleWatch('1.9.0', () => sandbox.cluster('staging-eu').api.faults.expireWatchHistory());
+  });
+
+  it('relists when a resumed watch is older than the trimmed history (410 from the server, no fault injected)', async () => {
+    // More changes than the history keeps while the watch is held back: the dropped watch then
+    // resumes from a resourceVersion the server no longer has.
+    const store = sandbox.cluster('staging-eu').api.store;
+    store.setHistorySize(2);
+    restore.push(() => store.setHistorySize(10_000));
+    await expectRelistAfterStaleWatch('1.9.1', () => {
+      for (const n of ['1', '2', '3']) store.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'history-filler', namespace: 'payments' }, data: { n } });
+      restore.push(() => store.remove({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'payments', name: 'history-filler' }));
+    });
+  });
+
+  it('shows a HelmRelease deleted with a finalizer as being deleted, then as missing once Flux lets it go', async () => {
     const service = start(fromSandboxKubeconfig());
     await settled(service);
-    const staging = sandbox.cluster('staging-eu');
-    const listsBefore = listCount('staging-eu', 'helmreleases');
-    staging.api.faults.stallWatches(true);
-    deployVersion('staging-eu', 'payments', 'checkout', '1.9.0');
-    staging.api.faults.expireWatchHistory();
-    staging.api.faults.dropWatches();
-    staging.api.faults.stallWatches(false);
-    await waitFor(() => target(service.snapshot(), 'team-payments/checkout', 'staging')?.deployedVersion === '1.9.0', 'the relisted version');
-    expect(listCount('staging-eu', 'helmreleases')).toBeGreaterThan(listsBefore);
+    const store = sandbox.cluster('staging-eu').api.store;
+    const ref = { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: 'payments', name: 'checkout' };
+    const original = store.get(ref.apiVersion, ref.kind, ref.namespace, ref.name)!;
+    expect(original.metadata.finalizers).toEqual(['finalizers.fluxcd.io']);
+    restore.push(() => store.apply(original));
+    // A second finalizer the test owns holds the object in Terminating after Flux drops its own.
+    store.patch(ref, { metadata: { finalizers: ['finalizers.fluxcd.io', 'example.com/hold'] } });
+    store.remove(ref);
+    const deleting = await waitFor(() => {
+      const t = target(service.snapshot(), 'team-payments/checkout', 'staging');
+      return t?.message?.startsWith('Being deleted') ? t : undefined;
+    }, 'the target to show the deletion');
+    expect(deleting).toMatchObject({ health: 'reconciling', deployedVersion: '1.8.2' });
+    // the Flux simulator removes its finalizer (a MODIFIED event); the object stays until ours goes
+    await waitFor(() => (store.get(ref.apiVersion, ref.kind, ref.namespace, ref.name)?.metadata.finalizers as string[] | undefined)?.join() === 'example.com/hold', 'Flux to drop its finalizer');
+    store.patch(ref, { metadata: { finalizers: null } });
+    expect(store.get(ref.apiVersion, ref.kind, ref.namespace, ref.name)).toBeUndefined();
+    await waitFor(() => target(service.snapshot(), 'team-payments/checkout', 'staging')?.health === 'missing', 'the target to be missing');
   });
 
   it('falls back to per-namespace watches on a 403 cluster-wide list and reports a forbidden namespace', async () => {
@@ -437,12 +482,14 @@ describe('kubeconfig handling against the sandbox', () => {
     const service = start({ loadKubeconfig: () => loadKubeconfig({ explicitPath: file }) });
     await waitFor(() => target(service.snapshot(), 'team-payments/checkout', 'prod')?.problem?.code === 'cluster-unmapped', 'prod-eu unmapped');
     service.setContextOverrides({ 'flux-system/prod-eu': 'arn:aws:eks:eu-west-1:123:cluster/prod' });
+    // The HelmRelease watch can deliver before the context's other watches have synced
+    // ('connecting' until then), so wait for both.
     const s = await waitFor(() => {
       const snap = service.snapshot();
-      return target(snap, 'team-payments/checkout', 'prod')?.deployedVersion === '1.8.1' ? snap : undefined;
+      const read = target(snap, 'team-payments/checkout', 'prod')?.deployedVersion === '1.8.1';
+      return read && clusterState(snap, 'arn:aws:eks:eu-west-1:123:cluster/prod')?.state === 'connected' ? snap : undefined;
     }, 'prod-eu through the override');
     expect(target(s, 'team-payments/checkout', 'prod')?.context).toBe('arn:aws:eks:eu-west-1:123:cluster/prod');
-    expect(clusterState(s, 'arn:aws:eks:eu-west-1:123:cluster/prod')?.state).toBe('connected');
   });
 
   it('reports a missing kubeconfig instead of connecting anywhere, and closes every watch on stop', async () => {

@@ -18,7 +18,7 @@ import { systemNow, type Now } from './clock';
 import { realClock, startFluxSimulator, type CommitSource, type FluxSimulator } from './flux/simulator';
 import { startForge, type Forge } from './forge/index';
 import { startGitLabForge, type GitLabForge } from './gitlab/index';
-import { startKubeApiServer, writeKubeconfig, type KubeApiServer, type KubeconfigEntry } from './kube/index';
+import { startKubeApiServer, writeKubeconfig, type ExtraServedVersion, type KubeApiServer, type KubeconfigEntry } from './kube/index';
 import { resolveSeed } from './seeds/index';
 import type { KubeObject, Seed, SeedBuilder, SeedContext, SeedGitLabOAuthApp, SeedOAuthApp } from './seeds/types';
 
@@ -36,6 +36,8 @@ export interface StartSandboxOptions {
    * forges, object timestamps and the Flux simulator's deploy times all read it.
    */
   now?: Now;
+  /** older, deprecated API versions every cluster also serves (e.g. FLUX_DEPRECATED_VERSIONS) */
+  extraServedVersions?: readonly ExtraServedVersion[];
 }
 
 export interface SandboxCluster {
@@ -143,7 +145,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
   try {
     const servers = await Promise.all(
       draft.clusters.map(async (c) => {
-        const api = await startKubeApiServer({ name: c.name, crdDir, users: c.users, now });
+        const api = await startKubeApiServer({ name: c.name, crdDir, users: c.users, now, ...(options.extraServedVersions ? { extraServedVersions: options.extraServedVersions } : {}) });
         started.push(api);
         return api;
       }),

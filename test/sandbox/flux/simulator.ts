@@ -23,7 +23,12 @@ export interface FluxStore {
   list(apiVersionOrGroup: string, kindOrPlural: string, namespace?: string): KubeObject[];
   patch(ref: StoreRef, mergePatch: Record<string, unknown>): KubeObject;
   patchStatus(ref: StoreRef, statusPatch: Record<string, unknown>): KubeObject;
+  /** Live changes of one resource type ("group/plural"); lets the controllers see deletions. */
+  subscribe?(key: string, listener: (event: { type: string; entry: { obj: KubeObject } }) => void): () => void;
 }
+
+/** The finalizer Flux's controllers put on the objects they manage, and remove once cleaned up. */
+export const FLUX_FINALIZER = 'finalizers.fluxcd.io';
 
 export interface StoreRef {
   apiVersion: string;
@@ -456,6 +461,34 @@ export function startFluxSimulator(options: FluxSimulatorOptions): FluxSimulator
     return changes;
   }
 
+  // ---- deletion: the controllers clean up, then drop their finalizer --------------------------
+
+  /** Removes the Flux finalizer from an object being deleted, a step later (the object then goes). */
+  const finalize = (cluster: string, kind: AppKind, obj: KubeObject): void => {
+    const t = { cluster, kind, namespace: obj.metadata.namespace ?? 'default', name: obj.metadata.name };
+    void enqueue(t, async () => {
+      if (!(await sleep(delayMs))) return;
+      const current = getApp(t);
+      const finalizers = (current?.metadata.finalizers as string[] | undefined) ?? [];
+      if (!current || !finalizers.includes(FLUX_FINALIZER)) return;
+      try {
+        storeOf(cluster).patch(storeRef(t), { metadata: { finalizers: finalizers.filter((f) => f !== FLUX_FINALIZER) } });
+      } catch {
+        // gone meanwhile: nothing left to clean up
+      }
+    });
+  };
+  const unsubscribeDeletions = options.clusters.flatMap(({ name, store }) =>
+    (['HelmRelease', 'Kustomization'] as const).map((kind) =>
+      store.subscribe?.(`${groupOf(kind)}/${kind.toLowerCase()}s`, (event) => {
+        const meta = event.entry.obj.metadata;
+        if (event.type === 'MODIFIED' && typeof meta.deletionTimestamp === 'string' && ((meta.finalizers as string[] | undefined) ?? []).includes(FLUX_FINALIZER)) {
+          finalize(name, kind, event.entry.obj);
+        }
+      }),
+    ),
+  );
+
   const unsubscribe = options.forge?.onCommit((event) => {
     handleCommit(event);
   });
@@ -522,6 +555,7 @@ export function startFluxSimulator(options: FluxSimulatorOptions): FluxSimulator
       if (stopped) return;
       stopped = true;
       unsubscribe?.();
+      for (const off of unsubscribeDeletions) off?.();
       for (const [handle, cancel] of timers) {
         clock.clearTimeout(handle);
         cancel();

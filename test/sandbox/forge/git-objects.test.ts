@@ -1,5 +1,6 @@
-// The forge's object store must hash like git itself: checked against the git CLI.
-import { execFileSync } from 'node:child_process';
+// The forge's object store must hash like git itself, and its PR patches must be the hunks
+// git writes: both checked against the git CLI.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -65,5 +66,30 @@ describe('ObjectStore', () => {
   it('counts added and removed lines', () => {
     expect(lineDiffStats('a\nb\nc\n', 'a\nB\nc\nd\n')).toMatchObject({ additions: 2, deletions: 1 });
     expect(lineDiffStats('', 'x\n')).toMatchObject({ additions: 1, deletions: 0 });
+  });
+
+  it('writes the unified-diff hunks git (and so GitHub) writes: 3 lines of context, - before +', () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`);
+    const edited = [...lines];
+    edited[1] = 'line two';
+    edited.splice(20, 1, 'twenty-one a', 'twenty-one b');
+    const cases: [string, string][] = [
+      [`${lines.join('\n')}\n`, `${edited.join('\n')}\n`],
+      ['', 'a\nb\n'],
+      ['a\nb\n', ''],
+      ['x\ny\n', 'x\nY\n'],
+    ];
+    const diffDir = join(dir, 'diff');
+    mkdirSync(diffDir);
+    {
+      for (const [before, after] of cases) {
+        writeFileSync(join(diffDir, 'a'), before);
+        writeFileSync(join(diffDir, 'b'), after);
+        const git = spawnSync('git', ['diff', '--no-index', '-U3', 'a', 'b'], { cwd: diffDir, encoding: 'utf8' });
+        const hunks = git.stdout.slice(git.stdout.indexOf('@@')).replace(/\n$/, '');
+        expect(lineDiffStats(before, after).patch).toBe(hunks);
+      }
+    }
+    expect(lineDiffStats(`${lines.join('\n')}\n`, `${edited.join('\n')}\n`).patch.split('\n').filter((l) => l.startsWith('@@'))).toEqual(['@@ -1,5 +1,5 @@', '@@ -18,7 +18,8 @@ line 17']);
   });
 });

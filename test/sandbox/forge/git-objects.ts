@@ -223,10 +223,16 @@ export function diffFlat(before: FlatTree, after: FlatTree): FileChange[] {
   return out;
 }
 
-/** Counts added/removed lines with an LCS; files in the sandbox are small. */
-export function lineDiffStats(before: string, after: string): { additions: number; deletions: number; patch: string } {
-  const a = before === '' ? [] : before.replace(/\n$/, '').split('\n');
-  const b = after === '' ? [] : after.replace(/\n$/, '').split('\n');
+/** Lines of unchanged context around each change, as git and GitHub show them. */
+const CONTEXT_LINES = 3;
+
+interface DiffLine {
+  op: ' ' | '-' | '+';
+  text: string;
+}
+
+/** The line edit script between two texts (LCS; files in the sandbox are small), deletions before additions. */
+function lineEdits(a: string[], b: string[]): DiffLine[] {
   const n = a.length;
   const m = b.length;
   const lcs: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
@@ -236,26 +242,73 @@ export function lineDiffStats(before: string, after: string): { additions: numbe
       row[j] = a[i] === b[j] ? (lcs[i + 1] as number[])[j + 1]! + 1 : Math.max((lcs[i + 1] as number[])[j]!, row[j + 1]!);
     }
   }
-  const lines: string[] = [];
+  const out: DiffLine[] = [];
   let i = 0;
   let j = 0;
-  let additions = 0;
-  let deletions = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) {
-      lines.push(` ${a[i]}`);
+      out.push({ op: ' ', text: a[i]! });
       i++;
       j++;
-    } else if (j < m && (i >= n || (lcs[i] as number[])[j + 1]! >= (lcs[i + 1] as number[])[j]!)) {
-      lines.push(`+${b[j]}`);
-      additions++;
-      j++;
+    } else if (i < n && (j >= m || (lcs[i + 1] as number[])[j]! >= (lcs[i] as number[])[j + 1]!)) {
+      out.push({ op: '-', text: a[i]! });
+      i++;
     } else {
-      lines.push(`-${a[i]}`);
-      deletions++;
-      i++;
+      out.push({ op: '+', text: b[j]! });
+      j++;
     }
   }
-  const patch = `@@ -${n === 0 ? 0 : 1},${n} +${m === 0 ? 0 : 1},${m} @@\n${lines.join('\n')}`;
-  return { additions, deletions, patch };
+  return out;
+}
+
+/**
+ * Git's default hunk heading: the nearest line above the hunk (in the old file) that starts
+ * with a letter, '_' or '$', trailing blanks trimmed, at most 80 characters.
+ */
+function sectionHeading(a: string[], linesBefore: number): string | undefined {
+  for (let k = linesBefore - 1; k >= 0; k--) {
+    if (/^[A-Za-z_$]/.test(a[k]!)) return a[k]!.replace(/\s+$/, '').slice(0, 80);
+  }
+  return undefined;
+}
+
+/** "-3,2", "-3" for one line, "-0,0" before the first line: git's hunk range. */
+function hunkRange(sign: '-' | '+', linesBefore: number, count: number): string {
+  if (count === 0) return `${sign}${linesBefore},0`;
+  return count === 1 ? `${sign}${linesBefore + 1}` : `${sign}${linesBefore + 1},${count}`;
+}
+
+/**
+ * Added/removed line counts and the unified-diff hunks GitHub puts in a pull request's
+ * files[].patch: "@@ -a,b +c,d @@" headers, removals before additions, 3 lines of context,
+ * nearby changes sharing a hunk.
+ */
+export function lineDiffStats(before: string, after: string): { additions: number; deletions: number; patch: string } {
+  const a = before === '' ? [] : before.replace(/\n$/, '').split('\n');
+  const b = after === '' ? [] : after.replace(/\n$/, '').split('\n');
+  const edits = lineEdits(a, b);
+  const additions = edits.filter((e) => e.op === '+').length;
+  const deletions = edits.filter((e) => e.op === '-').length;
+  const changed = edits.flatMap((e, k) => (e.op === ' ' ? [] : [k]));
+  // Group changes whose context windows touch; each group is one hunk.
+  const groups: [number, number][] = [];
+  for (const k of changed) {
+    const last = groups[groups.length - 1];
+    if (last && k - last[1] <= 2 * CONTEXT_LINES + 1) last[1] = k;
+    else groups.push([k, k]);
+  }
+  const hunks: string[] = [];
+  for (const [first, last] of groups) {
+    const from = Math.max(0, first - CONTEXT_LINES);
+    const to = Math.min(edits.length, last + CONTEXT_LINES + 1);
+    const before = edits.slice(0, from);
+    const body = edits.slice(from, to);
+    const aBefore = before.filter((e) => e.op !== '+').length;
+    const bBefore = before.filter((e) => e.op !== '-').length;
+    const aCount = body.filter((e) => e.op !== '+').length;
+    const bCount = body.filter((e) => e.op !== '-').length;
+    const heading = sectionHeading(a, aBefore);
+    hunks.push([`@@ ${hunkRange('-', aBefore, aCount)} ${hunkRange('+', bBefore, bCount)} @@${heading ? ` ${heading}` : ''}`, ...body.map((e) => `${e.op}${e.text}`)].join('\n'));
+  }
+  return { additions, deletions, patch: hunks.join('\n') };
 }

@@ -279,6 +279,8 @@ describe('pull requests', () => {
     expect(pr.data.base.ref).toBe('main');
     const files = await octo.rest.pulls.listFiles({ owner: 'acme', repo: 'fleet', pull_number: 1 });
     expect(files.data.map((f) => [f.filename, f.status, f.additions, f.deletions])).toEqual([['apps/podinfo/staging/release.yaml', 'modified', 1, 1]]);
+    // GitHub's patch: a hunk header, the removed line before the added one
+    expect(files.data[0]!.patch).toBe('@@ -1 +1 @@\n-version: 6.5.0 # {"$promotion": "podinfo"}\n+version: 6.5.1 # {"$promotion": "podinfo"}');
 
     const wrongSha = await failure(octo.rest.pulls.merge({ owner: 'acme', repo: 'fleet', pull_number: 1, sha: '0'.repeat(40) }));
     expect(wrongSha.status).toBe(409);
@@ -384,5 +386,39 @@ describe('pull requests', () => {
     expect(found.data.items[0]?.pull_request?.html_url).toBe(`${forge.url}/acme/fleet/pull/1`);
     expect(found.headers['x-ratelimit-resource']).toBe('search');
     expect((await octo.rest.search.issuesAndPullRequests({ q: 'is:pr author:alice' })).data.total_count).toBe(0);
+  });
+});
+
+describe('creating repositories and their first files', () => {
+  it('creates a user repository, empty or with a README, and refuses a duplicate name', async () => {
+    const octo = kit(TOKENS.classic);
+    const empty = await octo.rest.repos.createForAuthenticatedUser({ name: 'my-fleet' });
+    expect(empty.status).toBe(201);
+    expect(empty.data).toMatchObject({ full_name: 'alice/my-fleet', default_branch: 'main', owner: { login: 'alice' } });
+    expect((await octo.rest.repos.listBranches({ owner: 'alice', repo: 'my-fleet' })).data).toEqual([]);
+
+    const put = await octo.rest.repos.createOrUpdateFileContents({ owner: 'alice', repo: 'my-fleet', path: 'apps/web/release.yaml', message: 'First file', content: Buffer.from('version: 1.0.0\n').toString('base64') });
+    expect(put.status).toBe(201);
+    expect(put.data.commit.parents).toEqual([]);
+    const got = await octo.rest.repos.getContent({ owner: 'alice', repo: 'my-fleet', path: 'apps/web/release.yaml' });
+    expect(Buffer.from((got.data as { content: string }).content, 'base64').toString()).toBe('version: 1.0.0\n');
+
+    const initialised = await octo.rest.repos.createForAuthenticatedUser({ name: 'with-readme', auto_init: true });
+    const branches = await octo.rest.repos.listBranches({ owner: 'alice', repo: initialised.data.name });
+    expect(branches.data.map((b) => b.name)).toEqual(['main']);
+
+    const duplicate = await failure(octo.rest.repos.createForAuthenticatedUser({ name: 'my-fleet' }));
+    expect(duplicate.status).toBe(422);
+    expect(duplicate.data).toMatchObject({ message: 'Repository creation failed.', errors: [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' }] });
+  });
+
+  it('creates an organisation repository for a member, and checks tokens as GitHub does', async () => {
+    const created = await kit(TOKENS.classic).rest.repos.createInOrg({ org: 'acme', name: 'new-service' });
+    expect(created.data).toMatchObject({ full_name: 'acme/new-service', owner: { login: 'acme' } });
+    expect((await failure(kit(TOKENS.outsider).rest.repos.createInOrg({ org: 'acme', name: 'nope' }))).status).toBe(403);
+    expect((await failure(kit(TOKENS.classic).rest.repos.createInOrg({ org: 'no-such-org', name: 'x' }))).status).toBe(404);
+    expect((await failure(kit(TOKENS.classicNoRepo).rest.repos.createForAuthenticatedUser({ name: 'x' }))).status).toBe(403);
+    expect((await failure(kit(TOKENS.installation).rest.repos.createForAuthenticatedUser({ name: 'x' }))).status).toBe(403);
+    expect((await failure(kit().rest.repos.createForAuthenticatedUser({ name: 'x' }))).status).toBe(401);
   });
 });

@@ -511,6 +511,46 @@ export function buildRestRouter(host: RestHost): Router {
   });
 
   // --- repositories and branches -------------------------------------------------
+
+  /**
+   * Creating a repository (POST /user/repos, POST /orgs/{org}/repos), as GitHub checks it: a
+   * classic/OAuth token needs the repo or public_repo scope, a fine-grained token the
+   * administration:write permission, an installation token cannot create user repositories;
+   * an organisation must exist and the user must be one of its members (here: may push to one
+   * of its repositories). auto_init makes the first commit with a README.
+   */
+  const createRepository = (ctx: Ctx, owner: string, docs: string): Reply => {
+    const t = ctx.token;
+    if (!t || !ctx.user) throw new ApiError(401, 'Requires authentication', {}, docs);
+    if (t.kind === 'installation' || t.kind === 'app-user') throw new ApiError(403, 'Resource not accessible by integration', {}, docs);
+    if (t.kind === 'fine-grained' ? t.permissions?.administration !== 'write' : !t.scopes.includes('repo') && !t.scopes.includes('public_repo')) {
+      throw new ApiError(403, t.kind === 'fine-grained' ? 'Resource not accessible by personal access token' : 'Resource not accessible by integration', {}, docs);
+    }
+    const body = jsonBody(ctx);
+    const name = str(body, 'name');
+    if (name === undefined || name === '') throw validationFailed([{ resource: 'Repository', code: 'missing_field', field: 'name' }], docs, 'Repository creation failed.');
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(name) || name === '.' || name === '..') {
+      throw validationFailed([{ resource: 'Repository', code: 'custom', field: 'name', message: 'name is invalid' }], docs, 'Repository creation failed.');
+    }
+    if (ctx.state.repo(`${owner}/${name}`)) {
+      throw validationFailed([{ resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' }], docs, 'Repository creation failed.');
+    }
+    const now = ctx.state.nowIso();
+    const repo = ctx.state.createRepo(owner, name, 'main', [ctx.user.login], now);
+    if (body.auto_init === true) ctx.state.setRef(repo, 'refs/heads/main', ctx.state.commitOnto(repo, null, { 'README.md': `# ${name}\n` }, 'Initial commit', ctx.user.login, now));
+    return ok(repoJson(ctx, repo), 201);
+  };
+
+  r.add('POST', '/user/repos', (ctx) => createRepository(ctx, ctx.user?.login ?? '', `${DOCS}/repos/repos#create-a-repository-for-the-authenticated-user`));
+
+  r.add('POST', '/orgs/{org}/repos', (ctx) => {
+    const docs = `${DOCS}/repos/repos#create-an-organization-repository`;
+    const org = ctx.params.org ?? '';
+    const repos = [...ctx.state.repos.values()].filter((repo) => repo.owner.toLowerCase() === org.toLowerCase());
+    if (repos.length === 0 || ctx.state.user(org)) throw notFound(docs);
+    if (ctx.user && !repos.some((repo) => canPush(ctx, repo))) throw new ApiError(403, 'You need admin access to the organization before adding a repository to it.', {}, docs);
+    return createRepository(ctx, repos[0]!.owner, docs);
+  });
   r.add('GET', '/repos/{owner}/{repo}', (ctx) => ok(repoJson(ctx, getRepo(ctx, `${DOCS}/repos/repos#get-a-repository`))));
 
   r.add('GET', '/repos/{owner}/{repo}/branches', (ctx) => {
@@ -747,8 +787,9 @@ export function buildRestRouter(host: RestHost): Router {
       throw new ApiError(422, `Invalid request.\n\n"${message === undefined ? 'message' : 'content'}" wasn't supplied.`, {}, docs);
     }
     const branch = str(body, 'branch') ?? repo.defaultBranch;
-    const tip = repo.refs.get(`refs/heads/${branch}`);
-    if (!tip) throw new ApiError(404, `Branch ${branch} not found`, {}, docs);
+    const tip = repo.refs.get(`refs/heads/${branch}`) ?? null;
+    // An empty repository takes its first commit this way, on the default branch.
+    if (!tip && (repo.refs.size > 0 || branch !== repo.defaultBranch)) throw new ApiError(404, `Branch ${branch} not found`, {}, docs);
     const current = ctx.state.flatAt(repo, tip).get(path);
     const given = str(body, 'sha');
     if (current && given !== current.sha) {
@@ -760,7 +801,7 @@ export function buildRestRouter(host: RestHost): Router {
     const tree = repo.objects.buildTree(flat);
     const author = identityFrom(ctx, body.author) ?? ctx.state.identity(ctx.user?.login ?? 'ghost');
     const committer = identityFrom(ctx, body.committer) ?? author;
-    const sha = repo.objects.writeCommit({ tree, parents: [tip], author, committer, message });
+    const sha = repo.objects.writeCommit({ tree, parents: tip ? [tip] : [], author, committer, message });
     ctx.state.setRef(repo, `refs/heads/${branch}`, sha);
     const entry = repo.objects.lookup(tree, path) as TreeEntry;
     return ok({ content: contentItem(ctx, repo, branch, path, entry, false), commit: gitCommitJson(ctx, repo, sha) }, current ? 200 : 201);

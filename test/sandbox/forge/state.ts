@@ -196,7 +196,7 @@ export class ForgeState {
     return { name: u?.name || login, email, date };
   }
 
-  createRepo(owner: string, name: string, defaultBranch: string, pushers?: string[]): RepoState {
+  createRepo(owner: string, name: string, defaultBranch: string, pushers?: string[], createdAt: string = this.seedDate()): RepoState {
     const repo: RepoState = {
       id: this.newId(),
       owner,
@@ -204,7 +204,7 @@ export class ForgeState {
       fullName: `${owner}/${name}`,
       defaultBranch,
       pushers: pushers ? [...pushers] : undefined,
-      createdAt: this.seedDate(),
+      createdAt: createdAt ?? this.seedDate(),
       objects: new ObjectStore(),
       refs: new Map(),
     };

@@ -1,36 +1,19 @@
 // kubectl 1.32 as an independent client of the sandbox API server: discovery, OpenAPI-backed
 // validation in apply, server-side printing, status patches, watches and error messages.
 
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer, writeKubeconfig, type KubeApiServer } from './index.js';
-import { adminUser, sandboxCrds, viewerUser, waitFor } from './testing.js';
+import { adminUser, kubectlIn, sandboxCrds, viewerUser, waitFor } from './testing.js';
 
 let server: KubeApiServer;
 let dir: string;
 let kubeconfig: string;
 
-interface KubectlResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs kubectl asynchronously: the server lives in this process, so the event loop must keep turning. */
-function kubectl(args: string[], stdin?: string): Promise<KubectlResult> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      'kubectl',
-      ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'cache'), '--request-timeout=15s', ...args],
-      { env: { PATH: process.env.PATH ?? '', HOME: dir }, timeout: 30_000 },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-    if (stdin !== undefined) child.stdin?.end(stdin);
-  });
-}
+let kubectl: ReturnType<typeof kubectlIn>;
 
 const pipelineYaml = (envName: string): string => `apiVersion: pipelines.weave.works/v1alpha1
 kind: Pipeline
@@ -47,6 +30,7 @@ spec:
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'sandbox-kubectl-'));
   kubeconfig = path.join(dir, 'kubeconfig');
+  kubectl = kubectlIn(kubeconfig, dir);
   server = await startKubeApiServer({ name: 'kubectl-test', crdDir: sandboxCrds, users: [adminUser, viewerUser] });
   writeKubeconfig(
     kubeconfig,

@@ -1,6 +1,7 @@
 // Decodes the Kubernetes protobuf request bodies kubectl sends for built-in kinds (`kubectl create
 // secret|configmap|namespace`, `kubectl auth can-i|whoami` use application/vnd.kubernetes.protobuf).
-// Only Secret, ConfigMap, Namespace, SelfSubjectAccessReview and SelfSubjectReview (and the
+// Only Secret, ConfigMap, Namespace, SelfSubjectAccessReview, SelfSubjectRulesReview and
+// SelfSubjectReview (and the
 // ObjectMeta fields a client sets) are understood;
 // responses are always JSON, which clients accept because they also ask for it.
 
@@ -149,6 +150,11 @@ export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
       if (resource) outSpec.resourceAttributes = attributes(decodeMessage(resource), ['namespace', 'verb', 'group', 'version', 'resource', 'subresource', 'name']);
       if (nonResource) outSpec.nonResourceAttributes = attributes(decodeMessage(nonResource), ['path', 'verb']);
       obj.spec = outSpec;
+      return obj;
+    }
+    case 'authorization.k8s.io/v1/SelfSubjectRulesReview': {
+      const namespace = str(decodeMessage(bytes(raw, 2) ?? Buffer.alloc(0)), 1);
+      obj.spec = namespace ? { namespace } : {};
       return obj;
     }
     case 'authentication.k8s.io/v1/SelfSubjectReview':

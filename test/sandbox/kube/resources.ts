@@ -32,9 +32,11 @@ export interface ResourceType {
   custom: boolean;
   readOnly: boolean;
   /** create-only review kinds (access reviews, whoami): answered, never stored */
-  review?: 'access' | 'self';
+  review?: 'access' | 'rules' | 'self';
   schemas: Record<string, JsonSchema | undefined>;
   printerColumns: Record<string, PrinterColumn[]>;
+  /** the Warning text a request to a deprecated version gets, per version */
+  deprecations?: Record<string, string>;
   /** field selector labels beyond metadata.name / metadata.namespace */
   fieldLabels: string[];
   /** the CRD object it came from (served at apiextensions.k8s.io) */
@@ -64,8 +66,23 @@ function coreType(partial: Pick<ResourceType, 'plural' | 'singular' | 'kind' | '
   };
 }
 
+/** Built-in kinds served for discovery fidelity (kubectl api-resources, auth can-i): stored plainly, no controllers behind them. */
+function plainBuiltins(): ResourceType[] {
+  const rbac = (plural: string, kind: string, namespaced: boolean): ResourceType => coreType({ group: 'rbac.authorization.k8s.io', plural, singular: plural.slice(0, -1), kind, namespaced, hasStatus: false });
+  return [
+    coreType({ plural: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, hasStatus: true, shortNames: ['po'], categories: ['all'], fieldLabels: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.phase', 'status.podIP', 'status.nominatedNodeName'] }),
+    coreType({ plural: 'services', singular: 'service', kind: 'Service', namespaced: true, hasStatus: true, shortNames: ['svc'], categories: ['all'] }),
+    coreType({ plural: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', namespaced: true, hasStatus: false, shortNames: ['sa'] }),
+    rbac('roles', 'Role', true),
+    rbac('rolebindings', 'RoleBinding', true),
+    rbac('clusterroles', 'ClusterRole', false),
+    rbac('clusterrolebindings', 'ClusterRoleBinding', false),
+  ];
+}
+
 function coreTypes(): ResourceType[] {
   return [
+    ...plainBuiltins(),
     coreType({ plural: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false, hasStatus: true, shortNames: ['ns'], fieldLabels: ['status.phase'] }),
     coreType({ plural: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true, hasStatus: false, fieldLabels: ['type'] }),
     coreType({ plural: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true, hasStatus: false, shortNames: ['cm'] }),
@@ -99,7 +116,7 @@ const CRD_TYPE: ResourceType = {
   fieldLabels: [],
 };
 
-function reviewType(group: string, kind: string, plural: string, review: 'access' | 'self'): ResourceType {
+function reviewType(group: string, kind: string, plural: string, review: 'access' | 'rules' | 'self'): ResourceType {
   return {
     group,
     versions: ['v1'],
@@ -122,6 +139,7 @@ function reviewType(group: string, kind: string, plural: string, review: 'access
 
 const REVIEW_TYPES = [
   reviewType('authorization.k8s.io', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', 'access'),
+  reviewType('authorization.k8s.io', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', 'rules'),
   reviewType('authentication.k8s.io', 'SelfSubjectReview', 'selfsubjectreviews', 'self'),
 ];
 
@@ -129,6 +147,8 @@ interface CrdVersion {
   name: string;
   served?: boolean;
   storage?: boolean;
+  deprecated?: boolean;
+  deprecationWarning?: string;
   schema?: { openAPIV3Schema?: JsonSchema };
   subresources?: { status?: unknown };
   additionalPrinterColumns?: PrinterColumn[];
@@ -150,13 +170,17 @@ export function crdToResourceType(doc: CrdDoc): ResourceType | undefined {
   if (doc.kind !== 'CustomResourceDefinition' || !spec) return undefined;
   const served = spec.versions.filter((v) => v.served === true);
   if (served.length === 0) return undefined;
-  // The storage version is what the real server prefers in discovery when it is served.
-  served.sort((a, b) => Number(b.storage === true) - Number(a.storage === true));
+  // The storage version first (it is what is stored), then the kube-aware version order
+  // discovery uses (v2 before v2beta2 before v2beta1 before v1).
+  served.sort((a, b) => Number(b.storage === true) - Number(a.storage === true) || compareKubeVersions(a.name, b.name));
   const schemas: Record<string, JsonSchema | undefined> = {};
   const printerColumns: Record<string, PrinterColumn[]> = {};
+  const deprecations: Record<string, string> = {};
   for (const v of served) {
     schemas[v.name] = v.schema?.openAPIV3Schema;
     printerColumns[v.name] = v.additionalPrinterColumns ?? [];
+    // The real server's default text when the CRD gives none.
+    if (v.deprecated === true) deprecations[v.name] = v.deprecationWarning ?? `${spec.group}/${v.name} ${spec.names.kind} is deprecated`;
   }
   return {
     group: spec.group,
@@ -173,9 +197,62 @@ export function crdToResourceType(doc: CrdDoc): ResourceType | undefined {
     readOnly: false,
     schemas,
     printerColumns,
+    ...(Object.keys(deprecations).length > 0 ? { deprecations } : {}),
     fieldLabels: [],
     crd: doc as Record<string, unknown>,
   };
+}
+
+/** Kube-aware version priority: GA before beta before alpha, higher numbers first (negative: a first). */
+export function compareKubeVersions(a: string, b: string): number {
+  const rank = (v: string): [number, number, number] => {
+    const m = /^v(\d+)(?:(beta|alpha)(\d+))?$/.exec(v);
+    if (!m) return [3, 0, 0];
+    return [m[2] === undefined ? 0 : m[2] === 'beta' ? 1 : 2, -Number(m[1]), -Number(m[3] ?? 0)];
+  };
+  const [ra, rb] = [rank(a), rank(b)];
+  for (let i = 0; i < 3; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A version a cluster serves beside the CRD's own: an older, deprecated API of the same kind. */
+export interface ExtraServedVersion {
+  group: string;
+  plural: string;
+  version: string;
+  /** the Warning text; the real server's default when omitted */
+  deprecationWarning?: string;
+}
+
+/**
+ * The older versions real Flux installations still serve next to the current ones (Flux 2.3+
+ * CRDs list them as deprecated; conversion between them is by apiVersion only).
+ */
+export const FLUX_DEPRECATED_VERSIONS: ExtraServedVersion[] = [
+  { group: 'helm.toolkit.fluxcd.io', plural: 'helmreleases', version: 'v2beta2', deprecationWarning: 'v2beta2 HelmRelease is deprecated, upgrade to v2' },
+  { group: 'kustomize.toolkit.fluxcd.io', plural: 'kustomizations', version: 'v1beta2', deprecationWarning: 'v1beta2 Kustomization is deprecated, upgrade to v1' },
+];
+
+/**
+ * The CRD types with more served versions, as if their CRDs listed them: each extra version
+ * is deprecated and shares the storage version's schema, subresources and printer columns.
+ */
+export function withExtraServedVersions(types: ResourceType[], extras: readonly ExtraServedVersion[]): ResourceType[] {
+  return types.map((t) => {
+    const mine = extras.filter((e) => e.group === t.group && e.plural === t.plural && !t.versions.includes(e.version));
+    if (mine.length === 0 || !t.crd) return t;
+    const doc = t.crd as unknown as CrdDoc;
+    const storage = doc.spec!.versions.find((v) => v.storage === true) ?? doc.spec!.versions[0]!;
+    const added: CrdVersion[] = mine.map((e) => ({
+      ...storage,
+      name: e.version,
+      served: true,
+      storage: false,
+      deprecated: true,
+      ...(e.deprecationWarning !== undefined ? { deprecationWarning: e.deprecationWarning } : {}),
+    }));
+    return crdToResourceType({ ...doc, spec: { ...doc.spec!, versions: [...doc.spec!.versions, ...added] } }) ?? t;
+  });
 }
 
 export function loadCrdDir(crdDir: string): ResourceType[] {

@@ -1,9 +1,10 @@
 // SelfSubjectAccessReview ("can I?", used by `kubectl auth can-i` and by clients that check
-// RBAC before offering an action) and SelfSubjectReview (`kubectl auth whoami`): answered from
-// the user's rules, never stored.
+// RBAC before offering an action), SelfSubjectRulesReview ("what may I do in this namespace?",
+// `kubectl auth can-i --list`) and SelfSubjectReview (`kubectl auth whoami`): answered from the
+// user's rules, never stored.
 
 import type { KubeUser } from '../seeds/types.js';
-import { isAllowed } from './rbac.js';
+import { BASIC_USER_RULES, isAllowed, PUBLIC_NON_RESOURCE_URLS, ruleAppliesIn } from './rbac.js';
 import type { ResourceType } from './resources.js';
 import { badRequest } from './status.js';
 
@@ -22,6 +23,7 @@ export function answerReview(type: ResourceType, user: KubeUser, body: unknown):
     return { kind: type.kind, apiVersion, metadata, status: { userInfo: { username: user.name, groups: ['system:authenticated'] } } };
   }
   const spec = isRecord(body) && isRecord(body.spec) ? body.spec : undefined;
+  if (type.review === 'rules') return { kind: type.kind, apiVersion, metadata, spec: spec ?? {}, status: rulesIn(user, typeof spec?.namespace === 'string' ? spec.namespace : '') };
   const attrs = spec && isRecord(spec.resourceAttributes) ? spec.resourceAttributes : undefined;
   if (!spec || (!attrs && !isRecord(spec.nonResourceAttributes))) {
     throw badRequest('SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified');
@@ -30,11 +32,22 @@ export function answerReview(type: ResourceType, user: KubeUser, body: unknown):
   if (attrs) {
     const str = (v: unknown): string => (typeof v === 'string' ? v : '');
     const resource = str(attrs.subresource) ? `${str(attrs.resource)}/${str(attrs.subresource)}` : str(attrs.resource);
-    const request = { verb: str(attrs.verb), group: str(attrs.group), resource, ...(str(attrs.namespace) ? { namespace: str(attrs.namespace) } : {}) };
+    const request = { verb: str(attrs.verb), group: str(attrs.group), resource, ...(str(attrs.namespace) ? { namespace: str(attrs.namespace) } : {}), ...(str(attrs.name) ? { name: str(attrs.name) } : {}) };
     allowed = isAllowed(user, request);
   } else {
     // Non-resource URLs (/version, /healthz, discovery) are open to every authenticated user.
     allowed = true;
   }
   return { kind: type.kind, apiVersion, metadata, spec, status: allowed ? { allowed: true } : { allowed: false } };
+}
+
+/** The SelfSubjectRulesReview status: every rule of the user that holds in the namespace ('' = cluster scope only). */
+function rulesIn(user: KubeUser, namespace: string): Record<string, unknown> {
+  const resourceRules = [...user.rules.filter((r) => ruleAppliesIn(r, namespace === '' ? undefined : namespace)), ...BASIC_USER_RULES].map((r) => ({
+    verbs: r.verbs,
+    apiGroups: r.apiGroups,
+    resources: r.resources,
+    ...(r.resourceNames && r.resourceNames.length > 0 ? { resourceNames: r.resourceNames } : {}),
+  }));
+  return { resourceRules, nonResourceRules: [{ verbs: ['get'], nonResourceURLs: PUBLIC_NON_RESOURCE_URLS }], incomplete: false };
 }

@@ -14,11 +14,13 @@ import { generateServerCertificates } from './certs.js';
 import { applyJsonPatch, applyMergePatch } from './patch.js';
 import { EMPTY_OPENAPI_V2_PROTOBUF, OpenApiDocuments, OPENAPI_V2_PROTOBUF_TYPE } from './openapi.js';
 import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf.js';
-import { forbidden, isAllowed, type AccessRequest } from './rbac.js';
-import { apiVersionOf, loadCrdDir, ResourceRegistry, type ResourceType } from './resources.js';
+import { effectiveUser, forbidden, isAllowed, type AccessRequest } from './rbac.js';
+import { apiVersionOf, type ExtraServedVersion, loadCrdDir, ResourceRegistry, type ResourceType, withExtraServedVersions } from './resources.js';
 import { checkFieldSelectorSupported, type FieldSelector, type LabelSelector, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
-import { badRequest, expired, faultStatus, invalid, KubeApiError, methodNotAllowed, notFound, resourceNotFound, statusBody, unauthorized, unsupportedMediaType } from './status.js';
+import { badRequest, expired, faultStatus, invalid, KubeApiError, qualifiedResource, methodNotAllowed, notFound, resourceNotFound, statusBody, unauthorized, unsupportedMediaType } from './status.js';
 import { jsonAtVersion, KubeStore, type StoredEntry } from './store.js';
+import { listOptionsError } from './list-options.js';
+import { managedFieldsAfterUpdate, serverSideApply, type WriteContext } from './field-managers.js';
 import { createRequestLog, type KubeRequestLog } from './request-log.js';
 import { answerReview } from './reviews.js';
 import { discoveryDocument, resolveResourcePath, type ResourcePath, versionInfo } from './routing.js';
@@ -40,6 +42,8 @@ export interface KubeApiServerOptions {
   bookmarkIntervalMs?: number;
   /** the cluster's clock for object timestamps (default: the system clock) */
   now?: Now;
+  /** older, deprecated versions to serve beside the CRDs' own (e.g. FLUX_DEPRECATED_VERSIONS) */
+  extraServedVersions?: readonly ExtraServedVersion[];
 }
 
 export interface FailNextFilter {
@@ -160,7 +164,7 @@ function entryKey(e: StoredEntry): string {
 }
 
 export async function startKubeApiServer(options: KubeApiServerOptions): Promise<KubeApiServer> {
-  const registry = new ResourceRegistry(loadCrdDir(options.crdDir));
+  const registry = new ResourceRegistry(withExtraServedVersions(loadCrdDir(options.crdDir), options.extraServedVersions ?? []));
   const store = new KubeStore(registry, { ...(options.historySize !== undefined ? { historySize: options.historySize } : {}), ...(options.now ? { now: options.now } : {}) });
   const crdType = registry.get('apiextensions.k8s.io', 'customresourcedefinitions')!;
   for (const t of registry.types) {
@@ -178,6 +182,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       },
     }, { keepStatus: true });
   }
+
+  // A real watch cache begins at the resourceVersion of its first list: nothing older resumes.
+  store.startHistoryNow();
 
   const openapi = new OpenApiDocuments(registry);
   const certs = generateServerCertificates(options.name);
@@ -221,6 +228,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     sendRaw(res, code, jsonAtVersion(entry, apiVersionOf(type.group, version)));
   }
 
+  /** Adds a Warning header (RFC 7234 code 299, as kube-apiserver sends them); earlier ones are kept. */
+  function addWarning(res: ServerResponse, text: string): void {
+    const previous = res.getHeader('Warning');
+    const list = previous === undefined ? [] : Array.isArray(previous) ? previous : [String(previous)];
+    res.setHeader('Warning', [...list, `299 - ${JSON.stringify(text)}`]);
+  }
+
   function authorize(user: KubeUser, req: AccessRequest): void {
     if (!isAllowed(user, req)) throw forbidden(user, req);
   }
@@ -240,6 +254,28 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       matchesFields(fields, e.obj as Record<string, unknown>);
   }
 
+  /**
+   * What a list serves: the current state, or with resourceVersionMatch=Exact the state at that
+   * resourceVersion (410 once the history no longer reaches back). A resourceVersion the
+   * server has not reached yet is a 504, as when the real watch cache cannot catch up.
+   */
+  function entriesForList(rp: ResourcePath, query: URLSearchParams): StoredEntry[] {
+    const requested = query.get('resourceVersion') ?? '';
+    if (requested === '' || requested === '0') return store.entries(rp.type, rp.namespace);
+    const rv = Number(requested);
+    if (!/^\d+$/.test(requested)) throw badRequest(`invalid resource version "${requested}"`);
+    const exact = query.get('resourceVersionMatch') === 'Exact';
+    const result = exact ? store.entriesAt(rp.type, rp.namespace, rv) : rv > Number(store.currentResourceVersion()) ? 'too-large' : store.entries(rp.type, rp.namespace);
+    if (result === 'expired') throw expired('The resourceVersion for the provided list is too old.');
+    if (result === 'too-large') {
+      throw new KubeApiError(504, 'Timeout', `Timeout: Too large resource version: ${rv}, current: ${store.currentResourceVersion()}`, {
+        causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version', field: '' }],
+        retryAfterSeconds: 1,
+      });
+    }
+    return result;
+  }
+
   function list(res: ServerResponse, rp: ResourcePath, query: URLSearchParams, table: boolean): void {
     const { labels, fields } = selectorsFrom(query, rp.type);
     const match = matcher(rp, labels, fields);
@@ -253,7 +289,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       }
       startAfter = token.start.endsWith('\u0000') ? token.start.slice(0, -1) : token.start;
     }
-    const all = store.entries(rp.type, rp.namespace);
+    const all = entriesForList(rp, query);
     let i = 0;
     if (startAfter !== undefined) {
       // Entries are sorted by "namespace/name"; binary search the first one after the token.
@@ -273,7 +309,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       if (limit > 0 && picked.length === limit) break;
       picked.push(e);
     }
-    const rv = store.currentResourceVersion();
+    const rv = query.get('resourceVersionMatch') === 'Exact' ? query.get('resourceVersion')! : store.currentResourceVersion();
     const meta: Record<string, unknown> = { resourceVersion: rv };
     if (limit > 0 && i < all.length) {
       let remaining = 0;
@@ -315,6 +351,17 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (!rp.type.namespaced || rp.namespace === undefined) return;
     const nsType = registry.get('', 'namespaces')!;
     if (!store.entry(nsType, undefined, rp.namespace)) throw notFound('', 'namespaces', rp.namespace);
+  }
+
+  /** The namespace lifecycle admission: nothing new in a namespace that is being deleted. */
+  function namespaceMustNotBeTerminating(rp: ResourcePath, name: string): void {
+    if (rp.namespace === undefined || !store.isNamespaceTerminating(rp.namespace)) return;
+    throw new KubeApiError(403, 'Forbidden', `${qualifiedResource(rp.type.group, rp.type.plural)} "${name}" is forbidden: unable to create new content in namespace ${rp.namespace} because it is being terminated`, {
+      name,
+      ...(rp.type.group !== '' ? { group: rp.type.group } : {}),
+      kind: rp.type.plural,
+      causes: [{ reason: 'NamespaceTerminating', message: `namespace ${rp.namespace} is being terminated`, field: 'metadata.namespace' }],
+    });
   }
 
   function checkBodyIdentity(rp: ResourcePath, body: Record<string, unknown>): void {
@@ -369,11 +416,74 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (mode === 'Strict') {
       throw badRequest(`${rp.type.kind} in version "${rp.version}" cannot be handled as a ${rp.type.kind}: strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`);
     }
-    if (mode === 'Warn') res.setHeader('Warning', unknown.map((u) => `299 - "unknown field \\"${u}\\""`));
+    if (mode === 'Warn') for (const u of unknown) addWarning(res, `unknown field "${u}"`);
     return pruned;
   }
 
-  function create(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean, query: URLSearchParams): void {
+  /** The field manager of a write: ?fieldManager=, else the user agent's product name, as the real server defaults it. */
+  function fieldManagerOf(req: IncomingMessage, query: URLSearchParams): string {
+    const explicit = query.get('fieldManager');
+    if (explicit) return explicit;
+    return (req.headers['user-agent'] ?? 'unknown').split('/')[0]!.slice(0, 128) || 'unknown';
+  }
+
+  function writeContext(rp: ResourcePath, manager: string): WriteContext {
+    return { manager, apiVersion: apiVersionOf(rp.type.group, rp.version), time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), hasStatus: rp.type.hasStatus, ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) };
+  }
+
+  /** managedFields after an Update-operation write (PUT, merge/JSON patch) of `next` over `previous`. */
+  function updatedManagedFields(rp: ResourcePath, previous: StoredEntry, next: Record<string, unknown>, manager: string): unknown[] {
+    const before = JSON.parse(jsonAtVersion(previous, apiVersionOf(rp.type.group, rp.version))) as Record<string, unknown>;
+    // The main resource's writes never change status (it has its own subresource): compare without it.
+    const after = rp.subresource !== 'status' && rp.type.hasStatus ? { ...next, status: before.status } : next;
+    return managedFieldsAfterUpdate(before, after, writeContext(rp, manager));
+  }
+
+  /**
+   * Server-side apply (PATCH application/apply-patch+yaml): creates the object when absent,
+   * records field ownership in managedFields, and answers 409 when the configuration changes a
+   * field another manager owns, unless force=true.
+   */
+  function apply(res: ServerResponse, rp: ResourcePath, raw: Buffer, table: boolean, query: URLSearchParams, manager: string): void {
+    if (!query.get('fieldManager')) {
+      throw invalid('meta.k8s.io', 'PatchOptions', '', [{ field: 'fieldManager', message: 'Required value: is required for apply patch', reason: 'FieldValueRequired' }]);
+    }
+    const name = rp.name!;
+    const config = parseBody(raw, 'application/apply-patch+yaml');
+    if (!isRecord(config)) throw badRequest('error decoding YAML: the applied configuration is not an object');
+    checkBodyIdentity(rp, config);
+    const configMeta = isRecord(config.metadata) ? config.metadata : {};
+    if (configMeta.name !== undefined && configMeta.name !== name) throw badRequest(`the name of the object (${String(configMeta.name)}) does not match the name on the URL (${name})`);
+    const pruned = pruneFields(rp, res, query, { ...config, metadata: { ...configMeta, name } });
+    const current = store.entry(rp.type, rp.namespace, name);
+    const ctx = { ...writeContext(rp, manager), force: query.get('force') === 'true', target: { name, group: rp.type.group, kind: rp.type.plural } };
+    if (!current) {
+      if (rp.subresource) throw notFound(rp.type.group, rp.type.plural, name);
+      const created = serverSideApply(undefined, pruned, ctx);
+      const meta = created.metadata as Record<string, unknown>;
+      if (rp.namespace !== undefined) meta.namespace = rp.namespace;
+      validate(rp, created, name);
+      namespaceMustExist(rp);
+      namespaceMustNotBeTerminating(rp, name);
+      const entry = store.create(rp.type, created, { keepStatus: false, dryRun: isDryRun(query) });
+      sendObject(res, 201, rp.type, rp.version, entry, table);
+      return;
+    }
+    const base = JSON.parse(jsonAtVersion(current, apiVersionOf(rp.type.group, rp.version))) as Record<string, unknown>;
+    const result = serverSideApply(base, pruned, ctx);
+    validate(rp, result, name, current);
+    const managedFields = (result.metadata as Record<string, unknown>).managedFields as unknown[];
+    const entry = store.update(rp.type, rp.namespace, name, result, {
+      keepStatus: false,
+      checkResourceVersion: true,
+      dryRun: isDryRun(query),
+      managedFields,
+      ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}),
+    });
+    sendObject(res, 200, rp.type, rp.version, entry, table);
+  }
+
+  function create(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean, query: URLSearchParams, manager: string): void {
     if (!isRecord(body)) throw badRequest('Object \'Kind\' is missing in \'null\'');
     checkBodyIdentity(rp, body);
     const meta = { ...(isRecord(body.metadata) ? body.metadata : {}) };
@@ -384,12 +494,15 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (rp.namespace !== undefined) meta.namespace = rp.namespace;
     const obj = pruneFields(rp, res, query, { ...body, metadata: meta });
     validate(rp, obj, name);
+    const managedFields = managedFieldsAfterUpdate(undefined, obj, writeContext(rp, manager));
+    if (managedFields.length > 0) (obj.metadata as Record<string, unknown>).managedFields = managedFields;
     namespaceMustExist(rp);
+    namespaceMustNotBeTerminating(rp, name);
     const entry = store.create(rp.type, obj, { keepStatus: false, dryRun: isDryRun(query) });
     sendObject(res, 201, rp.type, rp.version, entry, table);
   }
 
-  function update(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean, query: URLSearchParams): void {
+  function update(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean, query: URLSearchParams, manager: string): void {
     if (!isRecord(body)) throw badRequest('Object \'Kind\' is missing in \'null\'');
     checkBodyIdentity(rp, body);
     const name = rp.name!;
@@ -401,17 +514,20 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     }
     const obj = pruneFields(rp, res, query, { ...body, metadata: { ...meta, name, ...(rp.namespace !== undefined ? { namespace: rp.namespace } : {}) } });
     validate(rp, obj, name, previous);
-    const entry = store.update(rp.type, rp.namespace, name, obj, { keepStatus: false, checkResourceVersion: true, dryRun: isDryRun(query), ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
+    const managedFields = updatedManagedFields(rp, previous, obj, manager);
+    const entry = store.update(rp.type, rp.namespace, name, obj, { keepStatus: false, checkResourceVersion: true, dryRun: isDryRun(query), managedFields, ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
     sendObject(res, 200, rp.type, rp.version, entry, table);
   }
 
-  function patch(res: ServerResponse, rp: ResourcePath, raw: Buffer, contentType: string, table: boolean, query: URLSearchParams): void {
+  function patch(res: ServerResponse, rp: ResourcePath, raw: Buffer, contentType: string, table: boolean, query: URLSearchParams, manager: string): void {
     const name = rp.name!;
     const allowed = rp.type.custom ? CUSTOM_PATCH_TYPES : CORE_PATCH_TYPES;
-    if (!allowed.includes(contentType) || contentType === 'application/apply-patch+yaml') {
-      // Server-side apply is not simulated; answer like a server that does not know the type.
-      throw unsupportedMediaType(allowed.filter((t) => t !== 'application/apply-patch+yaml'));
+    if (!allowed.includes(contentType)) throw unsupportedMediaType(allowed);
+    if (contentType === 'application/apply-patch+yaml') {
+      apply(res, rp, raw, table, query, manager);
+      return;
     }
+    if (query.has('force')) throw invalid('meta.k8s.io', 'PatchOptions', '', [{ field: 'force', message: 'Forbidden: may not be specified for non-apply patch', reason: 'FieldValueForbidden' }]);
     const current = store.entry(rp.type, rp.namespace, name);
     if (!current) throw notFound(rp.type.group, rp.type.plural, name);
     const patchBody = parseBody(raw, 'application/json');
@@ -426,7 +542,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const patched = pruneFields(rp, res, query, result);
     checkBodyIdentity(rp, patched);
     validate(rp, patched, name, current);
-    const entry = store.update(rp.type, rp.namespace, name, patched, { keepStatus: false, checkResourceVersion: true, dryRun: isDryRun(query), ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
+    const managedFields = updatedManagedFields(rp, current, patched, manager);
+    const entry = store.update(rp.type, rp.namespace, name, patched, { keepStatus: false, checkResourceVersion: true, dryRun: isDryRun(query), managedFields, ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
     sendObject(res, 200, rp.type, rp.version, entry, table);
   }
 
@@ -477,9 +594,10 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     }
 
     const auth = req.headers.authorization ?? '';
-    const user = auth.startsWith('Bearer ') ? usersByToken.get(auth.slice(7).trim()) : undefined;
-    if (!user) throw unauthorized();
-    logEntry.user = user.name;
+    const authenticated = auth.startsWith('Bearer ') ? usersByToken.get(auth.slice(7).trim()) : undefined;
+    if (!authenticated) throw unauthorized();
+    const user = effectiveUser(authenticated, req.headers, options.users);
+    logEntry.user = user === authenticated ? user.name : `${authenticated.name} as ${user.name}`;
 
     if (!rp) {
       if (method !== 'GET') throw resourceNotFound();
@@ -508,6 +626,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       return;
     }
 
+    const deprecation = rp.type.deprecations?.[rp.version];
+    if (deprecation !== undefined) addWarning(res, deprecation);
     const { table } = negotiate(req.headers.accept);
     const resource = rp.subresource ? `${rp.type.plural}/${rp.subresource}` : rp.type.plural;
     const access = (verb: string, withName: boolean): void => {
@@ -521,6 +641,8 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (rp.name === undefined) {
       if (method === 'GET') {
         access(isWatch ? 'watch' : 'list', false);
+        const optionsError = listOptionsError(query, isWatch);
+        if (optionsError) throw optionsError;
         if (isWatch) watch(req, res, rp, query, table);
         else list(res, rp, query, table);
         return;
@@ -530,7 +652,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
         const body = parseBody(await readBody(req), contentType);
         // Create is authorized against the namespace; the name is not part of the check.
         access('create', false);
-        create(res, rp, body, table, query);
+        create(res, rp, body, table, query, fieldManagerOf(req, query));
         return;
       }
       if (method === 'DELETE') {
@@ -552,13 +674,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (method === 'PUT') {
       const body = parseBody(await readBody(req), contentType);
       access('update', true);
-      update(res, rp, body, table, query);
+      update(res, rp, body, table, query, fieldManagerOf(req, query));
       return;
     }
     if (method === 'PATCH') {
       const raw = await readBody(req);
       access('patch', true);
-      patch(res, rp, raw, contentType, table, query);
+      patch(res, rp, raw, contentType, table, query, fieldManagerOf(req, query));
       return;
     }
     if (method === 'DELETE') {

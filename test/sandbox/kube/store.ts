@@ -11,7 +11,7 @@ import type { KubeObject } from '../seeds/types.js';
 import { isoSeconds, systemNow, type Now } from '../clock.js';
 import { applyMergePatch } from './patch.js';
 import { apiVersionOf, type ResourceRegistry, type ResourceType, typeKey } from './resources.js';
-import { alreadyExists, conflict, KubeApiError, notFound } from './status.js';
+import { alreadyExists, conflict, invalid, KubeApiError, notFound } from './status.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -57,6 +57,19 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+function finalizersOf(obj: KubeObject): string[] {
+  const f = obj.metadata.finalizers;
+  return Array.isArray(f) ? f.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function isTerminating(obj: KubeObject): boolean {
+  return typeof obj.metadata.deletionTimestamp === 'string';
+}
+
+function isNamespace(type: ResourceType): boolean {
+  return type.group === '' && type.plural === 'namespaces';
+}
+
 /** JSON with object keys sorted, so equal content compares equal whatever order a client sent. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -84,6 +97,7 @@ export class KubeStore {
   private readonly listeners = new Map<string, Set<Listener>>();
   private historySize: number;
   private readonly now: Now;
+  private readonly terminatingNamespaces = new Set<string>();
 
   constructor(
     readonly registry: ResourceRegistry,
@@ -135,6 +149,35 @@ export class KubeStore {
       if (ev.key === key) out.push(ev);
     }
     return out;
+  }
+
+  /**
+   * The watch history starts here, as a real watch cache starts at the resourceVersion of its
+   * initial list: older resourceVersions (resourceVersion=1 included) are answered 410 Gone.
+   */
+  startHistoryNow(): void {
+    this.history = [];
+    this.historyStart = 0;
+    this.oldestValidRv = this.rv;
+  }
+
+  /**
+   * The objects of one type as they were at resourceVersion `rv` (a list with
+   * resourceVersionMatch=Exact), rebuilt by undoing the newer events of the kept history.
+   */
+  entriesAt(type: ResourceType, namespace: string | undefined, rv: number): StoredEntry[] | 'expired' | 'too-large' {
+    if (rv > this.rv) return 'too-large';
+    if (rv < this.oldestValidRv) return 'expired';
+    const key = typeKey(type.group, type.plural);
+    const nameKey = (e: StoredEntry): string => `${e.obj.metadata.namespace ?? ''}/${e.obj.metadata.name}`;
+    const state = new Map(this.entries(type, namespace).map((e) => [nameKey(e), e]));
+    for (let i = this.history.length - 1; i >= this.historyStart && this.history[i]!.rv > rv; i--) {
+      const ev = this.history[i]!;
+      if (ev.key !== key || (namespace !== undefined && type.namespaced && ev.namespace !== namespace)) continue;
+      if (ev.type === 'ADDED') state.delete(nameKey(ev.entry));
+      else state.set(nameKey(ev.entry), ev.prev!);
+    }
+    return [...state.keys()].sort().map((k) => state.get(k)!);
   }
 
   private trimHistory(): void {
@@ -257,7 +300,7 @@ export class KubeStore {
     if (type.group === '' && type.plural === 'namespaces') {
       obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': obj.metadata.name };
       if (!isRecord(obj.spec)) obj.spec = { finalizers: ['kubernetes'] };
-      obj.status = { phase: 'Active' };
+      obj.status = { phase: isTerminating(obj) ? 'Terminating' : 'Active' };
     }
   }
 
@@ -293,13 +336,17 @@ export class KubeStore {
     namespace: string | undefined,
     name: string,
     body: Record<string, unknown>,
-    options: { subresource?: 'status'; keepStatus: boolean; checkResourceVersion: boolean; dryRun?: boolean },
+    options: { subresource?: 'status'; keepStatus: boolean; checkResourceVersion: boolean; dryRun?: boolean; managedFields?: unknown[] },
   ): StoredEntry {
     const prev = this.entry(type, namespace, name);
     if (!prev) throw notFound(type.group, type.plural, name);
     const bodyMeta = isRecord(body.metadata) ? body.metadata : {};
     if (options.checkResourceVersion && bodyMeta.resourceVersion !== undefined && bodyMeta.resourceVersion !== '' && String(bodyMeta.resourceVersion) !== prev.obj.metadata.resourceVersion) {
       throw conflict(type.group, type.plural, name);
+    }
+    // The body's uid is a precondition, as on the real server: a recreated object is not the one the client read.
+    if (options.checkResourceVersion && typeof bodyMeta.uid === 'string' && bodyMeta.uid !== '' && bodyMeta.uid !== prev.obj.metadata.uid) {
+      throw conflict(type.group, type.plural, name, `Precondition failed: UID in precondition: ${bodyMeta.uid}, UID in object meta: ${String(prev.obj.metadata.uid)}`);
     }
     if (bodyMeta.name !== undefined && bodyMeta.name !== name) {
       throw new KubeApiError(400, 'BadRequest', `the name of the object (${String(bodyMeta.name)}) does not match the name on the URL (${name})`);
@@ -329,15 +376,34 @@ export class KubeStore {
       } else {
         delete meta.generation;
       }
-      if (oldMeta.deletionTimestamp !== undefined) meta.deletionTimestamp = oldMeta.deletionTimestamp;
+      if (oldMeta.deletionTimestamp !== undefined) {
+        meta.deletionTimestamp = oldMeta.deletionTimestamp;
+        meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+        const before = new Set(finalizersOf(prev.obj));
+        const added = finalizersOf(next).filter((f) => !before.has(f));
+        if (added.length > 0) {
+          throw invalid(type.group, type.kind, name, [{ field: 'metadata.finalizers', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`, reason: 'FieldValueForbidden' }]);
+        }
+      } else {
+        delete meta.deletionTimestamp;
+        delete meta.deletionGracePeriodSeconds;
+      }
       this.defaults(type, next);
     }
     (next.metadata as Record<string, unknown>).resourceVersion = prev.obj.metadata.resourceVersion;
+    if (options.managedFields !== undefined) {
+      // The server's field-ownership bookkeeping (status writes included); empty = none.
+      next.metadata = { ...next.metadata, managedFields: options.managedFields };
+      if (options.managedFields.length === 0) delete (next.metadata as Record<string, unknown>).managedFields;
+    }
     // A write that changes nothing keeps the resourceVersion and emits no event, as on a real server.
     const nextJson = JSON.stringify(next);
     if (nextJson === prev.json || canonicalJson(next) === canonicalJson(prev.obj)) return prev;
     if (options.dryRun) return this.dryRunResult(next, prev);
-    return this.commit(type, next, 'MODIFIED', prev);
+    const entry = this.commit(type, next, 'MODIFIED', prev);
+    // The write that removes the last finalizer of an object being deleted also deletes it.
+    if (isTerminating(entry.obj) && finalizersOf(entry.obj).length === 0 && !isNamespace(type)) this.finishDelete(type, entry);
+    return entry;
   }
 
   delete(type: ResourceType, namespace: string | undefined, name: string, preconditions?: { resourceVersion?: string; uid?: string }, dryRun = false): StoredEntry {
@@ -350,16 +416,65 @@ export class KubeStore {
     if (preconditions?.uid && preconditions.uid !== meta.uid) {
       throw conflict(type.group, type.plural, name, `the UID in the precondition (${preconditions.uid}) does not match the UID in record (${String(meta.uid)}). The object might have been deleted and then recreated`);
     }
+    // Already being deleted: the real server answers with the object as it is.
+    if (isTerminating(prev.obj)) return prev;
+    if (isNamespace(type)) {
+      if (dryRun) return prev;
+      return this.terminateNamespace(type, prev);
+    }
+    if (finalizersOf(prev.obj).length > 0) {
+      // Graceful deletion: mark it (a MODIFIED event) and wait for the finalizers' owners.
+      const marked = {
+        ...prev.obj,
+        metadata: { ...prev.obj.metadata, deletionTimestamp: nowTimestamp(this.now), deletionGracePeriodSeconds: 0, ...(typeof meta.generation === 'number' ? { generation: meta.generation + 1 } : {}) },
+      } as KubeObject;
+      if (dryRun) return this.dryRunResult(marked, prev);
+      return this.commit(type, marked, 'MODIFIED', prev);
+    }
     if (dryRun) return prev;
-    if (type.group === '' && type.plural === 'namespaces') this.deleteNamespaceContents(name);
-    return this.commit(type, prev.obj, 'DELETED', prev);
+    return this.finishDelete(type, prev);
   }
 
-  private deleteNamespaceContents(namespace: string): void {
+  private finishDelete(type: ResourceType, entry: StoredEntry): StoredEntry {
+    const deleted = this.commit(type, entry.obj, 'DELETED', entry);
+    const namespace = type.namespaced ? entry.obj.metadata.namespace : undefined;
+    if (namespace !== undefined && this.terminatingNamespaces.has(namespace)) this.finishNamespaceIfEmpty(namespace);
+    return deleted;
+  }
+
+  /**
+   * A namespace delete, as kube-apiserver and the namespace controller do it: the namespace turns
+   * Terminating (MODIFIED), everything in it is deleted (objects with finalizers wait for them),
+   * and the namespace goes once it is empty.
+   */
+  private terminateNamespace(type: ResourceType, prev: StoredEntry): StoredEntry {
+    const name = prev.obj.metadata.name;
+    const marked = {
+      ...prev.obj,
+      metadata: { ...prev.obj.metadata, deletionTimestamp: nowTimestamp(this.now) },
+      status: { phase: 'Terminating' },
+    } as KubeObject;
+    const entry = this.commit(type, marked, 'MODIFIED', prev);
+    this.terminatingNamespaces.add(name);
     for (const t of this.registry.types) {
       if (!t.namespaced) continue;
-      for (const e of [...this.entries(t, namespace)]) this.commit(t, e.obj, 'DELETED', e);
+      for (const e of [...this.entries(t, name)]) if (!isTerminating(e.obj)) this.delete(t, name, e.obj.metadata.name);
     }
+    this.finishNamespaceIfEmpty(name);
+    return this.entry(type, undefined, name) ?? entry;
+  }
+
+  private finishNamespaceIfEmpty(namespace: string): void {
+    for (const t of this.registry.types) if (t.namespaced && this.entries(t, namespace).length > 0) return;
+    this.terminatingNamespaces.delete(namespace);
+    const nsType = this.registry.get('', 'namespaces')!;
+    const entry = this.entry(nsType, undefined, namespace);
+    if (entry) this.commit(nsType, entry.obj, 'DELETED', entry);
+  }
+
+  /** True while the namespace is being deleted: the real server refuses new objects in it. */
+  isNamespaceTerminating(namespace: string): boolean {
+    return this.terminatingNamespaces.has(namespace);
   }
 
   // ---- the in-process API ------------------------------------------------------------------
@@ -424,7 +539,7 @@ export class KubeStore {
     return JSON.parse(entry.json) as KubeObject;
   }
 
-  /** Deletes an object; false when it did not exist. */
+  /** Deletes an object as an API delete would (with finalizers: only marked); false when it did not exist. */
   remove(ref: KubeRef | KubeObject): boolean {
     const { type, namespace, name } = this.refParts(ref);
     if (!this.entry(type, namespace, name)) return false;

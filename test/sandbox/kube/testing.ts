@@ -1,6 +1,8 @@
 // Helpers for tests of (and against) the sandbox API server: a raw HTTPS client that trusts the
-// cluster's CA, a watch-stream reader, a bounded wait, and the users most tests need.
+// cluster's CA, a watch-stream reader, kubectl as an independent client, a bounded wait, and
+// the users most tests need.
 
+import { execFile } from 'node:child_process';
 import { request } from 'node:https';
 import path from 'node:path';
 import type { KubeUser } from '../seeds/types.js';
@@ -119,4 +121,27 @@ export async function waitFor<T>(probe: () => T | undefined | false | Promise<T 
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+export interface KubectlResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * A kubectl runner for one kubeconfig, HOME and cache in `dir`. Runs asynchronously: the server
+ * lives in the test's process, so the event loop must keep turning.
+ */
+export function kubectlIn(kubeconfig: string, dir: string): (args: string[], stdin?: string) => Promise<KubectlResult> {
+  return (args, stdin) =>
+    new Promise((resolve) => {
+      const child = execFile(
+        'kubectl',
+        ['--kubeconfig', kubeconfig, '--cache-dir', path.join(dir, 'cache'), '--request-timeout=15s', ...args],
+        { env: { PATH: process.env.PATH ?? '', HOME: dir }, timeout: 30_000 },
+        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+      );
+      if (stdin !== undefined) child.stdin?.end(stdin);
+    });
 }

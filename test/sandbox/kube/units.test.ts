@@ -1,11 +1,13 @@
 // Pure pieces of the sandbox API server (patches, selectors, schema checks, JSONPath, protobuf
-// bodies) and multi-version CRD serving, which the shared single-version CRDs do not exercise.
+// bodies), multi-version CRD serving, which the shared single-version CRDs do not exercise, and
+// the field-ownership bookkeeping of server-side apply.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeApiServer, type KubeApiServer } from './index.js';
+import { fromFieldsV1, managedFieldsAfterUpdate, serverSideApply } from './field-managers.js';
 import { applyJsonPatch, applyMergePatch } from './patch.js';
 import { decodeProtobufObject } from './protobuf.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
@@ -176,5 +178,39 @@ spec:
     expect(beta.metadata.resourceVersion).toBe(v1.metadata.resourceVersion);
     const list = (await kubeRequest(server, 'GET', '/apis/example.com/v1beta2/widgets')).json();
     expect(list).toMatchObject({ kind: 'WidgetList', apiVersion: 'example.com/v1beta2', items: [{ apiVersion: 'example.com/v1beta2' }] });
+  });
+});
+
+describe('field managers', () => {
+  const base = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'ns' } };
+  const ctx = (manager: string, subresource?: 'status') => ({ manager, apiVersion: 'example.com/v1', time: '2026-11-20T12:00:00Z', hasStatus: true, ...(subresource ? { subresource } : {}) });
+  const managersOf = (obj: Record<string, unknown>) => ((obj.metadata as { managedFields: { manager: string; operation: string; fieldsV1: unknown; subresource?: string }[] }).managedFields);
+
+  it('keeps main-resource owners on a status write, and drops removed fields from every owner', () => {
+    const applied = serverSideApply(undefined, { ...base, spec: { size: 1, color: 'red' } }, { ...ctx('deployer'), force: false, target: { name: 'w', group: 'example.com', kind: 'widgets' } });
+    const withStatus: Record<string, unknown> = { ...applied, status: { ready: true } };
+    const statusFields = managedFieldsAfterUpdate(applied, withStatus, ctx('controller', 'status'));
+    expect(statusFields.map((e) => `${e.manager}/${e.operation}/${e.subresource ?? ''}`)).toEqual(['deployer/Apply/', 'controller/Update/status']);
+    const next = { ...withStatus, metadata: { ...(withStatus.metadata as object), managedFields: statusFields }, spec: { size: 1 } };
+    const afterRemoval = managedFieldsAfterUpdate(next, next, ctx('editor'));
+    expect(afterRemoval).toEqual(statusFields); // nothing changed: entries untouched
+    const edited = managedFieldsAfterUpdate({ ...next, spec: { size: 1, color: 'red' } }, next, ctx('editor'));
+    expect(fromFieldsV1(edited.find((e) => e.manager === 'deployer')!.fieldsV1)).toEqual(new Set(['spec\u0000size']));
+  });
+
+  it('reports every conflicting field of another manager in one 409', () => {
+    const applied = serverSideApply(undefined, { ...base, spec: { size: 1, color: 'red' } }, { ...ctx('deployer'), force: false, target: { name: 'w', group: 'example.com', kind: 'widgets' } });
+    let error: unknown;
+    try {
+      serverSideApply(applied, { ...base, spec: { size: 2, color: 'blue' } }, { ...ctx('other'), force: false, target: { name: 'w', group: 'example.com', kind: 'widgets' } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(KubeApiError);
+    expect((error as KubeApiError).code).toBe(409);
+    expect((error as KubeApiError).message).toBe('Apply failed with 2 conflicts: conflicts with "deployer" using example.com/v1:\n- .spec.color\n- .spec.size');
+    const forced = serverSideApply(applied, { ...base, spec: { size: 2, color: 'blue' } }, { ...ctx('other'), force: true, target: { name: 'w', group: 'example.com', kind: 'widgets' } });
+    expect(managersOf(forced).map((m) => m.manager)).toEqual(['other']);
+    expect(forced.spec).toEqual({ size: 2, color: 'blue' });
   });
 });

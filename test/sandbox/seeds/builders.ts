@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { isoDaysFrom } from '../clock';
+import { FLUX_FINALIZER } from '../flux/simulator';
 import type { KubeObject, KubeRbacRule, KubeUser, SeedContext, SeedOAuthApp, SeedForgeUser } from './types';
 
 export const PIPELINE_API = 'pipelines.weave.works/v1alpha1';
@@ -215,7 +216,8 @@ export function helmRelease(o: HelmReleaseOptions): KubeObject {
   return {
     apiVersion: HELM_RELEASE_API,
     kind: 'HelmRelease',
-    metadata: { name: o.name, namespace: o.namespace, generation, labels: { 'app.kubernetes.io/name': o.name } },
+    // helm-controller adds its finalizer on the first reconcile, so every live HelmRelease has it.
+    metadata: { name: o.name, namespace: o.namespace, generation, labels: { 'app.kubernetes.io/name': o.name }, finalizers: [FLUX_FINALIZER] },
     spec: {
       interval: '10m',
       ...(o.suspended ? { suspend: true } : {}),
@@ -261,7 +263,7 @@ export function kustomization(o: KustomizationOptions): KubeObject {
   return {
     apiVersion: KUSTOMIZATION_API,
     kind: 'Kustomization',
-    metadata: { name: o.name, namespace: o.namespace, generation: 2 },
+    metadata: { name: o.name, namespace: o.namespace, generation: 2, finalizers: [FLUX_FINALIZER] },
     spec: {
       interval: '5m',
       path: o.path,

@@ -1,12 +1,14 @@
-// The "empty" seed: a management cluster with no Pipelines and a forge with its users,
-// OAuth apps and an almost empty config repo: the first-run state of the board.
+// The "empty" seed: a management cluster with no Pipelines, empty staging and prod clusters
+// (Flux installed, nothing deployed) and a forge with its users, OAuth apps and an almost
+// empty config repo: the first-run state of the board, where a user sets up their own
+// repository, Pipelines and GitopsClusters.
 
 import { RELEASE_MANAGER, STANDARD_FORGE_USERS, STANDARD_OAUTH_APPS, classicToken, namespace, standardKubeUsers } from './builders';
 import type { SeedBuilder } from './types';
 
 export const emptySeed: SeedBuilder = () => ({
   name: 'empty',
-  clusters: [{ name: 'mgmt', management: true, users: standardKubeUsers('mgmt'), objects: [namespace('flux-system')] }],
+  clusters: ['mgmt', 'staging', 'prod'].map((name) => ({ name, management: name === 'mgmt', users: standardKubeUsers(name), objects: [namespace('flux-system')] })),
   forge: {
     users: STANDARD_FORGE_USERS,
     tokens: [

@@ -358,7 +358,7 @@ describe('resolveSeed', () => {
   it('resolves demo, empty and scale:N[:FILES] and rejects unknown names', () => {
     expect(resolveSeed('demo')(ctx).name).toBe('demo');
     const empty = resolveSeed('empty')(ctx);
-    expect(empty.clusters).toHaveLength(1);
+    expect(empty.clusters.map((c) => `${c.name}:${c.management}`)).toEqual(['mgmt:true', 'staging:false', 'prod:false']);
     expect(pipelines(empty)).toHaveLength(0);
     expect(pipelines(resolveSeed('scale:7')(ctx))).toHaveLength(7);
     expect(Object.keys(resolveSeed('scale:3:200')(ctx).forge.repos[0]?.files ?? {})).toHaveLength(200);

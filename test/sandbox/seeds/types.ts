@@ -16,6 +16,7 @@ export interface KubeRbacRule {
   apiGroups: string[]; // '' for core, or '*'
   resources: string[]; // plural names, 'pipelines', 'secrets', 'helmreleases/status', or '*'
   namespaces?: string[]; // omitted or ['*'] = every namespace and cluster-scoped
+  resourceNames?: string[]; // omitted = any name; else only requests naming one of these (as RBAC)
 }
 
 export interface KubeUser {
