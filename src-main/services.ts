@@ -20,6 +20,7 @@ import { createBoardService, type BoardService } from './kube/board-service';
 import { kubeconfigLocation, loadKubeconfig, type LoadedKubeconfig } from './kube/kubeconfig';
 import type { Logger } from './log/logger';
 import { createPullRequestSync, type PullRequestSync } from './sync/pull-request-sync';
+import { gitlabSessionFromVault } from './tokens/gitlab-session';
 import { createPipelineLister, createTokenService, type TokenService } from './tokens/token-service';
 
 /** What the board needs from the data plane: a snapshot now, changes afterwards. */
@@ -179,6 +180,7 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
         return createPipelineLister({ contexts, kubeconfigFor: (c) => loaded.forContext(c) })();
       },
       kubeconfigFor: (context) => (reportKubeconfig ?? loadForReport()).forContext(context),
+      gitlabSession: gitlabSessionFromVault(hostConfig.hosts, promotion.vault),
       logger,
     });
   const stopTokenEvents = tokens.onChanged((report) => events.emit('tokens:changed', report));

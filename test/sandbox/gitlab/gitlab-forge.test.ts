@@ -51,6 +51,41 @@ async function call(path: string, o: CallOptions = {}): Promise<{ status: number
   return { status: res.status, headers: res.headers, json, text };
 }
 
+describe('reading access tokens with another token (no use of the token read)', () => {
+  const tokenId = (value: string) => forge.state.raw.tokens.get(value)?.id as number;
+
+  it('project access tokens: Maintainers list and read them by id; others get 404; the listed token is not used', async () => {
+    const alice = forge.signIn('rm-alice');
+    const before = forge.state.raw.tokens.get(GL_TOKENS.deployBot)?.lastUsedAt;
+    const list = await call(`/projects/${P}/access_tokens`, { bearer: alice });
+    expect(list.status).toBe(200);
+    expect(list.json.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['fleet-config promotion', 'deploy']));
+    const one = await call(`/projects/${P}/access_tokens/${tokenId(GL_TOKENS.deployBot)}`, { bearer: alice });
+    expect(one.json).toMatchObject({ id: tokenId(GL_TOKENS.deployBot), name: 'deploy', access_level: 40, active: true, revoked: false, last_used_at: before });
+    expect(forge.state.raw.tokens.get(GL_TOKENS.deployBot)?.lastUsedAt).toBe(before);
+    expect((await call(`/projects/${P}/access_tokens`, { bearer: forge.signIn('mallory') })).status).toBe(404);
+    expect((await call(`/projects/${P}/access_tokens/${tokenId(GL_TOKENS.alice)}`, { bearer: alice })).status).toBe(404);
+  });
+
+  it('group access tokens: the group Owner only', async () => {
+    const ok = await call(`/groups/platform-team/access_tokens/${tokenId(GL_TOKENS.groupBot)}`, { bearer: forge.signIn('rm-alice') });
+    expect(ok.json).toMatchObject({ name: 'platform-team automation', access_level: 30 });
+    expect((await call('/groups/platform-team/access_tokens', { bearer: forge.signIn('ci-carol') })).status).toBe(404);
+  });
+
+  it("personal access tokens: your own, or anyone's for an administrator", async () => {
+    const carol = forge.signIn('ci-carol');
+    const own = await call('/personal_access_tokens?per_page=100', { bearer: carol });
+    expect(own.json.length).toBeGreaterThan(0);
+    expect(own.json.every((t: { user_id: number }) => t.user_id === 13)).toBe(true);
+    expect((await call(`/personal_access_tokens/${tokenId(GL_TOKENS.alice)}`, { bearer: carol })).status).toBe(404);
+    const admin = forge.signIn('root-admin');
+    expect((await call(`/personal_access_tokens/${tokenId(GL_TOKENS.alice)}`, { bearer: admin })).json).toMatchObject({ user_id: 11, name: 'release-board' });
+    expect((await call('/user', { bearer: admin })).json.is_admin).toBe(true);
+    expect((await call('/users/15', { bearer: carol })).json).toMatchObject({ username: GL_BOT, bot: true });
+  });
+});
+
 describe('authentication and tokens', () => {
   it('accepts PRIVATE-TOKEN and Bearer for access tokens', async () => {
     const a = await call('/user', { token: GL_TOKENS.alice });

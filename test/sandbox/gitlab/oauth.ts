@@ -111,7 +111,7 @@ export class GitLabOAuth {
     this.codes.clear();
   }
 
-  private issue(clientId: string, username: string, scopes: string[]): Record<string, unknown> {
+  issue(clientId: string, username: string, scopes: string[]): Record<string, unknown> {
     const access = randomBytes(32).toString('hex');
     const refresh = randomBytes(32).toString('hex');
     const created = Math.floor(Date.now() / 1000);

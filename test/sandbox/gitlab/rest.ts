@@ -7,6 +7,7 @@ import { lineDiffStats, type FlatTree } from '../forge/git-objects.js';
 import { nowIso } from '../forge/state.js';
 import { writeTarGz, type TarEntry } from '../forge/tar.js';
 import { GitLabError, Router, apiError, boolParam, forbidden, notFound, paginate, paramError, params, requireParams, strParam, type Ctx, type Reply } from './http.js';
+import { addTokenRoutes } from './rest-tokens.js';
 import type { GitLabUser, MergeRequestState, PipelineState, ProjectState } from './state.js';
 
 const READ_SCOPES = ['api', 'read_api'];
@@ -58,6 +59,8 @@ export function userFull(ctx: Pick<Ctx, 'baseUrl'>, u: GitLabUser): Record<strin
     external: false,
     private_profile: false,
     commit_email: u.email,
+    // GitLab adds is_admin to /user only for administrators
+    ...(u.admin ? { is_admin: true } : {}),
   };
 }
 
@@ -425,24 +428,14 @@ export function buildRestRouter(): Router {
     return ok(userFull(ctx, u));
   });
 
-  r.add('GET', '/personal_access_tokens/self', (ctx) => {
+  r.add('GET', '/users/:id', (ctx) => {
     requireAuth(ctx);
-    const t = ctx.token;
-    if (!t || t.kind === 'oauth') throw notFound();
-    const user = ctx.state.user(t.username);
-    return ok({
-      id: t.id,
-      name: t.name,
-      revoked: t.revoked,
-      created_at: t.createdAt,
-      description: null,
-      scopes: [...t.scopes],
-      user_id: user?.id ?? 0,
-      last_used_at: t.lastUsedAt,
-      active: !t.revoked,
-      expires_at: t.expiresAt,
-    });
+    const u = ctx.state.userById(Number(ctx.params.id));
+    if (!u) throw notFound('User');
+    return ok({ ...userBasic(ctx, u), bot: u.bot, created_at: u.createdAt });
   });
+
+  addTokenRoutes(r);
 
   r.add('GET', '/projects/:id', (ctx) => ok(projectJson(ctx, projectFor(ctx))));
 

@@ -11,7 +11,7 @@ import type { GitLabPipelineStatus, SeedGitLab } from '../seeds/types.js';
 import { GitLabError, type Ctx, type Reply } from './http.js';
 import { GitLabOAuth } from './oauth.js';
 import { buildRestRouter } from './rest.js';
-import { GitLabState, isExpired, type MergeRequestState, type PipelineState } from './state.js';
+import { GitLabState, type MergeRequestState, type PipelineState } from './state.js';
 
 export interface StartGitLabForgeOptions {
   seed?: SeedGitLab;
@@ -23,6 +23,8 @@ export interface StartGitLabForgeOptions {
    * 10 minutes, so inspecting a token through its own API call moves it too. Default true.
    */
   trackLastUsed?: boolean;
+  /** The forge's clock (default Date.now): last-use throttling, MR checks and delayed pipelines follow it. */
+  now?: () => number;
 }
 
 export interface GitLabFaultFilter {
@@ -77,6 +79,8 @@ export interface GitLabForge {
   state: GitLabStateApi;
   faults: GitLabForgeFaults;
   onCommit(listener: CommitListener): () => void;
+  /** An OAuth access token for `username`, as if they had signed in through the first OAuth application (tests). */
+  signIn(username: string, scopes?: string[]): string;
   requestLog: GitLabRequestLog;
   /** Stops listening (open connections are dropped); state is kept for restart(). */
   stop(): Promise<void>;
@@ -105,6 +109,7 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
   let baseUrl = '';
   const state = new GitLabState(() => (baseUrl ? new URL(baseUrl).hostname : '127.0.0.1'));
   state.pipelineOnPush = options.pipelineOnPush ?? null;
+  if (options.now) state.now = options.now;
   const trackLastUsed = options.trackLastUsed ?? true;
   const oauth = new GitLabOAuth(state);
   const restRouter = buildRestRouter();
@@ -194,12 +199,13 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
             const t = state.tokens.get(presented);
             if (!t || (authKind === 'private-token' && t.kind === 'oauth')) throw new GitLabError(401, { message: '401 Unauthorized' });
             if (t.revoked) throw invalidToken('Token was revoked. You have to re-authorize from the user.');
-            if (isExpired(t)) throw invalidToken('Token is expired. You can either do re-authorization or token refresh.');
+            if (state.isTokenExpired(t)) throw invalidToken('Token is expired. You can either do re-authorization or token refresh.');
             ctx.token = t;
             ctx.user = state.user(t.username);
             username = t.username;
-            if (trackLastUsed && t.kind !== 'oauth' && (!t.lastUsedAt || Date.now() - Date.parse(t.lastUsedAt) >= LAST_USED_THROTTLE_MS)) {
-              t.lastUsedAt = new Date().toISOString();
+            const at = state.now();
+            if (trackLastUsed && t.kind !== 'oauth' && (!t.lastUsedAt || at - Date.parse(t.lastUsedAt) >= LAST_USED_THROTTLE_MS)) {
+              t.lastUsedAt = new Date(at).toISOString();
             }
           }
           const found = restRouter.match(method, path);
@@ -333,6 +339,11 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
     state: stateApi,
     faults,
     onCommit: (listener) => state.onCommit(listener),
+    signIn(username, scopes) {
+      const app = [...state.apps.values()][0];
+      if (!app || !state.user(username)) throw new Error(`gitlab forge: cannot sign ${username} in`);
+      return String(oauth.issue(app.clientId, username, scopes ?? app.scopes).access_token);
+    },
     requestLog,
     stop,
     async restart() {

@@ -16,6 +16,8 @@ export interface GitLabUser {
   name: string;
   email: string;
   bot: boolean;
+  /** instance administrator: reads every user's personal access tokens */
+  admin: boolean;
   createdAt: string;
 }
 
@@ -126,6 +128,10 @@ export class GitLabState {
   mergeRequests = new Map<number, MergeRequestState[]>(); // by project id
   pipelines = new Map<number, PipelineState[]>(); // by project id
   signInUser = '';
+  /** group full path (lower case) → usernames with the Owner role */
+  groupOwners = new Map<string, string[]>();
+  /** The forge's clock (injectable so tests move time instead of waiting). */
+  now: () => number = Date.now;
   /** status of the pipeline each push to a non-default branch starts; null = no CI */
   pipelineOnPush: GitLabPipelineStatus | null = null;
   private nextId = 100;
@@ -173,8 +179,10 @@ export class GitLabState {
     this.git.repos.clear();
     this.git.pulls.clear();
     this.signInUser = seed.signInUser;
+    this.groupOwners.clear();
+    for (const [group, owners] of Object.entries(seed.groupOwners ?? {})) this.groupOwners.set(group.toLowerCase(), [...owners]);
     let userId = 1;
-    for (const u of seed.users) this.addUser({ id: u.id ?? ++userId, username: u.username, name: u.name, email: u.email ?? `${u.username}@example.com`, bot: u.bot ?? false, createdAt: SEED_DATE });
+    for (const u of seed.users) this.addUser({ id: u.id ?? ++userId, username: u.username, name: u.name, email: u.email ?? `${u.username}@example.com`, bot: u.bot ?? false, admin: u.admin ?? false, createdAt: SEED_DATE });
     for (const p of seed.projects) {
       const project = this.createProject(p.path, p.defaultBranch, p.id);
       project.approvalsRequired = p.approvalsRequired ?? 0;
@@ -224,6 +232,25 @@ export class GitLabState {
 
   user(username: string): GitLabUser | undefined {
     return this.users.get(username.toLowerCase());
+  }
+
+  userById(id: number): GitLabUser | undefined {
+    for (const u of this.users.values()) if (u.id === id) return u;
+    return undefined;
+  }
+
+  isTokenExpired(t: GitLabToken): boolean {
+    return isExpired(t, this.now());
+  }
+
+  /** A person's role in a project: Maintainer (40) when listed as a member, Developer (30) in open projects, else 0. */
+  memberLevel(project: ProjectState, username: string): number {
+    if (!project.members) return 30;
+    return project.members.some((m) => m.toLowerCase() === username.toLowerCase()) ? 40 : 0;
+  }
+
+  isGroupOwner(group: string, username: string): boolean {
+    return (this.groupOwners.get(group.toLowerCase()) ?? []).some((u) => u.toLowerCase() === username.toLowerCase());
   }
 
   createProject(path: string, defaultBranch: string, id?: number): ProjectState {

@@ -103,6 +103,8 @@ export interface SeedGitLabUser {
   email?: string;
   /** project/group access token users are bots (`project_<id>_bot_<hash>`) */
   bot?: boolean;
+  /** instance administrator (reads every user's personal access tokens); default false */
+  admin?: boolean;
 }
 
 /** personal: a user's PAT; project/group: an access token whose user is a bot of that project/group. */
@@ -178,6 +180,8 @@ export interface SeedGitLab {
   oauthApps: SeedGitLabOAuthApp[];
   /** the user the OAuth authorize page signs in as */
   signInUser: string;
+  /** group full path → usernames with the Owner role (they may read the group's access tokens) */
+  groupOwners?: Record<string, string[]>;
 }
 
 export interface Seed {
