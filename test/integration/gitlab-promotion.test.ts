@@ -77,12 +77,15 @@ describe('GitLab promotion journey (createPromotionStack with GitHub and GitLab 
   let browsed: string[];
   let gitlab: NonNullable<Sandbox['gitlab']>;
   const events: FluxEvent[] = [];
+  let gitlabClock = Date.now();
 
   beforeAll(async () => {
     sandbox = await startSandbox({ seed: buildDemoSeed, fluxDelayMs: 20 });
     sandbox.flux.onEvent((e) => events.push(e));
     if (!sandbox.gitlab) throw new Error('the demo seed should start the GitLab forge');
     gitlab = sandbox.gitlab;
+    // GitLab's own clock: merge-request checks and pipelines move when the test says so
+    gitlab.server.state.raw.now = () => gitlabClock;
     ({ stack, browsed } = await startStack(sandbox));
   });
   afterAll(async () => {
@@ -185,8 +188,14 @@ describe('GitLab promotion journey (createPromotionStack with GitHub and GitLab 
     const head2 = gitlab.server.state.listBranches(PROJECT).find((b) => b.name === branch)?.sha as string;
     expect(project?.repo.objects.commit(head2)?.parents).toEqual([mainBefore]);
 
-    // the board's view of the MR, one extra call per open promotion MR: the push started a
-    // pipeline (sandbox CI passes), one approval is missing
+    // the board's view of the MR, one extra call per open promotion MR: right after the push
+    // GitLab is still preparing it, and CI has not created the pipeline yet
+    stack.pulls.invalidate(repoUrl);
+    const fresh = await stack.pulls.poll(repoUrl);
+    if (!fresh.ok) throw new Error(fresh.error.message);
+    expect(findPromotionPull(fresh.value.pulls, 'platform', 'cert-rotation', 'prod')).toMatchObject({ checksState: 'none', mergeState: { code: 'preparing', tone: 'waiting' } });
+    // a few seconds on: the push's pipeline ran (sandbox CI passes), one approval is missing
+    gitlabClock += 3_000;
     stack.pulls.invalidate(repoUrl);
     gitlab.server.requestLog.reset();
     const withState = await stack.pulls.poll(repoUrl);
@@ -198,6 +207,7 @@ describe('GitLab promotion journey (createPromotionStack with GitHub and GitLab 
       createdAt: expect.any(String),
       checksState: 'success',
       reviewState: 'review-required',
+      mergeState: { code: 'not_approved', tone: 'blocked', label: 'needs approval' },
     });
     // the seeded promotion MR's pipeline is still running
     expect(findPromotionPull(withState.value.pulls, 'platform', 'ingress-gateway', 'prod')).toMatchObject({ checksState: 'pending' });
@@ -208,6 +218,7 @@ describe('GitLab promotion journey (createPromotionStack with GitHub and GitLab 
     if (!approved.ok) throw new Error(approved.error.message);
     expect(findPromotionPull(approved.value.pulls, 'platform', 'cert-rotation', 'prod')).toMatchObject({ checksState: 'success' });
     expect(findPromotionPull(approved.value.pulls, 'platform', 'cert-rotation', 'prod')?.reviewState).toBeUndefined();
+    expect(findPromotionPull(approved.value.pulls, 'platform', 'cert-rotation', 'prod')?.mergeState).toMatchObject({ tone: 'ready', label: 'ready to merge' });
 
     const token = [...gitlab.server.state.raw.tokens.entries()].find(([, t]) => t.kind === 'oauth' && t.username === 'rm-alice' && !t.revoked)?.[0] as string;
     const merged = await fetch(`${gitlab.apiUrl}/projects/${encodeURIComponent(PROJECT)}/merge_requests/${applied.value.number}/merge`, { method: 'PUT', headers: { authorization: `Bearer ${token}` } });

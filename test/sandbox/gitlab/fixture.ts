@@ -70,7 +70,7 @@ export function gitlabFixtureSeed(now = Date.now()): SeedGitLab {
     ],
     projects: [
       { path: GL_PROJECT, id: GL_PROJECT_ID, defaultBranch: 'main', files, members: ['rm-alice', 'dev-bob', 'ci-carol'], approvalsRequired: 1 },
-      { path: GL_OTHER_PROJECT, defaultBranch: 'main', files: { 'README.md': 'secret\n' }, members: ['mallory'] },
+      { path: GL_OTHER_PROJECT, defaultBranch: 'main', files: { 'README.md': 'secret\n' }, members: ['mallory'], tier: 'free' },
     ],
     mergeRequests: [],
     oauthApps: [

@@ -11,9 +11,11 @@ import { startGitLabForge, type GitLabForge } from './index.js';
 
 let forge: GitLabForge;
 const P = encodeURIComponent(GL_PROJECT);
+/** The forge's clock: tests move it instead of waiting. */
+let clock = Date.now();
 
 beforeAll(async () => {
-  forge = await startGitLabForge({ seed: gitlabFixtureSeed() });
+  forge = await startGitLabForge({ seed: gitlabFixtureSeed(clock), now: () => clock });
 });
 afterAll(async () => {
   await forge.close();
@@ -120,8 +122,11 @@ describe('authentication and tokens', () => {
     expect(self.json.expires_at).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     // used 2 h ago: this very call moves it
     expect(Date.parse(self.json.last_used_at)).toBeGreaterThan(Date.parse(before as string));
+    expect(self.json.last_used_at).toBe(new Date(clock).toISOString());
     const again = await call('/personal_access_tokens/self', { token: GL_TOKENS.expiringSoon });
     expect(again.json.last_used_at).toBe(self.json.last_used_at);
+    clock += 10 * 60_000;
+    expect((await call('/personal_access_tokens/self', { token: GL_TOKENS.expiringSoon })).json.last_used_at).toBe(new Date(clock).toISOString());
   });
 
   it('project access tokens belong to a bot user and only reach their project', async () => {
@@ -268,7 +273,11 @@ describe('merge requests', () => {
     const create = { source_branch: 'promo', target_branch: 'main', title: 'Promote', description: 'first' };
     const first = await call(`/projects/${P}/merge_requests`, { token: GL_TOKENS.alice, method: 'POST', body: create });
     expect(first.status).toBe(201);
-    expect(first.json).toMatchObject({ iid: 1, state: 'opened', source_branch: 'promo', author: { username: 'rm-alice' }, references: { full: `${GL_PROJECT}!1` }, web_url: `${forge.url}/${GL_PROJECT}/-/merge_requests/1`, head_pipeline: null });
+    expect(first.json).toMatchObject({ iid: 1, state: 'opened', source_branch: 'promo', author: { username: 'rm-alice' }, references: { full: `${GL_PROJECT}!1` }, web_url: `${forge.url}/${GL_PROJECT}/-/merge_requests/1`, head_pipeline: null, detailed_merge_status: 'preparing' });
+    // GitLab prepares the diff, then checks mergeability, before it says anything else
+    clock += 1500;
+    expect((await call(`/projects/${P}/merge_requests/1`, { token: GL_TOKENS.alice })).json.detailed_merge_status).toBe('checking');
+    clock += 1000;
     const dup = await call(`/projects/${P}/merge_requests`, { token: GL_TOKENS.alice, method: 'POST', body: create });
     expect(dup.status).toBe(409);
     expect(dup.json).toEqual({ message: ['Another open merge request already exists for this source branch: !1'] });
@@ -278,6 +287,7 @@ describe('merge requests', () => {
     expect(list.headers.get('x-total')).toBe('1');
     expect((await call(`/projects/${P}/merge_requests?state=merged`, { token: GL_TOKENS.alice })).json).toEqual([]);
 
+    expect((await call(`/projects/${P}/merge_requests/1`, { token: GL_TOKENS.alice })).json.detailed_merge_status).toBe('not_approved');
     const upd = await call(`/projects/${P}/merge_requests/1`, { token: GL_TOKENS.alice, method: 'PUT', body: { title: 'Promote v2', description: 'second' } });
     expect(upd.json).toMatchObject({ title: 'Promote v2', description: 'second' });
 
@@ -320,6 +330,84 @@ describe('merge requests', () => {
     expect(r.json.message).toEqual(['Source branch "ghost" does not exist']);
     const missing = await call(`/projects/${P}/merge_requests`, { token: GL_TOKENS.alice, method: 'POST', body: {} });
     expect(missing.json).toEqual({ error: 'source_branch is missing, target_branch is missing, title is missing' });
+  });
+});
+
+describe('a new merge request as GitLab reports it over time', () => {
+  it('preparing → checking → waiting for its pipeline, which appears a moment after the push; "pipelines must succeed" holds it', async () => {
+    let now = Date.now();
+    const gl = await startGitLabForge({ seed: gitlabFixtureSeed(now), now: () => now, pipelineOnPush: 'running', timings: { pipelineDelayMs: 4000 } });
+    try {
+      gl.state.setProjectOptions(GL_PROJECT, { onlyAllowMergeIfPipelineSucceeds: true });
+      const get = async () => (await fetch(`${gl.apiUrl}/projects/${P}/merge_requests/1`, { headers: { 'PRIVATE-TOKEN': GL_TOKENS.alice } })).json();
+      gl.state.commitFiles(GL_PROJECT, 'promotion-a', { 'x.txt': 'x\n' }, 'promote', 'rm-alice');
+      const created = await fetch(`${gl.apiUrl}/projects/${P}/merge_requests`, { method: 'POST', headers: { 'PRIVATE-TOKEN': GL_TOKENS.alice, 'content-type': 'application/json' }, body: JSON.stringify({ source_branch: 'promotion-a', target_branch: 'main', title: 'Promote a' }) });
+      expect(created.status).toBe(201);
+      const seen: [string, string | null][] = [];
+      for (const step of [0, 1500, 1000, 1500]) {
+        now += step;
+        const mr = await get();
+        seen.push([mr.detailed_merge_status, mr.head_pipeline?.status ?? null]);
+      }
+      expect(seen).toEqual([
+        ['preparing', null],
+        ['checking', null],
+        ['ci_must_pass', null], // no pipeline yet, and pipelines must succeed
+        ['ci_still_running', 'running'],
+      ]);
+      gl.state.setPipeline(GL_PROJECT, 'promotion-a', 'success');
+      expect((await get()).detailed_merge_status).toBe('not_approved');
+      gl.state.setPipeline(GL_PROJECT, 'promotion-a', 'failed');
+      expect((await get()).detailed_merge_status).toBe('ci_must_pass');
+      // a new push makes GitLab check again
+      gl.state.commitFiles(GL_PROJECT, 'promotion-a', { 'y.txt': 'y\n' }, 'again', 'rm-alice');
+      expect((await get()).detailed_merge_status).toBe('checking');
+    } finally {
+      await gl.close();
+    }
+  });
+});
+
+describe('approval rules', () => {
+  const openMr = async (gl: GitLabForge, project: string, token: string, branch: string) => {
+    gl.state.commitFiles(project, branch, { 'z.txt': `${branch}\n` }, 'change', 'rm-alice');
+    const r = await fetch(`${gl.apiUrl}/projects/${encodeURIComponent(project)}/merge_requests`, { method: 'POST', headers: { 'PRIVATE-TOKEN': token, 'content-type': 'application/json' }, body: JSON.stringify({ source_branch: branch, target_branch: 'main', title: branch }) });
+    return ((await r.json()) as { iid: number }).iid;
+  };
+
+  it('Premium: several rules, each needing its own eligible approvers; approvals_left sums them', async () => {
+    let now = Date.now();
+    const gl = await startGitLabForge({ seed: gitlabFixtureSeed(now), now: () => now });
+    try {
+      gl.state.setProjectOptions(GL_PROJECT, { approvalRules: [{ name: 'Platform', approvalsRequired: 1, eligible: ['dev-bob'] }, { name: 'Security', approvalsRequired: 1, eligible: ['ci-carol'] }] });
+      const iid = await openMr(gl, GL_PROJECT, GL_TOKENS.alice, 'rules');
+      now += 5000;
+      const approvals = async () => (await fetch(`${gl.apiUrl}/projects/${P}/merge_requests/${iid}/approvals`, { headers: { 'PRIVATE-TOKEN': GL_TOKENS.alice } })).json();
+      expect(await approvals()).toMatchObject({ approvals_required: 2, approvals_left: 2, multiple_approval_rules_available: true, approval_rules_left: [{ name: 'Platform' }, { name: 'Security' }] });
+      gl.state.approve(GL_PROJECT, iid, 'dev-bob');
+      expect(await approvals()).toMatchObject({ approvals_left: 1, approval_rules_left: [{ name: 'Security' }] });
+      gl.state.approve(GL_PROJECT, iid, 'ci-carol');
+      const mr = await (await fetch(`${gl.apiUrl}/projects/${P}/merge_requests/${iid}`, { headers: { 'PRIVATE-TOKEN': GL_TOKENS.alice } })).json();
+      expect(mr.detailed_merge_status).toBe('mergeable');
+    } finally {
+      await gl.close();
+    }
+  });
+
+  it('Free: no approval rules, nothing required', async () => {
+    let now = Date.now();
+    const gl = await startGitLabForge({ seed: gitlabFixtureSeed(now), now: () => now });
+    try {
+      const other = encodeURIComponent(GL_OTHER_PROJECT);
+      const iid = await openMr(gl, GL_OTHER_PROJECT, GL_TOKENS.outsider, 'free');
+      now += 5000;
+      const approvals = await (await fetch(`${gl.apiUrl}/projects/${other}/merge_requests/${iid}/approvals`, { headers: { 'PRIVATE-TOKEN': GL_TOKENS.outsider } })).json();
+      expect(approvals).toMatchObject({ approvals_required: 0, approvals_left: 0, has_approval_rules: false, multiple_approval_rules_available: false, approval_rules_left: [] });
+      const mr = await (await fetch(`${gl.apiUrl}/projects/${other}/merge_requests/${iid}`, { headers: { 'PRIVATE-TOKEN': GL_TOKENS.outsider } })).json();
+      expect(mr.detailed_merge_status).toBe('mergeable');
+    } finally {
+      await gl.close();
+    }
   });
 });
 

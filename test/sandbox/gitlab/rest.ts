@@ -157,7 +157,7 @@ export function projectJson(ctx: Ctx, p: ProjectState): Record<string, unknown> 
     squash_option: 'default_off',
     only_allow_merge_if_pipeline_succeeds: p.onlyAllowMergeIfPipelineSucceeds,
     remove_source_branch_after_merge: true,
-    approvals_before_merge: p.approvalsRequired,
+    approvals_before_merge: requiredApprovals(p),
     permissions: { project_access: level > 0 && ctx.token?.kind === 'personal' ? { access_level: level, notification_level: 3 } : null, group_access: ctx.token?.kind === 'group' ? { access_level: level, notification_level: 3 } : null },
   };
 }
@@ -258,13 +258,22 @@ export function pipelineJson(ctx: Ctx, project: ProjectState, p: PipelineState):
   };
 }
 
-function approvalsLeft(project: ProjectState, mr: MergeRequestState): number {
-  return Math.max(project.approvalsRequired - mr.approvedBy.length, 0);
+/** GitLab sums the approvals each rule still needs. */
+function approvalsLeft(ctx: Ctx, project: ProjectState, mr: MergeRequestState): number {
+  return ctx.state.approvalState(project, mr).reduce((n, r) => n + r.left, 0);
+}
+
+function requiredApprovals(project: ProjectState): number {
+  return project.approvalRules.reduce((n, r) => n + r.approvalsRequired, 0);
 }
 
 /** GitLab's detailed_merge_status, in the order GitLab checks. */
 function detailedMergeStatus(ctx: Ctx, project: ProjectState, mr: MergeRequestState): string {
   if (mr.state !== 'opened') return 'not_open';
+  // GitLab's asynchronous work first: the new MR's diff, then the mergeability check
+  const at = ctx.state.now();
+  if (at < mr.preparingUntil) return 'preparing';
+  if (at < mr.checkingUntil) return 'checking';
   if (mr.draft) return 'draft_status';
   const head = project.repo.refs.get(`refs/heads/${mr.sourceBranch}`);
   const base = project.repo.refs.get(`refs/heads/${mr.targetBranch}`);
@@ -275,7 +284,7 @@ function detailedMergeStatus(ctx: Ctx, project: ProjectState, mr: MergeRequestSt
     if (!p || p.status === 'failed' || p.status === 'canceled') return 'ci_must_pass';
     if (p.status !== 'success' && p.status !== 'skipped') return 'ci_still_running';
   }
-  if (approvalsLeft(project, mr) > 0) return 'not_approved';
+  if (approvalsLeft(ctx, project, mr) > 0) return 'not_approved';
   return 'mergeable';
 }
 
@@ -350,7 +359,7 @@ export function mergeRequestJson(ctx: Ctx, project: ProjectState, mr: MergeReque
       merge_error: null,
       first_contribution: false,
       user: { can_merge: accessLevel(ctx, project) >= 30 },
-      approvals_before_merge: project.approvalsRequired || null,
+      approvals_before_merge: requiredApprovals(project) || null,
     });
   }
   return out;
@@ -780,7 +789,9 @@ export function buildRestRouter(): Router {
   });
 
   const approvalsJson = (ctx: Ctx, project: ProjectState, mr: MergeRequestState): Record<string, unknown> => {
-    const left = approvalsLeft(project, mr);
+    const rules = ctx.state.approvalState(project, mr);
+    const left = rules.reduce((n, r) => n + r.left, 0);
+    const premium = project.tier === 'premium';
     const me = ctx.user?.username;
     // GitLab's approvals answer repeats these fields of the merge request itself.
     const { id, iid, project_id, title, description, state, created_at, updated_at, merge_status } = mergeRequestJson(ctx, project, mr);
@@ -795,7 +806,7 @@ export function buildRestRouter(): Router {
       updated_at,
       merge_status,
       approved: left === 0,
-      approvals_required: project.approvalsRequired,
+      approvals_required: requiredApprovals(project),
       approvals_left: left,
       require_password_to_approve: false,
       approved_by: mr.approvedBy.map((u) => ({ user: userBasic(ctx, ctx.state.user(u), u) })),
@@ -804,10 +815,10 @@ export function buildRestRouter(): Router {
       approver_groups: [],
       user_has_approved: me ? mr.approvedBy.includes(me) : false,
       user_can_approve: me ? me !== mr.author && !mr.approvedBy.includes(me) && mr.state === 'opened' : false,
-      approval_rules_left: [],
-      has_approval_rules: project.approvalsRequired > 0,
-      merge_request_approvers_available: true,
-      multiple_approval_rules_available: true,
+      approval_rules_left: rules.filter((r) => r.left > 0).map((r, i) => ({ id: project.id * 100 + i, name: r.rule.name, rule_type: r.rule.eligible ? 'regular' : 'any_approver' })),
+      has_approval_rules: rules.length > 0,
+      merge_request_approvers_available: premium,
+      multiple_approval_rules_available: premium,
       invalid_approvers_rules: [],
     };
   };

@@ -11,7 +11,7 @@ import type { GitLabPipelineStatus, SeedGitLab } from '../seeds/types.js';
 import { GitLabError, type Ctx, type Reply } from './http.js';
 import { GitLabOAuth } from './oauth.js';
 import { buildRestRouter } from './rest.js';
-import { GitLabState, type MergeRequestState, type PipelineState } from './state.js';
+import { DEFAULT_GITLAB_TIMINGS, GitLabState, type ApprovalRule, type GitLabTimings, type MergeRequestState, type PipelineState } from './state.js';
 
 export interface StartGitLabForgeOptions {
   seed?: SeedGitLab;
@@ -25,6 +25,8 @@ export interface StartGitLabForgeOptions {
   trackLastUsed?: boolean;
   /** The forge's clock (default Date.now): last-use throttling, MR checks and delayed pipelines follow it. */
   now?: () => number;
+  /** How long preparing, checking and starting a pipeline take (forge clock); default DEFAULT_GITLAB_TIMINGS. */
+  timings?: Partial<GitLabTimings>;
 }
 
 export interface GitLabFaultFilter {
@@ -68,6 +70,8 @@ export interface GitLabStateApi {
   /** Adds a pipeline for a ref's current head (what CI would report). */
   setPipeline(project: string, ref: string, status: GitLabPipelineStatus): PipelineState;
   approve(project: string, iid: number, username: string): void;
+  /** Project merge settings: "Pipelines must succeed", and approval rules (none = GitLab Free). */
+  setProjectOptions(project: string, options: { onlyAllowMergeIfPipelineSucceeds?: boolean; approvalRules?: ApprovalRule[] }): void;
   raw: GitLabState;
 }
 
@@ -110,6 +114,7 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
   const state = new GitLabState(() => (baseUrl ? new URL(baseUrl).hostname : '127.0.0.1'));
   state.pipelineOnPush = options.pipelineOnPush ?? null;
   if (options.now) state.now = options.now;
+  state.timings = { ...DEFAULT_GITLAB_TIMINGS, ...options.timings };
   const trackLastUsed = options.trackLastUsed ?? true;
   const oauth = new GitLabOAuth(state);
   const restRouter = buildRestRouter();
@@ -161,6 +166,7 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
     try {
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));
       const rawBody = await readBody(req);
+      state.catchUp();
 
       const avatar = /^\/uploads\/-\/system\/user\/avatar\/([^/]+)\/avatar\.svg$/.exec(rawPath);
       if (avatar && method === 'GET') {
@@ -272,9 +278,11 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
       return sha;
     },
     getMergeRequest(projectPath, iid) {
+      state.catchUp();
       return state.mrList(projectOrThrow(projectPath)).find((m) => m.iid === iid);
     },
     listMergeRequests(projectPath) {
+      state.catchUp();
       return [...state.mrList(projectOrThrow(projectPath))];
     },
     setPipeline(projectPath, ref, pipelineStatus) {
@@ -282,6 +290,11 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
       const sha = state.git.resolve(project.repo, ref);
       if (!sha) throw new Error(`gitlab forge: unknown ref ${ref} in ${projectPath}`);
       return state.addPipeline(project, sha, ref, pipelineStatus, 'push', state.signInUser);
+    },
+    setProjectOptions(projectPath, o) {
+      const project = projectOrThrow(projectPath);
+      if (o.onlyAllowMergeIfPipelineSucceeds !== undefined) project.onlyAllowMergeIfPipelineSucceeds = o.onlyAllowMergeIfPipelineSucceeds;
+      if (o.approvalRules) project.approvalRules = o.approvalRules.map((r) => ({ ...r, ...(r.eligible ? { eligible: [...r.eligible] } : {}) }));
     },
     approve(projectPath, iid, approver) {
       const mr = state.mrList(projectOrThrow(projectPath)).find((m) => m.iid === iid);

@@ -54,12 +54,21 @@ export interface ProjectState {
   name: string;
   namespace: string; // group path
   repo: RepoState;
-  approvalsRequired: number;
+  /** GitLab Premium approval rules (several may apply); Free has none, so nothing is required. */
+  approvalRules: ApprovalRule[];
+  tier: 'free' | 'premium';
   onlyAllowMergeIfPipelineSucceeds: boolean;
   members: string[] | undefined;
   nextMrIid: number;
   nextPipelineIid: number;
   createdAt: string;
+}
+
+/** One approval rule: how many approvals it needs and from whom (undefined = any eligible member). */
+export interface ApprovalRule {
+  name: string;
+  approvalsRequired: number;
+  eligible?: string[];
 }
 
 export interface MergeRequestState {
@@ -86,6 +95,31 @@ export interface MergeRequestState {
   draft: boolean;
   /** "Delete source branch when merge request is accepted" (remove_source_branch on create) */
   removeSourceBranch: boolean;
+  /** forge clock (ms) until which GitLab is still preparing the new MR's diff ("preparing") */
+  preparingUntil: number;
+  /** forge clock (ms) until which GitLab is checking mergeability after a push ("checking") */
+  checkingUntil: number;
+}
+
+/** How long GitLab's asynchronous work takes in the sandbox (forge clock, ms). */
+export interface GitLabTimings {
+  /** a new merge request reports `preparing` this long */
+  preparingMs: number;
+  /** then (and after every push to its branches) `checking` this long */
+  checkingMs: number;
+  /** a push's pipeline appears this long after the push */
+  pipelineDelayMs: number;
+}
+
+export const DEFAULT_GITLAB_TIMINGS: GitLabTimings = { preparingMs: 1500, checkingMs: 1000, pipelineDelayMs: 2000 };
+
+interface ScheduledPipeline {
+  projectId: number;
+  sha: string;
+  ref: string;
+  status: GitLabPipelineStatus;
+  user: string;
+  at: number;
 }
 
 export interface PipelineState {
@@ -132,6 +166,8 @@ export class GitLabState {
   groupOwners = new Map<string, string[]>();
   /** The forge's clock (injectable so tests move time instead of waiting). */
   now: () => number = Date.now;
+  timings: GitLabTimings = { ...DEFAULT_GITLAB_TIMINGS };
+  private scheduled: ScheduledPipeline[] = [];
   /** status of the pipeline each push to a non-default branch starts; null = no CI */
   pipelineOnPush: GitLabPipelineStatus | null = null;
   private nextId = 100;
@@ -144,19 +180,39 @@ export class GitLabState {
       const project = this.projectByPath(e.repo);
       if (!project) return;
       const deleted = /^0+$/.test(e.after);
+      const at = this.now();
       for (const mr of this.mrList(project)) {
-        if (mr.state !== 'opened' || mr.sourceBranch !== e.branch) continue;
+        if (mr.state !== 'opened') continue;
+        // a push to either branch makes GitLab check mergeability again
+        if (mr.sourceBranch === e.branch || mr.targetBranch === e.branch) mr.checkingUntil = Math.max(mr.checkingUntil, at + this.timings.checkingMs);
+        if (mr.sourceBranch !== e.branch) continue;
         // an open MR outlives its source branch, showing the last head; a new push revives it
         mr.frozenHeadSha = deleted ? e.before : null;
-        mr.updatedAt = nowIso();
+        mr.updatedAt = new Date(at).toISOString();
       }
       if (deleted) return;
-      if (this.pipelineOnPush && e.branch !== project.repo.defaultBranch) this.addPipeline(project, e.after, e.branch, this.pipelineOnPush, 'push', this.signInUser);
+      // CI picks the push up a moment later, as GitLab's pipeline creation is asynchronous
+      if (this.pipelineOnPush && e.branch !== project.repo.defaultBranch) {
+        this.scheduled.push({ projectId: project.id, sha: e.after, ref: e.branch, status: this.pipelineOnPush, user: this.signInUser, at: at + this.timings.pipelineDelayMs });
+        this.catchUp();
+      }
     });
   }
 
   newId(): number {
     return ++this.nextId;
+  }
+
+  /** Creates the pipelines whose time has come on the forge clock (called before every request). */
+  catchUp(): void {
+    const at = this.now();
+    const due = this.scheduled.filter((p) => p.at <= at);
+    if (due.length === 0) return;
+    this.scheduled = this.scheduled.filter((p) => p.at > at);
+    for (const p of due) {
+      const project = this.projects.get(p.projectId);
+      if (project) this.addPipeline(project, p.sha, p.ref, p.status, 'push', p.user, new Date(p.at).toISOString());
+    }
   }
 
   onCommit(listener: CommitListener): () => void {
@@ -175,6 +231,7 @@ export class GitLabState {
     this.projects.clear();
     this.mergeRequests.clear();
     this.pipelines.clear();
+    this.scheduled = [];
     this.git.users.clear();
     this.git.repos.clear();
     this.git.pulls.clear();
@@ -185,7 +242,9 @@ export class GitLabState {
     for (const u of seed.users) this.addUser({ id: u.id ?? ++userId, username: u.username, name: u.name, email: u.email ?? `${u.username}@example.com`, bot: u.bot ?? false, admin: u.admin ?? false, createdAt: SEED_DATE });
     for (const p of seed.projects) {
       const project = this.createProject(p.path, p.defaultBranch, p.id);
-      project.approvalsRequired = p.approvalsRequired ?? 0;
+      project.tier = p.tier ?? 'premium';
+      project.approvalRules = (p.approvalRules ?? (p.approvalsRequired ? [{ name: 'All Members', approvalsRequired: p.approvalsRequired }] : [])).map((r) => ({ ...r, ...(r.eligible ? { eligible: [...r.eligible] } : {}) }));
+      if (project.tier === 'free' && project.approvalRules.length > 0) throw new Error(`gitlab seed project ${p.path}: approval rules need GitLab Premium`);
       project.onlyAllowMergeIfPipelineSucceeds = p.onlyAllowMergeIfPipelineSucceeds ?? false;
       project.members = p.members ? [...p.members] : undefined;
       const owner = seed.users[0]?.username ?? 'root';
@@ -264,7 +323,8 @@ export class GitLabState {
       name,
       namespace,
       repo,
-      approvalsRequired: 0,
+      approvalRules: [],
+      tier: 'premium',
       onlyAllowMergeIfPipelineSucceeds: false,
       members: undefined,
       nextMrIid: 1,
@@ -293,8 +353,11 @@ export class GitLabState {
     return this.mergeRequests.get(project.id) ?? [];
   }
 
+  /** Seeded MRs (with createdAt) are long prepared; new ones go through preparing → checking on the forge clock. */
   createMergeRequest(project: ProjectState, m: { title: string; description: string; sourceBranch: string; targetBranch: string; author: string; createdAt?: string; removeSourceBranch?: boolean }): MergeRequestState {
-    const created = m.createdAt ?? nowIso();
+    const at = this.now();
+    const created = m.createdAt ?? new Date(at).toISOString();
+    const preparingUntil = m.createdAt ? 0 : at + this.timings.preparingMs;
     const mr: MergeRequestState = {
       id: this.newId(),
       iid: project.nextMrIid++,
@@ -316,11 +379,21 @@ export class GitLabState {
       frozenBaseSha: null,
       approvedBy: [],
       removeSourceBranch: m.removeSourceBranch ?? false,
+      preparingUntil,
+      checkingUntil: preparingUntil === 0 ? 0 : preparingUntil + this.timings.checkingMs,
       // GitLab treats "Draft:" (and a few older prefixes) in the title as draft
       draft: /^\s*(\[draft\]|\(draft\)|draft:|draft\s-\s|draft\s)/i.test(m.title),
     };
     this.mrList(project).push(mr);
     return mr;
+  }
+
+  /** Each rule with the approvals that count for it (an eligible approver who is not the author). */
+  approvalState(project: ProjectState, mr: MergeRequestState): { rule: ApprovalRule; approvedBy: string[]; left: number }[] {
+    return project.approvalRules.map((rule) => {
+      const approvedBy = mr.approvedBy.filter((u) => !rule.eligible || rule.eligible.some((e) => e.toLowerCase() === u.toLowerCase()));
+      return { rule, approvedBy, left: Math.max(rule.approvalsRequired - approvedBy.length, 0) };
+    });
   }
 
   headSha(project: ProjectState, mr: MergeRequestState): string | null {

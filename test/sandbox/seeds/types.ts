@@ -136,8 +136,12 @@ export interface SeedGitLabProject {
   id?: number;
   defaultBranch: string;
   files: Record<string, string>;
-  /** approvals each merge request needs (GitLab Premium rule); default 0 */
+  /** approvals each merge request needs: one "All Members" rule (GitLab Premium); default 0 */
   approvalsRequired?: number;
+  /** several approval rules (GitLab Premium), e.g. one per team; overrides approvalsRequired */
+  approvalRules?: { name: string; approvalsRequired: number; eligible?: string[] }[];
+  /** GitLab Free has no approval rules (nothing is required); default premium */
+  tier?: 'free' | 'premium';
   /** "Pipelines must succeed" */
   onlyAllowMergeIfPipelineSucceeds?: boolean;
   /** usernames with at least Developer access; omitted = every user */
