@@ -370,6 +370,27 @@ describe('GitLab provider on a project in nested groups', () => {
     expect(forge.requestLog.count('GET /projects/:id/repository/files/:file_path/raw')).toBe(2);
   });
 
+  it("falls back to tree + raw files when gitlab.com's archive limit (5 a minute per user) is reached, and uses the archive again a minute later", async () => {
+    let now = Date.now();
+    const limited = await startGitLabForge({ seed: gitlabFixtureSeed(now), now: () => now });
+    try {
+      const p = createGitLabProvider({ apiUrl: limited.apiUrl, token: GL_TOKENS.alice, tokenHeader: 'private-token' });
+      const head = (await p.getBranchHead(repo, 'main'))?.sha as string;
+      const reads = [];
+      for (let i = 0; i < 6; i += 1) reads.push(await p.readMarkedFiles(repo, head, '$promotion'));
+      expect(new Set(reads.map((r) => JSON.stringify(r))).size).toBe(1);
+      const archive = limited.requestLog.entries('GET /projects/:id/repository/archive.tar.gz');
+      expect(archive.map((e) => e.status)).toEqual([200, 200, 200, 200, 200, 429]);
+      expect(limited.requestLog.count('GET /projects/:id/repository/files/:file_path/raw')).toBe(2);
+      now += 60_000;
+      limited.requestLog.reset();
+      await p.readMarkedFiles(repo, head, '$promotion');
+      expect(limited.requestLog.entries().map((e) => `${e.route} ${e.status}`)).toEqual(['GET /projects/:id/repository/archive.tar.gz 200']);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('commits onto the promotion branch in one call, refuses a second create, force-updates, and restores', async () => {
     const p = provider();
     const head = (await p.getBranchHead(repo, 'main')) as NonNullable<Awaited<ReturnType<typeof p.getBranchHead>>>;

@@ -506,6 +506,48 @@ describe('OAuth with PKCE', () => {
     expect(rev.status).toBe(200);
     const after = await call('/user', { bearer: tok.json.access_token });
     expect(after.json.error_description).toMatch(/revoked/);
+    // the grant is one record: its refresh token died with the access token
+    const refresh = await call('/oauth/token', { method: 'POST', form: { client_id: GL_CLIENT_ID, grant_type: 'refresh_token', refresh_token: tok.json.refresh_token } });
+    expect(refresh.status).toBe(400);
+    expect(refresh.json.error).toBe('invalid_grant');
+  });
+
+  it('accepts PKCE parameters repeated on a refresh', async () => {
+    const redirectUri = 'http://127.0.0.1:40006/callback';
+    const code = (await authorize(redirectUri)).searchParams.get('code') as string;
+    const tok = await call('/oauth/token', { method: 'POST', form: { client_id: GL_CLIENT_ID, code, grant_type: 'authorization_code', redirect_uri: redirectUri, code_verifier: verifier } });
+    const refreshed = await call('/oauth/token', { method: 'POST', form: { client_id: GL_CLIENT_ID, grant_type: 'refresh_token', refresh_token: tok.json.refresh_token, code_verifier: verifier, redirect_uri: redirectUri } });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.json).toMatchObject({ token_type: 'Bearer', refresh_token: expect.any(String) });
+  });
+
+  it('requires a code challenge where the application demands PKCE', async () => {
+    const app = forge.state.raw.apps.get(GL_CLIENT_ID);
+    if (!app) throw new Error('no public app');
+    forge.state.raw.apps.set('pkce-only', { ...app, clientId: 'pkce-only', requirePkce: true });
+    const q = new URLSearchParams({ client_id: 'pkce-only', redirect_uri: 'http://127.0.0.1:40007/callback', response_type: 'code', state: 's', scope: 'api' });
+    const refused = await call(`/oauth/authorize?${q.toString()}`);
+    expect(refused.status).toBe(302);
+    const back = new URL(refused.headers.get('location') as string);
+    expect([back.searchParams.get('error'), back.searchParams.get('error_description'), back.searchParams.get('state')]).toEqual(['invalid_request', 'Code challenge is required.', 's']);
+    const withPkce = await authorize('http://127.0.0.1:40007/callback', { scope: 'api' }, true, 'pkce-only');
+    expect(withPkce.searchParams.get('code')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('skips consent for a confidential application the user already authorized with those scopes, never for a public one', async () => {
+    const redirectUri = 'http://127.0.0.1:40008/callback';
+    const exchange = async (clientId: string, code: string, secret?: string) =>
+      call('/oauth/token', { method: 'POST', form: { client_id: clientId, ...(secret ? { client_secret: secret } : {}), code, grant_type: 'authorization_code', redirect_uri: redirectUri, code_verifier: verifier } });
+    const first = (await authorize(redirectUri, { scope: 'api' }, true, GL_CONFIDENTIAL_CLIENT_ID)).searchParams.get('code') as string;
+    expect((await exchange(GL_CONFIDENTIAL_CLIENT_ID, first, 'gloas-confidential')).status).toBe(200);
+    const q = (clientId: string, scope: string) => new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri, response_type: 'code', state: 'again', scope, code_challenge: challenge, code_challenge_method: 'S256' }).toString();
+    const again = await call(`/oauth/authorize?${q(GL_CONFIDENTIAL_CLIENT_ID, 'api')}`);
+    expect(again.status).toBe(302);
+    const back = new URL(again.headers.get('location') as string);
+    expect(back.searchParams.get('state')).toBe('again');
+    expect((await exchange(GL_CONFIDENTIAL_CLIENT_ID, back.searchParams.get('code') as string, 'gloas-confidential')).status).toBe(200);
+    // the public desktop app asks every time, though the user authorized it before
+    expect((await call(`/oauth/authorize?${q(GL_CLIENT_ID, 'api read_user')}`)).status).toBe(200);
   });
 });
 

@@ -133,6 +133,31 @@ export class GitLabOAuth {
     return { access_token: access, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S, refresh_token: refresh, scope: scopes.join(' '), created_at: created };
   }
 
+  /** A code for an approved request, sent back to the application's redirect URI. */
+  private approve(pending: Pending): Reply {
+    const code = randomBytes(32).toString('hex');
+    this.codes.set(code, {
+      clientId: pending.clientId,
+      username: this.state.signInUser,
+      scopes: pending.scopes,
+      redirectUri: pending.redirectUri,
+      challenge: pending.challenge,
+      method: pending.method,
+      expiresAt: Date.now() + CODE_TTL_MS,
+      used: false,
+    });
+    const target = new URL(pending.redirectUri);
+    target.searchParams.set('code', code);
+    if (pending.state !== undefined) target.searchParams.set('state', pending.state);
+    return redirect(target.toString());
+  }
+
+  /** Doorkeeper's matching token: a live token of this application for the user, with the same scopes. */
+  private hasMatchingToken(clientId: string, scopes: string[]): boolean {
+    const want = [...scopes].sort().join(' ');
+    return [...this.state.tokens.values()].some((t) => t.kind === 'oauth' && t.clientId === clientId && t.username === this.state.signInUser && !t.revoked && [...t.scopes].sort().join(' ') === want);
+  }
+
   /** Public clients authenticate with client_id alone; confidential ones need the secret too. */
   private authenticateClient(p: Record<string, unknown>, ctx: Ctx): string {
     let clientId = strParam(p, 'client_id');
@@ -175,8 +200,14 @@ export class GitLabOAuth {
       const challenge = q.get('code_challenge') ?? undefined;
       const method = q.get('code_challenge_method') ?? undefined;
       if (challenge !== undefined && method !== undefined && method !== 'S256' && method !== 'plain') return back('invalid_request', 'The code_challenge_method must be one of S256, plain.');
+      if (app.requirePkce && challenge === undefined) return back('invalid_request', 'Code challenge is required.');
       const id = randomBytes(16).toString('hex');
-      this.pending.set(id, { id, clientId: app.clientId, redirectUri, state: q.get('state') ?? undefined, scopes, challenge, method: challenge ? (method ?? 'plain') : undefined, createdAt: Date.now() });
+      const pending: Pending = { id, clientId: app.clientId, redirectUri, state: q.get('state') ?? undefined, scopes, challenge, method: challenge ? (method ?? 'plain') : undefined, createdAt: Date.now() };
+      // GitLab skips the consent page for trusted applications, and for confidential ones the
+      // user already authorized with these scopes; a public client always asks again, since
+      // anyone can present its client id.
+      if (app.trusted || (app.confidential && this.hasMatchingToken(app.clientId, scopes))) return this.approve(pending);
+      this.pending.set(id, pending);
       const who = this.state.user(this.state.signInUser);
       return html(
         `Authorize ${app.name}`,
@@ -197,24 +228,10 @@ export class GitLabOAuth {
       const pending = this.pending.get(strParam(p, 'request_id') ?? '');
       if (!pending || Date.now() - pending.createdAt > CODE_TTL_MS) return html('An error has occurred', '<h1>An error has occurred</h1><div class="gl-alert-danger"><p>The authorization request has expired. Return to the application and try again.</p></div>', 400);
       this.pending.delete(pending.id);
+      if (approve && strParam(p, '_method') !== 'delete') return this.approve(pending);
       const target = new URL(pending.redirectUri);
-      if (approve && strParam(p, '_method') !== 'delete') {
-        const code = randomBytes(32).toString('hex');
-        this.codes.set(code, {
-          clientId: pending.clientId,
-          username: this.state.signInUser,
-          scopes: pending.scopes,
-          redirectUri: pending.redirectUri,
-          challenge: pending.challenge,
-          method: pending.method,
-          expiresAt: Date.now() + CODE_TTL_MS,
-          used: false,
-        });
-        target.searchParams.set('code', code);
-      } else {
-        target.searchParams.set('error', 'access_denied');
-        target.searchParams.set('error_description', DESCRIPTIONS.access_denied);
-      }
+      target.searchParams.set('error', 'access_denied');
+      target.searchParams.set('error_description', DESCRIPTIONS.access_denied);
       if (pending.state !== undefined) target.searchParams.set('state', pending.state);
       return redirect(target.toString());
     };
@@ -228,6 +245,8 @@ export class GitLabOAuth {
       if (grant !== 'authorization_code' && grant !== 'refresh_token') throw oauthError(400, 'unsupported_grant_type');
       const clientId = this.authenticateClient(p, ctx);
       if (grant === 'refresh_token') {
+        // A refresh may repeat the PKCE parameters (code_verifier, redirect_uri); Doorkeeper
+        // ignores them there, so they are accepted and need not match anything.
         const value = strParam(p, 'refresh_token');
         if (!value) throw oauthError(400, 'invalid_request', 'Missing required parameter: refresh_token.');
         const rt = this.state.refreshTokens.get(value);
@@ -263,7 +282,11 @@ export class GitLabOAuth {
       if ((access && access.clientId !== clientId) || (refresh && refresh.clientId !== clientId)) {
         throw new GitLabError(403, { error: 'unauthorized_client', error_description: 'You are not authorized to revoke this token' });
       }
-      if (access && access.kind === 'oauth') access.revoked = true;
+      if (access && access.kind === 'oauth') {
+        // Doorkeeper keeps both in one grant: revoking the access token ends its refresh token too
+        access.revoked = true;
+        for (const rt of this.state.refreshTokens.values()) if (rt.accessToken === value) rt.revoked = true;
+      }
       if (refresh) {
         refresh.revoked = true;
         const a = this.state.tokens.get(refresh.accessToken);

@@ -547,6 +547,9 @@ export function buildRestRouter(): Router {
     const refName = ctx.query.get('sha') ?? project.repo.defaultBranch;
     const sha = resolveRef(ctx, project, refName);
     if (!sha) throw notFound('File');
+    // gitlab.com's per-user archive limit (ApplicationRateLimiter: project_repositories_archive)
+    const wait = ctx.state.takeArchiveDownload(ctx.user?.username ?? 'anonymous');
+    if (wait !== null) throw apiError(429, { error: 'This endpoint has been requested too many times. Try again later.' }, { 'retry-after': String(wait) });
     const path = ctx.query.get('path') ?? undefined;
     const body = archiveFor(project, sha, refName, path ? path.replace(/^\/+|\/+$/g, '') : undefined);
     const fileName = `${project.name}-${refName.replace(/\//g, '-')}-${sha}.tar.gz`;

@@ -27,6 +27,8 @@ export interface StartGitLabForgeOptions {
   now?: () => number;
   /** How long preparing, checking and starting a pipeline take (forge clock); default DEFAULT_GITLAB_TIMINGS. */
   timings?: Partial<GitLabTimings>;
+  /** Archive downloads per user per window; default gitlab.com's 5 per minute, null = unlimited (self-managed default). */
+  archiveRateLimit?: { limit: number; windowMs: number } | null;
 }
 
 export interface GitLabFaultFilter {
@@ -115,6 +117,7 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
   state.pipelineOnPush = options.pipelineOnPush ?? null;
   if (options.now) state.now = options.now;
   state.timings = { ...DEFAULT_GITLAB_TIMINGS, ...options.timings };
+  if (options.archiveRateLimit !== undefined) state.archiveRateLimit = options.archiveRateLimit;
   const trackLastUsed = options.trackLastUsed ?? true;
   const oauth = new GitLabOAuth(state);
   const restRouter = buildRestRouter();

@@ -111,6 +111,9 @@ export interface GitLabTimings {
   pipelineDelayMs: number;
 }
 
+/** gitlab.com rate-limits repository archive downloads to 5 requests per minute per user. */
+export const GITLAB_COM_ARCHIVE_LIMIT = { limit: 5, windowMs: 60_000 };
+
 export const DEFAULT_GITLAB_TIMINGS: GitLabTimings = { preparingMs: 1500, checkingMs: 1000, pipelineDelayMs: 2000 };
 
 interface ScheduledPipeline {
@@ -167,6 +170,9 @@ export class GitLabState {
   /** The forge's clock (injectable so tests move time instead of waiting). */
   now: () => number = Date.now;
   timings: GitLabTimings = { ...DEFAULT_GITLAB_TIMINGS };
+  /** Archive downloads allowed per user per window (gitlab.com: 5 per minute); null = unlimited. */
+  archiveRateLimit: { limit: number; windowMs: number } | null = { ...GITLAB_COM_ARCHIVE_LIMIT };
+  private archiveDownloads = new Map<string, number[]>();
   private scheduled: ScheduledPipeline[] = [];
   /** status of the pipeline each push to a non-default branch starts; null = no CI */
   pipelineOnPush: GitLabPipelineStatus | null = null;
@@ -203,6 +209,21 @@ export class GitLabState {
     return ++this.nextId;
   }
 
+  /** Counts an archive download by `who`; the seconds until one is allowed again when over the limit. */
+  takeArchiveDownload(who: string): number | null {
+    const rule = this.archiveRateLimit;
+    if (!rule) return null;
+    const at = this.now();
+    const recent = (this.archiveDownloads.get(who) ?? []).filter((t) => t > at - rule.windowMs);
+    if (recent.length >= rule.limit) {
+      this.archiveDownloads.set(who, recent);
+      return Math.max(1, Math.ceil(((recent[0] as number) + rule.windowMs - at) / 1000));
+    }
+    recent.push(at);
+    this.archiveDownloads.set(who, recent);
+    return null;
+  }
+
   /** Creates the pipelines whose time has come on the forge clock (called before every request). */
   catchUp(): void {
     const at = this.now();
@@ -232,6 +253,7 @@ export class GitLabState {
     this.mergeRequests.clear();
     this.pipelines.clear();
     this.scheduled = [];
+    this.archiveDownloads.clear();
     this.git.users.clear();
     this.git.repos.clear();
     this.git.pulls.clear();

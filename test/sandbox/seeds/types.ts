@@ -174,6 +174,10 @@ export interface SeedGitLabOAuthApp {
   /** registered redirect URIs; loopback IP ones match any port (RFC 8252 §7.3, as Doorkeeper does) */
   redirectUris: string[];
   scopes: string[];
+  /** an instance-wide trusted application: GitLab never asks for consent */
+  trusted?: boolean;
+  /** authorization requests must carry a PKCE code_challenge (Doorkeeper's force_pkce); default false */
+  requirePkce?: boolean;
 }
 
 export interface SeedGitLab {
