@@ -4,8 +4,8 @@
 // included (see gitlab-last-use.ts). So the stored token is sent as few times as possible:
 // - first look: with the signed-in user's own token, the access-token lists the stored token
 //   can be on are read (project, its groups, the user's own PATs); only then is the stored
-//   token sent, once to `/personal_access_tokens/self` (which token is it: id, user) and once
-//   to `/user` (who);
+//   token sent, once to `/personal_access_tokens/self` (which token is it: id, user); who the
+//   user is comes from `/users/:id` through the session (without one, the token's `/user`);
 // - later looks: when the signed-in user may read that token's record by id, nothing but
 //   the session's token is sent; otherwise the first look is repeated.
 // The last-use figure carries where it came from; where none is truthful, the newest
@@ -172,7 +172,9 @@ export function createGitLabInspector(options: GitLabInspectorOptions = {}): Tok
       } else judgeLastUse(mem, rec.lastUsedAt, SOURCES.tokenItself);
     }
     out.lastUse = lastUseActivity(mem, signedIn);
-    const user = await get(token, target, '/user', 'private-token');
+    // Who: through the session where possible, else the token's own /user.
+    const viaSession = rec.userId !== null ? await withSession(target, (g) => g(`/users/${rec.userId}`)) : undefined;
+    const user = viaSession?.status === 200 ? viaSession : await get(token, target, '/user', 'private-token');
     const identity = user.status === 200 ? identityOf(user.body) : undefined;
     if (identity) out.identity = identity;
     else out.message = `the token's user could not be read (HTTP ${user.status} from /user)`;

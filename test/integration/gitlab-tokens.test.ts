@@ -52,7 +52,10 @@ describe('GitLab token inspection', () => {
     const session = sessionOf(forge.signIn('rm-alice'));
     const viewer = createGitLabInspector({ session });
     const elevenDaysAgo = forge.state.raw.tokens.get(GL_TOKENS.deployBot)?.lastUsedAt as string;
+    forge.requestLog.reset();
     const first = await viewer.inspect(GL_TOKENS.deployBot, target);
+    // the stored token is sent once, to say which token it is; everything else uses the sign-in
+    expect(forge.requestLog.entries().filter((e) => e.auth === 'private-token').map((e) => e.route)).toEqual(['GET /personal_access_tokens/self']);
     expect(first).toMatchObject({ outcome: 'accepted', identity: { login: GL_BOT, type: 'Bot' } });
     expect(first.lastUse).toEqual({ kind: 'last-used', at: elevenDaysAgo, label: `last used ${elevenDaysAgo.slice(0, 10)} (read from GitLab with your sign-in before the board used the token)` });
     // GitLab did count the board's first check as a use...

@@ -333,13 +333,23 @@ describe('merge requests', () => {
   });
 });
 
+interface MergeRequestJson {
+  iid: number;
+  detailed_merge_status: string;
+  head_pipeline: { status: string } | null;
+}
+
+async function readMr(gl: GitLabForge, project: string, iid: number, token: string): Promise<MergeRequestJson> {
+  return (await fetch(`${gl.apiUrl}/projects/${encodeURIComponent(project)}/merge_requests/${iid}`, { headers: { 'PRIVATE-TOKEN': token } })).json() as Promise<MergeRequestJson>;
+}
+
 describe('a new merge request as GitLab reports it over time', () => {
   it('preparing → checking → waiting for its pipeline, which appears a moment after the push; "pipelines must succeed" holds it', async () => {
     let now = Date.now();
     const gl = await startGitLabForge({ seed: gitlabFixtureSeed(now), now: () => now, pipelineOnPush: 'running', timings: { pipelineDelayMs: 4000 } });
     try {
       gl.state.setProjectOptions(GL_PROJECT, { onlyAllowMergeIfPipelineSucceeds: true });
-      const get = async () => (await fetch(`${gl.apiUrl}/projects/${P}/merge_requests/1`, { headers: { 'PRIVATE-TOKEN': GL_TOKENS.alice } })).json();
+      const get = () => readMr(gl, GL_PROJECT, 1, GL_TOKENS.alice);
       gl.state.commitFiles(GL_PROJECT, 'promotion-a', { 'x.txt': 'x\n' }, 'promote', 'rm-alice');
       const created = await fetch(`${gl.apiUrl}/projects/${P}/merge_requests`, { method: 'POST', headers: { 'PRIVATE-TOKEN': GL_TOKENS.alice, 'content-type': 'application/json' }, body: JSON.stringify({ source_branch: 'promotion-a', target_branch: 'main', title: 'Promote a' }) });
       expect(created.status).toBe(201);
@@ -387,7 +397,7 @@ describe('approval rules', () => {
       gl.state.approve(GL_PROJECT, iid, 'dev-bob');
       expect(await approvals()).toMatchObject({ approvals_left: 1, approval_rules_left: [{ name: 'Security' }] });
       gl.state.approve(GL_PROJECT, iid, 'ci-carol');
-      const mr = await (await fetch(`${gl.apiUrl}/projects/${P}/merge_requests/${iid}`, { headers: { 'PRIVATE-TOKEN': GL_TOKENS.alice } })).json();
+      const mr = await readMr(gl, GL_PROJECT, iid, GL_TOKENS.alice);
       expect(mr.detailed_merge_status).toBe('mergeable');
     } finally {
       await gl.close();
@@ -403,7 +413,7 @@ describe('approval rules', () => {
       now += 5000;
       const approvals = await (await fetch(`${gl.apiUrl}/projects/${other}/merge_requests/${iid}/approvals`, { headers: { 'PRIVATE-TOKEN': GL_TOKENS.outsider } })).json();
       expect(approvals).toMatchObject({ approvals_required: 0, approvals_left: 0, has_approval_rules: false, multiple_approval_rules_available: false, approval_rules_left: [] });
-      const mr = await (await fetch(`${gl.apiUrl}/projects/${other}/merge_requests/${iid}`, { headers: { 'PRIVATE-TOKEN': GL_TOKENS.outsider } })).json();
+      const mr = await readMr(gl, GL_OTHER_PROJECT, iid, GL_TOKENS.outsider);
       expect(mr.detailed_merge_status).toBe('mergeable');
     } finally {
       await gl.close();
@@ -496,10 +506,14 @@ describe('OAuth with PKCE', () => {
     expect(noSecret.json.error).toBe('invalid_client');
   });
 
-  it('revokes tokens', async () => {
-    const redirectUri = 'http://127.0.0.1:40005/callback';
+  /** The public app authorized and its code exchanged: a fresh grant. */
+  async function grant(redirectUri: string): Promise<{ json: { access_token: string; refresh_token: string } }> {
     const code = (await authorize(redirectUri)).searchParams.get('code') as string;
-    const tok = await call('/oauth/token', { method: 'POST', form: { client_id: GL_CLIENT_ID, code, grant_type: 'authorization_code', redirect_uri: redirectUri, code_verifier: verifier } });
+    return call('/oauth/token', { method: 'POST', form: { client_id: GL_CLIENT_ID, code, grant_type: 'authorization_code', redirect_uri: redirectUri, code_verifier: verifier } });
+  }
+
+  it('revokes tokens', async () => {
+    const tok = await grant('http://127.0.0.1:40005/callback');
     const info = await call('/oauth/token/info', { bearer: tok.json.access_token });
     expect(info.json).toMatchObject({ application: { uid: GL_CLIENT_ID }, scope: ['api', 'read_user'] });
     const rev = await call('/oauth/revoke', { method: 'POST', form: { client_id: GL_CLIENT_ID, token: tok.json.access_token } });
@@ -514,8 +528,7 @@ describe('OAuth with PKCE', () => {
 
   it('accepts PKCE parameters repeated on a refresh', async () => {
     const redirectUri = 'http://127.0.0.1:40006/callback';
-    const code = (await authorize(redirectUri)).searchParams.get('code') as string;
-    const tok = await call('/oauth/token', { method: 'POST', form: { client_id: GL_CLIENT_ID, code, grant_type: 'authorization_code', redirect_uri: redirectUri, code_verifier: verifier } });
+    const tok = await grant(redirectUri);
     const refreshed = await call('/oauth/token', { method: 'POST', form: { client_id: GL_CLIENT_ID, grant_type: 'refresh_token', refresh_token: tok.json.refresh_token, code_verifier: verifier, redirect_uri: redirectUri } });
     expect(refreshed.status).toBe(200);
     expect(refreshed.json).toMatchObject({ token_type: 'Bearer', refresh_token: expect.any(String) });
