@@ -8,7 +8,7 @@ import { fetchAvatarDataUrl } from './avatar';
 import { forgeTargetFor, type ForgeTarget } from './forge-url';
 import { createGitHubInspector, parseGitHubExpiration, parseRateLimit } from './github-inspector';
 import { createGitLabInspector, gitlabExpiry } from './gitlab-inspector';
-import { lastUseActivity } from './gitlab-last-use';
+import { SOURCES, judgeLastUse, lastUseActivity, recordOwnUse, type LastUseMemory } from './gitlab-last-use';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -205,5 +205,22 @@ describe('forge URLs', () => {
     }
     const bb = forgeTargetFor('bitbucket-server', 'https://bitbucket.acme.example/scm/acme/x');
     expect(!bb.ok && bb.error.code).toBe('unsupported-provider');
+  });
+});
+
+describe('GitLab last use', () => {
+  it("keeps only a figure the board's own uses cannot explain, and a newer genuine use replaces an older one", () => {
+    const t0 = Date.parse('2026-11-25T12:00:00Z');
+    const mem: LastUseMemory = { ownUses: [] };
+    judgeLastUse(mem, '2026-11-14T09:00:00.000Z', SOURCES.beforeCheck);
+    recordOwnUse(mem, t0);
+    judgeLastUse(mem, new Date(t0 + 500).toISOString(), SOURCES.session); // GitLab counted the check
+    expect(mem.truthful).toEqual({ at: '2026-11-14T09:00:00.000Z', source: SOURCES.beforeCheck });
+    judgeLastUse(mem, new Date(t0 + 15 * 60_000).toISOString(), SOURCES.session); // Flux, later
+    expect(mem.truthful?.at).toBe(new Date(t0 + 15 * 60_000).toISOString());
+    judgeLastUse(mem, null, SOURCES.session); // "never" after the board used it cannot be true
+    expect(mem.truthful?.at).not.toBeNull();
+    for (let i = 0; i < 30; i += 1) recordOwnUse(mem, t0 + i);
+    expect(mem.ownUses).toHaveLength(20);
   });
 });

@@ -23,6 +23,7 @@ import {
   candidateHomes,
   judgeLastUse,
   lastUseActivity,
+  recordOwnUse,
   parseTokenRecord,
   tokenRecordPath,
   type GitLabSessionAccess,
@@ -152,7 +153,7 @@ export function createGitLabInspector(options: GitLabInspectorOptions = {}): Tok
     const seen = rec ? before?.get(rec.id) : undefined;
     // Read before this check was sent, the snapshot can only reflect the board's EARLIER uses.
     if (seen) judgeLastUse(mem, seen.rec.lastUsedAt, SOURCES.beforeCheck);
-    mem.ownUses.push(sentAt);
+    recordOwnUse(mem, sentAt);
     if (self.status === 401) return { ...base, outcome: 'rejected', message: 'the forge answered 401 Unauthorized' };
     if (!rec) return { ...base, message: `HTTP ${self.status} from /personal_access_tokens/self` };
     mem.id = rec.id;

@@ -85,6 +85,14 @@ export interface LastUseMemory {
   truthful?: { at: string | null; source: string };
 }
 
+/** The board's own uses that can still explain a figure: GitLab keeps one timestamp, so the newest few suffice. */
+const OWN_USES_KEPT = 20;
+
+export function recordOwnUse(memory: LastUseMemory, at: number): void {
+  memory.ownUses.push(at);
+  if (memory.ownUses.length > OWN_USES_KEPT) memory.ownUses.splice(0, memory.ownUses.length - OWN_USES_KEPT);
+}
+
 export function isOwnUse(at: string, ownUses: readonly number[]): boolean {
   const t = Date.parse(at);
   return ownUses.some((u) => t >= u - OWN_USE_WINDOW_MS && t <= u + OWN_USE_WINDOW_MS);
