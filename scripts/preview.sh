@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm run preview -- [--port N] [--ready-file F] [--seed NAME]: builds the renderer and serves
+# npm run preview -- [--port N] [--ready-file F] (--seed NAME | --use-my-kubeconfig): builds the renderer and serves
 # the UI in a browser, driven by the main-process services running in Node.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

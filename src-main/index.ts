@@ -1,6 +1,6 @@
 // Composition root of the desktop app: single-instance lock, lifecycle, services, IPC,
 // the main window. Everything here is glue; the logic lives in services that run in Node.
-import { app, BrowserWindow, clipboard, Menu, nativeTheme, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, Menu, nativeTheme, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,7 @@ import { appMenuTemplate } from './window/app-menu';
 import { defaultExternalLinkPolicy } from './window/external-links';
 import { hardenSession, installNavigationGuards } from './window/guards';
 import { mainWindowOptions } from './window/window-options';
+import { hostApprovalPrompt, kubeconfigPicker } from './window/native-dialogs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // Logs go to the platform's log folder through the redacting logger (file mode 0600).
@@ -114,6 +115,9 @@ async function main(): Promise<void> {
     // already checked the URL against the configured host before calling this.
     openExternal: (target) => shell.openExternal(target),
     updates,
+    // Asked in native dialogs, never in the renderer: which kubeconfig, and which Git hosts get tokens.
+    chooseKubeconfigFile: kubeconfigPicker(dialog, () => BrowserWindow.getFocusedWindow() ?? undefined),
+    confirmHostApproval: hostApprovalPrompt(dialog, () => BrowserWindow.getFocusedWindow() ?? undefined),
   });
   updates.subscribe((state) => services.events.emit('update:state-changed', state));
   updates.start();

@@ -91,6 +91,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
           fetch: fetchImpl,
           timers,
           ...(options.signInTimeoutMs !== undefined ? { timeoutMs: options.signInTimeoutMs } : {}),
+          onRejectedCallback: () => options.logger?.warn('auth', `a request to the ${hostId} sign-in callback without this attempt's state was refused; still waiting`),
         });
         attempts.set(id, { host: host.id, attempt });
         onStarted?.(id);

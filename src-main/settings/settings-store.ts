@@ -24,6 +24,13 @@ export const settingsSchema = z.object({
   readGitopsClusterSecrets: z.boolean().default(false),
   updates: z.object({ checkAutomatically: z.boolean().default(true) }).default({ checkAutomatically: true }),
   notifications: z.object({ promotions: z.boolean().default(true) }).default({ promotions: true }),
+  /**
+   * Git hosts ("host" or "host:port", lower case) the user approved for token checks, beyond
+   * the forge hosts configured below: a promotion Secret's token is sent to no other host.
+   */
+  approvedForgeHosts: z.array(z.string().min(1).max(300)).max(200).default([]),
+  /** The user's answer to "read promotion Secrets with your kubeconfig?"; absent = not asked yet. */
+  readPromotionSecrets: z.boolean().optional(),
   /** Git forges to sign in to (GitHub Enterprise Server, GitLab): app registration, not user secrets */
   forgeHosts: z
     .array(

@@ -45,6 +45,8 @@ export interface BrowserVisit {
   callbackStatus?: number;
   callbackBody?: string;
   callbackUrl?: string;
+  /** the callback the forge redirected to, before any tampering */
+  genuineCallbackUrl?: string;
 }
 
 /**
@@ -70,6 +72,7 @@ export function browserFollower(options: { approve?: boolean; tamper?: (callback
     const location = post.headers.get('location');
     if (post.status !== 302 || !location) throw new Error(`authorize did not redirect (status ${post.status})`);
     let callback = new URL(location);
+    visit.genuineCallbackUrl = callback.toString();
     if (options.tamper) callback = options.tamper(callback);
     visit.callbackUrl = callback.toString();
     const cb = await fetch(callback);

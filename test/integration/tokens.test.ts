@@ -10,7 +10,7 @@ import { tokenEntryFor } from '../../src-main/common/tokens';
 import { loadKubeconfig } from '../../src-main/kube/kubeconfig';
 import { createMemoryLogger } from '../../src-main/log/logger';
 import { createPipelineLister, createTokenService, type TokenService, type TokenServiceOptions } from '../../src-main/tokens/token-service';
-import { startSandbox, type Sandbox } from '../sandbox/index';
+import { sandboxForgeHosts, startSandbox, type Sandbox } from '../sandbox/index';
 
 let sandbox: Sandbox;
 
@@ -19,6 +19,7 @@ function serviceFor(kubeconfigPath: string, logger = createMemoryLogger(), extra
   if (!loaded.ok) throw new Error(loaded.error.message);
   const kubeconfigFor = (context: string) => loaded.value.forContext(context);
   return createTokenService({
+    mayContactHost: sandboxForgeHosts(sandbox),
     pipelines: createPipelineLister({ contexts: [sandbox.info.managementCluster], kubeconfigFor }),
     kubeconfigFor,
     logger,

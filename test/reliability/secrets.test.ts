@@ -68,13 +68,14 @@ beforeAll(async () => {
   const app = sandbox.users.oauthApps.find((a) => a.expiringTokens);
   if (!app) throw new Error('the demo seed has no expiring-token app');
   const host = githubEnterpriseHost(sandbox.forge.url, app.clientId, app.clientSecret, HOST);
-  await settings.update({ kubeconfigPath: sandbox.kubeconfig, forgeHosts: [{ type: 'github', id: HOST, webUrl: sandbox.forge.url, clientId: app.clientId }] });
+  await settings.update({ kubeconfigPath: sandbox.kubeconfig, readPromotionSecrets: true, forgeHosts: [{ type: 'github', id: HOST, webUrl: sandbox.forge.url, clientId: app.clientId }] });
   services = await createMainServices({
     appInfo: { name: 'Release Board', version: '0.0.0-test', platform: process.platform, arch: process.arch, versions: { electron: null, chrome: null, node: process.versions.node }, shell: 'preview' },
     logger,
     kubeconfigPath: sandbox.kubeconfig,
     forgeHosts: [host],
     openExternal: browserFollower(),
+    settings,
     env: {},
   });
   services.events.subscribe((channel, payload) => seen.push({ where: `event ${channel}`, value: payload }));
@@ -111,14 +112,13 @@ describe('secrets: an end-to-end session leaks no token', () => {
     const refreshTokens = [...forgeState.refreshTokens.entries()].filter(([, v]) => v.accessToken === accessToken).map(([k]) => k);
     expect(refreshTokens.length).toBe(1);
 
-    const repoUrl = `${sandbox.forge.url}/acme/fleet-config`;
-    const plan = (await call('promotion:plan', {
-      pipelineNamespace: 'platform',
-      pipelineName: 'ingress-nginx',
-      targetEnv: 'prod',
-      version: '4.11.3',
-      strategy: { kind: 'pull-request', manual: false, provider: 'github', repoUrl, baseBranch: 'main', source: 'pipeline' },
-    })) as { ok: boolean; value?: { id: string }; error?: { message: string } };
+    // The renderer names only the pipeline and the environment; main derives the rest from its
+    // board, so wait until staging (the source) is known there as healthy.
+    await waitFor(async () => {
+      const snapshot = await services.board.snapshot();
+      return snapshot.pipelines.find((p) => p.id === 'platform/ingress-nginx')?.environments[2]?.rollup.state === 'healthy';
+    }, 'ingress-nginx staging healthy on the board');
+    const plan = (await call('promotion:plan', { pipelineId: 'platform/ingress-nginx', targetEnv: 'prod' })) as { ok: boolean; value?: { id: string }; error?: { message: string } };
     expect(plan.ok, plan.error?.message).toBe(true);
     const applied = (await call('promotion:apply', { planId: plan.value!.id })) as { ok: boolean; error?: { message: string } };
     expect(applied.ok, applied.error?.message).toBe(true);

@@ -256,3 +256,12 @@ function commitSources(github: Forge, gitlab: GitLabForge | undefined): CommitSo
 
 export { resolveSeed } from './seeds/index';
 export type { FluxSimulator } from './flux/simulator';
+
+/**
+ * The Git hosts ("host:port") a user of this sandbox would have configured: its GitHub-compatible
+ * forge and, when the seed has one, its GitLab. What `mayContactHost` approves in tests.
+ */
+export function sandboxForgeHosts(sandbox: Pick<Sandbox, 'forge' | 'gitlab'>): (host: string) => boolean {
+  const hosts = new Set([sandbox.forge.url, sandbox.gitlab?.url].flatMap((u) => (u ? [new URL(u).host.toLowerCase()] : [])));
+  return (host) => hosts.has(host);
+}
