@@ -69,6 +69,17 @@ describe('GitLab token inspection', () => {
     expect(forge.requestLog.entries().every((e) => e.auth === 'bearer' && e.username === 'rm-alice')).toBe(true);
   });
 
+  it('a group access token never used before stays "never used" after two checks, read with the group Owner\'s sign-in', async () => {
+    const viewer = createGitLabInspector({ session: sessionOf(forge.signIn('rm-alice')) });
+    expect(forge.state.raw.tokens.get(GL_TOKENS.groupBot)?.lastUsedAt).toBeNull();
+    for (let check = 0; check < 2; check += 1) {
+      const r = await viewer.inspect(GL_TOKENS.groupBot, target);
+      expect(r.lastUse).toEqual({ kind: 'never-used', label: 'never used (read from GitLab with your sign-in before the board used the token)' });
+    }
+    // GitLab itself counted the first check
+    expect(forge.state.raw.tokens.get(GL_TOKENS.groupBot)?.lastUsedAt).not.toBeNull();
+  });
+
   it("another user's personal access token: an administrator's sign-in reads its last use, anyone else's says it is not known", async () => {
     const elevenDaysAgo = forge.state.raw.tokens.get(GL_TOKENS.carolOld)?.lastUsedAt as string;
     const asAlice = await createGitLabInspector({ session: sessionOf(forge.signIn('rm-alice')) }).inspect(GL_TOKENS.carolOld, target);

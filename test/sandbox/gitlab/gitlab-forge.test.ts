@@ -72,7 +72,8 @@ describe('reading access tokens with another token (no use of the token read)', 
   it('group access tokens: the group Owner only', async () => {
     const ok = await call(`/groups/platform-team/access_tokens/${tokenId(GL_TOKENS.groupBot)}`, { bearer: forge.signIn('rm-alice') });
     expect(ok.json).toMatchObject({ name: 'platform-team automation', access_level: 30 });
-    expect((await call('/groups/platform-team/access_tokens', { bearer: forge.signIn('ci-carol') })).status).toBe(404);
+    expect((await call('/groups/platform-team/access_tokens', { bearer: forge.signIn('ci-carol') })).status).toBe(403);
+    expect((await call('/groups/platform-team/access_tokens', { bearer: forge.signIn('mallory') })).status).toBe(404);
   });
 
   it("personal access tokens: your own, or anyone's for an administrator", async () => {

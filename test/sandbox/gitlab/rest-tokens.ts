@@ -55,11 +55,12 @@ function projectTokens(ctx: Ctx): GitLabToken[] {
   return tokensOf(ctx, 'project', project.path);
 }
 
-/** Group access tokens: Owner of the group (or an administrator). */
+/** Group access tokens: Owner of the group (or an administrator); others who can see the group get 403. */
 function groupTokens(ctx: Ctx): GitLabToken[] {
   const user = caller(ctx);
   const group = ctx.params.id ?? '';
-  if (!user.admin && !ctx.state.isGroupOwner(group, user.username)) throw notFound('Group');
+  const visible = [...ctx.state.projects.values()].some((p) => p.path.toLowerCase().startsWith(`${group.toLowerCase()}/`) && ctx.state.memberLevel(p, user.username) > 0);
+  if (!user.admin && !ctx.state.isGroupOwner(group, user.username)) throw visible ? forbidden() : notFound('Group');
   return tokensOf(ctx, 'group', group);
 }
 
