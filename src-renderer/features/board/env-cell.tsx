@@ -173,7 +173,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
           <span key={i} className={`badge badge--${p.kind}`} data-testid="pending-badge" title={p.pr ? `${pendingLabel(p, now, cell.strategy.provider)} · ${prStatusText(p.pr)}` : undefined}>
             {/* the label gives way before the status does: the status is what needs acting on */}
             <span className="badge__label">{pendingLabel(p, now, cell.strategy.provider)}</span>
-            {p.pr ? <span className="badge__meta"> · {prStatusText(p.pr)}</span> : null}
+            {p.pr ? <span className={`badge__meta${p.pr.mergeState ? ` badge__meta--${p.pr.mergeState.tone}` : ''}`}> · {prStatusText(p.pr)}</span> : null}
           </span>
         ))}
       </div>
