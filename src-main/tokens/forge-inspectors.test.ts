@@ -95,7 +95,7 @@ function target(provider: 'github' | 'gitlab', api: string): ForgeTarget {
 
 describe('GitLab inspector', () => {
   // The fake's token expires 2026-12-01 and was last used 2026-11-20: the check happens in between.
-  const gitlab = createGitLabInspector({ now: () => Date.parse('2026-11-25T12:00:00Z') });
+  const gitlab = createGitLabInspector({ now: () => new Date('2026-11-25T12:00:00Z') });
 
   it('reads who, scopes, expiry and a last use older than its own check, labelled as the token itself reported it', async () => {
     const r = await gitlab.inspect(GL_TOKEN, target('gitlab', '/gl/api/v4'));

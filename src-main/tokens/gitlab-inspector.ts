@@ -39,7 +39,8 @@ export type { GitLabSessionAccess } from './gitlab-last-use';
 export interface GitLabInspectorOptions extends InspectorOptions {
   /** The signed-in user's own GitLab session, to read stored tokens without using them. */
   session?: GitLabSessionAccess;
-  now?: () => number;
+  /** The board's clock, as the token service's (default: the system clock). */
+  now?: () => Date;
 }
 
 /** How many merge requests (newest first) are searched for a promotion MR by the token's user. */
@@ -81,7 +82,8 @@ function fromRecord(rec: GitLabTokenRecord, nowMs: number): TokenInspection {
 export function createGitLabInspector(options: GitLabInspectorOptions = {}): TokenInspector {
   const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const now = options.now ?? Date.now;
+  const clock = options.now ?? (() => new Date());
+  const now = (): number => clock().getTime();
   const memory = new Map<string, LastUseMemory>();
 
   async function get(token: string, target: ForgeTarget, path: string, header: 'private-token' | 'bearer'): Promise<{ status: number; body: unknown }> {

@@ -257,7 +257,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const logger = options.logger;
   const inspectors: Partial<Record<TokenProvider, TokenInspector>> = {
     github: createGitHubInspector(options.fetch ? { fetch: options.fetch } : {}),
-    gitlab: createGitLabInspector({ ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.gitlabSession ? { session: options.gitlabSession } : {}) }),
+    // the service's clock, so the inspector and the service agree on what has expired
+    gitlab: createGitLabInspector({ now, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.gitlabSession ? { session: options.gitlabSession } : {}) }),
     ...options.inspectors,
   };
   const cache = new Map<string, CachedInspection>();

@@ -7,16 +7,20 @@
 // sends the stored one, and is kept across later checks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { forgeTargetFor, type ForgeTarget } from '../../src-main/tokens/forge-url';
-import { createGitLabInspector, type GitLabSessionAccess } from '../../src-main/tokens/gitlab-inspector';
+import { createGitLabInspector, type GitLabInspectorOptions, type GitLabSessionAccess } from '../../src-main/tokens/gitlab-inspector';
 import { GL_BOT, GL_ELEVEN_DAYS_MS, GL_PROJECT, GL_PROJECT_ID, GL_TOKENS, dateInDays, gitlabFixtureSeed } from '../sandbox/gitlab/fixture';
 import { startGitLabForge, type GitLabForge } from '../sandbox/gitlab/index';
 
 let forge: GitLabForge;
 let target: ForgeTarget;
-const inspector = createGitLabInspector();
+/** One pinned clock for the forge, its seed and the board's inspectors: no check here needs time to pass. */
+const pinned = new Date();
+const now = (): Date => pinned;
+const inspectorFor = (options: Omit<GitLabInspectorOptions, 'now'> = {}) => createGitLabInspector({ ...options, now });
+const inspector = inspectorFor();
 
 beforeAll(async () => {
-  forge = await startGitLabForge({ seed: gitlabFixtureSeed() });
+  forge = await startGitLabForge({ seed: gitlabFixtureSeed(pinned), now });
   const t = forgeTargetFor('gitlab', `${forge.url}/${GL_PROJECT}`);
   if (!t.ok) throw new Error(t.error.message);
   target = t.value;
@@ -39,7 +43,7 @@ describe('GitLab token inspection', () => {
     const seeded = forge.state.raw.tokens.get(GL_TOKENS.alice)?.lastUsedAt as string;
     const r = await inspector.inspect(GL_TOKENS.alice, target);
     expect(r).toMatchObject({ outcome: 'accepted', kind: 'gitlab-access-token', scopes: ['api'], identity: { login: 'rm-alice', name: 'Alice Release', type: 'User' } });
-    expect(r.expiresAt).toBe(`${dateInDays(200)}T00:00:00.000Z`);
+    expect(r.expiresAt).toBe(`${dateInDays(200, pinned)}T00:00:00.000Z`);
     // GitLab counted the check itself: its stored figure moved from 3 days ago to now
     const moved = forge.state.raw.tokens.get(GL_TOKENS.alice)?.lastUsedAt as string;
     expect(Date.parse(seeded)).toBeLessThan(Date.parse(moved) - 86_400_000);
@@ -50,7 +54,7 @@ describe('GitLab token inspection', () => {
 
   it('a project access token last used 11 days ago is still reported as 11 days ago after two checks, read with the sign-in', async () => {
     const session = sessionOf(forge.signIn('rm-alice'));
-    const viewer = createGitLabInspector({ session });
+    const viewer = inspectorFor({ session });
     const elevenDaysAgo = forge.state.raw.tokens.get(GL_TOKENS.deployBot)?.lastUsedAt as string;
     forge.requestLog.reset();
     const first = await viewer.inspect(GL_TOKENS.deployBot, target);
@@ -59,7 +63,7 @@ describe('GitLab token inspection', () => {
     expect(first).toMatchObject({ outcome: 'accepted', identity: { login: GL_BOT, type: 'Bot' } });
     expect(first.lastUse).toEqual({ kind: 'last-used', at: elevenDaysAgo, label: `last used ${elevenDaysAgo.slice(0, 10)} (read from GitLab with your sign-in before the board used the token)` });
     // GitLab did count the board's first check as a use...
-    expect(Date.now() - Date.parse(forge.state.raw.tokens.get(GL_TOKENS.deployBot)?.lastUsedAt as string)).toBeLessThan(GL_ELEVEN_DAYS_MS / 2);
+    expect(forge.state.raw.tokens.get(GL_TOKENS.deployBot)?.lastUsedAt).toBe(pinned.toISOString());
     // ...so the second check sends only the sign-in's token and keeps the true figure
     forge.requestLog.reset();
     const second = await viewer.inspect(GL_TOKENS.deployBot, target);
@@ -70,7 +74,7 @@ describe('GitLab token inspection', () => {
   });
 
   it('a group access token never used before stays "never used" after two checks, read with the group Owner\'s sign-in', async () => {
-    const viewer = createGitLabInspector({ session: sessionOf(forge.signIn('rm-alice')) });
+    const viewer = inspectorFor({ session: sessionOf(forge.signIn('rm-alice')) });
     expect(forge.state.raw.tokens.get(GL_TOKENS.groupBot)?.lastUsedAt).toBeNull();
     for (let check = 0; check < 2; check += 1) {
       const r = await viewer.inspect(GL_TOKENS.groupBot, target);
@@ -82,22 +86,22 @@ describe('GitLab token inspection', () => {
 
   it("another user's personal access token: an administrator's sign-in reads its last use, anyone else's says it is not known", async () => {
     const elevenDaysAgo = forge.state.raw.tokens.get(GL_TOKENS.carolOld)?.lastUsedAt as string;
-    const asAlice = await createGitLabInspector({ session: sessionOf(forge.signIn('rm-alice')) }).inspect(GL_TOKENS.carolOld, target);
+    const asAlice = await inspectorFor({ session: sessionOf(forge.signIn('rm-alice')) }).inspect(GL_TOKENS.carolOld, target);
     expect(asAlice.lastUse).toMatchObject({ kind: 'unknown', label: expect.stringContaining("the token's owner can") });
     // alice's board used the token: to another board (an administrator's), that check is the token's last use
     const alicesCheck = forge.state.raw.tokens.get(GL_TOKENS.carolOld)?.lastUsedAt as string;
-    const asAdmin = await createGitLabInspector({ session: sessionOf(forge.signIn('root-admin')) }).inspect(GL_TOKENS.carolOld, target);
+    const asAdmin = await inspectorFor({ session: sessionOf(forge.signIn('root-admin')) }).inspect(GL_TOKENS.carolOld, target);
     expect(asAdmin.lastUse).toMatchObject({ kind: 'last-used', at: alicesCheck });
     expect(alicesCheck).not.toBe(elevenDaysAgo);
     // a fresh forge: the administrator's first look comes before any use by the board
-    const fresh = await startGitLabForge({ seed: gitlabFixtureSeed() });
+    const fresh = await startGitLabForge({ seed: gitlabFixtureSeed(pinned), now });
     try {
       const t = forgeTargetFor('gitlab', `${fresh.url}/${GL_PROJECT}`);
       if (!t.ok) throw new Error(t.error.message);
       const seeded = fresh.state.raw.tokens.get(GL_TOKENS.carolOld)?.lastUsedAt as string;
-      const admin = createGitLabInspector({ session: sessionOf(fresh.signIn('root-admin'), fresh.apiUrl) });
+      const admin = inspectorFor({ session: sessionOf(fresh.signIn('root-admin'), fresh.apiUrl) });
       for (let check = 0; check < 2; check += 1) expect((await admin.inspect(GL_TOKENS.carolOld, t.value)).lastUse).toMatchObject({ kind: 'last-used', at: seeded });
-      expect(Date.parse(seeded)).toBeLessThan(Date.now() - GL_ELEVEN_DAYS_MS + 60_000);
+      expect(seeded).toBe(new Date(pinned.getTime() - GL_ELEVEN_DAYS_MS).toISOString());
     } finally {
       await fresh.close();
     }
@@ -106,7 +110,7 @@ describe('GitLab token inspection', () => {
   it('with no truthful figure, the newest promotion merge request by the token user stands in', async () => {
     forge.state.commitFiles(GL_PROJECT, 'promotion-platform-x-prod', { 'x.txt': 'x\n' }, 'promote', 'ci-carol');
     const mr = forge.state.raw.createMergeRequest(forge.state.raw.projectByPath(GL_PROJECT)!, { title: 'Promote x', description: '', sourceBranch: 'promotion-platform-x-prod', targetBranch: 'main', author: 'ci-carol' });
-    const viaSession = createGitLabInspector({ session: sessionOf(forge.signIn('rm-alice')) });
+    const viaSession = inspectorFor({ session: sessionOf(forge.signIn('rm-alice')) });
     forge.requestLog.reset();
     const activity = await viaSession.recentActivity(GL_TOKENS.carolOld, target, 'ci-carol');
     expect(activity).toMatchObject({ kind: 'newest-promotion-pr', number: mr.iid, label: `newest promotion merge request by ci-carol: !${mr.iid}, ${mr.createdAt.slice(0, 10)}` });
@@ -117,7 +121,7 @@ describe('GitLab token inspection', () => {
   it('a token expiring within 14 days reports its date', async () => {
     const r = await inspector.inspect(GL_TOKENS.expiringSoon, target);
     expect(r.outcome).toBe('accepted');
-    const days = (Date.parse(r.expiresAt as string) - Date.now()) / 86_400_000;
+    const days = (Date.parse(r.expiresAt as string) - pinned.getTime()) / 86_400_000;
     expect(days).toBeGreaterThan(4);
     expect(days).toBeLessThan(14);
     expect(r.identity?.login).toBe('ci-carol');
