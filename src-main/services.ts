@@ -22,6 +22,7 @@ import { kubeconfigLocation, loadKubeconfig, type LoadedKubeconfig } from './kub
 import type { Logger } from './log/logger';
 import { withDeadline } from './net/forge-fetch';
 import { createPullRequestSync, type PullRequestSync } from './sync/pull-request-sync';
+import { gitlabSessionFromVault } from './tokens/gitlab-session';
 import { createPipelineLister, createTokenService, type TokenService } from './tokens/token-service';
 
 /** What the board needs from the data plane: a snapshot now, changes afterwards. */
@@ -227,6 +228,7 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
         return createPipelineLister({ contexts, kubeconfigFor: (c) => loaded.forContext(c) })();
       },
       kubeconfigFor: (context) => (reportKubeconfig ?? loadForReport()).forContext(context),
+      gitlabSession: gitlabSessionFromVault(hostConfig.hosts, promotion.vault),
       logger,
     });
   const stopTokenEvents = tokens.onChanged((report) => events.emit('tokens:changed', report));

@@ -96,12 +96,22 @@ export interface EffectiveStrategy {
   source: 'environment' | 'pipeline';
 }
 
+/** Whether the forge would merge an open PR now, and why not, in a release manager's words. */
+export interface PullRequestMergeState {
+  /** ready: it would merge now; waiting: the forge or CI is still working; blocked: someone must act. */
+  tone: 'ready' | 'waiting' | 'blocked';
+  label: string;
+  /** The forge's own code (GitLab: detailed_merge_status). */
+  code: string;
+}
+
 export interface PullRequestSummary {
   number: number;
   url: string;
   createdAt: string;
   reviewState?: 'approved' | 'changes-requested' | 'review-required' | 'none';
   checksState?: 'success' | 'failure' | 'pending' | 'none';
+  mergeState?: PullRequestMergeState;
 }
 
 export interface PendingPromotion {

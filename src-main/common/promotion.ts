@@ -2,7 +2,7 @@
 // shown before anything is written, progress, and the result. Plain JSON data: no token,
 // no file contents beyond the changed lines. Pure types, shared with the renderer.
 
-import type { EffectiveStrategy } from './board';
+import type { EffectiveStrategy, PullRequestMergeState } from './board';
 
 /**
  * What the renderer may ask for: which pipeline, which environment to promote INTO, and — only
@@ -136,6 +136,8 @@ export interface PromotionPullRequest {
   reviewState?: 'approved' | 'changes-requested' | 'review-required' | 'none';
   /** CI state of the PR's head (check runs / head pipeline), when it was asked. */
   checksState?: 'success' | 'failure' | 'pending' | 'none';
+  /** Whether the forge would merge it now, when it was asked (GitLab). */
+  mergeState?: PullRequestMergeState;
 }
 
 /** The open promotion PRs of one config repository (polled by main at most every 30 s). */

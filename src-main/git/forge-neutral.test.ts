@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { forgeKindFor } from './forge-registry';
 
 const NEUTRAL = [
   'src-main/git/promotion-plan.ts',
@@ -38,5 +39,12 @@ describe('forge-neutral modules', () => {
     expect(FORGE_NAMES.test(bad.split('\n')[1] as string)).toBe(true);
     expect(importsOf(bad).filter((spec) => FORGE_MODULES.test(spec))).toEqual(['./github/github-provider']);
     expect(importsOf("import { x } from '../auth/token-endpoint';").filter((spec) => FORGE_MODULES.test(spec))).toHaveLength(1);
+  });
+});
+
+describe('forge wording from the registry', () => {
+  it('references PRs as each forge does: GitHub #N, GitLab !N', () => {
+    expect(forgeKindFor({ type: 'github' }).pullRequestRef(2)).toBe('PR #2');
+    expect(forgeKindFor({ type: 'gitlab' }).pullRequestRef(2)).toBe('merge request !2');
   });
 });

@@ -48,6 +48,8 @@ export interface ForgeKind {
   label: string;
   /** What this forge calls a pull request ("pull request", "merge request"). */
   pullRequestNoun: string;
+  /** How this forge writes a PR's reference in text: "PR #12", "merge request !12". */
+  pullRequestRef(number: number): string;
   /** Pipeline pull-request strategy `type` values this forge promotes through. */
   strategyProviders: readonly string[];
   oauth: ForgeOAuth;
@@ -65,6 +67,7 @@ const KINDS: Record<ForgeHostType, ForgeKind> = {
     type: 'github',
     label: 'GitHub',
     pullRequestNoun: 'pull request',
+    pullRequestRef: (n) => `PR #${n}`,
     strategyProviders: ['github'],
     oauth: {
       exchangeCode: exchangeAuthorizationCode,
@@ -80,6 +83,7 @@ const KINDS: Record<ForgeHostType, ForgeKind> = {
     type: 'gitlab',
     label: 'GitLab',
     pullRequestNoun: 'merge request',
+    pullRequestRef: (n) => `merge request !${n}`,
     strategyProviders: ['gitlab'],
     oauth: {
       exchangeCode: exchangeGitLabCode,

@@ -233,7 +233,7 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
             return { planId, prUrl: pr.pr.url, number: pr.pr.number, updated: pr.updated, rebuilt, files, baseSha: base.sha } satisfies PromotionResult;
           }),
         );
-        log?.info('promotion', `${result.updated ? 'updated' : 'opened'} PR #${result.number} in ${repoLabel} for ${plan.pipelineNamespace}/${plan.pipelineName} → ${plan.targetEnv}`);
+        log?.info('promotion', `${result.updated ? 'updated' : 'opened'} ${forges(host).pullRequestRef(result.number)} in ${repoLabel} for ${plan.pipelineNamespace}/${plan.pipelineName} → ${plan.targetEnv}`);
         return { ok: true, value: result };
       } catch (e) {
         const login = options.vault.get(host.id)?.login;

@@ -2,6 +2,8 @@
 // nothing here knows GitHub (or GitLab, Bitbucket); each implementation maps its API and its
 // errors onto these calls and ProviderError kinds.
 
+import type { PullRequestMergeState } from '../common/board';
+
 export interface RepoCoordinates {
   owner: string;
   name: string;
@@ -61,6 +63,8 @@ export interface GitProvider {
 export interface PullRequestStatus {
   reviewState?: 'approved' | 'changes-requested' | 'review-required' | 'none';
   checksState?: 'success' | 'failure' | 'pending' | 'none';
+  /** Whether the forge would merge it now (GitLab: from detailed_merge_status). */
+  mergeState?: PullRequestMergeState;
 }
 
 export type ProviderErrorKind =

@@ -68,6 +68,7 @@ export function findPromotionPull(pulls: PromotionPullRequest[], ns: string, nam
         createdAt: hit.createdAt,
         ...(hit.reviewState ? { reviewState: hit.reviewState } : {}),
         ...(hit.checksState ? { checksState: hit.checksState } : {}),
+        ...(hit.mergeState ? { mergeState: hit.mergeState } : {}),
       }
     : undefined;
 }
@@ -82,8 +83,8 @@ async function withStatuses(provider: GitProvider, repo: RepoCoordinates, pulls:
       if (!info) return p;
       try {
         const s = await status(repo, info);
-        const { reviewState: _r, checksState: _c, ...rest } = p;
-        return { ...rest, ...(s.reviewState ? { reviewState: s.reviewState } : {}), ...(s.checksState ? { checksState: s.checksState } : {}) };
+        const { reviewState: _r, checksState: _c, mergeState: _m, ...rest } = p;
+        return { ...rest, ...(s.reviewState ? { reviewState: s.reviewState } : {}), ...(s.checksState ? { checksState: s.checksState } : {}), ...(s.mergeState ? { mergeState: s.mergeState } : {}) };
       } catch {
         return p;
       }

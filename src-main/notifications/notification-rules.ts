@@ -66,7 +66,7 @@ function cellNotifications(row: PipelineRow, before: EnvironmentCell, after: Env
       key: `pr-merged:${row.id}:${after.name}:${pending.pr.number}`,
       kind: 'pr-merged',
       title: `Promotion merged: ${label} → ${after.name}`,
-      body: `Pull request #${pending.pr.number} for ${version} was merged; Flux is rolling it out.`,
+      body: `${after.strategy.provider === 'gitlab' ? `Merge request !${pending.pr.number}` : `Pull request #${pending.pr.number}`} for ${version} was merged; Flux is rolling it out.`,
       cell,
     });
   }

@@ -48,6 +48,13 @@ describe('notification rules', () => {
     ]);
   });
 
+  it('a merged GitLab merge request is called by its GitLab name and !N', () => {
+    const gitlab: EnvironmentCell['strategy'] = { kind: 'pull-request', manual: false, source: 'pipeline', provider: 'gitlab' };
+    const before = snapshot([row([cell('prod', [target('1.8.2')], { strategy: gitlab, pending: [{ kind: 'pr-open', version: '1.8.3', pr: { ...pr, number: 7 } }] })])]);
+    const change: BoardChange = { upserted: [row([cell('prod', [target('1.8.2', { requestedVersion: '1.8.3' })], { strategy: gitlab })])], removed: [] };
+    expect(notificationsForChange(before, change)[0]?.body).toBe('Merge request !7 for 1.8.3 was merged; Flux is rolling it out.');
+  });
+
   it('matches the PR title’s version with or without a leading v', () => {
     const before = snapshot([row([cell('prod', [target('1.8.2')], { pending: [{ kind: 'pr-open', version: 'v1.8.3', pr }] })])]);
     const change: BoardChange = { upserted: [row([cell('prod', [target('1.8.2', { requestedVersion: '1.8.3' })])])], removed: [] };

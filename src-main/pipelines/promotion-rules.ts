@@ -116,6 +116,7 @@ export function openPullRequestsFromRepos(repos: readonly RepoPromotionPulls[]):
       if (p.metadata) pr.metadata = p.metadata;
       if (p.reviewState) pr.reviewState = p.reviewState;
       if (p.checksState) pr.checksState = p.checksState;
+      if (p.mergeState) pr.mergeState = p.mergeState;
       return pr;
     }),
   );
@@ -249,5 +250,6 @@ function summary(pr: OpenPullRequest): PullRequestSummary {
   const out: PullRequestSummary = { number: pr.number, url: pr.url, createdAt: pr.createdAt };
   if (pr.reviewState) out.reviewState = pr.reviewState;
   if (pr.checksState) out.checksState = pr.checksState;
+  if (pr.mergeState) out.mergeState = pr.mergeState;
   return out;
 }

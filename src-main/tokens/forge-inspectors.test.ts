@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchAvatarDataUrl } from './avatar';
 import { forgeTargetFor, type ForgeTarget } from './forge-url';
 import { createGitHubInspector, parseGitHubExpiration, parseRateLimit } from './github-inspector';
-import { createGitLabInspector, gitlabExpiry, gitlabLastUsedActivity } from './gitlab-inspector';
+import { createGitLabInspector, gitlabExpiry } from './gitlab-inspector';
+import { SOURCES, judgeLastUse, lastUseActivity, recordOwnUse, type LastUseMemory } from './gitlab-last-use';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -93,20 +94,20 @@ function target(provider: 'github' | 'gitlab', api: string): ForgeTarget {
 }
 
 describe('GitLab inspector', () => {
-  const gitlab = createGitLabInspector();
+  // The fake's token expires 2026-12-01 and was last used 2026-11-20: the check happens in between.
+  const gitlab = createGitLabInspector({ now: () => new Date('2026-11-25T12:00:00Z') });
 
-  it('reads who, scopes, expiry and the reported last use', async () => {
+  it('reads who, scopes, expiry and a last use older than its own check, labelled as the token itself reported it', async () => {
     const r = await gitlab.inspect(GL_TOKEN, target('gitlab', '/gl/api/v4'));
     expect(r).toMatchObject({
       outcome: 'accepted',
       kind: 'gitlab-access-token',
       scopes: ['api', 'write_repository'],
       expiresAt: '2026-12-01T00:00:00.000Z',
-      lastUsedAt: '2026-11-20T10:00:00.000Z',
+      lastUse: { kind: 'last-used', label: 'last used 2026-11-20 (as GitLab reported it to the token itself)', at: '2026-11-20T10:00:00.000Z' },
       identity: { login: 'project_42_bot', name: 'Promotion bot', type: 'Bot', avatarUrl: `${base}/avatar.png` },
     });
     expect(seen.filter((s) => s.path.startsWith('/gl/')).every((s) => s.privateToken === GL_TOKEN && s.auth === undefined)).toBe(true);
-    expect(gitlabLastUsedActivity(r.lastUsedAt)).toEqual({ kind: 'last-used', label: 'last used 2026-11-20 (as reported by GitLab)', at: '2026-11-20T10:00:00.000Z' });
   });
 
   it('reports a 401 as rejected', async () => {
@@ -130,7 +131,8 @@ describe('GitLab inspector', () => {
     expect(gitlabExpiry(null)).toBeNull();
     expect(gitlabExpiry('2026-12-01')).toBe('2026-12-01T00:00:00.000Z');
     expect(gitlabExpiry(42)).toBeUndefined();
-    expect(gitlabLastUsedActivity(null).kind).toBe('never-used');
+    expect(lastUseActivity({ ownUses: [], truthful: { at: null, source: 'x' } }, true).kind).toBe('never-used');
+    expect(lastUseActivity({ ownUses: [1] }, false)).toMatchObject({ kind: 'unknown', label: expect.stringContaining('sign in to GitLab') });
   });
 });
 
@@ -203,5 +205,22 @@ describe('forge URLs', () => {
     }
     const bb = forgeTargetFor('bitbucket-server', 'https://bitbucket.acme.example/scm/acme/x');
     expect(!bb.ok && bb.error.code).toBe('unsupported-provider');
+  });
+});
+
+describe('GitLab last use', () => {
+  it("keeps only a figure the board's own uses cannot explain, and a newer genuine use replaces an older one", () => {
+    const t0 = Date.parse('2026-11-25T12:00:00Z');
+    const mem: LastUseMemory = { ownUses: [] };
+    judgeLastUse(mem, '2026-11-14T09:00:00.000Z', SOURCES.beforeCheck);
+    recordOwnUse(mem, t0);
+    judgeLastUse(mem, new Date(t0 + 500).toISOString(), SOURCES.session); // GitLab counted the check
+    expect(mem.truthful).toEqual({ at: '2026-11-14T09:00:00.000Z', source: SOURCES.beforeCheck });
+    judgeLastUse(mem, new Date(t0 + 15 * 60_000).toISOString(), SOURCES.session); // Flux, later
+    expect(mem.truthful?.at).toBe(new Date(t0 + 15 * 60_000).toISOString());
+    judgeLastUse(mem, null, SOURCES.session); // "never" after the board used it cannot be true
+    expect(mem.truthful?.at).not.toBeNull();
+    for (let i = 0; i < 30; i += 1) recordOwnUse(mem, t0 + i);
+    expect(mem.ownUses).toHaveLength(20);
   });
 });

@@ -27,8 +27,12 @@ export interface TokenInspection {
   expiresAt?: string | null;
   rateLimit?: RateLimitInfo;
   repositories?: string[];
-  /** Provider-reported last use (GitLab); GitHub never reports it. */
-  lastUsedAt?: string | null;
+  /**
+   * The token's last use as far as it can be told truthfully, labelled with its source
+   * (GitLab); a kind other than last-used/never-used says why it is not known. GitHub never
+   * reports one.
+   */
+  lastUse?: TokenActivity;
   /** Human message for 'error' (and detail for 'rejected'); never contains the token. */
   message?: string;
 }

@@ -40,6 +40,14 @@ describe('token risks', () => {
     expect(r?.detail).toContain('admin:org, workflow go further still');
   });
 
+  it('ranks GitLab scopes as GitLab does: write_repository only pushes, api reaches the whole API', () => {
+    const gl = (scopes: string[]) => assessTokenRisks(facts({ kind: 'gitlab-access-token', provider: 'gitlab', scopes, identity: { login: 'carol', type: 'User' } }), now).find((x) => x.id === 'broad-scope');
+    const both = gl(['api', 'write_repository']);
+    expect(both?.detail).toBe('These scopes can push to every repository its user can reach, not only the config repository; api reaches the whole API as its user — project settings, members, other projects and groups — not only Git.');
+    expect(both?.detail).not.toMatch(/write_repository go/);
+    expect(gl(['write_repository'])?.detail).toBe('This scope can push to every repository its user can reach, not only the config repository.');
+  });
+
   it('warns 14 days before expiry, not 15', () => {
     expect(ids(facts({ expiresAt: '2026-12-05T00:00:00Z' }))).toEqual(['expires-soon']);
     expect(ids(facts({ expiresAt: '2026-12-07T01:00:00Z' }))).toEqual([]);

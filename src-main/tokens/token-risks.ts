@@ -58,6 +58,23 @@ function daysBetween(fromMs: number, toIso: string): number {
   return (Date.parse(toIso) - fromMs) / 86_400_000;
 }
 
+function githubScopeDetail(broad: readonly string[]): string {
+  const tooMuch = broad.filter((s) => s !== 'repo');
+  return `A classic token with repo scope can write to every repository its user can reach, not only the config repository${tooMuch.length > 0 ? `; ${tooMuch.join(', ')} go${tooMuch.length === 1 ? 'es' : ''} further still` : ''}.`;
+}
+
+/** What each broad GitLab scope adds beyond pushing to repositories (write_repository, the narrowest). */
+const GITLAB_SCOPE_REACH: Record<string, string> = {
+  api: 'api reaches the whole API as its user — project settings, members, other projects and groups — not only Git',
+  sudo: 'sudo lets it act as any user',
+  admin_mode: 'admin_mode adds administrator rights',
+};
+
+function gitlabScopeDetail(broad: readonly string[]): string {
+  const beyond = broad.flatMap((s) => (GITLAB_SCOPE_REACH[s] ? [GITLAB_SCOPE_REACH[s]] : []));
+  return `${broad.length === 1 ? 'This scope' : 'These scopes'} can push to every repository its user can reach, not only the config repository${beyond.length > 0 ? `; ${beyond.join('; ')}` : ''}.`;
+}
+
 const SAFER_GITLAB =
   'Replace it with a project access token for the config project only (role Developer, scopes api and write_repository, with an expiry) — or promote with Release Board’s user-driven flow, which uses your own short-lived sign-in.';
 
@@ -109,12 +126,11 @@ export function assessTokenRisks(facts: RiskFacts, now: Date): TokenRisk[] {
   // personal GitLab token reaches everything its person can.
   const gitlabPersonal = facts.kind === 'gitlab-access-token' && facts.identity?.type !== 'Bot';
   if (broad.length > 0 && (facts.kind === 'github-classic' || facts.kind === 'github-oauth' || gitlabPersonal)) {
-    const tooMuch = broad.filter((s) => s !== 'repo');
     risks.push({
       id: 'broad-scope',
       severity: 'high',
       title: `Broad scopes: ${broad.join(', ')}`,
-      detail: `${facts.kind === 'gitlab-access-token' ? 'These scopes' : 'A classic token with repo scope'} can write to every repository its user can reach, not only the config repository${tooMuch.length > 0 ? `; ${tooMuch.join(', ')} go${tooMuch.length === 1 ? 'es' : ''} further still` : ''}.`,
+      detail: facts.kind === 'gitlab-access-token' ? gitlabScopeDetail(broad) : githubScopeDetail(broad),
       saferAlternative: SAFER_FINE_GRAINED,
       guidance: guidance.fineGrained,
     });

@@ -36,7 +36,7 @@ import { effectiveStrategy } from '../pipelines/promotion-rules';
 import { fetchAvatarDataUrl } from './avatar';
 import { forgeTargetFor, type ForgeTarget } from './forge-url';
 import { createGitHubInspector } from './github-inspector';
-import { createGitLabInspector, gitlabLastUsedActivity } from './gitlab-inspector';
+import { createGitLabInspector, type GitLabSessionAccess } from './gitlab-inspector';
 import type { TokenInspection, TokenInspector } from './provider';
 import { reviewSecretAccess, withPromotionToken, type SecretFacts } from './secret-access';
 import { EXPIRY_WARNING_DAYS, assessTokenRisks } from './token-risks';
@@ -69,6 +69,8 @@ export interface TokenServiceOptions {
   avatars?: boolean;
   /** Parallel Secret reads / forge inspections (default 4). */
   concurrency?: number;
+  /** The signed-in user's GitLab session: reads a stored token's last use without using the token. */
+  gitlabSession?: GitLabSessionAccess;
 }
 
 export interface TokenService {
@@ -255,7 +257,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const logger = options.logger;
   const inspectors: Partial<Record<TokenProvider, TokenInspector>> = {
     github: createGitHubInspector(options.fetch ? { fetch: options.fetch } : {}),
-    gitlab: createGitLabInspector(options.fetch ? { fetch: options.fetch } : {}),
+    // the service's clock, so the inspector and the service agree on what has expired
+    gitlab: createGitLabInspector({ now, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.gitlabSession ? { session: options.gitlabSession } : {}) }),
     ...options.inspectors,
   };
   const cache = new Map<string, CachedInspection>();
@@ -277,8 +280,10 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     const work = (async (): Promise<CachedInspection> => {
       const inspection = await inspector.inspect(token, target);
       const activity: TokenActivity[] = [];
-      if (inspection.outcome === 'accepted' && target.provider === 'gitlab') activity.push(gitlabLastUsedActivity(inspection.lastUsedAt));
-      else if (inspection.outcome === 'accepted' && inspection.identity) {
+      if (inspection.outcome === 'accepted' && inspection.lastUse) activity.push(inspection.lastUse);
+      // Without a truthful last use, the newest promotion PR/MR by the token's user stands in.
+      const lastUseKnown = inspection.lastUse?.kind === 'last-used' || inspection.lastUse?.kind === 'never-used';
+      if (inspection.outcome === 'accepted' && inspection.identity && !lastUseKnown) {
         const seen = new Set<string>();
         for (const t of targets) {
           const k = `${t.apiBaseUrl}|${t.fullName}`;

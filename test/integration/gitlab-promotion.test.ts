@@ -15,7 +15,7 @@ import { createGitLabProvider } from '../../src-main/git/gitlab/gitlab-provider'
 import { createPromotionStack, findPromotionPull, type PromotionStack } from '../../src-main/git/index';
 import { ProviderError } from '../../src-main/git/provider';
 import { browserFollower } from '../bench/promotion-sandbox';
-import type { FluxEvent } from '../sandbox/flux/simulator';
+import { manualClock, type FluxEvent } from '../sandbox/flux/simulator';
 import { GL_PROJECT, GL_TOKENS, gitlabFixtureSeed } from '../sandbox/gitlab/fixture';
 import { startGitLabForge, type GitLabForge } from '../sandbox/gitlab/index';
 import { startSandbox, type Sandbox } from '../sandbox/index';
@@ -77,9 +77,11 @@ describe('GitLab promotion journey (createPromotionStack with GitHub and GitLab 
   let browsed: string[];
   let gitlab: NonNullable<Sandbox['gitlab']>;
   const events: FluxEvent[] = [];
+  // the sandbox's clock: GitLab's merge-request checks and pipelines move when the test says so
+  const clock = manualClock(new Date());
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ seed: buildDemoSeed, fluxDelayMs: 20 });
+    sandbox = await startSandbox({ seed: buildDemoSeed, fluxDelayMs: 20, now: clock.now });
     sandbox.flux.onEvent((e) => events.push(e));
     if (!sandbox.gitlab) throw new Error('the demo seed should start the GitLab forge');
     gitlab = sandbox.gitlab;
@@ -185,8 +187,14 @@ describe('GitLab promotion journey (createPromotionStack with GitHub and GitLab 
     const head2 = gitlab.server.state.listBranches(PROJECT).find((b) => b.name === branch)?.sha as string;
     expect(project?.repo.objects.commit(head2)?.parents).toEqual([mainBefore]);
 
-    // the board's view of the MR, one extra call per open promotion MR: the push started a
-    // pipeline (sandbox CI passes), one approval is missing
+    // the board's view of the MR, one extra call per open promotion MR: right after the push
+    // GitLab is still preparing it, and CI has not created the pipeline yet
+    stack.pulls.invalidate(repoUrl);
+    const fresh = await stack.pulls.poll(repoUrl);
+    if (!fresh.ok) throw new Error(fresh.error.message);
+    expect(findPromotionPull(fresh.value.pulls, 'platform', 'cert-rotation', 'prod')).toMatchObject({ checksState: 'none', mergeState: { code: 'preparing', tone: 'waiting' } });
+    // a few seconds on: the push's pipeline ran (sandbox CI passes), one approval is missing
+    await clock.advance(3_000);
     stack.pulls.invalidate(repoUrl);
     gitlab.server.requestLog.reset();
     const withState = await stack.pulls.poll(repoUrl);
@@ -198,6 +206,7 @@ describe('GitLab promotion journey (createPromotionStack with GitHub and GitLab 
       createdAt: expect.any(String),
       checksState: 'success',
       reviewState: 'review-required',
+      mergeState: { code: 'not_approved', tone: 'blocked', label: 'needs approval' },
     });
     // the seeded promotion MR's pipeline is still running
     expect(findPromotionPull(withState.value.pulls, 'platform', 'ingress-gateway', 'prod')).toMatchObject({ checksState: 'pending' });
@@ -208,6 +217,7 @@ describe('GitLab promotion journey (createPromotionStack with GitHub and GitLab 
     if (!approved.ok) throw new Error(approved.error.message);
     expect(findPromotionPull(approved.value.pulls, 'platform', 'cert-rotation', 'prod')).toMatchObject({ checksState: 'success' });
     expect(findPromotionPull(approved.value.pulls, 'platform', 'cert-rotation', 'prod')?.reviewState).toBeUndefined();
+    expect(findPromotionPull(approved.value.pulls, 'platform', 'cert-rotation', 'prod')?.mergeState).toMatchObject({ tone: 'ready', label: 'ready to merge' });
 
     const token = [...gitlab.server.state.raw.tokens.entries()].find(([, t]) => t.kind === 'oauth' && t.username === 'rm-alice' && !t.revoked)?.[0] as string;
     const merged = await fetch(`${gitlab.apiUrl}/projects/${encodeURIComponent(PROJECT)}/merge_requests/${applied.value.number}/merge`, { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
@@ -357,6 +367,27 @@ describe('GitLab provider on a project in nested groups', () => {
     expect(viaTree).toEqual(files);
     expect(forge.requestLog.count('GET /projects/:id/repository/tree')).toBeGreaterThanOrEqual(1);
     expect(forge.requestLog.count('GET /projects/:id/repository/files/:file_path/raw')).toBe(2);
+  });
+
+  it("falls back to tree + raw files when gitlab.com's archive limit (5 a minute per user) is reached, and uses the archive again a minute later", async () => {
+    const limitClock = manualClock(new Date());
+    const limited = await startGitLabForge({ seed: gitlabFixtureSeed(limitClock.now()), now: limitClock.now });
+    try {
+      const p = createGitLabProvider({ apiUrl: limited.apiUrl, token: GL_TOKENS.alice, tokenHeader: 'private-token' });
+      const head = (await p.getBranchHead(repo, 'main'))?.sha as string;
+      const reads = [];
+      for (let i = 0; i < 6; i += 1) reads.push(await p.readMarkedFiles(repo, head, '$promotion'));
+      expect(new Set(reads.map((r) => JSON.stringify(r))).size).toBe(1);
+      const archive = limited.requestLog.entries('GET /projects/:id/repository/archive.tar.gz');
+      expect(archive.map((e) => e.status)).toEqual([200, 200, 200, 200, 200, 429]);
+      expect(limited.requestLog.count('GET /projects/:id/repository/files/:file_path/raw')).toBe(2);
+      await limitClock.advance(60_000);
+      limited.requestLog.reset();
+      await p.readMarkedFiles(repo, head, '$promotion');
+      expect(limited.requestLog.entries().map((e) => `${e.route} ${e.status}`)).toEqual(['GET /projects/:id/repository/archive.tar.gz 200']);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('commits onto the promotion branch in one call, refuses a second create, force-updates, and restores', async () => {

@@ -17,11 +17,13 @@
 //   Branch moves to an existing sha (the service's rollback path) are delete + create, as
 //   GitLab cannot move a branch to another commit.
 // - PR status for the board: one GET /merge_requests/:iid per open MR (head pipeline →
-//   checksState; detailed_merge_status "not_approved" → reviewState review-required). The
-//   approval count needs a second call, so the full picture is mergeRequestStatus (2 calls).
+//   checksState; detailed_merge_status → mergeState and, where it implies one, reviewState;
+//   see gitlab-merge-status.ts). The approval count needs a second call, so the full
+//   picture is mergeRequestStatus (2 calls).
 
 import { ProviderError, type GitProvider, type ListPullsResult, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates, type RepoTextFile } from '../provider';
 import { isYamlPath, markedFilesFromArchive, sortByPath } from '../marked-files';
+import { gitlabMergeState } from './gitlab-merge-status';
 
 type FetchLike = typeof fetch;
 
@@ -283,12 +285,10 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
       const m = await json('GET', `${project(repo)}/merge_requests/${pr.number}`, `read merge request !${pr.number}`);
       if (!isRecord(m)) throw new ProviderError('unavailable', `read merge request !${pr.number}: unexpected answer`);
       const hp = isRecord(m.head_pipeline) ? m.head_pipeline : null;
-      const detailed = String(m.detailed_merge_status ?? '');
-      return {
-        checksState: checksStateOf(hp ? String(hp.status) : undefined),
-        // any other status says nothing certain about approvals (a failed pipeline is reported first)
-        ...(detailed === 'not_approved' ? { reviewState: 'review-required' as const } : {}),
-      };
+      const pipeline = hp ? { status: String(hp.status) } : null;
+      // Only some statuses say anything about approvals (GitLab reports one reason at a time).
+      const meaning = gitlabMergeState(String(m.detailed_merge_status ?? ''), pipeline);
+      return { ...meaning, checksState: pipeline ? checksStateOf(pipeline.status) : (meaning.checksState ?? 'none') };
     },
 
     async mergeRequestStatus(repo, iid) {

@@ -183,6 +183,8 @@ export interface InboxItem {
   env: string;
   fromEnv?: string;
   pending: PendingPromotion;
+  /** The forge of the environment's strategy ("gitlab" numbers merge requests !N). */
+  provider?: string;
   /** When this started waiting (PR opened, or the previous env's last deploy); undefined if unknown. */
   since?: string;
   sinceLabel: string;
@@ -210,10 +212,11 @@ export function inboxItems(rows: readonly PipelineRow[]): InboxItem[] {
           envIndex: cell.index,
           env: cell.name,
           pending,
-          sinceLabel: prDate ? 'PR opened' : previous ? `${previous.name} deployed` : 'unknown',
+          sinceLabel: prDate ? (cell.strategy.provider === 'gitlab' ? 'merge request opened' : 'PR opened') : previous ? `${previous.name} deployed` : 'unknown',
         };
         if (previous) item.fromEnv = previous.name;
         if (since) item.since = since;
+        if (cell.strategy.provider) item.provider = cell.strategy.provider;
         out.push(item);
       });
     }

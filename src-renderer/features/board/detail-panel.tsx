@@ -4,7 +4,7 @@ import { useEffect, useRef } from 'react';
 import type { ClusterState, TargetState } from '../../../src-main/common/board';
 import { useNow } from '../../lib/use-now';
 import { useAppStore } from '../../store/store';
-import { clusterWords, healthWords, pendingLabel, relativeTime, reviewWord, checksWord, rollupWords } from './format';
+import { clusterWords, healthWords, pendingLabel, prStatusText, relativeTime, rollupWords } from './format';
 import { cellDomId } from './env-cell';
 import { tokenEntryFor } from '../../../src-main/common/tokens';
 import { TokenPanel } from '../tokens/token-panel';
@@ -175,7 +175,7 @@ export function DetailPanel() {
                 {p.pr ? (
                   <span className="muted">
                     {' '}
-                    {reviewWord(p.pr.reviewState)}, {checksWord(p.pr.checksState)} —{' '}
+                    {prStatusText(p.pr)} —{' '}
                     <SafeLink href={p.pr.url}>{p.pr.url}</SafeLink>
                   </span>
                 ) : null}

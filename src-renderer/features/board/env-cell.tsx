@@ -5,7 +5,7 @@ import { useDraggable, useDroppable } from '@dnd-kit/core';
 import { memo, useLayoutEffect, useRef } from 'react';
 import type { ClusterState, EnvironmentCell, PipelineRow, TargetState } from '../../../src-main/common/board';
 import { requestPromoteNext } from './board-actions';
-import { age, checksWord, clusterWords, pendingLabel, relativeTime, reviewWord, rollupWords } from './format';
+import { age, clusterWords, pendingLabel, prStatusText, relativeTime, rollupWords } from './format';
 import { checkPromoteNext, checkPromotion } from '../../../src-main/common/promotion-eligibility';
 
 export interface DragData {
@@ -170,9 +170,10 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
       </div>
       <div className="cell__badges">
         {cell.pending.map((p, i) => (
-          <span key={i} className={`badge badge--${p.kind}`} data-testid="pending-badge" title={p.pr ? `${reviewWord(p.pr.reviewState)}, ${checksWord(p.pr.checksState)}` : undefined}>
-            {pendingLabel(p, now, cell.strategy.provider)}
-            {p.pr ? <span className="badge__meta"> · {reviewWord(p.pr.reviewState)} · {checksWord(p.pr.checksState)}</span> : null}
+          <span key={i} className={`badge badge--${p.kind}`} data-testid="pending-badge" title={p.pr ? `${pendingLabel(p, now, cell.strategy.provider)} · ${prStatusText(p.pr)}` : undefined}>
+            {/* the label gives way before the status does: the status is what needs acting on */}
+            <span className="badge__label">{pendingLabel(p, now, cell.strategy.provider)}</span>
+            {p.pr ? <span className={`badge__meta${p.pr.mergeState ? ` badge__meta--${p.pr.mergeState.tone}` : ''}`}> · {prStatusText(p.pr)}</span> : null}
           </span>
         ))}
       </div>

@@ -1,5 +1,5 @@
 // Small formatting helpers shared by the board's components (words, not colours, carry state).
-import type { ClusterConnectionState, PendingPromotion, RollupState, TargetHealth } from '../../../src-main/common/board';
+import type { ClusterConnectionState, PendingPromotion, PullRequestSummary, RollupState, TargetHealth } from '../../../src-main/common/board';
 
 /** "just now", "5m ago", "3h ago", "4d ago", "6w ago". */
 export function relativeTime(iso: string | undefined, now: number): string {
@@ -53,6 +53,11 @@ export const clusterWords: Record<ClusterConnectionState, { word: string; tone: 
   'no-context': { word: 'no context', tone: 'warn' },
 };
 
+/** A PR's reference as its forge writes it: GitLab numbers merge requests !N, GitHub PRs #N. */
+export function prRef(number: number | undefined, provider?: string): string {
+  return `${provider === 'gitlab' ? '!' : '#'}${number ?? '?'}`;
+}
+
 /** GitLab calls them merge requests and numbers them !N. */
 export function pendingLabel(p: PendingPromotion, now: number, provider?: string): string {
   switch (p.kind) {
@@ -61,7 +66,7 @@ export function pendingLabel(p: PendingPromotion, now: number, provider?: string
     case 'promotion-expected':
       return `Promotion expected${p.version ? ` · ${p.version}` : ''}`;
     case 'pr-open': {
-      const parts = [provider === 'gitlab' ? `MR !${p.pr?.number ?? '?'}` : `PR #${p.pr?.number ?? '?'}`];
+      const parts = [`${provider === 'gitlab' ? 'MR' : 'PR'} ${prRef(p.pr?.number, provider)}`];
       if (p.version) parts.push(p.version);
       if (p.pr?.createdAt) parts.push(age(p.pr.createdAt, now));
       return parts.join(' · ');
@@ -93,4 +98,15 @@ export function checksWord(state: string | undefined): string {
     default:
       return 'no checks';
   }
+}
+
+/**
+ * Where an open PR stands, short enough for a badge: the forge's merge verdict when it gives
+ * one (GitLab), else review and checks. The checks word is left out when the verdict is
+ * already about CI.
+ */
+export function prStatusText(pr: Pick<PullRequestSummary, 'reviewState' | 'checksState' | 'mergeState'>): string {
+  if (!pr.mergeState) return `${reviewWord(pr.reviewState)} · ${checksWord(pr.checksState)}`;
+  const aboutCi = /pipeline|status checks/.test(pr.mergeState.label);
+  return aboutCi ? pr.mergeState.label : `${pr.mergeState.label} · ${checksWord(pr.checksState)}`;
 }

@@ -6,7 +6,7 @@ import { useNow } from '../../lib/use-now';
 import { useAppStore } from '../../store/store';
 import { jumpToCell } from './board-actions';
 import { inboxItems, sortInbox } from './board-view';
-import { age, checksWord, reviewWord } from './format';
+import { age, prRef, prStatusText } from './format';
 import { useOrderedRows } from './use-board-model';
 import type { TokenEntry } from '../../../src-main/common/tokens';
 import { TokenStatePill } from '../tokens/token-badge';
@@ -87,7 +87,7 @@ export function InboxView() {
                 <span className={`badge badge--${item.pending.kind}`}>{kindWords[item.pending.kind]}</span>
                 {item.pending.pr ? (
                   <div className="muted">
-                    #{item.pending.pr.number} · {reviewWord(item.pending.pr.reviewState)} · {checksWord(item.pending.pr.checksState)}
+                    {prRef(item.pending.pr.number, item.provider)} · {prStatusText(item.pending.pr)}
                   </div>
                 ) : null}
               </td>

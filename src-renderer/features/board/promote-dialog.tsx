@@ -13,7 +13,7 @@ import { Modal } from '../../components/modal';
 import { useAppStore } from '../../store/store';
 import { SessionAvatar, SignInProgress } from '../auth/sign-in-area';
 import { checkPromotion, derivePromotion, type DerivedPromotion, type DerivedPromotionResult } from '../../../src-main/common/promotion-eligibility';
-import { changeWords, hostForRepo, planErrorView, sameFiles, stepLabels, STEPS } from './promote-flow';
+import { changeWords, confirmLabel, hostForRepo, planErrorView, sameFiles, stepLabels, STEPS } from './promote-flow';
 import { SafeLink } from '../../components/safe-link';
 
 type Phase =
@@ -121,7 +121,7 @@ function PromoteDialogBody() {
     if (!live.current) return;
     if (result.ok) {
       setPhase({ kind: 'done', plan: p, result: result.value });
-      useAppStore.getState().announce(`${result.value.updated ? 'Updated' : 'Opened'} ${words.short} #${result.value.number} for ${p.pipelineName} in ${p.targetEnv}.`);
+      useAppStore.getState().announce(`${result.value.updated ? 'Updated' : 'Opened'} ${words.short} ${words.ref(result.value.number)} for ${p.pipelineName} in ${p.targetEnv}.`);
     } else setPhase({ kind: 'apply-error', plan: p, error: result.error });
   };
 
@@ -217,7 +217,7 @@ function PromoteDialogBody() {
             ) : null}
             {'plan' in phase && phase.plan.existingPr ? (
               <p className="notice notice--info" data-testid="promote-existing">
-                {words.capital} #{phase.plan.existingPr.number} is already open from this branch; confirming updates it instead of opening another.
+                {words.capital} {words.ref(phase.plan.existingPr.number)} is already open from this branch; confirming updates it instead of opening another.
               </p>
             ) : null}
             <PhaseView phase={phase} words={words} host={host} onSignIn={(h) => void signInThenPlan(h)} onReplan={() => void plan()} onRetry={(p) => void retry(p)} />
@@ -238,7 +238,7 @@ function PromoteDialogBody() {
                 Cancel
               </button>
               <button type="submit" className="button button--primary" disabled={!eligible.allowed || phase.kind !== 'plan'} data-autofocus data-testid="promote-confirm">
-                {busy && phase.kind === 'applying' ? 'Promoting…' : `Confirm and open ${words.short}`}
+                {busy && phase.kind === 'applying' ? 'Promoting…' : confirmLabel(words, 'plan' in phase && phase.plan.existingPr !== undefined)}
               </button>
             </>
           )}
@@ -333,7 +333,8 @@ function PhaseView(props: {
           {phase.replanned ? <p className="notice notice--info">The repository changed since the failed attempt: these are the changes now. Review them and confirm again.</p> : null}
           <FileChanges plan={phase.plan} />
           <p className="muted">
-            Confirming commits this to <span className="mono">{phase.plan.branch}</span> and opens {words.article} titled “{phase.plan.title}”.
+            Confirming commits this to <span className="mono">{phase.plan.branch}</span> and{' '}
+            {phase.plan.existingPr ? `updates ${words.short} ${words.ref(phase.plan.existingPr.number)}, titled` : `opens ${words.article} titled`} “{phase.plan.title}”.
           </p>
         </section>
       );
@@ -353,7 +354,7 @@ function PhaseView(props: {
               const state = phase.steps[s] === 'done' || (s === 'sign-in' && phase.steps['read-repo']) ? 'done' : s === active ? 'active' : 'waiting';
               return (
                 <li key={s} className={`progress-steps__item progress-steps__item--${state}`} data-step={s} data-state={state}>
-                  {stepLabels(words)[s]}
+                  {stepLabels(words, phase.plan.existingPr !== undefined)[s]}
                 </li>
               );
             })}
@@ -368,10 +369,10 @@ function PhaseView(props: {
           <p className="notice notice--ok" role="status">
             {phase.result.updated ? (
               <>
-                Updated existing {words.short} #{phase.result.number}.{' '}
+                Updated existing {words.short} {words.ref(phase.result.number)}.{' '}
               </>
             ) : (
-              <>Opened {words.short} #{phase.result.number}. </>
+              <>Opened {words.short} {words.ref(phase.result.number)}. </>
             )}
             <SafeLink href={phase.result.prUrl} testId="promote-pr-link">
               View it in the browser ↗

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EffectiveStrategy } from '../../../src-main/common/board';
 import type { ForgeHostSummary } from '../../../src-main/common/session';
-import { changeWords, hostForRepo, planErrorView, sameFiles } from './promote-flow';
+import { changeWords, confirmLabel, hostForRepo, planErrorView, sameFiles, stepLabels } from './promote-flow';
 
 const hosts: ForgeHostSummary[] = [
   { id: 'gh', type: 'github', webUrl: 'http://127.0.0.1:4000', apiUrl: 'http://127.0.0.1:4000/api/v3' },
@@ -22,6 +22,16 @@ describe('promote flow helpers', () => {
   it('says merge request for GitLab and pull request otherwise', () => {
     expect(changeWords(true).short).toBe('merge request');
     expect(changeWords(false).article).toBe('a pull request');
+  });
+
+  it("references GitLab's merge requests as !N, says update when one is open, and open otherwise", () => {
+    const mr = changeWords(true);
+    expect(mr.ref(2)).toBe('!2');
+    expect(changeWords(false).ref(2)).toBe('#2');
+    expect(confirmLabel(mr, true)).toBe('Confirm and update merge request');
+    expect(confirmLabel(mr, false)).toBe('Confirm and open merge request');
+    expect(stepLabels(mr, true)['open-pr']).toBe('Update the merge request');
+    expect(stepLabels(changeWords(false))['open-pr']).toBe('Open the pull request');
   });
 
   it('turns plan errors into plain words: sign-in with the host, the marker looked for, the wait', () => {

@@ -7,14 +7,20 @@ import type { ForgeHostSummary } from '../../../src-main/common/session';
 
 export const STEPS: readonly PromotionStep[] = ['sign-in', 'read-repo', 'commit', 'open-pr'];
 
+/** PR or MR wording; GitLab references merge requests as !N, GitHub pull requests as #N. */
 export function changeWords(mergeRequest: boolean) {
   return mergeRequest
-    ? { short: 'merge request', capital: 'Merge request', article: 'a merge request' }
-    : { short: 'pull request', capital: 'Pull request', article: 'a pull request' };
+    ? { short: 'merge request', capital: 'Merge request', article: 'a merge request', ref: (n: number) => `!${n}` }
+    : { short: 'pull request', capital: 'Pull request', article: 'a pull request', ref: (n: number) => `#${n}` };
 }
 
-export function stepLabels(words: ReturnType<typeof changeWords>): Record<PromotionStep, string> {
-  return { 'sign-in': 'Check your sign-in', 'read-repo': 'Read the repository', commit: 'Commit the change', 'open-pr': `Open the ${words.short}` };
+/** "open" for a new PR, "update" when one is already open from the promotion branch. */
+export function stepLabels(words: ReturnType<typeof changeWords>, updating = false): Record<PromotionStep, string> {
+  return { 'sign-in': 'Check your sign-in', 'read-repo': 'Read the repository', commit: 'Commit the change', 'open-pr': `${updating ? 'Update' : 'Open'} the ${words.short}` };
+}
+
+export function confirmLabel(words: ReturnType<typeof changeWords>, updating: boolean): string {
+  return `Confirm and ${updating ? 'update' : 'open'} ${words.short}`;
 }
 
 function origin(url: string): string | undefined {

@@ -28,7 +28,13 @@ export const GL_TOKENS = {
   reporterBot: gitlabTokenValue('project-reporter-bot'),
   outsider: gitlabTokenValue('mallory'),
   groupBot: gitlabTokenValue('group-bot'),
+  /** last used 11 days ago: the figure the Tokens view must keep showing after its own checks */
+  deployBot: gitlabTokenValue('project-deploy-bot'),
+  carolOld: gitlabTokenValue('carol-11-days'),
 } as const;
+
+/** How long ago the deployBot and carolOld tokens were last used. */
+export const GL_ELEVEN_DAYS_MS = 11 * 86_400_000;
 
 /** Every date in it is relative to `now` (pass the forge's clock), so no expiry in it ever passes. */
 export function gitlabFixtureSeed(now: Date = new Date()): SeedGitLab {
@@ -48,7 +54,9 @@ export function gitlabFixtureSeed(now: Date = new Date()): SeedGitLab {
       { username: 'mallory', name: 'Mallory Outsider', id: 14 },
       { username: GL_BOT, name: 'fleet-config promotion', id: 15, bot: true, email: `${GL_BOT}@noreply.gitlab.example` },
       { username: GL_GROUP_BOT, name: 'platform-team automation', id: 16, bot: true },
+      { username: 'root-admin', name: 'Instance Admin', id: 17, admin: true },
     ],
+    groupOwners: { 'platform-team': ['rm-alice'] },
     tokens: [
       { value: GL_TOKENS.alice, username: 'rm-alice', kind: 'personal', name: 'release-board', scopes: ['api'], expiresAt: dateInDays(200, now), lastUsedAt: new Date(now.getTime() - 3 * 86_400_000).toISOString(), label: 'alice' },
       { value: GL_TOKENS.aliceReadOnly, username: 'rm-alice', kind: 'personal', name: 'read only', scopes: ['read_api'], expiresAt: null, label: 'aliceReadOnly' },
@@ -58,11 +66,13 @@ export function gitlabFixtureSeed(now: Date = new Date()): SeedGitLab {
       { value: GL_TOKENS.projectBot, username: GL_BOT, kind: 'project', name: 'fleet-config promotion', scopes: ['api'], expiresAt: dateInDays(300, now), lastUsedAt: null, resource: GL_PROJECT, accessLevel: 40, label: 'projectBot' },
       { value: GL_TOKENS.reporterBot, username: GL_BOT, kind: 'project', name: 'reporter', scopes: ['api'], expiresAt: null, resource: GL_PROJECT, accessLevel: 20, label: 'reporterBot' },
       { value: GL_TOKENS.outsider, username: 'mallory', kind: 'personal', name: 'mine', scopes: ['api'], expiresAt: null, label: 'outsider' },
+      { value: GL_TOKENS.deployBot, username: GL_BOT, kind: 'project', name: 'deploy', scopes: ['api'], expiresAt: dateInDays(300, now), lastUsedAt: new Date(now.getTime() - GL_ELEVEN_DAYS_MS).toISOString(), resource: GL_PROJECT, accessLevel: 40, label: 'deployBot' },
+      { value: GL_TOKENS.carolOld, username: 'ci-carol', kind: 'personal', name: 'nightly promotions', scopes: ['api'], expiresAt: dateInDays(300, now), lastUsedAt: new Date(now.getTime() - GL_ELEVEN_DAYS_MS).toISOString(), label: 'carolOld' },
       { value: GL_TOKENS.groupBot, username: GL_GROUP_BOT, kind: 'group', name: 'platform-team automation', scopes: ['read_api'], expiresAt: dateInDays(30, now), resource: 'platform-team', accessLevel: 30, label: 'groupBot' },
     ],
     projects: [
       { path: GL_PROJECT, id: GL_PROJECT_ID, defaultBranch: 'main', files, members: ['rm-alice', 'dev-bob', 'ci-carol'], approvalsRequired: 1 },
-      { path: GL_OTHER_PROJECT, defaultBranch: 'main', files: { 'README.md': 'secret\n' }, members: ['mallory'] },
+      { path: GL_OTHER_PROJECT, defaultBranch: 'main', files: { 'README.md': 'secret\n' }, members: ['mallory'], tier: 'free' },
     ],
     mergeRequests: [],
     oauthApps: [

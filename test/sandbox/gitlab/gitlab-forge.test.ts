@@ -5,15 +5,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from '../flux/simulator.js';
 import type { CommitEvent } from '../forge/state.js';
 import { GL_CLIENT_ID, GL_CONFIDENTIAL_CLIENT_ID, GL_BOT, GL_GROUP_BOT, GL_OTHER_PROJECT, GL_PROJECT, GL_PROJECT_ID, GL_TOKENS, gitlabFixtureSeed } from './fixture.js';
 import { startGitLabForge, type GitLabForge } from './index.js';
 
 let forge: GitLabForge;
 const P = encodeURIComponent(GL_PROJECT);
+/** The forge's clock: tests move it instead of waiting. */
+const clock = manualClock(new Date());
 
 beforeAll(async () => {
-  forge = await startGitLabForge({ seed: gitlabFixtureSeed() });
+  forge = await startGitLabForge({ seed: gitlabFixtureSeed(clock.now()), now: clock.now });
 });
 afterAll(async () => {
   await forge.close();
@@ -51,6 +54,42 @@ async function call(path: string, o: CallOptions = {}): Promise<{ status: number
   return { status: res.status, headers: res.headers, json, text };
 }
 
+describe('reading access tokens with another token (no use of the token read)', () => {
+  const tokenId = (value: string) => forge.state.raw.tokens.get(value)?.id as number;
+
+  it('project access tokens: Maintainers list and read them by id; others get 404; the listed token is not used', async () => {
+    const alice = forge.signIn('rm-alice');
+    const before = forge.state.raw.tokens.get(GL_TOKENS.deployBot)?.lastUsedAt;
+    const list = await call(`/projects/${P}/access_tokens`, { bearer: alice });
+    expect(list.status).toBe(200);
+    expect(list.json.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['fleet-config promotion', 'deploy']));
+    const one = await call(`/projects/${P}/access_tokens/${tokenId(GL_TOKENS.deployBot)}`, { bearer: alice });
+    expect(one.json).toMatchObject({ id: tokenId(GL_TOKENS.deployBot), name: 'deploy', access_level: 40, active: true, revoked: false, last_used_at: before });
+    expect(forge.state.raw.tokens.get(GL_TOKENS.deployBot)?.lastUsedAt).toBe(before);
+    expect((await call(`/projects/${P}/access_tokens`, { bearer: forge.signIn('mallory') })).status).toBe(404);
+    expect((await call(`/projects/${P}/access_tokens/${tokenId(GL_TOKENS.alice)}`, { bearer: alice })).status).toBe(404);
+  });
+
+  it('group access tokens: the group Owner only', async () => {
+    const ok = await call(`/groups/platform-team/access_tokens/${tokenId(GL_TOKENS.groupBot)}`, { bearer: forge.signIn('rm-alice') });
+    expect(ok.json).toMatchObject({ name: 'platform-team automation', access_level: 30 });
+    expect((await call('/groups/platform-team/access_tokens', { bearer: forge.signIn('ci-carol') })).status).toBe(403);
+    expect((await call('/groups/platform-team/access_tokens', { bearer: forge.signIn('mallory') })).status).toBe(404);
+  });
+
+  it("personal access tokens: your own, or anyone's for an administrator", async () => {
+    const carol = forge.signIn('ci-carol');
+    const own = await call('/personal_access_tokens?per_page=100', { bearer: carol });
+    expect(own.json.length).toBeGreaterThan(0);
+    expect(own.json.every((t: { user_id: number }) => t.user_id === 13)).toBe(true);
+    expect((await call(`/personal_access_tokens/${tokenId(GL_TOKENS.alice)}`, { bearer: carol })).status).toBe(404);
+    const admin = forge.signIn('root-admin');
+    expect((await call(`/personal_access_tokens/${tokenId(GL_TOKENS.alice)}`, { bearer: admin })).json).toMatchObject({ user_id: 11, name: 'release-board' });
+    expect((await call('/user', { bearer: admin })).json.is_admin).toBe(true);
+    expect((await call('/users/15', { bearer: carol })).json).toMatchObject({ username: GL_BOT, bot: true });
+  });
+});
+
 describe('authentication and tokens', () => {
   it('accepts PRIVATE-TOKEN and Bearer for access tokens', async () => {
     const a = await call('/user', { token: GL_TOKENS.alice });
@@ -85,8 +124,11 @@ describe('authentication and tokens', () => {
     expect(self.json.expires_at).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     // used 2 h ago: this very call moves it
     expect(Date.parse(self.json.last_used_at)).toBeGreaterThan(Date.parse(before as string));
+    expect(self.json.last_used_at).toBe(clock.now().toISOString());
     const again = await call('/personal_access_tokens/self', { token: GL_TOKENS.expiringSoon });
     expect(again.json.last_used_at).toBe(self.json.last_used_at);
+    await clock.advance(10 * 60_000);
+    expect((await call('/personal_access_tokens/self', { token: GL_TOKENS.expiringSoon })).json.last_used_at).toBe(clock.now().toISOString());
   });
 
   it('project access tokens belong to a bot user and only reach their project', async () => {
@@ -233,7 +275,11 @@ describe('merge requests', () => {
     const create = { source_branch: 'promo', target_branch: 'main', title: 'Promote', description: 'first' };
     const first = await call(`/projects/${P}/merge_requests`, { token: GL_TOKENS.alice, method: 'POST', body: create });
     expect(first.status).toBe(201);
-    expect(first.json).toMatchObject({ iid: 1, state: 'opened', source_branch: 'promo', author: { username: 'rm-alice' }, references: { full: `${GL_PROJECT}!1` }, web_url: `${forge.url}/${GL_PROJECT}/-/merge_requests/1`, head_pipeline: null });
+    expect(first.json).toMatchObject({ iid: 1, state: 'opened', source_branch: 'promo', author: { username: 'rm-alice' }, references: { full: `${GL_PROJECT}!1` }, web_url: `${forge.url}/${GL_PROJECT}/-/merge_requests/1`, head_pipeline: null, detailed_merge_status: 'preparing' });
+    // GitLab prepares the diff, then checks mergeability, before it says anything else
+    await clock.advance(1500);
+    expect((await call(`/projects/${P}/merge_requests/1`, { token: GL_TOKENS.alice })).json.detailed_merge_status).toBe('checking');
+    await clock.advance(1000);
     const dup = await call(`/projects/${P}/merge_requests`, { token: GL_TOKENS.alice, method: 'POST', body: create });
     expect(dup.status).toBe(409);
     expect(dup.json).toEqual({ message: ['Another open merge request already exists for this source branch: !1'] });
@@ -243,6 +289,7 @@ describe('merge requests', () => {
     expect(list.headers.get('x-total')).toBe('1');
     expect((await call(`/projects/${P}/merge_requests?state=merged`, { token: GL_TOKENS.alice })).json).toEqual([]);
 
+    expect((await call(`/projects/${P}/merge_requests/1`, { token: GL_TOKENS.alice })).json.detailed_merge_status).toBe('not_approved');
     const upd = await call(`/projects/${P}/merge_requests/1`, { token: GL_TOKENS.alice, method: 'PUT', body: { title: 'Promote v2', description: 'second' } });
     expect(upd.json).toMatchObject({ title: 'Promote v2', description: 'second' });
 
@@ -285,6 +332,94 @@ describe('merge requests', () => {
     expect(r.json.message).toEqual(['Source branch "ghost" does not exist']);
     const missing = await call(`/projects/${P}/merge_requests`, { token: GL_TOKENS.alice, method: 'POST', body: {} });
     expect(missing.json).toEqual({ error: 'source_branch is missing, target_branch is missing, title is missing' });
+  });
+});
+
+interface MergeRequestJson {
+  iid: number;
+  detailed_merge_status: string;
+  head_pipeline: { status: string } | null;
+}
+
+async function readMr(gl: GitLabForge, project: string, iid: number, token: string): Promise<MergeRequestJson> {
+  return (await fetch(`${gl.apiUrl}/projects/${encodeURIComponent(project)}/merge_requests/${iid}`, { headers: { 'PRIVATE-TOKEN': token } })).json() as Promise<MergeRequestJson>;
+}
+
+describe('a new merge request as GitLab reports it over time', () => {
+  it('preparing → checking → waiting for its pipeline, which appears a moment after the push; "pipelines must succeed" holds it', async () => {
+    const glClock = manualClock(new Date());
+    const gl = await startGitLabForge({ seed: gitlabFixtureSeed(glClock.now()), now: glClock.now, pipelineOnPush: 'running', timings: { pipelineDelayMs: 4000 } });
+    try {
+      gl.state.setProjectOptions(GL_PROJECT, { onlyAllowMergeIfPipelineSucceeds: true });
+      const get = () => readMr(gl, GL_PROJECT, 1, GL_TOKENS.alice);
+      gl.state.commitFiles(GL_PROJECT, 'promotion-a', { 'x.txt': 'x\n' }, 'promote', 'rm-alice');
+      const created = await fetch(`${gl.apiUrl}/projects/${P}/merge_requests`, { method: 'POST', headers: { 'PRIVATE-TOKEN': GL_TOKENS.alice, 'content-type': 'application/json' }, body: JSON.stringify({ source_branch: 'promotion-a', target_branch: 'main', title: 'Promote a' }) });
+      expect(created.status).toBe(201);
+      const seen: [string, string | null][] = [];
+      for (const step of [0, 1500, 1000, 1500]) {
+        await glClock.advance(step);
+        const mr = await get();
+        seen.push([mr.detailed_merge_status, mr.head_pipeline?.status ?? null]);
+      }
+      expect(seen).toEqual([
+        ['preparing', null],
+        ['checking', null],
+        ['ci_must_pass', null], // no pipeline yet, and pipelines must succeed
+        ['ci_still_running', 'running'],
+      ]);
+      gl.state.setPipeline(GL_PROJECT, 'promotion-a', 'success');
+      expect((await get()).detailed_merge_status).toBe('not_approved');
+      gl.state.setPipeline(GL_PROJECT, 'promotion-a', 'failed');
+      expect((await get()).detailed_merge_status).toBe('ci_must_pass');
+      // a new push makes GitLab check again
+      gl.state.commitFiles(GL_PROJECT, 'promotion-a', { 'y.txt': 'y\n' }, 'again', 'rm-alice');
+      expect((await get()).detailed_merge_status).toBe('checking');
+    } finally {
+      await gl.close();
+    }
+  });
+});
+
+describe('approval rules', () => {
+  const openMr = async (gl: GitLabForge, project: string, token: string, branch: string) => {
+    gl.state.commitFiles(project, branch, { 'z.txt': `${branch}\n` }, 'change', 'rm-alice');
+    const r = await fetch(`${gl.apiUrl}/projects/${encodeURIComponent(project)}/merge_requests`, { method: 'POST', headers: { 'PRIVATE-TOKEN': token, 'content-type': 'application/json' }, body: JSON.stringify({ source_branch: branch, target_branch: 'main', title: branch }) });
+    return ((await r.json()) as { iid: number }).iid;
+  };
+
+  it('Premium: several rules, each needing its own eligible approvers; approvals_left sums them', async () => {
+    const glClock = manualClock(new Date());
+    const gl = await startGitLabForge({ seed: gitlabFixtureSeed(glClock.now()), now: glClock.now });
+    try {
+      gl.state.setProjectOptions(GL_PROJECT, { approvalRules: [{ name: 'Platform', approvalsRequired: 1, eligible: ['dev-bob'] }, { name: 'Security', approvalsRequired: 1, eligible: ['ci-carol'] }] });
+      const iid = await openMr(gl, GL_PROJECT, GL_TOKENS.alice, 'rules');
+      await glClock.advance(5000);
+      const approvals = async () => (await fetch(`${gl.apiUrl}/projects/${P}/merge_requests/${iid}/approvals`, { headers: { 'PRIVATE-TOKEN': GL_TOKENS.alice } })).json();
+      expect(await approvals()).toMatchObject({ approvals_required: 2, approvals_left: 2, multiple_approval_rules_available: true, approval_rules_left: [{ name: 'Platform' }, { name: 'Security' }] });
+      gl.state.approve(GL_PROJECT, iid, 'dev-bob');
+      expect(await approvals()).toMatchObject({ approvals_left: 1, approval_rules_left: [{ name: 'Security' }] });
+      gl.state.approve(GL_PROJECT, iid, 'ci-carol');
+      const mr = await readMr(gl, GL_PROJECT, iid, GL_TOKENS.alice);
+      expect(mr.detailed_merge_status).toBe('mergeable');
+    } finally {
+      await gl.close();
+    }
+  });
+
+  it('Free: no approval rules, nothing required', async () => {
+    const glClock = manualClock(new Date());
+    const gl = await startGitLabForge({ seed: gitlabFixtureSeed(glClock.now()), now: glClock.now });
+    try {
+      const other = encodeURIComponent(GL_OTHER_PROJECT);
+      const iid = await openMr(gl, GL_OTHER_PROJECT, GL_TOKENS.outsider, 'free');
+      await glClock.advance(5000);
+      const approvals = await (await fetch(`${gl.apiUrl}/projects/${other}/merge_requests/${iid}/approvals`, { headers: { 'PRIVATE-TOKEN': GL_TOKENS.outsider } })).json();
+      expect(approvals).toMatchObject({ approvals_required: 0, approvals_left: 0, has_approval_rules: false, multiple_approval_rules_available: false, approval_rules_left: [] });
+      const mr = await readMr(gl, GL_OTHER_PROJECT, iid, GL_TOKENS.outsider);
+      expect(mr.detailed_merge_status).toBe('mergeable');
+    } finally {
+      await gl.close();
+    }
   });
 });
 
@@ -373,16 +508,61 @@ describe('OAuth with PKCE', () => {
     expect(noSecret.json.error).toBe('invalid_client');
   });
 
-  it('revokes tokens', async () => {
-    const redirectUri = 'http://127.0.0.1:40005/callback';
+  /** The public app authorized and its code exchanged: a fresh grant. */
+  async function grant(redirectUri: string): Promise<{ json: { access_token: string; refresh_token: string } }> {
     const code = (await authorize(redirectUri)).searchParams.get('code') as string;
-    const tok = await call('/oauth/token', { method: 'POST', form: { client_id: GL_CLIENT_ID, code, grant_type: 'authorization_code', redirect_uri: redirectUri, code_verifier: verifier } });
+    return call('/oauth/token', { method: 'POST', form: { client_id: GL_CLIENT_ID, code, grant_type: 'authorization_code', redirect_uri: redirectUri, code_verifier: verifier } });
+  }
+
+  it('revokes tokens', async () => {
+    const tok = await grant('http://127.0.0.1:40005/callback');
     const info = await call('/oauth/token/info', { bearer: tok.json.access_token });
     expect(info.json).toMatchObject({ application: { uid: GL_CLIENT_ID }, scope: ['api', 'read_user'] });
     const rev = await call('/oauth/revoke', { method: 'POST', form: { client_id: GL_CLIENT_ID, token: tok.json.access_token } });
     expect(rev.status).toBe(200);
     const after = await call('/user', { bearer: tok.json.access_token });
     expect(after.json.error_description).toMatch(/revoked/);
+    // the grant is one record: its refresh token died with the access token
+    const refresh = await call('/oauth/token', { method: 'POST', form: { client_id: GL_CLIENT_ID, grant_type: 'refresh_token', refresh_token: tok.json.refresh_token } });
+    expect(refresh.status).toBe(400);
+    expect(refresh.json.error).toBe('invalid_grant');
+  });
+
+  it('accepts PKCE parameters repeated on a refresh', async () => {
+    const redirectUri = 'http://127.0.0.1:40006/callback';
+    const tok = await grant(redirectUri);
+    const refreshed = await call('/oauth/token', { method: 'POST', form: { client_id: GL_CLIENT_ID, grant_type: 'refresh_token', refresh_token: tok.json.refresh_token, code_verifier: verifier, redirect_uri: redirectUri } });
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.json).toMatchObject({ token_type: 'Bearer', refresh_token: expect.any(String) });
+  });
+
+  it('requires a code challenge where the application demands PKCE', async () => {
+    const app = forge.state.raw.apps.get(GL_CLIENT_ID);
+    if (!app) throw new Error('no public app');
+    forge.state.raw.apps.set('pkce-only', { ...app, clientId: 'pkce-only', requirePkce: true });
+    const q = new URLSearchParams({ client_id: 'pkce-only', redirect_uri: 'http://127.0.0.1:40007/callback', response_type: 'code', state: 's', scope: 'api' });
+    const refused = await call(`/oauth/authorize?${q.toString()}`);
+    expect(refused.status).toBe(302);
+    const back = new URL(refused.headers.get('location') as string);
+    expect([back.searchParams.get('error'), back.searchParams.get('error_description'), back.searchParams.get('state')]).toEqual(['invalid_request', 'Code challenge is required.', 's']);
+    const withPkce = await authorize('http://127.0.0.1:40007/callback', { scope: 'api' }, true, 'pkce-only');
+    expect(withPkce.searchParams.get('code')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('skips consent for a confidential application the user already authorized with those scopes, never for a public one', async () => {
+    const redirectUri = 'http://127.0.0.1:40008/callback';
+    const exchange = async (clientId: string, code: string, secret?: string) =>
+      call('/oauth/token', { method: 'POST', form: { client_id: clientId, ...(secret ? { client_secret: secret } : {}), code, grant_type: 'authorization_code', redirect_uri: redirectUri, code_verifier: verifier } });
+    const first = (await authorize(redirectUri, { scope: 'api' }, true, GL_CONFIDENTIAL_CLIENT_ID)).searchParams.get('code') as string;
+    expect((await exchange(GL_CONFIDENTIAL_CLIENT_ID, first, 'gloas-confidential')).status).toBe(200);
+    const q = (clientId: string, scope: string) => new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri, response_type: 'code', state: 'again', scope, code_challenge: challenge, code_challenge_method: 'S256' }).toString();
+    const again = await call(`/oauth/authorize?${q(GL_CONFIDENTIAL_CLIENT_ID, 'api')}`);
+    expect(again.status).toBe(302);
+    const back = new URL(again.headers.get('location') as string);
+    expect(back.searchParams.get('state')).toBe('again');
+    expect((await exchange(GL_CONFIDENTIAL_CLIENT_ID, back.searchParams.get('code') as string, 'gloas-confidential')).status).toBe(200);
+    // the public desktop app asks every time, though the user authorized it before
+    expect((await call(`/oauth/authorize?${q(GL_CLIENT_ID, 'api read_user')}`)).status).toBe(200);
   });
 });
 

@@ -110,10 +110,10 @@ export class GitLabOAuth {
     this.codes.clear();
   }
 
-  private issue(clientId: string, username: string, scopes: string[]): Record<string, unknown> {
+  issue(clientId: string, username: string, scopes: string[]): Record<string, unknown> {
     const access = randomBytes(32).toString('hex');
     const refresh = randomBytes(32).toString('hex');
-    const created = Math.floor(this.state.now().getTime() / 1000);
+    const created = Math.floor(this.state.nowMs() / 1000);
     this.state.tokens.set(access, {
       id: this.state.newId(),
       value: access,
@@ -130,6 +130,31 @@ export class GitLabOAuth {
     });
     this.state.refreshTokens.set(refresh, { value: refresh, clientId, username, scopes: [...scopes], accessToken: access, revoked: false });
     return { access_token: access, token_type: 'Bearer', expires_in: ACCESS_TOKEN_TTL_S, refresh_token: refresh, scope: scopes.join(' '), created_at: created };
+  }
+
+  /** A code for an approved request, sent back to the application's redirect URI. */
+  private approve(pending: Pending): Reply {
+    const code = randomBytes(32).toString('hex');
+    this.codes.set(code, {
+      clientId: pending.clientId,
+      username: this.state.signInUser,
+      scopes: pending.scopes,
+      redirectUri: pending.redirectUri,
+      challenge: pending.challenge,
+      method: pending.method,
+      expiresAt: this.state.nowMs() + CODE_TTL_MS,
+      used: false,
+    });
+    const target = new URL(pending.redirectUri);
+    target.searchParams.set('code', code);
+    if (pending.state !== undefined) target.searchParams.set('state', pending.state);
+    return redirect(target.toString());
+  }
+
+  /** Doorkeeper's matching token: a live token of this application for the user, with the same scopes. */
+  private hasMatchingToken(clientId: string, scopes: string[]): boolean {
+    const want = [...scopes].sort().join(' ');
+    return [...this.state.tokens.values()].some((t) => t.kind === 'oauth' && t.clientId === clientId && t.username === this.state.signInUser && !t.revoked && [...t.scopes].sort().join(' ') === want);
   }
 
   /** Public clients authenticate with client_id alone; confidential ones need the secret too. */
@@ -174,8 +199,14 @@ export class GitLabOAuth {
       const challenge = q.get('code_challenge') ?? undefined;
       const method = q.get('code_challenge_method') ?? undefined;
       if (challenge !== undefined && method !== undefined && method !== 'S256' && method !== 'plain') return back('invalid_request', 'The code_challenge_method must be one of S256, plain.');
+      if (app.requirePkce && challenge === undefined) return back('invalid_request', 'Code challenge is required.');
       const id = randomBytes(16).toString('hex');
-      this.pending.set(id, { id, clientId: app.clientId, redirectUri, state: q.get('state') ?? undefined, scopes, challenge, method: challenge ? (method ?? 'plain') : undefined, createdAt: this.state.now().getTime() });
+      const pending: Pending = { id, clientId: app.clientId, redirectUri, state: q.get('state') ?? undefined, scopes, challenge, method: challenge ? (method ?? 'plain') : undefined, createdAt: this.state.nowMs() };
+      // GitLab skips the consent page for trusted applications, and for confidential ones the
+      // user already authorized with these scopes; a public client always asks again, since
+      // anyone can present its client id.
+      if (app.trusted || (app.confidential && this.hasMatchingToken(app.clientId, scopes))) return this.approve(pending);
+      this.pending.set(id, pending);
       const who = this.state.user(this.state.signInUser);
       return html(
         `Authorize ${app.name}`,
@@ -194,26 +225,12 @@ export class GitLabOAuth {
     const decide = (ctx: Ctx, approve: boolean): Reply => {
       const p = params(ctx);
       const pending = this.pending.get(strParam(p, 'request_id') ?? '');
-      if (!pending || this.state.now().getTime() - pending.createdAt > CODE_TTL_MS) return html('An error has occurred', '<h1>An error has occurred</h1><div class="gl-alert-danger"><p>The authorization request has expired. Return to the application and try again.</p></div>', 400);
+      if (!pending || this.state.nowMs() - pending.createdAt > CODE_TTL_MS) return html('An error has occurred', '<h1>An error has occurred</h1><div class="gl-alert-danger"><p>The authorization request has expired. Return to the application and try again.</p></div>', 400);
       this.pending.delete(pending.id);
+      if (approve && strParam(p, '_method') !== 'delete') return this.approve(pending);
       const target = new URL(pending.redirectUri);
-      if (approve && strParam(p, '_method') !== 'delete') {
-        const code = randomBytes(32).toString('hex');
-        this.codes.set(code, {
-          clientId: pending.clientId,
-          username: this.state.signInUser,
-          scopes: pending.scopes,
-          redirectUri: pending.redirectUri,
-          challenge: pending.challenge,
-          method: pending.method,
-          expiresAt: this.state.now().getTime() + CODE_TTL_MS,
-          used: false,
-        });
-        target.searchParams.set('code', code);
-      } else {
-        target.searchParams.set('error', 'access_denied');
-        target.searchParams.set('error_description', DESCRIPTIONS.access_denied);
-      }
+      target.searchParams.set('error', 'access_denied');
+      target.searchParams.set('error_description', DESCRIPTIONS.access_denied);
       if (pending.state !== undefined) target.searchParams.set('state', pending.state);
       return redirect(target.toString());
     };
@@ -227,6 +244,8 @@ export class GitLabOAuth {
       if (grant !== 'authorization_code' && grant !== 'refresh_token') throw oauthError(400, 'unsupported_grant_type');
       const clientId = this.authenticateClient(p, ctx);
       if (grant === 'refresh_token') {
+        // A refresh may repeat the PKCE parameters (code_verifier, redirect_uri); Doorkeeper
+        // ignores them there, so they are accepted and need not match anything.
         const value = strParam(p, 'refresh_token');
         if (!value) throw oauthError(400, 'invalid_request', 'Missing required parameter: refresh_token.');
         const rt = this.state.refreshTokens.get(value);
@@ -240,7 +259,7 @@ export class GitLabOAuth {
       const codeValue = strParam(p, 'code');
       if (!codeValue) throw oauthError(400, 'invalid_request', 'Missing required parameter: code.');
       const code = this.codes.get(codeValue);
-      if (!code || code.used || code.clientId !== clientId || code.expiresAt < this.state.now().getTime()) throw oauthError(400, 'invalid_grant');
+      if (!code || code.used || code.clientId !== clientId || code.expiresAt < this.state.nowMs()) throw oauthError(400, 'invalid_grant');
       // single use: a failed exchange burns the code too
       code.used = true;
       if (strParam(p, 'redirect_uri') !== code.redirectUri) throw oauthError(400, 'invalid_grant');
@@ -262,7 +281,11 @@ export class GitLabOAuth {
       if ((access && access.clientId !== clientId) || (refresh && refresh.clientId !== clientId)) {
         throw new GitLabError(403, { error: 'unauthorized_client', error_description: 'You are not authorized to revoke this token' });
       }
-      if (access && access.kind === 'oauth') access.revoked = true;
+      if (access && access.kind === 'oauth') {
+        // Doorkeeper keeps both in one grant: revoking the access token ends its refresh token too
+        access.revoked = true;
+        for (const rt of this.state.refreshTokens.values()) if (rt.accessToken === value) rt.revoked = true;
+      }
       if (refresh) {
         refresh.revoked = true;
         const a = this.state.tokens.get(refresh.accessToken);
@@ -275,10 +298,10 @@ export class GitLabOAuth {
     r.add('GET', '/oauth/token/info', (ctx) => {
       const bearer = /^bearer\s+(\S+)$/i.exec(String(ctx.req.headers.authorization ?? ''))?.[1] ?? ctx.query.get('access_token') ?? '';
       const t = this.state.tokens.get(bearer);
-      const expired = t?.expiresAt ? Date.parse(t.expiresAt) <= this.state.now().getTime() : false;
+      const expired = t?.expiresAt ? Date.parse(t.expiresAt) <= this.state.nowMs() : false;
       if (!t || t.kind !== 'oauth' || t.revoked || expired) throw new GitLabError(401, { error: 'invalid_token', error_description: 'The access token is invalid' });
       const user = this.state.user(t.username);
-      const expiresIn = t.expiresAt ? Math.max(Math.floor((Date.parse(t.expiresAt) - this.state.now().getTime()) / 1000), 0) : null;
+      const expiresIn = t.expiresAt ? Math.max(Math.floor((Date.parse(t.expiresAt) - this.state.nowMs()) / 1000), 0) : null;
       return { status: 200, json: { resource_owner_id: user?.id ?? null, scope: t.scopes, expires_in: expiresIn, application: { uid: t.clientId }, created_at: Math.floor(Date.parse(t.createdAt) / 1000), scopes: t.scopes, expires_in_seconds: expiresIn } };
     });
 

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { lineDiffStats, type FlatTree } from '../forge/git-objects.js';
 import { writeTarGz, type TarEntry } from '../forge/tar.js';
 import { GitLabError, Router, apiError, boolParam, forbidden, notFound, paginate, paramError, params, requireParams, strParam, type Ctx, type Reply } from './http.js';
+import { addTokenRoutes } from './rest-tokens.js';
 import type { GitLabUser, MergeRequestState, PipelineState, ProjectState } from './state.js';
 
 const READ_SCOPES = ['api', 'read_api'];
@@ -57,6 +58,8 @@ export function userFull(ctx: Pick<Ctx, 'baseUrl' | 'state'>, u: GitLabUser): Re
     external: false,
     private_profile: false,
     commit_email: u.email,
+    // GitLab adds is_admin to /user only for administrators
+    ...(u.admin ? { is_admin: true } : {}),
   };
 }
 
@@ -153,7 +156,7 @@ export function projectJson(ctx: Ctx, p: ProjectState): Record<string, unknown> 
     squash_option: 'default_off',
     only_allow_merge_if_pipeline_succeeds: p.onlyAllowMergeIfPipelineSucceeds,
     remove_source_branch_after_merge: true,
-    approvals_before_merge: p.approvalsRequired,
+    approvals_before_merge: requiredApprovals(p),
     permissions: { project_access: level > 0 && ctx.token?.kind === 'personal' ? { access_level: level, notification_level: 3 } : null, group_access: ctx.token?.kind === 'group' ? { access_level: level, notification_level: 3 } : null },
   };
 }
@@ -254,13 +257,22 @@ export function pipelineJson(ctx: Ctx, project: ProjectState, p: PipelineState):
   };
 }
 
-function approvalsLeft(project: ProjectState, mr: MergeRequestState): number {
-  return Math.max(project.approvalsRequired - mr.approvedBy.length, 0);
+/** GitLab sums the approvals each rule still needs. */
+function approvalsLeft(ctx: Ctx, project: ProjectState, mr: MergeRequestState): number {
+  return ctx.state.approvalState(project, mr).reduce((n, r) => n + r.left, 0);
+}
+
+function requiredApprovals(project: ProjectState): number {
+  return project.approvalRules.reduce((n, r) => n + r.approvalsRequired, 0);
 }
 
 /** GitLab's detailed_merge_status, in the order GitLab checks. */
 function detailedMergeStatus(ctx: Ctx, project: ProjectState, mr: MergeRequestState): string {
   if (mr.state !== 'opened') return 'not_open';
+  // GitLab's asynchronous work first: the new MR's diff, then the mergeability check
+  const at = ctx.state.nowMs();
+  if (at < mr.preparingUntil) return 'preparing';
+  if (at < mr.checkingUntil) return 'checking';
   if (mr.draft) return 'draft_status';
   const head = project.repo.refs.get(`refs/heads/${mr.sourceBranch}`);
   const base = project.repo.refs.get(`refs/heads/${mr.targetBranch}`);
@@ -271,7 +283,7 @@ function detailedMergeStatus(ctx: Ctx, project: ProjectState, mr: MergeRequestSt
     if (!p || p.status === 'failed' || p.status === 'canceled') return 'ci_must_pass';
     if (p.status !== 'success' && p.status !== 'skipped') return 'ci_still_running';
   }
-  if (approvalsLeft(project, mr) > 0) return 'not_approved';
+  if (approvalsLeft(ctx, project, mr) > 0) return 'not_approved';
   return 'mergeable';
 }
 
@@ -346,7 +358,7 @@ export function mergeRequestJson(ctx: Ctx, project: ProjectState, mr: MergeReque
       merge_error: null,
       first_contribution: false,
       user: { can_merge: accessLevel(ctx, project) >= 30 },
-      approvals_before_merge: project.approvalsRequired || null,
+      approvals_before_merge: requiredApprovals(project) || null,
     });
   }
   return out;
@@ -424,24 +436,14 @@ export function buildRestRouter(): Router {
     return ok(userFull(ctx, u));
   });
 
-  r.add('GET', '/personal_access_tokens/self', (ctx) => {
+  r.add('GET', '/users/:id', (ctx) => {
     requireAuth(ctx);
-    const t = ctx.token;
-    if (!t || t.kind === 'oauth') throw notFound();
-    const user = ctx.state.user(t.username);
-    return ok({
-      id: t.id,
-      name: t.name,
-      revoked: t.revoked,
-      created_at: t.createdAt,
-      description: null,
-      scopes: [...t.scopes],
-      user_id: user?.id ?? 0,
-      last_used_at: t.lastUsedAt,
-      active: !t.revoked,
-      expires_at: t.expiresAt,
-    });
+    const u = ctx.state.userById(Number(ctx.params.id));
+    if (!u) throw notFound('User');
+    return ok({ ...userBasic(ctx, u), bot: u.bot, created_at: u.createdAt });
   });
+
+  addTokenRoutes(r);
 
   r.add('GET', '/projects/:id', (ctx) => ok(projectJson(ctx, projectFor(ctx))));
 
@@ -544,6 +546,9 @@ export function buildRestRouter(): Router {
     const refName = ctx.query.get('sha') ?? project.repo.defaultBranch;
     const sha = resolveRef(ctx, project, refName);
     if (!sha) throw notFound('File');
+    // gitlab.com's per-user archive limit (ApplicationRateLimiter: project_repositories_archive)
+    const wait = ctx.state.takeArchiveDownload(ctx.user?.username ?? 'anonymous');
+    if (wait !== null) throw apiError(429, { error: 'This endpoint has been requested too many times. Try again later.' }, { 'retry-after': String(wait) });
     const path = ctx.query.get('path') ?? undefined;
     const body = archiveFor(project, sha, refName, path ? path.replace(/^\/+|\/+$/g, '') : undefined);
     const fileName = `${project.name}-${refName.replace(/\//g, '-')}-${sha}.tar.gz`;
@@ -786,7 +791,9 @@ export function buildRestRouter(): Router {
   });
 
   const approvalsJson = (ctx: Ctx, project: ProjectState, mr: MergeRequestState): Record<string, unknown> => {
-    const left = approvalsLeft(project, mr);
+    const rules = ctx.state.approvalState(project, mr);
+    const left = rules.reduce((n, r) => n + r.left, 0);
+    const premium = project.tier === 'premium';
     const me = ctx.user?.username;
     // GitLab's approvals answer repeats these fields of the merge request itself.
     const { id, iid, project_id, title, description, state, created_at, updated_at, merge_status } = mergeRequestJson(ctx, project, mr);
@@ -801,7 +808,7 @@ export function buildRestRouter(): Router {
       updated_at,
       merge_status,
       approved: left === 0,
-      approvals_required: project.approvalsRequired,
+      approvals_required: requiredApprovals(project),
       approvals_left: left,
       require_password_to_approve: false,
       approved_by: mr.approvedBy.map((u) => ({ user: userBasic(ctx, ctx.state.user(u), u) })),
@@ -810,10 +817,10 @@ export function buildRestRouter(): Router {
       approver_groups: [],
       user_has_approved: me ? mr.approvedBy.includes(me) : false,
       user_can_approve: me ? me !== mr.author && !mr.approvedBy.includes(me) && mr.state === 'opened' : false,
-      approval_rules_left: [],
-      has_approval_rules: project.approvalsRequired > 0,
-      merge_request_approvers_available: true,
-      multiple_approval_rules_available: true,
+      approval_rules_left: rules.filter((r) => r.left > 0).map((r, i) => ({ id: project.id * 100 + i, name: r.rule.name, rule_type: r.rule.eligible ? 'regular' : 'any_approver' })),
+      has_approval_rules: rules.length > 0,
+      merge_request_approvers_available: premium,
+      multiple_approval_rules_available: premium,
       invalid_approvers_rules: [],
     };
   };

@@ -12,7 +12,7 @@ import type { GitLabPipelineStatus, SeedGitLab } from '../seeds/types.js';
 import { GitLabError, type Ctx, type Reply } from './http.js';
 import { GitLabOAuth } from './oauth.js';
 import { buildRestRouter } from './rest.js';
-import { GitLabState, isExpired, type MergeRequestState, type PipelineState } from './state.js';
+import { DEFAULT_GITLAB_TIMINGS, GitLabState, type ApprovalRule, type GitLabTimings, type MergeRequestState, type PipelineState } from './state.js';
 
 export interface StartGitLabForgeOptions {
   seed?: SeedGitLab;
@@ -24,8 +24,15 @@ export interface StartGitLabForgeOptions {
    * 10 minutes, so inspecting a token through its own API call moves it too. Default true.
    */
   trackLastUsed?: boolean;
-  /** The forge's clock (default: the system clock); token expiry and last-used times read it. */
+  /**
+   * The forge's clock (default: the system clock). Token expiry, last-use throttling, MR
+   * preparing/checking, delayed pipelines and the archive rate limit all read it.
+   */
   now?: Now;
+  /** How long preparing, checking and starting a pipeline take (forge clock); default DEFAULT_GITLAB_TIMINGS. */
+  timings?: Partial<GitLabTimings>;
+  /** Archive downloads per user per window; default gitlab.com's 5 per minute, null = unlimited (self-managed default). */
+  archiveRateLimit?: { limit: number; windowMs: number } | null;
 }
 
 export interface GitLabFaultFilter {
@@ -69,6 +76,8 @@ export interface GitLabStateApi {
   /** Adds a pipeline for a ref's current head (what CI would report). */
   setPipeline(project: string, ref: string, status: GitLabPipelineStatus): PipelineState;
   approve(project: string, iid: number, username: string): void;
+  /** Project merge settings: "Pipelines must succeed", and approval rules (none = GitLab Free). */
+  setProjectOptions(project: string, options: { onlyAllowMergeIfPipelineSucceeds?: boolean; approvalRules?: ApprovalRule[] }): void;
   raw: GitLabState;
 }
 
@@ -80,6 +89,8 @@ export interface GitLabForge {
   state: GitLabStateApi;
   faults: GitLabForgeFaults;
   onCommit(listener: CommitListener): () => void;
+  /** An OAuth access token for `username`, as if they had signed in through the first OAuth application (tests). */
+  signIn(username: string, scopes?: string[]): string;
   requestLog: GitLabRequestLog;
   /** Stops listening (open connections are dropped); state is kept for restart(). */
   stop(): Promise<void>;
@@ -107,8 +118,9 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
   let port = options.port ?? 0;
   let baseUrl = '';
   const state = new GitLabState(() => (baseUrl ? new URL(baseUrl).hostname : '127.0.0.1'), options.now ?? systemNow);
-  const nowMs = () => state.now().getTime();
   state.pipelineOnPush = options.pipelineOnPush ?? null;
+  state.timings = { ...DEFAULT_GITLAB_TIMINGS, ...options.timings };
+  if (options.archiveRateLimit !== undefined) state.archiveRateLimit = options.archiveRateLimit;
   const trackLastUsed = options.trackLastUsed ?? true;
   const oauth = new GitLabOAuth(state);
   const restRouter = buildRestRouter();
@@ -160,6 +172,7 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
     try {
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));
       const rawBody = await readBody(req);
+      state.catchUp();
 
       const avatar = /^\/uploads\/-\/system\/user\/avatar\/([^/]+)\/avatar\.svg$/.exec(rawPath);
       if (avatar && method === 'GET') {
@@ -198,11 +211,11 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
             const t = state.tokens.get(presented);
             if (!t || (authKind === 'private-token' && t.kind === 'oauth')) throw new GitLabError(401, { message: '401 Unauthorized' });
             if (t.revoked) throw invalidToken('Token was revoked. You have to re-authorize from the user.');
-            if (isExpired(t, nowMs())) throw invalidToken('Token is expired. You can either do re-authorization or token refresh.');
+            if (state.isTokenExpired(t)) throw invalidToken('Token is expired. You can either do re-authorization or token refresh.');
             ctx.token = t;
             ctx.user = state.user(t.username);
             username = t.username;
-            if (trackLastUsed && t.kind !== 'oauth' && (!t.lastUsedAt || nowMs() - Date.parse(t.lastUsedAt) >= LAST_USED_THROTTLE_MS)) {
+            if (trackLastUsed && t.kind !== 'oauth' && (!t.lastUsedAt || state.nowMs() - Date.parse(t.lastUsedAt) >= LAST_USED_THROTTLE_MS)) {
               t.lastUsedAt = state.now().toISOString();
             }
           }
@@ -224,7 +237,7 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
       if (!res.headersSent) send(res, { status: 500, json: { message: '500 Internal Server Error', detail: e instanceof Error ? e.message : String(e) } }, headers);
       else res.destroy();
     } finally {
-      log.push({ method, path: `${rawPath}${url.search}`, route: routeKey, status, username, auth: authKind, at: nowMs() });
+      log.push({ method, path: `${rawPath}${url.search}`, route: routeKey, status, username, auth: authKind, at: state.nowMs() });
     }
   };
 
@@ -270,9 +283,11 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
       return sha;
     },
     getMergeRequest(projectPath, iid) {
+      state.catchUp();
       return state.mrList(projectOrThrow(projectPath)).find((m) => m.iid === iid);
     },
     listMergeRequests(projectPath) {
+      state.catchUp();
       return [...state.mrList(projectOrThrow(projectPath))];
     },
     setPipeline(projectPath, ref, pipelineStatus) {
@@ -280,6 +295,11 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
       const sha = state.git.resolve(project.repo, ref);
       if (!sha) throw new Error(`gitlab forge: unknown ref ${ref} in ${projectPath}`);
       return state.addPipeline(project, sha, ref, pipelineStatus, 'push', state.signInUser);
+    },
+    setProjectOptions(projectPath, o) {
+      const project = projectOrThrow(projectPath);
+      if (o.onlyAllowMergeIfPipelineSucceeds !== undefined) project.onlyAllowMergeIfPipelineSucceeds = o.onlyAllowMergeIfPipelineSucceeds;
+      if (o.approvalRules) project.approvalRules = o.approvalRules.map((r) => ({ ...r, ...(r.eligible ? { eligible: [...r.eligible] } : {}) }));
     },
     approve(projectPath, iid, approver) {
       const mr = state.mrList(projectOrThrow(projectPath)).find((m) => m.iid === iid);
@@ -304,7 +324,7 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
       const t = state.tokens.get(value);
       if (!t) throw new Error('gitlab forge: unknown token');
       // access tokens carry a date, OAuth tokens a time
-      t.expiresAt = t.kind === 'oauth' ? new Date(nowMs() - 1000).toISOString() : new Date(nowMs() - 86_400_000).toISOString().slice(0, 10);
+      t.expiresAt = t.kind === 'oauth' ? new Date(state.nowMs() - 1000).toISOString() : new Date(state.nowMs() - 86_400_000).toISOString().slice(0, 10);
     },
     clear() {
       failQueue.length = 0;
@@ -337,6 +357,11 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
     state: stateApi,
     faults,
     onCommit: (listener) => state.onCommit(listener),
+    signIn(username, scopes) {
+      const app = [...state.apps.values()][0];
+      if (!app || !state.user(username)) throw new Error(`gitlab forge: cannot sign ${username} in`);
+      return String(oauth.issue(app.clientId, username, scopes ?? app.scopes).access_token);
+    },
     requestLog,
     stop,
     async restart() {

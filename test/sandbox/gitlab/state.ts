@@ -4,7 +4,7 @@
 // ForgeState repo whose owner is its namespace path, so commits hash like git and branch
 // moves go out as the same CommitEvent stream the Flux simulator already listens to.
 import { createHash } from 'node:crypto';
-import { systemNow, type Now } from '../clock.js';
+import { isoSeconds, systemNow, type Now } from '../clock.js';
 import { ForgeState, type CommitListener, type RepoState } from '../forge/state.js';
 import type { GitLabPipelineStatus, GitLabTokenKind, SeedGitLab, SeedGitLabOAuthApp } from '../seeds/types.js';
 
@@ -14,6 +14,8 @@ export interface GitLabUser {
   name: string;
   email: string;
   bot: boolean;
+  /** instance administrator: reads every user's personal access tokens */
+  admin: boolean;
   createdAt: string;
 }
 
@@ -50,12 +52,21 @@ export interface ProjectState {
   name: string;
   namespace: string; // group path
   repo: RepoState;
-  approvalsRequired: number;
+  /** GitLab Premium approval rules (several may apply); Free has none, so nothing is required. */
+  approvalRules: ApprovalRule[];
+  tier: 'free' | 'premium';
   onlyAllowMergeIfPipelineSucceeds: boolean;
   members: string[] | undefined;
   nextMrIid: number;
   nextPipelineIid: number;
   createdAt: string;
+}
+
+/** One approval rule: how many approvals it needs and from whom (undefined = any eligible member). */
+export interface ApprovalRule {
+  name: string;
+  approvalsRequired: number;
+  eligible?: string[];
 }
 
 export interface MergeRequestState {
@@ -82,6 +93,34 @@ export interface MergeRequestState {
   draft: boolean;
   /** "Delete source branch when merge request is accepted" (remove_source_branch on create) */
   removeSourceBranch: boolean;
+  /** forge clock (ms) until which GitLab is still preparing the new MR's diff ("preparing") */
+  preparingUntil: number;
+  /** forge clock (ms) until which GitLab is checking mergeability after a push ("checking") */
+  checkingUntil: number;
+}
+
+/** How long GitLab's asynchronous work takes in the sandbox (forge clock, ms). */
+export interface GitLabTimings {
+  /** a new merge request reports `preparing` this long */
+  preparingMs: number;
+  /** then (and after every push to its branches) `checking` this long */
+  checkingMs: number;
+  /** a push's pipeline appears this long after the push */
+  pipelineDelayMs: number;
+}
+
+/** gitlab.com rate-limits repository archive downloads to 5 requests per minute per user. */
+export const GITLAB_COM_ARCHIVE_LIMIT = { limit: 5, windowMs: 60_000 };
+
+export const DEFAULT_GITLAB_TIMINGS: GitLabTimings = { preparingMs: 1500, checkingMs: 1000, pipelineDelayMs: 2000 };
+
+interface ScheduledPipeline {
+  projectId: number;
+  sha: string;
+  ref: string;
+  status: GitLabPipelineStatus;
+  user: string;
+  at: number;
 }
 
 export interface PipelineState {
@@ -124,6 +163,13 @@ export class GitLabState {
   mergeRequests = new Map<number, MergeRequestState[]>(); // by project id
   pipelines = new Map<number, PipelineState[]>(); // by project id
   signInUser = '';
+  /** group full path (lower case) → usernames with the Owner role */
+  groupOwners = new Map<string, string[]>();
+  timings: GitLabTimings = { ...DEFAULT_GITLAB_TIMINGS };
+  /** Archive downloads allowed per user per window (gitlab.com: 5 per minute); null = unlimited. */
+  archiveRateLimit: { limit: number; windowMs: number } | null = { ...GITLAB_COM_ARCHIVE_LIMIT };
+  private archiveDownloads = new Map<string, number[]>();
+  private scheduled: ScheduledPipeline[] = [];
   /** status of the pipeline each push to a non-default branch starts; null = no CI */
   pipelineOnPush: GitLabPipelineStatus | null = null;
   private nextId = 100;
@@ -141,19 +187,59 @@ export class GitLabState {
       const project = this.projectByPath(e.repo);
       if (!project) return;
       const deleted = /^0+$/.test(e.after);
+      const at = this.nowMs();
       for (const mr of this.mrList(project)) {
-        if (mr.state !== 'opened' || mr.sourceBranch !== e.branch) continue;
+        if (mr.state !== 'opened') continue;
+        // a push to either branch makes GitLab check mergeability again
+        if (mr.sourceBranch === e.branch || mr.targetBranch === e.branch) mr.checkingUntil = Math.max(mr.checkingUntil, at + this.timings.checkingMs);
+        if (mr.sourceBranch !== e.branch) continue;
         // an open MR outlives its source branch, showing the last head; a new push revives it
         mr.frozenHeadSha = deleted ? e.before : null;
         mr.updatedAt = this.git.nowIso();
       }
       if (deleted) return;
-      if (this.pipelineOnPush && e.branch !== project.repo.defaultBranch) this.addPipeline(project, e.after, e.branch, this.pipelineOnPush, 'push', this.signInUser);
+      // CI picks the push up a moment later, as GitLab's pipeline creation is asynchronous
+      if (this.pipelineOnPush && e.branch !== project.repo.defaultBranch) {
+        this.scheduled.push({ projectId: project.id, sha: e.after, ref: e.branch, status: this.pipelineOnPush, user: this.signInUser, at: at + this.timings.pipelineDelayMs });
+        this.catchUp();
+      }
     });
   }
 
   newId(): number {
     return ++this.nextId;
+  }
+
+  /** The forge clock in epoch milliseconds, for the timers and windows below. */
+  nowMs(): number {
+    return this.now().getTime();
+  }
+
+  /** Counts an archive download by `who`; the seconds until one is allowed again when over the limit. */
+  takeArchiveDownload(who: string): number | null {
+    const rule = this.archiveRateLimit;
+    if (!rule) return null;
+    const at = this.nowMs();
+    const recent = (this.archiveDownloads.get(who) ?? []).filter((t) => t > at - rule.windowMs);
+    if (recent.length >= rule.limit) {
+      this.archiveDownloads.set(who, recent);
+      return Math.max(1, Math.ceil(((recent[0] as number) + rule.windowMs - at) / 1000));
+    }
+    recent.push(at);
+    this.archiveDownloads.set(who, recent);
+    return null;
+  }
+
+  /** Creates the pipelines whose time has come on the forge clock (called before every request). */
+  catchUp(): void {
+    const at = this.nowMs();
+    const due = this.scheduled.filter((p) => p.at <= at);
+    if (due.length === 0) return;
+    this.scheduled = this.scheduled.filter((p) => p.at > at);
+    for (const p of due) {
+      const project = this.projects.get(p.projectId);
+      if (project) this.addPipeline(project, p.sha, p.ref, p.status, 'push', p.user, isoSeconds(new Date(p.at)));
+    }
   }
 
   onCommit(listener: CommitListener): () => void {
@@ -172,15 +258,21 @@ export class GitLabState {
     this.projects.clear();
     this.mergeRequests.clear();
     this.pipelines.clear();
+    this.scheduled = [];
+    this.archiveDownloads.clear();
     this.git.users.clear();
     this.git.repos.clear();
     this.git.pulls.clear();
     this.signInUser = seed.signInUser;
+    this.groupOwners.clear();
+    for (const [group, owners] of Object.entries(seed.groupOwners ?? {})) this.groupOwners.set(group.toLowerCase(), [...owners]);
     let userId = 1;
-    for (const u of seed.users) this.addUser({ id: u.id ?? ++userId, username: u.username, name: u.name, email: u.email ?? `${u.username}@example.com`, bot: u.bot ?? false, createdAt: this.git.seedDate() });
+    for (const u of seed.users) this.addUser({ id: u.id ?? ++userId, username: u.username, name: u.name, email: u.email ?? `${u.username}@example.com`, bot: u.bot ?? false, admin: u.admin ?? false, createdAt: this.git.seedDate() });
     for (const p of seed.projects) {
       const project = this.createProject(p.path, p.defaultBranch, p.id);
-      project.approvalsRequired = p.approvalsRequired ?? 0;
+      project.tier = p.tier ?? 'premium';
+      project.approvalRules = (p.approvalRules ?? (p.approvalsRequired ? [{ name: 'All Members', approvalsRequired: p.approvalsRequired }] : [])).map((r) => ({ ...r, ...(r.eligible ? { eligible: [...r.eligible] } : {}) }));
+      if (project.tier === 'free' && project.approvalRules.length > 0) throw new Error(`gitlab seed project ${p.path}: approval rules need GitLab Premium`);
       project.onlyAllowMergeIfPipelineSucceeds = p.onlyAllowMergeIfPipelineSucceeds ?? false;
       project.members = p.members ? [...p.members] : undefined;
       const owner = seed.users[0]?.username ?? 'root';
@@ -229,6 +321,25 @@ export class GitLabState {
     return this.users.get(username.toLowerCase());
   }
 
+  userById(id: number): GitLabUser | undefined {
+    for (const u of this.users.values()) if (u.id === id) return u;
+    return undefined;
+  }
+
+  isTokenExpired(t: GitLabToken): boolean {
+    return isExpired(t, this.nowMs());
+  }
+
+  /** A person's role in a project: Maintainer (40) when listed as a member, Developer (30) in open projects, else 0. */
+  memberLevel(project: ProjectState, username: string): number {
+    if (!project.members) return 30;
+    return project.members.some((m) => m.toLowerCase() === username.toLowerCase()) ? 40 : 0;
+  }
+
+  isGroupOwner(group: string, username: string): boolean {
+    return (this.groupOwners.get(group.toLowerCase()) ?? []).some((u) => u.toLowerCase() === username.toLowerCase());
+  }
+
   createProject(path: string, defaultBranch: string, id?: number): ProjectState {
     const parts = path.split('/');
     const name = parts.pop() as string;
@@ -240,7 +351,8 @@ export class GitLabState {
       name,
       namespace,
       repo,
-      approvalsRequired: 0,
+      approvalRules: [],
+      tier: 'premium',
       onlyAllowMergeIfPipelineSucceeds: false,
       members: undefined,
       nextMrIid: 1,
@@ -269,8 +381,10 @@ export class GitLabState {
     return this.mergeRequests.get(project.id) ?? [];
   }
 
+  /** Seeded MRs (with createdAt) are long prepared; new ones go through preparing → checking on the forge clock. */
   createMergeRequest(project: ProjectState, m: { title: string; description: string; sourceBranch: string; targetBranch: string; author: string; createdAt?: string; removeSourceBranch?: boolean }): MergeRequestState {
     const created = m.createdAt ?? this.git.nowIso();
+    const preparingUntil = m.createdAt ? 0 : this.nowMs() + this.timings.preparingMs;
     const mr: MergeRequestState = {
       id: this.newId(),
       iid: project.nextMrIid++,
@@ -292,11 +406,21 @@ export class GitLabState {
       frozenBaseSha: null,
       approvedBy: [],
       removeSourceBranch: m.removeSourceBranch ?? false,
+      preparingUntil,
+      checkingUntil: preparingUntil === 0 ? 0 : preparingUntil + this.timings.checkingMs,
       // GitLab treats "Draft:" (and a few older prefixes) in the title as draft
       draft: /^\s*(\[draft\]|\(draft\)|draft:|draft\s-\s|draft\s)/i.test(m.title),
     };
     this.mrList(project).push(mr);
     return mr;
+  }
+
+  /** Each rule with the approvals that count for it (an eligible approver who is not the author). */
+  approvalState(project: ProjectState, mr: MergeRequestState): { rule: ApprovalRule; approvedBy: string[]; left: number }[] {
+    return project.approvalRules.map((rule) => {
+      const approvedBy = mr.approvedBy.filter((u) => !rule.eligible || rule.eligible.some((e) => e.toLowerCase() === u.toLowerCase()));
+      return { rule, approvedBy, left: Math.max(rule.approvalsRequired - approvedBy.length, 0) };
+    });
   }
 
   headSha(project: ProjectState, mr: MergeRequestState): string | null {

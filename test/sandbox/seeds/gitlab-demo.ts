@@ -145,7 +145,8 @@ export function buildGitLabDemoPart(ctx: SeedContext, now: Date): GitLabDemoPart
       { username: GITLAB_DEMO_BOT, name: 'fleet-config promotion', id: 24, bot: true, email: `${GITLAB_DEMO_BOT}@noreply.gitlab.example` },
     ],
     tokens,
-    projects: [{ path: GITLAB_DEMO_PROJECT.path, id: GITLAB_DEMO_PROJECT.id, defaultBranch: GITLAB_DEMO_PROJECT.defaultBranch, files, approvalsRequired: 1 }],
+    // listed members are Maintainers: the release manager may read the project's access tokens
+    projects: [{ path: GITLAB_DEMO_PROJECT.path, id: GITLAB_DEMO_PROJECT.id, defaultBranch: GITLAB_DEMO_PROJECT.defaultBranch, files, approvalsRequired: 1, members: [RELEASE_MANAGER, DEVELOPER, GITLAB_PROMOTION_USER] }],
     mergeRequests: [
       {
         project: GITLAB_DEMO_PROJECT.path,

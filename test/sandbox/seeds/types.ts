@@ -105,6 +105,8 @@ export interface SeedGitLabUser {
   email?: string;
   /** project/group access token users are bots (`project_<id>_bot_<hash>`) */
   bot?: boolean;
+  /** instance administrator (reads every user's personal access tokens); default false */
+  admin?: boolean;
 }
 
 /** personal: a user's PAT; project/group: an access token whose user is a bot of that project/group. */
@@ -136,8 +138,12 @@ export interface SeedGitLabProject {
   id?: number;
   defaultBranch: string;
   files: Record<string, string>;
-  /** approvals each merge request needs (GitLab Premium rule); default 0 */
+  /** approvals each merge request needs: one "All Members" rule (GitLab Premium); default 0 */
   approvalsRequired?: number;
+  /** several approval rules (GitLab Premium), e.g. one per team; overrides approvalsRequired */
+  approvalRules?: { name: string; approvalsRequired: number; eligible?: string[] }[];
+  /** GitLab Free has no approval rules (nothing is required); default premium */
+  tier?: 'free' | 'premium';
   /** "Pipelines must succeed" */
   onlyAllowMergeIfPipelineSucceeds?: boolean;
   /** usernames with at least Developer access; omitted = every user */
@@ -170,6 +176,10 @@ export interface SeedGitLabOAuthApp {
   /** registered redirect URIs; loopback IP ones match any port (RFC 8252 §7.3, as Doorkeeper does) */
   redirectUris: string[];
   scopes: string[];
+  /** an instance-wide trusted application: GitLab never asks for consent */
+  trusted?: boolean;
+  /** authorization requests must carry a PKCE code_challenge (Doorkeeper's force_pkce); default false */
+  requirePkce?: boolean;
 }
 
 export interface SeedGitLab {
@@ -180,6 +190,8 @@ export interface SeedGitLab {
   oauthApps: SeedGitLabOAuthApp[];
   /** the user the OAuth authorize page signs in as */
   signInUser: string;
+  /** group full path → usernames with the Owner role (they may read the group's access tokens) */
+  groupOwners?: Record<string, string[]>;
 }
 
 export interface Seed {
