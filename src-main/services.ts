@@ -37,8 +37,11 @@ export interface ServiceOptions {
   board?: BoardSource;
   /** Explicit kubeconfig file (like kubectl --kubeconfig); default KUBECONFIG / ~/.kube/config. */
   kubeconfigPath?: string;
-  /** PATH for exec credential plugins (the login shell's when launched from a desktop). */
-  credentialPluginPath?: string;
+  /** PATH for exec credential plugins (the login shell's when launched from a desktop); a
+   *  function when it is still being looked up in the background. */
+  credentialPluginPath?: string | (() => string);
+  /** fetch for forge traffic (OAuth, REST, avatars). Default: Node's; the app passes net.fetch. */
+  forgeFetch?: typeof fetch;
   /** Forge hosts to sign in to. Default: from the environment (see config/forge-hosts.ts). */
   forgeHosts?: ForgeHost[];
   /** Opens a URL in the system browser: shell.openExternal in the app. */
@@ -113,12 +116,13 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
 
   const settings = options.settings ?? openMemorySettingsStore();
   let restartRequired = false;
+  const searchPath = () => (typeof options.credentialPluginPath === 'function' ? options.credentialPluginPath() : options.credentialPluginPath);
   // The kubeconfig file chosen in settings wins over the one given at start-up (tests, preview).
   const loadOptions = () => {
     const explicitPath = settings.get().kubeconfigPath ?? options.kubeconfigPath;
     return {
       ...(explicitPath ? { explicitPath } : {}),
-      ...(options.credentialPluginPath ? { searchPath: options.credentialPluginPath } : {}),
+      ...(searchPath() ? { searchPath: searchPath() } : {}),
       env,
     };
   };
@@ -141,6 +145,7 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     hosts: hostConfig.hosts,
     openExternal: options.openExternal ?? (() => Promise.reject(new Error('No system browser is available to this process.'))),
     logger,
+    ...(options.forgeFetch ? { fetch: options.forgeFetch } : {}),
   });
   const stopSessionEvents = promotion.vault.onChange((sessions) => {
     events.emit('auth:session-changed', sessions);
@@ -180,6 +185,7 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       },
       kubeconfigFor: (context) => (reportKubeconfig ?? loadForReport()).forContext(context),
       logger,
+      ...(options.forgeFetch ? { fetch: options.forgeFetch } : {}),
     });
   const stopTokenEvents = tokens.onChanged((report) => events.emit('tokens:changed', report));
 
