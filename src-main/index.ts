@@ -20,6 +20,7 @@ import { createNotificationService } from './notifications/notification-service'
 import { electronAutoUpdater } from './update/electron-updater';
 import { createUpdateService } from './update/update-service';
 import { updateUnsupportedReason } from './update/update-support';
+import { builtInClients, withBuiltInClients } from './config/built-in-clients';
 import { createMainServices } from './services';
 import { openSettingsStore } from './settings/settings-store';
 import { appMenuTemplate } from './window/app-menu';
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
   const services = await createMainServices({
     appInfo: appInfo(),
     logger,
+    env: withBuiltInClients(process.env, builtInClients()),
     credentialPluginPath: () => credentialPluginPath,
     // Forge traffic goes through Chromium's network stack: the OS certificate store (a GitHub
     // Enterprise or GitLab behind a private CA) and the system proxy / PAC, like a browser.
