@@ -3,6 +3,9 @@
 // dropped, and closing the last window must quit even while services are still starting.
 import { deepLinkInArgs, parseDeepLink, type DeepLinkTarget } from './deep-link';
 
+// Each app event has its own listener arguments (Electron types them per event); this narrow
+// interface takes them all, so Electron's app and a test's EventEmitter both fit.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Listener = (...args: any[]) => void;
 
 export interface LifecycleApp {
