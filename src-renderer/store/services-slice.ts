@@ -21,6 +21,8 @@ export interface ServicesSlice {
   loadTokens(): Promise<void>;
   recheckToken(key: string): Promise<void>;
   installUpdate(): Promise<void>;
+  /** Check for updates again (after a failed check). */
+  checkUpdate(): Promise<void>;
   clearFocusRequest(): void;
 }
 
@@ -63,6 +65,10 @@ export const createServicesSlice: StateCreator<ServicesSlice, [], [], ServicesSl
   },
   async installUpdate() {
     await bridge.request('update:install', undefined);
+  },
+  async checkUpdate() {
+    const result = await bridge.request('update:check', undefined);
+    if (result.ok) set({ update: result.value });
   },
   clearFocusRequest() {
     set({ focusRequest: null });
