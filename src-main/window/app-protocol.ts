@@ -23,7 +23,8 @@ export const appSchemePrivileges: CustomScheme[] = [
   { scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ];
 
-const contentTypes: Record<string, string> = {
+/** Content types of the files the renderer build contains (also used by the preview harness). */
+export const rendererContentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -71,7 +72,7 @@ export function appProtocolHandler(rendererDir: string, read: ReadFile = readFil
     return new Response(Buffer.from(body), {
       status: 200,
       headers: {
-        'Content-Type': contentTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'Content-Type': rendererContentTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
         'Content-Security-Policy': contentSecurityPolicy,
         'X-Content-Type-Options': 'nosniff',
       },
