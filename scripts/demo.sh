@@ -5,8 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/ensure-node.sh
 source scripts/ensure-deps.sh
-if ! node scripts/electron-binary.mjs >/dev/null; then
-  node scripts/electron-binary.mjs || true
+if ! source scripts/ensure-electron.sh; then
   echo "For the same demo in a browser: npm run preview -- --seed demo" >&2
   exit 1
 fi

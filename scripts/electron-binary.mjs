@@ -15,8 +15,8 @@ if (existsSync(candidate)) {
   console.log(candidate);
 } else {
   if (!process.argv.includes('--quiet'))
-    console.error(`Release Board: no Electron ${version} binary (looked for ${candidate}), and it could not be downloaded here.
-Electron comes from GitHub releases; provide it in one of these ways, then run the command again:
+    console.error(`Release Board: no Electron ${version} binary at ${candidate}.
+Electron comes from GitHub releases, which this machine may not reach; provide it in one of these ways, then run the command again:
   - where GitHub is reachable: npx install-electron
   - or unpack electron-v${version}-${process.platform}-${process.arch}.zip (from the Electron release) into a folder and
     export ELECTRON_OVERRIDE_DIST_PATH=/that/folder
