@@ -1,7 +1,7 @@
 // Composition root of the desktop app: single-instance lock, lifecycle, services, IPC,
 // the main window. Everything here is glue; the logic lives in services that run in Node.
 import { app, BrowserWindow, clipboard, dialog, Menu, nativeTheme, net, protocol, session, shell } from 'electron';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,7 @@ import { deepLinkScheme } from './window/deep-link';
 import { defaultExternalLinkPolicy } from './window/external-links';
 import { hardenSession } from './window/guards';
 import { registerAppLifecycle } from './window/lifecycle';
+import { sandboxRefusal } from './window/sandbox-check';
 import { openMainWindow } from './window/main-window';
 import { startupFailureText } from './window/startup-failure';
 import { devServerContentSecurityPolicy } from './window/window-options';
@@ -66,7 +67,28 @@ function appInfo(): AppInfo {
   };
 }
 
+function readUsernsRestriction(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
+  const refusal = sandboxRefusal({
+    platform: process.platform,
+    isPackaged: app.isPackaged,
+    noSandbox: app.commandLine.hasSwitch('no-sandbox'),
+    env: process.env,
+    usernsRestriction: readUsernsRestriction,
+  });
+  if (refusal) {
+    logger.error('app', `refused to start without the sandbox: ${refusal}`);
+    dialog.showErrorBox('Release Board cannot start safely', refusal);
+    app.exit(1);
+    return;
+  }
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;

@@ -78,4 +78,10 @@ describe('package.json', () => {
     expect(script).toBeDefined();
     expect(readFileSync(path.join(root, 'out/renderer', script!), 'utf8')).toContain('react.transitional.element');
   });
+
+  it('replaces the built-in client id placeholders in the main bundle at build time', () => {
+    const main = readFileSync(path.join(root, 'out/main/index.js'), 'utf8');
+    expect(main).not.toContain('__RELEASE_BOARD_GITHUB_CLIENT_ID__');
+    expect(main).not.toContain('__RELEASE_BOARD_GITLAB_CLIENT_ID__');
+  });
 });

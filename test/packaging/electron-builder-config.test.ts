@@ -89,6 +89,10 @@ describe('electron-builder.yml', () => {
     expect(config['disableAsarIntegrity']).toBeUndefined();
   });
 
+  it('never starts the AppImage with --no-sandbox from its desktop entry', () => {
+    expect(config['appImage']).toEqual({ executableArgs: [] });
+  });
+
   it('registers the release-board:// link scheme', () => {
     expect(config['protocols']).toEqual([{ name: 'Release Board link', schemes: ['release-board'] }]);
   });
