@@ -76,19 +76,6 @@ function readUsernsRestriction(): string | undefined {
 }
 
 async function main(): Promise<void> {
-  const refusal = sandboxRefusal({
-    platform: process.platform,
-    isPackaged: app.isPackaged,
-    noSandbox: app.commandLine.hasSwitch('no-sandbox'),
-    env: process.env,
-    usernsRestriction: readUsernsRestriction,
-  });
-  if (refusal) {
-    logger.error('app', `refused to start without the sandbox: ${refusal}`);
-    dialog.showErrorBox('Release Board cannot start safely', refusal);
-    app.exit(1);
-    return;
-  }
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
@@ -100,6 +87,20 @@ async function main(): Promise<void> {
   // protocols); development runs would register the bare Electron binary, so they do not.
   if (app.isPackaged) app.setAsDefaultProtocolClient(deepLinkScheme);
   await app.whenReady();
+  const refusal = sandboxRefusal({
+    platform: process.platform,
+    isPackaged: app.isPackaged,
+    noSandbox: app.commandLine.hasSwitch('no-sandbox'),
+    env: process.env,
+    usernsRestriction: readUsernsRestriction,
+  });
+  if (refusal) {
+    logger.error('app', `refused to start without the sandbox: ${refusal}`);
+    // After ready: on Linux, showErrorBox before ready only prints to stderr.
+    dialog.showErrorBox('Release Board cannot start safely', refusal);
+    app.exit(1);
+    return;
+  }
 
   // Apps launched from a desktop environment miss the login shell's PATH, where kubectl's exec
   // credential plugins (aws, gke-gcloud-auth-plugin, kubelogin…) usually live. Asking the shell
@@ -255,8 +256,10 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   logger.error('app', `start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  // A dialog, not a silent exit: showErrorBox works before and after the app is ready.
+  // A dialog, not a silent exit. Shown once the app is ready: before that, Linux only prints it.
   const { title, content } = startupFailureText(error, fileLog.file);
-  dialog.showErrorBox(title, content);
-  app.exit(1);
+  void app
+    .whenReady()
+    .then(() => dialog.showErrorBox(title, content))
+    .finally(() => app.exit(1));
 });
