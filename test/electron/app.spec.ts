@@ -57,7 +57,9 @@ test.describe('desktop app', () => {
 
   test('lets the page write the clipboard (the device code’s Copy) but never read it', async () => {
     const { app, page } = launched;
-    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.focus());
+    // The async clipboard needs a focused page; a CI display may not give the window focus.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: true });
     const wrote = await page.evaluate(() => navigator.clipboard.writeText('ABCD-1234').then(() => 'ok', (e: Error) => e.name));
     expect(wrote).toBe('ok');
     expect(await app.evaluate(({ clipboard }) => clipboard.readText())).toBe('ABCD-1234');

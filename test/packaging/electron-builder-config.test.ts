@@ -84,6 +84,7 @@ describe('electron-builder.yml', () => {
       enableEmbeddedAsarIntegrityValidation: true,
       enableCookieEncryption: true,
       grantFileProtocolExtraPrivileges: false,
+      resetAdHocDarwinSignature: true,
     });
     // Asar integrity only means something when the asar is built and its check not disabled.
     expect(config['disableAsarIntegrity']).toBeUndefined();
