@@ -5,11 +5,30 @@
 import { expect, test } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { sandboxForgeHostsEnv } from '../harness/external-browser';
 import { repoRoot } from '../harness/preview-server';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { electronPath, launchApp, requireElectron, sealedEnv, type LaunchedApp } from './launch';
 
 const cell = (launched: LaunchedApp, rowId: string, env: string) => launched.page.locator(`[data-testid="env-cell"][data-row-id="${rowId}"][data-env="${env}"]`);
+
+/** Launches the app a second time with a link: the running one takes it, this one exits. */
+async function openLinkFromSecondLaunch(launched: LaunchedApp, kubeconfig: string, link: string): Promise<number | null> {
+  const second = spawn(electronPath(), [path.join(repoRoot, 'out/main/index.js'), link], { env: sealedEnv(launched.profile, kubeconfig), stdio: 'ignore' });
+  return new Promise((resolve) => second.on('exit', resolve));
+}
+
+/** Plays the user's browser on the sandbox forge: opens the authorize page, presses Authorize,
+ *  and follows the redirect to the app's loopback listener. */
+async function approveInBrowser(authorizeUrl: string): Promise<void> {
+  const html = await (await fetch(authorizeUrl)).text();
+  const requestId = /name="request_id" value="([^"]+)"/.exec(html)?.[1];
+  expect(requestId, html).toBeDefined();
+  const answer = await fetch(new URL('/login/oauth/authorize', authorizeUrl), { method: 'POST', body: new URLSearchParams({ request_id: requestId!, authorize: '1' }), redirect: 'manual' });
+  const callback = answer.headers.get('location');
+  expect(callback).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
+  expect((await fetch(callback!)).status).toBe(200);
+}
 
 test.describe('desktop app', () => {
   requireElectron();
@@ -20,7 +39,7 @@ test.describe('desktop app', () => {
 
   test.beforeAll(async () => {
     sandbox = await startSandbox({ seed: 'demo', fluxDelayMs: 200 });
-    launched = await launchApp({ kubeconfig: sandbox.kubeconfig });
+    launched = await launchApp({ kubeconfig: sandbox.kubeconfig, env: { RELEASE_BOARD_FORGE_HOSTS: sandboxForgeHostsEnv(sandbox.info, { expiringTokens: true }) } });
   });
 
   test.afterAll(async () => {
@@ -88,14 +107,45 @@ test.describe('desktop app', () => {
   });
 
   test('a second launch hands its release-board:// link to the running app and exits', async () => {
-    const second = spawn(electronPath(), [path.join(repoRoot, 'out/main/index.js'), 'release-board://pipeline/team-payments/checkout/prod'], {
-      env: sealedEnv(launched.profile, sandbox.kubeconfig),
-      stdio: 'ignore',
-    });
-    const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
-    expect(code).toBe(0);
+    expect(await openLinkFromSecondLaunch(launched, sandbox.kubeconfig, 'release-board://pipeline/team-payments/checkout/prod')).toBe(0);
     await expect(cell(launched, 'team-payments/checkout', 'prod')).toBeFocused();
     expect(await launched.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+  });
+
+  test('signs in through the system browser (shell.openExternal intercepted) and opens a promotion PR', async () => {
+    test.setTimeout(120_000);
+    const { app, page } = launched;
+    // The "system browser": main's shell.openExternal records the URL instead of opening it.
+    await app.evaluate(({ shell }) => {
+      const opened: string[] = [];
+      (globalThis as { openedExternally?: string[] }).openedExternally = opened;
+      shell.openExternal = async (url: string) => {
+        opened.push(url);
+      };
+    });
+    expect(await openLinkFromSecondLaunch(launched, sandbox.kubeconfig, 'release-board://pipeline/platform/ingress-nginx/staging')).toBe(0);
+    const staging = cell(launched, 'platform/ingress-nginx', 'staging');
+    await expect(staging).toBeFocused();
+    await page.keyboard.press('p');
+    const dialog = page.getByTestId('promote-dialog');
+    await expect(dialog).toContainText('Promote ingress-nginx to prod');
+    await dialog.getByTestId('promote-sign-in').click();
+    let authorizeUrl = '';
+    await expect
+      .poll(async () => (authorizeUrl = await app.evaluate(() => (globalThis as { openedExternally?: string[] }).openedExternally?.[0] ?? '')), { timeout: 20_000 })
+      .toMatch(/^http/);
+    expect(new URL(authorizeUrl).origin).toBe(sandbox.forge.url);
+    await approveInBrowser(authorizeUrl);
+    await expect(dialog.getByTestId('promote-plan')).toBeVisible({ timeout: 30_000 });
+    await dialog.getByTestId('promote-confirm').click();
+    const done = dialog.getByTestId('promote-done');
+    await expect(done).toBeVisible({ timeout: 30_000 });
+    const prUrl = (await done.getByTestId('promote-pr-link').getAttribute('href'))!;
+    expect(prUrl).toMatch(new RegExp(`^${sandbox.forge.url}/acme/fleet-config/pull/\\d+$`));
+    const pr = sandbox.forge.server.state.getPull('acme/fleet-config', Number(prUrl.split('/').at(-1)));
+    expect(pr).toMatchObject({ head: 'promotion-platform-ingress-nginx-prod', state: 'open', author: sandbox.users.signIn.login });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(dialog).toHaveCount(0);
   });
 
   test('offers a reload when the renderer crashes, and comes back', async () => {
