@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/ensure-node.sh
 source scripts/ensure-deps.sh
+# ensure-electron.sh fetches the binary where it can, else explains once how to provide it
 if ! source scripts/ensure-electron.sh; then
   echo "For the same demo in a browser: npm run preview -- --seed demo" >&2
   exit 1

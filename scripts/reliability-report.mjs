@@ -3,17 +3,11 @@
 // describe prefix before ':' — faults, bad inputs, secrets, hardening), plus known gaps
 // (it.fails scenarios, which pass while the product gap exists).
 //
-//   bash scripts/with-node.sh node scripts/reliability-report.mjs
+//   npm run test:reliability   (with-build.sh builds the renderer the browser scenarios load)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-// The browser scenarios load the built renderer, as npm test does after its build step.
-if (!existsSync('out/renderer/index.html')) {
-  const build = spawnSync('npx', ['electron-vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'rb-reliability-report-'));
 const out = path.join(dir, 'results.json');

@@ -20,7 +20,8 @@ bash scripts/typecheck.sh || failed_steps+=(typecheck)
 step "lint"
 npx eslint . || failed_steps+=(lint)
 step "build"
-npx electron-vite build --logLevel warn || failed_steps+=(build)
+# always a fresh build here; the stamp lets preview, bench and the reliability report reuse it
+{ npx electron-vite build --logLevel warn && touch out/.built-from-sources; } || failed_steps+=(build)
 step "unit and integration tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json=artifacts/reports/vitest.json || failed_steps+=(vitest)
 step "end-to-end tests (Playwright)"

@@ -1,6 +1,6 @@
 // Composition root of the desktop app: single-instance lock, lifecycle, services, IPC,
 // the main window. Everything here is glue; the logic lives in services that run in Node.
-import { app, BrowserWindow, clipboard, dialog, Menu, nativeTheme, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, Menu, nativeTheme, net, protocol, safeStorage, session, shell } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,7 @@ import { deepLinkScheme } from './window/deep-link';
 import { defaultExternalLinkPolicy } from './window/external-links';
 import { hardenSession } from './window/guards';
 import { registerAppLifecycle } from './window/lifecycle';
+import { hostApprovalPrompt, kubeconfigPicker } from './window/native-dialogs';
 import { sandboxRefusal } from './window/sandbox-check';
 import { openMainWindow } from './window/main-window';
 import { startupFailureText } from './window/startup-failure';
@@ -115,7 +116,12 @@ async function main(): Promise<void> {
   const isAppUrl = appUrlMatcher(url);
   hardenSession(session.defaultSession, { isAppUrl, ...(devUrl ? { policy: devServerContentSecurityPolicy(devUrl) } : {}) });
   protocol.handle(appScheme, appProtocolHandler(path.join(here, '../renderer')));
-  const settings = await openSettingsStore(app.getPath('userData'), (message) => logger.warn('settings', message));
+  // Git host client secrets are sealed by the OS keychain (safeStorage) or, where it is not
+  // available, kept in memory only for this run.
+  const secretBox = safeStorage.isEncryptionAvailable()
+    ? { seal: (plain: string) => safeStorage.encryptString(plain).toString('base64'), open: (sealed: string) => safeStorage.decryptString(Buffer.from(sealed, 'base64')) }
+    : undefined;
+  const settings = await openSettingsStore(app.getPath('userData'), (message) => logger.warn('settings', message), secretBox);
   app.setAboutPanelOptions(aboutPanelOptions({ app: appInfo(), copyright: 'Copyright © 2026 Release Board team', website: projectUrl }));
   if (process.platform === 'win32') app.setAppUserModelId('works.releaseboard.app'); // Windows notifications need it
   const unsupported = updateUnsupportedReason({ platform: process.platform, env: process.env, resourcesPath: process.resourcesPath, exists: existsSync });
@@ -140,6 +146,9 @@ async function main(): Promise<void> {
     // already checked the URL against the configured host before calling this.
     openExternal: (target) => shell.openExternal(target),
     updates,
+    // Asked in native dialogs, never in the renderer: which kubeconfig, and which Git hosts get tokens.
+    chooseKubeconfigFile: kubeconfigPicker(dialog, () => BrowserWindow.getFocusedWindow() ?? undefined),
+    confirmHostApproval: hostApprovalPrompt(dialog, () => BrowserWindow.getFocusedWindow() ?? undefined),
   });
   updates.subscribe((state) => services.events.emit('update:state-changed', state));
   updates.start();
@@ -246,6 +255,15 @@ async function main(): Promise<void> {
   });
   void notifications.start();
 
+  // Before quitting, revoke the user's tokens where the forge allows it (2 s at most), so a
+  // token that outlives the app is not left valid for hours.
+  let revoked = false;
+  app.on('before-quit', (event) => {
+    if (revoked) return;
+    event.preventDefault();
+    revoked = true;
+    void services.revokeSessions(2000).finally(() => app.quit());
+  });
   // Quitting forgets every token: the vault lives in memory only.
   app.on('will-quit', () => {
     updates.stop();

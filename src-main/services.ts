@@ -14,11 +14,13 @@ import { forgeHostsFromConfig } from './config/forge-hosts';
 import type { ForgeHost } from './auth/forge-host';
 import type { OpenExternal } from './auth/loopback-sign-in';
 import { createPromotionStack, type PromotionStack } from './git/index';
+import { promotionOrderFromBoard } from './git/promotion-order';
 import { createDispatcher, type Dispatcher, type RequestHandlers } from './ipc/dispatcher';
 import { createEventHub, type EventHub } from './ipc/event-hub';
 import { createBoardService, type BoardService } from './kube/board-service';
 import { kubeconfigLocation, loadKubeconfig, type LoadedKubeconfig } from './kube/kubeconfig';
 import type { Logger } from './log/logger';
+import { withDeadline } from './net/forge-fetch';
 import { createPullRequestSync, type PullRequestSync } from './sync/pull-request-sync';
 import { createPipelineLister, createTokenService, type TokenService } from './tokens/token-service';
 
@@ -40,10 +42,14 @@ export interface ServiceOptions {
   /** PATH for exec credential plugins (the login shell's when launched from a desktop); a
    *  function when it is still being looked up in the background. */
   credentialPluginPath?: string | (() => string);
-  /** fetch for forge traffic (OAuth, REST, avatars). Default: Node's; the app passes net.fetch. */
-  forgeFetch?: typeof fetch;
   /** Forge hosts to sign in to. Default: from the environment (see config/forge-hosts.ts). */
   forgeHosts?: ForgeHost[];
+  /**
+   * How main talks to Git forges (OAuth, REST, archives, avatars). Default: Node's fetch. The
+   * desktop app passes Electron's net.fetch (OS certificate store, system proxy and PAC).
+   * Every call gets a deadline either way.
+   */
+  forgeFetch?: typeof fetch;
   /** Opens a URL in the system browser: shell.openExternal in the app. */
   openExternal?: OpenExternal;
   /** Non-secret settings (kubeconfig file, overrides, toggles, forge hosts). Default: in memory. */
@@ -52,6 +58,16 @@ export interface ServiceOptions {
   updates?: UpdateControl;
   /** The token inspection service. Default: built over the same kubeconfig. */
   tokens?: TokenService;
+  /**
+   * Main's own file picker for a kubeconfig (Electron: the native open dialog). Resolves to the
+   * chosen path, or null when the user cancelled. Absent: choosing a file is not offered.
+   */
+  chooseKubeconfigFile?: () => Promise<string | null>;
+  /**
+   * Asks the user, outside the renderer, whether tokens may be sent to a Git host (Electron: a
+   * native message box naming the host). Absent: the renderer's Approve click is the consent.
+   */
+  confirmHostApproval?: (host: string, pipelines: string[]) => Promise<boolean>;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -69,6 +85,8 @@ const noUpdates: UpdateControl = {
 };
 
 export interface MainServices {
+  /** Before quitting: revoke the signed-in users' tokens where the forges allow it (best effort, bounded). */
+  revokeSessions(budgetMs?: number): Promise<number>;
   dispatcher: Dispatcher;
   events: EventHub;
   promotion: PromotionStack;
@@ -88,6 +106,8 @@ function settingsView(settings: Settings, restartRequired: boolean): SettingsVie
     checkUpdatesAutomatically: settings.updates.checkAutomatically,
     notifyPromotions: settings.notifications.promotions,
     forgeHosts: settings.forgeHosts.map((h) => ({ ...(h.id ? { id: h.id } : {}), type: h.type, webUrl: h.webUrl, clientId: h.clientId, hasClientSecret: Boolean(h.clientSecret) })),
+    approvedForgeHosts: [...settings.approvedForgeHosts],
+    readPromotionSecrets: settings.readPromotionSecrets ?? null,
     restartRequired,
   };
 }
@@ -95,7 +115,10 @@ function settingsView(settings: Settings, restartRequired: boolean): SettingsVie
 /** Turns a renderer patch into a settings patch; a host sent without a secret keeps the stored one. */
 function settingsPatch(current: Settings, patch: SettingsPatch): Partial<Settings> {
   const next: Partial<Settings> = {};
-  if (patch.kubeconfigPath !== undefined) next.kubeconfigPath = patch.kubeconfigPath ?? undefined;
+  if (patch.kubeconfigPath === null) next.kubeconfigPath = undefined;
+  if (patch.readPromotionSecrets !== undefined) next.readPromotionSecrets = patch.readPromotionSecrets;
+  // Only removals: a host is added through tokens:approve-host, which main checks and confirms.
+  if (patch.approvedForgeHosts) next.approvedForgeHosts = current.approvedForgeHosts.filter((h) => patch.approvedForgeHosts!.includes(h));
   if (patch.clusterContextOverrides) next.clusterContextOverrides = patch.clusterContextOverrides;
   if (patch.readGitopsClusterSecrets !== undefined) next.readGitopsClusterSecrets = patch.readGitopsClusterSecrets;
   if (patch.checkUpdatesAutomatically !== undefined) next.updates = { checkAutomatically: patch.checkUpdatesAutomatically };
@@ -141,11 +164,12 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
 
   const hostConfig = options.forgeHosts ? { hosts: options.forgeHosts, problems: [] } : forgeHostsFromConfig({ env, saved: settings.get().forgeHosts });
   for (const problem of hostConfig.problems) logger.warn('config', problem);
+  const forgeFetch = withDeadline(options.forgeFetch ?? fetch);
   const promotion = createPromotionStack({
     hosts: hostConfig.hosts,
+    fetch: forgeFetch,
     openExternal: options.openExternal ?? (() => Promise.reject(new Error('No system browser is available to this process.'))),
     logger,
-    ...(options.forgeFetch ? { fetch: options.forgeFetch } : {}),
   });
   const stopSessionEvents = promotion.vault.onChange((sessions) => {
     events.emit('auth:session-changed', sessions);
@@ -175,9 +199,15 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     if (!loaded.ok) throw new Error(loaded.error.message);
     return (reportKubeconfig = loaded.value);
   };
+  // Tokens go only to Git hosts the user configured (sign-in hosts) or approved in settings.
+  const configuredHosts = new Set(hostConfig.hosts.map((h) => new URL(h.webUrl).host.toLowerCase()));
+  const mayContactHost = (host: string): boolean => configuredHosts.has(host) || settings.get().approvedForgeHosts.includes(host);
   const tokens =
     options.tokens ??
     createTokenService({
+      mayContactHost,
+      fetch: forgeFetch,
+      readSecrets: () => settings.get().readPromotionSecrets === true,
       pipelines: () => {
         const loaded = loadForReport();
         const contexts = loaded.currentContext ? [loaded.currentContext] : [];
@@ -185,13 +215,12 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       },
       kubeconfigFor: (context) => (reportKubeconfig ?? loadForReport()).forContext(context),
       logger,
-      ...(options.forgeFetch ? { fetch: options.forgeFetch } : {}),
     });
   const stopTokenEvents = tokens.onChanged((report) => events.emit('tokens:changed', report));
 
   const updates = options.updates ?? noUpdates;
 
-  const tokenResult = async <C extends 'tokens:list' | 'tokens:recheck' | 'tokens:refresh'>(
+  const tokenResult = async <C extends 'tokens:list' | 'tokens:recheck' | 'tokens:refresh' | 'tokens:approve-host'>(
     work: () => Promise<RequestValue<C>>,
   ): Promise<Result<RequestValue<C>>> => {
     try {
@@ -226,7 +255,14 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       await promotion.auth.signOut(host);
       return ok(null);
     },
-    'promotion:plan': (request) => promotion.promotion.plan(request, (p) => events.emit('promotion:progressed', p)),
+    'promotion:plan': async (request) => {
+      const order = promotionOrderFromBoard(await board.snapshot(), request);
+      if (!order.ok) {
+        logger.warn('promotion', `refused a plan for ${request.pipelineId.slice(0, 200)} → ${request.targetEnv.slice(0, 100)}: ${order.error.message}`);
+        return order;
+      }
+      return promotion.promotion.plan(order.value, (p) => events.emit('promotion:progressed', p));
+    },
     'promotion:apply': async ({ planId }) => {
       const result = await promotion.promotion.apply(planId, (p) => events.emit('promotion:progressed', p));
       if (result.ok) {
@@ -244,6 +280,18 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     'tokens:list': () => tokenResult<'tokens:list'>(() => tokens.latest()),
     'tokens:recheck': ({ key }) => tokenResult<'tokens:recheck'>(() => tokens.recheck(key)),
     'tokens:refresh': () => tokenResult<'tokens:refresh'>(() => tokens.report({ force: true })),
+    'tokens:approve-host': async ({ host }) => {
+      // Only a host main itself reported as unapproved: the renderer cannot add arbitrary hosts.
+      const report = tokens.current() ?? (await tokens.latest());
+      const waiting = report.entries.filter((e) => e.unapprovedHost === host);
+      if (waiting.length === 0) return err('not-approvable', `${host} is not a Git host waiting for approval.`, 'Refresh the Tokens view and try again.');
+      const pipelines = [...new Set(waiting.flatMap((e) => e.uses.map((u) => u.pipelineId)))];
+      if (options.confirmHostApproval && !(await options.confirmHostApproval(host, pipelines))) return err('approval-declined', `${host} was not approved; its tokens stay unchecked.`);
+      await settings.update({ approvedForgeHosts: [...new Set([...settings.get().approvedForgeHosts, host])] });
+      logger.info('settings', `Git host ${host} approved for token checks (${pipelines.length} pipelines)`);
+      events.emit('settings:changed', settingsView(settings.get(), restartRequired));
+      return tokenResult<'tokens:approve-host'>(() => tokens.report({ force: true }));
+    },
     'update:get-state': () => ok(updates.getState()),
     'update:check': async () => {
       await updates.checkNow();
@@ -254,12 +302,24 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       return ok(null);
     },
     'settings:get': () => ok(settingsView(settings.get(), restartRequired)),
+    'settings:choose-kubeconfig': async () => {
+      if (!options.chooseKubeconfigFile) return err('not-available', 'Choosing a kubeconfig file is not available here.', 'Set KUBECONFIG before starting, as with kubectl.');
+      const chosen = await options.chooseKubeconfigFile();
+      if (chosen === null || chosen === settings.get().kubeconfigPath) return ok(settingsView(settings.get(), restartRequired));
+      const saved = await settings.update({ kubeconfigPath: chosen });
+      boardService?.reload();
+      const view = settingsView(saved, restartRequired);
+      events.emit('settings:changed', view);
+      logger.info('settings', 'kubeconfig file chosen in the open dialog');
+      return ok(view);
+    },
     'settings:update': async (patch) => {
       const before = settings.get();
       const saved = await settings.update(settingsPatch(before, patch));
       if (saved.kubeconfigPath !== before.kubeconfigPath) boardService?.reload();
       if (patch.clusterContextOverrides) boardService?.setContextOverrides(saved.clusterContextOverrides);
       if (saved.readGitopsClusterSecrets !== before.readGitopsClusterSecrets) boardService?.reload();
+      if (saved.readPromotionSecrets !== before.readPromotionSecrets) tokens.clearCache();
       if (patch.checkUpdatesAutomatically !== undefined) updates.setCheckAutomatically?.(patch.checkUpdatesAutomatically);
       // Forge hosts are fixed when the promotion stack is built: they apply after a restart.
       if (patch.forgeHosts) restartRequired = true;
@@ -273,6 +333,7 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
   void pullSync.refresh();
 
   return {
+    revokeSessions: (budgetMs = 2000) => promotion.auth.signOutEverywhere(budgetMs),
     dispatcher,
     events,
     promotion,

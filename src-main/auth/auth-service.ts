@@ -46,6 +46,8 @@ export interface AuthService {
   cancelSignInsFor(hostId: string): number;
   signOut(hostId: string): Promise<void>;
   /** Ends running attempts and forgets every session (app quit). */
+  /** Cancels sign-ins, forgets every session and revokes the tokens where possible, within budgetMs. */
+  signOutEverywhere(budgetMs: number): Promise<number>;
   shutdown(): void;
 }
 
@@ -91,6 +93,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
           fetch: fetchImpl,
           timers,
           ...(options.signInTimeoutMs !== undefined ? { timeoutMs: options.signInTimeoutMs } : {}),
+          onRejectedCallback: () => options.logger?.warn('auth', `a request to the ${hostId} sign-in callback without this attempt's state was refused; still waiting`),
         });
         attempts.set(id, { host: host.id, attempt });
         onStarted?.(id);
@@ -145,6 +148,11 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       return n;
     },
     signOut: (hostId) => options.vault.signOut(hostId),
+    async signOutEverywhere(budgetMs) {
+      for (const a of attempts.values()) a.attempt.cancel();
+      attempts.clear();
+      return options.vault.signOutAll(budgetMs);
+    },
     shutdown() {
       for (const a of attempts.values()) a.attempt.cancel();
       attempts.clear();

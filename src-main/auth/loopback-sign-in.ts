@@ -6,8 +6,10 @@
 // - A request whose Host header is not exactly 127.0.0.1:<port> is refused (a web page using
 //   DNS rebinding cannot reach the listener under another name).
 // - The attempt is one-use: the first callback carrying the right state ends it and closes
-//   the listener; a callback with the wrong state also ends it (someone is forging callbacks),
-//   as do an error redirect (access_denied), cancel() and the timeout (5 minutes default).
+//   the listener. A request with a missing or wrong state gets a 400 page and changes nothing:
+//   any local page or process can hit the port, and must not be able to end the user's
+//   sign-in. An error redirect with the right state (access_denied), cancel() and the timeout
+//   (5 minutes default) end it.
 //   After the end every request is refused and the listener is closed.
 // - 32-byte random state and verifier; only the challenge goes into the authorize URL, which
 //   is built from the configured host and validated before it is handed to openExternal.
@@ -34,6 +36,8 @@ export interface LoopbackSignInOptions {
   timers?: Timers;
   /** default 5 minutes */
   timeoutMs?: number;
+  /** Called when a request with a missing or wrong state was refused (the attempt goes on). */
+  onRejectedCallback?: () => void;
 }
 
 export interface LoopbackAttempt {
@@ -137,8 +141,9 @@ export async function startLoopbackSignIn(options: LoopbackSignInOptions): Promi
     }
     const q = url.searchParams;
     if (!sameState(state, q.get('state'))) {
-      reply(res, 400, 'Sign-in failed', 'This sign-in response did not come from the request Release Board made. You can close this tab and try again from the app.');
-      finish(new SignInFailure('state-mismatch', 'The sign-in response did not match the request (state mismatch); the attempt was abandoned.', 'Start the sign-in again from Release Board.'));
+      // Not ours (forged, stale or stray): refuse it and keep waiting for the real redirect.
+      reply(res, 400, 'Not a sign-in response', 'This response did not come from the sign-in Release Board is waiting for. Finish the sign-in in the tab Release Board opened.');
+      options.onRejectedCallback?.();
       return;
     }
     const error = q.get('error');

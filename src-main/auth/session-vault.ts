@@ -35,6 +35,12 @@ export interface SessionVault {
   /** Refreshes now (normally driven by the timer). Resolves when done; never throws. */
   refresh(hostId: string): Promise<SessionInfo | undefined>;
   signOut(hostId: string): Promise<void>;
+  /**
+   * On quit: forgets every session at once and revokes each token at its forge where the forge
+   * allows it, in parallel, giving up after `budgetMs` (quitting must not hang on a slow forge).
+   * Resolves with how many revocations the forges confirmed in time.
+   */
+  signOutAll(budgetMs: number): Promise<number>;
   clearAll(): void;
   /** Called with the full session list after every change. Returns unsubscribe. */
   onChange(listener: (sessions: SessionInfo[]) => void): () => void;
@@ -208,6 +214,22 @@ export function createSessionVault(options: SessionVaultOptions = {}): SessionVa
       emit();
       log?.info('auth', `signed out of ${hostId}`);
       if (token) await forges(e.host).oauth.revoke(e.host, token, fetchImpl).catch(() => false);
+    },
+    async signOutAll(budgetMs) {
+      const revocations = [...entries.values()].flatMap((e) => {
+        const token = e.grant?.accessToken;
+        return token ? [forges(e.host).oauth.revoke(e.host, token, fetchImpl).catch(() => false)] : [];
+      });
+      this.clearAll();
+      if (revocations.length === 0) return 0;
+      let confirmed = 0;
+      const all = Promise.all(revocations.map((r) => r.then((done) => void (done && confirmed++))));
+      let cancel: (() => void) | undefined;
+      const budget = new Promise<void>((resolve) => (cancel = timers.setTimeout(resolve, budgetMs)));
+      await Promise.race([all, budget]);
+      cancel?.();
+      log?.info('auth', `on quit: ${confirmed} of ${revocations.length} tokens revoked at their forge`);
+      return confirmed;
     },
     clearAll() {
       for (const e of entries.values()) {

@@ -35,3 +35,34 @@ export function sleep(timers: Timers, ms: number, signal?: AbortSignal): Promise
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** A manual clock (time as an input): timers fire only when advanced. For tests and replays. */
+export function manualTimers(start = Date.now()) {
+  let now = start;
+  let seq = 0;
+  const pending = new Map<number, { at: number; fn: () => void }>();
+  return {
+    now: () => now,
+    setTimeout(fn: () => void, ms: number) {
+      const id = ++seq;
+      pending.set(id, { at: now + Math.max(ms, 0), fn });
+      return () => {
+        pending.delete(id);
+      };
+    },
+    /** Moves time forward, firing due timers in order. */
+    advance(ms: number) {
+      const target = now + ms;
+      for (;;) {
+        const due = [...pending.entries()].filter(([, t]) => t.at <= target).sort((a, b) => a[1].at - b[1].at)[0];
+        if (!due) break;
+        pending.delete(due[0]);
+        now = Math.max(now, due[1].at);
+        due[1].fn();
+      }
+      now = target;
+    },
+    pendingDelays: () => [...pending.values()].map((t) => t.at - now),
+  };
+}
+

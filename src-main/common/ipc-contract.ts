@@ -40,14 +40,22 @@ export interface RequestChannels {
   'tokens:recheck': { payload: { key: string }; value: TokenReport };
   /** Re-reads every Secret and inspects every token again. */
   'tokens:refresh': { payload: void; value: TokenReport };
+  /**
+   * Approves a Git host for token checks. Main accepts only a host its own report shows as
+   * "not approved", asks the user itself where it can (a native dialog naming the host), saves
+   * the approval in settings and checks again.
+   */
+  'tokens:approve-host': { payload: { host: string }; value: TokenReport };
   'update:get-state': { payload: void; value: UpdateState };
   /** Checks for an update now (never installs). */
   'update:check': { payload: void; value: UpdateState };
   /** Restarts into a downloaded update: only ever called after the user said so. */
   'update:install': { payload: void; value: null };
   'settings:get': { payload: void; value: SettingsView };
-  /** Validates, saves and applies a change (kubeconfig, overrides and toggles at once). */
+  /** Validates, saves and applies a change (overrides and toggles at once; kubeconfig only back to the default). */
   'settings:update': { payload: SettingsPatch; value: SettingsView };
+  /** Lets the user pick a kubeconfig file in main's own open dialog (the renderer never names a path). */
+  'settings:choose-kubeconfig': { payload: void; value: SettingsView };
 }
 
 /** Event channels: name → payload pushed by main. Names are past tense. */
@@ -92,11 +100,13 @@ const requestChannelList = [
   'tokens:list',
   'tokens:recheck',
   'tokens:refresh',
+  'tokens:approve-host',
   'update:get-state',
   'update:check',
   'update:install',
   'settings:get',
   'settings:update',
+  'settings:choose-kubeconfig',
 ] as const;
 const eventChannelList = [
   'app:info-changed',

@@ -4,7 +4,21 @@
 
 import type { EffectiveStrategy } from './board';
 
+/**
+ * What the renderer may ask for: which pipeline, which environment to promote INTO, and — only
+ * where an approval gate names one — the revision being approved. Main derives everything else
+ * (source environment, version, repository, base branch, strategy) from its own board model.
+ */
 export interface PromotionRequest {
+  /** The board row id ("ns/name" or "ns/name@context"). */
+  pipelineId: string;
+  targetEnv: string;
+  /** The revision an approval gate waits for; must equal status.environments[targetEnv].waitingApproval.revision. */
+  revision?: string;
+}
+
+/** A promotion as main derived it: what the promotion service plans. Never built from renderer input. */
+export interface PromotionOrder {
   pipelineNamespace: string;
   pipelineName: string;
   /** The environment being promoted INTO. */
@@ -87,6 +101,7 @@ export interface PromotionResult {
 }
 
 export type PromotionErrorCode =
+  | 'not-eligible' // main's own board says this promotion may not happen (reason in the message)
   | 'invalid-request' // malformed request or strategy (not pull-request, no repoUrl/baseBranch, bad version)
   | 'unsupported-provider' // a provider this build cannot promote through
   | 'unknown-host' // no configured ForgeHost serves the repoUrl

@@ -46,7 +46,7 @@ export type SignInErrorCode =
   | 'browser-failed' // openExternal rejected
   | 'cancelled' // the app cancelled the attempt
   | 'access-denied' // the user pressed Cancel on the forge's page
-  | 'state-mismatch' // a callback carried the wrong state: possibly forged, attempt abandoned
+  | 'state-mismatch' // kept for compatibility: a wrong-state callback is now refused with a 400 and the attempt goes on
   | 'invalid-callback' // callback without code
   | 'timed-out' // no callback (or device approval) in time
   | 'exchange-failed' // the forge refused the code/verifier or the device code

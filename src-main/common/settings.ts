@@ -20,12 +20,20 @@ export interface SettingsView {
   checkUpdatesAutomatically: boolean;
   notifyPromotions: boolean;
   forgeHosts: ForgeHostSetting[];
+  /** Git hosts the user approved for token checks (beyond the configured forge hosts) */
+  approvedForgeHosts: string[];
+  /** read promotion Secrets for the Tokens view; null = the user has not been asked yet */
+  readPromotionSecrets: boolean | null;
   /** changes that apply only after a restart (e.g. forge hosts) */
   restartRequired: boolean;
 }
 
 export interface SettingsPatch {
-  kubeconfigPath?: string | null;
+  /** null = back to KUBECONFIG / ~/.kube/config; a file is chosen only through settings:choose-kubeconfig (main's own dialog) */
+  kubeconfigPath?: null;
+  readPromotionSecrets?: boolean;
+  /** hosts to keep approved (approving a new one goes through tokens:approve-host, which asks in main) */
+  approvedForgeHosts?: string[];
   clusterContextOverrides?: Record<string, string>;
   readGitopsClusterSecrets?: boolean;
   checkUpdatesAutomatically?: boolean;

@@ -16,6 +16,8 @@ export type TokenProvider = 'github' | 'gitlab' | 'bitbucket-server';
  * - secret-missing / key-missing: the Secret, or its `token` key, does not exist
  * - cluster-error / forge-error: the cluster or the forge could not be asked
  * - unsupported-provider / invalid-repo-url: nothing could be inspected
+ * - host-not-approved: the repository is on a Git host the user has not approved, so the
+ *   token was not sent anywhere (a Pipeline must not be able to send tokens to a host it names)
  */
 export type TokenState =
   | 'valid'
@@ -28,7 +30,8 @@ export type TokenState =
   | 'cluster-error'
   | 'forge-error'
   | 'unsupported-provider'
-  | 'invalid-repo-url';
+  | 'invalid-repo-url'
+  | 'host-not-approved';
 
 export type TokenKind =
   | 'github-classic'
@@ -169,6 +172,8 @@ export interface TokenEntry {
   risks: TokenRisk[];
   /** ISO time of the forge inspection (cached for a few minutes). */
   checkedAt?: string;
+  /** state 'host-not-approved': the Git host (host[:port]) the user may approve to check this token. */
+  unapprovedHost?: string;
 }
 
 /** Per pipeline: which entry each promoted-into environment relies on. */
@@ -193,6 +198,11 @@ export interface TokenReportProblem {
 
 export interface TokenReport {
   generatedAt: string;
+  /**
+   * 'not-enabled': the user has not (yet) chosen to let Release Board read promotion Secrets,
+   * so none was read; entries is empty and the Tokens view explains the choice.
+   */
+  secretReading: 'enabled' | 'not-enabled';
   entries: TokenEntry[];
   pipelines: PipelineTokenRef[];
   problems: TokenReportProblem[];

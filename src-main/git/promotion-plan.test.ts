@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { PromotionRequest } from '../common/promotion';
+import type { PromotionOrder } from '../common/promotion';
 import { promotionMarker } from './markers';
-import { editMarkedFiles, parsePromotionMetadata, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionRequest } from './promotion-plan';
+import { editMarkedFiles, parsePromotionMetadata, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionOrder } from './promotion-plan';
 
-const req = (over: Partial<PromotionRequest> = {}): PromotionRequest => ({
+const req = (over: Partial<PromotionOrder> = {}): PromotionOrder => ({
   pipelineNamespace: 'flux-system',
   pipelineName: 'podinfo',
   targetEnv: 'prod',
@@ -42,23 +42,23 @@ describe('conventions shared with the pipeline-controller', () => {
   });
 });
 
-describe('validatePromotionRequest', () => {
+describe('validatePromotionOrder', () => {
   it('accepts a pull-request strategy and returns its repo and base', () => {
-    expect(validatePromotionRequest(req())).toEqual({ repoUrl: 'https://github.com/acme/fleet', baseBranch: 'main', provider: 'github' });
+    expect(validatePromotionOrder(req())).toEqual({ repoUrl: 'https://github.com/acme/fleet', baseBranch: 'main', provider: 'github' });
   });
 
   it('passes any provider the forge registry supports on, and says which one', () => {
-    expect(validatePromotionRequest(req({ strategy: { ...req().strategy, provider: 'gitlab' } }), ['github', 'gitlab'])).toMatchObject({ provider: 'gitlab' });
+    expect(validatePromotionOrder(req({ strategy: { ...req().strategy, provider: 'gitlab' } }), ['github', 'gitlab'])).toMatchObject({ provider: 'gitlab' });
   });
 
   it('refuses what cannot be promoted by PR', () => {
-    expect(failureCode(() => validatePromotionRequest(req({ strategy: { kind: 'notification', manual: false, source: 'pipeline' } })))).toBe('invalid-request');
-    expect(failureCode(() => validatePromotionRequest(req({ strategy: { ...req().strategy, baseBranch: undefined } })))).toBe('invalid-request');
-    expect(failureCode(() => validatePromotionRequest(req({ strategy: { ...req().strategy, provider: 'bitbucket-server' } }), ['github', 'gitlab']))).toBe('unsupported-provider');
-    expect(failureCode(() => validatePromotionRequest(req({ version: '' })))).toBe('invalid-request');
-    expect(failureCode(() => validatePromotionRequest(req({ version: '1.0\n# x' })))).toBe('invalid-request');
-    expect(failureCode(() => validatePromotionRequest(req({ version: '1.0"' })))).toBe('invalid-request');
-    expect(failureCode(() => validatePromotionRequest(req({ pipelineName: 'Bad Name' })))).toBe('invalid-request');
+    expect(failureCode(() => validatePromotionOrder(req({ strategy: { kind: 'notification', manual: false, source: 'pipeline' } })))).toBe('invalid-request');
+    expect(failureCode(() => validatePromotionOrder(req({ strategy: { ...req().strategy, baseBranch: undefined } })))).toBe('invalid-request');
+    expect(failureCode(() => validatePromotionOrder(req({ strategy: { ...req().strategy, provider: 'bitbucket-server' } }), ['github', 'gitlab']))).toBe('unsupported-provider');
+    expect(failureCode(() => validatePromotionOrder(req({ version: '' })))).toBe('invalid-request');
+    expect(failureCode(() => validatePromotionOrder(req({ version: '1.0\n# x' })))).toBe('invalid-request');
+    expect(failureCode(() => validatePromotionOrder(req({ version: '1.0"' })))).toBe('invalid-request');
+    expect(failureCode(() => validatePromotionOrder(req({ pipelineName: 'Bad Name' })))).toBe('invalid-request');
   });
 });
 

@@ -2,8 +2,9 @@
 // request validation, and turning the repo's marked files into exact line changes.
 // No I/O here; promotion-service.ts does the talking.
 
-import type { FileChange, PromotionError, PromotionRequest } from '../common/promotion';
-import { applyPromotionMarker, hasControlCharacters, MarkerError, promotionMarker, promotionMarkerKey } from './markers';
+import type { FileChange, PromotionError, PromotionOrder } from '../common/promotion';
+import { isPromotableVersion } from '../common/promotion-eligibility';
+import { applyPromotionMarker, MarkerError, promotionMarker, promotionMarkerKey } from './markers';
 import type { RepoTextFile } from './provider';
 
 export class PromotionFailure extends Error implements PromotionError {
@@ -67,18 +68,19 @@ export function parsePromotionMetadata(body: string): { pipelineNamespace: strin
 }
 
 /**
- * Checks what the renderer sent before anything touches the network. `supportedProviders`:
+ * Checks a derived promotion before anything touches the network (a second line of defence:
+ * the order was built by main from its board, see derivePromotion). `supportedProviders`:
  * the strategy provider names some configured forge can promote through (from the forge
  * registry); a strategy naming another one is refused as unsupported.
  */
-export function validatePromotionRequest(req: PromotionRequest, supportedProviders?: readonly string[]): { repoUrl: string; baseBranch: string; provider?: string } {
+export function validatePromotionOrder(req: PromotionOrder, supportedProviders?: readonly string[]): { repoUrl: string; baseBranch: string; provider?: string } {
   const bad = (m: string): never => {
     throw new PromotionFailure('invalid-request', m);
   };
   if (!NAME.test(req.pipelineNamespace) || !NAME.test(req.pipelineName)) bad('The pipeline namespace or name is not a valid Kubernetes name.');
   if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(req.targetEnv)) bad('The environment name is not valid.');
-  if (typeof req.version !== 'string' || req.version.trim() !== req.version || req.version === '' || req.version.length > 128 || /[\s"'\\#]/.test(req.version) || hasControlCharacters(req.version)) {
-    bad('The version is empty, too long, or contains spaces, quotes or control characters.');
+  if (typeof req.version !== 'string' || !isPromotableVersion(req.version)) {
+    bad('The version may contain only letters, digits, ".", "_", "+" and "-" (optionally @sha1:/@sha256: and a digest), at most 128 characters.');
   }
   const s = req.strategy;
   if (s.kind !== 'pull-request') bad(`Promotions into ${req.targetEnv} use the ${s.kind} strategy, not pull requests.`);

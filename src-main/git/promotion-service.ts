@@ -10,14 +10,14 @@
 // tree, commit and ref; 1 on forges with a commits API), open or update the PR (1): 5–8 calls.
 
 import { randomUUID } from 'node:crypto';
-import type { FileChange, PromotionError, PromotionPlan, PromotionProgress, PromotionRequest, PromotionResult, PromotionStep } from '../common/promotion';
+import type { FileChange, PromotionError, PromotionPlan, PromotionProgress, PromotionOrder, PromotionResult, PromotionStep } from '../common/promotion';
 import type { Result } from '../common/result';
 import { resolveRepoUrl, type ForgeHost } from '../auth/forge-host';
 import { SignInRequiredError, type SessionVault } from '../auth/session-vault';
 import type { Logger } from '../log/logger';
 import { forgeKindFor, type ForgeRegistry } from './forge-registry';
 import { promotionMarker } from './markers';
-import { editMarkedFiles, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionRequest } from './promotion-plan';
+import { editMarkedFiles, parsePromotionMetadata, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionOrder } from './promotion-plan';
 import { ProviderError, type BranchHead, type GitProvider, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from './provider';
 
 export type ProviderFactory = (host: ForgeHost, token: string) => GitProvider;
@@ -37,7 +37,7 @@ export interface PromotionServiceOptions {
 }
 
 export interface PromotionService {
-  plan(request: PromotionRequest, onProgress?: (p: PromotionProgress) => void): Promise<Result<PromotionPlan>>;
+  plan(request: PromotionOrder, onProgress?: (p: PromotionProgress) => void): Promise<Result<PromotionPlan>>;
   apply(planId: string, onProgress?: (p: PromotionProgress) => void): Promise<Result<PromotionResult>>;
   discard(planId: string): void;
 }
@@ -132,7 +132,7 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
       let login: string | undefined;
       let planHost: ForgeHost | undefined;
       try {
-        const { repoUrl, baseBranch, provider: strategyProvider } = validatePromotionRequest(request);
+        const { repoUrl, baseBranch, provider: strategyProvider } = validatePromotionOrder(request);
         const resolved = resolveRepoUrl(hostsNow(), repoUrl);
         if (!resolved) throw new PromotionFailure('unknown-host', `No configured forge host serves ${repoUrl}.`, 'Add the host (and its OAuth app) in the settings.');
         const { host } = resolved;
@@ -160,6 +160,7 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
               const edits = await readEdits(provider, repo, base.sha, request, repoLabel);
               const branch = promotionBranchName(ns, name, env);
               const existing = await provider.findOpenPullRequest(repo, branch);
+              if (existing) assertSamePromotion(existing, { pipelineNamespace: ns, pipelineName: name, targetEnv: env }, repoLabel);
               const author = login ?? '';
               const plan: PromotionPlan = {
                 id: planId,
@@ -246,6 +247,23 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
       plans.delete(planId);
     },
   };
+}
+
+/**
+ * Branch names can collide (`team-a` + `api` and `team` + `a-api` both give
+ * promotion-team-a-api-prod), so an open PR on our branch is only ours to force-update when its
+ * metadata block names this very pipeline and environment.
+ */
+function assertSamePromotion(pr: PullRequestInfo, ours: { pipelineNamespace: string; pipelineName: string; targetEnv: string }, repoLabel: string): void {
+  const theirs = parsePromotionMetadata(pr.body);
+  const same = theirs && theirs.pipelineNamespace === ours.pipelineNamespace && theirs.pipelineName === ours.pipelineName && theirs.targetEnv === ours.targetEnv;
+  if (same) return;
+  const owner = theirs ? `${theirs.pipelineNamespace}/${theirs.pipelineName}/${theirs.targetEnv}` : 'no pipeline (it has no promotion metadata block)';
+  throw new PromotionFailure(
+    'conflict',
+    `The open pull request #${pr.number} in ${repoLabel} uses the branch ${pr.headBranch} but belongs to ${owner}; Release Board will not overwrite it.`,
+    'Merge or close that pull request first (or rename one of the pipelines so their promotion branches differ).',
+  );
 }
 
 async function bestEffort(fn: () => Promise<unknown>): Promise<boolean> {
@@ -335,6 +353,7 @@ async function openOrUpdate(provider: GitProvider, repo: RepoCoordinates, plan: 
       // someone opened it meanwhile: the branch now carries our commit, so update that PR
       try {
         const open = await provider.findOpenPullRequest(repo, branch);
+        if (open) assertSamePromotion(open, plan, `${repo.owner}/${repo.name}`);
         if (open) return { pr: await provider.updatePullRequest(repo, open.number, { title: plan.title, body: plan.body }), updated: true };
       } catch (inner) {
         throw withLeftover(inner, branch, await written.undo());

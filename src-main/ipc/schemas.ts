@@ -10,19 +10,6 @@ const hostId = z.string().min(1).max(200).regex(/^[A-Za-z0-9._:-]+$/, 'a forge h
 const planId = z.string().uuid();
 const hostPayload = z.object({ host: hostId }).strict();
 const planPayload = z.object({ planId }).strict();
-const k8sName = z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a Kubernetes name');
-
-const effectiveStrategy = z
-  .object({
-    kind: z.enum(['pull-request', 'notification', 'none']),
-    manual: z.boolean(),
-    provider: z.enum(['github', 'gitlab', 'bitbucket-server']).optional(),
-    repoUrl: z.string().url().max(2000).optional(),
-    baseBranch: z.string().min(1).max(255).optional(),
-    secretRef: z.string().max(253).optional(),
-    source: z.enum(['environment', 'pipeline']),
-  })
-  .strict();
 
 export const requestSchemas: RequestSchemas = {
   'app:get-info': z.undefined(),
@@ -33,13 +20,12 @@ export const requestSchemas: RequestSchemas = {
   'auth:start-device-sign-in': hostPayload,
   'auth:cancel-sign-in': hostPayload,
   'auth:sign-out': hostPayload,
+  // Only which pipeline and environment (and an approval gate's revision): main derives the rest.
   'promotion:plan': z
     .object({
-      pipelineNamespace: k8sName.max(63),
-      pipelineName: k8sName,
+      pipelineId: z.string().min(3).max(600),
       targetEnv: z.string().min(1).max(253),
-      version: z.string().min(1).max(128),
-      strategy: effectiveStrategy,
+      revision: z.string().min(1).max(200).optional(),
     })
     .strict(),
   'promotion:apply': planPayload,
@@ -47,14 +33,22 @@ export const requestSchemas: RequestSchemas = {
   'tokens:list': z.undefined(),
   'tokens:recheck': z.object({ key: z.string().max(800).regex(/^([0-9a-f]{8}|secret:\S+)$/) }).strict(),
   'tokens:refresh': z.undefined(),
+  'tokens:approve-host': z.object({ host: z.string().min(1).max(300).regex(/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/, 'a host or host:port') }).strict(),
   'update:get-state': z.undefined(),
   'update:check': z.undefined(),
   'update:install': z.undefined(),
   'settings:get': z.undefined(),
+  'settings:choose-kubeconfig': z.undefined(),
   'settings:update': z
     .object({
-      kubeconfigPath: z.string().min(1).max(4096).nullable().optional(),
-      clusterContextOverrides: z.record(z.string().min(1).max(300), z.string().min(1).max(300)).optional(),
+      // only "back to the default": a file is chosen in main's own dialog (settings:choose-kubeconfig)
+      kubeconfigPath: z.null().optional(),
+      clusterContextOverrides: z
+        .record(z.string().min(1).max(300), z.string().min(1).max(300))
+        .refine((r) => Object.keys(r).length <= 500, 'at most 500 cluster overrides')
+        .optional(),
+      readPromotionSecrets: z.boolean().optional(),
+      approvedForgeHosts: z.array(z.string().min(1).max(300)).max(200).optional(),
       readGitopsClusterSecrets: z.boolean().optional(),
       checkUpdatesAutomatically: z.boolean().optional(),
       notifyPromotions: z.boolean().optional(),

@@ -53,6 +53,18 @@ describe('kubeconfigFromSecretText', () => {
     expect(tokenFile).toEqual({ ok: false, reason: expect.stringContaining('local file (token-file)') });
   });
 
+  it('refuses plain http, TLS verification off, proxies and link-local or metadata servers', () => {
+    const withCluster = (cluster: Record<string, unknown>) =>
+      kubeconfigFromSecretText(kubeconfig(undefined, { clusters: [{ name: 'remote', cluster: { 'certificate-authority-data': 'Q0EK', ...cluster } }] }));
+    expect(withCluster({ server: 'http://10.0.0.7:6443' })).toEqual({ ok: false, reason: expect.stringContaining('plain http') });
+    expect(withCluster({ server: 'https://10.0.0.7:6443', 'insecure-skip-tls-verify': true })).toEqual({ ok: false, reason: expect.stringContaining('insecure-skip-tls-verify') });
+    expect(withCluster({ server: 'https://10.0.0.7:6443', 'proxy-url': 'http://attacker.example:3128' })).toEqual({ ok: false, reason: expect.stringContaining('proxy-url') });
+    for (const server of ['https://169.254.169.254', 'https://[fe80::1]:6443', 'https://metadata.google.internal', 'https://[fd00:ec2::254]']) {
+      expect(withCluster({ server }), server).toEqual({ ok: false, reason: expect.stringContaining('link-local or cloud metadata') });
+    }
+    expect(withCluster({ server: 'https://10.0.0.7:6443' }).ok).toBe(true);
+  });
+
   it('explains a broken document without quoting it', () => {
     const cases: Array<[string, RegExp]> = [
       [`clusters: [oops\n  token: ${TOKEN}`, /not valid YAML/],

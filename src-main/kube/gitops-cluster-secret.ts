@@ -91,6 +91,11 @@ export function kubeconfigFromSecretText(text: string): { ok: true; value: Secre
   if (!user || !isRecord(user.user)) return fail('its context names no user in it');
   const server = cluster.cluster.server;
   if (typeof server !== 'string' || !/^https?:\/\//i.test(server)) return fail('its cluster has no http(s) server URL');
+  // Whoever can write the Secret chooses where the credentials in it are sent: only TLS that is
+  // verified, straight to the server, and never to the cloud metadata or link-local addresses.
+  if (!/^https:\/\//i.test(server)) return fail('its cluster server URL is plain http; only https is used for kubeconfigs from a cluster Secret');
+  if (cluster.cluster['insecure-skip-tls-verify'] === true) return fail('its cluster turns TLS verification off (insecure-skip-tls-verify)');
+  if (cluster.cluster['proxy-url'] !== undefined) return fail('its cluster sends traffic through a proxy (proxy-url), which is not used from a cluster Secret');
   let url: URL;
   try {
     url = new URL(server);
@@ -99,6 +104,7 @@ export function kubeconfigFromSecretText(text: string): { ok: true; value: Secre
   }
   // fetch refuses such URLs, and its error would quote the URL with the credentials.
   if (url.username || url.password) return fail('its cluster server URL embeds credentials');
+  if (isLinkLocalOrMetadata(url.hostname)) return fail('its cluster server is a link-local or cloud metadata address');
   const userBody = user.user;
   if (isRecord(userBody.exec)) return fail('its user runs a credential plugin (exec), which Release Board does not run from a cluster Secret');
   if (isRecord(userBody['auth-provider'])) return fail('its user uses an auth-provider, which Release Board does not run from a cluster Secret');
@@ -123,6 +129,15 @@ export function kubeconfigFromSecretText(text: string): { ok: true; value: Secre
   }
   const fingerprint = createHash('sha256').update(JSON.stringify([cluster.cluster, userBody])).digest('hex');
   return { ok: true, value: { kc, fingerprint } };
+}
+
+/** 169.254.0.0/16 and fe80::/10 (link-local, where cloud metadata services live) and their well-known names. */
+export function isLinkLocalOrMetadata(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (/^169\.254\.\d{1,3}\.\d{1,3}$/.test(h)) return true;
+  if (/^fe[89ab][0-9a-f]?:/.test(h) || h.startsWith('fd00:ec2::')) return true;
+  if (/^::ffff:169\.254\./.test(h)) return true;
+  return ['metadata.google.internal', 'metadata', 'instance-data', 'instance-data.ec2.internal', '100.100.100.200'].includes(h);
 }
 
 export type SecretReadResult =

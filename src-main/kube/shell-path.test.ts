@@ -22,10 +22,9 @@ describe('resolveLoginShellPath', () => {
     expect(resolved).toBe('/opt/homebrew/bin:/usr/bin');
   });
   it('gives up on a hanging shell within the timeout', async () => {
+    // the shell would hang for 30 s, far past this test's own timeout, if the 200 ms limit were ignored
     const shell = fakeShell('hang', 'exec sleep 30');
-    const started = Date.now();
     expect(await resolveLoginShellPath({ shell, platform: 'linux', timeoutMs: 200 })).toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
   it('returns undefined for a missing shell and on Windows', async () => {
     expect(await resolveLoginShellPath({ shell: path.join(dir, 'missing'), platform: 'linux' })).toBeUndefined();

@@ -55,14 +55,6 @@ function baseInput(overrides: Partial<BoardInput> = {}): BoardInput {
   };
 }
 
-function cloneWorkloads(w: BoardInput['workloads']): BoardInput['workloads'] {
-  return new Map([...w].map(([c, byKind]) => [c, new Map([...byKind].map(([k, col]) => [k, { ...col, items: new Map([...col.items].map(([key, o]) => [key, structuredClone(o)])) }]))]));
-}
-
-function clonePipelines(p: BoardInput['pipelines']): BoardInput['pipelines'] {
-  return new Map([...p].map(([c, objs]) => [c, new Map([...objs].map(([k, o]) => [k, structuredClone(o)]))]));
-}
-
 describe('buildBoard', () => {
   it('builds rows with targets across clusters, rollups and expected promotions', () => {
     const board = buildBoard(baseInput());
@@ -219,58 +211,5 @@ describe('buildBoard', () => {
     // Without a context, what the user can fix here (map a context) comes first.
     const unmapped = buildBoard({ ...base, gitopsClusters: new Map([[MGMT, gcs]]), contextForCluster: () => undefined }).pipelines[0]!;
     expect(unmapped.environments[1]!.targets[0]!.problem?.code).toBe('cluster-unmapped');
-  });
-
-  it('builds 1,000 pipelines × 4 envs × 5 targets well under 100 ms', () => {
-    const contexts = ['c0', 'c1', 'c2', 'c3', 'c4'];
-    const makeInput = (): BoardInput => {
-      const pipelines = new Map<string, unknown>();
-      const items = new Map<string, Map<string, unknown>>(contexts.map((c) => [c, new Map()]));
-      for (let i = 0; i < 1000; i += 1) {
-        const name = `app-${i}`;
-        const envs = ['dev', 'qa', 'staging', 'prod'].map((env, e) => ({
-          name: env,
-          targets: contexts.map((c) => ({ namespace: `${env}-ns`, clusterRef: { kind: 'GitopsCluster' as const, name: c } })),
-          ...(e === 3 ? { promotion: { manual: true, strategy: { notification: {} } } } : {}),
-        }));
-        pipelines.set(`team/${name}`, pipeline('team', name, envs));
-        for (const c of contexts) for (const env of ['dev', 'qa', 'staging', 'prod']) {
-          items.get(c)!.set(`${env}-ns/${name}`, helmRelease(`${env}-ns`, name, env === 'prod' ? '1.0.0' : '1.1.0'));
-        }
-      }
-      return {
-        pipelines: new Map([[MGMT, pipelines]]),
-        gitopsClusters: new Map([[MGMT, new Map(contexts.map((c) => [`team/${c}`, gitopsCluster('team', c)]))]]),
-        workloads: new Map(contexts.map((c) => [c, new Map([['HelmRelease', { items: items.get(c)!, synced: true }]])])),
-        clusters: contexts.map((c) => ({ name: c, context: c, state: 'connected' as const })),
-        servedVersions: new Map(contexts.map((c) => [c, served()])),
-        contextForCluster: (ref) => ref.name,
-        openPullRequests: [],
-      };
-    };
-    // CPU time of this process, not wall time: other work on a loaded machine does not count.
-    const cpuMs = (f: () => void) => {
-      const before = process.cpuUsage();
-      f();
-      const used = process.cpuUsage(before);
-      return (used.user + used.system) / 1000;
-    };
-    buildBoard(makeInput()); // JIT warm-up on other objects
-    const input = makeInput();
-    let board = buildBoard(input);
-    const unseen = { ...input, workloads: cloneWorkloads(input.workloads), pipelines: clonePipelines(input.pipelines) };
-    const cold = cpuMs(() => {
-      board = buildBoard(unseen);
-    });
-    // A full rebuild over unchanged informer objects (what the service does on a PR-list change).
-    let warm = Infinity;
-    for (let i = 0; i < 3; i += 1) warm = Math.min(warm, cpuMs(() => (board = buildBoard(input))));
-    expect(board.pipelines).toHaveLength(1000);
-    expect(board.pipelines[0]?.environments[3]?.pending).toEqual([{ kind: 'promotion-expected', version: '1.1.0' }]);
-    expect(warm).toBeLessThan(100);
-    // First read of 1,000 Pipelines and 20,000 workload objects never seen before (zod
-    // parsing, GC of a large heap): a loose regression guard, not the target.
-    expect(cold).toBeLessThan(1500);
-    console.info(`buildBoard 1,000×4×5: warm ${warm.toFixed(1)} ms CPU, cold ${cold.toFixed(1)} ms CPU`);
   });
 });

@@ -60,11 +60,26 @@ describe('rollupEnvironment', () => {
 });
 
 describe('versions', () => {
-  it('compares semver-like versions', () => {
+  it('compares semantic versions by SemVer precedence', () => {
     expect(compareVersions('1.10.0', '1.9.9')).toBe(1);
     expect(compareVersions('v1.2.3', '1.2.3')).toBe(0);
     expect(compareVersions('1.2.3-rc.1', '1.2.3')).toBe(-1);
+    // numeric pre-release identifiers compare as numbers, not text
+    expect(compareVersions('1.0.0-rc.10', '1.0.0-rc.9')).toBe(1);
+    expect(compareVersions('1.0.0-rc.9', '1.0.0-rc.10')).toBe(-1);
+    // alphanumeric identifiers sort after numeric ones, longer sets after their prefixes
+    expect(compareVersions('1.0.0-alpha.beta', '1.0.0-alpha.1')).toBe(1);
+    expect(compareVersions('1.0.0-alpha', '1.0.0-alpha.1')).toBe(-1);
+    // build metadata does not count
+    expect(compareVersions('1.2.3+build.7', '1.2.3+build.8')).toBe(0);
+  });
+  it('invents no order for versions that are not semantic versions', () => {
     expect(compareVersions('main@abc', '1.2.3')).toBeUndefined();
+    expect(compareVersions('1.2', '1.10')).toBeUndefined();
+    expect(compareVersions('2026-12-01', '2026-11-30')).toBeUndefined();
+    // the same string is still the same version
+    expect(compareVersions('main@sha1:abc', 'main@sha1:abc')).toBe(0);
+    expect(compareVersions('v1.2', '1.2')).toBe(0);
   });
   it('reads the version from a controller-style PR title', () => {
     expect(versionFromTitle('Promote team/app in prod to 1.8.3')).toBe('1.8.3');
@@ -179,5 +194,17 @@ describe('pendingPromotions', () => {
       { previous: undefined, current: cur },
     ];
     for (const c of cases) expect(pendingPromotions({ pipeline, envName: 'prod', ...c, prs: noPrs })).toEqual([]);
+  });
+
+  it('orders release candidates numerically: rc.10 is ahead of rc.9, rc.9 behind rc.10', () => {
+    const ahead = pendingPromotions({ pipeline, envName: 'prod', previous: env([target('1.0.0-rc.9')]), current: env([target('1.0.0-rc.10')]), prs: noPrs });
+    expect(ahead).toEqual([]);
+    const behind = pendingPromotions({ pipeline, envName: 'prod', previous: env([target('1.0.0-rc.10')]), current: env([target('1.0.0-rc.9')]), prs: noPrs });
+    expect(behind).toEqual([{ kind: 'promotion-expected', version: '1.0.0-rc.10' }]);
+  });
+
+  it('expects a promotion between versions it cannot order (the fallback: only "different")', () => {
+    const out = pendingPromotions({ pipeline, envName: 'prod', previous: env([target('main@sha1:bbb')]), current: env([target('main@sha1:aaa')]), prs: noPrs });
+    expect(out).toEqual([{ kind: 'promotion-expected', version: 'main@sha1:bbb' }]);
   });
 });

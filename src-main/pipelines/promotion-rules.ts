@@ -2,6 +2,7 @@
 // the effective strategy per environment, the environment rollup, and the pending
 // promotions of domain.md §4. Pure functions; the PR list comes from the git layer.
 
+import semver from 'semver';
 import type {
   EffectiveStrategy,
   EnvironmentRollup,
@@ -38,21 +39,20 @@ export function normaliseVersion(version: string): string {
   return /^v\d/.test(version) ? version.slice(1) : version;
 }
 
-/** Compares dotted numeric versions; undefined when either is not plain semver-like. */
+/**
+ * Orders two versions. Semantic versions (a leading "v" allowed) compare by the SemVer 2.0
+ * precedence rules, through the `semver` package: 1.0.0-rc.10 after 1.0.0-rc.9, a pre-release
+ * before its release, build metadata ignored.
+ *
+ * Fallback for anything else (Git revisions like "main@sha1:…", dates, "1.2", image tags): no
+ * order is invented. Equal versions compare 0; otherwise the answer is undefined, which callers
+ * read as "cannot tell which is newer" (so a target is never taken for ahead on a guess).
+ */
 export function compareVersions(a: string, b: string): number | undefined {
-  const re = /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+.*)?$/;
-  const ma = re.exec(normaliseVersion(a));
-  const mb = re.exec(normaliseVersion(b));
-  if (!ma || !mb) return undefined;
-  for (let i = 1; i <= 3; i += 1) {
-    const d = Number(ma[i]) - Number(mb[i]);
-    if (d !== 0) return Math.sign(d);
-  }
-  // A pre-release sorts before its release; two pre-releases compare as strings (good enough here).
-  if (ma[4] === mb[4]) return 0;
-  if (ma[4] === undefined) return 1;
-  if (mb[4] === undefined) return -1;
-  return ma[4] < mb[4] ? -1 : 1;
+  const left = semver.valid(normaliseVersion(a));
+  const right = semver.valid(normaliseVersion(b));
+  if (left && right) return semver.compare(left, right);
+  return normaliseVersion(a) === normaliseVersion(b) ? 0 : undefined;
 }
 
 const FAILING: ReadonlySet<TargetState['health']> = new Set(['failed', 'stalled', 'missing']);

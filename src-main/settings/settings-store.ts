@@ -1,6 +1,9 @@
 // Non-secret settings persisted as JSON in the app's data folder: window bounds, user
-// overrides. Security model: nothing secret is ever written here — no token, no kubeconfig
-// credential; the schema admits only the fields below. A corrupt file is set aside, not fatal.
+// overrides. Security model: nothing secret is ever written here in the clear — no token, no
+// kubeconfig credential; the schema admits only the fields below. The one semi-secret, a Git
+// host's OAuth client secret, is sealed with the OS's encryption (Electron safeStorage) when a
+// `SecretBox` is given, and otherwise kept in memory only (never written). A corrupt file is set
+// aside, not fatal.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -24,6 +27,13 @@ export const settingsSchema = z.object({
   readGitopsClusterSecrets: z.boolean().default(false),
   updates: z.object({ checkAutomatically: z.boolean().default(true) }).default({ checkAutomatically: true }),
   notifications: z.object({ promotions: z.boolean().default(true) }).default({ promotions: true }),
+  /**
+   * Git hosts ("host" or "host:port", lower case) the user approved for token checks, beyond
+   * the forge hosts configured below: a promotion Secret's token is sent to no other host.
+   */
+  approvedForgeHosts: z.array(z.string().min(1).max(300)).max(200).default([]),
+  /** The user's answer to "read promotion Secrets with your kubeconfig?"; absent = not asked yet. */
+  readPromotionSecrets: z.boolean().optional(),
   /** Git forges to sign in to (GitHub Enterprise Server, GitLab): app registration, not user secrets */
   forgeHosts: z
     .array(
@@ -33,10 +43,43 @@ export const settingsSchema = z.object({
         webUrl: z.string().url(),
         clientId: z.string().max(200),
         clientSecret: z.string().max(400).optional(),
+        /** the client secret sealed by the OS (only in the file; decrypted into clientSecret in memory) */
+        clientSecretSealed: z.string().max(4000).optional(),
       }),
     )
     .default([]),
 });
+
+/** Encryption by the OS for what must survive a restart (Electron: safeStorage, base64 text). */
+export interface SecretBox {
+  seal(plain: string): string;
+  open(sealed: string): string;
+}
+
+/** What is written to disk: no client secret in the clear; sealed where the OS can seal it. */
+function forDisk(settings: Settings, box: SecretBox | undefined): Settings {
+  return {
+    ...settings,
+    forgeHosts: settings.forgeHosts.map(({ clientSecret, clientSecretSealed: _old, ...host }) => (clientSecret && box ? { ...host, clientSecretSealed: box.seal(clientSecret) } : host)),
+  };
+}
+
+/** What the app works with: sealed secrets opened into memory (a secret that cannot be opened is dropped). */
+function fromDisk(settings: Settings, box: SecretBox | undefined, onProblem: (message: string) => void): Settings {
+  return {
+    ...settings,
+    forgeHosts: settings.forgeHosts.map(({ clientSecretSealed, clientSecret: _plain, ...host }) => {
+      if (!clientSecretSealed) return host;
+      try {
+        if (box) return { ...host, clientSecret: box.open(clientSecretSealed) };
+      } catch {
+        // fall through: reported below
+      }
+      onProblem(`The stored client secret of ${host.webUrl} could not be decrypted; enter it again in Settings.`);
+      return host;
+    }),
+  };
+}
 
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -45,12 +88,12 @@ export interface SettingsStore {
   update(patch: Partial<Settings>): Promise<Settings>;
 }
 
-export async function openSettingsStore(dir: string, onProblem: (message: string) => void = () => {}): Promise<SettingsStore> {
+export async function openSettingsStore(dir: string, onProblem: (message: string) => void = () => {}, box?: SecretBox): Promise<SettingsStore> {
   const file = path.join(dir, 'settings.json');
   let current: Settings = settingsSchema.parse({});
   try {
     const parsed = settingsSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
-    if (parsed.success) current = parsed.data;
+    if (parsed.success) current = fromDisk(parsed.data, box, onProblem);
     else {
       onProblem(`settings.json did not match the expected shape and was set aside: ${parsed.error.issues[0]?.message ?? ''}`);
       await rename(file, `${file}.invalid-${Date.now()}`).catch(() => {});
@@ -66,7 +109,7 @@ export async function openSettingsStore(dir: string, onProblem: (message: string
     get: () => current,
     async update(patch) {
       current = settingsSchema.parse({ ...current, ...patch });
-      const snapshot = JSON.stringify(current, null, 2);
+      const snapshot = JSON.stringify(forDisk(current, box), null, 2);
       // Writes are serialised and atomic (temp file + rename) so a crash never leaves half a file.
       writing = writing.then(async () => {
         await mkdir(dir, { recursive: true });

@@ -76,6 +76,7 @@ describe('createTokenService without a reachable cluster', () => {
     const raw = pipeline('team-a', 'app', envs(['dev', 'prod']), { promotion: pr('app-promotion') });
     const logger = createMemoryLogger();
     const service = createTokenService({
+      mayContactHost: () => true,
       pipelines: () => new Map([['dead', new Map([['team-a/app', raw]])], ['gone', new Map([['team-b/app', pipeline('team-b', 'app', envs(['dev', 'prod']), { promotion: pr('b') })]])]]),
       kubeconfigFor: (context) => {
         if (context === 'dead') return dead;

@@ -7,8 +7,13 @@
 // - A token value exists only inside `withPromotionToken`'s callback, for the duration of
 //   the forge calls. What is cached (for a few minutes) is keyed by fingerprint and holds
 //   no value. Reports, log lines and errors never contain a value.
-// - Tokens are sent only to the forge named by the pipeline's own repository URL, over
-//   HTTPS (plain http only for loopback, see forge-url.ts).
+// - A Pipeline names its repository URL, and anyone who can write a Pipeline could name any
+//   host. So a token is sent only to a forge host the user configured or approved
+//   (`mayContactHost`), and only over HTTPS (plain http only for loopback, see forge-url.ts).
+//   A repository on any other host is reported as "not checked" with the host to approve;
+//   its token never leaves this process.
+// - Reading Secrets at all is the user's choice (`readSecrets`), not a side effect of opening
+//   the Tokens view.
 
 import type { KubeConfig } from '@kubernetes/client-node';
 import type {
@@ -41,6 +46,13 @@ import { TOKEN_KIND_LABELS, isPlausibleToken, tokenFingerprint } from './token-f
 export type PipelinesByContext = ReadonlyMap<string, ReadonlyMap<string, unknown>>;
 
 export interface TokenServiceOptions {
+  /**
+   * Whether a token may be sent to this Git host ("host" or "host:port", lower case): the
+   * hosts the user configured or approved. Required, so every caller decides.
+   */
+  mayContactHost: (host: string) => boolean;
+  /** Whether the user chose to let Release Board read promotion Secrets (default: yes). */
+  readSecrets?: () => boolean;
   /** Where the Pipelines come from: the board's informer caches, or `createPipelineLister`. */
   pipelines: () => PipelinesByContext | Promise<PipelinesByContext>;
   /** A client-node KubeConfig for a context (e.g. `loadKubeconfig().value.forContext`). */
@@ -97,6 +109,7 @@ interface SecretOutcome {
   fingerprint?: string;
   cacheKey?: string;
   targetProblem?: { state: TokenState; message: string };
+  unapprovedHost?: string;
 }
 
 const SCOPE = 'tokens';
@@ -113,6 +126,7 @@ const STATE_LABELS: Record<TokenState, string> = {
   'forge-error': 'the forge could not be asked',
   'unsupported-provider': 'this Git provider cannot be inspected yet',
   'invalid-repo-url': 'the repository URL cannot be used',
+  'host-not-approved': 'not checked: the Git host is not approved',
 };
 
 const STATE_RANK: Record<TokenState, number> = {
@@ -125,6 +139,7 @@ const STATE_RANK: Record<TokenState, number> = {
   'cluster-error': 3,
   'forge-error': 3,
   'invalid-repo-url': 3,
+  'host-not-approved': 3,
   'unsupported-provider': 4,
   valid: 5,
 };
@@ -273,7 +288,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         }
       }
       let avatarDataUrl: string | undefined;
-      if (options.avatars !== false && inspection.identity?.avatarUrl) {
+      if (options.avatars !== false && inspection.identity?.avatarUrl && avatarHostAllowed(inspection.identity.avatarUrl, target.host, options.mayContactHost)) {
         avatarDataUrl = await fetchAvatarDataUrl(inspection.identity.avatarUrl, options.fetch ? { fetch: options.fetch } : {});
       }
       if (inspection.expiresAt !== undefined) knownExpiry.set(fingerprint, inspection.expiresAt);
@@ -311,10 +326,16 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     // The forge is the one of the pipelines that use this Secret (normally one repository).
     const targets: ForgeTarget[] = [];
     let targetProblem: SecretOutcome['targetProblem'];
+    let unapprovedHost: string | undefined;
     for (const use of group.uses) {
       const t = forgeTargetFor(use.provider, use.repoUrl);
-      if (t.ok) targets.push(t.value);
-      else targetProblem ??= { state: t.error.code === 'unsupported-provider' ? 'unsupported-provider' : 'invalid-repo-url', message: t.error.message };
+      if (!t.ok) targetProblem ??= { state: t.error.code === 'unsupported-provider' ? 'unsupported-provider' : 'invalid-repo-url', message: t.error.message };
+      else if (options.mayContactHost(t.value.host)) targets.push(t.value);
+      else unapprovedHost ??= t.value.host;
+    }
+    if (unapprovedHost && targets.length === 0) {
+      targetProblem ??= { state: 'host-not-approved', message: `not checked: ${unapprovedHost} is not an approved Git host` };
+      logger?.warn(SCOPE, `Secret ${group.namespace}/${group.name}: ${unapprovedHost} is not an approved Git host; its token was not sent there`);
     }
     const read = await withPromotionToken(kc, group.namespace, group.name, async (token): Promise<{ fingerprint: string; cacheKey?: string; problem?: SecretOutcome['targetProblem'] }> => {
       const fingerprint = tokenFingerprint(token);
@@ -334,6 +355,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       if (read.result.problem) outcome.targetProblem = read.result.problem;
     }
     if (targetProblem && !outcome.cacheKey) outcome.targetProblem ??= targetProblem;
+    if (unapprovedHost && outcome.targetProblem?.state === 'host-not-approved') outcome.unapprovedHost = unapprovedHost;
     return outcome;
   }
 
@@ -364,6 +386,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     } else if (first.targetProblem) {
       entry.state = first.targetProblem.state;
       entry.stateDetail = first.targetProblem.message;
+      if (first.unapprovedHost) entry.unapprovedHost = first.unapprovedHost;
     } else if (cached) {
       const i = cached.inspection;
       const base = first.cacheKey!.slice(first.cacheKey!.indexOf('@') + 1);
@@ -400,6 +423,12 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   async function build(force: boolean, forceKeys: ReadonlySet<string> = new Set()): Promise<TokenReport> {
     const pipelines = await options.pipelines();
     const { uses, refs, problems } = collectTokenUses(pipelines);
+    if (options.readSecrets && !options.readSecrets()) {
+      const report: TokenReport = { generatedAt: now().toISOString(), secretReading: 'not-enabled', entries: [], pipelines: refs, problems };
+      logger?.info(SCOPE, `report built without reading Secrets (not enabled): ${refs.length} pipelines, ${uses.length} token uses`);
+      publish(report);
+      return report;
+    }
     // One read per distinct Secret, however many environments share it.
     const groups = new Map<string, SecretGroup>();
     for (const use of uses) {
@@ -431,7 +460,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
         if (k) env.entryKey = k;
       }
     }
-    const report: TokenReport = { generatedAt: nowDate.toISOString(), entries, pipelines: refs, problems };
+    const report: TokenReport = { generatedAt: nowDate.toISOString(), secretReading: 'enabled', entries, pipelines: refs, problems };
     logger?.info(SCOPE, `report built: ${refs.length} pipelines, ${groups.size} Secrets, ${entries.filter((e) => e.fingerprint).length} distinct tokens`);
     publish(report);
     return report;
@@ -482,6 +511,21 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       cache.clear();
     },
   };
+}
+
+/** Well-known avatar hosts of a forge (avatars are public; no credential is ever sent). */
+const AVATAR_HOSTS: Record<string, string[]> = { 'github.com': ['avatars.githubusercontent.com'], 'gitlab.com': ['secure.gravatar.com', 'gitlab.com'] };
+
+/** Avatars come only from the approved forge itself, its subdomains, or its known avatar host. */
+function avatarHostAllowed(avatarUrl: string, forgeHost: string, mayContactHost: (host: string) => boolean): boolean {
+  let host: string;
+  try {
+    host = new URL(avatarUrl).host.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (!mayContactHost(forgeHost)) return false;
+  return host === forgeHost || host.endsWith(`.${forgeHost}`) || (AVATAR_HOSTS[forgeHost] ?? []).includes(host);
 }
 
 /** Lists Pipelines once per context (for when no informer cache is at hand). */

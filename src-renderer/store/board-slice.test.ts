@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testEnv, testRow, testTarget } from '../features/board/test-rows';
+import { testEnv, testRow, testTarget } from '../../src-main/common/test-rows';
 import { createAppStore } from './store';
 
 function board() {

@@ -20,6 +20,11 @@ export interface ServicesSlice {
   subscribeServices(): () => void;
   loadTokens(): Promise<void>;
   recheckToken(key: string): Promise<void>;
+  /** The user's answer to "read promotion Secrets?": saved in settings, then the report is rebuilt. */
+  chooseSecretReading(read: boolean): Promise<void>;
+  /** Approves a Git host main reported as unapproved (main checks it and may ask again itself). */
+  approveHost(host: string): Promise<void>;
+  approvingHost: string | undefined;
   installUpdate(): Promise<void>;
   /** Check for updates again (after a failed check). */
   checkUpdate(): Promise<void>;
@@ -62,6 +67,22 @@ export const createServicesSlice: StateCreator<ServicesSlice, [], [], ServicesSl
     set({ recheckingKey: key });
     const result = await bridge.request('tokens:recheck', { key });
     set(result.ok ? { tokenReport: result.value, recheckingKey: undefined, tokensError: null } : { recheckingKey: undefined, tokensError: result.error });
+  },
+  approvingHost: undefined,
+  async chooseSecretReading(read) {
+    set({ tokensLoading: true });
+    const saved = await bridge.request('settings:update', { readPromotionSecrets: read });
+    if (!saved.ok) {
+      set({ tokensError: saved.error, tokensLoading: false });
+      return;
+    }
+    const result = await bridge.request('tokens:refresh', undefined);
+    set(result.ok ? { tokenReport: result.value, tokensError: null, tokensLoading: false } : { tokensError: result.error, tokensLoading: false });
+  },
+  async approveHost(host) {
+    set({ approvingHost: host });
+    const result = await bridge.request('tokens:approve-host', { host });
+    set(result.ok ? { tokenReport: result.value, approvingHost: undefined, tokensError: null } : { approvingHost: undefined, tokensError: result.error });
   },
   async installUpdate() {
     await bridge.request('update:install', undefined);

@@ -20,11 +20,12 @@ export interface ForgeFixture {
 }
 
 /** Seeds need cluster addresses; the forge-only fixture gives them placeholders. */
-function forgeOnlyContext(forge: Forge): SeedContext {
+export function forgeOnlyContext(forge: Forge): SeedContext {
   const fake = { server: 'https://127.0.0.1:1', caData: '' };
   return {
     clusters: new Proxy({} as Record<string, { server: string; caData: string }>, { get: () => fake }),
     forge: { url: forge.url, apiUrl: forge.apiUrl },
+    now: forge.state.raw.now,
   };
 }
 
@@ -45,6 +46,8 @@ export interface BrowserVisit {
   callbackStatus?: number;
   callbackBody?: string;
   callbackUrl?: string;
+  /** the callback the forge redirected to, before any tampering */
+  genuineCallbackUrl?: string;
 }
 
 /**
@@ -70,6 +73,7 @@ export function browserFollower(options: { approve?: boolean; tamper?: (callback
     const location = post.headers.get('location');
     if (post.status !== 302 || !location) throw new Error(`authorize did not redirect (status ${post.status})`);
     let callback = new URL(location);
+    visit.genuineCallbackUrl = callback.toString();
     if (options.tamper) callback = options.tamper(callback);
     visit.callbackUrl = callback.toString();
     const cb = await fetch(callback);
@@ -78,8 +82,9 @@ export function browserFollower(options: { approve?: boolean; tamper?: (callback
   };
 }
 
-/** A manual clock: timers fire only when advanced. */
 /** A GET to a loopback listener with a forged Host header (DNS-rebinding style); resolves with the status. */
+export { manualTimers } from '../../src-main/auth/timers';
+
 export const requestWithHostHeader = (port: number, hostHeader: string, path: string): Promise<number> =>
   new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, headers: { host: hostHeader } }, (res) => {
@@ -89,35 +94,6 @@ export const requestWithHostHeader = (port: number, hostHeader: string, path: st
     req.on('error', reject);
     req.end();
   });
-
-export function manualTimers(start = Date.now()) {
-  let now = start;
-  let seq = 0;
-  const pending = new Map<number, { at: number; fn: () => void }>();
-  return {
-    now: () => now,
-    setTimeout(fn: () => void, ms: number) {
-      const id = ++seq;
-      pending.set(id, { at: now + Math.max(ms, 0), fn });
-      return () => {
-        pending.delete(id);
-      };
-    },
-    /** Moves time forward, firing due timers in order. */
-    advance(ms: number) {
-      const target = now + ms;
-      for (;;) {
-        const due = [...pending.entries()].filter(([, t]) => t.at <= target).sort((a, b) => a[1].at - b[1].at)[0];
-        if (!due) break;
-        pending.delete(due[0]);
-        now = Math.max(now, due[1].at);
-        due[1].fn();
-      }
-      now = target;
-    },
-    pendingDelays: () => [...pending.values()].map((t) => t.at - now),
-  };
-}
 
 /** Polls `check` until it returns a value (not undefined/false) or the bound expires. */
 export async function waitFor<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {

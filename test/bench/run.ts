@@ -1,4 +1,4 @@
-// `npm run bench -- --pipelines N [--json F] [--sections dataplane,renderer,promotion]`:
+// `npm run bench -- --pipelines N [--json F] [--sections build-board,dataplane,renderer,promotion]`:
 // runs the benchmarks and prints/writes one JSON object. Figures, not pass/fail: the targets
 // and the latest numbers are in docs/benchmarks.md.
 import { writeFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ const { values } = parseArgs({
   options: {
     pipelines: { type: 'string', default: '1000' },
     json: { type: 'string' },
-    sections: { type: 'string', default: 'dataplane,renderer,promotion' },
+    sections: { type: 'string', default: 'build-board,dataplane,renderer,promotion' },
     'repo-files': { type: 'string', default: '5000' },
   },
 });
@@ -18,6 +18,11 @@ const pipelines = Number(values.pipelines);
 const sections = new Set(values.sections.split(','));
 const result: Record<string, unknown> = { pipelines, machine: { cpus: (await import('node:os')).cpus().length, node: process.versions.node } };
 
+if (sections.has('build-board')) {
+  console.error(`build-board: ${pipelines} pipelines × 4 envs × 5 targets in memory …`);
+  const { runBuildBoardBench } = await import('./build-board');
+  result['buildBoard'] = runBuildBoardBench({ pipelines });
+}
 if (sections.has('dataplane')) {
   console.error(`dataplane: scale:${pipelines} …`);
   result['dataplane'] = await runDataplaneBench({ pipelines });

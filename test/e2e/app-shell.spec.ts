@@ -38,17 +38,26 @@ test.describe('app shell in the preview harness', () => {
     expect(violations.length).toBeGreaterThan(0);
   });
 
-  test('the bridge refuses callers without the run secret or from another origin', async ({ page, preview, request }) => {
+  test('the bridge refuses callers without the run secret, with only a cookie, from another origin or another Host', async ({ page, preview, request }) => {
+    const secret = new URL(preview.url).searchParams.get('k')!;
+    const call = { channel: 'app:get-info', payload: null, undefinedPayload: true };
     const noSecret = await request.get(preview.origin + '/');
     expect(noSecret.status()).toBe(403);
-    const direct = await request.post(preview.origin + '/__preview/request', { data: { channel: 'app:get-info', payload: null, undefinedPayload: true } });
+    const direct = await request.post(preview.origin + '/__preview/request', { data: call });
     expect(direct.status()).toBe(403);
+    // the page works: its bridge sends the secret in a header, and no cookie is ever set
     await page.goto(preview.url);
-    const cookies = await page.context().cookies();
-    const crossOrigin = await request.post(preview.origin + '/__preview/request', {
-      headers: { origin: 'http://evil.example', cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ') },
-      data: { channel: 'app:get-info', payload: null, undefinedPayload: true },
-    });
+    await expect(page.getByTestId('app-info')).toBeVisible();
+    expect(await page.context().cookies()).toEqual([]);
+    // a cookie (which any page on 127.0.0.1, whatever its port, would be sent) is not enough
+    const cookieOnly = await request.post(preview.origin + '/__preview/request', { headers: { origin: preview.origin, cookie: `rb_preview=${secret}` }, data: call });
+    expect(cookieOnly.status()).toBe(403);
+    const crossOrigin = await request.post(preview.origin + '/__preview/request', { headers: { origin: 'http://evil.example', 'x-release-board-preview': secret }, data: call });
     expect(crossOrigin.status()).toBe(403);
+    // DNS rebinding: another name resolving to 127.0.0.1 arrives with its own Host
+    const rebound = await request.post(preview.origin + '/__preview/request', { headers: { host: 'evil.example', origin: preview.origin, 'x-release-board-preview': secret }, data: call });
+    expect(rebound.status()).toBe(421);
+    const allowed = await request.post(preview.origin + '/__preview/request', { headers: { origin: preview.origin, 'x-release-board-preview': secret }, data: call });
+    expect(allowed.status()).toBe(200);
   });
 });

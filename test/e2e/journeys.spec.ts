@@ -27,6 +27,22 @@ async function authorizeInBrowser(page: Page, app: RealApp, button: string): Pro
   return url;
 }
 
+/**
+ * Signs in to the GitHub sandbox forge unless a session exists, as the user would from the
+ * account menu, so that no journey depends on an earlier one having signed in.
+ */
+async function signedInToGitHub(page: Page, app: RealApp): Promise<void> {
+  const dispatch = app.services.dispatcher.dispatch.bind(app.services.dispatcher);
+  const hosts = (await dispatch('auth:list-hosts', undefined)) as { ok: true; value: { id: string; type: string }[] };
+  const github = hosts.value.find((h) => h.type === 'github');
+  if (!github) throw new Error('the demo app has no GitHub host');
+  const sessions = (await dispatch('auth:list-sessions', undefined)) as { ok: true; value: { host: string }[] };
+  if (sessions.value.some((s) => s.host === github.id)) return;
+  const signingIn = dispatch('auth:sign-in', { host: github.id });
+  await authorizeInBrowser(page, app, '#js-oauth-authorize-btn');
+  expect(await signingIn).toMatchObject({ ok: true, value: { host: github.id, login: app.sandbox.users.signIn.login } });
+}
+
 /** Lines that differ between two versions of a file: [before, after] pairs. */
 function changedLines(before: string, after: string): [string, string][] {
   const a = before.split('\n');
@@ -35,7 +51,7 @@ function changedLines(before: string, after: string): [string, string][] {
   return a.flatMap((line, i) => (line === b[i] ? [] : [[line, b[i]!] as [string, string]]));
 }
 
-test.describe.serial('promotion journeys on the demo sandbox', () => {
+test.describe('promotion journeys on the demo sandbox', () => {
   test('GitHub: drag → sign in → exact changes → confirm → PR → merge → Flux → board', async ({ page, real }) => {
     test.setTimeout(90_000);
     const { sandbox } = real;
@@ -128,6 +144,7 @@ test.describe.serial('promotion journeys on the demo sandbox', () => {
   });
 
   test('keyboard: p on a focused cell opens the same review; a manual gate promotes exactly the waiting revision', async ({ page, real }) => {
+    await signedInToGitHub(page, real);
     await openBoard(page, real, '#q=ledger');
     const dev = cell(page, 'team-payments/ledger', 'dev');
     await dev.focus();
@@ -136,7 +153,7 @@ test.describe.serial('promotion journeys on the demo sandbox', () => {
     await expect(dialog).toContainText('Promote ledger to prod');
     await expect(dialog.getByTestId('promote-awaiting')).toContainText('this promotes exactly that revision');
     await expect(dialog.getByTestId('promote-version')).toHaveText('2.4.0');
-    // signed in from the first journey: straight to the exact changes
+    // signed in: straight to the exact changes
     await expect(dialog.getByTestId('promote-plan')).toBeVisible({ timeout: 20_000 });
     await expect(dialog.getByTestId('diff-after').first()).toContainText('2.4.0');
     const planned = real.preview.traffic.filter((t) => t.direction === 'response' && t.channel === 'promotion:plan').at(-1)!;
@@ -152,6 +169,7 @@ test.describe.serial('promotion journeys on the demo sandbox', () => {
 
   test('a failed apply keeps the plan and Retry completes it', async ({ page, real }) => {
     const forge = real.sandbox.forge.server;
+    await signedInToGitHub(page, real);
     await openBoard(page, real, '#q=checkout');
     await cell(page, 'team-payments/checkout', 'staging').focus();
     await page.keyboard.press('p');
@@ -246,6 +264,8 @@ test.describe.serial('promotion journeys on the demo sandbox', () => {
 
   test('the renderer never received a token', async ({ page, real }) => {
     const { sandbox, preview } = real;
+    // a signed-in session is what puts tokens in main worth leaking
+    await signedInToGitHub(page, real);
     await openBoard(page, real);
     // every token the forges know: the signed-in users' OAuth tokens and refresh tokens, and all seeded ones
     const gh = sandbox.forge.server.state.raw;

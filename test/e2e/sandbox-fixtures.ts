@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createLogger } from '../../src-main/log/logger';
 import { createMainServices, type MainServices } from '../../src-main/services';
+import { openMemorySettingsStore } from '../../src-main/settings/settings-store';
 import { createExternalBrowserHook, sandboxForgeHostsEnv, type ExternalBrowserHook } from '../harness/external-browser';
 import { previewAppInfo, repoRoot, startPreviewServer, type PreviewServer } from '../harness/preview-server';
 import { startSandbox, type Sandbox } from '../sandbox/index';
@@ -35,6 +36,8 @@ export const test = base.extend<object, { real: RealApp }>({
         // scopes by default, so that token could read but never push (reported to the lead).
         env: { ...process.env, RELEASE_BOARD_FORGE_HOSTS: sandboxForgeHostsEnv(sandbox.info, { expiringTokens: true }) },
         openExternal: (url) => browser.open(url),
+        // this user already chose to let the Tokens view read promotion Secrets
+        settings: openMemorySettingsStore({ readPromotionSecrets: true }),
       });
       const preview = await startPreviewServer({ services });
       await use({ sandbox, services, preview, browser });

@@ -32,8 +32,12 @@ test.describe('settings dialog', () => {
     await expect(page.getByTestId('settings-dialog')).toHaveCount(0);
 
     let dialog = await openWithKeyboard(page);
-    await expect(dialog.getByLabel('Kubeconfig file')).toBeFocused();
-    await expect(dialog.getByLabel('Kubeconfig file')).toHaveAttribute('placeholder', 'KUBECONFIG or ~/.kube/config, like kubectl');
+    // The kubeconfig file is chosen in main's own dialog, never typed into the page.
+    await expect(dialog.getByTestId('settings-choose-kubeconfig')).toBeFocused();
+    await expect(dialog.getByTestId('settings-kubeconfig')).toHaveText('KUBECONFIG or ~/.kube/config (default, like kubectl)');
+    await expect(dialog.locator('input[placeholder*="KUBECONFIG"]')).toHaveCount(0);
+    // The choice to read promotion Secrets has not been made yet.
+    await expect(dialog.getByTestId('settings-read-secrets')).not.toBeChecked();
 
     const readSecrets = dialog.getByLabel(/Reach clusters without a kubeconfig context/);
     const updates = dialog.getByLabel('Check for updates automatically');
@@ -75,7 +79,7 @@ test.describe('settings dialog', () => {
     // Reopen through the window event a top-bar button would dispatch.
     await page.evaluate(() => window.dispatchEvent(new CustomEvent('release-board:open-settings')));
     dialog = page.getByTestId('settings-dialog');
-    await expect(dialog.getByLabel('Kubeconfig file')).toBeVisible();
+    await expect(dialog.getByTestId('settings-kubeconfig')).toBeVisible();
     await expect(dialog.getByLabel(/Reach clusters without a kubeconfig context/)).toBeChecked();
     await expect(dialog.getByLabel('Check for updates automatically')).not.toBeChecked();
     await expect(dialog.getByLabel(/Notify me when a promotion/)).not.toBeChecked();
@@ -159,7 +163,7 @@ test.describe('settings dialog', () => {
     // Tab still wraps inside the dialog.
     await again.getByRole('button', { name: 'Save' }).focus();
     await page.keyboard.press('Tab');
-    await expect(again.getByLabel('Kubeconfig file')).toBeFocused();
+    await expect(again.getByTestId('settings-choose-kubeconfig')).toBeFocused();
     await expect(again.locator('input[value="not a url"]')).toHaveCount(0);
     await expect(again.locator('input[value="flux-system/orphan"]')).toHaveCount(0);
     await page.keyboard.press('Escape');

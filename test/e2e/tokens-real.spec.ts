@@ -50,3 +50,22 @@ test('the Tokens view shows every token state of the demo seed', async ({ page, 
   expect(inboxStates.every((s) => ['expired', 'revoked-or-expired', 'expiring-soon'].includes(s ?? ''))).toBe(true);
   await page.screenshot({ path: path.join(screenshotDir, 'inbox-tokens.png'), fullPage: true });
 });
+
+test('the Tokens view asks before reading promotion Secrets, and reads them once the user agrees', async ({ page, real }) => {
+  // this user has not chosen yet: nothing is read and the view explains the choice
+  await real.services.dispatcher.dispatch('settings:update', { readPromotionSecrets: false });
+  await real.services.dispatcher.dispatch('tokens:refresh', undefined);
+  const secretGetsBefore = real.sandbox.cluster(real.sandbox.info.managementCluster).api.requestLog.entries().filter((e) => e.path.includes('/secrets')).length;
+  await page.goto(`${real.preview.url}#view=tokens`);
+  const consent = page.getByTestId('tokens-consent');
+  await expect(consent).toBeVisible({ timeout: 20_000 });
+  await expect(consent).toContainText('Read the promotion Secrets?');
+  await expect(consent).toContainText('only ever sent to a Git host you configured or approve');
+  expect(real.sandbox.cluster(real.sandbox.info.managementCluster).api.requestLog.entries().filter((e) => e.path.includes('/secrets')).length).toBe(secretGetsBefore);
+  await page.screenshot({ path: path.join(screenshotDir, 'tokens-consent.png') });
+  await consent.getByTestId('tokens-consent-yes').click();
+  await expect(page.getByTestId('tokens-view')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('token-item').first()).toBeVisible();
+  const saved = (await real.services.dispatcher.dispatch('settings:get', undefined)) as { ok: true; value: { readPromotionSecrets: boolean | null } };
+  expect(saved.value.readPromotionSecrets).toBe(true);
+});

@@ -15,7 +15,7 @@ import type { TokenReport } from '../../src-main/common/tokens';
 import { loadKubeconfig } from '../../src-main/kube/kubeconfig';
 import { createLogger } from '../../src-main/log/logger';
 import { createPipelineLister, createTokenService } from '../../src-main/tokens/token-service';
-import { startSandbox } from '../sandbox/index';
+import { sandboxForgeHosts, startSandbox } from '../sandbox/index';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const screenshotDir = path.join(repoRoot, 'artifacts', 'screenshots');
@@ -29,11 +29,11 @@ let tokenValues: string[] = [];
 let adminReport: TokenReport;
 let viewerReport: TokenReport;
 
-async function reportFor(kubeconfig: string, context: string): Promise<TokenReport> {
+async function reportFor(kubeconfig: string, context: string, mayContactHost: (host: string) => boolean): Promise<TokenReport> {
   const loaded = loadKubeconfig({ explicitPath: kubeconfig });
   if (!loaded.ok) throw new Error(loaded.error.message);
   const kubeconfigFor = (c: string) => loaded.value.forContext(c);
-  const service = createTokenService({ pipelines: createPipelineLister({ contexts: [context], kubeconfigFor }), kubeconfigFor, logger: createLogger({ level: 'error' }) });
+  const service = createTokenService({ mayContactHost, pipelines: createPipelineLister({ contexts: [context], kubeconfigFor }), kubeconfigFor, logger: createLogger({ level: 'error' }) });
   return service.report();
 }
 
@@ -99,8 +99,8 @@ test.beforeAll(async () => {
   try {
     const gitlab = (sandbox.users as { gitlab?: { tokens: Record<string, string> } }).gitlab;
     tokenValues = [...Object.values(sandbox.users.tokens), ...Object.values(gitlab?.tokens ?? {})];
-    adminReport = await reportFor(sandbox.kubeconfig, sandbox.info.managementCluster);
-    viewerReport = await reportFor(sandbox.viewerKubeconfig, sandbox.info.managementCluster);
+    adminReport = await reportFor(sandbox.kubeconfig, sandbox.info.managementCluster, sandboxForgeHosts(sandbox));
+    viewerReport = await reportFor(sandbox.viewerKubeconfig, sandbox.info.managementCluster, sandboxForgeHosts(sandbox));
   } finally {
     await sandbox.stop();
   }

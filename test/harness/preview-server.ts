@@ -2,9 +2,12 @@
 // renderer on 127.0.0.1 and carries the IPC contract over HTTP (requests) and server-sent
 // events (events). Test code only: nothing in src-main or src-renderer knows it exists.
 //
-// Security model: the page URL carries a random per-run secret once; the harness answers it
-// with an HttpOnly SameSite=Strict cookie, and every bridge call must carry that cookie and
-// come from the harness's own Origin. Other local pages and processes cannot drive main.
+// Security model: the page URL carries a random per-run secret; the bridge script reads it from
+// the page's own URL and sends it in a header (`x-release-board-preview`) on every bridge call,
+// together with the harness's own Origin. No cookie is used: cookies are scoped to the host, not
+// the port, so any other local page would receive one. Every request must also name the
+// harness's exact Host (127.0.0.1:<port>), which defeats DNS rebinding. Other local pages and
+// processes cannot drive main.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -59,13 +62,8 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of (header ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) return v.join('=');
-  }
-  return undefined;
-}
+/** The header the bridge script sends the run secret in. */
+export const PREVIEW_SECRET_HEADER = 'x-release-board-preview';
 
 async function readBody(req: http.IncomingMessage, limit = 1_000_000): Promise<string> {
   const chunks: Buffer[] = [];
@@ -87,15 +85,15 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
   const page = indexHtml.replace('<head>', '<head>\n    <script src="/__preview/bridge.js"></script>');
   const bridgeJs = await bridgeScript();
   const secret = randomBytes(32).toString('hex');
-  const cookieName = 'rb_preview';
   const traffic: PreviewServer['traffic'] = [];
   const eventClients = new Set<http.ServerResponse>();
   let origin = '';
 
   const authorised = (req: http.IncomingMessage): boolean => {
-    const cookie = cookieValue(req.headers.cookie, cookieName);
-    if (!cookie || !safeEqual(cookie, secret)) return false;
-    // Browsers send Origin on POST; an EventSource GET is same-origin (Sec-Fetch-Site).
+    const given = req.headers[PREVIEW_SECRET_HEADER];
+    if (typeof given !== 'string' || !safeEqual(given, secret)) return false;
+    // The bridge's calls are same-origin fetches: browsers send our Origin on POST, and
+    // Sec-Fetch-Site same-origin on the events GET.
     if (req.method === 'POST') return req.headers.origin === origin;
     const site = req.headers['sec-fetch-site'];
     return site === undefined || site === 'same-origin';
@@ -111,16 +109,14 @@ export async function startPreviewServer(options: PreviewOptions): Promise<Previ
     void (async () => {
       const url = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
       const send = (status: number, type: string, body: string | Buffer, headers: Record<string, string> = {}) => {
-        res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', ...headers });
+        res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', ...headers });
         res.end(body);
       };
+      // A page on another name that resolves to 127.0.0.1 (DNS rebinding) sends its own Host.
+      if (req.headers.host !== new URL(origin).host) return send(421, 'text/plain; charset=utf-8', 'Misdirected request: use the URL printed by `npm run preview`.');
       if (url.pathname === '/' || url.pathname === '/index.html') {
         const given = url.searchParams.get('k');
-        const hasCookie = cookieValue(req.headers.cookie, cookieName);
-        if (given && safeEqual(given, secret)) {
-          return send(200, contentTypes['.html']!, page, { 'set-cookie': `${cookieName}=${secret}; HttpOnly; SameSite=Strict; Path=/` });
-        }
-        if (hasCookie && safeEqual(hasCookie, secret)) return send(200, contentTypes['.html']!, page);
+        if (given && safeEqual(given, secret)) return send(200, contentTypes['.html']!, page);
         return send(403, 'text/plain; charset=utf-8', 'Open the URL printed by `npm run preview` (it carries this run’s secret).');
       }
       if (url.pathname === '/__preview/bridge.js') return send(200, contentTypes['.js']!, bridgeJs);

@@ -1,7 +1,9 @@
-// `npm run preview -- [--port N] [--ready-file F] [--seed NAME]`: the UI in a browser, driven
-// by the same main-process services as the desktop app. Prints (and writes to the ready
-// file) one JSON object {"url": ...} when ready; runs until SIGINT/SIGTERM.
-import { writeFile } from 'node:fs/promises';
+// `npm run preview -- [--port N] [--ready-file F] (--seed NAME | --use-my-kubeconfig)`: the UI in
+// a browser, driven by the same main-process services as the desktop app. Prints (and writes to
+// the ready file, mode 0600, removed on exit) one JSON object {"url": ...} when ready; runs until
+// SIGINT/SIGTERM. The URL carries this run's secret: whoever has it can drive main, so without
+// --seed it refuses to serve the user's own clusters unless asked to explicitly.
+import { rm, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../../src-main/log/logger';
 import { createMainServices } from '../../src-main/services';
@@ -14,6 +16,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     'ready-file': { type: 'string' },
     seed: { type: 'string' },
+    'use-my-kubeconfig': { type: 'boolean', default: false },
   },
 });
 
@@ -22,6 +25,10 @@ async function main() {
   // With --seed the services read the sandbox exactly as the desktop app reads a real
   // cluster: through KUBECONFIG. Without it they use the user's own kubeconfig.
   let sandbox: Sandbox | undefined;
+  if (!values.seed && !values['use-my-kubeconfig']) {
+    console.error('preview: give --seed demo (a local sandbox) or, to show your own clusters in a browser page, --use-my-kubeconfig.');
+    process.exit(2);
+  }
   if (values.seed) {
     sandbox = await startSandbox({ seed: values.seed });
     process.env['KUBECONFIG'] = sandbox.kubeconfig;
@@ -37,9 +44,11 @@ async function main() {
   const server = await startPreviewServer({ services, port: Number(values.port) });
   const ready = { ...(sandbox ? sandbox.info : {}), url: server.url };
   const line = JSON.stringify(ready);
-  if (values['ready-file']) await writeFile(values['ready-file'], line);
+  const readyFile = values['ready-file'];
+  if (readyFile) await writeFile(readyFile, line, { mode: 0o600 });
   process.stdout.write(`${line}\n`);
   const stop = async () => {
+    if (readyFile) await rm(readyFile, { force: true });
     await server.close();
     await services.stop();
     await sandbox?.stop();

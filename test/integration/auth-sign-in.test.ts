@@ -5,6 +5,7 @@ import { createAuthService } from '../../src-main/auth/auth-service';
 import { createSessionVault, SignInRequiredError } from '../../src-main/auth/session-vault';
 import { fetchIdentity } from '../../src-main/auth/token-endpoint';
 import { browserFollower, manualTimers, requestWithHostHeader, startForgeFixture, waitFor, type BrowserVisit, type ForgeFixture } from '../bench/promotion-sandbox';
+import { createMemoryLogger } from '../../src-main/log/logger';
 
 let fx: ForgeFixture;
 beforeAll(async () => {
@@ -69,12 +70,14 @@ describe('loopback browser sign-in', () => {
     expect(result.ok).toBe(true);
   });
 
-  it('ends the attempt with state-mismatch when the callback carries another state', async () => {
+  it('answers a callback with another state with 400 and keeps waiting for the genuine one', async () => {
     const vault = createSessionVault();
     const visits: BrowserVisit[] = [];
+    const logger = createMemoryLogger();
     const auth = createAuthService({
       hosts: [fx.oauthHost],
       vault,
+      logger,
       openExternal: browserFollower({
         visits,
         tamper: (u) => {
@@ -83,13 +86,21 @@ describe('loopback browser sign-in', () => {
         },
       }),
     });
-    const result = await auth.signInWithBrowser('sandbox');
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.error.code).toBe('state-mismatch');
+    const pending = auth.signInWithBrowser('sandbox');
+    await waitFor(() => visits[0]?.callbackStatus, 'the forged callback answered');
     expect(visits[0]?.callbackStatus).toBe(400);
+    // a missing state is refused the same way, and nothing ended
+    const url = new URL(visits[0]!.genuineCallbackUrl!);
+    url.searchParams.delete('state');
+    expect((await fetch(url)).status).toBe(400);
     expect(vault.list()).toEqual([]);
-    // the listener closed: the genuine callback cannot be used afterwards either
-    await expect(fetch(visits[0]?.callbackUrl ?? '')).rejects.toThrow();
+    expect(logger.records.some((r) => r.level === 'warn' && r.message.includes('still waiting'))).toBe(true);
+    // the real redirect still completes the sign-in, once
+    expect((await fetch(visits[0]!.genuineCallbackUrl!)).status).toBe(200);
+    const result = await pending;
+    expect(result.ok).toBe(true);
+    expect(vault.list()).toHaveLength(1);
+    await expect(fetch(visits[0]!.genuineCallbackUrl!)).rejects.toThrow();
   });
 
   it('ends with access-denied when the user presses Cancel on the forge', async () => {

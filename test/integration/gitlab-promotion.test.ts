@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubEnterpriseHost, gitlabHost, type ForgeHost } from '../../src-main/auth/forge-host';
 import type { OpenExternal } from '../../src-main/auth/sign-in-failure';
 import type { EffectiveStrategy } from '../../src-main/common/board';
-import type { PromotionRequest } from '../../src-main/common/promotion';
+import type { PromotionOrder } from '../../src-main/common/promotion';
 import { createGitLabProvider } from '../../src-main/git/gitlab/gitlab-provider';
 import { createPromotionStack, findPromotionPull, type PromotionStack } from '../../src-main/git/index';
 import { ProviderError } from '../../src-main/git/provider';
@@ -91,7 +91,7 @@ describe('GitLab promotion journey (createPromotionStack with GitHub and GitLab 
   });
 
   const strategy = (): EffectiveStrategy => ({ kind: 'pull-request', manual: false, provider: 'gitlab', repoUrl: `${gitlab.url}/${PROJECT}`, baseBranch: 'main', source: 'environment' });
-  const request = (version: string): PromotionRequest => ({ pipelineNamespace: 'platform', pipelineName: 'cert-rotation', targetEnv: 'prod', version, strategy: strategy() });
+  const request = (version: string): PromotionOrder => ({ pipelineNamespace: 'platform', pipelineName: 'cert-rotation', targetEnv: 'prod', version, strategy: strategy() });
   const mainSha = (): string => gitlab.server.state.listBranches(PROJECT).find((b) => b.name === 'main')?.sha as string;
 
   it('lists both hosts and signs in to GitLab through auth.signInWithBrowser, as for GitHub', async () => {
@@ -249,7 +249,7 @@ describe('GitLab promotion failures and rebuilds (same stack)', () => {
     await sandbox?.stop();
   });
 
-  const request = (env: string, version: string): PromotionRequest => ({
+  const request = (env: string, version: string): PromotionOrder => ({
     pipelineNamespace: 'platform',
     pipelineName: 'ingress-gateway',
     targetEnv: env,

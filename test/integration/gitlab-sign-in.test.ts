@@ -90,19 +90,25 @@ describe('GitLab loopback sign-in', () => {
     await expect(fetch(attempt.redirectUri)).rejects.toThrow();
   });
 
-  it('reports a Deny as access-denied and a forged callback as state-mismatch', async () => {
+  it('reports a Deny as access-denied; a forged callback gets a 400 and the attempt keeps waiting', async () => {
     const denied = await startGitLabLoopbackSignIn({ host, openExternal: browser('deny') });
     await expect(denied.result).rejects.toMatchObject({ code: 'access-denied' });
 
+    const timers = manualTimers();
     const forged = await startGitLabLoopbackSignIn({
       host,
+      timers,
+      timeoutMs: 1000,
       openExternal: async () => {
         /* the user has not acted yet; someone else hits the callback */
       },
     });
     const r = await fetch(`${forged.redirectUri}?code=stolen&state=not-ours`);
     expect(r.status).toBe(400);
-    await expect(forged.result).rejects.toMatchObject({ code: 'state-mismatch' });
+    // still listening: the same port answers again, and only the timeout ends the attempt
+    expect((await fetch(`${forged.redirectUri}?code=stolen`)).status).toBe(400);
+    timers.advance(1001);
+    await expect(forged.result).rejects.toMatchObject({ code: 'timed-out' });
   });
 
   it('times out and can be cancelled', async () => {

@@ -8,13 +8,13 @@ import { redactedMarker } from '../../src-main/log/redact';
 import { createAuthService } from '../../src-main/auth/auth-service';
 import { createSessionVault, type SessionVault } from '../../src-main/auth/session-vault';
 import type { EffectiveStrategy } from '../../src-main/common/board';
-import type { PromotionProgress, PromotionRequest } from '../../src-main/common/promotion';
+import type { PromotionProgress, PromotionOrder } from '../../src-main/common/promotion';
 import { createPromotionService, type PromotionService } from '../../src-main/git/promotion-service';
 import { createGitHubProvider } from '../../src-main/git/github/github-provider';
 import { createPullDiscovery, findPromotionPull } from '../../src-main/git/pull-discovery';
 import { diffFlat } from '../sandbox/forge/git-objects';
 import { buildDemoSeed } from '../sandbox/seeds/demo';
-import { browserFollower, startForgeFixture, type ForgeFixture } from '../bench/promotion-sandbox';
+import { browserFollower, forgeOnlyContext, startForgeFixture, type ForgeFixture } from '../bench/promotion-sandbox';
 
 const REPO = 'acme/fleet-config';
 let fx: ForgeFixture;
@@ -39,7 +39,7 @@ let ctx: Ctx;
 
 beforeEach(async () => {
   // a fresh repo and fresh tokens for every test
-  fx.forge.load(buildDemoSeed({ clusters: new Proxy({}, { get: () => ({ server: 'https://127.0.0.1:1', caData: '' }) }), forge: { url: fx.forge.url, apiUrl: fx.forge.apiUrl } }).forge);
+  fx.forge.load(buildDemoSeed(forgeOnlyContext(fx.forge)).forge);
   // the logger redacts token shapes; a "[REDACTED]" in its records would mean a secret was passed to it
   const logger = createMemoryLogger('debug');
   const vault = createSessionVault({ logger });
@@ -51,10 +51,14 @@ beforeEach(async () => {
 });
 
 const strategy = (): EffectiveStrategy => ({ kind: 'pull-request', manual: false, provider: 'github', repoUrl, baseBranch: 'main', source: 'pipeline' });
-const request = (ns: string, name: string, env: string, version: string): PromotionRequest => ({ pipelineNamespace: ns, pipelineName: name, targetEnv: env, version, strategy: strategy() });
+const request = (ns: string, name: string, env: string, version: string): PromotionOrder => ({ pipelineNamespace: ns, pipelineName: name, targetEnv: env, version, strategy: strategy() });
 
 function branchSha(branch: string): string | undefined {
   return fx.forge.state.listBranches(REPO).find((b) => b.name === branch)?.sha;
+}
+
+function metadataBody(key: string): string {
+  return `Automated promotion\n\n<details><summary>metadata</summary>\n\n${key}\n\n</details>\n`;
 }
 
 function expectNoTokenIn(values: unknown[]): void {
@@ -215,13 +219,36 @@ describe('promotion by pull request', () => {
     fx.forge.state.commitFiles(REPO, plan.value.branch, { 'apps/ingress-nginx/prod/helmrelease.yaml': 'raced: true\n' }, 'Racing promotion', 'promotion-bot');
     const repo = fx.forge.state.raw.repo(REPO);
     if (!repo) throw new Error('no repo');
-    const raced = fx.forge.state.raw.createPull(repo, { title: 'Promote platform/ingress-nginx in prod to 4.11.2', body: null, head: plan.value.branch, base: 'main', author: 'promotion-bot', draft: false });
+    const raced = fx.forge.state.raw.createPull(repo, { title: 'Promote platform/ingress-nginx in prod to 4.11.2', body: metadataBody('platform/ingress-nginx/prod'), head: plan.value.branch, base: 'main', author: 'promotion-bot', draft: false });
     const applied = await ctx.service.apply(plan.value.id);
     if (!applied.ok) throw new Error(applied.error.message);
     expect(applied.value).toMatchObject({ updated: true, number: raced.number });
     expect(fx.forge.state.listPulls(REPO).filter((p) => p.state === 'open' && p.head === plan.value.branch)).toHaveLength(1);
     expect(fx.forge.state.getPull(REPO, raced.number)?.title).toBe(plan.value.title);
     expect(fx.forge.state.getFile(REPO, plan.value.branch, 'apps/ingress-nginx/prod/helmrelease.yaml')).toContain('version: 4.11.3 #');
+  });
+
+  it('never overwrites an open PR on the same branch that belongs to another pipeline (branch names collide)', async () => {
+    // team-a/api and team/a-api both promote on promotion-team-a-api-prod
+    const repo = fx.forge.state.raw.repo(REPO);
+    if (!repo) throw new Error('no repo');
+    fx.forge.state.commitFiles(REPO, 'main', { 'apps/api/prod/release.yaml': 'version: 0.9.0 # {"$promotion": "team-a:api:prod"}\n' }, 'Add team-a/api', 'dev-bob');
+    const theirsSha = fx.forge.state.commitFiles(REPO, 'promotion-team-a-api-prod', { 'theirs.txt': 'theirs\n' }, 'Their promotion', 'promotion-bot');
+    const theirs = fx.forge.state.raw.createPull(repo, { title: 'Promote team/a-api in prod to 9.9.9', body: metadataBody('team/a-api/prod'), head: 'promotion-team-a-api-prod', base: 'main', author: 'promotion-bot', draft: false });
+    const plan = await ctx.service.plan(request('team-a', 'api', 'prod', '1.0.0'));
+    expect(plan).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining(`#${theirs.number}`) } });
+    expect(!plan.ok && plan.error.message).toContain('team/a-api/prod');
+    expect(branchSha('promotion-team-a-api-prod')).toBe(theirsSha);
+
+    // raced between review and apply: someone opens a PR of another pipeline on our branch
+    const ours = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'));
+    if (!ours.ok) throw new Error(ours.error.message);
+    const racerSha = fx.forge.state.commitFiles(REPO, ours.value.branch, { 'racer.txt': 'racer\n' }, 'Racing', 'promotion-bot');
+    const racer = fx.forge.state.raw.createPull(repo, { title: 'not ours', body: 'no metadata here', head: ours.value.branch, base: 'main', author: 'dev-bob', draft: false });
+    const applied = await ctx.service.apply(ours.value.id);
+    expect(applied).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    expect(fx.forge.state.getPull(REPO, racer.number)?.title).toBe('not ours');
+    expect(branchSha(ours.value.branch)).toBe(racerSha);
   });
 
   it('deletes the branch it created when the forge fails while opening the PR', async () => {

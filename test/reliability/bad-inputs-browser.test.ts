@@ -6,7 +6,7 @@
 // Needs the built renderer (out/renderer: `npx electron-vite build`, which npm test runs
 // first) and Chromium at $CHROMIUM_PATH or /usr/bin/chromium.
 
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardSnapshot, ClusterState } from '../../src-main/common/board';
 import { createMemoryLogger } from '../../src-main/log/logger';
@@ -88,6 +88,13 @@ afterAll(async () => {
 
 const pwned = () => page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned);
 
+/** Page script: resolves after the tasks queued so far, then two animation frames (text, as the page has no Node types). */
+const AFTER_QUEUED_TASKS = `new Promise((resolve) => {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => requestAnimationFrame(() => requestAnimationFrame(() => resolve(null)));
+  channel.port2.postMessage(null);
+})`;
+
 describe('bad inputs: hostile forge and cluster strings in the page', () => {
   it('HTML in a pipeline name renders as text and runs nothing', async () => {
     await page.getByText(XSS_NAME).first().waitFor({ timeout: 20_000 });
@@ -125,8 +132,10 @@ describe('bad inputs: hostile forge and cluster strings in the page', () => {
     if (shown > 0) await byText.first().click({ force: true }).catch(() => undefined);
     // The hostile PR link is on the page (so the clicks above exercised it).
     expect(count + shown).toBeGreaterThan(0);
-    // Let any navigation or script run before looking.
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 200)));
+    // Look only once every task the clicks queued has run: a message posted now is delivered
+    // after them, and two animation frames later any script they started has rendered too.
+    await page.evaluate(AFTER_QUEUED_TASKS);
+    await page.waitForLoadState('load');
     expect(await pwned()).toBeUndefined();
     expect(page.url()).toBe(before);
     expect(browser.contexts()[0]?.pages().length).toBe(1);

@@ -129,7 +129,6 @@ const pipelineCases: PipelineCase[] = [
 describe('bad inputs: hostile Pipeline objects', () => {
   it.each(pipelineCases)('$name → a row with a clear state, no throw, no pollution', ({ raw, check }) => {
     const input = raw();
-    const t0 = performance.now();
     expect(() => parsePipeline(input, 'team/p0')).not.toThrow();
     const board = buildBoard(boardOf([input, good()]));
     // The healthy Pipeline next to the hostile one is still read in full.
@@ -137,8 +136,6 @@ describe('bad inputs: hostile Pipeline objects', () => {
     expect(healthy?.environments[0]?.targets[0]?.deployedVersion).toBe('1.8.3');
     const row = board.pipelines.find((r) => r !== healthy);
     check(row, board.pipelines);
-    // Bounded work even for the 10,000-element cases (generous for a loaded 2-core machine).
-    expect(performance.now() - t0).toBeLessThan(5_000);
     // The snapshot crosses IPC: it must be plain, serialisable data.
     expect(() => structuredClone(board)).not.toThrow();
   });

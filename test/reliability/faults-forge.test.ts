@@ -10,10 +10,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createAuthService } from '../../src-main/auth/auth-service';
 import { createSessionVault, type SessionVault } from '../../src-main/auth/session-vault';
 import type { EffectiveStrategy } from '../../src-main/common/board';
-import type { PromotionRequest } from '../../src-main/common/promotion';
+import type { PromotionOrder } from '../../src-main/common/promotion';
 import { createPromotionService, type PromotionService } from '../../src-main/git/promotion-service';
 import { createMemoryLogger } from '../../src-main/log/logger';
-import { browserFollower, manualTimers, requestWithHostHeader, startForgeFixture, waitFor, type BrowserVisit, type ForgeFixture } from '../bench/promotion-sandbox';
+import { browserFollower, forgeOnlyContext, manualTimers, requestWithHostHeader, startForgeFixture, waitFor, type BrowserVisit, type ForgeFixture } from '../bench/promotion-sandbox';
 import { buildDemoSeed } from '../sandbox/seeds/demo';
 
 const REPO = 'acme/fleet-config';
@@ -33,7 +33,7 @@ let service: PromotionService;
 let token: string;
 
 function reloadSeed(): void {
-  fx.forge.load(buildDemoSeed({ clusters: new Proxy({}, { get: () => ({ server: 'https://127.0.0.1:1', caData: '' }) }), forge: { url: fx.forge.url, apiUrl: fx.forge.apiUrl } }).forge);
+  fx.forge.load(buildDemoSeed(forgeOnlyContext(fx.forge)).forge);
 }
 
 beforeEach(async () => {
@@ -49,7 +49,7 @@ beforeEach(async () => {
 afterEach(() => fx.forge.faults.clear());
 
 const strategy = (): EffectiveStrategy => ({ kind: 'pull-request', manual: false, provider: 'github', repoUrl, baseBranch: 'main', source: 'pipeline' });
-const req = (version = '4.11.3'): PromotionRequest => ({ pipelineNamespace: 'platform', pipelineName: 'ingress-nginx', targetEnv: 'prod', version, strategy: strategy() });
+const req = (version = '4.11.3'): PromotionOrder => ({ pipelineNamespace: 'platform', pipelineName: 'ingress-nginx', targetEnv: 'prod', version, strategy: strategy() });
 const BRANCH = 'promotion-platform-ingress-nginx-prod';
 
 const branches = () => fx.forge.state.listBranches(REPO).map((b) => `${b.name}@${b.sha}`).sort();
@@ -181,13 +181,19 @@ describe('faults: forge conflicts and moving targets', () => {
 });
 
 describe('faults: OAuth loopback callback abuse', () => {
-  it('a wrong state ends the attempt without a session', async () => {
+  it('a wrong state gets a 400 and leaves the attempt waiting; the genuine callback then signs in', async () => {
     const v = createSessionVault();
     const visits: BrowserVisit[] = [];
     const auth = createAuthService({ hosts: [fx.oauthHost], vault: v, openExternal: browserFollower({ visits, tamper: (u) => (u.searchParams.set('state', 'x'.repeat(43)), u) }) });
-    const result = await auth.signInWithBrowser('sandbox');
-    expect(result.ok ? '' : result.error.code).toBe('state-mismatch');
+    const pending = auth.signInWithBrowser('sandbox');
+    await waitFor(() => visits[0]?.callbackStatus, 'the forged callback answered');
+    expect(visits[0]?.callbackStatus).toBe(400);
     expect(v.list()).toEqual([]);
+    const genuine = await fetch(visits[0]!.genuineCallbackUrl!);
+    expect(genuine.status).toBe(200);
+    const result = await pending;
+    expect(result.ok).toBe(true);
+    expect(v.list()).toHaveLength(1);
   });
 
   it('a replayed callback (the same code twice) cannot sign in again', async () => {
@@ -206,11 +212,16 @@ describe('faults: OAuth loopback callback abuse', () => {
         const redirect = new URL(new URL(url).searchParams.get('redirect_uri') ?? '');
         const old = new URL(visits[0]?.callbackUrl ?? '');
         redirect.search = old.search;
-        await fetch(redirect).catch(() => undefined);
+        replayStatus = (await fetch(redirect)).status;
       },
     });
-    const replay = await auth2.signInWithBrowser('sandbox');
-    expect(replay.ok).toBe(false);
+    let replayStatus = 0;
+    const replay = auth2.signInWithBrowser('sandbox');
+    // the old state is not this attempt's: refused, and the attempt waits for its own redirect
+    await waitFor(() => replayStatus || undefined, 'the replayed callback answered');
+    expect(replayStatus).toBe(400);
+    expect(auth2.cancelSignInsFor('sandbox')).toBe(1);
+    expect(await replay).toMatchObject({ ok: false, error: { code: 'cancelled' } });
     expect(v2.list()).toEqual([]);
   });
 

@@ -59,7 +59,8 @@ describe('hardening: packaged app configuration', () => {
 
   it('the main window gets the secure webPreferences, and a preload is the only bridge', () => {
     const options = mainWindowOptions({ preloadPath: '/app/preload/index.cjs' });
-    expect(options.webPreferences).toMatchObject({
+    // the full, literal set: a setting added, dropped or loosened in the code fails here
+    const expected = {
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -69,10 +70,13 @@ describe('hardening: packaged app configuration', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
       experimentalFeatures: false,
-      preload: '/app/preload/index.cjs',
-    });
+      navigateOnDragDrop: false,
+      safeDialogs: true,
+      spellcheck: false,
+    };
     // DevTools stay off unless the caller asks (development builds only: main-window.ts passes !isPackaged).
-    expect(options.webPreferences).toEqual({ ...secureWebPreferences, devTools: false, preload: '/app/preload/index.cjs' });
+    expect(options.webPreferences).toEqual({ ...expected, devTools: false, preload: '/app/preload/index.cjs' });
+    expect(secureWebPreferences).toEqual(expected);
   });
 });
 

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubEnterpriseHost } from '../../src-main/auth/forge-host';
 import { createFileSink, type FileSink } from '../../src-main/log/file-sink';
@@ -68,13 +68,14 @@ beforeAll(async () => {
   const app = sandbox.users.oauthApps.find((a) => a.expiringTokens);
   if (!app) throw new Error('the demo seed has no expiring-token app');
   const host = githubEnterpriseHost(sandbox.forge.url, app.clientId, app.clientSecret, HOST);
-  await settings.update({ kubeconfigPath: sandbox.kubeconfig, forgeHosts: [{ type: 'github', id: HOST, webUrl: sandbox.forge.url, clientId: app.clientId }] });
+  await settings.update({ kubeconfigPath: sandbox.kubeconfig, readPromotionSecrets: true, forgeHosts: [{ type: 'github', id: HOST, webUrl: sandbox.forge.url, clientId: app.clientId }] });
   services = await createMainServices({
     appInfo: { name: 'Release Board', version: '0.0.0-test', platform: process.platform, arch: process.arch, versions: { electron: null, chrome: null, node: process.versions.node }, shell: 'preview' },
     logger,
     kubeconfigPath: sandbox.kubeconfig,
     forgeHosts: [host],
     openExternal: browserFollower(),
+    settings,
     env: {},
   });
   services.events.subscribe((channel, payload) => seen.push({ where: `event ${channel}`, value: payload }));
@@ -111,14 +112,13 @@ describe('secrets: an end-to-end session leaks no token', () => {
     const refreshTokens = [...forgeState.refreshTokens.entries()].filter(([, v]) => v.accessToken === accessToken).map(([k]) => k);
     expect(refreshTokens.length).toBe(1);
 
-    const repoUrl = `${sandbox.forge.url}/acme/fleet-config`;
-    const plan = (await call('promotion:plan', {
-      pipelineNamespace: 'platform',
-      pipelineName: 'ingress-nginx',
-      targetEnv: 'prod',
-      version: '4.11.3',
-      strategy: { kind: 'pull-request', manual: false, provider: 'github', repoUrl, baseBranch: 'main', source: 'pipeline' },
-    })) as { ok: boolean; value?: { id: string }; error?: { message: string } };
+    // The renderer names only the pipeline and the environment; main derives the rest from its
+    // board, so wait until staging (the source) is known there as healthy.
+    await waitFor(async () => {
+      const snapshot = await services.board.snapshot();
+      return snapshot.pipelines.find((p) => p.id === 'platform/ingress-nginx')?.environments[2]?.rollup.state === 'healthy';
+    }, 'ingress-nginx staging healthy on the board');
+    const plan = (await call('promotion:plan', { pipelineId: 'platform/ingress-nginx', targetEnv: 'prod' })) as { ok: boolean; value?: { id: string }; error?: { message: string } };
     expect(plan.ok, plan.error?.message).toBe(true);
     const applied = (await call('promotion:apply', { planId: plan.value!.id })) as { ok: boolean; error?: { message: string } };
     expect(applied.ok, applied.error?.message).toBe(true);
@@ -170,10 +170,10 @@ describe('secrets: an end-to-end session leaks no token', () => {
       const page = await browser.newPage();
       await page.goto(server.url);
       await page.locator('[data-testid="pipeline-row"], [data-testid="inbox"]').first().waitFor({ timeout: 20_000 });
-      // Open a target's detail (it shows the promotion token's facts) and let the lists load.
-      const cell = page.locator('[data-testid="env-cell"][data-row-id="platform/ingress-nginx"][data-env="prod"]');
-      if ((await cell.count()) > 0) await cell.first().click();
-      await page.evaluate(() => new Promise((r) => setTimeout(r, 500)));
+      // Open a target's detail and wait until it shows the promotion token's facts: by then the
+      // page has asked main for the board and the token report, the material to search.
+      await page.locator('[data-testid="env-cell"][data-row-id="platform/ingress-nginx"][data-env="prod"]').first().click();
+      await page.getByTestId('detail-panel').getByTestId('token-panel').waitFor({ timeout: 20_000 });
       const storage = (await page.evaluate(PAGE_STORAGE_DUMP)) as { local: unknown; session: unknown; idb: unknown; cookie: string; html: string };
       const haystacks = [
         { where: 'localStorage', text: JSON.stringify(storage.local) },
@@ -184,6 +184,7 @@ describe('secrets: an end-to-end session leaks no token', () => {
         ...server.traffic.map((t, i) => ({ where: `bridge ${t.direction} ${t.channel} #${i}`, text: t.body })),
       ];
       expect(server.traffic.some((t) => t.channel === 'board:subscribe')).toBe(true);
+      expect(server.traffic.some((t) => t.channel === 'tokens:list' && t.direction === 'response')).toBe(true);
       // The dump really ran in the page: the rendered board is in it.
       expect(storage.html).toContain('ingress-nginx');
       expect(hitsIn(haystacks)).toEqual([]);

@@ -1,4 +1,4 @@
-// `npm run sandbox -- --seed demo --ready-file F [--dir D] [--flux-delay-ms N]`
+// `npm run sandbox -- --seed demo --ready-file F [--dir D] [--flux-delay-ms N] [--now ISO-TIME]`
 // Starts the whole sandbox, prints ONE JSON object (kubeconfig path, clusters, forge URLs,
 // users and token values for tests) to stdout and, if asked, to the ready file, then runs
 // until SIGINT/SIGTERM and cleans up. Scripts wait for the ready file rather than parsing logs.
@@ -7,9 +7,10 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { clockStartingAt } from './clock';
 import { startSandbox } from './index';
 
-const USAGE = 'usage: tsx test/sandbox/cli.ts --seed <demo|empty|scale:N[:FILES]> [--ready-file F] [--dir D] [--flux-delay-ms N]';
+const USAGE = 'usage: tsx test/sandbox/cli.ts --seed <demo|empty|scale:N[:FILES]> [--ready-file F] [--dir D] [--flux-delay-ms N] [--now ISO-TIME]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
         'ready-file': { type: 'string' },
         dir: { type: 'string' },
         'flux-delay-ms': { type: 'string' },
+        now: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -41,10 +43,15 @@ async function main(): Promise<void> {
   const fluxDelayMs = delay === undefined ? undefined : Number(delay);
   if (fluxDelayMs !== undefined && (!Number.isFinite(fluxDelayMs) || fluxDelayMs < 0)) fail(`--flux-delay-ms must be a non-negative number, got ${delay}`);
 
+  // --now runs the whole sandbox (seed dates, token expiry, timestamps) as if it were that time
+  const startAt = args.now === undefined ? undefined : new Date(args.now);
+  if (startAt && Number.isNaN(startAt.getTime())) fail(`--now must be an ISO date-time, got ${args.now}`);
+
   const sandbox = await startSandbox({
     seed: args.seed ?? 'demo',
     ...(args.dir ? { dir: path.resolve(args.dir) } : {}),
     ...(fluxDelayMs !== undefined ? { fluxDelayMs } : {}),
+    ...(startAt ? { now: clockStartingAt(startAt) } : {}),
   });
   const readyFile = args['ready-file'] ? path.resolve(args['ready-file']) : undefined;
   const json = JSON.stringify(sandbox.info);

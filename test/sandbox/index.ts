@@ -14,7 +14,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startFluxSimulator, type CommitSource, type FluxSimulator } from './flux/simulator';
+import { systemNow, type Now } from './clock';
+import { realClock, startFluxSimulator, type CommitSource, type FluxSimulator } from './flux/simulator';
 import { startForge, type Forge } from './forge/index';
 import { startGitLabForge, type GitLabForge } from './gitlab/index';
 import { startKubeApiServer, writeKubeconfig, type KubeApiServer, type KubeconfigEntry } from './kube/index';
@@ -30,6 +31,11 @@ export interface StartSandboxOptions {
   fluxDelayMs?: number;
   /** directory of CRD YAML files (default: sandboxCrdDir()) */
   crdDir?: string;
+  /**
+   * The sandbox's clock (default: the system clock). The seed's dates, token expiry on both
+   * forges, object timestamps and the Flux simulator's deploy times all read it.
+   */
+  now?: Now;
 }
 
 export interface SandboxCluster {
@@ -102,12 +108,12 @@ function seedName(seed: StartSandboxOptions['seed'], built: Seed): string {
 }
 
 /** Any cluster name resolves, so a builder can run before the servers exist. */
-function placeholderContext(): SeedContext {
+function placeholderContext(now: Now): SeedContext {
   const clusters = new Proxy({} as SeedContext['clusters'], {
     get: (_target, name) => (typeof name === 'string' ? { server: 'https://127.0.0.1:1', caData: '' } : undefined),
     has: () => true,
   });
-  return { clusters, forge: { url: 'http://127.0.0.1:1', apiUrl: 'http://127.0.0.1:1/api/v3' }, gitlab: { url: 'http://127.0.0.1:2', apiUrl: 'http://127.0.0.1:2/api/v4' } };
+  return { clusters, forge: { url: 'http://127.0.0.1:1', apiUrl: 'http://127.0.0.1:1/api/v3' }, gitlab: { url: 'http://127.0.0.1:2', apiUrl: 'http://127.0.0.1:2/api/v4' }, now };
 }
 
 /** Namespaces first, so a store that checks namespaces accepts what follows. */
@@ -122,7 +128,8 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
   const dir = options.dir ?? mkdtempSync(path.join(tmpdir(), 'release-board-sandbox-'));
   mkdirSync(dir, { recursive: true });
 
-  const draft = builder(placeholderContext());
+  const now = options.now ?? systemNow;
+  const draft = builder(placeholderContext(now));
   const started: KubeApiServer[] = [];
   let forge: Forge | undefined;
   let gitlab: GitLabForge | undefined;
@@ -136,18 +143,19 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
   try {
     const servers = await Promise.all(
       draft.clusters.map(async (c) => {
-        const api = await startKubeApiServer({ name: c.name, crdDir, users: c.users });
+        const api = await startKubeApiServer({ name: c.name, crdDir, users: c.users, now });
         started.push(api);
         return api;
       }),
     );
-    forge = await startForge();
+    forge = await startForge({ now });
     // GitLab only when the seed has a GitLab part; its pushes to MR branches start a passing pipeline
-    if (draft.gitlab) gitlab = await startGitLabForge({ pipelineOnPush: 'success' });
+    if (draft.gitlab) gitlab = await startGitLabForge({ pipelineOnPush: 'success', now });
     const ctx: SeedContext = {
       clusters: Object.fromEntries(servers.map((s) => [s.name, { server: s.url, caData: Buffer.from(s.caPem).toString('base64') }])),
       forge: { url: forge.url, apiUrl: forge.apiUrl },
       ...(gitlab ? { gitlab: { url: gitlab.url, apiUrl: gitlab.apiUrl } } : {}),
+      now,
     };
     const seed = builder(ctx);
     const names = seed.clusters.map((c) => c.name).join(',');
@@ -180,6 +188,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
       clusters: clusters.map((c) => ({ name: c.name, store: c.api.store })),
       managementCluster: management.name,
       forge: commitSources(forge, gitlab),
+      clock: { ...realClock, now },
       ...(options.fluxDelayMs !== undefined ? { delayMs: options.fluxDelayMs } : {}),
     });
 
@@ -256,3 +265,12 @@ function commitSources(github: Forge, gitlab: GitLabForge | undefined): CommitSo
 
 export { resolveSeed } from './seeds/index';
 export type { FluxSimulator } from './flux/simulator';
+
+/**
+ * The Git hosts ("host:port") a user of this sandbox would have configured: its GitHub-compatible
+ * forge and, when the seed has one, its GitLab. What `mayContactHost` approves in tests.
+ */
+export function sandboxForgeHosts(sandbox: Pick<Sandbox, 'forge' | 'gitlab'>): (host: string) => boolean {
+  const hosts = new Set([sandbox.forge.url, sandbox.gitlab?.url].flatMap((u) => (u ? [new URL(u).host.toLowerCase()] : [])));
+  return (host) => hosts.has(host);
+}

@@ -196,6 +196,23 @@ describe('sandbox end to end', () => {
     await other.stop();
     expect(existsSync(other.info.dir)).toBe(false);
   }, 60_000);
+
+  it('runs every part on the clock it is given', async () => {
+    const at = new Date('2031-03-01T12:00:00Z');
+    const pinned = await startSandbox({ seed: 'demo', fluxDelayMs: 0, now: () => at });
+    try {
+      // the seed's expiries are relative to the sandbox clock, and the forge judges them by it
+      const fineGrained = pinned.seed.forge.tokens.find((t) => t.label === 'fineGrained');
+      expect(Date.parse(fineGrained?.expiresAt ?? '')).toBeGreaterThan(at.getTime());
+      const octo = new Octokit({ baseUrl: pinned.forge.apiUrl, auth: pinned.users.tokens.expired });
+      await expect(octo.rest.users.getAuthenticated()).rejects.toMatchObject({ status: 401 });
+      // objects created now carry the sandbox's time
+      const created = pinned.cluster('mgmt').api.store.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'clock-check' } });
+      expect(created.metadata.creationTimestamp).toBe('2031-03-01T12:00:00Z');
+    } finally {
+      await pinned.stop();
+    }
+  }, 60_000);
 });
 
 describe('sandbox with a generated fleet', () => {

@@ -2,7 +2,7 @@
 // why not), jump to a cell even when the current view hides it.
 import { useAppStore } from '../../store/store';
 import { buildListModel, groupKey } from './board-view';
-import { checkPromoteNext } from './promotion-eligibility';
+import { checkPromoteNext } from '../../../src-main/common/promotion-eligibility';
 
 export function requestPromoteNext(rowId: string, envIndex: number): void {
   const state = useAppStore.getState();

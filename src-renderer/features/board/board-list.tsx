@@ -23,7 +23,7 @@ import { requestPromoteNext } from './board-actions';
 import { visibleRange, type ListModel } from './board-view';
 import type { DragData } from './env-cell';
 import { GroupHeader, PipelineRowView } from './pipeline-row';
-import { checkPromotion } from './promotion-eligibility';
+import { checkPromotion } from '../../../src-main/common/promotion-eligibility';
 
 function dragData(value: unknown): DragData | null {
   const d = value as Partial<DragData> | undefined;

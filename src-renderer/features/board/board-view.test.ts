@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildListModel, defaultView, inboxItems, itemAt, rowMatches, sortInbox, visibleRange, GROUP_HEIGHT, ROW_BASE_HEIGHT, PROBLEM_HEIGHT } from './board-view';
 import { relativeTime } from './format';
-import { testEnv, testRow, testTarget } from './test-rows';
+import { testEnv, testRow, testTarget } from '../../../src-main/common/test-rows';
 import { parseViewHash, viewToHash } from './url-state';
 
 const rows = [

@@ -6,7 +6,7 @@ import { memo, useLayoutEffect, useRef } from 'react';
 import type { ClusterState, EnvironmentCell, PipelineRow, TargetState } from '../../../src-main/common/board';
 import { requestPromoteNext } from './board-actions';
 import { age, checksWord, clusterWords, pendingLabel, relativeTime, reviewWord, rollupWords } from './format';
-import { checkPromoteNext, checkPromotion } from './promotion-eligibility';
+import { checkPromoteNext, checkPromotion } from '../../../src-main/common/promotion-eligibility';
 
 export interface DragData {
   rowId: string;

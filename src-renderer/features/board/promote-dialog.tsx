@@ -4,7 +4,7 @@
 // (GitLab: merge request). Sign-in happens in the system browser, from here if needed.
 // Cancel/Escape discards the plan; a failure keeps it on screen with Retry.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EffectiveStrategy } from '../../../src-main/common/board';
+import type { PipelineRow } from '../../../src-main/common/board';
 import type { PromotionPlan, PromotionRequest, PromotionResult, PromotionStep } from '../../../src-main/common/promotion';
 import type { AppError, Result } from '../../../src-main/common/result';
 import type { ForgeHostSummary } from '../../../src-main/common/session';
@@ -12,7 +12,7 @@ import { bridge } from '../../bridge/release-board';
 import { Modal } from '../../components/modal';
 import { useAppStore } from '../../store/store';
 import { SessionAvatar, SignInProgress } from '../auth/sign-in-area';
-import { checkPromotion, type PromotionPlan as Eligible } from './promotion-eligibility';
+import { checkPromotion, derivePromotion, type DerivedPromotion, type DerivedPromotionResult } from '../../../src-main/common/promotion-eligibility';
 import { changeWords, hostForRepo, planErrorView, sameFiles, stepLabels, STEPS } from './promote-flow';
 import { SafeLink } from '../../components/safe-link';
 
@@ -24,6 +24,26 @@ type Phase =
   | { kind: 'applying'; plan: PromotionPlan; steps: Partial<Record<PromotionStep, 'started' | 'done'>> }
   | { kind: 'done'; plan: PromotionPlan; result: PromotionResult }
   | { kind: 'apply-error'; plan: PromotionPlan; error: AppError };
+
+type Eligible = DerivedPromotion;
+type Eligibility = ({ allowed: true } & DerivedPromotion) | { allowed: false; reason: string };
+
+/**
+ * What this review promotes, by the rules main re-checks: an environment waiting for approval
+ * promotes exactly the revision it waits for; otherwise the drag/button's source must be the
+ * environment right before the target and eligible.
+ */
+function reviewEligibility(row: PipelineRow, fromIndex: number, toIndex: number): Eligibility {
+  const to = row.environments[toIndex];
+  const gate = to?.pending.find((p) => p.kind === 'awaiting-approval' && p.version);
+  let derived: DerivedPromotionResult;
+  if (to && gate?.version && fromIndex === toIndex - 1) derived = derivePromotion(row, to.name, gate.version);
+  else {
+    const checked = checkPromotion({ row, envIndex: fromIndex }, { row, envIndex: toIndex });
+    derived = checked.allowed ? derivePromotion(row, checked.to.name) : checked;
+  }
+  return derived.allowed ? { allowed: true, ...derived.promotion } : { allowed: false, reason: derived.reason };
+}
 
 export function PromoteDialog() {
   const request = useAppStore((s) => s.promote);
@@ -40,9 +60,9 @@ function PromoteDialogBody() {
   const hosts = useAppStore((s) => s.hosts);
   // Eligibility is decided once, when the dialog opens: a board change while reviewing must
   // not swap the plan under the user's eyes.
-  const [eligible] = useState(() => checkPromotion({ row, envIndex: request.from }, { row, envIndex: request.to }));
-  const awaiting = eligible.allowed ? eligible.to.pending.find((p) => p.kind === 'awaiting-approval' && p.version) : undefined;
-  const version = eligible.allowed ? (awaiting?.version ?? eligible.version) : '';
+  const [eligible] = useState(() => reviewEligibility(row, request.from, request.to));
+  const awaiting = eligible.allowed && eligible.approval ? eligible.to.pending.find((p) => p.kind === 'awaiting-approval' && p.version) : undefined;
+  const version = eligible.allowed ? eligible.version : '';
   const [phase, setPhase] = useState<Phase>({ kind: 'planning' });
   const live = useRef(true);
   const planId = useRef<string | null>(null);
@@ -50,8 +70,9 @@ function PromoteDialogBody() {
   const words = changeWords(mr);
 
   const promotionRequest = useCallback(
-    (e: Eligible): PromotionRequest => ({ pipelineNamespace: e.row.namespace, pipelineName: e.row.name, targetEnv: e.to.name, version, strategy: e.strategy as EffectiveStrategy }),
-    [version],
+    // Main derives version, repository and strategy itself; only an approval names a revision.
+    (e: Eligible): PromotionRequest => ({ pipelineId: e.row.id, targetEnv: e.to.name, ...(e.approval ? { revision: e.version } : {}) }),
+    [],
   );
 
   /** Shows main's answer to promotion:plan (a late answer to a closed dialog is discarded). */
@@ -162,7 +183,7 @@ function PromoteDialogBody() {
               <dt>Version</dt>
               <dd>
                 <span className="mono">{eligible.to.rollup.version ?? 'none'}</span> → <strong className="mono" data-testid="promote-version">{version}</strong>
-                <span className="muted"> (from {eligible.from.name})</span>
+                {eligible.from ? <span className="muted"> (from {eligible.from.name})</span> : null}
               </dd>
               <dt>Into</dt>
               <dd>

@@ -187,6 +187,7 @@ function SettingsDialog(props: { onClose(): void }) {
         ) : draft && view ? (
           <div className="settings__body">
             <KubernetesSection draft={draft} errors={errors} edit={edit} focus={focusAfterRender} />
+            <TokensSection draft={draft} edit={edit} />
             <HostsSection draft={draft} errors={errors} edit={edit} focus={focusAfterRender} restartRequired={view.restartRequired} />
             <AppSection draft={draft} edit={edit} />
           </div>
@@ -227,6 +228,51 @@ function FieldError(props: { id: string; message: string | undefined }) {
   );
 }
 
+/** Main opens its own file dialog; the chosen path comes back in the settings view. */
+async function chooseKubeconfig(edit: Edit): Promise<void> {
+  const result = await bridge.request('settings:choose-kubeconfig', undefined);
+  if (result.ok) edit((d) => ({ ...d, kubeconfigPath: result.value.kubeconfigPath ?? '' }));
+  else useAppStore.getState().announce(result.error.message);
+}
+
+function TokensSection(props: { draft: SettingsDraft; edit: Edit }) {
+  const { draft, edit } = props;
+  const id = useId();
+  return (
+    <fieldset className="settings__section">
+      <legend className="settings__legend">Promotion tokens</legend>
+      <label className="settings__check">
+        <input
+          type="checkbox"
+          checked={draft.readPromotionSecrets === true}
+          onChange={(e) => edit((d) => ({ ...d, readPromotionSecrets: e.target.checked }))}
+          data-testid="settings-read-secrets"
+        />
+        <span>Read the promotion Secrets with my kubeconfig to show who is behind each token (tokens are sent only to the Git hosts below and your sign-in hosts)</span>
+      </label>
+      <div className="settings__field">
+        <span className="settings__label" id={`${id}-approved`}>
+          Approved Git hosts
+        </span>
+        {draft.approvedForgeHosts.length === 0 ? (
+          <span className="settings__hint">None beyond your sign-in hosts. A host is approved from the Tokens view, where it is named.</span>
+        ) : (
+          <ul className="settings__rows" aria-labelledby={`${id}-approved`}>
+            {draft.approvedForgeHosts.map((host) => (
+              <li key={host} className="settings__row" data-testid="approved-host">
+                <span className="mono">{host}</span>
+                <button type="button" className="button button--small" onClick={() => edit((d) => ({ ...d, approvedForgeHosts: d.approvedForgeHosts.filter((h) => h !== host) }))}>
+                  Remove {host}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </fieldset>
+  );
+}
+
 function KubernetesSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: Edit; focus: FocusRequest }) {
   const { draft, errors, edit } = props;
   const id = useId();
@@ -240,23 +286,23 @@ function KubernetesSection(props: { draft: SettingsDraft; errors: FieldErrors; e
     <fieldset className="settings__section">
       <legend className="settings__legend">Kubernetes</legend>
       <div className="settings__field">
-        <label htmlFor={`${id}-kubeconfig`}>Kubeconfig file</label>
-        <input
-          id={`${id}-kubeconfig`}
-          className="settings__input settings__input--mono"
-          type="text"
-          data-autofocus
-          spellCheck={false}
-          autoComplete="off"
-          value={draft.kubeconfigPath}
-          placeholder="KUBECONFIG or ~/.kube/config, like kubectl"
-          aria-invalid={errors.kubeconfigPath ? true : undefined}
-          aria-describedby={`${id}-kubeconfig-hint${errors.kubeconfigPath ? ` ${id}-kubeconfig-error` : ''}`}
-          onChange={(e) => edit((d) => ({ ...d, kubeconfigPath: e.target.value }))}
-        />
-        <span id={`${id}-kubeconfig-hint`} className="settings__hint">
-          Leave empty to use KUBECONFIG or ~/.kube/config, like kubectl.
+        <span className="settings__label" id={`${id}-kubeconfig`}>
+          Kubeconfig file
         </span>
+        <span className="settings__input settings__input--mono settings__value" aria-labelledby={`${id}-kubeconfig`} data-testid="settings-kubeconfig">
+          {draft.kubeconfigPath || 'KUBECONFIG or ~/.kube/config (default, like kubectl)'}
+        </span>
+        <span className="settings__buttons">
+          <button type="button" className="button" data-autofocus onClick={() => void chooseKubeconfig(edit)} data-testid="settings-choose-kubeconfig">
+            Choose file…
+          </button>
+          {draft.kubeconfigPath ? (
+            <button type="button" className="button" onClick={() => edit((d) => ({ ...d, kubeconfigPath: '' }))} data-testid="settings-default-kubeconfig">
+              Use the default
+            </button>
+          ) : null}
+        </span>
+        <span className="settings__hint">The file is picked in the system’s own dialog, so only you choose which credentials (and credential plugins) the board uses.</span>
         <FieldError id={`${id}-kubeconfig-error`} message={errors.kubeconfigPath} />
       </div>
 
@@ -328,6 +374,22 @@ function KubernetesSection(props: { draft: SettingsDraft; errors: FieldErrors; e
   );
 }
 
+/**
+ * Says plainly when a sign-in produced a token that never expires (a GitHub OAuth app): it stays
+ * valid until sign-out or quit revokes it, so a GitHub App (8-hour tokens) is the safer choice.
+ */
+function NonExpiringSessions() {
+  const sessions = useAppStore((s) => s.sessions);
+  const lasting = sessions.filter((s) => s.state === 'signed-in' && s.expiresAt === null);
+  if (lasting.length === 0) return null;
+  return (
+    <p className="settings__notice" data-testid="settings-non-expiring">
+      {lasting.map((s) => s.host).join(', ')} gave you a token that does not expire (an OAuth app). Release Board keeps it in memory only and revokes it when you sign out or
+      quit, but while the app runs it stays valid. Ask your administrator for a GitHub App instead: its user tokens expire after 8 hours.
+    </p>
+  );
+}
+
 function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: Edit; focus: FocusRequest; restartRequired: boolean }) {
   const { draft, errors, edit } = props;
   const id = useId();
@@ -348,6 +410,7 @@ function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: 
           Git host changes apply after Release Board restarts.
         </p>
       ) : null}
+      <NonExpiringSessions />
       {draft.hosts.length > 0 ? (
         <ul className="settings__hosts">
           {draft.hosts.map((host, i) => {

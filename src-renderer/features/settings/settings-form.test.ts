@@ -10,14 +10,17 @@ const view: SettingsView = {
   checkUpdatesAutomatically: true,
   notifyPromotions: true,
   forgeHosts: [{ id: 'gl', type: 'gitlab', webUrl: 'https://gitlab.example.test', clientId: 'app', hasClientSecret: true }],
+  approvedForgeHosts: ['git.partner.example'],
+  readPromotionSecrets: null,
   restartRequired: false,
 };
 
 describe('settings form model', () => {
   it('round-trips a view into an equivalent patch that keeps the stored secret', () => {
     const patch = patchFromDraft(draftFromView(view));
+    // the chosen kubeconfig file is main's to set (settings:choose-kubeconfig); "not asked yet" stays so
     expect(patch).toEqual({
-      kubeconfigPath: '/home/me/kc.yaml',
+      approvedForgeHosts: ['git.partner.example'],
       clusterContextOverrides: { 'flux-system/prod': 'prod-admin' },
       readGitopsClusterSecrets: false,
       checkUpdatesAutomatically: true,

@@ -22,7 +22,11 @@ export interface HostRow {
 }
 
 export interface SettingsDraft {
+  /** the file main's open dialog chose; '' = KUBECONFIG or ~/.kube/config (the form can only reset it) */
   kubeconfigPath: string;
+  /** null = not asked yet (saving leaves it so) */
+  readPromotionSecrets: boolean | null;
+  approvedForgeHosts: string[];
   overrides: OverrideRow[];
   readGitopsClusterSecrets: boolean;
   checkUpdatesAutomatically: boolean;
@@ -43,6 +47,8 @@ export function rowKey(): string {
 export function draftFromView(view: SettingsView): SettingsDraft {
   return {
     kubeconfigPath: view.kubeconfigPath ?? '',
+    readPromotionSecrets: view.readPromotionSecrets,
+    approvedForgeHosts: [...view.approvedForgeHosts],
     overrides: Object.entries(view.clusterContextOverrides).map(([cluster, context]) => ({ key: rowKey(), cluster, context })),
     readGitopsClusterSecrets: view.readGitopsClusterSecrets,
     checkUpdatesAutomatically: view.checkUpdatesAutomatically,
@@ -108,9 +114,11 @@ function fullPatch(draft: SettingsDraft): SettingsPatch {
     const context = row.context.trim();
     if (cluster || context) overrides[cluster] = context;
   }
-  const kubeconfigPath = draft.kubeconfigPath.trim();
   return {
-    kubeconfigPath: kubeconfigPath === '' ? null : kubeconfigPath,
+    // a file is chosen in main's own dialog; the form can only send "back to the default"
+    ...(draft.kubeconfigPath.trim() === '' ? { kubeconfigPath: null } : {}),
+    ...(draft.readPromotionSecrets !== null ? { readPromotionSecrets: draft.readPromotionSecrets } : {}),
+    approvedForgeHosts: [...draft.approvedForgeHosts],
     clusterContextOverrides: overrides,
     readGitopsClusterSecrets: draft.readGitopsClusterSecrets,
     checkUpdatesAutomatically: draft.checkUpdatesAutomatically,

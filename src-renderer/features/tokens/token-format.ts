@@ -9,6 +9,7 @@ export function stateTone(state: TokenState): Tone {
       return 'ok';
     case 'expiring-soon':
     case 'forbidden':
+    case 'host-not-approved':
       return 'warn';
     case 'expired':
     case 'revoked-or-expired':
@@ -34,6 +35,7 @@ export function shortState(state: TokenState): string {
     'forge-error': 'forge error',
     'unsupported-provider': 'unsupported',
     'invalid-repo-url': 'bad repo URL',
+    'host-not-approved': 'not checked',
   };
   return words[state];
 }

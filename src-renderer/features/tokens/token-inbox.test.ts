@@ -8,6 +8,7 @@ const entry = (key: string, state: TokenEntry['state'], referenceOnly = false): 
 describe('troubledTokens', () => {
   it('keeps expired, revoked and expiring tokens that a promotion uses, worst first', () => {
     const report: TokenReport = {
+      secretReading: 'enabled',
       generatedAt: '',
       pipelines: [],
       problems: [],

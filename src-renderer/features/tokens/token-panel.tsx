@@ -16,6 +16,9 @@ export interface TokenPanelProps {
   /** Opens a guidance link ("docs/token-guidance.md#anchor"); without it the link opens the published docs. */
   onOpenGuidance?: (link: string) => void;
   onSelectPipeline?: (pipelineId: string) => void;
+  /** Approves the entry's unapproved Git host (main checks and confirms it). */
+  onApproveHost?: (host: string) => void;
+  approveBusy?: boolean;
 }
 
 function ActivityLine(props: { activity: TokenActivity }) {
@@ -99,6 +102,19 @@ export function TokenPanel(props: TokenPanelProps) {
         </div>
       </header>
       {entry.stateDetail ? <p className="token-panel__detail">{entry.stateDetail}</p> : null}
+      {entry.unapprovedHost ? (
+        <div className="notice notice--warn token-panel__approve" data-testid="token-unapproved-host">
+          <p>
+            The pipelines below keep their repository on <strong className="mono">{entry.unapprovedHost}</strong>, which is not one of your Git hosts. Release Board sends a
+            token only to a host you approve, so this one was not checked. Approve it only if you trust that host with this token.
+          </p>
+          {props.onApproveHost ? (
+            <button type="button" className="button" disabled={props.approveBusy === true} onClick={() => props.onApproveHost?.(entry.unapprovedHost!)} data-testid="token-approve-host">
+              {props.approveBusy ? 'Approving…' : `Approve ${entry.unapprovedHost}`}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
 
       <dl className="token-facts">
         {entry.fingerprint ? (

@@ -12,6 +12,9 @@ export function TokensArea() {
   const setView = useAppStore((s) => s.setView);
   const selected = useAppStore((s) => s.selectedTokenKey);
   const setSelected = useAppStore((s) => s.selectToken);
+  const chooseSecretReading = useAppStore((s) => s.chooseSecretReading);
+  const approveHost = useAppStore((s) => s.approveHost);
+  const approving = useAppStore((s) => s.approvingHost);
   return (
     <div className="tokens-area">
       <div className="inbox__head tokens-area__head">
@@ -28,6 +31,9 @@ export function TokensArea() {
         onRecheck={(key) => void recheck(key)}
         {...(rechecking ? { recheckingKey: rechecking } : {})}
         onSelectPipeline={(id) => jumpToCell(id, 0)}
+        onChooseSecretReading={(read) => void chooseSecretReading(read)}
+        onApproveHost={(host) => void approveHost(host)}
+        {...(approving ? { approvingHost: approving } : {})}
       />
     </div>
   );

@@ -20,6 +20,10 @@ export interface TokensViewProps {
   recheckingKey?: string;
   onOpenGuidance?: (link: string) => void;
   onSelectPipeline?: (pipelineId: string) => void;
+  /** The answer to "read promotion Secrets?" (absent: the view only explains). */
+  onChooseSecretReading?: (read: boolean) => void;
+  onApproveHost?: (host: string) => void;
+  approvingHost?: string;
 }
 
 function TokenListItem(props: { entry: TokenEntry; selected: boolean; onSelect: (key: string) => void }) {
@@ -68,6 +72,31 @@ export function TokensView(props: TokensViewProps) {
     );
   }
   if (!report) return <StatePanel tone="loading" title="Checking the tokens behind automated promotions…" testId="tokens-loading" />;
+  if (report.secretReading === 'not-enabled') {
+    const uses = report.pipelines.filter((p) => p.environments.some((e) => e.strategy === 'pull-request')).length;
+    return (
+      <StatePanel tone="neutral" title="Read the promotion Secrets?" testId="tokens-consent">
+        <p>
+          {uses} pipeline{uses === 1 ? '' : 's'} promote{uses === 1 ? 's' : ''} with a Git token stored in a Secret. To show who is behind each token, what it may do and when it
+          expires, Release Board reads those Secrets with your own kubeconfig (your RBAC decides) and asks the Git host about each token.
+        </p>
+        <p className="muted">
+          A token is only ever sent to a Git host you configured or approve; it never leaves this computer otherwise, and is never shown, logged or stored. You can change this in
+          Settings.
+        </p>
+        {props.onChooseSecretReading ? (
+          <p className="tokens-consent__actions">
+            <button type="button" className="button button--primary" onClick={() => props.onChooseSecretReading?.(true)} data-testid="tokens-consent-yes">
+              Read promotion Secrets
+            </button>{' '}
+            <button type="button" className="button" onClick={() => props.onChooseSecretReading?.(false)} data-testid="tokens-consent-no">
+              Not now
+            </button>
+          </p>
+        ) : null}
+      </StatePanel>
+    );
+  }
   if (report.entries.length === 0) {
     return (
       <StatePanel tone="neutral" title="No promotion tokens" testId="tokens-empty">
@@ -96,6 +125,8 @@ export function TokensView(props: TokensViewProps) {
     recheckBusy: props.recheckingKey === selected.key,
     ...(props.onOpenGuidance ? { onOpenGuidance: props.onOpenGuidance } : {}),
     ...(props.onSelectPipeline ? { onSelectPipeline: props.onSelectPipeline } : {}),
+    ...(props.onApproveHost ? { onApproveHost: props.onApproveHost } : {}),
+    approveBusy: props.approvingHost !== undefined && props.approvingHost === selected.unapprovedHost,
   };
   return (
     <div className="tokens-view" data-testid="tokens-view">

@@ -11,7 +11,10 @@ import { type FluxCommitEvent, type FluxEvent, type FluxSimulator, type FluxSkip
 
 const CRD_DIR = sandboxCrdDir();
 const registry = new ResourceRegistry(loadCrdDir(CRD_DIR));
+/** The simulation's pinned clock: the seed is built for it and the manual clock starts at it. */
+const SEED_NOW = new Date('2026-11-20T12:00:00Z');
 const ctx: SeedContext = {
+  now: () => SEED_NOW,
   clusters: {
     mgmt: { server: 'https://127.0.0.1:1', caData: 'Y2E=' },
     'staging-eu': { server: 'https://127.0.0.1:2', caData: 'Y2E=' },
@@ -35,7 +38,7 @@ interface Env {
 }
 
 function setup(): Env {
-  const seed = buildDemoSeed(ctx, { now: new Date('2026-11-20T12:00:00Z') });
+  const seed = buildDemoSeed(ctx);
   const stores = new Map<string, KubeStore>();
   for (const c of seed.clusters) {
     const store = new KubeStore(registry);
@@ -43,7 +46,7 @@ function setup(): Env {
     stores.set(c.name, store);
   }
   const listeners = new Set<(e: FluxCommitEvent) => void>();
-  const clock = manualClock();
+  const clock = manualClock(SEED_NOW);
   const flux = startFluxSimulator({
     clusters: [...stores].map(([name, store]) => ({ name, store })),
     forge: { onCommit: (l) => (listeners.add(l), () => listeners.delete(l)) },

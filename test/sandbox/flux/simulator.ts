@@ -538,7 +538,8 @@ export interface ManualClock extends Clock {
   pendingTimers(): number;
 }
 
-export function manualClock(start = new Date('2026-11-20T12:00:00Z')): ManualClock {
+/** `start` is required: a test pins it to the same instant its seed was built for. */
+export function manualClock(start: Date): ManualClock {
   let now = start.getTime();
   let seq = 0;
   const timers = new Map<number, { due: number; fn: () => void }>();

@@ -1,4 +1,5 @@
 // A small forge seed and helpers shared by the forge's own tests.
+import { isoDaysFrom, isoSeconds } from '../clock.js';
 import type { SeedForge } from '../seeds/types.js';
 
 export const TOKENS = {
@@ -13,7 +14,11 @@ export const TOKENS = {
   outsider: 'ghp_outsiderIIIIIIIIIIIIIIIIIIIIIIIIIIIII',
 } as const;
 
-export function forgeSeed(): SeedForge {
+/**
+ * The forge tests' seed. Every date is relative to `now` (the forge's clock in the test), so
+ * no expiry in it ever passes: pass the same instant the forge runs on.
+ */
+export function forgeSeed(now: Date = new Date()): SeedForge {
   return {
     users: [
       { login: 'alice', name: 'Alice Release', type: 'User', email: 'alice@example.test' },
@@ -29,7 +34,7 @@ export function forgeSeed(): SeedForge {
         login: 'bob',
         kind: 'fine-grained',
         scopes: [],
-        expiresAt: '2026-12-01T12:00:00Z',
+        expiresAt: isoDaysFrom(now, 30),
         repositories: ['acme/fleet'],
         permissions: { contents: 'write', pull_requests: 'write', metadata: 'read' },
       },
@@ -43,9 +48,9 @@ export function forgeSeed(): SeedForge {
         permissions: { contents: 'read', pull_requests: 'read' },
       },
       { value: TOKENS.oauth, login: 'alice', kind: 'oauth', scopes: ['repo'], expiresAt: null },
-      { value: TOKENS.installation, login: 'promoter[bot]', kind: 'installation', scopes: [], expiresAt: '2099-01-01T00:00:00Z', repositories: ['acme/fleet'], permissions: { contents: 'write', pull_requests: 'write' } },
+      { value: TOKENS.installation, login: 'promoter[bot]', kind: 'installation', scopes: [], expiresAt: isoSeconds(new Date(now.getTime() + 3_600_000)), repositories: ['acme/fleet'], permissions: { contents: 'write', pull_requests: 'write' } },
       { value: TOKENS.revoked, login: 'alice', kind: 'classic', scopes: ['repo'], expiresAt: null, revoked: true },
-      { value: TOKENS.expiring, login: 'alice', kind: 'classic', scopes: ['repo'], expiresAt: '2099-06-01T00:00:00Z' },
+      { value: TOKENS.expiring, login: 'alice', kind: 'classic', scopes: ['repo'], expiresAt: isoDaysFrom(now, 7) },
       { value: TOKENS.outsider, login: 'mallory', kind: 'classic', scopes: ['repo'], expiresAt: null },
     ],
     repos: [
@@ -70,7 +75,7 @@ export function forgeSeed(): SeedForge {
         body: 'Automated promotion',
         author: 'promoter[bot]',
         files: { 'apps/podinfo/staging/release.yaml': 'version: 6.5.1 # {"$promotion": "podinfo"}\n' },
-        createdAt: '2026-01-10T10:00:00Z',
+        createdAt: isoDaysFrom(now, -3),
       },
     ],
     oauthApps: [
@@ -79,6 +84,13 @@ export function forgeSeed(): SeedForge {
     ],
     signInUser: 'alice',
   };
+}
+
+/** The expiry the seed gave a token (tests compare the forge's headers with it). */
+export function seededExpiry(seed: SeedForge, value: string): string {
+  const expiresAt = seed.tokens.find((t) => t.value === value)?.expiresAt;
+  if (!expiresAt) throw new Error('forge fixture: that token has no expiry');
+  return expiresAt;
 }
 
 /** Waits until `check` returns a value, polling on a short timer, bounded. */

@@ -122,6 +122,11 @@ export class OAuthService {
     this.hostRule = hostPredicate(options.callbackHostRule);
   }
 
+  /** Milliseconds on the forge's clock: codes, grants and tokens expire against it. */
+  private nowMs(): number {
+    return this.state.now().getTime();
+  }
+
   reset(): void {
     this.pending.clear();
     this.codes.clear();
@@ -153,13 +158,13 @@ export class OAuthService {
         login,
         kind: 'app-user',
         scopes: [],
-        expiresAt: new Date(Date.now() + ACCESS_TTL_S * 1000).toISOString(),
+        expiresAt: new Date(this.nowMs() + ACCESS_TTL_S * 1000).toISOString(),
         revoked: false,
         clientId,
         refreshToken: refresh,
       };
       this.state.tokens.set(access, token);
-      this.state.refreshTokens.set(refresh, { value: refresh, clientId, login, scopes, expiresAt: Date.now() + REFRESH_TTL_S * 1000, accessToken: access, used: false });
+      this.state.refreshTokens.set(refresh, { value: refresh, clientId, login, scopes, expiresAt: this.nowMs() + REFRESH_TTL_S * 1000, accessToken: access, used: false });
       return { access_token: access, expires_in: ACCESS_TTL_S, refresh_token: refresh, refresh_token_expires_in: REFRESH_TTL_S, token_type: 'bearer', scope: '' };
     }
     const access = `gho_${rand(36)}`;
@@ -209,7 +214,7 @@ export class OAuthService {
       const user = this.state.user(login);
       const id = rand(32);
       const scopes = parseScopes(q.get('scope') ?? undefined);
-      this.pending.set(id, { id, clientId, redirectUri, explicitRedirect: requested !== null, state: q.get('state') ?? undefined, scopes, challenge, createdAt: Date.now() });
+      this.pending.set(id, { id, clientId, redirectUri, explicitRedirect: requested !== null, state: q.get('state') ?? undefined, scopes, challenge, createdAt: this.nowMs() });
       const scopeList = app.expiringTokens
         ? '<li>Act on your behalf within the permissions granted to the app</li>'
         : scopes.length > 0
@@ -235,7 +240,7 @@ export class OAuthService {
     r.add('POST', '/login/oauth/authorize', (ctx) => {
       const form = formBody(ctx);
       const pending = this.pending.get(form.request_id ?? '');
-      if (!pending || Date.now() - pending.createdAt > CODE_TTL_MS) {
+      if (!pending || this.nowMs() - pending.createdAt > CODE_TTL_MS) {
         return page('Authorization expired', '<h1>This authorization request has expired</h1><p>Go back to the application and try again.</p>', 400);
       }
       this.pending.delete(pending.id);
@@ -249,7 +254,7 @@ export class OAuthService {
           scopes: pending.scopes,
           redirectUri: pending.redirectUri,
           challenge: pending.challenge,
-          expiresAt: Date.now() + CODE_TTL_MS,
+          expiresAt: this.nowMs() + CODE_TTL_MS,
           used: false,
         });
         target.searchParams.set('code', code);
@@ -277,7 +282,7 @@ export class OAuthService {
       if (grant === 'refresh_token') {
         const rt = this.state.refreshTokens.get(f.refresh_token ?? '');
         if (rt && rt.clientId === clientId && rt.deviceFlow !== true && f.client_secret !== app.clientSecret) return badClient();
-        if (!rt || rt.used || rt.clientId !== clientId || rt.expiresAt < Date.now()) {
+        if (!rt || rt.used || rt.clientId !== clientId || rt.expiresAt < this.nowMs()) {
           return this.tokenError(ctx, 'bad_refresh_token', 'The refresh token passed is incorrect or expired.', `${TROUBLE}/#bad-refresh-token`);
         }
         rt.used = true;
@@ -295,7 +300,7 @@ export class OAuthService {
       if (f.client_secret !== app.clientSecret) return badClient();
       const code = this.codes.get(f.code ?? '');
       const badCode = (): Reply => this.tokenError(ctx, 'bad_verification_code', 'The code passed is incorrect or expired.', `${TROUBLE}/#bad-verification-code`);
-      if (!code || code.clientId !== clientId || code.used || code.expiresAt < Date.now()) return badCode();
+      if (!code || code.clientId !== clientId || code.used || code.expiresAt < this.nowMs()) return badCode();
       // single use: even a failed exchange burns the code
       code.used = true;
       if (f.redirect_uri !== undefined && f.redirect_uri !== code.redirectUri) {
@@ -322,7 +327,7 @@ export class OAuthService {
         userCode,
         clientId: app.clientId,
         scopes: parseScopes(f.scope),
-        expiresAt: Date.now() + expiresIn * 1000,
+        expiresAt: this.nowMs() + expiresIn * 1000,
         interval,
         lastPoll: 0,
         status: 'pending',
@@ -349,7 +354,7 @@ export class OAuthService {
       const f = formBody(ctx);
       const entered = (f.user_code ?? '').trim().toUpperCase().replace(/[^A-Z0-9]/g, '');
       const grant = [...this.devices.values()].find((d) => d.userCode.replace('-', '') === entered);
-      if (!grant || grant.expiresAt < Date.now() || grant.status !== 'pending') {
+      if (!grant || grant.expiresAt < this.nowMs() || grant.status !== 'pending') {
         return page('Device Activation', `<h1>Device Activation</h1><div class="flash-error" id="device-error"><p>Your code is invalid or has expired. Enter the code displayed on your device.</p></div>
 <form method="post" action="/login/device"><input id="user-code" name="user_code" autocomplete="off"><div class="buttons"><button type="submit" class="primary">Continue</button></div></form>`, 400);
       }
@@ -369,7 +374,7 @@ export class OAuthService {
     r.add('POST', '/login/device/authorize', (ctx) => {
       const f = formBody(ctx);
       const grant = [...this.devices.values()].find((d) => d.userCode === (f.user_code ?? ''));
-      if (!grant || grant.expiresAt < Date.now() || grant.status !== 'pending') {
+      if (!grant || grant.expiresAt < this.nowMs() || grant.status !== 'pending') {
         return page('Device Activation', '<h1>Device Activation</h1><div class="flash-error" id="device-error"><p>Your code is invalid or has expired.</p></div>', 400);
       }
       if (f.authorize === '1') {
@@ -396,7 +401,7 @@ export class OAuthService {
   private pollDevice(ctx: Ctx, clientId: string, deviceCode: string): Reply {
     const g = this.devices.get(deviceCode);
     if (!g || g.clientId !== clientId) return this.tokenError(ctx, 'incorrect_device_code', 'The device_code provided is not valid.', DEVICE_DOCS);
-    if (g.expiresAt <= Date.now()) {
+    if (g.expiresAt <= this.nowMs()) {
       this.devices.delete(deviceCode);
       return this.tokenError(ctx, 'expired_token', 'The `device_code` has expired.', DEVICE_DOCS);
     }
@@ -411,7 +416,7 @@ export class OAuthService {
       if (rt) rt.deviceFlow = true;
       return this.tokenReply(ctx, issued);
     }
-    const now = Date.now();
+    const now = this.nowMs();
     const tooSoon = g.lastPoll > 0 && now - g.lastPoll < g.interval * 1000;
     g.lastPoll = now;
     if (tooSoon) {
@@ -434,7 +439,7 @@ export class OAuthService {
     const tokenOf = (ctx: Ctx, clientId: string): ForgeToken => {
       const value = str(jsonBody(ctx), 'access_token');
       const t = value ? this.state.tokens.get(value) : undefined;
-      if (!t || t.clientId !== clientId || t.revoked || (t.expiresAt && Date.parse(t.expiresAt) < Date.now())) {
+      if (!t || t.clientId !== clientId || t.revoked || (t.expiresAt && Date.parse(t.expiresAt) < this.nowMs())) {
         throw new ApiError(404, 'Not Found', {}, `${DOCS}/apps/oauth-applications#check-a-token`);
       }
       return t;
@@ -456,8 +461,8 @@ export class OAuthService {
           app: { client_id: clientId, name: app?.name ?? clientId, url: ctx.baseUrl },
           note: null,
           note_url: null,
-          updated_at: new Date().toISOString(),
-          created_at: new Date().toISOString(),
+          updated_at: this.state.now().toISOString(),
+          created_at: this.state.now().toISOString(),
           fingerprint: null,
           expires_at: t.expiresAt,
           user: user ? userJson(ctx, user) : null,

@@ -4,9 +4,11 @@ import { gunzipSync } from 'node:zlib';
 import { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startForge, type CommitEvent, type Forge } from './index.js';
-import { TOKENS, forgeSeed, readTar, waitFor } from './fixture.js';
+import type { SeedForge } from '../seeds/types.js';
+import { TOKENS, forgeSeed, readTar, seededExpiry, waitFor } from './fixture.js';
 
 let forge: Forge;
+let seed: SeedForge;
 const kit = (auth?: string): Octokit => new Octokit({ baseUrl: forge.apiUrl, auth, log: { debug() {}, info() {}, warn() {}, error() {} } });
 
 async function failure(p: Promise<unknown>): Promise<{ status: number; data: Record<string, unknown>; headers: Record<string, string | undefined> }> {
@@ -28,7 +30,8 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  forge.load(forgeSeed());
+  seed = forgeSeed();
+  forge.load(seed);
   forge.faults.clear();
 });
 
@@ -55,7 +58,21 @@ describe('users, tokens and rate limits', () => {
     const res = await kit(TOKENS.fineGrained).request('GET /user');
     expect(res.data.login).toBe('bob');
     expect(res.headers['x-oauth-scopes']).toBeUndefined();
-    expect(res.headers['github-authentication-token-expiration']).toBe('2026-12-01 12:00:00 UTC');
+    const expiry = seededExpiry(seed, TOKENS.fineGrained); // "YYYY-MM-DDTHH:MM:SSZ"
+    expect(res.headers['github-authentication-token-expiration']).toBe(`${expiry.slice(0, 10)} ${expiry.slice(11, 19)} UTC`);
+  });
+
+  it('expires tokens on its own clock, not the machine\'s', async () => {
+    let at = Date.parse('2031-03-01T12:00:00Z');
+    const pinned = await startForge({ seed: forgeSeed(new Date(at)), now: () => new Date(at) });
+    try {
+      const octo = new Octokit({ baseUrl: pinned.apiUrl, auth: TOKENS.fineGrained, log: { debug() {}, info() {}, warn() {}, error() {} } });
+      expect((await octo.rest.users.getAuthenticated()).data.login).toBe('bob');
+      at += 31 * 86_400_000; // the fixture gives this token 30 days
+      expect((await failure(octo.rest.users.getAuthenticated())).status).toBe(401);
+    } finally {
+      await pinned.close();
+    }
   });
 
   it('accepts Bearer as well as token authorization', async () => {

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { ZERO_SHA, diffFlat, lineDiffStats, type FlatTree, type TreeEntry, type TreeMode } from './git-objects.js';
 import { ApiError, DOCS, Router, jsonBody, notFound, paginate, str, validationFailed, type Ctx, type Reply } from './http-util.js';
 import type { ForgeUser, PullState, RepoState } from './state.js';
-import { nowIso } from './state.js';
+import { isoDaysFrom } from '../clock.js';
 import { writeTarGz, type TarEntry } from './tar.js';
 
 type Permission = 'contents' | 'pull_requests';
@@ -71,8 +71,9 @@ function fullUserJson(ctx: Ctx, u: ForgeUser): Record<string, unknown> {
     public_gists: 0,
     followers: 0,
     following: 0,
-    created_at: '2025-06-01T08:00:00Z',
-    updated_at: '2026-01-05T09:00:00Z',
+    // relative to the forge's clock, so an account never appears created in the future
+    created_at: isoDaysFrom(ctx.state.now(), -550),
+    updated_at: ctx.state.seedDate(),
   };
 }
 
@@ -385,11 +386,11 @@ function isoSeconds(d: unknown): string | undefined {
 function identityFrom(ctx: Ctx, v: unknown): { name: string; email: string; date: string } | undefined {
   if (!v || typeof v !== 'object') return undefined;
   const o = v as Record<string, unknown>;
-  const fallback = ctx.user ? ctx.state.identity(ctx.user.login) : { name: 'ghost', email: 'ghost@example.invalid', date: nowIso() };
+  const fallback = ctx.user ? ctx.state.identity(ctx.user.login) : { name: 'ghost', email: 'ghost@example.invalid', date: ctx.state.nowIso() };
   return {
     name: typeof o.name === 'string' ? o.name : fallback.name,
     email: typeof o.email === 'string' ? o.email : fallback.email,
-    date: isoSeconds(o.date) ?? nowIso(),
+    date: isoSeconds(o.date) ?? ctx.state.nowIso(),
   };
 }
 
@@ -974,7 +975,7 @@ export function buildRestRouter(host: RestHost): Router {
     if (base !== undefined && !repo.refs.has(`refs/heads/${base}`)) {
       throw validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }], docs);
     }
-    const when = nowIso();
+    const when = ctx.state.nowIso();
     if (title !== undefined) p.title = title;
     if (text !== undefined) p.body = text;
     if (base !== undefined) p.base = base;

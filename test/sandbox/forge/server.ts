@@ -9,7 +9,8 @@ import type { SeedForge } from '../seeds/types.js';
 import { ApiError, DOCS, readBody, type Ctx, type Reply } from './http-util.js';
 import { OAuthService, type CallbackHostRule } from './oauth.js';
 import { buildRestRouter, etagFor, tarballFor, type RateSnapshot } from './rest.js';
-import { ForgeState, nowIso, type CheckRunState, type CommitListener, type CommitStatusState, type PullState, type ReviewState } from './state.js';
+import { systemNow, type Now } from '../clock.js';
+import { ForgeState, type CheckRunState, type CommitListener, type CommitStatusState, type PullState, type ReviewState } from './state.js';
 
 export interface StartForgeOptions {
   seed?: SeedForge;
@@ -18,6 +19,8 @@ export interface StartForgeOptions {
   callbackHostRule?: CallbackHostRule;
   /** Device flow polling interval and lifetime in seconds (GitHub: 5 and 900). */
   deviceFlow?: { interval?: number; expiresIn?: number };
+  /** The forge's clock (default: the system clock); token expiry, rate-limit resets and commit times read it. */
+  now?: Now;
 }
 
 export interface FaultFilter {
@@ -117,7 +120,9 @@ function avatarSvg(login: string): string {
 export async function startForge(options: StartForgeOptions = {}): Promise<Forge> {
   let port = options.port ?? 0;
   let baseUrl = '';
-  const state = new ForgeState(() => (baseUrl ? new URL(baseUrl).hostname : '127.0.0.1'));
+  const now = options.now ?? systemNow;
+  const nowMs = () => now().getTime();
+  const state = new ForgeState(() => (baseUrl ? new URL(baseUrl).hostname : '127.0.0.1'), now);
   const buckets = new Map<string, { core: Bucket; search: Bucket }>();
   const log: RequestLogEntry[] = [];
   let latency = 0;
@@ -137,15 +142,15 @@ export async function startForge(options: StartForgeOptions = {}): Promise<Forge
 
   const getBucket = (key: string, resource: 'core' | 'search'): Bucket => {
     let b = buckets.get(key);
-    const fresh = (): Bucket => ({ used: 0, reset: Math.floor(Date.now() / 1000) + 3600 });
+    const fresh = (): Bucket => ({ used: 0, reset: Math.floor(nowMs() / 1000) + 3600 });
     if (!b) {
       b = { core: fresh(), search: fresh() };
       buckets.set(key, b);
     }
     const bucket = b[resource];
-    if (bucket.reset <= Date.now() / 1000) {
+    if (bucket.reset <= nowMs() / 1000) {
       bucket.used = 0;
-      bucket.reset = Math.floor(Date.now() / 1000) + (resource === 'search' ? 60 : 3600);
+      bucket.reset = Math.floor(nowMs() / 1000) + (resource === 'search' ? 60 : 3600);
       delete bucket.forcedRemaining;
     }
     return bucket;
@@ -215,7 +220,7 @@ export async function startForge(options: StartForgeOptions = {}): Promise<Forge
     let login: string | null = null;
     let status = 500;
     const logIt = (): void => {
-      log.push({ method, path: `${fullPath}${url.search}`, route: routeKey, status, login, at: Date.now() });
+      log.push({ method, path: `${fullPath}${url.search}`, route: routeKey, status, login, at: nowMs() });
     };
     try {
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));
@@ -264,7 +269,7 @@ export async function startForge(options: StartForgeOptions = {}): Promise<Forge
           }
           if (presented !== undefined) {
             const t = state.tokens.get(presented);
-            const expired = t?.expiresAt ? Date.parse(t.expiresAt) <= Date.now() : false;
+            const expired = t?.expiresAt ? Date.parse(t.expiresAt) <= nowMs() : false;
             if (!t || t.revoked || expired) {
               Object.assign(headers, rateHeaders(snapshot(ctx, 'core')));
               return errorReply(new ApiError(401, 'Bad credentials', {}, DOCS));
@@ -478,18 +483,18 @@ export async function startForge(options: StartForgeOptions = {}): Promise<Forge
       if (!p) throw new Error(`forge: no pull #${number} in ${repoName}`);
       const key = `${repo.fullName.toLowerCase()}#${number}`;
       const list = state.reviews.get(key) ?? [];
-      list.push({ id: state.newId(), user: review.user, state: review.state, body: review.body ?? '', submittedAt: nowIso(), commitId: state.headSha(repo, p) });
+      list.push({ id: state.newId(), user: review.user, state: review.state, body: review.body ?? '', submittedAt: state.nowIso(), commitId: state.headSha(repo, p) });
       state.reviews.set(key, list);
-      p.updatedAt = nowIso();
+      p.updatedAt = state.nowIso();
     },
     setCheckRuns(repoName, ref, runs) {
       const repo = repoOrThrow(repoName);
       const sha = state.resolve(repo, ref);
       if (!sha) throw new Error(`forge: unknown ref ${ref} in ${repoName}`);
-      const now = nowIso();
+      const at = state.nowIso();
       state.checkRuns.set(
         `${repo.fullName.toLowerCase()}@${sha}`,
-        runs.map((r) => ({ id: state.newId(), name: r.name, status: r.status, conclusion: r.status === 'completed' ? (r.conclusion ?? 'success') : null, startedAt: now, completedAt: r.status === 'completed' ? now : null })),
+        runs.map((r) => ({ id: state.newId(), name: r.name, status: r.status, conclusion: r.status === 'completed' ? (r.conclusion ?? 'success') : null, startedAt: at, completedAt: r.status === 'completed' ? at : null })),
       );
     },
     setStatuses(repoName, ref, statuses) {
@@ -498,7 +503,7 @@ export async function startForge(options: StartForgeOptions = {}): Promise<Forge
       if (!sha) throw new Error(`forge: unknown ref ${ref} in ${repoName}`);
       state.statuses.set(
         `${repo.fullName.toLowerCase()}@${sha}`,
-        statuses.map((s) => ({ id: state.newId(), context: s.context, state: s.state, description: s.description ?? null, targetUrl: s.targetUrl ?? null, createdAt: nowIso() })),
+        statuses.map((s) => ({ id: state.newId(), context: s.context, state: s.state, description: s.description ?? null, targetUrl: s.targetUrl ?? null, createdAt: state.nowIso() })),
       );
     },
     decideDeviceCode(userCode, approve, login) {
@@ -524,7 +529,7 @@ export async function startForge(options: StartForgeOptions = {}): Promise<Forge
     expireToken(value) {
       const t = state.tokens.get(value);
       if (!t) throw new Error('forge: unknown token');
-      t.expiresAt = new Date(Date.now() - 1000).toISOString();
+      t.expiresAt = new Date(nowMs() - 1000).toISOString();
     },
     setRateLimitRemaining(token, remaining) {
       const key = token === null ? 'ip:127.0.0.1' : `token:${token}`;

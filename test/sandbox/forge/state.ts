@@ -3,6 +3,7 @@
 // simulator listens to. The HTTP layers only translate between this and GitHub's JSON.
 import type { SeedForge, SeedForgeToken, SeedOAuthApp, SeedForgeUser } from '../seeds/types.js';
 import { ObjectStore, ZERO_SHA, diffFlat, type FlatTree, type GitIdentity } from './git-objects.js';
+import { isoSeconds, seedHistoryDate, systemNow, type Now } from '../clock.js';
 
 export interface ForgeUser {
   login: string;
@@ -102,12 +103,6 @@ export interface CommitEvent {
 
 export type CommitListener = (e: CommitEvent) => void;
 
-/** Seeds use a fixed clock so their SHAs are the same on every run. */
-const SEED_DATE = '2026-01-05T09:00:00Z';
-
-export function nowIso(): string {
-  return new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
 
 export class ForgeState {
   users = new Map<string, ForgeUser>();
@@ -123,7 +118,21 @@ export class ForgeState {
   private nextId = 5000;
   private readonly listeners = new Set<CommitListener>();
 
-  constructor(private readonly hostForEmails: () => string) {}
+  constructor(
+    private readonly hostForEmails: () => string,
+    /** the forge's clock: token expiry, commit and pull request times all read it */
+    readonly now: Now = systemNow,
+  ) {}
+
+  /** The clock's time with whole seconds, as GitHub writes it. */
+  nowIso(): string {
+    return isoSeconds(this.now());
+  }
+
+  /** When seeded history happened (see seedHistoryDate): never in the clock's future. */
+  seedDate(): string {
+    return seedHistoryDate(this.now());
+  }
 
   newId(): number {
     return ++this.nextId;
@@ -152,7 +161,7 @@ export class ForgeState {
     for (const r of seed.repos) {
       const repo = this.createRepo(r.owner, r.name, r.defaultBranch, r.pushers);
       const owner = this.users.get(r.owner.toLowerCase());
-      const who = this.identity(owner?.login ?? r.owner, SEED_DATE);
+      const who = this.identity(owner?.login ?? r.owner, this.seedDate());
       const flat: FlatTree = new Map();
       for (const [path, content] of Object.entries(r.files)) flat.set(path, { sha: repo.objects.writeBlob(content), mode: '100644' });
       const tree = repo.objects.buildTree(flat);
@@ -164,7 +173,7 @@ export class ForgeState {
       if (!repo) throw new Error(`seed pull: unknown repo ${p.repo}`);
       const baseSha = repo.refs.get(`refs/heads/${p.base}`);
       if (!baseSha) throw new Error(`seed pull: unknown base ${p.base} in ${p.repo}`);
-      const date = p.createdAt ?? SEED_DATE;
+      const date = p.createdAt ?? this.seedDate();
       const sha = this.commitOnto(repo, baseSha, p.files, p.title, p.author, date);
       repo.refs.set(`refs/heads/${p.head}`, sha);
       this.createPull(repo, { title: p.title, body: p.body, head: p.head, base: p.base, author: p.author, createdAt: date, draft: false });
@@ -181,7 +190,7 @@ export class ForgeState {
     return this.users.get(login.toLowerCase());
   }
 
-  identity(login: string, date: string = nowIso()): GitIdentity {
+  identity(login: string, date: string = this.nowIso()): GitIdentity {
     const u = this.user(login);
     const email = u?.email ?? `${u?.id ?? 0}+${login}@users.noreply.${this.hostForEmails()}`;
     return { name: u?.name || login, email, date };
@@ -195,7 +204,7 @@ export class ForgeState {
       fullName: `${owner}/${name}`,
       defaultBranch,
       pushers: pushers ? [...pushers] : undefined,
-      createdAt: SEED_DATE,
+      createdAt: this.seedDate(),
       objects: new ObjectStore(),
       refs: new Map(),
     };
@@ -209,7 +218,7 @@ export class ForgeState {
   }
 
   /** Commits a set of file changes (null = delete) on top of `parent`; returns the new commit. */
-  commitOnto(repo: RepoState, parent: string | null, files: Record<string, string | null>, message: string, login: string, date: string = nowIso()): string {
+  commitOnto(repo: RepoState, parent: string | null, files: Record<string, string | null>, message: string, login: string, date: string = this.nowIso()): string {
     const base = parent ? repo.objects.commit(parent) : undefined;
     const flat: FlatTree = base ? repo.objects.flatten(base.tree) : new Map();
     for (const [path, content] of Object.entries(files)) {
@@ -249,7 +258,7 @@ export class ForgeState {
 
   /** GitHub closes open pull requests whose head or base branch is deleted. */
   private freezePullsForBranch(repo: RepoState, branch: string, lastSha: string | null): void {
-    const when = nowIso();
+    const when = this.nowIso();
     for (const p of this.pulls.get(repo.fullName.toLowerCase()) ?? []) {
       if (p.state !== 'open' || (p.head !== branch && p.base !== branch)) continue;
       p.frozenHeadSha = p.head === branch ? lastSha : (repo.refs.get(`refs/heads/${p.head}`) ?? null);
@@ -262,7 +271,7 @@ export class ForgeState {
 
   /** A push to a pull request's head branch bumps its updated_at, as on GitHub. */
   private touchPullsForBranch(repo: RepoState, branch: string): void {
-    const when = nowIso();
+    const when = this.nowIso();
     for (const p of this.pulls.get(repo.fullName.toLowerCase()) ?? []) if (p.state === 'open' && p.head === branch) p.updatedAt = when;
   }
 
@@ -305,7 +314,7 @@ export class ForgeState {
 
   createPull(repo: RepoState, p: { title: string; body: string | null; head: string; base: string; author: string; createdAt?: string; draft: boolean }): PullState {
     const list = this.pullList(repo);
-    const created = p.createdAt ?? nowIso();
+    const created = p.createdAt ?? this.nowIso();
     const pull: PullState = {
       id: this.newId(),
       number: list.length + 1,
@@ -384,7 +393,7 @@ export class ForgeState {
       const m = message ?? (p.body ?? '');
       sha = repo.objects.writeCommit({ tree: merged.tree, parents: [base], author: this.identity(p.author), committer: who, message: m ? `${t}\n\n${m}` : t });
     }
-    const when = nowIso();
+    const when = this.nowIso();
     p.frozenHeadSha = head;
     p.frozenBaseSha = base;
     p.state = 'closed';

@@ -62,13 +62,14 @@ function paxRecord(key: string, value: string): string {
 
 export function writeTar(entries: TarEntry[], globalComment?: string): Buffer {
   const parts: Buffer[] = [];
-  const now = Math.floor(Date.now() / 1000);
+  // an archive's time is its commit's, carried by the entries: nothing here reads a clock
+  const archiveTime = entries[0]?.mtime ?? 0;
   if (globalComment !== undefined) {
     const data = Buffer.from(paxRecord('comment', globalComment), 'utf8');
-    parts.push(header('pax_global_header', data.length, 0o666, now, 'g'), data, pad(data.length));
+    parts.push(header('pax_global_header', data.length, 0o666, archiveTime, 'g'), data, pad(data.length));
   }
   for (const e of entries) {
-    const mtime = e.mtime ?? now;
+    const mtime = e.mtime ?? archiveTime;
     if (e.path.endsWith('/')) {
       parts.push(header(e.path, 0, e.mode ?? 0o775, mtime, '5'));
     } else {

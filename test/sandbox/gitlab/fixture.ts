@@ -1,6 +1,7 @@
 // A small GitLab seed for the sandbox's own tests and the provider integration tests:
 // one project in a sub-group, one in another group, people, a project bot, tokens in
 // every state and a public OAuth application for the desktop app.
+import { isoDateFrom } from '../clock.js';
 import type { SeedGitLab } from '../seeds/types.js';
 import { botUsername, gitlabTokenValue } from './state.js';
 
@@ -13,8 +14,8 @@ export const GL_CLIENT_ID = 'c0ffee0123456789abcdef0123456789abcdef0123456789abc
 export const GL_CONFIDENTIAL_CLIENT_ID = 'feed0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab';
 
 /** Dates relative to now, as GitLab's `expires_at` (YYYY-MM-DD). */
-export function dateInDays(days: number, now = Date.now()): string {
-  return new Date(now + days * 86_400_000).toISOString().slice(0, 10);
+export function dateInDays(days: number, now: Date = new Date()): string {
+  return isoDateFrom(now, days);
 }
 
 export const GL_TOKENS = {
@@ -29,7 +30,8 @@ export const GL_TOKENS = {
   groupBot: gitlabTokenValue('group-bot'),
 } as const;
 
-export function gitlabFixtureSeed(now = Date.now()): SeedGitLab {
+/** Every date in it is relative to `now` (pass the forge's clock), so no expiry in it ever passes. */
+export function gitlabFixtureSeed(now: Date = new Date()): SeedGitLab {
   const files: Record<string, string> = {
     'README.md': '# fleet-config\n',
     'apps/checkout/staging.yaml': 'spec:\n  chart:\n    spec:\n      version: "1.8.1" # {"$promotion": "team-payments:checkout:staging"}\n',
@@ -48,9 +50,9 @@ export function gitlabFixtureSeed(now = Date.now()): SeedGitLab {
       { username: GL_GROUP_BOT, name: 'platform-team automation', id: 16, bot: true },
     ],
     tokens: [
-      { value: GL_TOKENS.alice, username: 'rm-alice', kind: 'personal', name: 'release-board', scopes: ['api'], expiresAt: dateInDays(200, now), lastUsedAt: new Date(now - 3 * 86_400_000).toISOString(), label: 'alice' },
+      { value: GL_TOKENS.alice, username: 'rm-alice', kind: 'personal', name: 'release-board', scopes: ['api'], expiresAt: dateInDays(200, now), lastUsedAt: new Date(now.getTime() - 3 * 86_400_000).toISOString(), label: 'alice' },
       { value: GL_TOKENS.aliceReadOnly, username: 'rm-alice', kind: 'personal', name: 'read only', scopes: ['read_api'], expiresAt: null, label: 'aliceReadOnly' },
-      { value: GL_TOKENS.expiringSoon, username: 'ci-carol', kind: 'personal', name: 'flux promotions', scopes: ['api', 'write_repository'], expiresAt: dateInDays(6, now), lastUsedAt: new Date(now - 2 * 3_600_000).toISOString(), label: 'expiringSoon' },
+      { value: GL_TOKENS.expiringSoon, username: 'ci-carol', kind: 'personal', name: 'flux promotions', scopes: ['api', 'write_repository'], expiresAt: dateInDays(6, now), lastUsedAt: new Date(now.getTime() - 2 * 3_600_000).toISOString(), label: 'expiringSoon' },
       { value: GL_TOKENS.revoked, username: 'ci-carol', kind: 'personal', name: 'old promotions', scopes: ['api'], expiresAt: dateInDays(90, now), revoked: true, label: 'revoked' },
       { value: GL_TOKENS.expired, username: 'ci-carol', kind: 'personal', name: 'expired promotions', scopes: ['api'], expiresAt: dateInDays(-3, now), label: 'expired' },
       { value: GL_TOKENS.projectBot, username: GL_BOT, kind: 'project', name: 'fleet-config promotion', scopes: ['api'], expiresAt: dateInDays(300, now), lastUsedAt: null, resource: GL_PROJECT, accessLevel: 40, label: 'projectBot' },

@@ -7,7 +7,6 @@
 // URIChecker); "localhost" is not a loopback IP and gets no such exception.
 import { createHash, randomBytes } from 'node:crypto';
 import { escapeHtml } from '../forge/http-util.js';
-import { nowIso } from '../forge/state.js';
 import { GitLabError, Router, params, strParam, type Ctx, type Reply } from './http.js';
 import type { GitLabState } from './state.js';
 
@@ -114,7 +113,7 @@ export class GitLabOAuth {
   private issue(clientId: string, username: string, scopes: string[]): Record<string, unknown> {
     const access = randomBytes(32).toString('hex');
     const refresh = randomBytes(32).toString('hex');
-    const created = Math.floor(Date.now() / 1000);
+    const created = Math.floor(this.state.now().getTime() / 1000);
     this.state.tokens.set(access, {
       id: this.state.newId(),
       value: access,
@@ -124,7 +123,7 @@ export class GitLabOAuth {
       scopes: [...scopes],
       expiresAt: new Date((created + ACCESS_TOKEN_TTL_S) * 1000).toISOString(),
       lastUsedAt: null,
-      createdAt: nowIso(),
+      createdAt: this.state.git.nowIso(),
       revoked: false,
       accessLevel: 30,
       clientId,
@@ -176,7 +175,7 @@ export class GitLabOAuth {
       const method = q.get('code_challenge_method') ?? undefined;
       if (challenge !== undefined && method !== undefined && method !== 'S256' && method !== 'plain') return back('invalid_request', 'The code_challenge_method must be one of S256, plain.');
       const id = randomBytes(16).toString('hex');
-      this.pending.set(id, { id, clientId: app.clientId, redirectUri, state: q.get('state') ?? undefined, scopes, challenge, method: challenge ? (method ?? 'plain') : undefined, createdAt: Date.now() });
+      this.pending.set(id, { id, clientId: app.clientId, redirectUri, state: q.get('state') ?? undefined, scopes, challenge, method: challenge ? (method ?? 'plain') : undefined, createdAt: this.state.now().getTime() });
       const who = this.state.user(this.state.signInUser);
       return html(
         `Authorize ${app.name}`,
@@ -195,7 +194,7 @@ export class GitLabOAuth {
     const decide = (ctx: Ctx, approve: boolean): Reply => {
       const p = params(ctx);
       const pending = this.pending.get(strParam(p, 'request_id') ?? '');
-      if (!pending || Date.now() - pending.createdAt > CODE_TTL_MS) return html('An error has occurred', '<h1>An error has occurred</h1><div class="gl-alert-danger"><p>The authorization request has expired. Return to the application and try again.</p></div>', 400);
+      if (!pending || this.state.now().getTime() - pending.createdAt > CODE_TTL_MS) return html('An error has occurred', '<h1>An error has occurred</h1><div class="gl-alert-danger"><p>The authorization request has expired. Return to the application and try again.</p></div>', 400);
       this.pending.delete(pending.id);
       const target = new URL(pending.redirectUri);
       if (approve && strParam(p, '_method') !== 'delete') {
@@ -207,7 +206,7 @@ export class GitLabOAuth {
           redirectUri: pending.redirectUri,
           challenge: pending.challenge,
           method: pending.method,
-          expiresAt: Date.now() + CODE_TTL_MS,
+          expiresAt: this.state.now().getTime() + CODE_TTL_MS,
           used: false,
         });
         target.searchParams.set('code', code);
@@ -241,7 +240,7 @@ export class GitLabOAuth {
       const codeValue = strParam(p, 'code');
       if (!codeValue) throw oauthError(400, 'invalid_request', 'Missing required parameter: code.');
       const code = this.codes.get(codeValue);
-      if (!code || code.used || code.clientId !== clientId || code.expiresAt < Date.now()) throw oauthError(400, 'invalid_grant');
+      if (!code || code.used || code.clientId !== clientId || code.expiresAt < this.state.now().getTime()) throw oauthError(400, 'invalid_grant');
       // single use: a failed exchange burns the code too
       code.used = true;
       if (strParam(p, 'redirect_uri') !== code.redirectUri) throw oauthError(400, 'invalid_grant');
@@ -276,10 +275,10 @@ export class GitLabOAuth {
     r.add('GET', '/oauth/token/info', (ctx) => {
       const bearer = /^bearer\s+(\S+)$/i.exec(String(ctx.req.headers.authorization ?? ''))?.[1] ?? ctx.query.get('access_token') ?? '';
       const t = this.state.tokens.get(bearer);
-      const expired = t?.expiresAt ? Date.parse(t.expiresAt) <= Date.now() : false;
+      const expired = t?.expiresAt ? Date.parse(t.expiresAt) <= this.state.now().getTime() : false;
       if (!t || t.kind !== 'oauth' || t.revoked || expired) throw new GitLabError(401, { error: 'invalid_token', error_description: 'The access token is invalid' });
       const user = this.state.user(t.username);
-      const expiresIn = t.expiresAt ? Math.max(Math.floor((Date.parse(t.expiresAt) - Date.now()) / 1000), 0) : null;
+      const expiresIn = t.expiresAt ? Math.max(Math.floor((Date.parse(t.expiresAt) - this.state.now().getTime()) / 1000), 0) : null;
       return { status: 200, json: { resource_owner_id: user?.id ?? null, scope: t.scopes, expires_in: expiresIn, application: { uid: t.clientId }, created_at: Math.floor(Date.parse(t.createdAt) / 1000), scopes: t.scopes, expires_in_seconds: expiresIn } };
     });
 

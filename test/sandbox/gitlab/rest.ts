@@ -4,7 +4,6 @@
 // pipelines, with GitLab's JSON shapes, status codes and error bodies.
 import { createHash } from 'node:crypto';
 import { lineDiffStats, type FlatTree } from '../forge/git-objects.js';
-import { nowIso } from '../forge/state.js';
 import { writeTarGz, type TarEntry } from '../forge/tar.js';
 import { GitLabError, Router, apiError, boolParam, forbidden, notFound, paginate, paramError, params, requireParams, strParam, type Ctx, type Reply } from './http.js';
 import type { GitLabUser, MergeRequestState, PipelineState, ProjectState } from './state.js';
@@ -26,7 +25,7 @@ export function userBasic(ctx: Pick<Ctx, 'baseUrl'>, u: GitLabUser | undefined, 
   return { id: u?.id ?? 0, username, name: u?.name ?? username, state: 'active', locked: false, avatar_url: avatarUrl(ctx, username), web_url: `${ctx.baseUrl}/${username}` };
 }
 
-export function userFull(ctx: Pick<Ctx, 'baseUrl'>, u: GitLabUser): Record<string, unknown> {
+export function userFull(ctx: Pick<Ctx, 'baseUrl' | 'state'>, u: GitLabUser): Record<string, unknown> {
   return {
     ...userBasic(ctx, u),
     created_at: u.createdAt,
@@ -45,7 +44,7 @@ export function userFull(ctx: Pick<Ctx, 'baseUrl'>, u: GitLabUser): Record<strin
     local_time: null,
     last_sign_in_at: u.bot ? null : u.createdAt,
     confirmed_at: u.createdAt,
-    last_activity_on: nowIso().slice(0, 10),
+    last_activity_on: ctx.state.git.nowIso().slice(0, 10),
     email: u.email,
     theme_id: 3,
     color_scheme_id: 1,
@@ -136,7 +135,7 @@ export function projectJson(ctx: Ctx, p: ProjectState): Record<string, unknown> 
     forks_count: 0,
     avatar_url: null,
     star_count: 0,
-    last_activity_at: nowIso(),
+    last_activity_at: ctx.state.git.nowIso(),
     namespace: {
       id: 1000 + nsParts.length,
       name: titleCase(nsParts[nsParts.length - 1] ?? ''),
@@ -749,7 +748,7 @@ export function buildRestRouter(): Router {
     const event = strParam(p, 'state_event');
     if (event === 'close' && mr.state === 'opened') {
       mr.state = 'closed';
-      mr.closedAt = nowIso();
+      mr.closedAt = ctx.state.git.nowIso();
       mr.closedBy = user.username;
       mr.frozenHeadSha = ctx.state.headSha(project, mr);
     } else if (event === 'reopen' && mr.state === 'closed') {
@@ -760,7 +759,7 @@ export function buildRestRouter(): Router {
       mr.closedBy = null;
       mr.frozenHeadSha = null;
     }
-    mr.updatedAt = nowIso();
+    mr.updatedAt = ctx.state.git.nowIso();
     return ok(mergeRequestJson(ctx, project, mr, true));
   });
 
@@ -831,7 +830,7 @@ export function buildRestRouter(): Router {
     // authors may not approve their own MRs by default; approving twice is refused
     if (me === mr.author || mr.approvedBy.includes(me) || mr.state !== 'opened') throw apiError(401, '401 Unauthorized');
     mr.approvedBy.push(me);
-    mr.updatedAt = nowIso();
+    mr.updatedAt = ctx.state.git.nowIso();
     return ok(approvalsJson(ctx, project, mr), 201);
   });
 

@@ -7,6 +7,7 @@ import { createLoopbackListener } from '../loopback-listener.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { readBody } from '../forge/http-util.js';
 import type { CommitListener } from '../forge/state.js';
+import { systemNow, type Now } from '../clock.js';
 import type { GitLabPipelineStatus, SeedGitLab } from '../seeds/types.js';
 import { GitLabError, type Ctx, type Reply } from './http.js';
 import { GitLabOAuth } from './oauth.js';
@@ -23,6 +24,8 @@ export interface StartGitLabForgeOptions {
    * 10 minutes, so inspecting a token through its own API call moves it too. Default true.
    */
   trackLastUsed?: boolean;
+  /** The forge's clock (default: the system clock); token expiry and last-used times read it. */
+  now?: Now;
 }
 
 export interface GitLabFaultFilter {
@@ -103,7 +106,8 @@ function faultReply(status: number): Reply {
 export async function startGitLabForge(options: StartGitLabForgeOptions = {}): Promise<GitLabForge> {
   let port = options.port ?? 0;
   let baseUrl = '';
-  const state = new GitLabState(() => (baseUrl ? new URL(baseUrl).hostname : '127.0.0.1'));
+  const state = new GitLabState(() => (baseUrl ? new URL(baseUrl).hostname : '127.0.0.1'), options.now ?? systemNow);
+  const nowMs = () => state.now().getTime();
   state.pipelineOnPush = options.pipelineOnPush ?? null;
   const trackLastUsed = options.trackLastUsed ?? true;
   const oauth = new GitLabOAuth(state);
@@ -194,12 +198,12 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
             const t = state.tokens.get(presented);
             if (!t || (authKind === 'private-token' && t.kind === 'oauth')) throw new GitLabError(401, { message: '401 Unauthorized' });
             if (t.revoked) throw invalidToken('Token was revoked. You have to re-authorize from the user.');
-            if (isExpired(t)) throw invalidToken('Token is expired. You can either do re-authorization or token refresh.');
+            if (isExpired(t, nowMs())) throw invalidToken('Token is expired. You can either do re-authorization or token refresh.');
             ctx.token = t;
             ctx.user = state.user(t.username);
             username = t.username;
-            if (trackLastUsed && t.kind !== 'oauth' && (!t.lastUsedAt || Date.now() - Date.parse(t.lastUsedAt) >= LAST_USED_THROTTLE_MS)) {
-              t.lastUsedAt = new Date().toISOString();
+            if (trackLastUsed && t.kind !== 'oauth' && (!t.lastUsedAt || nowMs() - Date.parse(t.lastUsedAt) >= LAST_USED_THROTTLE_MS)) {
+              t.lastUsedAt = state.now().toISOString();
             }
           }
           const found = restRouter.match(method, path);
@@ -220,7 +224,7 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
       if (!res.headersSent) send(res, { status: 500, json: { message: '500 Internal Server Error', detail: e instanceof Error ? e.message : String(e) } }, headers);
       else res.destroy();
     } finally {
-      log.push({ method, path: `${rawPath}${url.search}`, route: routeKey, status, username, auth: authKind, at: Date.now() });
+      log.push({ method, path: `${rawPath}${url.search}`, route: routeKey, status, username, auth: authKind, at: nowMs() });
     }
   };
 
@@ -300,7 +304,7 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
       const t = state.tokens.get(value);
       if (!t) throw new Error('gitlab forge: unknown token');
       // access tokens carry a date, OAuth tokens a time
-      t.expiresAt = t.kind === 'oauth' ? new Date(Date.now() - 1000).toISOString() : new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      t.expiresAt = t.kind === 'oauth' ? new Date(nowMs() - 1000).toISOString() : new Date(nowMs() - 86_400_000).toISOString().slice(0, 10);
     },
     clear() {
       failQueue.length = 0;

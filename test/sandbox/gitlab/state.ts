@@ -4,11 +4,9 @@
 // ForgeState repo whose owner is its namespace path, so commits hash like git and branch
 // moves go out as the same CommitEvent stream the Flux simulator already listens to.
 import { createHash } from 'node:crypto';
-import { ForgeState, nowIso, type CommitListener, type RepoState } from '../forge/state.js';
+import { systemNow, type Now } from '../clock.js';
+import { ForgeState, type CommitListener, type RepoState } from '../forge/state.js';
 import type { GitLabPipelineStatus, GitLabTokenKind, SeedGitLab, SeedGitLabOAuthApp } from '../seeds/types.js';
-
-/** Seeds use a fixed clock so their SHAs are the same on every run. */
-const SEED_DATE = '2026-01-05T09:00:00Z';
 
 export interface GitLabUser {
   id: number;
@@ -110,7 +108,7 @@ export function botUsername(kind: 'project' | 'group', resourceId: number, seed:
 }
 
 /** 'YYYY-MM-DD' dates expire at the start of that day (UTC). */
-export function isExpired(t: GitLabToken, now = Date.now()): boolean {
+export function isExpired(t: GitLabToken, now: number): boolean {
   if (!t.expiresAt) return false;
   const at = /^\d{4}-\d{2}-\d{2}$/.test(t.expiresAt) ? Date.parse(`${t.expiresAt}T00:00:00Z`) : Date.parse(t.expiresAt);
   return at <= now;
@@ -131,8 +129,13 @@ export class GitLabState {
   private nextId = 100;
   private readonly unsubscribeGit: () => void;
 
-  constructor(private readonly hostName: () => string) {
-    this.git = new ForgeState(hostName);
+  constructor(
+    private readonly hostName: () => string,
+    /** the forge's clock: token expiry, merge request and pipeline times all read it */
+    readonly now: Now = systemNow,
+  ) {
+    // the repositories share the clock, so commits and merge requests agree on the time
+    this.git = new ForgeState(hostName, now);
     this.unsubscribeGit = this.git.onCommit((e) => {
       // pushes to a branch start a pipeline (when the sandbox has CI) and touch open MRs
       const project = this.projectByPath(e.repo);
@@ -142,7 +145,7 @@ export class GitLabState {
         if (mr.state !== 'opened' || mr.sourceBranch !== e.branch) continue;
         // an open MR outlives its source branch, showing the last head; a new push revives it
         mr.frozenHeadSha = deleted ? e.before : null;
-        mr.updatedAt = nowIso();
+        mr.updatedAt = this.git.nowIso();
       }
       if (deleted) return;
       if (this.pipelineOnPush && e.branch !== project.repo.defaultBranch) this.addPipeline(project, e.after, e.branch, this.pipelineOnPush, 'push', this.signInUser);
@@ -174,14 +177,14 @@ export class GitLabState {
     this.git.pulls.clear();
     this.signInUser = seed.signInUser;
     let userId = 1;
-    for (const u of seed.users) this.addUser({ id: u.id ?? ++userId, username: u.username, name: u.name, email: u.email ?? `${u.username}@example.com`, bot: u.bot ?? false, createdAt: SEED_DATE });
+    for (const u of seed.users) this.addUser({ id: u.id ?? ++userId, username: u.username, name: u.name, email: u.email ?? `${u.username}@example.com`, bot: u.bot ?? false, createdAt: this.git.seedDate() });
     for (const p of seed.projects) {
       const project = this.createProject(p.path, p.defaultBranch, p.id);
       project.approvalsRequired = p.approvalsRequired ?? 0;
       project.onlyAllowMergeIfPipelineSucceeds = p.onlyAllowMergeIfPipelineSucceeds ?? false;
       project.members = p.members ? [...p.members] : undefined;
       const owner = seed.users[0]?.username ?? 'root';
-      const sha = this.git.commitOnto(project.repo, null, p.files, 'Initial commit', owner, SEED_DATE);
+      const sha = this.git.commitOnto(project.repo, null, p.files, 'Initial commit', owner, this.git.seedDate());
       project.repo.refs.set(`refs/heads/${p.defaultBranch}`, sha);
     }
     for (const t of seed.tokens) {
@@ -194,7 +197,7 @@ export class GitLabState {
         scopes: [...t.scopes],
         expiresAt: t.expiresAt,
         lastUsedAt: t.lastUsedAt ?? null,
-        createdAt: t.createdAt ?? SEED_DATE,
+        createdAt: t.createdAt ?? this.git.seedDate(),
         revoked: t.revoked ?? false,
         ...(t.resource ? { resource: t.resource } : {}),
         accessLevel: t.accessLevel ?? 40,
@@ -206,7 +209,7 @@ export class GitLabState {
       if (!project) throw new Error(`gitlab seed MR: unknown project ${m.project}`);
       const base = project.repo.refs.get(`refs/heads/${m.targetBranch}`);
       if (!base) throw new Error(`gitlab seed MR: unknown target branch ${m.targetBranch} in ${m.project}`);
-      const date = m.createdAt ?? SEED_DATE;
+      const date = m.createdAt ?? this.git.seedDate();
       const sha = this.git.commitOnto(project.repo, base, m.files, m.title, m.author, date);
       project.repo.refs.set(`refs/heads/${m.sourceBranch}`, sha);
       const mr = this.createMergeRequest(project, { title: m.title, description: m.description, sourceBranch: m.sourceBranch, targetBranch: m.targetBranch, author: m.author, createdAt: date });
@@ -242,7 +245,7 @@ export class GitLabState {
       members: undefined,
       nextMrIid: 1,
       nextPipelineIid: 1,
-      createdAt: SEED_DATE,
+      createdAt: this.git.seedDate(),
     };
     this.projects.set(project.id, project);
     this.mergeRequests.set(project.id, []);
@@ -267,7 +270,7 @@ export class GitLabState {
   }
 
   createMergeRequest(project: ProjectState, m: { title: string; description: string; sourceBranch: string; targetBranch: string; author: string; createdAt?: string; removeSourceBranch?: boolean }): MergeRequestState {
-    const created = m.createdAt ?? nowIso();
+    const created = m.createdAt ?? this.git.nowIso();
     const mr: MergeRequestState = {
       id: this.newId(),
       iid: project.nextMrIid++,
@@ -304,7 +307,7 @@ export class GitLabState {
     return mr.frozenBaseSha ?? project.repo.refs.get(`refs/heads/${mr.targetBranch}`) ?? null;
   }
 
-  addPipeline(project: ProjectState, sha: string, ref: string, status: GitLabPipelineStatus, source: string, user: string, at: string = nowIso()): PipelineState {
+  addPipeline(project: ProjectState, sha: string, ref: string, status: GitLabPipelineStatus, source: string, user: string, at: string = this.git.nowIso()): PipelineState {
     const p: PipelineState = { id: this.newId(), iid: project.nextPipelineIid++, projectId: project.id, sha, ref, status, source, createdAt: at, updatedAt: at, user };
     this.pipelines.get(project.id)?.push(p);
     return p;
@@ -334,7 +337,7 @@ export class GitLabState {
       const message = options.message ?? `Merge branch '${mr.sourceBranch}' into '${mr.targetBranch}'\n\n${mr.title}\n\nSee merge request ${project.path}!${mr.iid}`;
       sha = project.repo.objects.writeCommit({ tree: merged.tree, parents: [base, head], author: who, committer: who, message });
     }
-    const when = nowIso();
+    const when = this.git.nowIso();
     mr.frozenHeadSha = head;
     mr.frozenBaseSha = base;
     mr.state = 'merged';

@@ -429,14 +429,11 @@ describe('faults and request accounting', () => {
     }
   });
 
-  it('lists thousands of objects quickly', async () => {
+  // How fast is measured by `npm run bench` (the data-plane section lists a whole fleet), not here.
+  it('lists thousands of objects in one answer', async () => {
     server.store.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bulk' } });
     for (let i = 0; i < 5000; i++) server.store.apply(helmRelease(`bulk-${i}`, 'bulk', `1.${i}.0`));
-    const started = performance.now();
     const list = await kubeRequest(server, 'GET', `${HR}/namespaces/bulk/helmreleases`);
-    const elapsed = performance.now() - started;
     expect(list.json().items).toHaveLength(5000);
-    // Generous bound for a loaded 2-core machine; a deep re-serialisation per request takes seconds.
-    expect(elapsed).toBeLessThan(3000);
   });
 });

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject, KubeUser } from '../seeds/types.js';
+import type { Now } from '../clock.js';
 import { generateServerCertificates } from './certs.js';
 import { applyJsonPatch, applyMergePatch } from './patch.js';
 import { EMPTY_OPENAPI_V2_PROTOBUF, OpenApiDocuments, OPENAPI_V2_PROTOBUF_TYPE } from './openapi.js';
@@ -37,6 +38,8 @@ export interface KubeApiServerOptions {
   historySize?: number;
   /** interval of BOOKMARK events for watches that allow them (default 1,000 ms) */
   bookmarkIntervalMs?: number;
+  /** the cluster's clock for object timestamps (default: the system clock) */
+  now?: Now;
 }
 
 export interface FailNextFilter {
@@ -158,7 +161,7 @@ function entryKey(e: StoredEntry): string {
 
 export async function startKubeApiServer(options: KubeApiServerOptions): Promise<KubeApiServer> {
   const registry = new ResourceRegistry(loadCrdDir(options.crdDir));
-  const store = new KubeStore(registry, options.historySize !== undefined ? { historySize: options.historySize } : {});
+  const store = new KubeStore(registry, { ...(options.historySize !== undefined ? { historySize: options.historySize } : {}), ...(options.now ? { now: options.now } : {}) });
   const crdType = registry.get('apiextensions.k8s.io', 'customresourcedefinitions')!;
   for (const t of registry.types) {
     if (!t.crd) continue;

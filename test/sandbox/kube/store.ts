@@ -8,6 +8,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../seeds/types.js';
+import { isoSeconds, systemNow, type Now } from '../clock.js';
 import { applyMergePatch } from './patch.js';
 import { apiVersionOf, type ResourceRegistry, type ResourceType, typeKey } from './resources.js';
 import { alreadyExists, conflict, KubeApiError, notFound } from './status.js';
@@ -42,12 +43,14 @@ export interface KubeRef {
 export interface StoreOptions {
   /** how many events are kept for watch resumption (default 10,000) */
   historySize?: number;
+  /** the cluster's clock for creationTimestamp (default: the system clock) */
+  now?: Now;
 }
 
 type Listener = (event: StoreEvent) => void;
 
-function nowTimestamp(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+function nowTimestamp(now: Now): string {
+  return isoSeconds(now());
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -80,12 +83,14 @@ export class KubeStore {
   private readonly sortedCache = new Map<string, StoredEntry[]>();
   private readonly listeners = new Map<string, Set<Listener>>();
   private historySize: number;
+  private readonly now: Now;
 
   constructor(
     readonly registry: ResourceRegistry,
     options: StoreOptions = {},
   ) {
     this.historySize = options.historySize ?? 10_000;
+    this.now = options.now ?? systemNow;
   }
 
   // ---- resource versions and history -------------------------------------------------------
@@ -269,7 +274,7 @@ export class KubeStore {
     if (!options.keepStatus && type.hasStatus && type.custom) delete obj.status;
     const meta = obj.metadata as Record<string, unknown>;
     meta.uid = randomUUID();
-    meta.creationTimestamp = nowTimestamp();
+    meta.creationTimestamp = nowTimestamp(this.now);
     if (type.custom || type.plural === 'customresourcedefinitions') meta.generation = 1;
     else delete meta.generation;
     delete meta.deletionTimestamp;

@@ -5,6 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
+import { isoDaysFrom } from '../clock';
 import type { KubeObject, KubeRbacRule, KubeUser, SeedContext, SeedOAuthApp, SeedForgeUser } from './types';
 
 export const PIPELINE_API = 'pipelines.weave.works/v1alpha1';
@@ -33,7 +34,7 @@ export function fakeTokenBody(label: string, length: number): string {
 }
 
 export function isoDaysAgo(now: Date, days: number): string {
-  return new Date(now.getTime() - days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return isoDaysFrom(now, -days);
 }
 
 export function b64(text: string): string {

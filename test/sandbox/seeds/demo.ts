@@ -34,6 +34,7 @@ import {
   secret,
   standardKubeUsers,
 } from './builders';
+import { isoDaysFrom } from '../clock';
 import type { HelmRevision } from './builders';
 import { buildGitLabDemoPart, gitlabDemoSummary } from './gitlab-demo';
 import type { KubeObject, Seed, SeedBuilder, SeedCluster, SeedContext, SeedForgeToken, SeedPullRequest } from './types';
@@ -318,7 +319,7 @@ const PIPELINES: DemoPipeline[] = [
 const SANDBOX_CLUSTERS: readonly string[] = [DEMO_MANAGEMENT_CLUSTER, ...DEMO_REMOTE_CLUSTERS];
 
 export interface DemoSeedOptions {
-  /** reference time for ages, deployment times and token expiry */
+  /** reference time for ages, deployment times and token expiry (default: the context's clock) */
   now?: Date;
 }
 
@@ -335,7 +336,7 @@ export function promotionPullBody(ns: string, name: string, env: string, summary
 }
 
 export function buildDemoSeed(ctx: SeedContext, options: DemoSeedOptions = {}): Seed {
-  const now = options.now ?? new Date();
+  const now = options.now ?? ctx.now();
   const tokens = demoTokens(now);
   const tokenValue = (label: DemoTokenCase): string => {
     const found = tokens.find((t) => t.label === label);
@@ -496,7 +497,7 @@ export function demoPipelineSummary(): { namespace: string; name: string; envs: 
 // ---------------------------------------------------------------- helpers
 
 function demoTokens(now: Date): (SeedForgeToken & { label: DemoTokenCase })[] {
-  const inDays = (d: number) => new Date(now.getTime() + d * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const inDays = (d: number) => isoDaysFrom(now, d);
   const repo = `${DEMO_CONFIG_REPO.owner}/${DEMO_CONFIG_REPO.name}`;
   const fineGrainedPermissions = { contents: 'write', pull_requests: 'write', metadata: 'read' } as const;
   return [

@@ -4,6 +4,7 @@
 // a project access token whose user is a bot) and one open promotion MR with a running
 // pipeline and a missing approval. demo.ts merges it into the demo seed.
 
+import { isoDateFrom } from '../clock';
 import { gitlabTokenValue, botUsername } from '../gitlab/state';
 import { DEVELOPER, HELM_RELEASE_API, RELEASE_MANAGER, helmRelease, isoDaysAgo, markerComment, pipeline, secret } from './builders';
 import type { HelmRevision } from './builders';
@@ -57,15 +58,12 @@ export function gitlabConfigRepoUrl(ctx: SeedContext): string {
   return `${(ctx.gitlab?.url ?? PLACEHOLDER_GITLAB).replace(/\/$/, '')}/${GITLAB_DEMO_PROJECT.path}`;
 }
 
-function dateInDays(now: Date, days: number): string {
-  return new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 function gitlabTokens(now: Date): (SeedGitLabToken & { label: GitLabDemoTokenCase })[] {
   return [
-    { label: 'gitlabPat', value: gitlabTokenValue('demo:pat'), username: GITLAB_PROMOTION_USER, kind: 'personal', name: 'flux promotions', scopes: ['api'], expiresAt: dateInDays(now, 120), lastUsedAt: isoDaysAgo(now, 2), createdAt: isoDaysAgo(now, 200) },
-    { label: 'gitlabExpiringSoon', value: gitlabTokenValue('demo:expiring'), username: GITLAB_PROMOTION_USER, kind: 'personal', name: 'cert promotions', scopes: ['api', 'write_repository'], expiresAt: dateInDays(now, 9), lastUsedAt: isoDaysAgo(now, 11), createdAt: isoDaysAgo(now, 356) },
-    { label: 'gitlabRevoked', value: gitlabTokenValue('demo:revoked'), username: DEVELOPER, kind: 'personal', name: 'my laptop', scopes: ['api'], expiresAt: dateInDays(now, 60), lastUsedAt: isoDaysAgo(now, 40), revoked: true, createdAt: isoDaysAgo(now, 90) },
+    { label: 'gitlabPat', value: gitlabTokenValue('demo:pat'), username: GITLAB_PROMOTION_USER, kind: 'personal', name: 'flux promotions', scopes: ['api'], expiresAt: isoDateFrom(now, 120), lastUsedAt: isoDaysAgo(now, 2), createdAt: isoDaysAgo(now, 200) },
+    { label: 'gitlabExpiringSoon', value: gitlabTokenValue('demo:expiring'), username: GITLAB_PROMOTION_USER, kind: 'personal', name: 'cert promotions', scopes: ['api', 'write_repository'], expiresAt: isoDateFrom(now, 9), lastUsedAt: isoDaysAgo(now, 11), createdAt: isoDaysAgo(now, 356) },
+    { label: 'gitlabRevoked', value: gitlabTokenValue('demo:revoked'), username: DEVELOPER, kind: 'personal', name: 'my laptop', scopes: ['api'], expiresAt: isoDateFrom(now, 60), lastUsedAt: isoDaysAgo(now, 40), revoked: true, createdAt: isoDaysAgo(now, 90) },
     {
       label: 'gitlabProjectBot',
       value: gitlabTokenValue('demo:project-bot'),
@@ -73,7 +71,7 @@ function gitlabTokens(now: Date): (SeedGitLabToken & { label: GitLabDemoTokenCas
       kind: 'project',
       name: 'fleet-config promotion',
       scopes: ['api', 'write_repository'],
-      expiresAt: dateInDays(now, 300),
+      expiresAt: isoDateFrom(now, 300),
       lastUsedAt: isoDaysAgo(now, 6),
       resource: GITLAB_DEMO_PROJECT.path,
       accessLevel: 40,

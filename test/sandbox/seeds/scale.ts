@@ -38,6 +38,7 @@ export interface ScaleSeedOptions {
   repoFiles?: number;
   /** PRNG seed; the default keeps runs comparable */
   prngSeed?: number;
+  /** reference time for ages and deployment times (default: the context's clock) */
   now?: Date;
 }
 
@@ -72,7 +73,7 @@ export function scaleTeam(i: number): string {
 export function scaleSeed(count: number, options: ScaleSeedOptions = {}): SeedBuilder {
   if (!Number.isInteger(count) || count < 0) throw new Error(`scale seed needs a non-negative integer, got ${count}`);
   return (ctx) => {
-    const now = options.now ?? new Date();
+    const now = options.now ?? ctx.now();
     const random = seededRandom(options.prngSeed ?? 0x5eed);
     const pick = (n: number) => Math.floor(random() * n);
     const repoUrl = `${ctx.forge.url.replace(/\/$/, '')}/${SCALE_CONFIG_REPO.owner}/${SCALE_CONFIG_REPO.name}`;

@@ -17,6 +17,7 @@ const CRD_DIR = sandboxCrdDir();
 const FIXED_NOW = new Date('2026-11-20T12:00:00Z');
 
 const ctx: SeedContext = {
+  now: () => FIXED_NOW,
   clusters: {
     mgmt: { server: 'https://127.0.0.1:6443', caData: Buffer.from('-----BEGIN CERTIFICATE-----\nmgmt\n-----END CERTIFICATE-----\n').toString('base64') },
     'staging-eu': { server: 'https://127.0.0.1:6444', caData: Buffer.from('staging-ca').toString('base64') },

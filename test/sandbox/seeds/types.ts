@@ -2,6 +2,7 @@
 // (their URLs and CAs are only known once they listen), returning plain data that the
 // sandbox loads into its Kubernetes API servers and its forge.
 
+import type { Now } from '../clock';
 /** Any Kubernetes object as JSON (apiVersion, kind, metadata, spec, status, data...). */
 export type KubeObject = {
   apiVersion: string;
@@ -194,6 +195,8 @@ export interface SeedContext {
   forge: { url: string; apiUrl: string };
   /** set when the seed has a `gitlab` section (placeholder addresses in the first, dry build) */
   gitlab?: { url: string; apiUrl: string };
+  /** the sandbox's clock: every date a seed writes (expiries, deploy times) is relative to it */
+  now: Now;
 }
 
 export type SeedBuilder = (ctx: SeedContext) => Seed;

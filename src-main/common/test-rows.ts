@@ -1,5 +1,5 @@
-// Row builders for the board's unit tests (renderer-side; the e2e fixture lives under test/).
-import type { EffectiveStrategy, EnvironmentCell, PipelineRow, RollupState, TargetState } from '../../../src-main/common/board';
+// Row builders for unit tests of the board rules (main and renderer); the e2e fixture lives under test/.
+import type { EffectiveStrategy, EnvironmentCell, PipelineRow, RollupState, TargetState } from './board';
 
 export function testTarget(version: string | undefined, extra: Partial<TargetState> = {}): TargetState {
   const t: TargetState = { cluster: 'mgmt', namespace: 'ns', kind: 'HelmRelease', name: 'app', health: 'ready', conditions: [], ...extra };
