@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/ensure-node.sh
 source scripts/ensure-deps.sh
-# electron-binary.mjs explains on stderr what is missing and how to get it; once is enough
-if ! node scripts/electron-binary.mjs >/dev/null; then
+# ensure-electron.sh fetches the binary where it can, else explains once how to provide it
+if ! source scripts/ensure-electron.sh; then
   echo "For the same demo in a browser: npm run preview -- --seed demo" >&2
   exit 1
 fi

@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
-# npm start: builds and runs the desktop app. Where no Electron binary exists (it is
-# downloaded from GitHub releases), says so plainly and points to the alternatives.
+# npm start: builds and runs the desktop app, fetching the Electron binary on first run where
+# the network allows (scripts/ensure-electron.sh says how to provide one otherwise).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/ensure-node.sh
 source scripts/ensure-deps.sh
-if ! binary=$(node scripts/electron-binary.mjs); then
-  exit 1
-fi
+source scripts/ensure-electron.sh || exit 1
 npx electron-vite build --logLevel warn
-exec "$binary" . "$@"
+exec "$ELECTRON_BINARY" . "$@"

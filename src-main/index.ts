@@ -1,10 +1,10 @@
 // Composition root of the desktop app: single-instance lock, lifecycle, services, IPC,
 // the main window. Everything here is glue; the logic lives in services that run in Node.
-import { app, BrowserWindow, clipboard, dialog, Menu, nativeTheme, safeStorage, session, shell } from 'electron';
-import { existsSync } from 'node:fs';
+import { app, BrowserWindow, clipboard, dialog, Menu, nativeTheme, net, protocol, safeStorage, session, shell } from 'electron';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { AppInfo } from './common/app-info';
 import { registerIpcHandlers, forwardEventsTo } from './ipc/electron-ipc';
 import { appUrlMatcher } from './ipc/trusted-sender';
@@ -20,26 +20,41 @@ import { createNotificationService } from './notifications/notification-service'
 import { electronAutoUpdater } from './update/electron-updater';
 import { createUpdateService } from './update/update-service';
 import { updateUnsupportedReason } from './update/update-support';
-import { createMainServices, type MainServices } from './services';
-import { openSettingsStore, type SettingsStore } from './settings/settings-store';
+import { builtInClients, withBuiltInClients } from './config/built-in-clients';
+import { createMainServices } from './services';
+import { openSettingsStore } from './settings/settings-store';
 import { appMenuTemplate } from './window/app-menu';
+import { appPageUrl, appProtocolHandler, appScheme, appSchemePrivileges } from './window/app-protocol';
+import { deepLinkScheme } from './window/deep-link';
 import { defaultExternalLinkPolicy } from './window/external-links';
-import { hardenSession, installNavigationGuards } from './window/guards';
-import { mainWindowOptions } from './window/window-options';
+import { hardenSession } from './window/guards';
+import { registerAppLifecycle } from './window/lifecycle';
 import { execPluginPrompt, hostApprovalPrompt, kubeconfigPicker } from './window/native-dialogs';
+import { sandboxRefusal } from './window/sandbox-check';
+import { openMainWindow } from './window/main-window';
+import { startupFailureText } from './window/startup-failure';
+import { devServerContentSecurityPolicy } from './window/window-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// Development runs (npm start, the Electron specs) may keep their profile elsewhere, so a test
+// never touches the user's real one. Installed builds always use the platform's folder.
+const devUserData = process.env['RELEASE_BOARD_USER_DATA_DIR'];
+if (!app.isPackaged && devUserData) {
+  app.setPath('userData', devUserData);
+  app.setAppLogsPath(path.join(devUserData, 'logs'));
+}
+// Must happen before the app is ready: app:// gets an origin of its own, like https.
+protocol.registerSchemesAsPrivileged(appSchemePrivileges);
 // Logs go to the platform's log folder through the redacting logger (file mode 0600).
 const fileLog = createFileSink({ dir: app.getPath('logs') });
 const recentProblems = createRecentProblems();
 const logger = createLogger({ level: app.isPackaged ? 'info' : 'debug', sinks: [consoleSink, fileLog.sink, recentProblems.sink] });
 const projectUrl = 'https://github.com/release-board/release-board';
 
-function rendererUrl(): string {
-  // electron-vite sets ELECTRON_RENDERER_URL in development only; packaged builds load the file.
+/** electron-vite sets ELECTRON_RENDERER_URL in development only; otherwise the app:// page. */
+function devServerUrl(): string | undefined {
   const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (!app.isPackaged && devUrl) return devUrl;
-  return pathToFileURL(path.join(here, '../renderer/index.html')).toString();
+  return !app.isPackaged && devUrl ? devUrl : undefined;
 }
 
 function appInfo(): AppInfo {
@@ -53,35 +68,12 @@ function appInfo(): AppInfo {
   };
 }
 
-async function createMainWindow(settings: SettingsStore, services: MainServices, isAppUrl: (url: string) => boolean, url: string) {
-  const window = new BrowserWindow(
-    mainWindowOptions({
-      preloadPath: path.join(here, '../preload/index.cjs'),
-      ...(settings.get().windowBounds ? { bounds: settings.get().windowBounds! } : {}),
-      dark: nativeTheme.shouldUseDarkColors,
-    }),
-  );
-  if (settings.get().windowBounds?.maximized) window.maximize();
-  installNavigationGuards(window.webContents, {
-    isAppUrl,
-    openExternal: (target) => shell.openExternal(target),
-    linkPolicy: () => defaultExternalLinkPolicy,
-    onBlocked: (what, target) => logger.warn('window', `blocked ${what} ${target}`),
-  });
-  const stopForwarding = forwardEventsTo(window.webContents, services.events);
-  const rememberBounds = () => {
-    if (window.isDestroyed()) return;
-    const maximized = window.isMaximized();
-    const bounds = maximized ? settings.get().windowBounds : window.getNormalBounds();
-    if (bounds) void settings.update({ windowBounds: { ...bounds, maximized } }).catch((e: Error) => logger.warn('settings', e.message));
-  };
-  window.on('resized', rememberBounds);
-  window.on('moved', rememberBounds);
-  window.on('close', rememberBounds);
-  window.on('closed', stopForwarding);
-  window.once('ready-to-show', () => window.show());
-  await window.loadURL(url);
-  return window;
+function readUsernsRestriction(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 async function main(): Promise<void> {
@@ -89,16 +81,47 @@ async function main(): Promise<void> {
     app.quit();
     return;
   }
+  // Before anything loads: a second launch or a link during start-up is kept, not dropped.
+  const lifecycle = registerAppLifecycle(app, { platform: process.platform, onBlockedLink: (raw) => logger.warn('app', `ignored a malformed link (${raw.length} characters)`) });
+  lifecycle.handleArgs(process.argv);
+  // Installed builds register the scheme through their installer metadata too (electron-builder
+  // protocols); development runs would register the bare Electron binary, so they do not.
+  if (app.isPackaged) app.setAsDefaultProtocolClient(deepLinkScheme);
   await app.whenReady();
-  hardenSession(session.defaultSession);
+  const refusal = sandboxRefusal({
+    platform: process.platform,
+    isPackaged: app.isPackaged,
+    noSandbox: app.commandLine.hasSwitch('no-sandbox'),
+    env: process.env,
+    usernsRestriction: readUsernsRestriction,
+  });
+  if (refusal) {
+    logger.error('app', `refused to start without the sandbox: ${refusal}`);
+    // After ready: on Linux, showErrorBox before ready only prints to stderr.
+    dialog.showErrorBox('Release Board cannot start safely', refusal);
+    app.exit(1);
+    return;
+  }
+
+  // Apps launched from a desktop environment miss the login shell's PATH, where kubectl's exec
+  // credential plugins (aws, gke-gcloud-auth-plugin, kubelogin…) usually live. Asking the shell
+  // can take seconds, so it runs in the background; until it answers, the current PATH is used.
+  let credentialPluginPath = process.env['PATH'] ?? '';
+  void credentialPluginSearchPath()
+    .then((found) => (credentialPluginPath = found))
+    .catch((error: Error) => logger.warn('kube', `login shell PATH lookup failed: ${error.message}`));
+
+  const devUrl = devServerUrl();
+  const url = devUrl ?? appPageUrl;
+  const isAppUrl = appUrlMatcher(url);
+  hardenSession(session.defaultSession, { isAppUrl, ...(devUrl ? { policy: devServerContentSecurityPolicy(devUrl) } : {}) });
+  protocol.handle(appScheme, appProtocolHandler(path.join(here, '../renderer')));
   // Git host client secrets are sealed by the OS keychain (safeStorage) or, where it is not
   // available, kept in memory only for this run.
   const secretBox = safeStorage.isEncryptionAvailable()
     ? { seal: (plain: string) => safeStorage.encryptString(plain).toString('base64'), open: (sealed: string) => safeStorage.decryptString(Buffer.from(sealed, 'base64')) }
     : undefined;
   const settings = await openSettingsStore(app.getPath('userData'), (message) => logger.warn('settings', message), secretBox);
-  // Apps launched from a desktop environment miss the login shell's PATH, where kubectl's
-  // exec credential plugins (aws, gke-gcloud-auth-plugin, kubelogin…) usually live.
   app.setAboutPanelOptions(aboutPanelOptions({ app: appInfo(), copyright: 'Copyright © 2026 Release Board team', website: projectUrl }));
   if (process.platform === 'win32') app.setAppUserModelId('works.releaseboard.app'); // Windows notifications need it
   const unsupported = updateUnsupportedReason({ platform: process.platform, env: process.env, resourcesPath: process.resourcesPath, exists: existsSync });
@@ -110,11 +133,14 @@ async function main(): Promise<void> {
     logger,
     ...(unsupported ? { unsupportedReason: unsupported } : {}),
   });
-  const credentialPluginPath = await credentialPluginSearchPath().catch(() => process.env['PATH'] ?? '');
   const services = await createMainServices({
     appInfo: appInfo(),
     logger,
-    credentialPluginPath,
+    env: withBuiltInClients(process.env, builtInClients()),
+    credentialPluginPath: () => credentialPluginPath,
+    // Forge traffic goes through Chromium's network stack: the OS certificate store (a GitHub
+    // Enterprise or GitLab behind a private CA) and the system proxy / PAC, like a browser.
+    forgeFetch: (input, init) => net.fetch(input instanceof URL ? input.toString() : input, init),
     settings,
     // Sign-in opens the forge's authorize page in the system browser; the auth service has
     // already checked the URL against the configured host before calling this.
@@ -127,34 +153,8 @@ async function main(): Promise<void> {
   });
   updates.subscribe((state) => services.events.emit('update:state-changed', state));
   updates.start();
-  const url = rendererUrl();
-  const isAppUrl = appUrlMatcher(url);
-  const windows = new Set<number>();
-  registerIpcHandlers(services.dispatcher, { webContentsIds: () => windows, isAppUrl }, logger);
-
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate(
-      appMenuTemplate({
-        isMac: process.platform === 'darwin',
-        appName: 'Release Board',
-        isPackaged: app.isPackaged,
-        openDocs: () => void shell.openExternal(`${projectUrl}/tree/main/docs`),
-        openLogsFolder: () => void shell.openPath(app.getPath('logs')),
-        copyDiagnostics: () => void copyDiagnostics(),
-        checkForUpdates: () => void updates.checkNow(),
-        reportIssue: () => void shell.openExternal(`${projectUrl}/issues/new`),
-      }),
-    ),
-  );
-
-  const open = async () => {
-    const window = await createMainWindow(settings, services, isAppUrl, url);
-    const id = window.webContents.id;
-    windows.add(id);
-    window.on('closed', () => windows.delete(id));
-    return window;
-  };
-  let mainWindow = await open();
+  const trusted = new Set<number>();
+  registerIpcHandlers(services.dispatcher, { webContentsIds: () => trusted, isAppUrl }, logger);
 
   const copyDiagnostics = async () => {
     const snapshot = await services.board.snapshot();
@@ -175,6 +175,74 @@ async function main(): Promise<void> {
     );
   };
 
+  let mainWindow: BrowserWindow | undefined;
+  const showMainWindow = () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  };
+
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate({
+        isMac: process.platform === 'darwin',
+        appName: 'Release Board',
+        isPackaged: app.isPackaged,
+        openDocs: () => void shell.openExternal(`${projectUrl}/tree/main/docs`),
+        openLogsFolder: () => void shell.openPath(app.getPath('logs')),
+        copyDiagnostics: () => void copyDiagnostics(),
+        checkForUpdates: () => void updates.checkNow(),
+        reportIssue: () => void shell.openExternal(`${projectUrl}/issues/new`),
+        openSettings: () => {
+          showMainWindow();
+          services.events.emit('settings:open-requested', null);
+        },
+      }),
+    ),
+  );
+
+  const open = async () => {
+    const bounds = settings.get().windowBounds;
+    const window = await openMainWindow({
+      url,
+      preloadPath: path.join(here, '../preload/index.cjs'),
+      ...(bounds ? { bounds } : {}),
+      dark: nativeTheme.shouldUseDarkColors,
+      isPackaged: app.isPackaged,
+      trusted,
+      logger,
+      quit: () => app.quit(),
+      guards: {
+        isAppUrl,
+        openExternal: (target) => shell.openExternal(target),
+        linkPolicy: () => defaultExternalLinkPolicy,
+        onBlocked: (what, target) => logger.warn('window', `blocked ${what} ${target}`),
+      },
+      onCreated: (window) => {
+        mainWindow = window;
+        const stopForwarding = forwardEventsTo(window.webContents, services.events);
+        const rememberBounds = () => {
+          if (window.isDestroyed()) return;
+          const maximized = window.isMaximized();
+          const normal = maximized ? settings.get().windowBounds : window.getNormalBounds();
+          if (normal) void settings.update({ windowBounds: { ...normal, maximized } }).catch((e: Error) => logger.warn('settings', e.message));
+        };
+        window.on('resized', rememberBounds);
+        window.on('moved', rememberBounds);
+        window.on('close', rememberBounds);
+        window.on('closed', stopForwarding);
+      },
+    });
+    return window;
+  };
+  lifecycle.attachWindow({ show: showMainWindow, recreate: () => void open(), count: () => BrowserWindow.getAllWindows().length });
+  await open();
+  lifecycle.attachLinks((target) => {
+    showMainWindow();
+    services.events.emit('board:focus-requested', target);
+  });
+
   // Native notifications when a promotion PR merged or a rollout finished; a click focuses the cell.
   const notifications = createNotificationService({
     board: services.board,
@@ -182,26 +250,12 @@ async function main(): Promise<void> {
     enabled: () => settings.get().notifications.promotions,
     logger,
     onFocusCell: (cell) => {
-      if (mainWindow.isDestroyed()) return;
-      if (mainWindow.isMinimized()) mainWindow.restore();
-      mainWindow.show();
-      mainWindow.focus();
+      showMainWindow();
       services.events.emit('board:focus-requested', { pipelineId: cell.pipelineId, environment: cell.environment });
     },
   });
   void notifications.start();
 
-  app.on('second-instance', () => {
-    if (mainWindow.isDestroyed()) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
-  });
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) void open().then((w) => (mainWindow = w));
-  });
-  app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
-  });
   // Before quitting, revoke the user's tokens where the forge allows it (2 s at most), so a
   // token that outlives the app is not left valid for hours.
   let revoked = false;
@@ -221,5 +275,10 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   logger.error('app', `start-up failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  app.exit(1);
+  // A dialog, not a silent exit. Shown once the app is ready: before that, Linux only prints it.
+  const { title, content } = startupFailureText(error, fileLog.file);
+  void app
+    .whenReady()
+    .then(() => dialog.showErrorBox(title, content))
+    .finally(() => app.exit(1));
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardSnapshot } from './common/board';
 import { createMemoryLogger } from './log/logger';
+import { githubDotCom } from './auth/forge-host';
 import { createMainServices } from './services';
 import { openMemorySettingsStore } from './settings/settings-store';
 
@@ -54,6 +55,28 @@ describe('main services', () => {
     const result = await s.dispatcher.dispatch('tokens:list', undefined);
     expect(result).toMatchObject({ ok: false, error: { code: 'tokens-unavailable' } });
     expect(!result.ok && result.error.hint).toMatch(/kubeconfig/);
+    await s.stop();
+  });
+});
+
+describe('forge transport', () => {
+  it('sends forge traffic through the fetch it is given (net.fetch in the desktop app)', async () => {
+    const seen: string[] = [];
+    const forgeFetch = (async (input: string | URL | Request) => {
+      seen.push(String(input instanceof Request ? input.url : input));
+      return new Response(JSON.stringify({ error: 'unavailable' }), { status: 503, headers: { 'content-type': 'application/json' } });
+    }) as typeof fetch;
+    const s = await createMainServices({
+      appInfo,
+      logger: createMemoryLogger(),
+      board: staticBoard,
+      settings: openMemorySettingsStore(),
+      env: { KUBECONFIG: '/nonexistent/kubeconfig' },
+      forgeHosts: [githubDotCom('Iv1.public')],
+      forgeFetch,
+    });
+    await s.dispatcher.dispatch('auth:start-device-sign-in', { host: 'github.com' });
+    expect(seen.some((url) => url.startsWith('https://github.com/'))).toBe(true);
     await s.stop();
   });
 });

@@ -40,8 +40,9 @@ export interface ServiceOptions {
   board?: BoardSource;
   /** Explicit kubeconfig file (like kubectl --kubeconfig); default KUBECONFIG / ~/.kube/config. */
   kubeconfigPath?: string;
-  /** PATH for exec credential plugins (the login shell's when launched from a desktop). */
-  credentialPluginPath?: string;
+  /** PATH for exec credential plugins (the login shell's when launched from a desktop); a
+   *  function when it is still being looked up in the background. */
+  credentialPluginPath?: string | (() => string);
   /** Forge hosts to sign in to. Default: from the environment (see config/forge-hosts.ts). */
   forgeHosts?: ForgeHost[];
   /**
@@ -146,12 +147,13 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
 
   const settings = options.settings ?? openMemorySettingsStore();
   let restartRequired = false;
+  const searchPath = () => (typeof options.credentialPluginPath === 'function' ? options.credentialPluginPath() : options.credentialPluginPath);
   // The kubeconfig file chosen in settings wins over the one given at start-up (tests, preview).
   const loadOptions = () => {
     const explicitPath = settings.get().kubeconfigPath ?? options.kubeconfigPath;
     return {
       ...(explicitPath ? { explicitPath } : {}),
-      ...(options.credentialPluginPath ? { searchPath: options.credentialPluginPath } : {}),
+      ...(searchPath() ? { searchPath: searchPath() } : {}),
       env,
       // A kubeconfig's credential plugins run as the user: only the command lines they approved.
       execApproved: (commandLine: string) => settings.get().approvedExecPlugins.includes(commandLine),

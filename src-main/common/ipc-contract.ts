@@ -72,6 +72,8 @@ export interface EventChannels {
   /** A notification was clicked: the board should bring that cell into view. */
   'board:focus-requested': { pipelineId: string; environment: string };
   'settings:changed': SettingsView;
+  /** The app menu's Settings… item: the renderer opens its settings dialog. */
+  'settings:open-requested': null;
 }
 
 export type RequestChannel = keyof RequestChannels;
@@ -119,6 +121,7 @@ const eventChannelList = [
   'update:state-changed',
   'board:focus-requested',
   'settings:changed',
+  'settings:open-requested',
 ] as const;
 
 export const requestChannels: ExactKeys<RequestChannels, typeof requestChannelList> = requestChannelList;

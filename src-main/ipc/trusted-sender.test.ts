@@ -16,3 +16,20 @@ describe('app URL matcher', () => {
     expect(isApp('garbage')).toBe(false);
   });
 });
+
+describe('app URL matcher for the app:// scheme', () => {
+  const isApp = appUrlMatcher('app://release-board/index.html');
+
+  it('matches any page of the app’s own host', () => {
+    expect(isApp('app://release-board/index.html#/tokens')).toBe(true);
+    expect(isApp('app://release-board/assets/index.js')).toBe(true);
+  });
+
+  it('refuses other hosts and the opaque origins that share URL.origin "null"', () => {
+    expect(isApp('app://evil/index.html')).toBe(false);
+    expect(isApp('data:text/html,<script>1</script>')).toBe(false);
+    expect(isApp('blob:null/1234')).toBe(false);
+    expect(isApp('other://release-board/index.html')).toBe(false);
+    expect(isApp('file:///index.html')).toBe(false);
+  });
+});

@@ -20,7 +20,7 @@ export function isTrustedSender(event: SenderLike, trust: SenderTrust): boolean 
   return trust.isAppUrl(frame.url);
 }
 
-/** Builds isAppUrl for a page URL: same document, ignoring query and hash. */
+/** Builds isAppUrl for a page URL: the same file (file://), origin (dev server) or scheme and host (app://). */
 export function appUrlMatcher(appUrl: string): (url: string) => boolean {
   const base = new URL(appUrl);
   return (raw) => {
@@ -31,6 +31,9 @@ export function appUrlMatcher(appUrl: string): (url: string) => boolean {
       return false;
     }
     if (base.protocol === 'file:') return url.protocol === 'file:' && url.pathname === base.pathname;
-    return url.origin === base.origin;
+    if (base.protocol === 'http:' || base.protocol === 'https:') return url.origin === base.origin;
+    // A custom scheme (app://release-board): its URL.origin is the opaque "null", which every
+    // data: or other custom URL shares too, so compare scheme and host instead.
+    return url.protocol === base.protocol && url.host === base.host && url.host !== '';
   };
 }

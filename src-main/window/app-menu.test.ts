@@ -60,3 +60,18 @@ describe('application menu', () => {
     expect(help(template).map((i) => i.id)).toEqual(['docs']);
   });
 });
+
+describe('Settings… menu item', () => {
+  it('is in the macOS app menu and in File elsewhere, with the usual shortcut', () => {
+    for (const isMac of [true, false]) {
+      const openSettings = vi.fn();
+      const template = appMenuTemplate({ isMac, appName: 'Release Board', isPackaged: true, openDocs: vi.fn(), openSettings });
+      const item = byId(template, 'settings')!;
+      expect(item.label).toBe('Settings…');
+      expect(item.accelerator).toBe('CmdOrCtrl+,');
+      expect((template[0]!.submenu as MenuItemConstructorOptions[]).includes(item)).toBe(true);
+      (item.click as () => void)();
+      expect(openSettings).toHaveBeenCalledTimes(1);
+    }
+  });
+});

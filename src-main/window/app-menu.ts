@@ -16,10 +16,15 @@ export interface AppMenuOptions {
   checkForUpdates?: () => void;
   /** Help → Report an Issue (opens the issue tracker) */
   reportIssue?: () => void;
+  /** Settings… (macOS: app menu, others: File), CmdOrCtrl+, */
+  openSettings?: () => void;
 }
 
 export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOptions[] {
   const template: MenuItemConstructorOptions[] = [];
+  const settingsItems: MenuItemConstructorOptions[] = options.openSettings
+    ? [{ id: 'settings', label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: options.openSettings }]
+    : [];
   const updateItems: MenuItemConstructorOptions[] =
     options.checkForUpdates && options.isPackaged ? [{ id: 'check-for-updates', label: 'Check for Updates…', click: options.checkForUpdates }] : [];
   if (options.isMac) {
@@ -29,6 +34,8 @@ export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOpt
         { role: 'about' },
         ...updateItems,
         { type: 'separator' },
+        ...settingsItems,
+        ...(settingsItems.length ? ([{ type: 'separator' }] as MenuItemConstructorOptions[]) : []),
         { role: 'services' },
         { type: 'separator' },
         { role: 'hide' },
@@ -39,7 +46,7 @@ export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOpt
       ],
     });
   } else {
-    template.push({ label: 'File', submenu: [{ role: 'quit' }] });
+    template.push({ label: 'File', submenu: [...settingsItems, ...(settingsItems.length ? ([{ type: 'separator' }] as MenuItemConstructorOptions[]) : []), { role: 'quit' }] });
   }
   const helpItems: MenuItemConstructorOptions[] = [{ id: 'docs', label: `${options.appName} Documentation`, click: options.openDocs }];
   if (options.reportIssue) helpItems.push({ id: 'report-issue', label: 'Report an Issue…', click: options.reportIssue });

@@ -62,22 +62,43 @@ describe('navigation guards', () => {
 });
 
 describe('session hardening', () => {
-  it('denies every permission and adds the CSP header', () => {
-    let requestHandler: (c: unknown, p: string, cb: (granted: boolean) => void) => void = () => {};
-    let checkHandler: () => boolean = () => true;
-    let headersHandler: (d: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void = () => {};
+  type RequestHandler = (c: unknown, p: string, cb: (granted: boolean) => void, details: { requestingUrl?: string }) => void;
+  type CheckHandler = (c: unknown, p: string, origin: string) => boolean;
+  type HeadersHandler = (d: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void;
+  const harden = (policy?: string) => {
+    const handlers: { request?: RequestHandler; check?: CheckHandler; headers?: HeadersHandler } = {};
     const session = {
-      setPermissionRequestHandler: (h: typeof requestHandler) => (requestHandler = h),
-      setPermissionCheckHandler: (h: typeof checkHandler) => (checkHandler = h),
-      webRequest: { onHeadersReceived: (h: typeof headersHandler) => (headersHandler = h) },
+      setPermissionRequestHandler: (h: RequestHandler) => (handlers.request = h),
+      setPermissionCheckHandler: (h: CheckHandler) => (handlers.check = h),
+      webRequest: { onHeadersReceived: (h: HeadersHandler) => (handlers.headers = h) },
     } as unknown as Session;
-    hardenSession(session);
-    const granted = vi.fn();
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) requestHandler(null, permission, granted);
-    expect(granted.mock.calls.every(([g]) => g === false)).toBe(true);
-    expect(checkHandler()).toBe(false);
+    hardenSession(session, { isAppUrl: (u) => u.startsWith('app://release-board'), ...(policy ? { policy } : {}) });
+    return handlers as Required<typeof handlers>;
+  };
+  const app = 'app://release-board/index.html';
+
+  it('denies every permission but writing the clipboard from the app’s own page', () => {
+    const { request, check } = harden();
+    const granted = (permission: string, requestingUrl?: string) => {
+      let answer: boolean | undefined;
+      request(null, permission, (g) => (answer = g), requestingUrl === undefined ? {} : { requestingUrl });
+      return answer;
+    };
+    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) expect(granted(permission, app)).toBe(false);
+    expect(granted('clipboard-sanitized-write', app)).toBe(true);
+    expect(granted('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
+    expect(granted('clipboard-sanitized-write')).toBe(false);
+    expect(check(null, 'clipboard-sanitized-write', 'app://release-board')).toBe(true);
+    expect(check(null, 'clipboard-read', 'app://release-board')).toBe(false);
+    expect(check(null, 'clipboard-sanitized-write', 'https://evil.example')).toBe(false);
+  });
+
+  it('adds the strict CSP header, or the policy it is given for the development server', () => {
     const answer = vi.fn();
-    headersHandler({ responseHeaders: { 'x-a': ['1'] } }, answer);
-    expect(answer.mock.calls[0]![0].responseHeaders['Content-Security-Policy'][0]).toContain("script-src 'self'");
+    harden().headers({ responseHeaders: { 'x-a': ['1'] } }, answer);
+    expect(answer.mock.calls[0]![0].responseHeaders['Content-Security-Policy'][0]).toContain("script-src 'self';");
+    expect(answer.mock.calls[0]![0].responseHeaders['x-a']).toEqual(['1']);
+    harden('dev-policy').headers({ responseHeaders: {} }, answer);
+    expect(answer.mock.calls[1]![0].responseHeaders['Content-Security-Policy']).toEqual(['dev-policy']);
   });
 });

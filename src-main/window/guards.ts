@@ -1,6 +1,7 @@
 // Navigation, new-window, webview and permission guards for the app's web contents.
 // Security model: the app never navigates away from its own page, never opens a second
-// window, never grants a permission; allowed https links go to the system browser.
+// window, grants one permission only (writing to the clipboard, for the app's own page: the
+// device-code "Copy" button); allowed https links go to the system browser.
 import type { Session, WebContents } from 'electron';
 import { contentSecurityPolicy } from './window-options';
 import { isAllowedExternalUrl, type ExternalLinkPolicy } from './external-links';
@@ -37,14 +38,25 @@ export function installNavigationGuards(contents: WebContents, options: GuardOpt
   });
 }
 
-export function hardenSession(session: Session): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+export interface SessionHardening {
+  isAppUrl: (url: string) => boolean;
+  /** The CSP for pages this session loads over http(s) (the development server). Default: strict. */
+  policy?: string;
+}
+
+/** Writing (never reading) the clipboard: navigator.clipboard.writeText from the app's page. */
+const clipboardWrite = 'clipboard-sanitized-write';
+
+export function hardenSession(session: Session, options: SessionHardening): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(permission === clipboardWrite && options.isAppUrl(details.requestingUrl ?? '')),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permission === clipboardWrite && options.isAppUrl(requestingOrigin));
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: {
         ...details.responseHeaders,
-        'Content-Security-Policy': [contentSecurityPolicy],
+        'Content-Security-Policy': [options.policy ?? contentSecurityPolicy],
         'X-Content-Type-Options': ['nosniff'],
       },
     });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, mainWindowOptions } from './window-options';
+import { contentSecurityPolicy, devServerContentSecurityPolicy, mainWindowOptions } from './window-options';
 
 describe('main window options', () => {
   const prefs = mainWindowOptions({ preloadPath: '/app/out/preload/index.cjs' }).webPreferences!;
@@ -25,5 +25,20 @@ describe('main window options', () => {
     expect(contentSecurityPolicy).toContain("script-src 'self'");
     expect(contentSecurityPolicy).toContain("default-src 'none'");
     expect(contentSecurityPolicy).not.toMatch(/unsafe-inline|unsafe-eval|https?:/);
+  });
+
+  it('keeps DevTools off unless asked (development)', () => {
+    expect(prefs.devTools).toBe(false);
+    expect(mainWindowOptions({ preloadPath: 'p', devTools: true }).webPreferences!.devTools).toBe(true);
+  });
+
+  it('relaxes the CSP for a loopback development server only, for Vite’s inline preamble and its WebSocket', () => {
+    const dev = devServerContentSecurityPolicy('http://localhost:5173/');
+    expect(dev).toContain("script-src 'self' 'unsafe-inline'");
+    expect(dev).toContain("connect-src 'self' ws://localhost:5173");
+    expect(dev).not.toContain('unsafe-eval');
+    expect(devServerContentSecurityPolicy('http://evil.example:5173/')).toBe(contentSecurityPolicy);
+    expect(devServerContentSecurityPolicy('https://localhost:5173/')).toBe(contentSecurityPolicy);
+    expect(devServerContentSecurityPolicy('not a url')).toBe(contentSecurityPolicy);
   });
 });

@@ -27,7 +27,7 @@ export const secureWebPreferences = {
   spellcheck: false,
 } as const;
 
-export function mainWindowOptions(options: { preloadPath: string; bounds?: WindowBounds; dark?: boolean }): BrowserWindowConstructorOptions {
+export function mainWindowOptions(options: { preloadPath: string; bounds?: WindowBounds; dark?: boolean; devTools?: boolean }): BrowserWindowConstructorOptions {
   const bounds = options.bounds ?? defaultWindowBounds;
   return {
     ...(bounds.x !== undefined && bounds.y !== undefined ? { x: bounds.x, y: bounds.y } : {}),
@@ -38,20 +38,45 @@ export function mainWindowOptions(options: { preloadPath: string; bounds?: Windo
     show: false,
     title: 'Release Board',
     backgroundColor: options.dark ? '#15171c' : '#f6f7f9',
-    webPreferences: { ...secureWebPreferences, preload: options.preloadPath },
+    // DevTools only in development: in an installed app they would let anyone at the keyboard
+    // drive the bridge (and read what the renderer holds) without a trace.
+    webPreferences: { ...secureWebPreferences, devTools: options.devTools ?? false, preload: options.preloadPath },
   };
 }
 
+function policy(script: string, style: string, connect: string): string {
+  return [
+    "default-src 'none'",
+    `script-src ${script}`,
+    `style-src ${style}`,
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src ${connect}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ');
+}
+
 /** The Content-Security-Policy of every app page: no inline script, no remote origin. */
-export const contentSecurityPolicy = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "object-src 'none'",
-].join('; ');
+export const contentSecurityPolicy = policy("'self'", "'self'", "'self'");
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * The policy for a page from `electron-vite dev`'s server. Vite injects an inline module (React
+ * Refresh's preamble) and inline <style> tags, and talks to its server over a WebSocket, so in
+ * development only, and only for a loopback server, those are allowed; every other page keeps
+ * the strict policy.
+ */
+export function devServerContentSecurityPolicy(devServerUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(devServerUrl);
+  } catch {
+    return contentSecurityPolicy;
+  }
+  if (url.protocol !== 'http:' || !loopbackHosts.has(url.hostname)) return contentSecurityPolicy;
+  return policy(`'self' 'unsafe-inline'`, `'self' 'unsafe-inline'`, `'self' ws://${url.host}`);
+}

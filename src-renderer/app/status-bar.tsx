@@ -1,9 +1,11 @@
 // Status bar: what is running (from main), so a screenshot or a bug report says which build,
-// how fresh the board is, and a quiet notice when a downloaded update is ready.
+// how fresh the board is, and what self-update is doing (checking, downloading, up to date,
+// failed with a retry, ready with Restart).
 import { useState } from 'react';
 import { relativeTime } from '../features/board/format';
 import { useNow } from '../lib/use-now';
 import { useAppStore } from '../store/store';
+import { updateStatus } from './update-status';
 
 export function StatusBar() {
   const info = useAppStore((s) => s.appInfo);
@@ -12,7 +14,9 @@ export function StatusBar() {
   const now = useNow(10_000);
   const update = useAppStore((s) => s.update);
   const install = useAppStore((s) => s.installUpdate);
+  const retry = useAppStore((s) => s.checkUpdate);
   const [restarting, setRestarting] = useState(false);
+  const status = updateStatus(update);
   return (
     <footer className="status-bar" data-testid="status-bar">
       {info.status === 'ready' ? (
@@ -25,9 +29,9 @@ export function StatusBar() {
         <span>Connecting…</span>
       )}
       <span className="status-bar__spacer" />
-      {update?.state === 'ready' ? (
+      {status?.action === 'restart' ? (
         <span className="update-notice" role="status" data-testid="update-notice">
-          Update ready{update.version ? ` (${update.version})` : ''} —{' '}
+          {status.text} —{' '}
           <button
             type="button"
             className="button button--small button--primary"
@@ -40,6 +44,18 @@ export function StatusBar() {
           >
             {restarting ? 'Restarting…' : 'Restart'}
           </button>
+        </span>
+      ) : status ? (
+        <span className={`update-status update-status--${status.tone}`} role="status" data-testid="update-status">
+          {status.text}
+          {status.action === 'retry' ? (
+            <>
+              {' '}
+              <button type="button" className="button button--small" onClick={() => void retry()}>
+                Retry
+              </button>
+            </>
+          ) : null}
         </span>
       ) : null}
       {generatedAt ? (

@@ -26,6 +26,8 @@ export interface ServicesSlice {
   approveHost(host: string): Promise<void>;
   approvingHost: string | undefined;
   installUpdate(): Promise<void>;
+  /** Check for updates again (after a failed check). */
+  checkUpdate(): Promise<void>;
   clearFocusRequest(): void;
 }
 
@@ -84,6 +86,10 @@ export const createServicesSlice: StateCreator<ServicesSlice, [], [], ServicesSl
   },
   async installUpdate() {
     await bridge.request('update:install', undefined);
+  },
+  async checkUpdate() {
+    const result = await bridge.request('update:check', undefined);
+    if (result.ok) set({ update: result.value });
   },
   clearFocusRequest() {
     set({ focusRequest: null });

@@ -266,6 +266,22 @@ test.describe('pipeline board', () => {
     await expect.poll(() => preview.traffic.some((t) => t.direction === 'request' && t.channel === 'update:install')).toBe(true);
   });
 
+  test('the status bar follows every update state, and a failed check can be retried', async ({ page, boardPreview, board: _board }) => {
+    const { preview, services } = boardPreview;
+    await open(page, preview.url);
+    const status = page.getByTestId('update-status');
+    services.events.emit('update:state-changed', { state: 'checking' });
+    await expect(status).toHaveText('Checking for updates…');
+    services.events.emit('update:state-changed', { state: 'downloading', version: '0.2.0', percent: 30 });
+    await expect(status).toHaveText('Downloading update 0.2.0 (30%)');
+    services.events.emit('update:state-changed', { state: 'idle', lastCheckedAt: new Date().toISOString() });
+    await expect(status).toHaveText('Up to date');
+    services.events.emit('update:state-changed', { state: 'error', message: 'net::ERR_NAME_NOT_RESOLVED' });
+    await expect(status).toContainText('Update check failed: net::ERR_NAME_NOT_RESOLVED');
+    await status.getByRole('button', { name: 'Retry' }).click();
+    await expect.poll(() => preview.traffic.some((t) => t.direction === 'request' && t.channel === 'update:check')).toBe(true);
+  });
+
   test('a clicked notification (board:focus-requested) brings its cell into view and focuses it', async ({ page, boardPreview, board: _board }) => {
     await open(page, boardPreview.preview.url, '#q=checkout');
     boardPreview.services.events.emit('board:focus-requested', { pipelineId: 'team-payments/refunds', environment: 'staging' });

@@ -17,19 +17,10 @@ import { fileURLToPath } from 'node:url';
 import { transform } from 'esbuild';
 import type { AppInfo } from '../../src-main/common/app-info';
 import type { MainServices } from '../../src-main/services';
+import { rendererContentTypes as contentTypes } from '../../src-main/window/app-protocol';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 /** What the services report about themselves when they run in Node for the preview. */
 export async function previewAppInfo(): Promise<AppInfo> {

@@ -83,9 +83,19 @@ describe('electron-builder.yml', () => {
       onlyLoadAppFromAsar: true,
       enableEmbeddedAsarIntegrityValidation: true,
       enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
+      resetAdHocDarwinSignature: true,
     });
     // Asar integrity only means something when the asar is built and its check not disabled.
     expect(config['disableAsarIntegrity']).toBeUndefined();
+  });
+
+  it('never starts the AppImage with --no-sandbox from its desktop entry', () => {
+    expect(config['appImage']).toEqual({ executableArgs: [] });
+  });
+
+  it('registers the release-board:// link scheme', () => {
+    expect(config['protocols']).toEqual([{ name: 'Release Board link', schemes: ['release-board'] }]);
   });
 
   it('signs macOS with the hardened runtime and a minimal, well-formed entitlements file', () => {
@@ -112,9 +122,10 @@ describe('electron-builder.yml', () => {
     expect(config['forceCodeSigning']).not.toBe(true); // unsigned local builds must still work
   });
 
-  it('signs Windows installers with a named publisher that the updater verifies', () => {
+  it('verifies Windows updates, and claims a publisher only in signed builds (set by the release workflow)', () => {
     const win = config['win'];
-    expect(win.signtoolOptions.publisherName).toMatch(/\S/);
+    // An unsigned build that names a publisher breaks every update (ERR_UPDATER_INVALID_SIGNATURE).
+    expect(win.signtoolOptions?.publisherName).toBeUndefined();
     expect(win.verifyUpdateCodeSignature).not.toBe(false);
     // azureSignOptions and signtoolOptions are mutually exclusive in electron-builder 26.
     expect(win.azureSignOptions).toBeUndefined();

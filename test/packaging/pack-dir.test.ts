@@ -65,8 +65,8 @@ describe('an unsigned --dir build with electron-builder.yml', () => {
     expect(wire[FuseV1Options.OnlyLoadAppFromAsar]).toBe(FuseState.ENABLE);
     expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(FuseState.ENABLE);
     expect(wire[FuseV1Options.EnableCookieEncryption]).toBe(FuseState.ENABLE);
-    // left at Electron's default on purpose (the renderer loads from file://)
-    expect(wire[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(FuseState.ENABLE);
+    // the renderer is served from app://, so file:// keeps no extra privileges
+    expect(wire[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(FuseState.DISABLE);
   });
 
   it('packs the built app into app.asar, without sources, tests or source maps', () => {
@@ -81,6 +81,8 @@ describe('an unsigned --dir build with electron-builder.yml', () => {
     // production dependencies come along; development ones do not
     expect(files.some((f) => f.startsWith('/node_modules/electron-updater/'))).toBe(true);
     expect(files.some((f) => f.startsWith('/node_modules/vitest/') || f.startsWith('/node_modules/electron/'))).toBe(false);
+    // renderer-only packages are bundled into out/renderer by Vite; shipping them again is dead weight
+    for (const rendererOnly of ['react', 'react-dom', '@dnd-kit', 'zustand']) expect(files.some((f) => f.startsWith(`/node_modules/${rendererOnly}/`))).toBe(false);
     const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8')) as { main: string; devDependencies?: unknown };
     expect(pkg.main).toBe('out/main/index.js');
   });

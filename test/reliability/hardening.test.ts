@@ -74,7 +74,8 @@ describe('hardening: packaged app configuration', () => {
       safeDialogs: true,
       spellcheck: false,
     };
-    expect(options.webPreferences).toEqual({ ...expected, preload: '/app/preload/index.cjs' });
+    // DevTools stay off unless the caller asks (development builds only: main-window.ts passes !isPackaged).
+    expect(options.webPreferences).toEqual({ ...expected, devTools: false, preload: '/app/preload/index.cjs' });
     expect(secureWebPreferences).toEqual(expected);
   });
 });
@@ -130,15 +131,18 @@ describe('hardening: static check (electronegativity-equivalent rules)', () => {
 
   it('PERMISSIONS and NAVIGATION: handlers deny by default and are installed at start-up', () => {
     const guards = fs.readFileSync(path.join(ROOT, 'src-main/window/guards.ts'), 'utf8');
-    expect(guards).toMatch(/setPermissionRequestHandler\(\([^)]*callback\) => callback\(false\)\)/);
-    expect(guards).toMatch(/setPermissionCheckHandler\(\(\) => false\)/);
+    // One permission, for the app's own page only: writing the clipboard (the device code's Copy).
+    expect(guards).toMatch(/setPermissionRequestHandler\(\([^)]*callback, details\) =>\s*callback\(permission === clipboardWrite && options\.isAppUrl\(details\.requestingUrl \?\? ''\)\)/);
+    expect(guards).toMatch(/setPermissionCheckHandler\(\([^)]*\) => permission === clipboardWrite && options\.isAppUrl\(requestingOrigin\)\)/);
+    expect(guards).toMatch(/const clipboardWrite = 'clipboard-sanitized-write';/);
     expect(guards).toMatch(/setWindowOpenHandler\([\s\S]*?action: 'deny'/);
     expect(guards).toMatch(/'will-navigate'[\s\S]*?event\.preventDefault\(\)/);
     expect(guards).toMatch(/'will-attach-webview'[\s\S]*?event\.preventDefault\(\)/);
     const index = fs.readFileSync(path.join(ROOT, 'src-main/index.ts'), 'utf8');
-    expect(index).toMatch(/hardenSession\(session\.defaultSession\)/);
-    expect(index).toMatch(/installNavigationGuards\(window\.webContents/);
-    expect(index).toMatch(/new BrowserWindow\(\s*mainWindowOptions\(/);
+    expect(index).toMatch(/hardenSession\(session\.defaultSession, \{ isAppUrl/);
+    const mainWindow = fs.readFileSync(path.join(ROOT, 'src-main/window/main-window.ts'), 'utf8');
+    expect(mainWindow).toMatch(/installNavigationGuards\(contents, options\.guards\)/);
+    expect(mainWindow).toMatch(/new BrowserWindow\(\s*mainWindowOptions\(/);
     // No second window type that could bypass mainWindowOptions.
     expect(scan('BROWSER_WINDOW', /new BrowserWindow\(/, ['src-main']).length).toBe(1);
   });

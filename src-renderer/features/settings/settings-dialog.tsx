@@ -43,7 +43,10 @@ export function SettingsDialogHost() {
     };
     window.addEventListener(OPEN_SETTINGS_EVENT, onOpen);
     window.addEventListener('keydown', onKey);
+    // The desktop app's Settings… menu item.
+    const stopMenu = bridge.on('settings:open-requested', onOpen);
     return () => {
+      stopMenu();
       window.removeEventListener(OPEN_SETTINGS_EVENT, onOpen);
       window.removeEventListener('keydown', onKey);
     };
