@@ -11,22 +11,29 @@ import { startSandbox, type Sandbox } from '../sandbox/index';
 import { createExternalBrowserHook, sandboxForgeHostsEnv } from './external-browser';
 import { previewAppInfo, startPreviewServer } from './preview-server';
 
+const USAGE = 'usage: npm run preview -- (--seed <demo|empty|scale:N> | --use-my-kubeconfig) [--port N] [--ready-file F]';
+
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '0' },
     'ready-file': { type: 'string' },
     seed: { type: 'string' },
     'use-my-kubeconfig': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 async function main() {
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const logger = createLogger({ level: 'info' });
   // With --seed the services read the sandbox exactly as the desktop app reads a real
   // cluster: through KUBECONFIG. Without it they use the user's own kubeconfig.
   let sandbox: Sandbox | undefined;
   if (!values.seed && !values['use-my-kubeconfig']) {
-    console.error('preview: give --seed demo (a local sandbox) or, to show your own clusters in a browser page, --use-my-kubeconfig.');
+    console.error(`preview: give --seed demo (a local sandbox) or, to show your own clusters in a browser page, --use-my-kubeconfig.\n${USAGE}`);
     process.exit(2);
   }
   if (values.seed) {
