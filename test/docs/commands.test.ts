@@ -77,6 +77,7 @@ describe('commands in the docs', () => {
   it('reads commands with and without arguments, in prose and in code', () => {
     // fenced blocks first, then inline code
     expect(npmCommands('x.md', 'Run `npm start`, then `npm run preview -- --seed demo --port 5180` (npm registry is prose).\n| `npm run test:unit` / `npm run lint` |\n```sh\nnpm run sandbox -- --seed empty\n```\n')).toEqual([
+      { doc: 'x.md', script: 'sandbox', args: '--seed empty' },
       { doc: 'x.md', script: 'start', args: '' },
       { doc: 'x.md', script: 'preview', args: '--seed demo --port 5180' },
       { doc: 'x.md', script: 'test:unit', args: '' },
