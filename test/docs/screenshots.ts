@@ -5,11 +5,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { createLogger } from '../../src-main/log/logger';
-import { createMainServices, type MainServices } from '../../src-main/services';
-import { openMemorySettingsStore } from '../../src-main/settings/settings-store';
-import { createExternalBrowserHook, sandboxForgeHostsEnv, type ExternalBrowserHook } from '../harness/external-browser';
-import { previewAppInfo, repoRoot, startPreviewServer, type PreviewServer } from '../harness/preview-server';
+import type { MainServices } from '../../src-main/services';
+import { createExternalBrowserHook, type ExternalBrowserHook } from '../harness/external-browser';
+import { repoRoot, startPreviewServer, type PreviewServer } from '../harness/preview-server';
+import { createSandboxServices } from '../harness/sandbox-services';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { SCREENSHOTS, type ScreenshotName } from './screenshot-list';
 
@@ -28,14 +27,7 @@ interface App {
 async function startApp(seed: string): Promise<App> {
   const sandbox = await startSandbox({ seed });
   const browser = createExternalBrowserHook();
-  const services = await createMainServices({
-    logger: createLogger({ level: 'warn' }),
-    appInfo: await previewAppInfo(),
-    kubeconfigPath: sandbox.kubeconfig,
-    env: { ...process.env, RELEASE_BOARD_FORGE_HOSTS: sandboxForgeHostsEnv(sandbox.info, { expiringTokens: true }) },
-    openExternal: (url) => browser.open(url),
-    settings: openMemorySettingsStore({}),
-  });
+  const services = await createSandboxServices(sandbox, browser);
   const preview = await startPreviewServer({ services });
   return { sandbox, services, preview, browser };
 }
