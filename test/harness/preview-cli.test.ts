@@ -5,40 +5,10 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { exitOf, firstStdoutLine } from './child-process';
 import { repoRoot } from './preview-server';
 
-/** The exit code, or the signal's name when a signal ended the process. */
-function exitOf(child: ChildProcess, ms: number): Promise<number | string | null> {
-  return new Promise((resolve, reject) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve(child.exitCode ?? child.signalCode);
-    const timer = setTimeout(() => reject(new Error(`preview did not exit within ${ms} ms`)), ms);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve(code ?? signal);
-    });
-  });
-}
 
-function firstStdoutLine(child: ChildProcess, ms: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`no ready line within ${ms} ms; stderr: ${err}`)), ms);
-    child.stderr?.on('data', (c: Buffer) => (err += c.toString()));
-    child.stdout?.on('data', (c: Buffer) => {
-      out += c.toString();
-      const nl = out.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        resolve(out.slice(0, nl));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`preview exited with ${code} before ready; stderr: ${err}`));
-    });
-  });
-}
 
 describe('preview CLI', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'rb-preview-cli-'));
