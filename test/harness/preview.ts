@@ -52,17 +52,21 @@ async function main() {
   const ready = { ...(sandbox ? sandbox.info : {}), url: server.url };
   const line = JSON.stringify(ready);
   const readyFile = values['ready-file'];
-  if (readyFile) await writeFile(readyFile, line, { mode: 0o600 });
-  process.stdout.write(`${line}\n`);
+  // Ready to stop before announcing readiness: a caller may signal as soon as it reads the line.
   const stop = async () => {
-    if (readyFile) await rm(readyFile, { force: true });
-    await server.close();
-    await services.stop();
-    await sandbox?.stop();
-    process.exit(0);
+    try {
+      if (readyFile) await rm(readyFile, { force: true });
+      await server.close();
+      await services.stop();
+      await sandbox?.stop();
+    } finally {
+      process.exit(0);
+    }
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  if (readyFile) await writeFile(readyFile, line, { mode: 0o600 });
+  process.stdout.write(`${line}\n`);
 }
 
 main().catch((error: unknown) => {
