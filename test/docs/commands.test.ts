@@ -21,9 +21,9 @@ interface NpmCommand {
   args: string;
 }
 
-/** The code in a Markdown page: fenced blocks and inline `code` spans (where commands are written). */
+/** Where a Markdown page writes commands: shell code blocks and inline `code` spans. */
 function codeIn(markdown: string): string[] {
-  const fenced = [...markdown.matchAll(/^\s*```[^\n]*\n([\s\S]*?)^\s*```/gm)].map((m) => m[1]!);
+  const fenced = [...markdown.matchAll(/^\s*```(?:sh|bash|shell|console)\s*\n([\s\S]*?)^\s*```/gm)].map((m) => m[1]!);
   const prose = markdown.replace(/^\s*```[^\n]*\n[\s\S]*?^\s*```/gm, '');
   return [...fenced, ...[...prose.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]!)];
 }
@@ -76,7 +76,7 @@ describe('commands in the docs', () => {
 
   it('reads commands with and without arguments, in prose and in code', () => {
     // fenced blocks first, then inline code
-    expect(npmCommands('x.md', 'Run `npm start`, then `npm run preview -- --seed demo --port 5180` (npm registry is prose).\n| `npm run test:unit` / `npm run lint` |\n```sh\nnpm run sandbox -- --seed empty\n```\n')).toEqual([
+    expect(npmCommands('x.md', 'Run `npm start`, then `npm run preview -- --seed demo --port 5180` (npm registry is prose).\n| `npm run test:unit` / `npm run lint` |\n```sh\nnpm run sandbox -- --seed empty\n```\n```\ntree: npm things\n```\n')).toEqual([
       { doc: 'x.md', script: 'sandbox', args: '--seed empty' },
       { doc: 'x.md', script: 'start', args: '' },
       { doc: 'x.md', script: 'preview', args: '--seed demo --port 5180' },
