@@ -33,6 +33,8 @@ export interface DataplaneBenchResult {
   rawFetchRunsMs: { before: number[]; after: number[] };
   /** the list URLs fetched (cluster context and path as the board requested them) */
   rawFetchTargets: RawListTarget[];
+  /** when the board load sent each request ("cluster GET route" → ms after the board service was started): where the gap to raw goes */
+  loadRequestTimeline: Record<string, number>;
   kubectlMs: number;
   ratioToKubectl: number;
   requestsPerCluster: number;
@@ -204,6 +206,7 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
 
     for (const c of sandbox.clusters) c.api.requestLog.reset();
     const readyMessage = nextMessage<Extract<ProbeMessage, { type: 'ready' }>>(probe, 'ready', 300_000);
+    const loadStartedAt = Date.now();
     probe.send({ kubeconfig: info.kubeconfig, expected: options.pipelines, watchVersionPrefix: '9.', forgeUrl: info.forge.url });
     const ready = await readyMessage;
     const requestsByCluster: Record<string, Record<string, number>> = {};
@@ -211,6 +214,8 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
     const loadRequests = (counts: Record<string, number>) => Object.entries(counts).reduce((total, [route, n]) => (route.startsWith('WATCH ') ? total : total + n), 0);
     const requestsPerCluster = Math.max(...Object.values(requestsByCluster).map(loadRequests));
     const targets = boardListTargets(sandbox);
+    const loadRequestTimeline: Record<string, number> = {};
+    for (const c of sandbox.clusters) for (const e of c.api.requestLog.entries()) loadRequestTimeline[`${c.name} ${e.route}`] ??= e.at - loadStartedAt;
     // The "before" runs used URLs learnt on a tiny sandbox; they count only if this load asked for the same.
     const before = sameTargets(targets, learntTargets) ? rawBefore : [];
 
@@ -255,6 +260,7 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
       ratioToRaw: Number((ready.boardReadyMs / rawFetchMs).toFixed(2)),
       rawFetchRunsMs: { before, after },
       rawFetchTargets: targets,
+      loadRequestTimeline,
       kubectlMs: Math.round(kubectlMs),
       ratioToKubectl: Number((ready.boardReadyMs / kubectlMs).toFixed(2)),
       requestsPerCluster,
