@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { BOARD_RESOURCES } from '../../src-main/kube/kube-transport';
 import type { RawListTarget } from './raw-fetch-probe';
+import { percentile } from './stats';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -71,11 +72,6 @@ function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? s[mid]! : Math.round((s[mid - 1]! + s[mid]!) / 2);
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
 type ProbeMessage =

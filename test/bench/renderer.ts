@@ -13,6 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { repoRoot } from '../harness/preview-server';
 import { startBoardPreview } from '../e2e/board-fixtures/board-test';
 import { createScaleBoard, createScaleRow } from '../e2e/board-fixtures/scale-board';
+import { percentile } from './stats';
 
 export interface RendererBenchResult {
   firstPaintMs: number;
@@ -73,11 +74,6 @@ async function wheelThroughBoard(page: Page): Promise<{ longTasks: number[]; fra
   });
   // The first delta spans the observer's set-up, not a frame.
   return { longTasks, frames: frames.slice(1), events };
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
 async function bundleGzipKB(): Promise<number> {
