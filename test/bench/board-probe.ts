@@ -1,10 +1,39 @@
 // Child process of the data-plane benchmark: runs the board service alone (as the app's main
 // process would) so its heap is measured without the sandbox's. Talks to the parent over
 // IPC; timestamps are process.hrtime.bigint() (CLOCK_MONOTONIC, shared across processes).
+// On request it also builds the token report as the app's main process does (Pipelines
+// listed, every promotion Secret read, every distinct token inspected at the sandbox forge,
+// which is the one Git host approved).
 import { createBoardService } from '../../src-main/kube/board-service';
 import { loadKubeconfig } from '../../src-main/kube/kubeconfig';
 
-type Start = { kubeconfig: string; expected: number; watchVersionPrefix: string };
+type Start = { kubeconfig: string; expected: number; watchVersionPrefix: string; forgeUrl?: string };
+
+async function timeTokenReport(kubeconfig: string, forgeUrl: string) {
+  // Loaded only now, so the modules do not count in the board's heap figure.
+  const { createPipelineLister, createTokenService } = await import('../../src-main/tokens/token-service');
+  const { sandboxForgeHosts } = await import('../sandbox/index');
+  const t0 = process.hrtime.bigint();
+  const loaded = loadKubeconfig({ explicitPath: kubeconfig });
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  const kc = loaded.value;
+  const tokens = createTokenService({
+    mayContactHost: sandboxForgeHosts({ forge: { url: forgeUrl }, gitlab: undefined } as Parameters<typeof sandboxForgeHosts>[0]),
+    readSecrets: () => true,
+    pipelines: createPipelineLister({ contexts: kc.currentContext ? [kc.currentContext] : [], kubeconfigFor: (c) => kc.forContext(c) }),
+    kubeconfigFor: (c) => kc.forContext(c),
+  });
+  const report = await tokens.report();
+  const reportReadyMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  const states: Record<string, number> = {};
+  for (const e of report.entries) states[e.state] = (states[e.state] ?? 0) + 1;
+  return {
+    reportReadyMs: Math.round(reportReadyMs),
+    secretsRead: report.entries.reduce((n, e) => n + e.secrets.length, 0),
+    distinctTokens: report.entries.filter((e) => e.fingerprint !== undefined).length,
+    states,
+  };
+}
 
 process.once('message', (raw) => {
   const start = raw as Start;
@@ -40,7 +69,9 @@ process.once('message', (raw) => {
   });
   check();
   process.on('message', (m) => {
-    if ((m as { type?: string }).type === 'stop') void service.stop().then(() => process.exit(0));
+    const type = (m as { type?: string }).type;
+    if (type === 'stop') void service.stop().then(() => process.exit(0));
+    if (type === 'tokens' && start.forgeUrl) void timeTokenReport(start.kubeconfig, start.forgeUrl).then((figures) => process.send!({ type: 'tokens', ...figures }));
   });
 });
 process.send!({ type: 'started' });

@@ -3,16 +3,23 @@
 // (board-probe.ts) so the heap figure is its alone, as it would be in the app's main process.
 //
 // Figures: boardReadyMs (service created → every pipeline on the board with all clusters
-// connected), boardReadyCpuMs (CPU the board process used meanwhile), kubectlMs (kubectl get pipelines,helmreleases -A -o json on every cluster in
+// connected), boardReadyCpuMs (CPU the board process used meanwhile), rawFetchMs (the physical
+// limit: the board's own list URLs fetched in parallel and JSON-parsed, nothing else; median of
+// runs before and after the board's load, see raw-fetch-probe.ts) and ratioToRaw, kubectlMs (kubectl get pipelines,helmreleases -A -o json on every cluster in
 // parallel, wall time), requestsPerCluster (requests the full load made — discovery and lists,
 // worst cluster), watchStreamsPerCluster (long-lived WATCH streams open once the board is live,
 // worst cluster; reported apart because a stream is not a per-load request), updateLatencyP95Ms (HelmRelease status written on the API server → board change
-// carrying the new version in the app process, 100 changes), mainHeapMB (heap used after GC with the board loaded).
+// carrying the new version in the app process, 100 changes), mainHeapMB (heap used after GC with the board loaded),
+// tokens.reportReadyMs (with the board loaded and idle: token report requested → built, every
+// promotion Secret read and every distinct token inspected at the sandbox forge).
 // BENCH_PROBE_CPU_PROF=<dir> writes a V8 CPU profile of the board process there (--cpu-prof).
-import { fork, spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startSandbox, type Sandbox } from '../sandbox/index';
+import { BOARD_RESOURCES } from '../../src-main/kube/kube-transport';
+import type { RawListTarget } from './raw-fetch-probe';
+import { percentile } from './stats';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -20,6 +27,15 @@ export interface DataplaneBenchResult {
   boardReadyMs: number;
   /** CPU the board process spent until ready (user + system): steadier than wall time on a busy machine. */
   boardReadyCpuMs: number;
+  /** median of rawFetchRunsMs */
+  rawFetchMs: number;
+  ratioToRaw: number;
+  /** each raw run's wall time, before and after the board's load: the spread is machine noise */
+  rawFetchRunsMs: { before: number[]; after: number[] };
+  /** the list URLs fetched (cluster context and path as the board requested them) */
+  rawFetchTargets: RawListTarget[];
+  /** when the board load sent each request ("cluster GET route" → ms after the board service was started): where the gap to raw goes */
+  loadRequestTimeline: Record<string, number>;
   kubectlMs: number;
   ratioToKubectl: number;
   requestsPerCluster: number;
@@ -29,6 +45,16 @@ export interface DataplaneBenchResult {
   updateLatencyMedianMs: number;
   mainHeapMB: number;
   changesMeasured: number;
+  tokens: TokensBenchResult;
+}
+
+export interface TokensBenchResult {
+  /** board loaded → token report built (every Secret read, every distinct token inspected) */
+  reportReadyMs: number;
+  secretsRead: number;
+  distinctTokens: number;
+  /** entries by state: all 'valid' means every token was really checked at the forge */
+  states: Record<string, number>;
 }
 
 function runKubectl(kubeconfig: string, context: string): Promise<void> {
@@ -42,39 +68,129 @@ function runKubectl(kubeconfig: string, context: string): Promise<void> {
   });
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : Math.round((s[mid - 1]! + s[mid]!) / 2);
 }
 
 type ProbeMessage =
   | { type: 'started' }
   | { type: 'ready'; boardReadyMs: number; boardReadyCpuMs: number; heapMB: number; pipelines: number; clusters: unknown }
-  | { type: 'seen'; key: string; at: string };
+  | { type: 'seen'; key: string; at: string }
+  | ({ type: 'tokens' } & TokensBenchResult);
 
-export async function runDataplaneBench(options: { pipelines: number; changes?: number }): Promise<DataplaneBenchResult> {
-  const sandbox: Sandbox = await startSandbox({ seed: `scale:${options.pipelines}`, fluxDelayMs: 0 });
-  const probe = fork(path.join(import.meta.dirname, 'board-probe.ts'), [], {
+type RawMessage = { type: 'started' } | { type: 'prepared' } | { type: 'done'; ms: number; requests: number } | { type: 'failed'; message: string };
+
+function forkProbe(script: string, cpuProfile: boolean) {
+  return fork(path.join(import.meta.dirname, script), [], {
     cwd: repoRoot,
-    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_PROBE_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROBE_CPU_PROF] : [])],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(cpuProfile && process.env.BENCH_PROBE_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROBE_CPU_PROF] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+}
+
+function nextMessage<M extends { type: string }>(child: ChildProcess, type: M['type'], timeoutMs: number): Promise<M> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new Error(`no '${type}' from the probe in ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    const onMessage = (raw: unknown) => {
+      const m = raw as M;
+      if (m.type === 'failed') reject(new Error((m as unknown as { message: string }).message));
+      else if (m.type !== type) return;
+      else resolve(m);
+      clearTimeout(timer);
+      child.off('message', onMessage);
+    };
+    child.on('message', onMessage);
+  });
+}
+
+async function stopProbe(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.send({ type: 'stop' });
+  await exited;
+}
+
+const LISTED_PLURALS: ReadonlySet<string> = new Set(Object.values(BOARD_RESOURCES).map((r) => r.plural));
+
+/** The first successful list request per (cluster, route) since the logs were reset: the board's own list URLs. */
+function boardListTargets(sandbox: Sandbox): RawListTarget[] {
+  const targets: RawListTarget[] = [];
+  for (const cluster of sandbox.clusters) {
+    const context = sandbox.info.clusters.find((c) => c.name === cluster.name)!.context;
+    const routes = new Set<string>();
+    for (const e of cluster.api.requestLog.entries()) {
+      const plural = e.path.split('?')[0]!.split('/').at(-1)!;
+      if (e.method !== 'GET' || !e.route.startsWith('GET ') || e.status !== 200 || !LISTED_PLURALS.has(plural) || routes.has(e.route)) continue;
+      routes.add(e.route);
+      targets.push({ context, path: e.path });
+    }
+  }
+  return targets;
+}
+
+function sameTargets(a: RawListTarget[], b: RawListTarget[]): boolean {
+  const key = (ts: RawListTarget[]) => ts.map((t) => `${t.context} ${t.path}`).sort().join('\n');
+  return key(a) === key(b);
+}
+
+/** The list URLs the board service requests, learnt from a board load on a tiny sandbox of the same shape. */
+async function learnBoardListTargets(): Promise<RawListTarget[]> {
+  const sandbox = await startSandbox({ seed: 'scale:3', fluxDelayMs: 0 });
+  const probe = forkProbe('board-probe.ts', false);
+  try {
+    await nextMessage(probe, 'started', 30_000);
+    for (const c of sandbox.clusters) c.api.requestLog.reset();
+    const ready = nextMessage(probe, 'ready', 60_000);
+    probe.send({ kubeconfig: sandbox.info.kubeconfig, expected: 3, watchVersionPrefix: '9.' });
+    await ready;
+    return boardListTargets(sandbox);
+  } finally {
+    await stopProbe(probe);
+    await sandbox.stop();
+  }
+}
+
+/** Raw fetch runs, each a fresh set of connections, in a process of its own. */
+async function rawFetchRuns(kubeconfig: string, targets: RawListTarget[], runs: number): Promise<number[]> {
+  const child = forkProbe('raw-fetch-probe.ts', false);
+  try {
+    await nextMessage(child, 'started', 30_000);
+    const prepared = nextMessage(child, 'prepared', 30_000);
+    child.send({ kubeconfig, targets });
+    await prepared;
+    const times: number[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      const done = nextMessage<Extract<RawMessage, { type: 'done' }>>(child, 'done', 120_000);
+      child.send({ type: 'run' });
+      times.push(Math.round((await done).ms));
+    }
+    return times;
+  } finally {
+    await stopProbe(child);
+  }
+}
+
+export async function runDataplaneBench(options: { pipelines: number; changes?: number; rawRuns?: number }): Promise<DataplaneBenchResult> {
+  const rawRuns = options.rawRuns ?? 2;
+  const learntTargets = await learnBoardListTargets();
+  const sandbox: Sandbox = await startSandbox({ seed: `scale:${options.pipelines}`, fluxDelayMs: 0 });
+  const probe = forkProbe('board-probe.ts', true);
   const seen = new Map<string, bigint>();
   const waiters = new Map<string, (at: bigint) => void>();
-  let onReady: ((m: Extract<ProbeMessage, { type: 'ready' }>) => void) | undefined;
-  let onStarted: (() => void) | undefined;
   probe.on('message', (raw) => {
     const m = raw as ProbeMessage;
-    if (m.type === 'started') onStarted?.();
-    else if (m.type === 'ready') onReady?.(m);
-    else {
-      const at = BigInt(m.at);
-      seen.set(m.key, at);
-      waiters.get(m.key)?.(at);
-    }
+    if (m.type !== 'seen') return;
+    const at = BigInt(m.at);
+    seen.set(m.key, at);
+    waiters.get(m.key)?.(at);
   });
   try {
-    await new Promise<void>((resolve) => (onStarted = resolve));
+    await nextMessage(probe, 'started', 30_000);
     const { info } = sandbox;
     // kubectl first, once to warm its discovery cache (as a user's would be), then measured.
     await Promise.all(info.clusters.map((c) => runKubectl(info.kubeconfig, c.context)));
@@ -82,20 +198,22 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
     await Promise.all(info.clusters.map((c) => runKubectl(info.kubeconfig, c.context)));
     const kubectlMs = performance.now() - k0;
 
+    const rawBefore = await rawFetchRuns(info.kubeconfig, learntTargets, rawRuns);
+
     for (const c of sandbox.clusters) c.api.requestLog.reset();
-    const readyMessage = new Promise<Extract<ProbeMessage, { type: 'ready' }>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('board not ready in 90 s')), 90_000);
-      onReady = (m) => {
-        clearTimeout(timer);
-        resolve(m);
-      };
-    });
-    probe.send({ kubeconfig: info.kubeconfig, expected: options.pipelines, watchVersionPrefix: '9.' });
+    const readyMessage = nextMessage<Extract<ProbeMessage, { type: 'ready' }>>(probe, 'ready', 300_000);
+    const loadStartedAt = Date.now();
+    probe.send({ kubeconfig: info.kubeconfig, expected: options.pipelines, watchVersionPrefix: '9.', forgeUrl: info.forge.url });
     const ready = await readyMessage;
     const requestsByCluster: Record<string, Record<string, number>> = {};
     for (const c of sandbox.clusters) requestsByCluster[c.name] = c.api.requestLog.counts();
     const loadRequests = (counts: Record<string, number>) => Object.entries(counts).reduce((total, [route, n]) => (route.startsWith('WATCH ') ? total : total + n), 0);
     const requestsPerCluster = Math.max(...Object.values(requestsByCluster).map(loadRequests));
+    const targets = boardListTargets(sandbox);
+    const loadRequestTimeline: Record<string, number> = {};
+    for (const c of sandbox.clusters) for (const e of c.api.requestLog.entries()) loadRequestTimeline[`${c.name} ${e.route}`] ??= e.at - loadStartedAt;
+    // The "before" runs used URLs learnt on a tiny sandbox; they count only if this load asked for the same.
+    const before = sameTargets(targets, learntTargets) ? rawBefore : [];
 
     // Update latency: a HelmRelease status change on the management cluster (through the
     // store, which emits the watch event exactly as an HTTP write would) → board change seen.
@@ -123,9 +241,22 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
     // Streams open now, after the update phase: counting WATCH requests at the ready moment
     // would miss a watch still being accepted, and later counts include routine reconnects.
     const watchStreamsPerCluster = Math.max(...sandbox.clusters.map((c) => c.api.openWatchCount));
+
+    // The token report, with the board loaded and idle (not overlapping the update phase).
+    const tokensMessage = nextMessage<Extract<ProbeMessage, { type: 'tokens' }>>(probe, 'tokens', 300_000);
+    probe.send({ type: 'tokens' });
+    const { type: _type, ...tokens } = await tokensMessage;
+
+    const after = await rawFetchRuns(info.kubeconfig, targets, rawRuns);
+    const rawFetchMs = median([...before, ...after]);
     return {
       boardReadyMs: Math.round(ready.boardReadyMs),
       boardReadyCpuMs: Math.round(ready.boardReadyCpuMs),
+      rawFetchMs,
+      ratioToRaw: Number((ready.boardReadyMs / rawFetchMs).toFixed(2)),
+      rawFetchRunsMs: { before, after },
+      rawFetchTargets: targets,
+      loadRequestTimeline,
       kubectlMs: Math.round(kubectlMs),
       ratioToKubectl: Number((ready.boardReadyMs / kubectlMs).toFixed(2)),
       requestsPerCluster,
@@ -135,10 +266,10 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
       updateLatencyMedianMs: Number(percentile(latencies, 50).toFixed(1)),
       mainHeapMB: Math.round(ready.heapMB),
       changesMeasured: latencies.length,
+      tokens,
     };
   } finally {
-    probe.send({ type: 'stop' });
-    await new Promise((resolve) => probe.once('exit', resolve));
+    await stopProbe(probe);
     await sandbox.stop();
   }
 }

@@ -92,8 +92,6 @@ const collision: CollisionDetection = (args) => {
   return hits.length > 0 ? hits : args.pointerCoordinates ? [] : rectIntersection(args);
 };
 
-let painted = false;
-
 export function BoardList(props: { model: ListModel }) {
   const { model } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -118,10 +116,12 @@ export function BoardList(props: { model: ListModel }) {
     return () => ro.disconnect();
   }, []);
 
+  // The first frame with rows in it, as a performance mark (what the renderer benchmark reads).
   useLayoutEffect(() => {
-    if (painted || model.items.length === 0) return;
-    painted = true;
-    requestAnimationFrame(() => performance.mark('board:painted'));
+    if (model.items.length === 0 || performance.getEntriesByName('board:painted').length > 0) return;
+    requestAnimationFrame(() => {
+      if (performance.getEntriesByName('board:painted').length === 0) performance.mark('board:painted');
+    });
   }, [model.items.length]);
 
   // Give the grid one tab stop from the start: the first cell.
