@@ -29,19 +29,49 @@ function hasKey(data: Record<string, string> | undefined, key: string): boolean 
 }
 
 /**
+ * The Secrets of one namespace, read with one list where RBAC allows it (many promotion Secrets
+ * often share a namespace): only the wanted names are kept, the others are dropped at once and
+ * never decoded. Resolves to undefined when the list is refused or fails, so callers read each
+ * Secret on its own (RBAC may allow `get` on named Secrets only).
+ */
+export async function listWantedSecrets(kc: KubeConfig, namespace: string, wanted: ReadonlySet<string>): Promise<Map<string, V1Secret> | undefined> {
+  try {
+    await authenticate(kc);
+    const list = await kc.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace });
+    const kept = new Map<string, V1Secret>();
+    for (const item of list.items) {
+      const name = item.metadata?.name;
+      if (name && wanted.has(name)) kept.set(name, item);
+    }
+    return kept;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Reads the Secret once and, when it holds a non-empty `token`, calls `use` with the
- * decoded value. The value is not reachable after `use` settles.
+ * decoded value. The value is not reachable after `use` settles. `listed`: the namespace's
+ * wanted Secrets from `listWantedSecrets` (a name absent from it does not exist); undefined
+ * reads this Secret on its own.
  */
 export async function withPromotionToken<T>(
   kc: KubeConfig,
   namespace: string,
   name: string,
   use: (token: string) => Promise<T>,
+  listed?: Map<string, V1Secret>,
 ): Promise<{ facts: SecretFacts; result?: T }> {
   let secret: V1Secret;
   try {
-    await authenticate(kc);
-    secret = await kc.makeApiClient(CoreV1Api).readNamespacedSecret({ name, namespace });
+    if (listed) {
+      const found = listed.get(name);
+      if (!found) return { facts: { status: 'secret-missing', hasToken: false, hasUsername: false, hasPassword: false } };
+      secret = found;
+    } else {
+      await authenticate(kc);
+      secret = await kc.makeApiClient(CoreV1Api).readNamespacedSecret({ name, namespace });
+    }
   } catch (e) {
     const ke = toKubeRequestError(e);
     const none = { hasToken: false, hasUsername: false, hasPassword: false };
@@ -139,11 +169,11 @@ export async function reviewSecretAccess(
     if (!p) memo.set(key, (p = run()));
     return p;
   };
-  const [get, list, rules] = await Promise.all([
-    selfSubjectAccess(kc, namespace, 'get', name),
-    once(`list|${namespace}`, () => selfSubjectAccess(kc, namespace, 'list')),
-    once(`rules|${namespace}`, () => rulesSummary(kc, namespace)),
-  ]);
+  const listing = once(`list|${namespace}`, () => selfSubjectAccess(kc, namespace, 'list'));
+  const summarising = once(`rules|${namespace}`, () => rulesSummary(kc, namespace));
+  // Listing every Secret of the namespace includes reading this one: no review per Secret then.
+  const list = await listing;
+  const [get, rules] = await Promise.all([list === 'yes' ? Promise.resolve<Tristate>('yes') : selfSubjectAccess(kc, namespace, 'get', name), summarising]);
   const fromRead: Tristate = readStatus === 'forbidden' ? 'no' : readStatus === 'cluster-error' ? 'unknown' : 'yes';
   if (get === undefined) {
     const summary =

@@ -15,7 +15,7 @@
 // - Reading Secrets at all is the user's choice (`readSecrets`), not a side effect of opening
 //   the Tokens view.
 
-import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig, V1Secret } from '@kubernetes/client-node';
 import type {
   PipelineTokenRef,
   SecretLocation,
@@ -38,7 +38,7 @@ import { forgeTargetFor, type ForgeTarget } from './forge-url';
 import { createGitHubInspector } from './github-inspector';
 import { createGitLabInspector, type GitLabSessionAccess } from './gitlab-inspector';
 import type { TokenInspection, TokenInspector } from './provider';
-import { reviewSecretAccess, withPromotionToken, type SecretFacts } from './secret-access';
+import { listWantedSecrets, reviewSecretAccess, withPromotionToken, type SecretFacts } from './secret-access';
 import { EXPIRY_WARNING_DAYS, assessTokenRisks } from './token-risks';
 import { TOKEN_KIND_LABELS, isPlausibleToken, tokenFingerprint } from './token-facts';
 
@@ -67,7 +67,7 @@ export interface TokenServiceOptions {
   cacheTtlMs?: number;
   /** Fetch avatars into data: URLs (default true). */
   avatars?: boolean;
-  /** Parallel Secret reads / forge inspections (default 4). */
+  /** Parallel Secret reads / forge inspections (default 8; forge calls per token are shared). */
   concurrency?: number;
   /** The signed-in user's GitLab session: reads a stored token's last use without using the token. */
   gitlabSession?: GitLabSessionAccess;
@@ -253,7 +253,7 @@ function secretState(status: SecretFacts['status']): TokenState {
 export function createTokenService(options: TokenServiceOptions): TokenService {
   const now = options.now ?? (() => new Date());
   const ttl = options.cacheTtlMs ?? 5 * 60_000;
-  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const concurrency = Math.max(1, options.concurrency ?? 8);
   const logger = options.logger;
   const inspectors: Partial<Record<TokenProvider, TokenInspector>> = {
     github: createGitHubInspector(options.fetch ? { fetch: options.fetch } : {}),
@@ -310,7 +310,14 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     }
   }
 
-  async function readSecret(group: SecretGroup, kubeconfigs: Map<string, KubeConfig | Error>, reviewMemos: Map<string, Map<string, Promise<unknown>>>, force: boolean): Promise<SecretOutcome> {
+  async function readSecret(
+    group: SecretGroup,
+    kubeconfigs: Map<string, KubeConfig | Error>,
+    reviewMemos: Map<string, Map<string, Promise<unknown>>>,
+    listings: Map<string, Promise<Map<string, V1Secret> | undefined>>,
+    wantedByNamespace: Map<string, Set<string>>,
+    force: boolean,
+  ): Promise<SecretOutcome> {
     let kc = kubeconfigs.get(group.context);
     if (!kc) {
       try {
@@ -342,13 +349,19 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       targetProblem ??= { state: 'host-not-approved', message: `not checked: ${unapprovedHost} is not an approved Git host` };
       logger?.warn(SCOPE, `Secret ${group.namespace}/${group.name}: ${unapprovedHost} is not an approved Git host; its token was not sent there`);
     }
+    // Namespaces holding several promotion Secrets are read with one list (where RBAC allows).
+    const nsKey = `${group.context}/${group.namespace}`;
+    const wanted = wantedByNamespace.get(nsKey);
+    let listing = listings.get(nsKey);
+    if (!listing && wanted && wanted.size > 1) listings.set(nsKey, (listing = listWantedSecrets(kc, group.namespace, wanted)));
+    const listed = listing ? await listing : undefined;
     const read = await withPromotionToken(kc, group.namespace, group.name, async (token): Promise<{ fingerprint: string; cacheKey?: string; problem?: SecretOutcome['targetProblem'] }> => {
       const fingerprint = tokenFingerprint(token);
       if (!isPlausibleToken(token)) return { fingerprint, problem: { state: 'key-missing', message: 'the "token" value does not look like a token (spaces or control characters)' } };
       if (targets.length === 0) return { fingerprint };
       await inspectToken(token, fingerprint, targets, force);
       return { fingerprint, cacheKey: `${fingerprint}@${targets[0]!.apiBaseUrl}` };
-    });
+    }, listed);
     let memo = reviewMemos.get(group.context);
     if (!memo) reviewMemos.set(group.context, (memo = new Map()));
     const access = await reviewSecretAccess(kc, group.namespace, group.name, read.facts.status, memo);
@@ -444,8 +457,14 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     }
     const kubeconfigs = new Map<string, KubeConfig | Error>();
     const reviewMemos = new Map<string, Map<string, Promise<unknown>>>();
+    const listings = new Map<string, Promise<Map<string, V1Secret> | undefined>>();
+    const wantedByNamespace = new Map<string, Set<string>>();
+    for (const g of groups.values()) {
+      const k = `${g.context}/${g.namespace}`;
+      wantedByNamespace.set(k, (wantedByNamespace.get(k) ?? new Set()).add(g.name));
+    }
     const outcomes = await mapLimit([...groups.values()], concurrency, (g) =>
-      readSecret(g, kubeconfigs, reviewMemos, force || forceKeys.has(secretKey(g.context, g.namespace, g.name))),
+      readSecret(g, kubeconfigs, reviewMemos, listings, wantedByNamespace, force || forceKeys.has(secretKey(g.context, g.namespace, g.name))),
     );
     const byKey = new Map<string, SecretOutcome[]>();
     for (const o of outcomes) {
