@@ -100,6 +100,7 @@ describe('buildBoard', () => {
     expect(row.appRef.servedVersion).toBe('helm.toolkit.fluxcd.io/v2');
     expect(row.environments[0]?.targets[0]?.deployedVersion).toBe('1.8.3');
     expect(row.problems.map((p) => p.code)).toEqual(['app-version-not-served']);
+    expect(row.problems[0]?.message).toContain(`which ${MGMT} no longer serves;`);
     expect(row.problems[0]?.hint).toContain('helm.toolkit.fluxcd.io/v2');
   });
 

@@ -199,7 +199,7 @@ export function buildPipelineRow(raw: unknown, managementContext: string, key: s
       .find((v) => v !== undefined);
     problems.push({
       code: 'app-version-not-served',
-      message: `appRef asks for ${askedApiVersion}, which ${[...staleVersionClusters].slice(0, 5).join(', ')} no longer serve; the board reads ${expectedGroup}/${servedExample ?? '?'} instead`,
+      message: `appRef asks for ${askedApiVersion}, which ${[...staleVersionClusters].slice(0, 5).join(', ')} no longer ${staleVersionClusters.size === 1 ? 'serves' : 'serve'}; the board reads ${expectedGroup}/${servedExample ?? '?'} instead`,
       hint: `Update spec.appRef.apiVersion to ${expectedGroup}/${servedExample ?? '<served version>'} (the pipeline-controller may fail to read a version that is not served).`,
     });
   }
