@@ -26,7 +26,7 @@ describe('cell action', () => {
 
   it('says "already on X" instead of promoting when every next target runs the version', () => {
     const row = testRow('a', [testEnv('dev', 0, [testTarget('1.8.2')]), testEnv('prod', 1, [testTarget('v1.8.2'), testTarget('1.8.2')])]);
-    expect(cellAction(row, 0)).toMatchObject({ kind: 'already', label: 'prod already on 1.8.2', reason: 'prod already runs 1.8.2.' });
+    expect(cellAction(row, 0)).toMatchObject({ kind: 'already', label: 'already on 1.8.2', reason: 'prod already runs 1.8.2.' });
     expect(dropVerdict({ row, envIndex: 0 }, { row, envIndex: 1 })).toMatchObject({ allowed: false, reason: 'prod already runs 1.8.2.' });
   });
 

@@ -44,7 +44,7 @@ export function cellAction(row: PipelineRow, envIndex: number): CellAction {
   const there = version ? alreadyThere(to, version) : undefined;
   if (version && there) {
     const reason = there === 'deployed' ? `${to.name} already runs ${version}.` : `${to.name}'s configuration already asks for ${version}; Flux is applying it.`;
-    return { kind: 'already', version, toIndex, label: `${to.name} already on ${version}`, reason };
+    return { kind: 'already', version, toIndex, label: `already on ${version}`, reason };
   }
   const derived = derivePromotion(row, to.name);
   if (!derived.allowed) return { kind: 'refused', code: derived.code, reason: derived.reason };

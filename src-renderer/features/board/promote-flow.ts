@@ -103,7 +103,7 @@ export function sameFiles(a: readonly FileChange[], b: readonly FileChange[]): b
 
 /** Why an approval promotes this revision, saying so plainly when the upstream environment does not run it everywhere. */
 export function approvalWhy(e: DerivedPromotion, revision: string): string {
-  const head = `${e.to.name} is waiting for approval of ${revision}: the pipeline controller chose this revision, and this promotes exactly it.`;
+  const head = `${e.to.name} is waiting for approval of ${revision}, the revision the pipeline controller chose: this promotes exactly that revision.`;
   if (!e.from) return head;
   const elsewhere = e.from.targets.filter((t) => t.deployedVersion !== undefined && !sameVersion(t.deployedVersion, revision) && t.deployedRevision !== revision);
   if (e.from.rollup.state === 'healthy' && elsewhere.length === 0) return head;
