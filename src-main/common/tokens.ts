@@ -117,7 +117,10 @@ export type TokenRiskId =
   | 'shared-token'
   | 'secret-readable-by-you'
   | 'secret-access-unknown'
-  | 'unused-token';
+  | 'unused-token'
+  | 'secret-missing'
+  | 'token-key-missing'
+  | 'secret-unreadable';
 
 export interface TokenRisk {
   id: TokenRiskId;

@@ -23,6 +23,20 @@ function facts(over: Partial<RiskFacts>): RiskFacts {
 const ids = (f: RiskFacts) => assessTokenRisks(f, now).map((r) => r.id);
 
 describe('token risks', () => {
+  it('makes a missing Secret, a Secret without a token key and an unreadable Secret risks with a fix', () => {
+    const missing = assessTokenRisks(facts({ state: 'secret-missing', kind: undefined, expiresAt: undefined, identity: undefined, secrets: [] }), now);
+    expect(missing.map((r) => r.id)).toEqual(['secret-missing']);
+    expect(missing[0]).toMatchObject({ severity: 'high', title: 'The promotion Secret does not exist', guidance: guidance.createSecret });
+    expect(missing[0]?.detail).toContain('team-a/a-promotion');
+    expect(missing[0]?.saferAlternative).toContain('`token` key');
+    const keyless = assessTokenRisks(facts({ state: 'key-missing', kind: undefined, expiresAt: undefined, identity: undefined, secrets: [{ ...secret('team-a', 'a-promotion'), hasToken: false }] }), now);
+    expect(keyless.map((r) => r.id)).toEqual(['token-key-missing']);
+    expect(keyless[0]?.saferAlternative).toContain('under the key `token` in team-a/a-promotion');
+    const unreadable = assessTokenRisks(facts({ state: 'cluster-error', kind: undefined, expiresAt: undefined, identity: undefined, secrets: [] }), now);
+    expect(unreadable.map((r) => r.id)).toEqual(['secret-unreadable']);
+    expect(unreadable[0]?.saferAlternative).toContain('Re-check');
+  });
+
   it('finds nothing wrong with a fine-grained bot token in a Secret you cannot read', () => {
     expect(ids(facts({}))).toEqual([]);
   });

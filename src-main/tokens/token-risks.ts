@@ -11,6 +11,7 @@ export const guidance = {
   whatFor: `${GUIDANCE_DOC}#what-the-token-is-used-for`,
   userDriven: `${GUIDANCE_DOC}#prefer-user-driven-promotion`,
   rotate: `${GUIDANCE_DOC}#rotate-before-expiry`,
+  createSecret: `${GUIDANCE_DOC}#create-the-promotion-secret`,
 } as const;
 
 /** Expiry closer than this is a risk ("expires within 14 days"). */
@@ -78,8 +79,58 @@ function gitlabScopeDetail(broad: readonly string[]): string {
 const SAFER_GITLAB =
   'Replace it with a project access token for the config project only (role Developer, scopes api and write_repository, with an expiry) — or promote with Release Board’s user-driven flow, which uses your own short-lived sign-in.';
 
+function secretNames(facts: RiskFacts): string {
+  const names = facts.secrets.map((s) => `${s.namespace}/${s.name}`);
+  if (names.length > 0) return names.join(', ');
+  const named = [...new Set(facts.uses.map((u) => `${u.namespace}/${u.secretName}`))];
+  return named.join(', ') || 'the promotion Secret';
+}
+
+/**
+ * A Secret that holds no usable token stops every automated promotion that names it, even
+ * though no token means no token risk: say so, with the fix.
+ */
+function missingTokenRisk(facts: RiskFacts): TokenRisk | undefined {
+  const where = secretNames(facts);
+  const pipelines = plural(new Set(facts.uses.map((u) => u.pipelineId)).size, 'pipeline');
+  const pr = facts.provider === 'gitlab' ? 'merge request' : 'pull request';
+  switch (facts.state) {
+    case 'secret-missing':
+      return {
+        id: 'secret-missing',
+        severity: 'high',
+        title: 'The promotion Secret does not exist',
+        detail: `The pipeline-controller reads ${where} to open the promotion ${pr}; it is missing, so automated promotions for ${pipelines} fail.`,
+        saferAlternative: `Create ${where} with a \`token\` key holding a fine-grained token for the config repository only (or remove the pull-request strategy and promote with Release Board’s user-driven flow).`,
+        guidance: guidance.createSecret,
+      };
+    case 'key-missing':
+      return {
+        id: 'token-key-missing',
+        severity: 'high',
+        title: 'The Secret has no usable "token" key',
+        detail: `${where} exists but holds no usable \`token\` value, which is what the pipeline-controller reads; automated promotions for ${pipelines} fail.`,
+        saferAlternative: `Put the token under the key \`token\` in ${where} (a fine-grained token for the config repository only).`,
+        guidance: guidance.createSecret,
+      };
+    case 'cluster-error':
+      return {
+        id: 'secret-unreadable',
+        severity: 'medium',
+        title: 'The Secret could not be read',
+        detail: `The cluster did not return ${where}, so Release Board cannot tell whether automated promotions for ${pipelines} still have a working token.`,
+        saferAlternative: 'Check that the cluster is reachable and the Secret is intact, then press Re-check; if it is gone, create it again with a `token` key.',
+        guidance: guidance.createSecret,
+      };
+    default:
+      return undefined;
+  }
+}
+
 export function assessTokenRisks(facts: RiskFacts, now: Date): TokenRisk[] {
   const risks: TokenRisk[] = [];
+  const missing = missingTokenRisk(facts);
+  if (missing) risks.push(missing);
   const SAFER_FINE_GRAINED = facts.provider === 'gitlab' ? SAFER_GITLAB : SAFER_GITHUB;
   const nowMs = now.getTime();
   const working = facts.state === 'valid' || facts.state === 'expiring-soon';
