@@ -40,14 +40,22 @@ test('the Tokens view shows every token state of the demo seed', async ({ page, 
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 1280, height: 800 });
 
-  // expired, revoked and expiring tokens are in the inbox too
+  // a missing Secret is a risk with its fix, not "no risks found"
+  await item('secret-missing').click();
+  await expect(panel).toContainText('The promotion Secret does not exist');
+  await expect(panel).toContainText('with a `token` key');
+  await page.screenshot({ path: path.join(screenshotDir, 'tokens-secret-missing.png') });
+
+  // expired, revoked, missing, keyless and expiring tokens are in the inbox too
   await page.getByTestId('inbox-toggle').click();
   const tokens = page.getByTestId('inbox-token');
   await expect(tokens.first()).toBeVisible();
   const inboxStates = await tokens.evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
   expect(inboxStates).toContain('revoked-or-expired');
   expect(inboxStates).toContain('expiring-soon');
-  expect(inboxStates.every((s) => ['expired', 'revoked-or-expired', 'expiring-soon'].includes(s ?? ''))).toBe(true);
+  expect(inboxStates).toContain('secret-missing');
+  expect(inboxStates).toContain('key-missing');
+  expect(inboxStates.every((s) => ['expired', 'revoked-or-expired', 'secret-missing', 'key-missing', 'cluster-error', 'expiring-soon'].includes(s ?? ''))).toBe(true);
   await page.screenshot({ path: path.join(screenshotDir, 'inbox-tokens.png'), fullPage: true });
 });
 
