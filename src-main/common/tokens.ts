@@ -230,3 +230,12 @@ export function tokenEntriesForPipeline(report: TokenReport, pipelineId: string)
 export function isTokenWorking(state: TokenState): boolean {
   return state === 'valid' || state === 'expiring-soon';
 }
+
+/**
+ * Whole days until an expiry, counted the same way everywhere (risk titles, the Tokens view,
+ * the Inbox): days that have fully passed are not counted, so 4.6 days is "in 4 days".
+ */
+export function wholeDaysUntil(iso: string, nowMs: number): number {
+  const days = (Date.parse(iso) - nowMs) / 86_400_000;
+  return days >= 0 ? Math.floor(days) : -Math.floor(-days);
+}

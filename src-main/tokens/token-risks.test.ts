@@ -64,6 +64,8 @@ describe('token risks', () => {
 
   it('warns 14 days before expiry, not 15', () => {
     expect(ids(facts({ expiresAt: '2026-12-05T00:00:00Z' }))).toEqual(['expires-soon']);
+    // the same whole days as the Tokens view (relativeDays): 4.6 days is "in 4 days"
+    expect(assessTokenRisks(facts({ expiresAt: '2026-11-26T15:00:00Z' }), now)[0]?.title).toBe('The token expires in 4 days');
     expect(ids(facts({ expiresAt: '2026-12-07T01:00:00Z' }))).toEqual([]);
   });
 

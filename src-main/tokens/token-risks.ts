@@ -1,7 +1,7 @@
 // The risk assessment of one token in plain words, each risk with its safer alternative and
 // a link into docs/token-guidance.md. Pure: facts in, risks out.
 
-import type { SecretLocation, TokenEntry, TokenRisk, TokenUse } from '../common/tokens';
+import { wholeDaysUntil, type SecretLocation, type TokenEntry, type TokenRisk, type TokenUse } from '../common/tokens';
 
 export const GUIDANCE_DOC = 'docs/token-guidance.md';
 export const guidance = {
@@ -160,7 +160,7 @@ export function assessTokenRisks(facts: RiskFacts, now: Date): TokenRisk[] {
   if (working && typeof facts.expiresAt === 'string') {
     const days = daysBetween(nowMs, facts.expiresAt);
     if (days <= EXPIRY_WARNING_DAYS) {
-      const whole = Math.max(0, Math.floor(days));
+      const whole = Math.max(0, wholeDaysUntil(facts.expiresAt, nowMs));
       risks.push({
         id: 'expires-soon',
         severity: 'medium',

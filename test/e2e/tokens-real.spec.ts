@@ -59,6 +59,20 @@ test('the Tokens view shows every token state of the demo seed', async ({ page, 
   await page.screenshot({ path: path.join(screenshotDir, 'inbox-tokens.png'), fullPage: true });
 });
 
+test('token chips on the board label their risk count, and a rejected token gets no person-like initials', async ({ page, real }) => {
+  await openBoard(page, real);
+  const badges = page.getByTestId('row-token-badge');
+  await expect(badges.first()).toBeVisible({ timeout: 30_000 });
+  const counts = await page.getByTestId('token-risk-count').allTextContents();
+  expect(counts.length).toBeGreaterThan(0);
+  for (const c of counts) expect(c).toMatch(/^\d+ risks?$/);
+  const rejected = badges.filter({ has: page.locator('[data-state="revoked-or-expired"]') }).first();
+  await expect(rejected).toBeVisible();
+  // the forge rejected it, so nobody is known to own it
+  await expect(rejected.locator('.token-avatar--initials')).toHaveText('?');
+  await page.screenshot({ path: path.join(screenshotDir, 'token-chips.png') });
+});
+
 test('the Tokens view asks before reading promotion Secrets, and reads them once the user agrees', async ({ page, real }) => {
   // this user has not chosen yet: nothing is read and the view explains the choice
   await real.services.dispatcher.dispatch('settings:update', { readPromotionSecrets: false });
