@@ -15,6 +15,16 @@ async function open(page: Page, url: string, hash = '') {
   await expect(page.getByTestId('board-list').or(page.getByTestId('inbox'))).toBeVisible();
 }
 
+/** Picks up `from`'s version chip and holds it over `to` (the caller drops or cancels). */
+async function dragOver(page: Page, from: ReturnType<typeof cell>, to: ReturnType<typeof cell>) {
+  const a = (await from.getByTestId('version-chip').boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2 + 10, a.y + a.height / 2, { steps: 3 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 3, { steps: 8 });
+}
+
 const SHA = '3f1c0b9a1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a';
 
 /** The demo board plus two pipelines of its own: one where prod already runs dev's version, one Kustomization on a tag. */
@@ -99,6 +109,16 @@ test.describe('the board acts where the release manager looks', () => {
     await expect(page.getByTestId('live-region')).toContainText('Nothing to promote: production-europe-west-and-central already runs 1.8.2.');
     await expect(page.getByTestId('promote-dialog')).toHaveCount(0);
     await page.screenshot({ path: path.join(screenshotDir, 'already-on.png') });
+
+    // a drag onto it says the same before the drop; the refusal leaves the live region once a new drag starts
+    const prodCell = cell(page, 'team-payments/billing', 'production-europe-west-and-central');
+    await dragOver(page, dev, prodCell);
+    await expect(prodCell.getByTestId('drop-verdict')).toHaveText('production-europe-west-and-central already runs 1.8.2.');
+    await page.mouse.up();
+    await expect(page.getByTestId('live-region')).toContainText('Can’t drop on production-europe-west-and-central');
+    await dragOver(page, dev, prodCell);
+    await expect(page.getByTestId('live-region')).toHaveText('');
+    await page.keyboard.press('Escape');
 
     await page.getByTestId('board-search').fill('checkout');
     await expect(cell(page, 'team-payments/checkout', 'staging').getByTestId('cell-summary')).toContainText('1.8.3 ×2 · 1.8.2 ×1');
