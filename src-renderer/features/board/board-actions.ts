@@ -20,7 +20,7 @@ export function requestPromoteNext(rowId: string, envIndex: number): void {
   if (!row) return;
   const { action, from } = keyAction(row, envIndex);
   if (action.kind === 'approve' || action.kind === 'promote') state.openPromote({ rowId, from, to: action.toIndex });
-  else if (action.kind === 'already') state.announce(`Nothing to promote: ${action.reason}`, 'refusal');
+  else if (action.kind === 'already') state.announce(`Nothing to promote: ${action.reason}`);
   else state.announce(`Can’t promote: ${action.reason}`, 'refusal');
 }
 
