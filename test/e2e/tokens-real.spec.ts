@@ -71,6 +71,18 @@ test('token chips on the board label their risk count, and a rejected token gets
   // the forge rejected it, so nobody is known to own it
   await expect(rejected.locator('.token-avatar--initials')).toHaveText('?');
   await page.screenshot({ path: path.join(screenshotDir, 'token-chips.png') });
+
+  // the detail panel shows the targets before the token
+  await page.locator('[data-testid="env-cell"][data-row-id="platform/cert-rotation"][data-env="prod"]').click();
+  const detail = page.getByTestId('detail-panel');
+  await expect(detail.getByTestId('detail-token')).toBeVisible();
+  const targetsFirst = await detail.evaluate((d) => {
+    const targets = d.querySelector('[data-testid="detail-targets"]');
+    const token = d.querySelector('[data-testid="detail-token"]');
+    return !!targets && !!token && (targets.compareDocumentPosition(token) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+  });
+  expect(targetsFirst).toBe(true);
+  await page.screenshot({ path: path.join(screenshotDir, 'detail-targets-first.png') });
 });
 
 test('the Tokens view asks before reading promotion Secrets, and reads them once the user agrees', async ({ page, real }) => {
