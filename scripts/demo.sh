@@ -19,5 +19,8 @@ for _ in $(seq 1 300); do [ -s "$ready" ] && break; kill -0 $sandbox_pid 2>/dev/
 [ -s "$ready" ] || { echo "demo: the sandbox did not become ready in 30 s" >&2; exit 1; }
 KUBECONFIG=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).kubeconfig)' "$ready")
 export KUBECONFIG
+# the sandbox's GitHub and GitLab look-alikes as configured Git hosts, so sign-in and promotion work
+RELEASE_BOARD_FORGE_HOSTS=$(node_modules/.bin/tsx test/harness/forge-hosts-env.ts "$ready")
+export RELEASE_BOARD_FORGE_HOSTS
 echo "demo: sandbox ready (KUBECONFIG=$KUBECONFIG); starting Release Board" >&2
 bash scripts/start.sh

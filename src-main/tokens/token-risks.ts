@@ -41,8 +41,13 @@ const BROAD_SCOPES = new Set([
   'admin_mode',
 ]);
 
-const SAFER_GITHUB =
-  'Replace it with a fine-grained token for the config repository only, with Contents: write and Pull requests: write, and an expiry — or promote with Release Board’s user-driven flow, which uses your own short-lived sign-in.';
+/**
+ * The Pipeline CRD: "For HTTPS repositories the Secret must contain 'username' and 'password'
+ * fields. For Git Provider API to manage pull requests, it must contain a 'token' field." A
+ * replacement stored under `token` alone breaks the controller's clone and push.
+ */
+export const SECRET_KEYS_ADVICE = 'Store it in the Secret under token, username and password (the token again): the pipeline-controller clones and pushes over HTTPS with username/password and opens the PR with token.';
+const SAFER_GITHUB = `Replace it with a fine-grained token for the config repository only, with Contents: write and Pull requests: write, and an expiry. ${SECRET_KEYS_ADVICE} Or promote with Release Board’s user-driven flow, which uses your own short-lived sign-in.`;
 const SAFER_RESTRICT =
   'Restrict the Secret with a Role that allows get on this one Secret (resourceNames) and a RoleBinding to the pipeline-controller service account only; remove broader Secret access from people’s roles.';
 
@@ -76,8 +81,7 @@ function gitlabScopeDetail(broad: readonly string[]): string {
   return `${broad.length === 1 ? 'This scope' : 'These scopes'} can push to every repository its user can reach, not only the config repository${beyond.length > 0 ? `; ${beyond.join('; ')}` : ''}.`;
 }
 
-const SAFER_GITLAB =
-  'Replace it with a project access token for the config project only (role Developer, scopes api and write_repository, with an expiry) — or promote with Release Board’s user-driven flow, which uses your own short-lived sign-in.';
+const SAFER_GITLAB = `Replace it with a project access token for the config project only (role Developer, scopes api and write_repository, with an expiry). ${SECRET_KEYS_ADVICE} Or promote with Release Board’s user-driven flow, which uses your own short-lived sign-in.`;
 
 function secretNames(facts: RiskFacts): string {
   const names = facts.secrets.map((s) => `${s.namespace}/${s.name}`);
@@ -166,7 +170,7 @@ export function assessTokenRisks(facts: RiskFacts, now: Date): TokenRisk[] {
         severity: 'medium',
         title: whole === 0 ? 'The token expires today' : `The token expires in ${plural(whole, 'day')}`,
         detail: `It expires on ${facts.expiresAt.slice(0, 10)}; automated promotions stop then.`,
-        saferAlternative: facts.provider === 'gitlab' ? 'Rotate it now with a project access token for the config project only, or move these pipelines to user-driven promotion.' : 'Rotate it now with a fine-grained token for the config repository only (Contents + Pull requests: write), or move these pipelines to user-driven promotion.',
+        saferAlternative: `${facts.provider === 'gitlab' ? 'Rotate it now with a project access token for the config project only' : 'Rotate it now with a fine-grained token for the config repository only (Contents + Pull requests: write)'}, or move these pipelines to user-driven promotion. ${SECRET_KEYS_ADVICE}`,
         guidance: guidance.rotate,
       });
     }

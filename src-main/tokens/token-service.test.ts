@@ -94,3 +94,15 @@ describe('createTokenService without a reachable cluster', () => {
     expect(logger.records.some((r) => r.level === 'warn' && r.message.includes('team-a/app-promotion'))).toBe(true);
   });
 });
+
+describe('avatars', () => {
+  it('come only from the approved forge, its subdomains or its known avatar host', async () => {
+    const { avatarHostAllowed } = await import('./token-service');
+    const approved = (host: string) => host === 'github.com' || host === 'ghe.acme.example';
+    expect(avatarHostAllowed('https://avatars.githubusercontent.com/u/1', 'github.com', approved)).toBe(true);
+    expect(avatarHostAllowed('https://ghe.acme.example/avatars/u/1', 'ghe.acme.example', approved)).toBe(true);
+    expect(avatarHostAllowed('https://avatars.ghe.acme.example/u/1', 'ghe.acme.example', approved)).toBe(true);
+    expect(avatarHostAllowed('https://tracker.evil.example/pixel.png', 'ghe.acme.example', approved)).toBe(false);
+    expect(avatarHostAllowed('https://avatars.githubusercontent.com/u/1', 'evil.example', approved)).toBe(false);
+  });
+});

@@ -522,7 +522,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
 const AVATAR_HOSTS: Record<string, string[]> = { 'github.com': ['avatars.githubusercontent.com'], 'gitlab.com': ['secure.gravatar.com', 'gitlab.com'] };
 
 /** Avatars come only from the approved forge itself, its subdomains, or its known avatar host. */
-function avatarHostAllowed(avatarUrl: string, forgeHost: string, mayContactHost: (host: string) => boolean): boolean {
+export function avatarHostAllowed(avatarUrl: string, forgeHost: string, mayContactHost: (host: string) => boolean): boolean {
   let host: string;
   try {
     host = new URL(avatarUrl).host.toLowerCase();

@@ -7,6 +7,13 @@ import type { BrowserWindow, Dialog, MessageBoxOptions, OpenDialogOptions } from
 type DialogApi = Pick<Dialog, 'showOpenDialog' | 'showMessageBox'>;
 type ParentWindow = () => BrowserWindow | undefined;
 
+/** Shows a Cancel-first message box; true only when the user pressed the second (approving) button. */
+async function confirmed(dialog: DialogApi, parent: ParentWindow, options: MessageBoxOptions): Promise<boolean> {
+  const window = parent();
+  const result = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
+  return result.response === 1;
+}
+
 export function kubeconfigPicker(dialog: DialogApi, parent: ParentWindow): () => Promise<string | null> {
   return async () => {
     const options: OpenDialogOptions = {
@@ -36,9 +43,7 @@ export function hostApprovalPrompt(dialog: DialogApi, parent: ParentWindow): (ho
       cancelId: 0,
       noLink: true,
     };
-    const window = parent();
-    const result = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
-    return result.response === 1;
+    return confirmed(dialog, parent, options);
   };
 }
 
@@ -54,8 +59,6 @@ export function execPluginPrompt(dialog: DialogApi, parent: ParentWindow): (comm
       cancelId: 0,
       noLink: true,
     };
-    const window = parent();
-    const result = window ? await dialog.showMessageBox(window, options) : await dialog.showMessageBox(options);
-    return result.response === 1;
+    return confirmed(dialog, parent, options);
   };
 }

@@ -27,7 +27,7 @@ describe('documentation links', () => {
   });
 
   it.each(files.map((f) => [path.relative(root, f), f]))('%s: every relative link and image resolves', (_name, file) => {
-    expect(checkMarkdownLinks(file)).toEqual([]);
+    expect(checkMarkdownLinks(file, undefined, root)).toEqual([]);
   });
 
   it('the user docs show screenshots that exist', () => {
@@ -42,6 +42,15 @@ describe('the link checker', () => {
   mkdirSync(path.join(dir, 'images'));
   writeFileSync(path.join(dir, 'images/a.png'), '');
   writeFileSync(path.join(dir, 'other.md'), '# Other page\n\n## Set up `npm run demo`\n\n## Notes\n\n## Notes\n');
+
+  it('refuses links that leave the repository, even to a file that exists', () => {
+    const inner = path.join(dir, 'repo');
+    mkdirSync(inner, { recursive: true });
+    const page = path.join(inner, 'page.md');
+    writeFileSync(page, '[sibling](../other.md) [inside](page.md)\n');
+    expect(checkMarkdownLinks(page, undefined, inner).map((p) => `${p.target}:${p.message}`)).toEqual(['../other.md:points outside the repository']);
+    expect(checkMarkdownLinks(page)).toEqual([]);
+  });
 
   it('computes GitHub heading anchors', () => {
     expect([...headingAnchors('# Hello, World!\n## `npm start` (desktop)\n## Hello, World!\n```\n# not a heading\n```\n## Über [link](x.md)')]).toEqual([

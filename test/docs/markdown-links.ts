@@ -76,7 +76,8 @@ export function extractLinks(markdown: string): Link[] {
   return links;
 }
 
-export function checkMarkdownLinks(file: string, markdown = readFileSync(file, 'utf8')): LinkProblem[] {
+/** `root`: links must stay inside it (the repository) — a doc may not point at a sibling checkout. */
+export function checkMarkdownLinks(file: string, markdown = readFileSync(file, 'utf8'), root?: string): LinkProblem[] {
   const problems: LinkProblem[] = [];
   const anchorsCache = new Map<string, Set<string>>();
   const anchorsOf = (mdFile: string) => {
@@ -92,6 +93,10 @@ export function checkMarkdownLinks(file: string, markdown = readFileSync(file, '
     const [rawPath, fragment] = target.split('#', 2) as [string, string | undefined];
     const decoded = decodeURIComponent(rawPath);
     const resolved = decoded === '' ? file : path.resolve(path.dirname(file), decoded);
+    if (root !== undefined && path.relative(root, resolved).split(path.sep)[0] === '..') {
+      problems.push({ file, line: link.line, target, message: 'points outside the repository' });
+      continue;
+    }
     if (!existsSync(resolved)) {
       problems.push({ file, line: link.line, target, message: link.image ? 'image does not exist' : 'file does not exist' });
       continue;

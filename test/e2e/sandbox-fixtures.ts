@@ -5,11 +5,10 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { createLogger } from '../../src-main/log/logger';
-import { createMainServices, type MainServices } from '../../src-main/services';
-import { openMemorySettingsStore } from '../../src-main/settings/settings-store';
-import { createExternalBrowserHook, sandboxForgeHostsEnv, type ExternalBrowserHook } from '../harness/external-browser';
-import { previewAppInfo, repoRoot, startPreviewServer, type PreviewServer } from '../harness/preview-server';
+import type { MainServices } from '../../src-main/services';
+import { createExternalBrowserHook, type ExternalBrowserHook } from '../harness/external-browser';
+import { repoRoot, startPreviewServer, type PreviewServer } from '../harness/preview-server';
+import { createSandboxServices } from '../harness/sandbox-services';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 
 export const screenshotDir = path.join(repoRoot, 'artifacts/screenshots');
@@ -27,18 +26,8 @@ export const test = base.extend<object, { real: RealApp }>({
     async ({}, use) => {
       const sandbox = await startSandbox({ seed: 'demo', fluxDelayMs: 200 });
       const browser = createExternalBrowserHook();
-      const services = await createMainServices({
-        logger: createLogger({ level: 'warn' }),
-        appInfo: await previewAppInfo(),
-        kubeconfigPath: sandbox.kubeconfig,
-        // The GitHub host is the sandbox's GitHub App (expiring user tokens with the app's
-        // permissions). Its classic OAuth app would sign in fine, but GitHub hosts ask for no
-        // scopes by default, so that token could read but never push (reported to the lead).
-        env: { ...process.env, RELEASE_BOARD_FORGE_HOSTS: sandboxForgeHostsEnv(sandbox.info, { expiringTokens: true }) },
-        openExternal: (url) => browser.open(url),
-        // this user already chose to let the Tokens view read promotion Secrets
-        settings: openMemorySettingsStore({ readPromotionSecrets: true }),
-      });
+      // this user already chose to let the Tokens view read promotion Secrets
+      const services = await createSandboxServices(sandbox, browser, { readPromotionSecrets: true });
       const preview = await startPreviewServer({ services });
       await use({ sandbox, services, preview, browser });
       await preview.close();

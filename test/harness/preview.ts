@@ -11,22 +11,29 @@ import { startSandbox, type Sandbox } from '../sandbox/index';
 import { createExternalBrowserHook, sandboxForgeHostsEnv } from './external-browser';
 import { previewAppInfo, startPreviewServer } from './preview-server';
 
+const USAGE = 'usage: npm run preview -- (--seed <demo|empty|scale:N> | --use-my-kubeconfig) [--port N] [--ready-file F]';
+
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '0' },
     'ready-file': { type: 'string' },
     seed: { type: 'string' },
     'use-my-kubeconfig': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 async function main() {
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const logger = createLogger({ level: 'info' });
   // With --seed the services read the sandbox exactly as the desktop app reads a real
   // cluster: through KUBECONFIG. Without it they use the user's own kubeconfig.
   let sandbox: Sandbox | undefined;
   if (!values.seed && !values['use-my-kubeconfig']) {
-    console.error('preview: give --seed demo (a local sandbox) or, to show your own clusters in a browser page, --use-my-kubeconfig.');
+    console.error(`preview: give --seed demo (a local sandbox) or, to show your own clusters in a browser page, --use-my-kubeconfig.\n${USAGE}`);
     process.exit(2);
   }
   if (values.seed) {
@@ -45,17 +52,21 @@ async function main() {
   const ready = { ...(sandbox ? sandbox.info : {}), url: server.url };
   const line = JSON.stringify(ready);
   const readyFile = values['ready-file'];
-  if (readyFile) await writeFile(readyFile, line, { mode: 0o600 });
-  process.stdout.write(`${line}\n`);
+  // Ready to stop before announcing readiness: a caller may signal as soon as it reads the line.
   const stop = async () => {
-    if (readyFile) await rm(readyFile, { force: true });
-    await server.close();
-    await services.stop();
-    await sandbox?.stop();
-    process.exit(0);
+    try {
+      if (readyFile) await rm(readyFile, { force: true });
+      await server.close();
+      await services.stop();
+      await sandbox?.stop();
+    } finally {
+      process.exit(0);
+    }
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  if (readyFile) await writeFile(readyFile, line, { mode: 0o600 });
+  process.stdout.write(`${line}\n`);
 }
 
 main().catch((error: unknown) => {

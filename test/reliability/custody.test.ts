@@ -36,25 +36,28 @@ beforeAll(async () => {
   // The attacker's Pipeline: sorted first, its repository on the hostile host, and its secretRef
   // reusing a real promotion Secret of the same namespace.
   const mgmt = sandbox.cluster(sandbox.info.managementCluster);
-  mgmt.api.store.apply(
-    pipeline({
-      name: 'aaa-evil',
-      namespace: 'platform',
-      appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'aaa-evil' },
-      environments: [
-        { name: 'dev', targets: [{ namespace: 'ingress-dev' }] },
-        { name: 'prod', targets: [{ namespace: 'ingress-dev' }] },
-      ],
-      promotion: { strategy: pullRequestStrategy(`http://${hostileHost}/evil/repo`, 'ingress-nginx-promotion') },
-      now: new Date(),
-    }),
-  );
+  mgmt.api.store.apply(hostilePipeline('aaa-evil', 'ingress-nginx-promotion'));
 }, 60_000);
 
 afterAll(async () => {
   await new Promise<void>((resolve) => hostile?.close(() => resolve()));
   await sandbox?.stop();
 });
+
+/** The attacker's Pipeline: its repository on the hostile host, its secretRef naming `secret` in the same namespace. */
+function hostilePipeline(name: string, secret: string) {
+  return pipeline({
+    name,
+    namespace: 'platform',
+    appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name },
+    environments: [
+      { name: 'dev', targets: [{ namespace: 'ingress-dev' }] },
+      { name: 'prod', targets: [{ namespace: 'ingress-dev' }] },
+    ],
+    promotion: { strategy: pullRequestStrategy(`http://${hostileHost}/evil/repo`, secret) },
+    now: new Date(),
+  });
+}
 
 async function servicesWith(settings: SettingsStore, extra: Partial<Parameters<typeof createMainServices>[0]> = {}): Promise<MainServices> {
   return createMainServices({
@@ -107,19 +110,7 @@ describe('custody: tokens go only to approved Git hosts', () => {
   it('a Secret used only by the hostile pipeline is "not checked" with the host to approve; approval is asked in main', async () => {
     const mgmt = sandbox.cluster(sandbox.info.managementCluster);
     mgmt.api.store.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'evil-only', namespace: 'platform' }, type: 'Opaque', data: { token: Buffer.from('ghp_evilOnlyTokenAAAAAAAAAAAAAAAAAAAAAAAA').toString('base64') } } as never);
-    mgmt.api.store.apply(
-      pipeline({
-        name: 'aaa-evil-2',
-        namespace: 'platform',
-        appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'aaa-evil-2' },
-        environments: [
-          { name: 'dev', targets: [{ namespace: 'ingress-dev' }] },
-          { name: 'prod', targets: [{ namespace: 'ingress-dev' }] },
-        ],
-        promotion: { strategy: pullRequestStrategy(`http://${hostileHost}/evil/repo`, 'evil-only') },
-        now: new Date(),
-      }),
-    );
+    mgmt.api.store.apply(hostilePipeline('aaa-evil-2', 'evil-only'));
     const asked: string[] = [];
     let answer = false;
     const settings = openMemorySettingsStore({ readPromotionSecrets: true });

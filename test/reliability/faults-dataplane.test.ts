@@ -137,8 +137,9 @@ describe('faults: cluster API servers', () => {
     prod.api.faults.expireWatchHistory();
     prod.api.faults.dropWatches();
     prod.api.faults.stallWatches(false);
-    const s = await until(service, '1.9.1 after the relist', (x) => target(x, CHECKOUT, 'prod')?.deployedVersion === '1.9.1');
-    expect(cluster(s, 'prod-eu')?.state).toBe('connected');
+    // the relisted data and the cluster's state arrive in separate board pushes: wait for both
+    const s = await until(service, '1.9.1 after the relist, connected again', (x) => target(x, CHECKOUT, 'prod')?.deployedVersion === '1.9.1' && cluster(x, 'prod-eu')?.state === 'connected');
+    expect(target(s, CHECKOUT, 'prod')?.stale).toBeUndefined();
   });
 
   it('500s on the first lists: retried with backoff until the board is complete', async () => {

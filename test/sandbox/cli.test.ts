@@ -9,41 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SandboxInfo } from './index';
+import { exitOf, firstStdoutLine } from '../harness/child-process';
 
 const run = promisify(execFile);
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-function firstLine(child: ChildProcess, ms: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`no ready line within ${ms} ms; stderr: ${stderr}`)), ms);
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString('utf8');
-      const nl = buffer.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        resolve(buffer.slice(0, nl));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`cli exited with ${code} before ready; stderr: ${stderr}`));
-    });
-  });
-}
 
-function exitOf(child: ChildProcess, ms: number): Promise<number | null> {
-  return new Promise((resolve, reject) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
-    const timer = setTimeout(() => reject(new Error(`cli did not exit within ${ms} ms`)), ms);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve(code);
-    });
-  });
-}
 
 describe('sandbox CLI', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'rb-cli-test-'));
@@ -60,7 +31,7 @@ describe('sandbox CLI', () => {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const line = await firstLine(child, 45_000);
+    const line = await firstStdoutLine(child, 45_000);
     const info = JSON.parse(line) as SandboxInfo;
     expect(JSON.parse(readFileSync(readyFile, 'utf8'))).toEqual(info);
     expect(info.clusters.map((c) => [c.name, c.context])).toEqual([
