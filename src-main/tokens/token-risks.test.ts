@@ -28,10 +28,10 @@ describe('token risks', () => {
     expect(missing.map((r) => r.id)).toEqual(['secret-missing']);
     expect(missing[0]).toMatchObject({ severity: 'high', title: 'The promotion Secret does not exist', guidance: guidance.createSecret });
     expect(missing[0]?.detail).toContain('team-a/a-promotion');
-    expect(missing[0]?.saferAlternative).toContain('`token` key');
+    expect(missing[0]?.saferAlternative).toContain('under token, username and password');
     const keyless = assessTokenRisks(facts({ state: 'key-missing', kind: undefined, expiresAt: undefined, identity: undefined, secrets: [{ ...secret('team-a', 'a-promotion'), hasToken: false }] }), now);
     expect(keyless.map((r) => r.id)).toEqual(['token-key-missing']);
-    expect(keyless[0]?.saferAlternative).toContain('under the key `token` in team-a/a-promotion');
+    expect(keyless[0]?.saferAlternative).toContain('into team-a/a-promotion. Store it in the Secret under token, username and password');
     const unreadable = assessTokenRisks(facts({ state: 'cluster-error', kind: undefined, expiresAt: undefined, identity: undefined, secrets: [] }), now);
     expect(unreadable.map((r) => r.id)).toEqual(['secret-unreadable']);
     expect(unreadable[0]?.saferAlternative).toContain('Re-check');

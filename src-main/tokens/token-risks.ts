@@ -105,7 +105,7 @@ function missingTokenRisk(facts: RiskFacts): TokenRisk | undefined {
         severity: 'high',
         title: 'The promotion Secret does not exist',
         detail: `The pipeline-controller reads ${where} to open the promotion ${pr}; it is missing, so automated promotions for ${pipelines} fail.`,
-        saferAlternative: `Create ${where} with a \`token\` key holding a fine-grained token for the config repository only (or remove the pull-request strategy and promote with Release Board’s user-driven flow).`,
+        saferAlternative: `Create ${where} holding a fine-grained token for the config repository only. ${SECRET_KEYS_ADVICE} Or remove the pull-request strategy and promote with Release Board’s user-driven flow.`,
         guidance: guidance.createSecret,
       };
     case 'key-missing':
@@ -114,7 +114,7 @@ function missingTokenRisk(facts: RiskFacts): TokenRisk | undefined {
         severity: 'high',
         title: 'The Secret has no usable "token" key',
         detail: `${where} exists but holds no usable \`token\` value, which is what the pipeline-controller reads; automated promotions for ${pipelines} fail.`,
-        saferAlternative: `Put the token under the key \`token\` in ${where} (a fine-grained token for the config repository only).`,
+        saferAlternative: `Put a fine-grained token for the config repository only into ${where}. ${SECRET_KEYS_ADVICE}`,
         guidance: guidance.createSecret,
       };
     case 'cluster-error':
@@ -123,7 +123,7 @@ function missingTokenRisk(facts: RiskFacts): TokenRisk | undefined {
         severity: 'medium',
         title: 'The Secret could not be read',
         detail: `The cluster did not return ${where}, so Release Board cannot tell whether automated promotions for ${pipelines} still have a working token.`,
-        saferAlternative: 'Check that the cluster is reachable and the Secret is intact, then press Re-check; if it is gone, create it again with a `token` key.',
+        saferAlternative: `Check that the cluster is reachable and the Secret is intact, then press Re-check. If it is gone, create it again: ${SECRET_KEYS_ADVICE}`,
         guidance: guidance.createSecret,
       };
     default:

@@ -43,7 +43,7 @@ test('the Tokens view shows every token state of the demo seed', async ({ page, 
   // a missing Secret is a risk with its fix, not "no risks found"
   await item('secret-missing').click();
   await expect(panel).toContainText('The promotion Secret does not exist');
-  await expect(panel).toContainText('with a `token` key');
+  await expect(panel).toContainText('under token, username and password');
   await page.screenshot({ path: path.join(screenshotDir, 'tokens-secret-missing.png') });
 
   // expired, revoked, missing, keyless and expiring tokens are in the inbox too
