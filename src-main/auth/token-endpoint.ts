@@ -7,7 +7,7 @@
 // never put into error messages: errors carry GitHub's error code and description only.
 
 import { Octokit } from '@octokit/rest';
-import { forgeEndpoints, type ForgeHost } from './forge-host';
+import { forgeEndpoints, requestedScopes, type ForgeHost } from './forge-host';
 import { OAuthEndpointError, type DeviceCode, type FetchLike, type Identity, type TokenGrant } from './oauth-types';
 
 export { OAuthEndpointError, type DeviceCode, type FetchLike, type Identity, type TokenGrant } from './oauth-types';
@@ -85,8 +85,10 @@ export async function refreshAccessToken(host: ForgeHost, grant: TokenGrant, dep
 
 
 export async function requestDeviceCode(host: ForgeHost, deps: { fetch: FetchLike; now: () => number }): Promise<DeviceCode> {
+  // The same scopes as the browser flow: a device-code session must be able to promote too.
+  const scopes = requestedScopes(host);
   const form: Record<string, string> = { client_id: host.clientId };
-  if (host.scopes && host.scopes.length > 0) form.scope = host.scopes.join(' ');
+  if (scopes.length > 0) form.scope = scopes.join(' ');
   const endpoint = forgeEndpoints(host).deviceCode;
   if (!endpoint) throw new OAuthEndpointError('unsupported_grant_type', `${host.id} offers no device flow`, false);
   const o = await postForm(deps.fetch, endpoint, form);

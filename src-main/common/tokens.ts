@@ -117,7 +117,10 @@ export type TokenRiskId =
   | 'shared-token'
   | 'secret-readable-by-you'
   | 'secret-access-unknown'
-  | 'unused-token';
+  | 'unused-token'
+  | 'secret-missing'
+  | 'token-key-missing'
+  | 'secret-unreadable';
 
 export interface TokenRisk {
   id: TokenRiskId;
@@ -226,4 +229,13 @@ export function tokenEntriesForPipeline(report: TokenReport, pipelineId: string)
 /** States in which the token is known to work. */
 export function isTokenWorking(state: TokenState): boolean {
   return state === 'valid' || state === 'expiring-soon';
+}
+
+/**
+ * Whole days until an expiry, counted the same way everywhere (risk titles, the Tokens view,
+ * the Inbox): days that have fully passed are not counted, so 4.6 days is "in 4 days".
+ */
+export function wholeDaysUntil(iso: string, nowMs: number): number {
+  const days = (Date.parse(iso) - nowMs) / 86_400_000;
+  return days >= 0 ? Math.floor(days) : -Math.floor(-days);
 }

@@ -18,7 +18,7 @@ import type { Logger } from '../log/logger';
 import { forgeKindFor, type ForgeRegistry } from './forge-registry';
 import { promotionMarker } from './markers';
 import { editMarkedFiles, parsePromotionMetadata, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionOrder } from './promotion-plan';
-import { ProviderError, type BranchHead, type GitProvider, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from './provider';
+import { missingScopes, ProviderError, type BranchHead, type GitProvider, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from './provider';
 
 export type ProviderFactory = (host: ForgeHost, token: string) => GitProvider;
 
@@ -75,12 +75,24 @@ export function describeFailure(e: unknown, ctx: { hostId: string; repoLabel: st
       case 'unauthorized':
         return new PromotionFailure('sign-in-required', `Your sign-in to ${ctx.hostId} has expired or was revoked.`, 'Sign in again, then retry the promotion.');
       case 'forbidden':
-      case 'not-found':
+      case 'not-found': {
+        // The forge says which scopes the sign-in has: a missing scope is fixed by signing in
+        // again, not by asking for repository access.
+        const lacking = missingScopes(e.scopes);
+        if (lacking.length > 0) {
+          const has = e.scopes && e.scopes.granted.length > 0 ? e.scopes.granted.join(', ') : 'no scopes';
+          return new PromotionFailure(
+            'no-access',
+            `Your sign-in to ${ctx.hostId} lacks the ${lacking.join(' or ')} scope needed to push to ${ctx.repoLabel} (it has ${has}).`,
+            `Sign out of ${ctx.hostId} and sign in again: Release Board asks for ${lacking.join(', ')} in both the browser and the device-code flow. If your host configures its own scopes, add ${lacking[0]} to them.`,
+          );
+        }
         return new PromotionFailure(
           'no-access',
           `Your account${ctx.login ? ` ${ctx.login}` : ''} cannot push to ${ctx.repoLabel}.`,
           ctx.noAccessHint ?? 'Ask for write access to the repository, then retry.',
         );
+      }
       case 'rate-limited': {
         const wait = e.retryAfterSeconds ?? 60;
         return new PromotionFailure('rate-limited', `${ctx.hostId} rate limit reached; try again in ${waitText(wait)}.`, undefined, wait);

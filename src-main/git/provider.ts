@@ -75,8 +75,18 @@ export type ProviderErrorKind =
   | 'validation' // 422 and similar: the request was refused as it stands
   | 'unavailable'; // 5xx, network, timeouts
 
+/** The OAuth scopes a forge reported with a refusal (GitHub: X-OAuth-Scopes / X-Accepted-OAuth-Scopes). */
+export interface ScopeReport {
+  /** What the token has. */
+  granted: string[];
+  /** What the endpoint accepts (empty when the forge did not say). */
+  accepted: string[];
+}
+
 export class ProviderError extends Error {
   override readonly name = 'ProviderError';
+  /** Set on a refusal when the forge told which scopes the token has. */
+  scopes?: ScopeReport;
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,
@@ -85,4 +95,15 @@ export class ProviderError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The scopes a refused token lacks, when the forge's headers show it: none of the endpoint's
+ * accepted scopes, or (GitHub classic/OAuth, which write only with repo or public_repo) no
+ * write scope at all. Empty when the scopes are fine or unknown: then it is repository access.
+ */
+export function missingScopes(report: ScopeReport | undefined): string[] {
+  if (!report) return [];
+  if (report.accepted.length > 0) return report.accepted.some((s) => report.granted.includes(s)) ? [] : report.accepted;
+  return report.granted.includes('repo') || report.granted.includes('public_repo') ? [] : ['repo'];
 }

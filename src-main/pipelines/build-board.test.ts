@@ -100,7 +100,18 @@ describe('buildBoard', () => {
     expect(row.appRef.servedVersion).toBe('helm.toolkit.fluxcd.io/v2');
     expect(row.environments[0]?.targets[0]?.deployedVersion).toBe('1.8.3');
     expect(row.problems.map((p) => p.code)).toEqual(['app-version-not-served']);
+    expect(row.problems[0]?.message).toContain(`which ${MGMT} no longer serves;`);
     expect(row.problems[0]?.hint).toContain('helm.toolkit.fluxcd.io/v2');
+  });
+
+  it('keeps a "no context" target Unknown even when the controller reports an error for it', () => {
+    const p = pipeline('team', 'checkout', [{ name: 'prod', targets: [{ namespace: 'pay', clusterRef: { kind: 'GitopsCluster', name: 'staging-us' } }] }], {
+      status: { environments: { prod: { targets: [{ clusterAppRef: { apiVersion: 'v', kind: 'HelmRelease', name: 'checkout', clusterRef: { kind: 'GitopsCluster', name: 'staging-us' } }, ready: false, error: 'kubeconfig Secret not found' }] } } },
+    });
+    const input = baseInput({ pipelines: new Map([[MGMT, new Map([['team/checkout', p]])]]), contextForCluster: () => undefined });
+    const target = buildBoard(input).pipelines[0]!.environments[0]!.targets[0]!;
+    expect(target.problem?.code).toBe('cluster-unmapped');
+    expect(target.health).toBe('unknown');
   });
 
   it('explains missing GitopsClusters, unmapped contexts, missing workloads and forbidden namespaces', () => {

@@ -199,7 +199,7 @@ export function buildPipelineRow(raw: unknown, managementContext: string, key: s
       .find((v) => v !== undefined);
     problems.push({
       code: 'app-version-not-served',
-      message: `appRef asks for ${askedApiVersion}, which ${[...staleVersionClusters].slice(0, 5).join(', ')} no longer serve; the board reads ${expectedGroup}/${servedExample ?? '?'} instead`,
+      message: `appRef asks for ${askedApiVersion}, which ${[...staleVersionClusters].slice(0, 5).join(', ')} no longer ${staleVersionClusters.size === 1 ? 'serves' : 'serve'}; the board reads ${expectedGroup}/${servedExample ?? '?'} instead`,
       hint: `Update spec.appRef.apiVersion to ${expectedGroup}/${servedExample ?? '<served version>'} (the pipeline-controller may fail to read a version that is not served).`,
     });
   }
@@ -327,16 +327,23 @@ function buildTarget(
     const why = input.unmappedCluster({ managementContext, namespace: target.clusterRef.namespace ?? parsed.namespace, name: target.clusterRef.name });
     if (why) {
       state.message = why.message;
-      return withFallback(state, status, target, envTargets, refProblem ?? why.problem);
+      return withFallback(state, status, target, envTargets, refProblem ?? why.problem, { unread: true });
     }
   }
   if (!context) {
     state.message = `No kubeconfig context for cluster ${display}`;
-    return withFallback(state, status, target, envTargets, refProblem ?? {
-      code: 'cluster-unmapped',
-      message: `No kubeconfig context matches GitopsCluster ${display}`,
-      hint: `Add a kubeconfig context named "${display}" or map one to this cluster in settings.`,
-    });
+    return withFallback(
+      state,
+      status,
+      target,
+      envTargets,
+      refProblem ?? {
+        code: 'cluster-unmapped',
+        message: `No kubeconfig context matches GitopsCluster ${display}`,
+        hint: `Add a kubeconfig context named "${display}" or map one to this cluster in settings.`,
+      },
+      { unread: true },
+    );
   }
   state.context = context;
   if (!seenContexts.has(context)) {
@@ -430,6 +437,7 @@ function withFallback(
   target: TargetSpec,
   envTargets: readonly TargetSpec[],
   problem: Problem | undefined,
+  opts: { unread?: boolean } = {},
 ): TargetState {
   const fallback = statusTarget(status, target, envTargets);
   if (fallback) {
@@ -437,7 +445,11 @@ function withFallback(
       state.deployedRevision = fallback.revision;
       state.deployedVersion = readableRevision(fallback.revision);
     }
-    if (state.health === 'unknown') state.health = fallback.ready ? 'ready' : fallback.error ? 'failed' : 'unknown';
+    // With no kubeconfig context the board has not read the target at all; the controller's
+    // error is then usually its own trouble reaching the cluster, so the target stays Unknown
+    // (like every other "no context" target) instead of Failing.
+    const failed = fallback.error && !opts.unread ? 'failed' : 'unknown';
+    if (state.health === 'unknown') state.health = fallback.ready ? 'ready' : failed;
     if (fallback.error && !state.message) state.message = fallback.error;
   }
   if (problem) state.problem = problem;

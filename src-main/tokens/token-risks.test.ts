@@ -23,6 +23,20 @@ function facts(over: Partial<RiskFacts>): RiskFacts {
 const ids = (f: RiskFacts) => assessTokenRisks(f, now).map((r) => r.id);
 
 describe('token risks', () => {
+  it('makes a missing Secret, a Secret without a token key and an unreadable Secret risks with a fix', () => {
+    const missing = assessTokenRisks(facts({ state: 'secret-missing', kind: undefined, expiresAt: undefined, identity: undefined, secrets: [] }), now);
+    expect(missing.map((r) => r.id)).toEqual(['secret-missing']);
+    expect(missing[0]).toMatchObject({ severity: 'high', title: 'The promotion Secret does not exist', guidance: guidance.createSecret });
+    expect(missing[0]?.detail).toContain('team-a/a-promotion');
+    expect(missing[0]?.saferAlternative).toContain('under token, username and password');
+    const keyless = assessTokenRisks(facts({ state: 'key-missing', kind: undefined, expiresAt: undefined, identity: undefined, secrets: [{ ...secret('team-a', 'a-promotion'), hasToken: false }] }), now);
+    expect(keyless.map((r) => r.id)).toEqual(['token-key-missing']);
+    expect(keyless[0]?.saferAlternative).toContain('into team-a/a-promotion. Store it in the Secret under token, username and password');
+    const unreadable = assessTokenRisks(facts({ state: 'cluster-error', kind: undefined, expiresAt: undefined, identity: undefined, secrets: [] }), now);
+    expect(unreadable.map((r) => r.id)).toEqual(['secret-unreadable']);
+    expect(unreadable[0]?.saferAlternative).toContain('Re-check');
+  });
+
   it('finds nothing wrong with a fine-grained bot token in a Secret you cannot read', () => {
     expect(ids(facts({}))).toEqual([]);
   });
@@ -50,6 +64,8 @@ describe('token risks', () => {
 
   it('warns 14 days before expiry, not 15', () => {
     expect(ids(facts({ expiresAt: '2026-12-05T00:00:00Z' }))).toEqual(['expires-soon']);
+    // the same whole days as the Tokens view (relativeDays): 4.6 days is "in 4 days"
+    expect(assessTokenRisks(facts({ expiresAt: '2026-11-26T15:00:00Z' }), now)[0]?.title).toBe('The token expires in 4 days');
     expect(ids(facts({ expiresAt: '2026-12-07T01:00:00Z' }))).toEqual([]);
   });
 

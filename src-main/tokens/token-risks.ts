@@ -1,7 +1,7 @@
 // The risk assessment of one token in plain words, each risk with its safer alternative and
 // a link into docs/token-guidance.md. Pure: facts in, risks out.
 
-import type { SecretLocation, TokenEntry, TokenRisk, TokenUse } from '../common/tokens';
+import { wholeDaysUntil, type SecretLocation, type TokenEntry, type TokenRisk, type TokenUse } from '../common/tokens';
 
 export const GUIDANCE_DOC = 'docs/token-guidance.md';
 export const guidance = {
@@ -11,6 +11,7 @@ export const guidance = {
   whatFor: `${GUIDANCE_DOC}#what-the-token-is-used-for`,
   userDriven: `${GUIDANCE_DOC}#prefer-user-driven-promotion`,
   rotate: `${GUIDANCE_DOC}#rotate-before-expiry`,
+  createSecret: `${GUIDANCE_DOC}#create-the-promotion-secret`,
 } as const;
 
 /** Expiry closer than this is a risk ("expires within 14 days"). */
@@ -82,8 +83,58 @@ function gitlabScopeDetail(broad: readonly string[]): string {
 
 const SAFER_GITLAB = `Replace it with a project access token for the config project only (role Developer, scopes api and write_repository, with an expiry). ${SECRET_KEYS_ADVICE} Or promote with Release Board’s user-driven flow, which uses your own short-lived sign-in.`;
 
+function secretNames(facts: RiskFacts): string {
+  const names = facts.secrets.map((s) => `${s.namespace}/${s.name}`);
+  if (names.length > 0) return names.join(', ');
+  const named = [...new Set(facts.uses.map((u) => `${u.namespace}/${u.secretName}`))];
+  return named.join(', ') || 'the promotion Secret';
+}
+
+/**
+ * A Secret that holds no usable token stops every automated promotion that names it, even
+ * though no token means no token risk: say so, with the fix.
+ */
+function missingTokenRisk(facts: RiskFacts): TokenRisk | undefined {
+  const where = secretNames(facts);
+  const pipelines = plural(new Set(facts.uses.map((u) => u.pipelineId)).size, 'pipeline');
+  const pr = facts.provider === 'gitlab' ? 'merge request' : 'pull request';
+  switch (facts.state) {
+    case 'secret-missing':
+      return {
+        id: 'secret-missing',
+        severity: 'high',
+        title: 'The promotion Secret does not exist',
+        detail: `The pipeline-controller reads ${where} to open the promotion ${pr}; it is missing, so automated promotions for ${pipelines} fail.`,
+        saferAlternative: `Create ${where} holding a fine-grained token for the config repository only. ${SECRET_KEYS_ADVICE} Or remove the pull-request strategy and promote with Release Board’s user-driven flow.`,
+        guidance: guidance.createSecret,
+      };
+    case 'key-missing':
+      return {
+        id: 'token-key-missing',
+        severity: 'high',
+        title: 'The Secret has no usable "token" key',
+        detail: `${where} exists but holds no usable \`token\` value, which is what the pipeline-controller reads; automated promotions for ${pipelines} fail.`,
+        saferAlternative: `Put a fine-grained token for the config repository only into ${where}. ${SECRET_KEYS_ADVICE}`,
+        guidance: guidance.createSecret,
+      };
+    case 'cluster-error':
+      return {
+        id: 'secret-unreadable',
+        severity: 'medium',
+        title: 'The Secret could not be read',
+        detail: `The cluster did not return ${where}, so Release Board cannot tell whether automated promotions for ${pipelines} still have a working token.`,
+        saferAlternative: `Check that the cluster is reachable and the Secret is intact, then press Re-check. If it is gone, create it again: ${SECRET_KEYS_ADVICE}`,
+        guidance: guidance.createSecret,
+      };
+    default:
+      return undefined;
+  }
+}
+
 export function assessTokenRisks(facts: RiskFacts, now: Date): TokenRisk[] {
   const risks: TokenRisk[] = [];
+  const missing = missingTokenRisk(facts);
+  if (missing) risks.push(missing);
   const SAFER_FINE_GRAINED = facts.provider === 'gitlab' ? SAFER_GITLAB : SAFER_GITHUB;
   const nowMs = now.getTime();
   const working = facts.state === 'valid' || facts.state === 'expiring-soon';
@@ -113,7 +164,7 @@ export function assessTokenRisks(facts: RiskFacts, now: Date): TokenRisk[] {
   if (working && typeof facts.expiresAt === 'string') {
     const days = daysBetween(nowMs, facts.expiresAt);
     if (days <= EXPIRY_WARNING_DAYS) {
-      const whole = Math.max(0, Math.floor(days));
+      const whole = Math.max(0, wholeDaysUntil(facts.expiresAt, nowMs));
       risks.push({
         id: 'expires-soon',
         severity: 'medium',

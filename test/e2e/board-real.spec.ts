@@ -22,6 +22,8 @@ test.describe.serial('board on the demo sandbox', () => {
     // missing GitopsCluster / no kubeconfig context
     await expect(page.locator('[data-testid="cluster-chip"][data-cluster="dr-eu"]')).toContainText('no context');
     await expect(cell(page, 'platform/cert-manager', 'prod').getByTestId('cell-note')).toContainText('dr-eu: no context');
+    // "no context" reads the same everywhere: the target was not read, so its cell is Unknown, not Failing
+    await expect(cell(page, 'platform/cert-manager', 'prod').getByTestId('cell-health')).toHaveText('Unknown');
     await expect(cell(page, 'team-search/ranker', 'staging').getByTestId('cell-note')).toContainText('staging-us: no context');
     // failing environment, with Flux's message
     await expect(cell(page, 'team-search/search-indexer', 'staging').getByTestId('cell-health')).toHaveText('Failing');

@@ -30,7 +30,7 @@ test.describe('pipeline board', () => {
     await expect(page.getByTestId('pipeline-row')).toHaveCount(10);
     // healthy multi-target, mixed versions, stale target
     await expect(cell(page, 'team-payments/ledger', 'staging').getByTestId('cell-summary')).toContainText('all 2 targets on 2.4.0');
-    await expect(cell(page, 'team-payments/checkout', 'staging').getByTestId('cell-summary')).toContainText('2 of 3 targets on 1.8.3');
+    await expect(cell(page, 'team-payments/checkout', 'staging').getByTestId('cell-summary')).toContainText('1.8.3 ×2 · 1.8.2 ×1');
     await expect(cell(page, 'team-payments/checkout', 'staging').getByTestId('cell-health')).toHaveText('Mixed');
     await expect(cell(page, 'team-payments/checkout', 'staging').getByTestId('cell-note')).toContainText('staging-us stale for 2h');
     // failing with message, suspended, missing, unreachable, forbidden, no-crd, no-context targets

@@ -150,7 +150,7 @@ test.describe('promotion journeys on the demo sandbox', () => {
     await dev.focus();
     await page.keyboard.press('p');
     const dialog = page.getByTestId('promote-dialog');
-    await expect(dialog).toContainText('Promote ledger to prod');
+    await expect(dialog).toContainText('Approve 2.4.0 into prod');
     await expect(dialog.getByTestId('promote-awaiting')).toContainText('this promotes exactly that revision');
     await expect(dialog.getByTestId('promote-version')).toHaveText('2.4.0');
     // signed in: straight to the exact changes

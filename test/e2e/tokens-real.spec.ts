@@ -40,15 +40,49 @@ test('the Tokens view shows every token state of the demo seed', async ({ page, 
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 1280, height: 800 });
 
-  // expired, revoked and expiring tokens are in the inbox too
+  // a missing Secret is a risk with its fix, not "no risks found"
+  await item('secret-missing').click();
+  await expect(panel).toContainText('The promotion Secret does not exist');
+  await expect(panel).toContainText('under token, username and password');
+  await page.screenshot({ path: path.join(screenshotDir, 'tokens-secret-missing.png') });
+
+  // expired, revoked, missing, keyless and expiring tokens are in the inbox too
   await page.getByTestId('inbox-toggle').click();
   const tokens = page.getByTestId('inbox-token');
   await expect(tokens.first()).toBeVisible();
   const inboxStates = await tokens.evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
   expect(inboxStates).toContain('revoked-or-expired');
   expect(inboxStates).toContain('expiring-soon');
-  expect(inboxStates.every((s) => ['expired', 'revoked-or-expired', 'expiring-soon'].includes(s ?? ''))).toBe(true);
+  expect(inboxStates).toContain('secret-missing');
+  expect(inboxStates).toContain('key-missing');
+  expect(inboxStates.every((s) => ['expired', 'revoked-or-expired', 'secret-missing', 'key-missing', 'cluster-error', 'expiring-soon'].includes(s ?? ''))).toBe(true);
   await page.screenshot({ path: path.join(screenshotDir, 'inbox-tokens.png'), fullPage: true });
+});
+
+test('token chips on the board label their risk count, and a rejected token gets no person-like initials', async ({ page, real }) => {
+  await openBoard(page, real);
+  const badges = page.getByTestId('row-token-badge');
+  await expect(badges.first()).toBeVisible({ timeout: 30_000 });
+  const counts = await page.getByTestId('token-risk-count').allTextContents();
+  expect(counts.length).toBeGreaterThan(0);
+  for (const c of counts) expect(c).toMatch(/^\d+ risks?$/);
+  const rejected = badges.filter({ has: page.locator('[data-state="revoked-or-expired"]') }).first();
+  await expect(rejected).toBeVisible();
+  // the forge rejected it, so nobody is known to own it
+  await expect(rejected.locator('.token-avatar--initials')).toHaveText('?');
+  await page.screenshot({ path: path.join(screenshotDir, 'token-chips.png') });
+
+  // the detail panel shows the targets before the token
+  await page.locator('[data-testid="env-cell"][data-row-id="platform/cert-rotation"][data-env="prod"]').click();
+  const detail = page.getByTestId('detail-panel');
+  await expect(detail.getByTestId('detail-token')).toBeVisible();
+  const targetsFirst = await detail.evaluate((d) => {
+    const targets = d.querySelector('[data-testid="detail-targets"]');
+    const token = d.querySelector('[data-testid="detail-token"]');
+    return !!targets && !!token && (targets.compareDocumentPosition(token) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+  });
+  expect(targetsFirst).toBe(true);
+  await page.screenshot({ path: path.join(screenshotDir, 'detail-targets-first.png') });
 });
 
 test('the Tokens view asks before reading promotion Secrets, and reads them once the user agrees', async ({ page, real }) => {

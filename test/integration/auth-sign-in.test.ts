@@ -275,6 +275,22 @@ describe('device flow', () => {
     if (!result.ok) expect(result.error.code).toBe('access-denied');
   });
 
+  it('asks for the same scopes as the browser flow, so a device-code session can promote', async () => {
+    const timers = manualTimers();
+    const vault = createSessionVault({ timers });
+    // a host configured without scopes: both flows ask for the forge's default (repo)
+    const { scopes: _configured, clientSecret: _secret, ...plainHost } = fx.oauthHost;
+    const auth = createAuthService({ hosts: [plainHost], vault, timers, openExternal: () => undefined });
+    const started = await auth.startDeviceSignIn('sandbox');
+    if (!started.ok) throw new Error('no device code');
+    expect(fx.forge.state.decideDeviceCode(started.value.prompt.userCode, true)).toBe(true);
+    timers.advance(5000);
+    const result = await started.value.done;
+    expect(result.ok).toBe(true);
+    expect(vault.get('sandbox')?.scopes).toContain('repo');
+    vault.clearAll();
+  });
+
   it('can be cancelled while waiting', async () => {
     const timers = manualTimers();
     const auth = createAuthService({ hosts: [fx.appHost], vault: createSessionVault({ timers }), timers, openExternal: () => undefined });

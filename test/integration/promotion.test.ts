@@ -326,6 +326,22 @@ describe('promotion by pull request', () => {
     expect(branchSha(plan.value.branch)).toBeUndefined();
   });
 
+  it('names a missing scope, not repository access, when the sign-in lacks repo (X-OAuth-Scopes)', async () => {
+    const narrowHost = { ...fx.oauthHost, scopes: ['read:user'] };
+    const vault = createSessionVault();
+    const auth = createAuthService({ hosts: [narrowHost], vault, openExternal: browserFollower() });
+    if (!(await auth.signInWithBrowser('sandbox')).ok) throw new Error('sign-in failed');
+    const service = createPromotionService({ hosts: [narrowHost], vault });
+    const plan = await service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'));
+    const refused = plan.ok ? await service.apply(plan.value.id) : plan;
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.error.code).toBe('no-access');
+    expect(refused.error.message).toBe(`Your sign-in to sandbox lacks the repo scope needed to push to ${REPO} (it has read:user).`);
+    expect(refused.error.hint).toContain('sign in again');
+    vault.clearAll();
+  });
+
   it('asks for a new sign-in when the token was revoked', async () => {
     fx.forge.faults.revokeToken(ctx.token);
     const plan = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'));

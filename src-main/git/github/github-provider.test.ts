@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { toProviderError } from './github-provider';
+import { missingScopes } from '../provider';
 
 const httpError = (status: number, headers: Record<string, string> = {}, data: unknown = { message: 'Nope' }) =>
   Object.assign(new Error(`HttpError ${status}`), { status, response: { headers, data } });
 
 describe('toProviderError', () => {
+  it('keeps the scopes GitHub reports with a refusal, so missing scope and missing access can be told apart', () => {
+    const lacking = toProviderError(httpError(404, { 'x-oauth-scopes': 'read:user', 'x-accepted-oauth-scopes': 'repo' }), 'x');
+    expect(lacking.scopes).toEqual({ granted: ['read:user'], accepted: ['repo'] });
+    expect(missingScopes(lacking.scopes)).toEqual(['repo']);
+    expect(missingScopes(toProviderError(httpError(404, { 'x-oauth-scopes': 'repo, read:user', 'x-accepted-oauth-scopes': 'repo' }), 'x').scopes)).toEqual([]);
+    expect(missingScopes(toProviderError(httpError(403, { 'x-oauth-scopes': 'gist', 'x-accepted-oauth-scopes': '' }), 'x').scopes)).toEqual(['repo']);
+    // fine-grained and app tokens carry no scopes header: nothing to blame but access
+    expect(toProviderError(httpError(403), 'x').scopes).toBeUndefined();
+  });
+
   it('maps GitHub status codes to provider-neutral kinds', () => {
     expect(toProviderError(httpError(401), 'x').kind).toBe('unauthorized');
     expect(toProviderError(httpError(403), 'x').kind).toBe('forbidden');

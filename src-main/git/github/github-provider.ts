@@ -23,7 +23,7 @@
 
 import { Octokit } from '@octokit/rest';
 import { createHash } from 'node:crypto';
-import { ProviderError, type BranchHead, type GitProvider, type ListPullsResult, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates } from '../provider';
+import { ProviderError, type BranchHead, type ScopeReport, type GitProvider, type ListPullsResult, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates } from '../provider';
 import { markedFilesFromArchive } from '../marked-files';
 
 type FetchLike = typeof fetch;
@@ -60,6 +60,19 @@ function githubMessage(e: HttpErrorLike): string {
   return e.message.split('\n')[0] ?? 'request failed';
 }
 
+const scopeList = (value: string | number | undefined): string[] =>
+  String(value ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
+
+/** GitHub names a classic/OAuth token's scopes on every answer; fine-grained and app tokens have none. */
+function scopeReport(headers: Record<string, string | number | undefined>): ScopeReport | undefined {
+  const granted = headers['x-oauth-scopes'];
+  if (granted === undefined) return undefined;
+  return { granted: scopeList(granted), accepted: scopeList(headers['x-accepted-oauth-scopes']) };
+}
+
 /** Maps an Octokit error (or a network failure) to a ProviderError. */
 export function toProviderError(e: unknown, what: string): ProviderError {
   if (e instanceof ProviderError) return e;
@@ -74,8 +87,12 @@ export function toProviderError(e: unknown, what: string): ProviderError {
     return new ProviderError('rate-limited', message, e.status, wait);
   }
   if (e.status === 401) return new ProviderError('unauthorized', message, 401);
-  if (e.status === 403) return new ProviderError('forbidden', message, 403);
-  if (e.status === 404) return new ProviderError('not-found', message, 404);
+  if (e.status === 403 || e.status === 404) {
+    const refused = new ProviderError(e.status === 403 ? 'forbidden' : 'not-found', message, e.status);
+    const scopes = scopeReport(headers);
+    if (scopes) refused.scopes = scopes;
+    return refused;
+  }
   if (e.status === 409 || e.status === 422) return new ProviderError('validation', message, e.status);
   if (e.status >= 500 || e.status === 0) return new ProviderError('unavailable', message, e.status);
   return new ProviderError('validation', message, e.status);

@@ -23,7 +23,7 @@ import { requestPromoteNext } from './board-actions';
 import { visibleRange, type ListModel } from './board-view';
 import type { DragData } from './env-cell';
 import { GroupHeader, PipelineRowView } from './pipeline-row';
-import { checkPromotion } from '../../../src-main/common/promotion-eligibility';
+import { dropVerdict } from '../../../src-main/common/cell-action';
 
 function dragData(value: unknown): DragData | null {
   const d = value as Partial<DragData> | undefined;
@@ -38,9 +38,10 @@ function verdict(active: DragData | null, over: DragData | null): { allowed: boo
   const target = over ? rows[over.rowId] : undefined;
   if (!source) return { allowed: false, text: 'That pipeline is gone.' };
   if (!over || !target) return { allowed: false, text: 'Not over an environment.' };
-  const result = checkPromotion({ row: source, envIndex: active.envIndex }, { row: target, envIndex: over.envIndex });
+  const result = dropVerdict({ row: source, envIndex: active.envIndex }, { row: target, envIndex: over.envIndex });
   const env = target.environments[over.envIndex]?.name ?? 'that environment';
-  return result.allowed ? { allowed: true, text: `Drop to promote ${result.version} to ${env}.` } : { allowed: false, text: `Can’t drop on ${env}: ${result.reason}` };
+  if (!result.allowed) return { allowed: false, text: `Can’t drop on ${env}: ${result.reason}` };
+  return { allowed: true, text: result.approval ? `Drop to approve ${result.version} into ${env}.` : `Drop to promote ${result.version} to ${env}.` };
 }
 
 const announcements: Announcements = {

@@ -28,6 +28,13 @@ describe('board view', () => {
     expect(names({ cluster: 'eu' })).toEqual(['ledger']);
   });
 
+  it('does not call a healthy pipeline Failing for a config warning (a no-longer-served apiVersion)', () => {
+    const warned = testRow('old-api', [testEnv('dev', 0, [testTarget('1.0.0')])], { problems: [{ code: 'app-version-not-served', message: 'm', hint: 'h' }] });
+    const broken = testRow('broken', [testEnv('dev', 0, [testTarget('1.0.0')])], { problems: [{ code: 'malformed-pipeline', message: 'm', hint: 'h' }] });
+    expect(rowMatches(warned, { ...defaultView, filters: ['failing'] }, clusterMap)).toBe(false);
+    expect(rowMatches(broken, { ...defaultView, filters: ['failing'] }, clusterMap)).toBe(true);
+  });
+
   it('groups by cluster/namespace with heights, honouring collapsed groups', () => {
     const model = buildListModel(rows, defaultView, clusters, new Set());
     expect(model.items.map((i) => (i.type === 'group' ? `G:${i.key}:${i.count}` : i.id))).toEqual(['G:mgmt/team:2', 'team/checkout', 'team/ledger', 'G:mgmt/web:1', 'web/web']);

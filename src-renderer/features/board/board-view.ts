@@ -31,8 +31,15 @@ function hasPending(row: PipelineRow, kind: PendingPromotion['kind']): boolean {
   return row.environments.some((e) => e.pending.some((p) => p.kind === kind));
 }
 
+/**
+ * Row problems that are advice about the Pipeline's configuration while the board still reads
+ * it fully (an appRef apiVersion the cluster no longer serves): they show on the row, but a pipeline
+ * whose environments are healthy is not "Failing" because of them.
+ */
+const CONFIG_WARNINGS: ReadonlySet<string> = new Set(['app-version-not-served']);
+
 export function rowIsFailing(row: PipelineRow): boolean {
-  return row.problems.length > 0 || row.environments.some((e) => e.rollup.state === 'failing' || e.targets.some((t) => FAILING_HEALTH.has(t.health)));
+  return row.problems.some((p) => !CONFIG_WARNINGS.has(p.code)) || row.environments.some((e) => e.rollup.state === 'failing' || e.targets.some((t) => FAILING_HEALTH.has(t.health)));
 }
 
 export function rowIsStale(row: PipelineRow, clusters: ReadonlyMap<string, ClusterState>): boolean {

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import { Modal } from '../../components/modal';
 import { useAppStore } from '../../store/store';
 import { jumpToCell } from './board-actions';
+import { cellAction } from '../../../src-main/common/cell-action';
 import { FILTER_KEYS, FILTER_LABELS } from './board-view';
 import { useOrderedRows } from './use-board-model';
 
@@ -27,7 +28,19 @@ export function CommandPalette() {
     list.push({ id: 'clear', label: 'Clear search and filters', hint: 'view', run: () => s.setView({ query: '', filters: [], cluster: null }) });
     list.push({ id: 'inbox', label: mode === 'inbox' ? 'Show the board' : 'Show pending promotions (inbox)', hint: 'view', run: () => s.setView({ mode: mode === 'inbox' ? 'board' : 'inbox' }) });
     list.push({ id: 'keys', label: 'Keyboard shortcuts', hint: 'help', run: () => s.setOverlay('shortcuts') });
-    for (const row of rows) list.push({ id: `go:${row.id}`, label: `Go to ${row.namespace}/${row.name}`, hint: row.cluster, run: () => jumpToCell(row.id, 0) });
+    for (const row of rows) {
+      list.push({ id: `go:${row.id}`, label: `Go to ${row.namespace}/${row.name}`, hint: row.cluster, run: () => jumpToCell(row.id, 0) });
+      // Approvals first: a gate waiting is the most pressing thing a pipeline can ask for.
+      for (const cell of row.environments) {
+        const action = cellAction(row, cell.index);
+        if (action.kind !== 'approve' && action.kind !== 'promote') continue;
+        const into = row.environments[action.toIndex]?.name ?? '';
+        const label = action.kind === 'approve' ? `${action.label} into ${into} (${row.name})` : `Promote ${row.name} ${action.version} to ${into}`;
+        const command = { id: `${action.kind}:${row.id}:${action.toIndex}`, label, hint: action.kind === 'approve' ? 'approval' : 'promote', run: () => s.openPromote({ rowId: row.id, from: cell.index, to: action.toIndex }) };
+        if (action.kind === 'approve') list.unshift(command);
+        else list.push(command);
+      }
+    }
     return list;
   }, [rows, filters, mode]);
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);

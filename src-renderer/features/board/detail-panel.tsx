@@ -183,18 +183,21 @@ export function DetailPanel() {
             ))}
           </ul>
         ) : null}
+        <h3 className="detail-panel__section">
+          {cell.targets.length} {cell.targets.length === 1 ? 'target' : 'targets'}
+        </h3>
+        <div data-testid="detail-targets">
+          {cell.targets.map((t, i) => (
+            <TargetCard key={`${t.cluster}/${t.namespace}/${i}`} target={t} cluster={clusterMap.get(t.cluster)} now={now} />
+          ))}
+        </div>
+        {/* what runs where comes first; the token behind the next promotion after it */}
         {tokenEntry ? (
           <div className="detail-panel__token" data-testid="detail-token">
             <h3 className="detail-panel__section">Promotion token</h3>
             <TokenPanel entry={tokenEntry} onRecheck={(key) => void recheck(key)} recheckBusy={rechecking === tokenEntry.key} />
           </div>
         ) : null}
-        <h3 className="detail-panel__section">
-          {cell.targets.length} {cell.targets.length === 1 ? 'target' : 'targets'}
-        </h3>
-        {cell.targets.map((t, i) => (
-          <TargetCard key={`${t.cluster}/${t.namespace}/${i}`} target={t} cluster={clusterMap.get(t.cluster)} now={now} />
-        ))}
       </div>
     </aside>
   );

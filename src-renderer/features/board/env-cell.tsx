@@ -5,8 +5,8 @@ import { useDraggable, useDroppable } from '@dnd-kit/core';
 import { memo, useLayoutEffect, useRef } from 'react';
 import type { ClusterState, EnvironmentCell, PipelineRow, TargetState } from '../../../src-main/common/board';
 import { requestPromoteNext } from './board-actions';
-import { age, clusterWords, pendingLabel, prStatusText, relativeTime, rollupWords } from './format';
-import { checkPromoteNext, checkPromotion } from '../../../src-main/common/promotion-eligibility';
+import { cellRevision, clusterWords, pendingLabel, prStatusText, relativeTime, rollupLine, rollupWords, staleFor, versionLabel } from './format';
+import { cellAction, dropVerdict, type CellAction } from '../../../src-main/common/cell-action';
 
 export interface DragData {
   rowId: string;
@@ -39,7 +39,7 @@ function targetNote(cell: EnvironmentCell, clusters: ReadonlyMap<string, Cluster
   for (const t of cell.targets) {
     if (t.stale) {
       const since = clusters.get(t.cluster)?.staleSince;
-      return { tone: 'warn', text: `${t.cluster} stale${since ? ` for ${age(since, now)}` : ''}: last known state` };
+      return { tone: 'warn', text: `${t.cluster} ${staleFor(since, now)}: last known state` };
     }
   }
   const suspended = cell.targets.find((t) => t.health === 'suspended');
@@ -47,6 +47,15 @@ function targetNote(cell: EnvironmentCell, clusters: ReadonlyMap<string, Cluster
   const inFlight = cell.targets.find((t) => t.inFlightVersion);
   if (inFlight) return { tone: 'idle', text: `Applying ${inFlight.inFlightVersion}` };
   return null;
+}
+
+function chipTitle(version: string, cell: EnvironmentCell, next: CellAction | null, nextEnv: string | undefined): string {
+  const revision = cellRevision(cell, version);
+  const head = revision && revision !== version ? `${version} (${revision})` : version;
+  if (!next) return head;
+  if (next.kind === 'refused') return `${head} — can’t promote: ${next.reason}`;
+  if (next.kind === 'already') return `${head} — ${next.reason}`;
+  return `Drag ${head} onto ${nextEnv} to ${next.kind === 'approve' ? 'approve' : 'promote'} it`;
 }
 
 export interface EnvCellProps {
@@ -91,8 +100,9 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
   const health = rollupWords[cell.rollup.state];
   const note = targetNote(cell, clusters, now);
   const deployed = latestDeploy(cell.targets);
-  const next = props.isLast ? null : checkPromoteNext(row, cell.index);
-  const dropCheck = dragSource !== null && dragSource !== cell.index ? checkPromotion({ row, envIndex: dragSource }, { row, envIndex: cell.index }) : null;
+  const next = props.isLast ? null : cellAction(row, cell.index);
+  const nextEnv = next && next.kind !== 'refused' ? row.environments[next.toIndex]?.name : undefined;
+  const dropCheck = dragSource !== null && dragSource !== cell.index ? dropVerdict({ row, envIndex: dragSource }, { row, envIndex: cell.index }) : null;
   const setRefs = (el: HTMLDivElement | null) => {
     ref.current = el;
     drop.setNodeRef(el);
@@ -120,7 +130,9 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
       }}
     >
       <div className="cell__head">
-        <span className="cell__env">{cell.name}</span>
+        <span className="cell__env" title={cell.name}>
+          {cell.name}
+        </span>
         <span className={`health health--${health.tone}`} data-testid="cell-health">
           <span className={`dot dot--${health.tone}`} aria-hidden="true" />
           {health.word}
@@ -132,7 +144,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
             ref={drag.setNodeRef}
             className={`version-chip${drag.isDragging ? ' version-chip--dragging' : ''}${props.isLast ? ' version-chip--static' : ''}`}
             data-testid="version-chip"
-            title={!next ? version : next.allowed ? `Drag ${version} onto ${next.to.name} to promote it` : `${version} — can’t promote: ${next.reason}`}
+            title={chipTitle(version, cell, next, nextEnv)}
             {...drag.attributes}
             {...drag.listeners}
             tabIndex={focused && !props.isLast ? 0 : -1}
@@ -140,29 +152,36 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
             aria-describedby={drag.attributes['aria-describedby']}
             onClick={(e) => e.stopPropagation()}
           >
-            {version}
+            {versionLabel(cell, version)}
           </span>
         ) : (
           <span className="version-chip version-chip--none">no version</span>
         )}
-        {next?.allowed ? (
+        {next?.kind === 'approve' || next?.kind === 'promote' ? (
           <button
             type="button"
-            className="button button--small cell__promote"
+            className={`button button--small cell__promote${next.kind === 'approve' ? ' cell__promote--approve' : ''}`}
             data-testid="promote-button"
+            data-action={next.kind}
             tabIndex={focused ? 0 : -1}
-            title={`Promote ${next.version} to ${next.to.name}`}
+            title={next.kind === 'approve' ? `${nextEnv} waits for approval of ${next.version}: open the promotion for exactly that revision` : `Promote ${next.version} to ${nextEnv}`}
             onClick={(e) => {
               e.stopPropagation();
               requestPromoteNext(row.id, cell.index);
             }}
           >
-            Promote →
+            {next.kind === 'approve' ? `${next.label} →` : next.label}
           </button>
+        ) : next?.kind === 'already' ? (
+          <span className="cell__already muted" data-testid="already-on" title={next.reason}>
+            {next.label}
+          </span>
         ) : null}
       </div>
       <div className="cell__summary" data-testid="cell-summary">
-        <span className="cell__rollup">{cell.targets.length === 1 ? '1 target' : cell.rollup.summary}</span>
+        <span className="cell__rollup" title={cell.rollup.summary}>
+          {rollupLine(cell)}
+        </span>
         {deployed ? <span className="cell__age" title={deployed}>{relativeTime(deployed, now)}</span> : null}
       </div>
       <div className={`cell__note${note ? ` cell__note--${note.tone}` : ''}`} data-testid="cell-note" title={note?.text}>
@@ -179,7 +198,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
       </div>
       {dropCheck ? (
         <div className={`cell__drop ${dropCheck.allowed ? 'cell__drop--ok' : 'cell__drop--no'}`} data-testid="drop-verdict" role="note">
-          {dropCheck.allowed ? `Drop to promote ${dropCheck.version} to ${cell.name}` : dropCheck.reason}
+          {dropCheck.allowed ? `Drop to ${dropCheck.approval ? 'approve' : 'promote'} ${dropCheck.version} ${dropCheck.approval ? 'into' : 'to'} ${cell.name}` : dropCheck.reason}
         </div>
       ) : null}
     </div>

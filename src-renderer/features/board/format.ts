@@ -1,5 +1,5 @@
 // Small formatting helpers shared by the board's components (words, not colours, carry state).
-import type { ClusterConnectionState, PendingPromotion, PullRequestSummary, RollupState, TargetHealth } from '../../../src-main/common/board';
+import type { ClusterConnectionState, EnvironmentCell, PendingPromotion, PullRequestSummary, RollupState, TargetHealth } from '../../../src-main/common/board';
 
 /** "just now", "5m ago", "3h ago", "4d ago", "6w ago". */
 export function relativeTime(iso: string | undefined, now: number): string {
@@ -109,4 +109,50 @@ export function prStatusText(pr: Pick<PullRequestSummary, 'reviewState' | 'check
   if (!pr.mergeState) return `${reviewWord(pr.reviewState)} · ${checksWord(pr.checksState)}`;
   const aboutCi = /pipeline|status checks/.test(pr.mergeState.label);
   return aboutCi ? pr.mergeState.label : `${pr.mergeState.label} · ${checksWord(pr.checksState)}`;
+}
+
+/** The digest a Flux revision pins ("v2.3.0@sha1:3f1c0b9…" → "3f1c0b9"), when the readable version hides it. */
+export function hiddenShortSha(version: string, revision: string | undefined): string | undefined {
+  const match = revision ? /@sha1:([0-9a-f]{7,40})$|@sha256:([0-9a-f]{7,64})$/.exec(revision) : null;
+  const hex = match?.[1] ?? match?.[2];
+  if (!hex) return undefined;
+  const short = match?.[1] ? hex.slice(0, 7) : hex.slice(0, 12);
+  return version.includes(short) ? undefined : short;
+}
+
+/** The one raw revision the targets on `version` run, when they agree. */
+export function cellRevision(cell: Pick<EnvironmentCell, 'targets'>, version: string | undefined): string | undefined {
+  const revisions = new Set(cell.targets.filter((t) => t.deployedVersion === version && t.deployedRevision).map((t) => t.deployedRevision));
+  return revisions.size === 1 ? [...revisions][0] : undefined;
+}
+
+/** A cell's version as the chip shows it: "v2.3.0 · 3f1c0b9" when a tag hides the commit, else the version. */
+export function versionLabel(cell: Pick<EnvironmentCell, 'targets'>, version: string): string {
+  const sha = hiddenShortSha(version, cellRevision(cell, version));
+  return sha ? `${version} · ${sha}` : version;
+}
+
+/**
+ * The rollup line: a mixed environment lists every version with its target count, most
+ * common first ("4.2.1 ×1 · 4.2.0 ×1"); otherwise main's summary.
+ */
+export function rollupLine(cell: Pick<EnvironmentCell, 'targets' | 'rollup'>): string {
+  if (cell.targets.length === 1) return '1 target';
+  const counts = new Map<string, number>();
+  for (const t of cell.targets) {
+    const v = t.deployedVersion ?? 'unknown';
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
+  if (counts.size < 2) return cell.rollup.summary;
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : -1))
+    .map(([v, n]) => `${v} ×${n}`)
+    .join(' · ');
+}
+
+/** "stale for 2h", or "just went stale" (never "stale for just now"). */
+export function staleFor(since: string | undefined, now: number): string {
+  if (!since) return 'stale';
+  const howLong = age(since, now);
+  return howLong === 'just now' ? 'just went stale' : howLong ? `stale for ${howLong}` : 'stale';
 }

@@ -5,6 +5,8 @@ import { StatePanel } from '../../components/state-panel';
 import { useNow } from '../../lib/use-now';
 import { useAppStore } from '../../store/store';
 import { jumpToCell } from './board-actions';
+import { cellAction } from '../../../src-main/common/cell-action';
+import type { InboxItem } from './board-view';
 import { inboxItems, sortInbox } from './board-view';
 import { age, prRef, prStatusText } from './format';
 import { useOrderedRows } from './use-board-model';
@@ -94,9 +96,12 @@ export function InboxView() {
               <td className="mono">{item.pending.version ?? '—'}</td>
               <td title={item.since}>{item.since ? `${age(item.since, now)} (since ${item.sinceLabel})` : 'unknown'}</td>
               <td>
-                <button type="button" className="button button--small" onClick={() => jumpToCell(item.rowId, item.envIndex)} data-testid="inbox-jump">
-                  Show on board
-                </button>
+                <div className="inbox__actions">
+                  <InboxAct item={item} />
+                  <button type="button" className="button button--small" onClick={() => jumpToCell(item.rowId, item.envIndex)} data-testid="inbox-jump">
+                    Show on board
+                  </button>
+                </div>
               </td>
             </tr>
           ))}
@@ -104,6 +109,21 @@ export function InboxView() {
       </table>
       {tokenSection}
     </div>
+  );
+}
+
+/** Approve what a gate waits for, or promote what is expected, right from the Inbox. */
+function InboxAct(props: { item: InboxItem }) {
+  const { item } = props;
+  const row = useAppStore((s) => s.rowsById[item.rowId]);
+  const openPromote = useAppStore((s) => s.openPromote);
+  if (!row || item.envIndex === 0 || item.pending.kind === 'pr-open') return null;
+  const action = cellAction(row, item.envIndex - 1);
+  if (action.kind !== 'approve' && action.kind !== 'promote') return null;
+  return (
+    <button type="button" className="button button--small button--primary" onClick={() => openPromote({ rowId: row.id, from: item.envIndex - 1, to: item.envIndex })} data-testid="inbox-act" data-action={action.kind}>
+      {action.kind === 'approve' ? action.label : `Promote ${action.version}`}
+    </button>
   );
 }
 

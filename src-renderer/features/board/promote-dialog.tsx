@@ -13,7 +13,7 @@ import { Modal } from '../../components/modal';
 import { useAppStore } from '../../store/store';
 import { SessionAvatar, SignInProgress } from '../auth/sign-in-area';
 import { checkPromotion, derivePromotion, type DerivedPromotion, type DerivedPromotionResult } from '../../../src-main/common/promotion-eligibility';
-import { changeWords, confirmLabel, hostForRepo, planErrorView, sameFiles, stepLabels, STEPS } from './promote-flow';
+import { approvalWhy, changeWords, confirmLabel, hostForRepo, planErrorView, sameFiles, stepLabels, STEPS } from './promote-flow';
 import { SafeLink } from '../../components/safe-link';
 
 type Phase =
@@ -171,7 +171,7 @@ function PromoteDialogBody() {
         }}
       >
         <h2 id="promote-title" className="modal__title">
-          Promote {row.name} to {row.environments[request.to]?.name}
+          {awaiting ? `Approve ${version} into ${row.environments[request.to]?.name}` : `Promote ${row.name} to ${row.environments[request.to]?.name}`}
         </h2>
         {eligible.allowed ? (
           <>
@@ -212,7 +212,7 @@ function PromoteDialogBody() {
             </dl>
             {awaiting ? (
               <p className="notice notice--info" data-testid="promote-awaiting">
-                {eligible.to.name} is waiting for approval of <span className="mono">{awaiting.version}</span>: this promotes exactly that revision.
+                {approvalWhy(eligible, awaiting.version ?? version)}
               </p>
             ) : null}
             {'plan' in phase && phase.plan.existingPr ? (

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { EffectiveStrategy } from '../../../src-main/common/board';
 import type { ForgeHostSummary } from '../../../src-main/common/session';
-import { changeWords, confirmLabel, hostForRepo, planErrorView, sameFiles, stepLabels } from './promote-flow';
+import { approvalWhy, changeWords, confirmLabel, hostForRepo, planErrorView, sameFiles, stepLabels } from './promote-flow';
+import { testEnv, testRow, testTarget } from '../../../src-main/common/test-rows';
+import { derivePromotion } from '../../../src-main/common/promotion-eligibility';
 
 const hosts: ForgeHostSummary[] = [
   { id: 'gh', type: 'github', webUrl: 'http://127.0.0.1:4000', apiUrl: 'http://127.0.0.1:4000/api/v3' },
@@ -47,5 +49,19 @@ describe('promote flow helpers', () => {
     const a = [{ path: 'x.yaml', changes: [{ line: 3, before: 'a', after: 'b' }] }];
     expect(sameFiles(a, structuredClone(a))).toBe(true);
     expect(sameFiles(a, [{ path: 'x.yaml', changes: [{ line: 4, before: 'a', after: 'b' }] }])).toBe(false);
+  });
+});
+
+describe('why an approval promotes its revision', () => {
+  it('says plainly when the upstream environment runs other versions', () => {
+    const row = testRow('checkout', [
+      testEnv('qa', 0, [testTarget('4.2.1'), testTarget('4.2.0')], {}, 'mixed'),
+      testEnv('prod', 1, [testTarget('4.1.0')], { pending: [{ kind: 'awaiting-approval', version: '4.2.1' }] }),
+    ]);
+    const derived = derivePromotion(row, 'prod', '4.2.1');
+    if (!derived.allowed) throw new Error(derived.reason);
+    expect(approvalWhy(derived.promotion, '4.2.1')).toBe(
+      'prod is waiting for approval of 4.2.1, the revision the pipeline controller chose: this promotes exactly that revision. qa runs other versions on 1 of 2 targets, which does not block an approval the controller is already waiting for.',
+    );
   });
 });

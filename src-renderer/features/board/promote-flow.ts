@@ -3,6 +3,7 @@
 import type { EffectiveStrategy } from '../../../src-main/common/board';
 import type { FileChange, PromotionStep } from '../../../src-main/common/promotion';
 import type { AppError } from '../../../src-main/common/result';
+import { sameVersion, type DerivedPromotion } from '../../../src-main/common/promotion-eligibility';
 import type { ForgeHostSummary } from '../../../src-main/common/session';
 
 export const STEPS: readonly PromotionStep[] = ['sign-in', 'read-repo', 'commit', 'open-pr'];
@@ -98,4 +99,14 @@ export function expectedMarker(ns: string, name: string, env: string): string {
 
 export function sameFiles(a: readonly FileChange[], b: readonly FileChange[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Why an approval promotes this revision, saying so plainly when the upstream environment does not run it everywhere. */
+export function approvalWhy(e: DerivedPromotion, revision: string): string {
+  const head = `${e.to.name} is waiting for approval of ${revision}, the revision the pipeline controller chose: this promotes exactly that revision.`;
+  if (!e.from) return head;
+  const elsewhere = e.from.targets.filter((t) => t.deployedVersion !== undefined && !sameVersion(t.deployedVersion, revision) && t.deployedRevision !== revision);
+  if (e.from.rollup.state === 'healthy' && elsewhere.length === 0) return head;
+  const upstream = elsewhere.length > 0 ? `${e.from.name} runs other versions on ${elsewhere.length} of ${e.from.targets.length} targets` : `${e.from.name} is not healthy right now`;
+  return `${head} ${upstream}, which does not block an approval the controller is already waiting for.`;
 }

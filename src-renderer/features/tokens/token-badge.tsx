@@ -47,8 +47,8 @@ export function TokenBadge(props: { entry: TokenEntry | undefined; onSelect?: (k
       {who ? <span className="token-badge__who">{who}</span> : null}
       <TokenStatePill entry={entry} />
       {entry.risks.length > 0 ? (
-        <span className="token-badge__risks" aria-label={`${entry.risks.length} risks`}>
-          {entry.risks.length}
+        <span className="token-badge__risks" data-testid="token-risk-count">
+          {entry.risks.length} {entry.risks.length === 1 ? 'risk' : 'risks'}
         </span>
       ) : null}
     </>

@@ -26,10 +26,10 @@ describe('token presentation helpers', () => {
     expect(whoLabel({ ...base, kind: 'github-installation' })).toBe('GitHub App installation');
   });
 
-  it('makes initials from a name, a login or the fingerprint', () => {
+  it('makes initials from a name or a login, never from the fingerprint', () => {
     expect(initials({ ...base, identity: { login: 'promotion-bot', name: 'Promotion Bot', type: 'Bot' } })).toBe('PB');
     expect(initials({ ...base, identity: { login: 'bob', type: 'User' } })).toBe('BO');
-    expect(initials(base)).toBe('AB');
+    expect(initials(base)).toBe('?');
   });
 
   it('describes expiry, scopes and relative days', () => {
@@ -38,6 +38,8 @@ describe('token presentation helpers', () => {
     expect(expiryText({ ...base, expiresAt: '2026-11-19T00:00:00Z' }, now)).toBe('expired 2026-11-19 (3 days ago)');
     expect(expiryText(base, now)).toBe('unknown');
     expect(relativeDays('2026-11-22T05:00:00Z', now)).toBe('today');
+    // one wording everywhere: 4.6 days is "in 4 days" here and in the risk title
+    expect(relativeDays('2026-11-26T15:00:00Z', now)).toBe('in 4 days');
     expect(scopesText({ ...base, scopes: ['repo', 'workflow'] })).toBe('repo, workflow');
     expect(scopesText({ ...base, kind: 'github-fine-grained', scopes: null })).toBe('per-repository permissions (not visible to the token)');
   });

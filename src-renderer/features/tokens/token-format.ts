@@ -1,5 +1,5 @@
 // Pure presentation helpers for the token views: tones, short texts, initials, dates.
-import type { TokenEntry, TokenRisk, TokenState } from '../../../src-main/common/tokens';
+import { wholeDaysUntil, type TokenEntry, type TokenRisk, type TokenState } from '../../../src-main/common/tokens';
 
 export type Tone = 'ok' | 'warn' | 'bad' | 'muted';
 
@@ -42,7 +42,8 @@ export function shortState(state: TokenState): string {
 
 export function initials(entry: TokenEntry): string {
   const source = entry.identity?.name ?? entry.identity?.login;
-  if (!source) return entry.fingerprint ? entry.fingerprint.slice(0, 2).toUpperCase() : '?';
+  // Without a known owner, letters from the fingerprint would look like a person's initials.
+  if (!source) return '?';
   const words = source.split(/[\s._-]+/).filter((w) => w.length > 0);
   const letters = words.length >= 2 ? `${words[0]![0]}${words[1]![0]}` : source.slice(0, 2);
   return letters.toUpperCase();
@@ -97,7 +98,7 @@ export function accountTypeLabel(entry: TokenEntry): string | undefined {
 
 /** "in 5 days", "3 days ago", "today". */
 export function relativeDays(iso: string, now: Date): string {
-  const days = Math.round((Date.parse(iso) - now.getTime()) / 86_400_000);
+  const days = wholeDaysUntil(iso, now.getTime());
   if (days === 0) return 'today';
   if (days > 0) return `in ${days} day${days === 1 ? '' : 's'}`;
   return `${-days} day${days === -1 ? '' : 's'} ago`;

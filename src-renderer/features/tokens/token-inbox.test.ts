@@ -6,15 +6,15 @@ const use = { pipelineId: 'a/b', context: 'c', namespace: 'a', pipeline: 'b', en
 const entry = (key: string, state: TokenEntry['state'], referenceOnly = false): TokenEntry => ({ key, state, stateLabel: state, secrets: [], uses: [{ ...use, referenceOnly }], risks: [] });
 
 describe('troubledTokens', () => {
-  it('keeps expired, revoked and expiring tokens that a promotion uses, worst first', () => {
+  it('keeps expired, revoked, missing, keyless, unreadable and expiring tokens that a promotion uses, worst first', () => {
     const report: TokenReport = {
       secretReading: 'enabled',
       generatedAt: '',
       pipelines: [],
       problems: [],
-      entries: [entry('soon', 'expiring-soon'), entry('ok', 'valid'), entry('gone', 'revoked-or-expired'), entry('old', 'expired'), entry('unused', 'expired', true), entry('nos', 'secret-missing')],
+      entries: [entry('soon', 'expiring-soon'), entry('ok', 'valid'), entry('gone', 'revoked-or-expired'), entry('old', 'expired'), entry('unused', 'expired', true), entry('nos', 'secret-missing'), entry('forbidden', 'forbidden'), entry('unread', 'cluster-error'), entry('nokey', 'key-missing')],
     };
-    expect(troubledTokens(report).map((e) => e.key)).toEqual(['gone', 'old', 'soon']);
+    expect(troubledTokens(report).map((e) => e.key)).toEqual(['gone', 'old', 'nos', 'nokey', 'unread', 'soon']);
     expect(troubledTokens(undefined)).toEqual([]);
   });
 });
