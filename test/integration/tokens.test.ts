@@ -164,7 +164,9 @@ describe('token report with the admin kubeconfig', () => {
     expect(missing.state).toBe('secret-missing');
     expect(missing.key).toBe('secret:mgmt/team-search/query-gateway-promotion');
     expect(missing.fingerprint).toBeUndefined();
-    expect(missing.risks).toEqual([]);
+    // a missing Secret stops automated promotions: a risk with its fix (the three keys)
+    expect(missing.risks.map((r) => r.id)).toEqual(['secret-missing']);
+    expect(missing.risks[0]?.saferAlternative).toContain('token, username and password');
     const noKey = entryOf(report, 'search-ui', 'prod');
     expect(noKey.state).toBe('key-missing');
     expect(noKey.stateLabel).toBe('the Secret has no "token" key');
