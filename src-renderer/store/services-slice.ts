@@ -3,7 +3,7 @@
 import type { StateCreator } from 'zustand';
 import type { TokenReport } from '../../src-main/common/tokens';
 import type { UpdateState } from '../../src-main/common/update';
-import type { AppError } from '../../src-main/common/result';
+import type { AppError, Result } from '../../src-main/common/result';
 import { bridge } from '../bridge/release-board';
 
 export interface ServicesSlice {
@@ -33,6 +33,11 @@ export interface ServicesSlice {
 
 let focusTokens = 0;
 
+/** The state after a request that answers with a token report: the report, or the error, plus the busy flags cleared. */
+function reportOutcome(result: Result<TokenReport>, idle: Partial<ServicesSlice>): Partial<ServicesSlice> {
+  return result.ok ? { tokenReport: result.value, tokensError: null, ...idle } : { tokensError: result.error, ...idle };
+}
+
 export const createServicesSlice: StateCreator<ServicesSlice, [], [], ServicesSlice> = (set, get) => ({
   tokenReport: undefined,
   tokensLoading: false,
@@ -60,13 +65,11 @@ export const createServicesSlice: StateCreator<ServicesSlice, [], [], ServicesSl
   },
   async loadTokens() {
     set({ tokensLoading: true });
-    const result = await bridge.request('tokens:list', undefined);
-    set(result.ok ? { tokenReport: result.value, tokensError: null, tokensLoading: false } : { tokensError: result.error, tokensLoading: false });
+    set(reportOutcome(await bridge.request('tokens:list', undefined), { tokensLoading: false }));
   },
   async recheckToken(key) {
     set({ recheckingKey: key });
-    const result = await bridge.request('tokens:recheck', { key });
-    set(result.ok ? { tokenReport: result.value, recheckingKey: undefined, tokensError: null } : { recheckingKey: undefined, tokensError: result.error });
+    set(reportOutcome(await bridge.request('tokens:recheck', { key }), { recheckingKey: undefined }));
   },
   approvingHost: undefined,
   async chooseSecretReading(read) {
@@ -76,13 +79,11 @@ export const createServicesSlice: StateCreator<ServicesSlice, [], [], ServicesSl
       set({ tokensError: saved.error, tokensLoading: false });
       return;
     }
-    const result = await bridge.request('tokens:refresh', undefined);
-    set(result.ok ? { tokenReport: result.value, tokensError: null, tokensLoading: false } : { tokensError: result.error, tokensLoading: false });
+    set(reportOutcome(await bridge.request('tokens:refresh', undefined), { tokensLoading: false }));
   },
   async approveHost(host) {
     set({ approvingHost: host });
-    const result = await bridge.request('tokens:approve-host', { host });
-    set(result.ok ? { tokenReport: result.value, approvingHost: undefined, tokensError: null } : { approvingHost: undefined, tokensError: result.error });
+    set(reportOutcome(await bridge.request('tokens:approve-host', { host }), { approvingHost: undefined }));
   },
   async installUpdate() {
     await bridge.request('update:install', undefined);
