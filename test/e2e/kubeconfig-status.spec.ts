@@ -33,25 +33,43 @@ contexts:
     context: { cluster: mgmt, user: mgmt-user }
 `;
 
+interface AppWithKubeconfig {
+  /** The kubeconfig main reads (and watches): tests rewrite it. */
+  file: string;
+  preview: PreviewServer;
+  stop(): Promise<void>;
+}
+
+/** The real main services reading a kubeconfig file of this content, behind the preview harness. */
+async function startWithKubeconfig(content: string): Promise<AppWithKubeconfig> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-kubeconfig-status-'));
+  const file = path.join(dir, 'config');
+  fs.writeFileSync(file, content);
+  // PATH empty: the credential plugin of WITH_MISSING_PLUGIN is not found, whatever is installed.
+  const services: MainServices = await createMainServices({ logger: createMemoryLogger('warn'), appInfo: await previewAppInfo(), kubeconfigPath: file, forgeHosts: [], env: { PATH: '' } });
+  const preview = await startPreviewServer({ services });
+  return {
+    file,
+    preview,
+    async stop() {
+      await preview.close();
+      await services.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 test.describe('without a usable kubeconfig', () => {
-  let dir: string;
+  let app: AppWithKubeconfig;
   let file: string;
-  let services: MainServices;
   let preview: PreviewServer;
 
   test.beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-kubeconfig-status-'));
-    file = path.join(dir, 'config');
-    fs.writeFileSync(file, MALFORMED);
-    services = await createMainServices({ logger: createMemoryLogger('warn'), appInfo: await previewAppInfo(), kubeconfigPath: file, forgeHosts: [], env: { PATH: '' } });
-    preview = await startPreviewServer({ services });
+    app = await startWithKubeconfig(MALFORMED);
+    ({ file, preview } = app);
   });
 
-  test.afterAll(async () => {
-    await preview?.close();
-    await services?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  test.afterAll(() => app?.stop());
 
   test('a malformed kubeconfig shows its real error and hint, and fixing the file replaces them', async ({ page }) => {
     await page.goto(preview.url);
@@ -74,25 +92,19 @@ test.describe('without a usable kubeconfig', () => {
 
 test.describe('on a board with rows', () => {
   let sandbox: Sandbox;
-  let dir: string;
+  let app: AppWithKubeconfig;
   let file: string;
-  let services: MainServices;
   let preview: PreviewServer;
 
   test.beforeAll(async () => {
     sandbox = await startSandbox({ seed: 'demo' });
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-kubeconfig-reload-'));
-    file = path.join(dir, 'config');
-    fs.copyFileSync(sandbox.kubeconfig, file);
-    services = await createMainServices({ logger: createMemoryLogger('warn'), appInfo: await previewAppInfo(), kubeconfigPath: file, forgeHosts: [], env: {} });
-    preview = await startPreviewServer({ services });
+    app = await startWithKubeconfig(fs.readFileSync(sandbox.kubeconfig, 'utf8'));
+    ({ file, preview } = app);
   });
 
   test.afterAll(async () => {
-    await preview?.close();
-    await services?.stop();
+    await app?.stop();
     await sandbox?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('a kubeconfig broken while the app runs is reported above the rows, which stay', async ({ page }) => {
