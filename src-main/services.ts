@@ -11,9 +11,9 @@ import type { UpdateState } from './common/update';
 import { openMemorySettingsStore, type Settings, type SettingsStore } from './settings/settings-store';
 import { err, ok, type Result } from './common/result';
 import { forgeHostsFromConfig } from './config/forge-hosts';
-import type { ForgeHost } from './auth/forge-host';
+import type { ForgeHost } from './forges/forge-host';
 import type { OpenExternal } from './auth/loopback-sign-in';
-import { createPromotionStack, type PromotionStack } from './git/index';
+import { createPromotionStack, type PromotionStack } from './promotion-stack';
 import { promotionOrderFromBoard } from './git/promotion-order';
 import { createDispatcher, type Dispatcher, type RequestHandlers } from './ipc/dispatcher';
 import { createEventHub, type EventHub } from './ipc/event-hub';
@@ -22,7 +22,7 @@ import { kubeconfigLocation, loadKubeconfig, type LoadedKubeconfig } from './kub
 import type { Logger } from './log/logger';
 import { withDeadline } from './net/forge-fetch';
 import { createPullRequestSync, type PullRequestSync } from './sync/pull-request-sync';
-import { gitlabSessionFromVault } from './tokens/gitlab-session';
+import { gitlabSessionFromVault } from './forges/gitlab/session';
 import { createPipelineLister, createTokenService, type TokenService } from './tokens/token-service';
 
 /** What the board needs from the data plane: a snapshot now, changes afterwards. */

@@ -34,13 +34,13 @@ import { pipelineId } from '../pipelines/build-board';
 import { parsePipeline } from '../pipelines/pipeline-schema';
 import { effectiveStrategy } from '../pipelines/promotion-rules';
 import { fetchAvatarDataUrl } from './avatar';
-import { forgeTargetFor, type ForgeTarget } from './forge-url';
-import { createGitHubInspector } from './github-inspector';
-import { createGitLabInspector, type GitLabSessionAccess } from './gitlab-inspector';
-import type { TokenInspection, TokenInspector } from './provider';
+import { forgeTargetFor, type ForgeTarget } from '../forges/forge-url';
+import { createGitHubInspector } from '../forges/github/inspector';
+import { createGitLabInspector, type GitLabSessionAccess } from '../forges/gitlab/inspector';
+import type { TokenInspection, TokenInspector } from '../forges/token-inspector';
 import { listWantedSecrets, reviewSecretAccess, withPromotionToken, type SecretFacts } from './secret-access';
 import { EXPIRY_WARNING_DAYS, assessTokenRisks } from './token-risks';
-import { TOKEN_KIND_LABELS, isPlausibleToken, tokenFingerprint } from './token-facts';
+import { TOKEN_KIND_LABELS, isPlausibleToken, tokenFingerprint } from '../forges/token-facts';
 
 /** Raw Pipeline objects by management context, keyed "ns/name" (the board's input shape). */
 export type PipelinesByContext = ReadonlyMap<string, ReadonlyMap<string, unknown>>;

@@ -4,9 +4,8 @@
 // pull-discovery) asks this registry by host and never tests a forge's name itself; adding a
 // forge means adding an entry here (and its type to forge-host.ts), nothing more.
 
-import type { ForgeHost, ForgeHostType } from '../auth/forge-host';
-import { exchangeGitLabCode, fetchGitLabIdentity, refreshGitLabGrant, revokeGitLabToken } from '../auth/gitlab-oauth';
-import type { CodeExchange } from '../auth/loopback-sign-in';
+import type { ForgeHost, ForgeHostType } from './forge-host';
+import { exchangeGitLabCode, fetchGitLabIdentity, refreshGitLabGrant, revokeGitLabToken } from './gitlab/oauth';
 import {
   exchangeAuthorizationCode,
   fetchIdentity,
@@ -14,14 +13,11 @@ import {
   refreshAccessToken,
   requestDeviceCode,
   revokeToken,
-  type DeviceCode,
-  type FetchLike,
-  type Identity,
-  type TokenGrant,
-} from '../auth/token-endpoint';
+} from './github/oauth';
+import type { CodeExchange, DeviceCode, FetchLike, Identity, TokenGrant } from './oauth-types';
 import { createGitHubProvider } from './github/github-provider';
 import { createGitLabProvider } from './gitlab/gitlab-provider';
-import type { GitProvider } from './provider';
+import type { GitProvider } from './git-provider';
 
 type Deps = { fetch: FetchLike; now: () => number };
 
