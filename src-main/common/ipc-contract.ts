@@ -7,6 +7,7 @@
 
 import type { AppInfo } from './app-info';
 import type { BoardChange, BoardSnapshot } from './board';
+import type { ForgeCapabilities } from './forges';
 import type { PromotionPlan, PromotionProgress, PromotionRequest, PromotionResult } from './promotion';
 import type { DeviceCodePrompt, ForgeHostSummary, SessionInfo, SignInError } from './session';
 import type { TokenReport } from './tokens';
@@ -58,6 +59,8 @@ export interface RequestChannels {
   'settings:choose-kubeconfig': { payload: void; value: SettingsView };
   /** Shows the kubeconfig's unapproved credential plugins in main's own dialog and, if the user agrees, lets them run. */
   'settings:approve-exec-plugins': { payload: void; value: SettingsView };
+  /** What each forge main supports (names, PR wording, device flow): the renderer keeps no list of its own. */
+  'forges:list-capabilities': { payload: void; value: ForgeCapabilities[] };
 }
 
 /** Event channels: name → payload pushed by main. Names are past tense. */
@@ -110,6 +113,7 @@ const requestChannelList = [
   'settings:update',
   'settings:choose-kubeconfig',
   'settings:approve-exec-plugins',
+  'forges:list-capabilities',
 ] as const;
 const eventChannelList = [
   'app:info-changed',

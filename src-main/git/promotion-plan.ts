@@ -5,7 +5,7 @@
 import type { FileChange, PromotionError, PromotionOrder } from '../common/promotion';
 import { isPromotableVersion } from '../common/promotion-eligibility';
 import { applyPromotionMarker, MarkerError, promotionMarker, promotionMarkerKey } from './markers';
-import type { RepoTextFile } from './provider';
+import type { RepoTextFile } from '../forges/git-provider';
 
 export class PromotionFailure extends Error implements PromotionError {
   override readonly name = 'PromotionFailure';

@@ -12,19 +12,19 @@
 import { randomUUID } from 'node:crypto';
 import type { FileChange, PromotionError, PromotionPlan, PromotionProgress, PromotionOrder, PromotionResult, PromotionStep } from '../common/promotion';
 import type { Result } from '../common/result';
-import { resolveRepoUrl, type ForgeHost } from '../auth/forge-host';
-import { SignInRequiredError, type SessionVault } from '../auth/session-vault';
+import { resolveRepoUrl, type ForgeHost } from '../forges/forge-host';
+import { SignInRequiredError, type SessionTokens } from '../forges/session-tokens';
 import type { Logger } from '../log/logger';
-import { forgeKindFor, type ForgeRegistry } from './forge-registry';
+import { forgeKindFor, type ForgeRegistry } from '../forges/registry';
 import { promotionMarker } from './markers';
 import { editMarkedFiles, parsePromotionMetadata, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionOrder } from './promotion-plan';
-import { missingScopes, ProviderError, type BranchHead, type GitProvider, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from './provider';
+import { missingScopes, ProviderError, type BranchHead, type GitProvider, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from '../forges/git-provider';
 
 export type ProviderFactory = (host: ForgeHost, token: string) => GitProvider;
 
 export interface PromotionServiceOptions {
   hosts: ForgeHost[] | (() => ForgeHost[]);
-  vault: Pick<SessionVault, 'withToken' | 'get'>;
+  vault: SessionTokens;
   /** Overrides the registry's GitProvider (tests). */
   providerFor?: ProviderFactory;
   /** Chooses provider and hints per host type (default: the app's forge registry). */

@@ -10,18 +10,18 @@
 import type { PullRequestSummary } from '../common/board';
 import type { PromotionPullRequest, RepoPromotionPulls } from '../common/promotion';
 import type { Result } from '../common/result';
-import { resolveRepoUrl, type ForgeHost } from '../auth/forge-host';
-import type { SessionVault } from '../auth/session-vault';
-import { forgeKindFor, type ForgeRegistry } from './forge-registry';
+import { resolveRepoUrl, type ForgeHost } from '../forges/forge-host';
+import type { SessionTokens } from '../forges/session-tokens';
+import { forgeKindFor, type ForgeRegistry } from '../forges/registry';
 import { parsePromotionMetadata, promotionBranchName } from './promotion-plan';
 import { describeFailure, type ProviderFactory } from './promotion-service';
-import type { GitProvider, PullRequestInfo, RepoCoordinates } from './provider';
+import type { GitProvider, PullRequestInfo, RepoCoordinates } from '../forges/git-provider';
 
 export type { RepoPromotionPulls };
 
 export interface PullDiscoveryOptions {
   hosts: ForgeHost[] | (() => ForgeHost[]);
-  vault: Pick<SessionVault, 'withToken' | 'get'>;
+  vault: SessionTokens;
   /** Overrides the registry's GitProvider (tests). */
   providerFor?: ProviderFactory;
   /** Chooses the provider per host type (default: the app's forge registry). */

@@ -69,4 +69,5 @@ export const requestSchemas: RequestSchemas = {
         .optional(),
     })
     .strict(),
+  'forges:list-capabilities': z.undefined(),
 };

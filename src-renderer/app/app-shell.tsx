@@ -13,9 +13,11 @@ import { TopBar } from './top-bar';
 
 export function AppShell() {
   const loadAppInfo = useAppStore((s) => s.loadAppInfo);
+  const loadForgeCapabilities = useAppStore((s) => s.loadForgeCapabilities);
   useEffect(() => {
     void loadAppInfo();
-  }, [loadAppInfo]);
+    void loadForgeCapabilities();
+  }, [loadAppInfo, loadForgeCapabilities]);
   const subscribeSessions = useAppStore((s) => s.subscribeSessions);
   const subscribeServices = useAppStore((s) => s.subscribeServices);
   useEffect(() => subscribeSessions(), [subscribeSessions]);

@@ -5,8 +5,9 @@ import { createBoardSlice, type BoardSlice } from './board-slice';
 import { createServicesSlice, type ServicesSlice } from './services-slice';
 import { createSessionSlice, type SessionSlice } from './session-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
+import { createForgesSlice, type ForgesSlice } from './forges-slice';
 
-export type AppState = AppInfoSlice & BoardSlice & UiSlice & SessionSlice & ServicesSlice;
+export type AppState = AppInfoSlice & BoardSlice & UiSlice & SessionSlice & ServicesSlice & ForgesSlice;
 
 export const createAppStore = () =>
   create<AppState>()((...a) => ({
@@ -15,6 +16,7 @@ export const createAppStore = () =>
     ...createUiSlice(...a),
     ...createSessionSlice(...a),
     ...createServicesSlice(...a),
+    ...createForgesSlice(...a),
   }));
 
 export const useAppStore = createAppStore();

@@ -10,7 +10,7 @@ import { createSessionVault, type SessionVault } from '../../src-main/auth/sessi
 import type { EffectiveStrategy } from '../../src-main/common/board';
 import type { PromotionProgress, PromotionOrder } from '../../src-main/common/promotion';
 import { createPromotionService, type PromotionService } from '../../src-main/git/promotion-service';
-import { createGitHubProvider } from '../../src-main/git/github/github-provider';
+import { createGitHubProvider } from '../../src-main/forges/github/github-provider';
 import { createPullDiscovery, findPromotionPull } from '../../src-main/git/pull-discovery';
 import { diffFlat } from '../sandbox/forge/git-objects';
 import { buildDemoSeed } from '../sandbox/seeds/demo';

@@ -16,8 +16,8 @@
 // the vault for one call and sent as a Bearer token to the same API; response bodies are read
 // field by field into plain values.
 
-import type { TokenActivity } from '../common/tokens';
-import type { ForgeTarget } from './forge-url';
+import type { TokenActivity } from '../../common/tokens';
+import type { ForgeTarget } from '../forge-url';
 import {
   SOURCES,
   candidateHomes,
@@ -30,11 +30,12 @@ import {
   type GitLabTokenHome,
   type GitLabTokenRecord,
   type LastUseMemory,
-} from './gitlab-last-use';
-import { isoDate, networkMessage, type InspectedIdentity, type InspectorOptions, type TokenInspection, type TokenInspector } from './provider';
-import { tokenFingerprint } from './token-facts';
+} from './last-use';
+import { isoDate, networkMessage, type InspectedIdentity, type InspectorOptions, type TokenInspection, type TokenInspector } from '../token-inspector';
+import { tokenFingerprint } from '../token-facts';
+import { createGitLabClient, isRecord, parseJson, type GitLabTokenHeader } from './rest-client';
 
-export type { GitLabSessionAccess } from './gitlab-last-use';
+export type { GitLabSessionAccess } from './last-use';
 
 export interface GitLabInspectorOptions extends InspectorOptions {
   /** The signed-in user's own GitLab session, to read stored tokens without using them. */
@@ -47,10 +48,6 @@ export interface GitLabInspectorOptions extends InspectorOptions {
 export const PROMOTION_MR_SEARCH_LIMIT = 100;
 
 type Get = (path: string) => Promise<{ status: number; body: unknown }>;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /** GitLab expires_at is a date ("2026-12-01"): the token stops working at the start of that day (UTC). */
 export function gitlabExpiry(value: unknown): string | null | undefined {
@@ -80,26 +77,15 @@ function fromRecord(rec: GitLabTokenRecord, nowMs: number): TokenInspection {
 }
 
 export function createGitLabInspector(options: GitLabInspectorOptions = {}): TokenInspector {
-  const doFetch = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 15_000;
   const clock = options.now ?? (() => new Date());
   const now = (): number => clock().getTime();
   const memory = new Map<string, LastUseMemory>();
 
-  async function get(token: string, target: ForgeTarget, path: string, header: 'private-token' | 'bearer'): Promise<{ status: number; body: unknown }> {
-    const auth: Record<string, string> = header === 'bearer' ? { authorization: `Bearer ${token}` } : { 'PRIVATE-TOKEN': token };
-    const res = await doFetch(`${target.apiBaseUrl}${path}`, {
-      headers: { ...auth, accept: 'application/json', 'user-agent': options.userAgent ?? 'release-board' },
-      signal: AbortSignal.timeout(timeoutMs),
-      redirect: 'error',
-    });
-    let body: unknown;
-    try {
-      body = await res.json();
-    } catch {
-      body = undefined;
-    }
-    return { status: res.status, body };
+  async function get(token: string, target: ForgeTarget, path: string, header: GitLabTokenHeader): Promise<{ status: number; body: unknown }> {
+    const client = createGitLabClient({ apiUrl: target.apiBaseUrl, token, tokenHeader: header, timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.userAgent ? { userAgent: options.userAgent } : {}) });
+    const answer = await client.send('GET', path);
+    return { status: answer.status, body: parseJson(answer.body) };
   }
 
   /** Runs fn with the session's token; undefined when nobody is signed in or the session cannot be used. */

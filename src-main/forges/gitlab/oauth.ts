@@ -2,8 +2,8 @@
 // exchange with the PKCE verifier for a *public* (non-confidential) application, so no client
 // secret is shipped; refresh of the 2-hour access tokens (GitLab rotates the refresh token on
 // every use, so the session vault serialises refreshes); identity from /api/v4/user;
-// revocation via /oauth/revoke (RFC 7009). The browser flow itself is the generic
-// loopback-sign-in.ts; the session vault keeps and refreshes the grant.
+// revocation via /oauth/revoke (RFC 7009). The browser flow itself is auth/loopback-sign-in.ts
+// with exchangeGitLabCode; the session vault keeps and refreshes the grant.
 //
 // Security model: every URL is derived from the configured host (forge-host.ts); tokens,
 // codes and verifiers travel only in POST bodies or the Authorization header to that host,
@@ -11,11 +11,9 @@
 // GitLab's Doorkeeper matches a registered loopback redirect URI on any port (RFC 8252 §7.3),
 // so the application registers `http://127.0.0.1/callback` and we send the port.
 
-import { forgeEndpoints, ForgeHostError, gitlabDotCom, gitlabHost, type ForgeHost } from './forge-host';
-import { startLoopbackSignIn, type LoopbackAttempt } from './loopback-sign-in';
-import type { OpenExternal } from './sign-in-failure';
-import { OAuthEndpointError, type FetchLike, type Identity, type TokenGrant } from './oauth-types';
-import type { Timers } from './timers';
+import { forgeEndpoints, ForgeHostError, gitlabDotCom, gitlabHost, type ForgeHost } from '../forge-host';
+import { OAuthEndpointError, type FetchLike, type Identity, type TokenGrant } from '../oauth-types';
+import { createGitLabClient, isRecord, parseJson } from './rest-client';
 
 /** A ForgeHost of type 'gitlab' (build one with gitlabHost). */
 export type GitLabHost = ForgeHost;
@@ -106,11 +104,11 @@ export async function refreshGitLabGrant(host: GitLabHost, grant: TokenGrant, de
 
 /** Who the token belongs to (GitLab's /user: username, name, avatar_url). */
 export async function fetchGitLabIdentity(host: GitLabHost, token: string, fetchImpl: FetchLike = fetch): Promise<Identity> {
-  const res = await fetchImpl(`${host.apiUrl}/user`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' }, redirect: 'error' });
-  const body = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
-  if (res.status !== 200 || !body || typeof body.username !== 'string') {
-    const e = new Error(`GitLab /user answered ${res.status}`) as Error & { status: number };
-    e.status = res.status;
+  const answer = await createGitLabClient({ apiUrl: host.apiUrl, token, fetch: fetchImpl, timeoutMs: 30_000 }).send('GET', '/user');
+  const body = parseJson(answer.body);
+  if (answer.status !== 200 || !isRecord(body) || typeof body.username !== 'string') {
+    const e = new Error(`GitLab /user answered ${answer.status}`) as Error & { status: number };
+    e.status = answer.status;
     throw e;
   }
   return {
@@ -135,18 +133,4 @@ export async function revokeGitLabToken(host: GitLabHost, token: string, fetchIm
   } catch {
     return false;
   }
-}
-
-export interface GitLabSignInOptions {
-  host: GitLabHost;
-  openExternal: OpenExternal;
-  fetch?: FetchLike;
-  timers?: Timers;
-  /** default 5 minutes */
-  timeoutMs?: number;
-}
-
-/** The generic loopback sign-in with GitLab's code exchange (what auth-service does for a gitlab host). */
-export function startGitLabLoopbackSignIn(options: GitLabSignInOptions): Promise<LoopbackAttempt> {
-  return startLoopbackSignIn({ ...options, exchange: exchangeGitLabCode });
 }

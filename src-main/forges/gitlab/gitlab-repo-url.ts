@@ -4,7 +4,7 @@
 // Security model: only https (or http to a loopback IP) is accepted, and the result is built
 // from the configured instance's origin, never from the URL's credentials or query.
 
-import type { RepoCoordinates } from '../provider';
+import type { RepoCoordinates } from '../git-provider';
 
 export interface GitLabProjectRef extends RepoCoordinates {
   /** full path, e.g. platform-team/infra/fleet-config */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toProviderError } from './github-provider';
-import { missingScopes } from '../provider';
+import { missingScopes } from '../git-provider';
 
 const httpError = (status: number, headers: Record<string, string> = {}, data: unknown = { message: 'Nope' }) =>
   Object.assign(new Error(`HttpError ${status}`), { status, response: { headers, data } });

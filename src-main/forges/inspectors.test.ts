@@ -4,11 +4,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchAvatarDataUrl } from './avatar';
+import { fetchAvatarDataUrl } from '../tokens/avatar';
 import { forgeTargetFor, type ForgeTarget } from './forge-url';
-import { createGitHubInspector, parseGitHubExpiration, parseRateLimit } from './github-inspector';
-import { createGitLabInspector, gitlabExpiry } from './gitlab-inspector';
-import { SOURCES, judgeLastUse, lastUseActivity, recordOwnUse, type LastUseMemory } from './gitlab-last-use';
+import { createGitHubInspector, parseGitHubExpiration, parseRateLimit } from './github/inspector';
+import { createGitLabInspector, gitlabExpiry } from './gitlab/inspector';
+import { SOURCES, judgeLastUse, lastUseActivity, recordOwnUse, type LastUseMemory } from './gitlab/last-use';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 

@@ -23,7 +23,7 @@
 
 import { Octokit } from '@octokit/rest';
 import { createHash } from 'node:crypto';
-import { ProviderError, type BranchHead, type ScopeReport, type GitProvider, type ListPullsResult, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates } from '../provider';
+import { ProviderError, type BranchHead, type ScopeReport, type GitProvider, type ListPullsResult, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates } from '../git-provider';
 import { markedFilesFromArchive } from '../marked-files';
 
 type FetchLike = typeof fetch;

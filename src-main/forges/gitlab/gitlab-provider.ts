@@ -21,18 +21,19 @@
 //   see gitlab-merge-status.ts). The approval count needs a second call, so the full
 //   picture is mergeRequestStatus (2 calls).
 
-import { ProviderError, type GitProvider, type ListPullsResult, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates, type RepoTextFile } from '../provider';
+import { ProviderError, type GitProvider, type ListPullsResult, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates, type RepoTextFile } from '../git-provider';
 import { isYamlPath, markedFilesFromArchive, sortByPath } from '../marked-files';
 import { gitlabMergeState } from './gitlab-merge-status';
+import { createGitLabClient, gitlabErrorMessage, isRecord, parseJson, type FetchLike, type GitLabAnswer, type GitLabTokenHeader } from './rest-client';
 
-type FetchLike = typeof fetch;
+export { gitlabErrorMessage } from './rest-client';
 
 export interface GitLabProviderOptions {
   /** e.g. https://gitlab.com/api/v4 */
   apiUrl: string;
   token: string;
   /** OAuth tokens need Bearer; personal/project/group access tokens work with both. Default bearer. */
-  tokenHeader?: 'bearer' | 'private-token';
+  tokenHeader?: GitLabTokenHeader;
   fetch?: FetchLike;
   /** per request; default 30 s */
   timeoutMs?: number;
@@ -60,39 +61,7 @@ export interface GitLabProvider extends GitProvider {
   mergeRequestStatus(repo: RepoCoordinates, iid: number): Promise<GitLabMergeRequestStatus>;
 }
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: Buffer;
-}
-
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** GitLab's error bodies: {"message": string | string[] | {field: [..]}} or {"error": ..., "error_description": ...}. */
-export function gitlabErrorMessage(body: unknown, status: number): string {
-  if (isRecord(body)) {
-    const m = body.message;
-    if (typeof m === 'string') return m;
-    if (Array.isArray(m)) return m.map(String).join('; ');
-    if (isRecord(m)) return Object.entries(m).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(', ') : String(v)}`).join('; ');
-    if (typeof body.error_description === 'string') return body.error_description;
-    if (typeof body.error === 'string') return body.error;
-  }
-  return `HTTP ${status}`;
-}
-
-function parseJson(buf: Buffer): unknown {
-  try {
-    return JSON.parse(buf.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-function toError(a: Answer, what: string): ProviderError {
+function toError(a: GitLabAnswer, what: string): ProviderError {
   const message = `${what}: ${gitlabErrorMessage(parseJson(a.body), a.status)}`;
   if (a.status === 429) {
     const retry = Number(a.headers.get('retry-after'));
@@ -135,25 +104,20 @@ export function gitlabProjectId(repo: RepoCoordinates): string {
 }
 
 export function createGitLabProvider(options: GitLabProviderOptions): GitLabProvider {
-  const doFetch = options.fetch ?? fetch;
-  const apiUrl = options.apiUrl.replace(/\/+$/, '');
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const authHeaders: Record<string, string> = options.tokenHeader === 'private-token' ? { 'PRIVATE-TOKEN': options.token } : { authorization: `Bearer ${options.token}` };
+  const client = createGitLabClient({
+    apiUrl: options.apiUrl,
+    token: options.token,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    ...(options.tokenHeader ? { tokenHeader: options.tokenHeader } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
 
-  async function request(method: string, path: string, what: string, body?: unknown): Promise<Answer> {
-    let res: Response;
+  async function request(method: string, path: string, what: string, body?: unknown): Promise<GitLabAnswer> {
     try {
-      res = await doFetch(`${apiUrl}${path}`, {
-        method,
-        headers: { ...authHeaders, accept: 'application/json', 'user-agent': 'release-board', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        redirect: 'error',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+      return await client.send(method, path, body);
     } catch (e) {
       throw new ProviderError('unavailable', `${what}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
   }
 
   async function json(method: string, path: string, what: string, body?: unknown): Promise<unknown> {

@@ -1,7 +1,7 @@
 // Forge-neutral: which files of a repository snapshot may carry promotion markers, and how
 // to pick them out of a forge's gzipped tarball (GitHub and GitLab both nest the tree under
 // one root folder named after the project and revision).
-import type { RepoTextFile } from './provider';
+import type { RepoTextFile } from './git-provider';
 import { readTarGz } from './tar-reader';
 
 export const isYamlPath = (path: string): boolean => /\.ya?ml$/i.test(path);

@@ -9,10 +9,10 @@
 // authorization header, but we never keep or log error objects anyway).
 
 import { Octokit } from '@octokit/rest';
-import type { RateLimitInfo } from '../common/tokens';
-import type { ForgeTarget } from './forge-url';
-import { isoDate, networkMessage, type InspectedIdentity, type InspectorOptions, type TokenInspection, type TokenInspector } from './provider';
-import { githubTokenKind } from './token-facts';
+import type { RateLimitInfo } from '../../common/tokens';
+import type { ForgeTarget } from '../forge-url';
+import { isoDate, networkMessage, type InspectedIdentity, type InspectorOptions, type TokenInspection, type TokenInspector } from '../token-inspector';
+import { githubTokenKind } from '../token-facts';
 
 const quietLog = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 

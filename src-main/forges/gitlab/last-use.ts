@@ -12,9 +12,10 @@
 // Security model: the stored token is never passed here; only the session's token (lent by
 // the vault for one call) and token ids, which are not secrets.
 
-import type { TokenActivity } from '../common/tokens';
-import type { ForgeTarget } from './forge-url';
-import { isoDate } from './provider';
+import type { TokenActivity } from '../../common/tokens';
+import type { ForgeTarget } from '../forge-url';
+import { isoDate } from '../token-inspector';
+import { isRecord } from './rest-client';
 
 /** Lends the signed-in user's own GitLab token for one call; undefined when nobody is signed in there. */
 export interface GitLabSessionAccess {
@@ -37,10 +38,6 @@ export interface GitLabTokenRecord {
 
 /** GitLab answers the board's check within this long of sending it; clocks may also differ a little. */
 export const OWN_USE_WINDOW_MS = 2 * 60_000;
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export function parseTokenRecord(body: unknown): GitLabTokenRecord | undefined {
   if (!isRecord(body) || typeof body.id !== 'number') return undefined;

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { forgeKindFor } from './forge-registry';
+import { forgeKindFor } from './registry';
 
 const NEUTRAL = [
   'src-main/git/promotion-plan.ts',
@@ -38,7 +38,7 @@ describe('forge-neutral modules', () => {
     const bad = "import { createGitHubProvider } from './github/github-provider';\nif (host.type === 'gitlab') x();";
     expect(FORGE_NAMES.test(bad.split('\n')[1] as string)).toBe(true);
     expect(importsOf(bad).filter((spec) => FORGE_MODULES.test(spec))).toEqual(['./github/github-provider']);
-    expect(importsOf("import { x } from '../auth/token-endpoint';").filter((spec) => FORGE_MODULES.test(spec))).toHaveLength(1);
+    expect(importsOf("import { x } from './github/oauth';").filter((spec) => FORGE_MODULES.test(spec))).toHaveLength(1);
   });
 });
 

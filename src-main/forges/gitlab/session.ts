@@ -5,13 +5,13 @@
 // Security model: the session token stays in the vault; `withToken` lends it to one callback
 // in main. It goes only to the API base URL of a configured GitLab host with a live session.
 
-import type { ForgeHost } from '../auth/forge-host';
-import type { SessionVault } from '../auth/session-vault';
-import type { GitLabSessionAccess } from './gitlab-last-use';
+import type { ForgeHost } from '../forge-host';
+import type { SessionTokens } from '../session-tokens';
+import type { GitLabSessionAccess } from './last-use';
 
 const trimSlash = (url: string): string => url.replace(/\/+$/, '').toLowerCase();
 
-export function gitlabSessionFromVault(hosts: readonly ForgeHost[], vault: Pick<SessionVault, 'get' | 'withToken'>): GitLabSessionAccess {
+export function gitlabSessionFromVault(hosts: readonly ForgeHost[], vault: SessionTokens): GitLabSessionAccess {
   return {
     async withSessionToken(apiBaseUrl, fn) {
       const host = hosts.find((h) => h.type === 'gitlab' && trimSlash(h.apiUrl) === trimSlash(apiBaseUrl) && vault.get(h.id)?.state === 'signed-in');

@@ -2,6 +2,8 @@
 // grant, the identity of its owner, the device code, and the error type (with the forge's
 // OAuth error code and whether retrying may help). No forge-specific code here.
 
+import type { ForgeHost } from './forge-host';
+
 export type FetchLike = typeof fetch;
 
 /** A token grant as the vault stores it. */
@@ -45,3 +47,6 @@ export interface DeviceCode {
   expiresAt: number;
   intervalSeconds: number;
 }
+
+/** The forge's code-for-token exchange (chosen per host type by the forge registry). */
+export type CodeExchange = (host: ForgeHost, args: { code: string; verifier: string; redirectUri: string }, deps: { fetch: FetchLike; now: () => number }) => Promise<TokenGrant>;

@@ -4,7 +4,7 @@
 // checks states it implies. Codes GitLab adds later are shown as GitLab's own word.
 
 import type { PullRequestMergeState } from '../../common/board';
-import type { PullRequestStatus } from '../provider';
+import type { PullRequestStatus } from '../git-provider';
 
 interface Meaning {
   tone: PullRequestMergeState['tone'];
