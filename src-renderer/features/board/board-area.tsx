@@ -8,6 +8,7 @@ import { DetailPanel } from './detail-panel';
 import { InboxView } from './inbox-view';
 import { TokensArea } from '../tokens/tokens-area';
 import { useListModel } from './use-board-model';
+import './board-area.css';
 
 function Connecting() {
   const info = useAppStore((s) => s.appInfo);

@@ -24,6 +24,7 @@ import { visibleRange, type ListModel } from './board-view';
 import type { DragData } from './env-cell';
 import { GroupHeader, PipelineRowView } from './pipeline-row';
 import { dropVerdict } from '../../../src-main/common/cell-action';
+import './board-list.css';
 
 function dragData(value: unknown): DragData | null {
   const d = value as Partial<DragData> | undefined;

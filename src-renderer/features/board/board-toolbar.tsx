@@ -3,6 +3,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/store';
 import { FILTER_KEYS, FILTER_LABELS, type ListModel } from './board-view';
+import './board-toolbar.css';
 
 export function BoardToolbar(props: { model: ListModel }) {
   const view = useAppStore(useShallow((s) => s.view));

@@ -7,6 +7,7 @@ import type { ClusterState, EnvironmentCell, PipelineRow, TargetState } from '..
 import { requestPromoteNext } from './board-actions';
 import { cellRevision, clusterWords, pendingLabel, prStatusText, relativeTime, rollupLine, rollupWords, staleFor, versionLabel } from './format';
 import { cellAction, dropVerdict, type CellAction } from '../../../src-main/common/cell-action';
+import './env-cell.css';
 
 export interface DragData {
   rowId: string;
