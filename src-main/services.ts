@@ -6,11 +6,11 @@
 import type { AppInfo } from './common/app-info';
 import type { BoardChange, BoardSnapshot } from './common/board';
 import type { RequestValue } from './common/ipc-contract';
-import type { SettingsPatch, SettingsView } from './common/settings';
+import type { EnvironmentForgeHost, SettingsPatch, SettingsView } from './common/settings';
 import type { UpdateState } from './common/update';
 import { openMemorySettingsStore, type Settings, type SettingsStore } from './settings/settings-store';
 import { err, ok, type Result } from './common/result';
-import { forgeHostsFromConfig } from './config/forge-hosts';
+import { environmentForgeHosts, forgeHostsFromConfig } from './config/forge-hosts';
 import type { ForgeHost } from './auth/forge-host';
 import type { OpenExternal } from './auth/loopback-sign-in';
 import { createPromotionStack, type PromotionStack } from './git/index';
@@ -105,7 +105,7 @@ function fromResult<T>(result: Result<T>): Result<T> {
   return result;
 }
 
-function settingsView(settings: Settings, restartRequired: boolean, pendingExecPlugins: string[] = []): SettingsView {
+function settingsView(settings: Settings, restartRequired: boolean, pendingExecPlugins: string[] = [], fromEnvironment: EnvironmentForgeHost[] = []): SettingsView {
   return {
     pendingExecPlugins,
     ...(settings.kubeconfigPath ? { kubeconfigPath: settings.kubeconfigPath } : {}),
@@ -117,6 +117,9 @@ function settingsView(settings: Settings, restartRequired: boolean, pendingExecP
     approvedForgeHosts: [...settings.approvedForgeHosts],
     readPromotionSecrets: settings.readPromotionSecrets ?? null,
     restartRequired,
+    theme: settings.appearance.theme,
+    density: settings.appearance.density,
+    environmentForgeHosts: fromEnvironment,
   };
 }
 
@@ -131,6 +134,7 @@ function settingsPatch(current: Settings, patch: SettingsPatch): Partial<Setting
   if (patch.readGitopsClusterSecrets !== undefined) next.readGitopsClusterSecrets = patch.readGitopsClusterSecrets;
   if (patch.checkUpdatesAutomatically !== undefined) next.updates = { checkAutomatically: patch.checkUpdatesAutomatically };
   if (patch.notifyPromotions !== undefined) next.notifications = { promotions: patch.notifyPromotions };
+  if (patch.theme !== undefined || patch.density !== undefined) next.appearance = { ...current.appearance, ...(patch.theme ? { theme: patch.theme } : {}), ...(patch.density ? { density: patch.density } : {}) };
   if (patch.forgeHosts)
     next.forgeHosts = patch.forgeHosts.map((h) => {
       const stored = current.forgeHosts.find((s) => s.webUrl === h.webUrl)?.clientSecret;
@@ -164,7 +168,9 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     const loaded = loadKubeconfig(loadOptions());
     return loaded.ok ? loaded.value.unapprovedExecPlugins : [];
   };
-  const view = (): SettingsView => settingsView(settings.get(), restartRequired, pendingExecPlugins());
+  // Read once, like the hosts themselves: the renderer sees them but never the environment.
+  const hostsFromEnvironment = environmentForgeHosts(env);
+  const view = (): SettingsView => settingsView(settings.get(), restartRequired, pendingExecPlugins(), hostsFromEnvironment);
   const boardService: BoardService | undefined = options.board
     ? undefined
     : createBoardService({

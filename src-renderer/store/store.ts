@@ -1,12 +1,13 @@
 // The app store, built from small slices. Components read it through selectors.
 import { create } from 'zustand';
 import { createAppInfoSlice, type AppInfoSlice } from './app-info-slice';
+import { createAppearanceSlice, type AppearanceSlice } from './appearance-slice';
 import { createBoardSlice, type BoardSlice } from './board-slice';
 import { createServicesSlice, type ServicesSlice } from './services-slice';
 import { createSessionSlice, type SessionSlice } from './session-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
 
-export type AppState = AppInfoSlice & BoardSlice & UiSlice & SessionSlice & ServicesSlice;
+export type AppState = AppInfoSlice & BoardSlice & UiSlice & SessionSlice & ServicesSlice & AppearanceSlice;
 
 export const createAppStore = () =>
   create<AppState>()((...a) => ({
@@ -15,6 +16,7 @@ export const createAppStore = () =>
     ...createUiSlice(...a),
     ...createSessionSlice(...a),
     ...createServicesSlice(...a),
+    ...createAppearanceSlice(...a),
   }));
 
 export const useAppStore = createAppStore();

@@ -134,9 +134,9 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
         <span className="cell__env" title={cell.name}>
           {cell.name}
         </span>
-        <span className={`health health--${health.tone}`} data-testid="cell-health">
+        <span className={`health health--${health.tone}`} data-testid="cell-health" title={health.word}>
           <span className={`dot dot--${health.tone}`} aria-hidden="true" />
-          {health.word}
+          <span className="health__word">{health.word}</span>
         </span>
       </div>
       <div className="cell__version-line">
