@@ -107,9 +107,13 @@ export const PROBLEM_HEIGHT = 46;
 /** Compact density: one table-like line per pipeline (and per problem), so 25+ fit on a 900 px screen. */
 export const COMPACT = { group: 26, row: 28, problem: 24 } as const;
 
+/** Room for an open PR's status under its label, wrapped once at the narrowest board (env-cell.css). */
+export const PR_BADGE_EXTRA = 32;
+
 export function rowHeight(row: PipelineRow, density: BoardDensity = 'comfortable'): number {
   if (density === 'compact') return COMPACT.row + row.problems.length * COMPACT.problem;
-  return (row.environments.length > 0 ? ROW_BASE_HEIGHT : ROW_EMPTY_HEIGHT) + row.problems.length * PROBLEM_HEIGHT;
+  const hasOpenPr = row.environments.some((e) => e.pending.some((p) => p.pr));
+  return (row.environments.length > 0 ? ROW_BASE_HEIGHT + (hasOpenPr ? PR_BADGE_EXTRA : 0) : ROW_EMPTY_HEIGHT) + row.problems.length * PROBLEM_HEIGHT;
 }
 
 export function groupKey(row: Pick<PipelineRow, 'cluster' | 'namespace'>): string {
