@@ -9,7 +9,7 @@ import type { SettingsView } from './common/settings';
 import { openMemorySettingsStore, type SettingsStore } from './settings/settings-store';
 import { settingsHandlers, settingsView } from './settings/settings-handlers';
 import { ok } from './common/result';
-import { forgeHostsFromConfig } from './config/forge-hosts';
+import { environmentForgeHosts, forgeHostsFromConfig } from './config/forge-hosts';
 import type { ForgeHost } from './forges/forge-host';
 import type { OpenExternal } from './auth/loopback-sign-in';
 import { createPromotionStack, type PromotionStack } from './promotion-stack';
@@ -117,7 +117,9 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     const loaded = loadKubeconfig(loadOptions());
     return loaded.ok ? loaded.value.unapprovedExecPlugins : [];
   };
-  const view = (): SettingsView => settingsView(settings.get(), restartRequired, pendingExecPlugins());
+  // Read once, like the hosts themselves: the renderer sees them but never the environment.
+  const hostsFromEnvironment = environmentForgeHosts(env);
+  const view = (): SettingsView => settingsView(settings.get(), restartRequired, pendingExecPlugins(), hostsFromEnvironment);
   const boardService: BoardService | undefined = options.board
     ? undefined
     : createBoardService({

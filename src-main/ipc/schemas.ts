@@ -53,6 +53,8 @@ export const requestSchemas: RequestSchemas = {
       readGitopsClusterSecrets: z.boolean().optional(),
       checkUpdatesAutomatically: z.boolean().optional(),
       notifyPromotions: z.boolean().optional(),
+      theme: z.enum(['system', 'light', 'dark']).optional(),
+      density: z.enum(['comfortable', 'compact']).optional(),
       forgeHosts: z
         .array(
           z

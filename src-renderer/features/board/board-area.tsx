@@ -9,6 +9,7 @@ import { InboxView } from './inbox-view';
 import { EmptyBoard, KubeconfigNotice } from './kubeconfig-notice';
 import { TokensArea } from '../tokens/tokens-area';
 import { useListModel } from './use-board-model';
+import './board-area.css';
 
 function Connecting() {
   const info = useAppStore((s) => s.appInfo);

@@ -24,6 +24,8 @@ import { visibleRange, type ListModel } from './board-view';
 import type { DragData } from './env-cell';
 import { GroupHeader, PipelineRowView } from './pipeline-row';
 import { dropVerdict } from '../../../src-main/common/cell-action';
+import './board-list.css';
+import './compact-density.css';
 
 function dragData(value: unknown): DragData | null {
   const d = value as Partial<DragData> | undefined;
@@ -107,6 +109,7 @@ export function BoardList(props: { model: ListModel }) {
   const reveal = useAppStore((s) => s.reveal);
   const hasFocus = useAppStore((s) => s.focus !== null);
   const focusCell = useAppStore((s) => s.focusCell);
+  const compact = useAppStore((s) => s.density === 'compact');
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -251,7 +254,7 @@ export function BoardList(props: { model: ListModel }) {
     >
       <div
         ref={scrollRef}
-        className={`board-list${drag ? ' board-list--dragging' : ''}`}
+        className={`board-list${drag ? ' board-list--dragging' : ''}${compact ? ' board-list--compact' : ''}`}
         role="grid"
         aria-label="Pipelines and their environments"
         aria-rowcount={model.items.length}

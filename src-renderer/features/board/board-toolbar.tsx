@@ -3,6 +3,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/store';
 import { FILTER_KEYS, FILTER_LABELS, type ListModel } from './board-view';
+import './board-toolbar.css';
 
 export function BoardToolbar(props: { model: ListModel }) {
   const view = useAppStore(useShallow((s) => s.view));
@@ -10,6 +11,8 @@ export function BoardToolbar(props: { model: ListModel }) {
   const setView = useAppStore((s) => s.setView);
   const toggleFilter = useAppStore((s) => s.toggleFilter);
   const setOverlay = useAppStore((s) => s.setOverlay);
+  const compact = useAppStore((s) => s.density === 'compact');
+  const setDensity = useAppStore((s) => s.setDensity);
   const filtered = view.query !== '' || view.filters.length > 0 || view.cluster !== null;
   return (
     <div className="toolbar" role="search">
@@ -52,6 +55,16 @@ export function BoardToolbar(props: { model: ListModel }) {
           Clear
         </button>
       ) : null}
+      <button
+        type="button"
+        className={`filter-chip toolbar__density${compact ? ' filter-chip--on' : ''}`}
+        aria-pressed={compact}
+        title="Compact rows: one line per pipeline (remembered)"
+        onClick={() => void setDensity(compact ? 'comfortable' : 'compact')}
+        data-testid="density-toggle"
+      >
+        Compact rows
+      </button>
       <button type="button" className="button button--ghost button--small toolbar__help" onClick={() => setOverlay('shortcuts')} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
         ?
       </button>

@@ -6,6 +6,7 @@ import { jumpToCell } from './board-actions';
 import { cellAction } from '../../../src-main/common/cell-action';
 import { FILTER_KEYS, FILTER_LABELS } from './board-view';
 import { useOrderedRows } from './use-board-model';
+import './command-palette.css';
 
 interface Command {
   id: string;

@@ -9,6 +9,8 @@ import { cellDomId } from './env-cell';
 import { tokenEntryFor } from '../../../src-main/common/tokens';
 import { TokenPanel } from '../tokens/token-panel';
 import { SafeLink } from '../../components/safe-link';
+import './detail-panel.css';
+import './row-problem.css';
 
 function TargetCard(props: { target: TargetState; cluster: ClusterState | undefined; now: number }) {
   const { target: t, cluster, now } = props;

@@ -14,6 +14,7 @@ import type { TokenEntry } from '../../../src-main/common/tokens';
 import { TokenStatePill } from '../tokens/token-badge';
 import { pipelinesOf, whoLabel } from '../tokens/token-format';
 import { troubledTokens } from '../tokens/token-inbox';
+import './inbox-view.css';
 
 const kindWords = { 'awaiting-approval': 'Awaiting approval', 'pr-open': 'PR open', 'promotion-expected': 'Promotion expected' } as const;
 
