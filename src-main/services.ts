@@ -22,6 +22,8 @@ import { kubeconfigLocation, loadKubeconfig, type LoadedKubeconfig } from './kub
 import type { Logger } from './log/logger';
 import { withDeadline } from './net/forge-fetch';
 import { createPullRequestSync, type PullRequestSync } from './sync/pull-request-sync';
+import { createRolloutTracker } from './sync/rollout-tracker';
+import { systemTimers, type Timers } from './auth/timers';
 import { gitlabSessionFromVault } from './tokens/gitlab-session';
 import { createPipelineLister, createTokenService, type TokenService } from './tokens/token-service';
 
@@ -76,6 +78,8 @@ export interface ServiceOptions {
    */
   confirmExecPlugins?: (commandLines: string[]) => Promise<boolean>;
   env?: NodeJS.ProcessEnv;
+  /** Time for main's own schedules (the rollout timeline's bound). Default: the system's. */
+  timers?: Timers;
 }
 
 export interface UpdateControl {
@@ -200,9 +204,16 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     poll: (repoUrl) => promotion.pulls.poll(repoUrl),
     invalidate: (repoUrl) => promotion.pulls.invalidate(repoUrl),
     publish: (prs) => board.setOpenPullRequests?.(prs),
+    mergedAt: (repoUrl, number) => promotion.pulls.mergedAt(repoUrl, number),
+    onMerged: (merge) => {
+      logger.info('rollout', `${merge.url} merged at ${merge.mergedAt}: following ${merge.pipelineNamespace}/${merge.pipelineName} into ${merge.targetEnv}`);
+      rollouts.recordMerge(merge);
+    },
     logger,
   });
-  const stopBoardEvents = board.subscribe((change) => {
+  // Rollout timelines ride on the board's own rows: the renderer sees them in the snapshot and in board:changed.
+  const rollouts = createRolloutTracker({ board, timers: options.timers ?? systemTimers });
+  const stopBoardEvents = rollouts.subscribe((change) => {
     events.emit('board:changed', change);
     pullSync.onBoardChange(change);
   });
@@ -249,7 +260,7 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
 
   const handlers: RequestHandlers = {
     'app:get-info': () => ok(options.appInfo),
-    'board:subscribe': async () => ok(await board.snapshot()),
+    'board:subscribe': async () => ok(await rollouts.snapshot()),
     'auth:list-hosts': () => ok(promotion.auth.hosts()),
     'auth:list-sessions': () => ok(promotion.auth.sessions()),
     'auth:sign-in': async ({ host }) => fromResult(await promotion.auth.signInWithBrowser(host)),
@@ -371,6 +382,7 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       stopSessionEvents();
       stopTokenEvents();
       stopBoardEvents();
+      rollouts.stop();
       promotion.shutdown();
       await board.stop();
     },

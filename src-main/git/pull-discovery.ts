@@ -39,6 +39,8 @@ export interface PullDiscovery {
   poll(repoUrl: string): Promise<Result<RepoPromotionPulls>>;
   /** Drops the cache for a repository (e.g. right after opening a PR there). */
   invalidate(repoUrl: string): void;
+  /** When PR `number` of the repository merged (null: closed unmerged); asked once a promotion PR leaves the open list. */
+  mergedAt(repoUrl: string, number: number): Promise<Result<string | null>>;
 }
 
 function toPromotionPull(p: PullRequestInfo): PromotionPullRequest | undefined {
@@ -149,6 +151,21 @@ export function createPullDiscovery(options: PullDiscoveryOptions): PullDiscover
       const p = run(repoUrl).finally(() => inflight.delete(repoUrl));
       inflight.set(repoUrl, p);
       return p;
+    },
+    async mergedAt(repoUrl, number) {
+      const resolved = resolveRepoUrl(hostsNow(), repoUrl);
+      if (!resolved) return { ok: false, error: { code: 'unknown-host', message: `No configured forge host serves ${repoUrl}.` } };
+      const repo = { owner: resolved.owner, name: resolved.name };
+      try {
+        const at = await options.vault.withToken(resolved.host.id, async (token) => {
+          const provider = providerFor(resolved.host, token);
+          return provider.pullRequestMergedAt ? provider.pullRequestMergedAt(repo, number) : null;
+        });
+        return { ok: true, value: at };
+      } catch (e) {
+        const f = describeFailure(e, { hostId: resolved.host.id, repoLabel: `${repo.owner}/${repo.name}`, noAccessHint: forges(resolved.host).noAccessHint });
+        return { ok: false, error: f.toError() };
+      }
     },
     invalidate(repoUrl) {
       // keep the ETag: the next poll still goes out conditionally, just not throttled

@@ -8,6 +8,8 @@ import type { Result } from '../common/result';
 import type { Logger } from '../log/logger';
 import { openPullRequestsFromRepos } from '../pipelines/promotion-rules';
 import type { OpenPullRequest } from '../pipelines/promotion-rules';
+import { versionFromPromotionTitle, type MergedPromotion } from '../pipelines/rollout-timeline';
+import type { PromotionPullRequest } from '../common/promotion';
 
 export interface PullRequestSyncOptions {
   snapshot: () => BoardSnapshot;
@@ -15,6 +17,10 @@ export interface PullRequestSyncOptions {
   /** drops the discovery cache of a repository so the next poll asks the forge */
   invalidate?: (repoUrl: string) => void;
   publish: (prs: OpenPullRequest[]) => void;
+  /** Whether (and when) a PR that left the open list was merged; null: closed without merging. */
+  mergedAt?: (repoUrl: string, number: number) => Promise<Result<string | null>>;
+  /** A promotion PR main had seen open was merged: where the rollout timeline starts. */
+  onMerged?: (merge: MergedPromotion) => void;
   logger: Logger;
   intervalMs?: number;
   /** at most one early re-poll per repository in this window (default 10 s) */
@@ -55,7 +61,9 @@ export function createPullRequestSync(options: PullRequestSyncOptions): PullRequ
       urls.map(async (url) => {
         const result = await options.poll(url);
         if (result.ok) {
+          const before = latest.get(url);
           latest.set(url, result.value);
+          if (before) void reportMerges(url, before.pulls, result.value.pulls);
           reported.delete(url);
         } else if (!reported.has(`${url}:${result.error.code}`)) {
           // Not signed in is the normal state before sign-in: log once per repo and reason.
@@ -65,6 +73,24 @@ export function createPullRequestSync(options: PullRequestSyncOptions): PullRequ
       }),
     );
     options.publish(openPullRequestsFromRepos([...latest.values()]));
+  };
+
+  /** Asks the forge about each promotion PR that left the open list (one call each, only then). */
+  const reportMerges = async (repoUrl: string, before: readonly PromotionPullRequest[], after: readonly PromotionPullRequest[]) => {
+    const { mergedAt, onMerged } = options;
+    if (!mergedAt || !onMerged) return;
+    const still = new Set(after.map((p) => p.number));
+    for (const pr of before) {
+      if (still.has(pr.number) || !pr.metadata) continue;
+      const version = versionFromPromotionTitle(pr.title);
+      if (!version) continue;
+      const answer = await mergedAt(repoUrl, pr.number);
+      if (!answer.ok) {
+        options.logger.info('pulls', `whether ${pr.url} merged could not be read: ${answer.error.message}`);
+        continue;
+      }
+      if (answer.value) onMerged({ ...pr.metadata, version, number: pr.number, url: pr.url, mergedAt: answer.value, repoUrl });
+    }
   };
 
   const refresh = () => {

@@ -251,6 +251,11 @@ export function createGitHubProvider(options: GitHubProviderOptions): GitProvide
       const res = await call(`read checks of #${pr.number}`, () => octokit.rest.checks.listForRef({ owner: repo.owner, repo: repo.name, ref: pr.headSha, per_page: 100 }));
       return { checksState: checksStateOf(res.data.check_runs) };
     },
+
+    async pullRequestMergedAt(repo, number) {
+      const res = await call(`read pull request #${number}`, () => octokit.rest.pulls.get({ owner: repo.owner, repo: repo.name, pull_number: number }));
+      return res.data.merged_at ?? null;
+    },
   };
 }
 
