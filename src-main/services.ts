@@ -23,6 +23,8 @@ import type { Logger } from './log/logger';
 import { withDeadline } from './net/forge-fetch';
 import { createPullRequestSync, type PullRequestSync } from './sync/pull-request-sync';
 import { createRolloutTracker } from './sync/rollout-tracker';
+import { createDecoratedBoard } from './sync/decorated-board';
+import { markUnknownPullRequests } from './pipelines/unknown-pull-requests';
 import { systemTimers, type Timers } from './auth/timers';
 import { gitlabSessionFromVault } from './tokens/gitlab-session';
 import { createPipelineLister, createTokenService, type TokenService } from './tokens/token-service';
@@ -209,11 +211,19 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       logger.info('rollout', `${merge.url} merged at ${merge.mergedAt}: following ${merge.pipelineNamespace}/${merge.pipelineName} into ${merge.targetEnv}`);
       rollouts.recordMerge(merge);
     },
+    onUnreadable: (repos) => {
+      const before = [...unreadableRepos].sort().join();
+      unreadableRepos = repos;
+      if ([...repos].sort().join() !== before) shownBoard.refresh();
+    },
     logger,
   });
-  // Rollout timelines ride on the board's own rows: the renderer sees them in the snapshot and in board:changed.
-  const rollouts = createRolloutTracker({ board, timers: options.timers ?? systemTimers });
-  const stopBoardEvents = rollouts.subscribe((change) => {
+  // What the renderer sees: the data plane's rows with the PR state main could not read and
+  // the rollout timelines laid over them, in the same snapshot and board:changed events.
+  let unreadableRepos: ReadonlySet<string> = new Set();
+  const rollouts = createRolloutTracker({ timers: options.timers ?? systemTimers, changed: (which) => shownBoard.refresh(which) });
+  const shownBoard = createDecoratedBoard(board, [(row) => markUnknownPullRequests(row, unreadableRepos), (row) => rollouts.decorate(row)]);
+  const stopBoardEvents = shownBoard.subscribe((change) => {
     events.emit('board:changed', change);
     pullSync.onBoardChange(change);
   });
@@ -260,7 +270,7 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
 
   const handlers: RequestHandlers = {
     'app:get-info': () => ok(options.appInfo),
-    'board:subscribe': async () => ok(await rollouts.snapshot()),
+    'board:subscribe': async () => ok(await shownBoard.snapshot()),
     'auth:list-hosts': () => ok(promotion.auth.hosts()),
     'auth:list-sessions': () => ok(promotion.auth.sessions()),
     'auth:sign-in': async ({ host }) => fromResult(await promotion.auth.signInWithBrowser(host)),
@@ -383,6 +393,7 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       stopTokenEvents();
       stopBoardEvents();
       rollouts.stop();
+      shownBoard.stop();
       promotion.shutdown();
       await board.stop();
     },

@@ -115,7 +115,8 @@ export interface PullRequestSummary {
 }
 
 export interface PendingPromotion {
-  kind: 'awaiting-approval' | 'pr-open' | 'promotion-expected';
+  /** pr-unknown: a promotion would be expected, but main could not read the repository's PRs (private, not signed in). */
+  kind: 'awaiting-approval' | 'pr-open' | 'promotion-expected' | 'pr-unknown';
   version?: string;
   pr?: PullRequestSummary;
 }

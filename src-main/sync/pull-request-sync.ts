@@ -6,7 +6,7 @@ import type { BoardChange, BoardSnapshot } from '../common/board';
 import type { RepoPromotionPulls } from '../common/promotion';
 import type { Result } from '../common/result';
 import type { Logger } from '../log/logger';
-import { openPullRequestsFromRepos } from '../pipelines/promotion-rules';
+import { normaliseRepoUrl, openPullRequestsFromRepos } from '../pipelines/promotion-rules';
 import type { OpenPullRequest } from '../pipelines/promotion-rules';
 import { versionFromPromotionTitle, type MergedPromotion } from '../pipelines/rollout-timeline';
 import type { PromotionPullRequest } from '../common/promotion';
@@ -21,6 +21,8 @@ export interface PullRequestSyncOptions {
   mergedAt?: (repoUrl: string, number: number) => Promise<Result<string | null>>;
   /** A promotion PR main had seen open was merged: where the rollout timeline starts. */
   onMerged?: (merge: MergedPromotion) => void;
+  /** After each poll: the repositories whose PRs could not be read without signing in (normalised URLs). */
+  onUnreadable?: (repos: ReadonlySet<string>) => void;
   logger: Logger;
   intervalMs?: number;
   /** at most one early re-poll per repository in this window (default 10 s) */
@@ -52,14 +54,22 @@ export function createPullRequestSync(options: PullRequestSyncOptions): PullRequ
   const timers = options.timers ?? { setInterval, clearInterval };
   const latest = new Map<string, RepoPromotionPulls>();
   const reported = new Set<string>();
+  const unreadable = new Set<string>();
+  /** repositories a poll has covered: a row naming another one is worth a poll now, not in 30 s */
+  const covered = new Set<string>();
   let running: Promise<void> | null = null;
 
   const run = async () => {
     const urls = promotionRepoUrls(options.snapshot());
+    for (const url of urls) covered.add(url);
     for (const url of [...latest.keys()]) if (!urls.includes(url)) latest.delete(url);
+    const wanted = new Set(urls.map(normaliseRepoUrl));
+    for (const repo of [...unreadable]) if (!wanted.has(repo)) unreadable.delete(repo);
     await Promise.all(
       urls.map(async (url) => {
         const result = await options.poll(url);
+        if (result.ok || result.error.code !== 'sign-in-required') unreadable.delete(normaliseRepoUrl(url));
+        else unreadable.add(normaliseRepoUrl(url));
         if (result.ok) {
           const before = latest.get(url);
           latest.set(url, result.value);
@@ -73,6 +83,7 @@ export function createPullRequestSync(options: PullRequestSyncOptions): PullRequ
       }),
     );
     options.publish(openPullRequestsFromRepos([...latest.values()]));
+    options.onUnreadable?.(new Set(unreadable));
   };
 
   /** Asks the forge about each promotion PR that left the open list (one call each, only then). */
@@ -109,6 +120,8 @@ export function createPullRequestSync(options: PullRequestSyncOptions): PullRequ
   return {
     refresh,
     onBoardChange(change) {
+      const uncovered = change.upserted.some((row) => row.environments.some((env) => env.strategy.kind === 'pull-request' && env.strategy.repoUrl && !covered.has(env.strategy.repoUrl)));
+      if (uncovered) void refresh();
       const repos = new Set<string>();
       for (const row of change.upserted)
         for (const env of row.environments)

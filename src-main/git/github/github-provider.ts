@@ -132,7 +132,8 @@ export function checksStateOf(runs: readonly { status: string; conclusion?: stri
 
 export function createGitHubProvider(options: GitHubProviderOptions): GitProvider {
   const octokit = new Octokit({
-    auth: options.token,
+    // an empty token: Octokit sends no Authorization header (anonymous reads of public repos)
+    ...(options.token ? { auth: options.token } : {}),
     baseUrl: options.apiUrl,
     userAgent: 'release-board',
     log: silentLog,

@@ -138,7 +138,8 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
   const doFetch = options.fetch ?? fetch;
   const apiUrl = options.apiUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const authHeaders: Record<string, string> = options.tokenHeader === 'private-token' ? { 'PRIVATE-TOKEN': options.token } : { authorization: `Bearer ${options.token}` };
+  // no token: an anonymous read (public projects only), so no header at all
+  const authHeaders: Record<string, string> = !options.token ? {} : options.tokenHeader === 'private-token' ? { 'PRIVATE-TOKEN': options.token } : { authorization: `Bearer ${options.token}` };
 
   async function request(method: string, path: string, what: string, body?: unknown): Promise<Answer> {
     let res: Response;

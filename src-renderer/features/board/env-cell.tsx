@@ -7,6 +7,7 @@ import type { ClusterState, EnvironmentCell, PipelineRow, TargetState } from '..
 import { requestPromoteNext } from './board-actions';
 import { cellRevision, clusterWords, pendingLabel, prStatusText, relativeTime, rollupLine, rollupWords, staleFor, versionLabel } from './format';
 import { cellAction, dropVerdict, type CellAction } from '../../../src-main/common/cell-action';
+import { RolloutBadge } from './rollout-timeline';
 
 export interface DragData {
   rowId: string;
@@ -188,6 +189,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
         {note?.text ?? '\u00a0'}
       </div>
       <div className="cell__badges">
+        {cell.rollout ? <RolloutBadge rollout={cell.rollout} provider={cell.strategy.provider} /> : null}
         {cell.pending.map((p, i) => (
           <span key={i} className={`badge badge--${p.kind}`} data-testid="pending-badge" title={p.pr ? `${pendingLabel(p, now, cell.strategy.provider)} · ${prStatusText(p.pr)}` : undefined}>
             {/* the label gives way before the status does: the status is what needs acting on */}

@@ -15,7 +15,7 @@ import { TokenStatePill } from '../tokens/token-badge';
 import { pipelinesOf, whoLabel } from '../tokens/token-format';
 import { troubledTokens } from '../tokens/token-inbox';
 
-const kindWords = { 'awaiting-approval': 'Awaiting approval', 'pr-open': 'PR open', 'promotion-expected': 'Promotion expected' } as const;
+const kindWords = { 'awaiting-approval': 'Awaiting approval', 'pr-open': 'PR open', 'promotion-expected': 'Promotion expected', 'pr-unknown': 'PR state unknown' } as const;
 
 export function InboxView() {
   const rows = useOrderedRows();
