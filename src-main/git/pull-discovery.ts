@@ -35,8 +35,8 @@ export interface PullDiscoveryOptions {
   minIntervalMs?: number;
   /**
    * The same without a session (default 2 min): anonymous reads share a small per-address
-   * budget (GitHub: 60 an hour, and a 304 counts there), so they come less often and without
-   * the per-PR status calls.
+   * budget (60 an hour on the largest forge, where a 304 counts too), so they come less often
+   * and without the per-PR status calls.
    */
   anonymousMinIntervalMs?: number;
   now?: () => number;

@@ -21,7 +21,14 @@ function row(pending: EnvironmentCell['pending']): PipelineRow {
   return { id: 'apps/checkout', cluster: 'mgmt', namespace: 'apps', name: 'checkout', appRef: { kind: 'HelmRelease', name: 'checkout', apiVersion: 'helm.toolkit.fluxcd.io/v2' }, environments: [env('prod', pending)], problems: [] };
 }
 
-const timers = { setInterval: (() => 0) as unknown as typeof setInterval, clearInterval: (() => {}) as unknown as typeof clearInterval };
+/** deferred early polls wait here until a test runs them */
+const laterQueue: { fn: () => void; ms: number }[] = [];
+const timers = {
+  setInterval: (() => 0) as unknown as typeof setInterval,
+  clearInterval: (() => {}) as unknown as typeof clearInterval,
+  setTimeout: (fn: () => void, ms: number) => laterQueue.push({ fn, ms }),
+  clearTimeout: () => {},
+};
 
 function setup() {
   let clock = 0;
@@ -58,12 +65,17 @@ describe('pull request sync', () => {
     expect(polled).toEqual([repo]);
 
     advance(3_000);
+    laterQueue.length = 0;
     sync.onBoardChange({ upserted: [prRow], removed: [] });
-    expect(invalidated).toEqual([repo]); // inside the window: no second early poll
+    expect(invalidated).toEqual([repo]); // inside the window: not now...
+    expect(laterQueue.map((t) => t.ms)).toEqual([7_000]); // ...but once the window ends, not at the next 30 s poll
+    advance(7_000);
+    laterQueue.shift()?.fn();
+    expect(invalidated).toEqual([repo, repo]);
 
     advance(10_000);
     sync.onBoardChange({ upserted: [prRow], removed: [] });
-    expect(invalidated).toEqual([repo, repo]);
+    expect(invalidated).toEqual([repo, repo, repo]);
   });
 
   it('ignores changes to rows without an open PR', () => {

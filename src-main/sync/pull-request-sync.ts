@@ -28,7 +28,7 @@ export interface PullRequestSyncOptions {
   /** at most one early re-poll per repository in this window (default 10 s) */
   earlyRepollMs?: number;
   now?: () => number;
-  timers?: { setInterval: typeof setInterval; clearInterval: typeof clearInterval };
+  timers?: { setInterval: typeof setInterval; clearInterval: typeof clearInterval; setTimeout?: (fn: () => void, ms: number) => unknown; clearTimeout?: (handle: unknown) => void };
 }
 
 export interface PullRequestSync {
@@ -117,6 +117,27 @@ export function createPullRequestSync(options: PullRequestSyncOptions): PullRequ
   const now = options.now ?? Date.now;
   const lastEarly = new Map<string, number>();
   const earlyWindow = options.earlyRepollMs ?? 10_000;
+  const later = { set: timers.setTimeout ?? ((fn: () => void, ms: number) => setTimeout(fn, ms).unref()), clear: timers.clearTimeout ?? ((h: unknown) => clearTimeout(h as NodeJS.Timeout)) };
+  /** repositories whose early poll fell inside the window: asked once it ends, not dropped (a merge must not wait for the next poll) */
+  const deferred = new Set<string>();
+  let deferredTimer: unknown;
+  const askEarly = (urls: readonly string[]) => {
+    for (const url of urls) {
+      lastEarly.set(url, now());
+      deferred.delete(url);
+      options.invalidate?.(url);
+    }
+    void refresh();
+  };
+  const defer = (urls: readonly string[]) => {
+    for (const url of urls) deferred.add(url);
+    if (deferredTimer !== undefined) return;
+    const wait = Math.max(0, ...urls.map((url) => earlyWindow - (now() - (lastEarly.get(url) ?? -Infinity))));
+    deferredTimer = later.set(() => {
+      deferredTimer = undefined;
+      askEarly([...deferred]);
+    }, wait);
+  };
   return {
     refresh,
     onBoardChange(change) {
@@ -126,14 +147,15 @@ export function createPullRequestSync(options: PullRequestSyncOptions): PullRequ
       for (const row of change.upserted)
         for (const env of row.environments)
           if (env.strategy.repoUrl && env.pending.some((p) => p.kind === 'pr-open')) repos.add(env.strategy.repoUrl);
-      const due = [...repos].filter((url) => now() - (lastEarly.get(url) ?? -Infinity) >= earlyWindow);
-      if (due.length === 0) return;
-      for (const url of due) {
-        lastEarly.set(url, now());
-        options.invalidate?.(url);
-      }
-      void refresh();
+      const inWindow = (url: string) => now() - (lastEarly.get(url) ?? -Infinity) < earlyWindow;
+      const throttled = [...repos].filter(inWindow);
+      const due = [...repos].filter((url) => !inWindow(url));
+      if (throttled.length > 0) defer(throttled);
+      if (due.length > 0) askEarly(due);
     },
-    stop: () => timers.clearInterval(timer),
+    stop: () => {
+      timers.clearInterval(timer);
+      if (deferredTimer !== undefined) later.clear(deferredTimer);
+    },
   };
 }
