@@ -5,7 +5,7 @@
 // panel. The Flux simulator runs on a manual clock, so each step happens when the test says.
 import { Octokit } from '@octokit/rest';
 import path from 'node:path';
-import { test as base } from '@playwright/test';
+import { test as base, type Page } from '@playwright/test';
 import { manualClock, type ManualClock } from '../sandbox/flux/simulator';
 import { cell, expect, openBoard, screenshotDir, startRealApp, waitFor, type RealApp } from './sandbox-fixtures';
 
@@ -25,7 +25,7 @@ const test = base.extend<object, { app: RealApp & { flux: ManualClock } }>({
   ],
 });
 
-const count = (page: import('@playwright/test').Page, filter: string) => page.getByTestId(`filter-${filter}`).getByTestId('filter-count');
+const count = (page: Page, filter: string) => page.getByTestId(`filter-${filter}`).getByTestId('filter-count');
 
 test.describe('rollout timeline and open PRs before sign-in (demo seed)', () => {
   test('before sign-in: PR #1 on the public repository shows; the private project says "sign in"; the filters count them apart', async ({ page, app }) => {
