@@ -26,6 +26,10 @@ import type { Logger } from './log/logger';
 import { withDeadline } from './net/forge-fetch';
 import { createPullRequestSync, type PullRequestSync } from './sync/pull-request-sync';
 import { gitlabSessionFromVault } from './forges/gitlab/session';
+import { createRolloutTracker } from './sync/rollout-tracker';
+import { createDecoratedBoard } from './sync/decorated-board';
+import { markUnknownPullRequests } from './pipelines/unknown-pull-requests';
+import { systemTimers, type Timers } from './auth/timers';
 import { createPipelineLister, createTokenService, type TokenService } from './tokens/token-service';
 
 export type { UpdateControl };
@@ -81,6 +85,8 @@ export interface ServiceOptions {
    */
   confirmExecPlugins?: (commandLines: string[]) => Promise<boolean>;
   env?: NodeJS.ProcessEnv;
+  /** Time for main's own schedules (the rollout timeline's bound). Default: the system's. */
+  timers?: Timers;
 }
 
 export interface MainServices {
@@ -155,9 +161,24 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     poll: (repoUrl) => promotion.pulls.poll(repoUrl),
     invalidate: (repoUrl) => promotion.pulls.invalidate(repoUrl),
     publish: (prs) => board.setOpenPullRequests?.(prs),
+    mergedAt: (repoUrl, number) => promotion.pulls.mergedAt(repoUrl, number),
+    onMerged: (merge) => {
+      logger.info('rollout', `${merge.url} merged at ${merge.mergedAt}: following ${merge.pipelineNamespace}/${merge.pipelineName} into ${merge.targetEnv}`);
+      rollouts.recordMerge(merge);
+    },
+    onUnreadable: (repos) => {
+      const before = [...unreadableRepos].sort().join();
+      unreadableRepos = repos;
+      if ([...repos].sort().join() !== before) shownBoard.refresh();
+    },
     logger,
   });
-  const stopBoardEvents = board.subscribe((change) => {
+  // What the renderer sees: the data plane's rows with the PR state main could not read and
+  // the rollout timelines laid over them, in the same snapshot and board:changed events.
+  let unreadableRepos: ReadonlySet<string> = new Set();
+  const rollouts = createRolloutTracker({ timers: options.timers ?? systemTimers, changed: (which) => shownBoard.refresh(which) });
+  const shownBoard = createDecoratedBoard(board, [(row) => markUnknownPullRequests(row, unreadableRepos), (row) => rollouts.decorate(row)]);
+  const stopBoardEvents = shownBoard.subscribe((change) => {
     events.emit('board:changed', change);
     pullSync.onBoardChange(change);
   });
@@ -194,7 +215,7 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
 
   const handlers: RequestHandlers = {
     'app:get-info': () => ok(options.appInfo),
-    'board:subscribe': async () => ok(await board.snapshot()),
+    'board:subscribe': async () => ok(await shownBoard.snapshot()),
     ...authHandlers(promotion.auth, events),
     ...promotionHandlers({
       snapshot: () => board.snapshot(),
@@ -249,6 +270,8 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       stopSessionEvents();
       stopTokenEvents();
       stopBoardEvents();
+      rollouts.stop();
+      shownBoard.stop();
       promotion.shutdown();
       await board.stop();
     },

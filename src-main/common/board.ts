@@ -115,7 +115,8 @@ export interface PullRequestSummary {
 }
 
 export interface PendingPromotion {
-  kind: 'awaiting-approval' | 'pr-open' | 'promotion-expected';
+  /** pr-unknown: a promotion would be expected, but main could not read the repository's PRs (private, not signed in). */
+  kind: 'awaiting-approval' | 'pr-open' | 'promotion-expected' | 'pr-unknown';
   version?: string;
   pr?: PullRequestSummary;
 }
@@ -127,6 +128,8 @@ export interface EnvironmentCell {
   rollup: EnvironmentRollup;
   strategy: EffectiveStrategy;
   pending: PendingPromotion[];
+  /** The rollout after the latest merged promotion PR into this environment, while it is recent. */
+  rollout?: RolloutTimeline;
 }
 
 export interface AppRefSummary {
@@ -243,4 +246,39 @@ function mergeSorted(existing: readonly string[], added: readonly string[]): str
     }
   }
   return out;
+}
+
+/** Where one target stands in a rollout that followed a merged promotion PR. */
+export type RolloutTargetPhase =
+  | 'waiting' // Flux has not picked the new version up yet
+  | 'reconciling' // Flux is applying it (Ready=Unknown / Reconciling=True)
+  | 'healthy' // Ready on the promoted version
+  | 'failed' // Flux tried the version and reports Ready=False or Stalled
+  | 'not-reconciling'; // nothing seen within the bound after the merge
+
+export interface RolloutTargetStep {
+  cluster: string;
+  namespace: string;
+  phase: RolloutTargetPhase;
+  /** ISO times main first saw each phase (from the condition's lastTransitionTime where it had one). */
+  reconcilingAt?: string;
+  healthyAt?: string;
+  failedAt?: string;
+  message?: string;
+}
+
+export type RolloutState = 'rolling-out' | 'healthy' | 'failed' | 'stuck';
+
+/** merged → each target reconciling → healthy or failed, for the latest merged promotion PR into an environment. */
+export interface RolloutTimeline {
+  version: string;
+  pr: { number: number; url: string };
+  mergedAt: string;
+  state: RolloutState;
+  /** targets healthy on the version, of `total` */
+  done: number;
+  total: number;
+  targets: RolloutTargetStep[];
+  /** when the last target became healthy or the first one failed */
+  finishedAt?: string;
 }

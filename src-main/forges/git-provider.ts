@@ -57,6 +57,8 @@ export interface GitProvider {
   listOpenPullRequests(repo: RepoCoordinates, etag?: string | null): Promise<ListPullsResult>;
   /** Review and check state of one open PR, in at most ONE API call (each provider says which). */
   pullRequestStatus?(repo: RepoCoordinates, pr: PullRequestInfo): Promise<PullRequestStatus>;
+  /** When a PR was merged (ISO time), or null when it was closed without merging; one API call. */
+  pullRequestMergedAt?(repo: RepoCoordinates, number: number): Promise<string | null>;
 }
 
 /** What the board shows next to an open promotion PR; a field is absent when the forge did not say. */

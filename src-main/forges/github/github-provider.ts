@@ -132,7 +132,8 @@ export function checksStateOf(runs: readonly { status: string; conclusion?: stri
 
 export function createGitHubProvider(options: GitHubProviderOptions): GitProvider {
   const octokit = new Octokit({
-    auth: options.token,
+    // an empty token: Octokit sends no Authorization header (anonymous reads of public repos)
+    ...(options.token ? { auth: options.token } : {}),
     baseUrl: options.apiUrl,
     userAgent: 'release-board',
     log: silentLog,
@@ -250,6 +251,11 @@ export function createGitHubProvider(options: GitHubProviderOptions): GitProvide
     async pullRequestStatus(repo, pr): Promise<PullRequestStatus> {
       const res = await call(`read checks of #${pr.number}`, () => octokit.rest.checks.listForRef({ owner: repo.owner, repo: repo.name, ref: pr.headSha, per_page: 100 }));
       return { checksState: checksStateOf(res.data.check_runs) };
+    },
+
+    async pullRequestMergedAt(repo, number) {
+      const res = await call(`read pull request #${number}`, () => octokit.rest.pulls.get({ owner: repo.owner, repo: repo.name, pull_number: number }));
+      return res.data.merged_at ?? null;
     },
   };
 }

@@ -255,6 +255,11 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
       return { ...meaning, checksState: pipeline ? checksStateOf(pipeline.status) : (meaning.checksState ?? 'none') };
     },
 
+    async pullRequestMergedAt(repo, iid) {
+      const m = await json('GET', `${project(repo)}/merge_requests/${iid}`, `read merge request !${iid}`);
+      return isRecord(m) && typeof m.merged_at === 'string' ? m.merged_at : null;
+    },
+
     async mergeRequestStatus(repo, iid) {
       const [m, ap] = await Promise.all([
         json('GET', `${project(repo)}/merge_requests/${iid}`, `read merge request !${iid}`),

@@ -4,13 +4,14 @@
 import type { BoardDensity } from '../../../src-main/common/settings';
 import type { ClusterState, EnvironmentCell, PendingPromotion, PipelineRow, TargetState } from '../../../src-main/common/board';
 
-export const FILTER_KEYS = ['needs-promotion', 'awaiting-approval', 'pr-open', 'failing', 'stale'] as const;
+export const FILTER_KEYS = ['needs-promotion', 'awaiting-approval', 'pr-open', 'pr-unknown', 'failing', 'stale'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 export const FILTER_LABELS: Record<FilterKey, string> = {
   'needs-promotion': 'Needs promotion',
   'awaiting-approval': 'Awaiting approval',
   'pr-open': 'PR open',
+  'pr-unknown': 'PR unknown (sign in)',
   failing: 'Failing',
   stale: 'Stale',
 };
@@ -55,6 +56,8 @@ export function matchesFilter(row: PipelineRow, filter: FilterKey, clusters: Rea
       return hasPending(row, 'awaiting-approval');
     case 'pr-open':
       return hasPending(row, 'pr-open');
+    case 'pr-unknown':
+      return hasPending(row, 'pr-unknown');
     case 'failing':
       return rowIsFailing(row);
     case 'stale':
@@ -247,4 +250,11 @@ export function sortInbox(items: readonly InboxItem[], order: 'oldest' | 'newest
     const d = a.since < b.since ? -1 : a.since > b.since ? 1 : 0;
     return order === 'oldest' ? d : -d;
   });
+}
+
+/** How many rows each filter would keep (over every row, whatever the view): the toolbar's counts. */
+export function filterCounts(rows: Iterable<PipelineRow>, clusters: ReadonlyMap<string, ClusterState>): Record<FilterKey, number> {
+  const counts = Object.fromEntries(FILTER_KEYS.map((f) => [f, 0])) as Record<FilterKey, number>;
+  for (const row of rows) for (const f of FILTER_KEYS) if (matchesFilter(row, f, clusters)) counts[f] += 1;
+  return counts;
 }

@@ -8,6 +8,7 @@ import { requestPromoteNext } from './board-actions';
 import { cellRevision, clusterWords, pendingLabel, prStatusText, relativeTime, rollupLine, rollupWords, staleFor, versionLabel } from './format';
 import { cellAction, dropVerdict, type CellAction } from '../../../src-main/common/cell-action';
 import './env-cell.css';
+import { RolloutBadge } from './rollout-timeline';
 
 export interface DragData {
   rowId: string;
@@ -229,6 +230,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
         </>
       )}
       <div className="cell__badges">
+        {cell.rollout ? <RolloutBadge rollout={cell.rollout} provider={cell.strategy.provider} /> : null}
         {cell.pending.map((p, i) => (
           <PendingBadge key={i} pending={p} now={now} provider={cell.strategy.provider} />
         ))}
