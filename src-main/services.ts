@@ -15,6 +15,8 @@ import type { ForgeHost } from './auth/forge-host';
 import type { OpenExternal } from './auth/loopback-sign-in';
 import { createPromotionStack, type PromotionStack } from './git/index';
 import { promotionOrderFromBoard } from './git/promotion-order';
+import { createBatchPromotions } from './git/batch-promotion';
+import type { PromotionResult } from './common/promotion';
 import { createDispatcher, type Dispatcher, type RequestHandlers } from './ipc/dispatcher';
 import { createEventHub, type EventHub } from './ipc/event-hub';
 import { createBoardService, type BoardService } from './kube/board-service';
@@ -247,6 +249,20 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     }
   };
 
+  /** The new or updated PR should show on the board without waiting for the next poll. */
+  const showOpenedPr = (result: PromotionResult): void => {
+    const repoUrl = result.prUrl.replace(/\/pull\/\d+$|\/-\/merge_requests\/\d+$/, '');
+    promotion.pulls.invalidate(repoUrl);
+    void pullSync.refresh();
+  };
+  const batches = createBatchPromotions({
+    derive: async (request) => promotionOrderFromBoard(await board.snapshot(), request),
+    promotion: promotion.promotion,
+    emit: (progress) => events.emit('promotion:batch-progressed', progress),
+    onApplied: showOpenedPr,
+    logger,
+  });
+
   const handlers: RequestHandlers = {
     'app:get-info': () => ok(options.appInfo),
     'board:subscribe': async () => ok(await board.snapshot()),
@@ -282,16 +298,18 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     },
     'promotion:apply': async ({ planId }) => {
       const result = await promotion.promotion.apply(planId, (p) => events.emit('promotion:progressed', p));
-      if (result.ok) {
-        // The new or updated PR should show on the board without waiting for the next poll.
-        const repoUrl = result.value.prUrl.replace(/\/pull\/\d+$|\/-\/merge_requests\/\d+$/, '');
-        promotion.pulls.invalidate(repoUrl);
-        void pullSync.refresh();
-      }
+      if (result.ok) showOpenedPr(result.value);
       return result;
     },
     'promotion:discard-plan': ({ planId }) => {
       promotion.promotion.discard(planId);
+      return ok(null);
+    },
+    'promotion:plan-batch': async ({ rows }) => ok(await batches.plan(rows)),
+    'promotion:apply-batch': ({ batchId }) => batches.apply(batchId),
+    'promotion:retry-batch': ({ batchId }) => batches.retry(batchId),
+    'promotion:discard-batch': ({ batchId }) => {
+      batches.discard(batchId);
       return ok(null);
     },
     'tokens:list': () => tokenResult<'tokens:list'>(() => tokens.latest()),

@@ -7,7 +7,7 @@
 
 import type { AppInfo } from './app-info';
 import type { BoardChange, BoardSnapshot } from './board';
-import type { PromotionPlan, PromotionProgress, PromotionRequest, PromotionResult } from './promotion';
+import type { BatchProgress, BatchPromotion, PromotionPlan, PromotionProgress, PromotionRequest, PromotionResult } from './promotion';
 import type { DeviceCodePrompt, ForgeHostSummary, SessionInfo, SignInError } from './session';
 import type { TokenReport } from './tokens';
 import type { SettingsPatch, SettingsView } from './settings';
@@ -58,6 +58,13 @@ export interface RequestChannels {
   'settings:choose-kubeconfig': { payload: void; value: SettingsView };
   /** Shows the kubeconfig's unapproved credential plugins in main's own dialog and, if the user agrees, lets them run. */
   'settings:approve-exec-plugins': { payload: void; value: SettingsView };
+  /** Plans several promotions at once (each row as for promotion:plan); writes nothing. */
+  'promotion:plan-batch': { payload: { rows: PromotionRequest[] }; value: BatchPromotion };
+  /** Opens one PR per planned row of a reviewed batch (bounded concurrency); 'promotion:batch-progressed' reports rows. */
+  'promotion:apply-batch': { payload: { batchId: string }; value: BatchPromotion };
+  /** Plans and applies again the failed rows of a batch, and only those. */
+  'promotion:retry-batch': { payload: { batchId: string }; value: BatchPromotion };
+  'promotion:discard-batch': { payload: { batchId: string }; value: null };
 }
 
 /** Event channels: name → payload pushed by main. Names are past tense. */
@@ -74,6 +81,7 @@ export interface EventChannels {
   'settings:changed': SettingsView;
   /** The app menu's Settings… item: the renderer opens its settings dialog. */
   'settings:open-requested': null;
+  'promotion:batch-progressed': BatchProgress;
 }
 
 export type RequestChannel = keyof RequestChannels;
@@ -110,6 +118,10 @@ const requestChannelList = [
   'settings:update',
   'settings:choose-kubeconfig',
   'settings:approve-exec-plugins',
+  'promotion:plan-batch',
+  'promotion:apply-batch',
+  'promotion:retry-batch',
+  'promotion:discard-batch',
 ] as const;
 const eventChannelList = [
   'app:info-changed',
@@ -122,6 +134,7 @@ const eventChannelList = [
   'board:focus-requested',
   'settings:changed',
   'settings:open-requested',
+  'promotion:batch-progressed',
 ] as const;
 
 export const requestChannels: ExactKeys<RequestChannels, typeof requestChannelList> = requestChannelList;
