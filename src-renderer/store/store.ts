@@ -2,11 +2,12 @@
 import { create } from 'zustand';
 import { createAppInfoSlice, type AppInfoSlice } from './app-info-slice';
 import { createBoardSlice, type BoardSlice } from './board-slice';
+import { createPromotionSlice, type PromotionSlice } from './promotion-slice';
 import { createServicesSlice, type ServicesSlice } from './services-slice';
 import { createSessionSlice, type SessionSlice } from './session-slice';
 import { createUiSlice, type UiSlice } from './ui-slice';
 
-export type AppState = AppInfoSlice & BoardSlice & UiSlice & SessionSlice & ServicesSlice;
+export type AppState = AppInfoSlice & BoardSlice & UiSlice & SessionSlice & ServicesSlice & PromotionSlice;
 
 export const createAppStore = () =>
   create<AppState>()((...a) => ({
@@ -15,6 +16,7 @@ export const createAppStore = () =>
     ...createUiSlice(...a),
     ...createSessionSlice(...a),
     ...createServicesSlice(...a),
+    ...createPromotionSlice(...a),
   }));
 
 export const useAppStore = createAppStore();
