@@ -28,7 +28,7 @@ function fakeMain(answer: (channel: string, payload: unknown) => unknown) {
     emit: (channel: string, payload: unknown) => listeners.get(channel)?.forEach((l) => l(payload)),
     async release() {
       while (pending.length > 0) pending.shift()!();
-      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setTimeout(r, 0));
     },
   };
 }

@@ -32,6 +32,9 @@ export interface PromotionSlice {
   toggleBatchCell(key: string): void;
   selectBatchCells(keys: string[]): void;
   clearBatchSelection(): void;
+  /** The batch bar (presets, selection count) is shown while open or while cells are selected. */
+  batchBarOpen: boolean;
+  setBatchBar(open: boolean): void;
   startBatch(requests: PromotionRequest[]): Promise<void>;
   confirmBatch(): Promise<void>;
   retryBatch(): Promise<void>;
@@ -178,6 +181,10 @@ export const createPromotionSlice: StateCreator<AppState, [], [], PromotionSlice
     },
     clearBatchSelection() {
       set({ batchSelection: {} });
+    },
+    batchBarOpen: false,
+    setBatchBar(open) {
+      set({ batchBarOpen: open });
     },
     async startBatch(requests) {
       const session = ++batchSession;

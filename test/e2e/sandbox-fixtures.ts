@@ -21,18 +21,27 @@ export interface RealApp {
   browser: ExternalBrowserHook;
 }
 
+/** The demo sandbox, the real services over it and the preview; `stop` tears all three down. */
+export async function startRealApp(): Promise<RealApp & { stop(): Promise<void> }> {
+  const sandbox = await startSandbox({ seed: 'demo', fluxDelayMs: 200 });
+  const browser = createExternalBrowserHook();
+  // this user already chose to let the Tokens view read promotion Secrets
+  const services = await createSandboxServices(sandbox, browser, { readPromotionSecrets: true });
+  const preview = await startPreviewServer({ services });
+  const stop = async () => {
+    await preview.close();
+    await services.stop();
+    await sandbox.stop();
+  };
+  return { sandbox, services, preview, browser, stop };
+}
+
 export const test = base.extend<object, { real: RealApp }>({
   real: [
     async ({}, use) => {
-      const sandbox = await startSandbox({ seed: 'demo', fluxDelayMs: 200 });
-      const browser = createExternalBrowserHook();
-      // this user already chose to let the Tokens view read promotion Secrets
-      const services = await createSandboxServices(sandbox, browser, { readPromotionSecrets: true });
-      const preview = await startPreviewServer({ services });
-      await use({ sandbox, services, preview, browser });
-      await preview.close();
-      await services.stop();
-      await sandbox.stop();
+      const app = await startRealApp();
+      await use(app);
+      await app.stop();
     },
     { scope: 'worker', timeout: 60_000 },
   ],
@@ -85,4 +94,19 @@ export async function dragVersion(page: Page, from: ReturnType<typeof cell>, to:
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 3, { steps: 8 });
   await expect(to).toHaveClass(/cell--over/);
   await page.mouse.up();
+}
+
+/** Plays the user in the system browser: opens the URL main asked for and presses Authorize. */
+export async function authorizeInBrowser(page: Page, app: RealApp, button: string): Promise<string> {
+  const url = await app.browser.next(20_000);
+  const tab = await page.context().newPage();
+  try {
+    await tab.goto(url);
+    await tab.locator(button).click();
+    // the forge redirects to main's loopback listener, which answers with its own page
+    await tab.waitForURL((u) => u.hostname === '127.0.0.1' && !u.href.startsWith(new URL(url).origin), { timeout: 15_000 });
+  } finally {
+    await tab.close();
+  }
+  return url;
 }
