@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { useAppStore } from '../../store/store';
 import { reviewBatch } from './batch-actions';
 import { inboxCells } from './batch-selection';
+import './batch.css';
 import type { InboxItem } from './board-view';
 
 export function InboxBatchButton(props: { items: readonly InboxItem[] }) {
@@ -13,7 +14,7 @@ export function InboxBatchButton(props: { items: readonly InboxItem[] }) {
   return (
     <button
       type="button"
-      className="button button--small button--primary"
+      className="button button--small button--primary inbox-batch"
       onClick={() => {
         useAppStore.getState().selectBatchCells(cells);
         reviewBatch(cells);
