@@ -57,6 +57,17 @@ test.describe('batch promotion on the demo sandbox', () => {
     await expect(dialog.getByTestId('batch-confirm')).toBeEnabled({ timeout: 20_000 });
     await dialog.getByTestId('batch-cancel').click();
     await expect(dialog).toHaveCount(0);
+
+    // the palette's preset selects the same way: staging healthy for at least an hour, that prod lacks
+    await page.keyboard.press('i');
+    await expect(page.getByTestId('board-list')).toBeVisible();
+    await page.keyboard.press('Control+k');
+    await page.getByRole('combobox', { name: 'Command' }).fill('batch staging 1 h');
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('batch-count')).toHaveText(/^[1-9]\d* cells? selected$/);
+    await expect(cell(page, 'platform/ingress-nginx', 'staging')).toHaveAttribute('aria-selected', 'true');
+    await page.getByTestId('batch-clear').click();
+    await expect(page.getByTestId('batch-bar')).toHaveCount(0);
   });
 
   test('a batch of 5 with one row failing, then retried: one PR per pipeline', async ({ page }) => {
