@@ -167,3 +167,36 @@ export interface RepoPromotionPulls {
   /** ISO time of the last answer from the forge (200 or 304) */
   fetchedAt: string;
 }
+
+/** At most this many rows in one batch promotion (the IPC schema enforces it). */
+export const MAX_BATCH_ROWS = 200;
+
+/**
+ * Where one row of a batch promotion stands. planned → queued → applying → opened/updated, or
+ * refused (main would not plan it), ineligible (it stopped being eligible after the review),
+ * failed (the forge or the repository said no; retryable).
+ */
+export type BatchRowState = 'planning' | 'planned' | 'refused' | 'queued' | 'applying' | 'opened' | 'updated' | 'ineligible' | 'failed';
+
+export interface BatchRow {
+  /** `${pipelineId}→${targetEnv}`: unique within a batch. */
+  key: string;
+  pipelineId: string;
+  targetEnv: string;
+  state: BatchRowState;
+  /** The reviewed plan (exact line changes); absent when the row was refused. */
+  plan?: PromotionPlan;
+  result?: PromotionResult;
+  error?: PromotionError;
+}
+
+export interface BatchPromotion {
+  batchId: string;
+  rows: BatchRow[];
+}
+
+/** One row of a batch changed state ('promotion:batch-progressed'). */
+export interface BatchProgress {
+  batchId: string;
+  row: BatchRow;
+}

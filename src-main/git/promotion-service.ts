@@ -55,6 +55,8 @@ interface StoredPlan {
 }
 
 const NEEDLE = '$promotion';
+/** Commits whose marked files are kept for the next plan (see readMarked). */
+const MARKED_FILES_KEPT = 4;
 
 function fail<T>(e: PromotionError): Result<T> {
   return { ok: false, error: e } as Result<T>;
@@ -132,8 +134,24 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
     };
   };
 
-  const readEdits = async (provider: GitProvider, repo: RepoCoordinates, sha: string, req: Pick<PromotionPlan, 'pipelineNamespace' | 'pipelineName' | 'targetEnv' | 'version'>, label: string) => {
-    const candidates = await provider.readMarkedFiles(repo, sha, NEEDLE);
+  // A commit never changes, so its marked files are read once however many promotions plan
+  // against it (a batch of 50 into one config repository downloads one archive, not 50).
+  // Keyed by host, repository and commit; the last few commits only.
+  const markedFiles = new Map<string, Promise<RepoTextFile[]>>();
+  const readMarked = (provider: GitProvider, hostId: string, repo: RepoCoordinates, sha: string): Promise<RepoTextFile[]> => {
+    const key = `${hostId}|${repo.owner}/${repo.name}@${sha}`;
+    let files = markedFiles.get(key);
+    if (!files) {
+      files = provider.readMarkedFiles(repo, sha, NEEDLE);
+      markedFiles.set(key, files);
+      files.catch(() => markedFiles.delete(key)); // a failed read is tried again next time
+      while (markedFiles.size > MARKED_FILES_KEPT) markedFiles.delete(markedFiles.keys().next().value!);
+    }
+    return files;
+  };
+
+  const readEdits = async (provider: GitProvider, repo: RepoCoordinates & { hostId: string }, sha: string, req: Pick<PromotionPlan, 'pipelineNamespace' | 'pipelineName' | 'targetEnv' | 'version'>, label: string) => {
+    const candidates = await readMarked(provider, repo.hostId, repo, sha);
     return editMarkedFiles(candidates, req.pipelineNamespace, req.pipelineName, req.targetEnv, req.version, label);
   };
 
@@ -171,7 +189,7 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
             return step('read-repo', async () => {
               const base = await provider.getBranchHead(repo, baseBranch);
               if (!base) throw new PromotionFailure('conflict', `The base branch ${baseBranch} does not exist in ${repoLabel}.`);
-              const edits = await readEdits(provider, repo, base.sha, request, repoLabel);
+              const edits = await readEdits(provider, { ...repo, hostId: host.id }, base.sha, request, repoLabel);
               const branch = promotionBranchName(ns, name, env);
               const existing = await provider.findOpenPullRequest(repo, branch);
               if (existing) assertSamePromotion(existing, { pipelineNamespace: ns, pipelineName: name, targetEnv: env }, repoLabel);
@@ -229,7 +247,7 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
                 const head = await provider.getBranchHead(repo, plan.baseBranch);
                 if (!head) throw new PromotionFailure('conflict', `The base branch ${plan.baseBranch} no longer exists in ${repoLabel}.`);
                 if (head.sha !== base.sha) {
-                  const edits = await readEdits(provider, repo, head.sha, plan, repoLabel);
+                  const edits = await readEdits(provider, { ...repo, hostId: host.id }, head.sha, plan, repoLabel);
                   files = edits.files;
                   newFiles = edits.newFiles;
                   previous = edits.previous;

@@ -128,6 +128,24 @@ async function promotionPictures(page: Page, app: App): Promise<void> {
   await page.keyboard.press('Escape');
 }
 
+/** Three promotions picked with Ctrl-click and the x key, reviewed as one batch (b). */
+async function batchPicture(page: Page, app: App): Promise<void> {
+  // tall enough that the virtual list draws every pipeline to click on
+  await page.setViewportSize({ width: VIEWPORT.width, height: 2400 });
+  await openBoard(page, app);
+  await cell(page, 'platform/ingress-nginx', 'staging').click({ modifiers: ['Control'], position: { x: 8, y: 8 } });
+  await cell(page, 'team-payments/checkout', 'staging').click({ modifiers: ['Control'], position: { x: 8, y: 8 } });
+  await cell(page, 'team-payments/ledger', 'dev').focus();
+  await page.keyboard.press('x');
+  await page.keyboard.press('b');
+  const dialog = page.getByTestId('batch-dialog');
+  await dialog.locator('[data-testid="batch-confirm"]:not([disabled])').waitFor(WAIT);
+  await page.setViewportSize(VIEWPORT);
+  await shoot(page, 'batch-review.png');
+  await dialog.getByTestId('batch-cancel').click();
+  await page.getByTestId('batch-clear').click();
+}
+
 async function tokenPictures(page: Page, app: App): Promise<void> {
   await page.goto(`${app.preview.url}#view=tokens`);
   const consent = page.getByTestId('tokens-consent');
@@ -233,6 +251,7 @@ async function main(): Promise<void> {
       await tokenPictures(page, app);
       await boardPictures(page, app);
       await promotionPictures(page, app);
+      await batchPicture(page, app);
       await settingsPicture(page, app);
     } finally {
       await stopApp(app);

@@ -7,26 +7,11 @@
 import { Octokit } from '@octokit/rest';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { cell, dragVersion, expect, openBoard, screenshotDir, test, waitFor, type RealApp } from './sandbox-fixtures';
+import { authorizeInBrowser, cell, dragVersion, expect, openBoard, screenshotDir, test, waitFor, type RealApp } from './sandbox-fixtures';
 import { controllerMetadataBlock } from '../../src-main/git/promotion-plan';
 
 const GH_REPO = 'acme/fleet-config';
 const GL_PROJECT = 'platform-team/infra/fleet-config';
-
-/** Plays the user in the system browser: opens the URL main asked for and presses Authorize. */
-async function authorizeInBrowser(page: Page, app: RealApp, button: string): Promise<string> {
-  const url = await app.browser.next(20_000);
-  const tab = await page.context().newPage();
-  try {
-    await tab.goto(url);
-    await tab.locator(button).click();
-    // the forge redirects to main's loopback listener, which answers with its own page
-    await tab.waitForURL((u) => u.hostname === '127.0.0.1' && !u.href.startsWith(new URL(url).origin), { timeout: 15_000 });
-  } finally {
-    await tab.close();
-  }
-  return url;
-}
 
 /**
  * Signs in to the GitHub sandbox forge unless a session exists, as the user would from the

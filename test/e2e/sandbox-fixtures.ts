@@ -100,3 +100,18 @@ export async function dragVersion(page: Page, from: ReturnType<typeof cell>, to:
   await expect(to).toHaveClass(/cell--over/);
   await page.mouse.up();
 }
+
+/** Plays the user in the system browser: opens the URL main asked for and presses Authorize. */
+export async function authorizeInBrowser(page: Page, app: RealApp, button: string): Promise<string> {
+  const url = await app.browser.next(20_000);
+  const tab = await page.context().newPage();
+  try {
+    await tab.goto(url);
+    await tab.locator(button).click();
+    // the forge redirects to main's loopback listener, which answers with its own page
+    await tab.waitForURL((u) => u.hostname === '127.0.0.1' && !u.href.startsWith(new URL(url).origin), { timeout: 15_000 });
+  } finally {
+    await tab.close();
+  }
+  return url;
+}

@@ -2,6 +2,7 @@
 // the pending-promotions inbox) and the detail panel.
 import { StatePanel } from '../../components/state-panel';
 import { useAppStore } from '../../store/store';
+import { BatchBar } from './batch-bar';
 import { BoardList } from './board-list';
 import { BoardToolbar } from './board-toolbar';
 import { DetailPanel } from './detail-panel';
@@ -69,6 +70,7 @@ export function BoardArea() {
       ) : (
         <>
           <BoardToolbar model={model} />
+          <BatchBar model={model} />
           <div className="board-area__body">
             {model.shown === 0 ? (
               <StatePanel tone="neutral" title="No pipeline matches this view" testId="board-no-match">

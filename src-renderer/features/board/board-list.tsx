@@ -17,6 +17,7 @@ import {
   type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { cellKey } from './batch-selection';
 import { useAppStore } from '../../store/store';
 import { useNow } from '../../lib/use-now';
 import { requestPromoteNext } from './board-actions';
@@ -203,6 +204,13 @@ export function BoardList(props: { model: ListModel }) {
         if (onCell) {
           e.preventDefault();
           useAppStore.getState().openDetail({ rowId, envIndex });
+        }
+        break;
+      case 'x':
+        // the keyboard's Ctrl-click: pick the cell for a batch promotion
+        if (onCell && !e.ctrlKey && !e.metaKey && !e.altKey) {
+          e.preventDefault();
+          useAppStore.getState().toggleBatchCell(cellKey(rowId, envIndex));
         }
         break;
       case 'p':

@@ -5,6 +5,7 @@ import { StatePanel } from '../../components/state-panel';
 import { useNow } from '../../lib/use-now';
 import { useAppStore } from '../../store/store';
 import { jumpToCell } from './board-actions';
+import { InboxBatchButton } from './inbox-batch';
 import { cellAction } from '../../../src-main/common/cell-action';
 import type { InboxItem } from './board-view';
 import { inboxItems, sortInbox } from './board-view';
@@ -56,6 +57,7 @@ export function InboxView() {
         <h2 className="inbox__title">
           {items.length} pending {items.length === 1 ? 'promotion' : 'promotions'}
         </h2>
+        <InboxBatchButton items={items} />
         {back}
       </div>
       <table className="inbox__table">
