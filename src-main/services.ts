@@ -15,6 +15,9 @@ import type { ForgeHost } from './auth/forge-host';
 import type { OpenExternal } from './auth/loopback-sign-in';
 import { createPromotionStack, type PromotionStack } from './git/index';
 import { promotionOrderFromBoard } from './git/promotion-order';
+import { createMergedPromotions } from './git/merged-promotions';
+import { rollbackOrderFromBoard } from './git/rollback-order';
+import { createReleaseLogService, type SaveFile } from './release-log/release-log-service';
 import { createDispatcher, type Dispatcher, type RequestHandlers } from './ipc/dispatcher';
 import { createEventHub, type EventHub } from './ipc/event-hub';
 import { createBoardService, type BoardService } from './kube/board-service';
@@ -75,6 +78,14 @@ export interface ServiceOptions {
    * the consent (preview harness).
    */
   confirmExecPlugins?: (commandLines: string[]) => Promise<boolean>;
+  /**
+   * Main's own save dialog for release-log exports (Electron: the native save dialog): writes
+   * the content where the user chose and resolves to that path, or null when they cancelled.
+   * Absent: exporting is not offered.
+   */
+  saveReleaseLog?: SaveFile;
+  /** The clock for release-log ranges and times (default Date.now). */
+  now?: () => number;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -237,6 +248,14 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
 
   const updates = options.updates ?? noUpdates;
 
+  const boardNow = async (): Promise<BoardSnapshot> => board.snapshot();
+  const releaseLog = createReleaseLogService({
+    board: boardNow,
+    merged: createMergedPromotions({ hosts: hostConfig.hosts, vault: promotion.vault, fetch: forgeFetch, ...(options.now ? { now: options.now } : {}) }),
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+
   const tokenResult = async <C extends 'tokens:list' | 'tokens:recheck' | 'tokens:refresh' | 'tokens:approve-host'>(
     work: () => Promise<RequestValue<C>>,
   ): Promise<Result<RequestValue<C>>> => {
@@ -290,6 +309,16 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       }
       return result;
     },
+    'promotion:plan-rollback': async (request) => {
+      const order = rollbackOrderFromBoard(await boardNow(), request);
+      if (!order.ok) {
+        logger.warn('promotion', `refused a rollback plan for ${request.pipelineId.slice(0, 200)} in ${request.env.slice(0, 100)}: ${order.error.message}`);
+        return order;
+      }
+      return promotion.promotion.plan(order.value, (p) => events.emit('promotion:progressed', p));
+    },
+    'release-log:list': (query) => releaseLog.list(query),
+    'release-log:export': ({ format, ...query }) => releaseLog.export(query, format, options.saveReleaseLog),
     'promotion:discard-plan': ({ planId }) => {
       promotion.promotion.discard(planId);
       return ok(null);

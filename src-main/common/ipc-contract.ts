@@ -8,6 +8,8 @@
 import type { AppInfo } from './app-info';
 import type { BoardChange, BoardSnapshot } from './board';
 import type { PromotionPlan, PromotionProgress, PromotionRequest, PromotionResult } from './promotion';
+import type { ReleaseLog, ReleaseLogFormat, ReleaseLogQuery } from './release-log';
+import type { RollbackRequest } from './rollback';
 import type { DeviceCodePrompt, ForgeHostSummary, SessionInfo, SignInError } from './session';
 import type { TokenReport } from './tokens';
 import type { SettingsPatch, SettingsView } from './settings';
@@ -58,6 +60,12 @@ export interface RequestChannels {
   'settings:choose-kubeconfig': { payload: void; value: SettingsView };
   /** Shows the kubeconfig's unapproved credential plugins in main's own dialog and, if the user agrees, lets them run. */
   'settings:approve-exec-plugins': { payload: void; value: SettingsView };
+  /** Plans a rollback PR: main derives the previous version from the targets' history; apply with 'promotion:apply'. */
+  'promotion:plan-rollback': { payload: RollbackRequest; value: PromotionPlan };
+  /** Merged promotion PRs joined with the targets' release history, for a time range. */
+  'release-log:list': { payload: ReleaseLogQuery; value: ReleaseLog };
+  /** Saves the log as CSV or Markdown where the user says in main's own save dialog (saved: false when cancelled). */
+  'release-log:export': { payload: ReleaseLogQuery & { format: ReleaseLogFormat }; value: { saved: boolean; fileName: string } };
 }
 
 /** Event channels: name → payload pushed by main. Names are past tense. */
@@ -110,6 +118,9 @@ const requestChannelList = [
   'settings:update',
   'settings:choose-kubeconfig',
   'settings:approve-exec-plugins',
+  'promotion:plan-rollback',
+  'release-log:list',
+  'release-log:export',
 ] as const;
 const eventChannelList = [
   'app:info-changed',

@@ -26,6 +26,13 @@ export interface PromotionOrder {
   version: string;
   /** The effective strategy for promotions into targetEnv (kind 'pull-request' with repoUrl/baseBranch). */
   strategy: EffectiveStrategy;
+  /** Set for a rollback (common/rollback.ts): the version it replaces and the user's reason. */
+  rollback?: RollbackInfo;
+}
+
+export interface RollbackInfo {
+  replaces: string;
+  reason: string;
 }
 
 export interface LineChange {
@@ -75,6 +82,10 @@ export interface PromotionPlan {
   existingPr?: ExistingPullRequest;
   /** Login the PR will be authored by. */
   author: string;
+  /** Labels the PR gets (a rollback: ["rollback"]). */
+  labels?: string[];
+  /** Set when this plan rolls the environment back. */
+  rollback?: RollbackInfo;
 }
 
 export type PromotionStep = 'sign-in' | 'read-repo' | 'commit' | 'open-pr';
