@@ -317,8 +317,8 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       }
       return promotion.promotion.plan(order.value, (p) => events.emit('promotion:progressed', p));
     },
-    'release-log:list': (query) => releaseLog.list(query),
-    'release-log:export': ({ format, ...query }) => releaseLog.export(query, format, options.saveReleaseLog),
+    'releases:list': (query) => releaseLog.list(query),
+    'releases:export': ({ format, ...query }) => releaseLog.export(query, format, options.saveReleaseLog),
     'promotion:discard-plan': ({ planId }) => {
       promotion.promotion.discard(planId);
       return ok(null);

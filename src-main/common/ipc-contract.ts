@@ -63,9 +63,9 @@ export interface RequestChannels {
   /** Plans a rollback PR: main derives the previous version from the targets' history; apply with 'promotion:apply'. */
   'promotion:plan-rollback': { payload: RollbackRequest; value: PromotionPlan };
   /** Merged promotion PRs joined with the targets' release history, for a time range. */
-  'release-log:list': { payload: ReleaseLogQuery; value: ReleaseLog };
+  'releases:list': { payload: ReleaseLogQuery; value: ReleaseLog };
   /** Saves the log as CSV or Markdown where the user says in main's own save dialog (saved: false when cancelled). */
-  'release-log:export': { payload: ReleaseLogQuery & { format: ReleaseLogFormat }; value: { saved: boolean; fileName: string } };
+  'releases:export': { payload: ReleaseLogQuery & { format: ReleaseLogFormat }; value: { saved: boolean; fileName: string } };
 }
 
 /** Event channels: name → payload pushed by main. Names are past tense. */
@@ -119,8 +119,8 @@ const requestChannelList = [
   'settings:choose-kubeconfig',
   'settings:approve-exec-plugins',
   'promotion:plan-rollback',
-  'release-log:list',
-  'release-log:export',
+  'releases:list',
+  'releases:export',
 ] as const;
 const eventChannelList = [
   'app:info-changed',

@@ -4,7 +4,6 @@
 import { z } from 'zod';
 import type { RequestChannel, RequestPayload } from '../common/ipc-contract';
 import { RELEASE_LOG_MAX_DAYS } from '../common/release-log';
-import { ROLLBACK_REASON_MAX } from '../common/rollback';
 
 export type RequestSchemas = { [C in RequestChannel]: z.ZodType<RequestPayload<C>> };
 
@@ -16,7 +15,8 @@ const pipelineId = z.string().min(3).max(600);
 const envName = z.string().min(1).max(253);
 const DAY_MS = 86_400_000;
 // A time range of at most RELEASE_LOG_MAX_DAYS, optionally narrowed to one pipeline and environment.
-const releaseLogQuery = { from: z.string().datetime({ offset: true }), to: z.string().datetime({ offset: true }), pipelineId: pipelineId.optional(), env: envName.optional() };
+const isoTime = z.string().max(40).datetime({ offset: true });
+const releaseLogQuery = { from: isoTime, to: isoTime, pipelineId: pipelineId.optional(), env: envName.optional() };
 const withinMaxRange = [(q: { from: string; to: string }) => Date.parse(q.to) - Date.parse(q.from) <= RELEASE_LOG_MAX_DAYS * DAY_MS, `a range of at most ${RELEASE_LOG_MAX_DAYS} days`] as const;
 
 export const requestSchemas: RequestSchemas = {
@@ -48,10 +48,10 @@ export const requestSchemas: RequestSchemas = {
   'settings:get': z.undefined(),
   'settings:choose-kubeconfig': z.undefined(),
   'settings:approve-exec-plugins': z.undefined(),
-  // Which pipeline and environment, and why: main derives both versions from its own board.
-  'promotion:plan-rollback': z.object({ pipelineId, env: envName, reason: z.string().trim().min(1).max(ROLLBACK_REASON_MAX) }).strict(),
-  'release-log:list': z.object(releaseLogQuery).strict().refine(...withinMaxRange),
-  'release-log:export': z.object({ ...releaseLogQuery, format: z.enum(['csv', 'markdown']) }).strict().refine(...withinMaxRange),
+  // Which pipeline and environment, and why (at most ROLLBACK_REASON_MAX): main derives both versions from its own board.
+  'promotion:plan-rollback': z.object({ pipelineId, env: envName, reason: z.string().max(2000).trim().min(1) }).strict(),
+  'releases:list': z.object(releaseLogQuery).strict().refine(...withinMaxRange),
+  'releases:export': z.object({ ...releaseLogQuery, format: z.enum(['csv', 'markdown']) }).strict().refine(...withinMaxRange),
   'settings:update': z
     .object({
       // only "back to the default": a file is chosen in main's own dialog (settings:choose-kubeconfig)
