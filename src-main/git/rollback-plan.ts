@@ -26,7 +26,8 @@ export function rollbackTitle(ns: string, name: string, env: string, version: st
  */
 export function quoteReason(reason: string): string {
   const clean = reason
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '')
+    // control and format characters (bidi overrides, zero-width), keeping line breaks
+    .replace(/(?!\n)[\p{Cc}\p{Cf}]/gu, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -4,6 +4,7 @@ import { Announcer } from '../components/announcer';
 import { BoardArea } from '../features/board/board-area';
 import { CommandPalette } from '../features/board/command-palette';
 import { PromoteDialog } from '../features/board/promote-dialog';
+import { RollbackDialog } from '../features/releases/rollback-dialog';
 import { ShortcutSheet } from '../features/board/shortcut-sheet';
 import { SettingsDialogHost } from '../features/settings/settings-dialog';
 import { useBoardSubscription, useFocusRequests, useGlobalKeys, useUrlView } from '../features/board/use-board-shell';
@@ -32,6 +33,7 @@ export function AppShell() {
       </main>
       <StatusBar />
       <PromoteDialog />
+      <RollbackDialog />
       <CommandPalette />
       <ShortcutSheet />
       <SettingsDialogHost />

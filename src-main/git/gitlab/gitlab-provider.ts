@@ -57,6 +57,8 @@ export interface GitLabMergeRequestStatus {
 }
 
 export interface GitLabProvider extends GitProvider {
+  listMergedPullRequests: NonNullable<GitProvider['listMergedPullRequests']>;
+  approversOf: NonNullable<GitProvider['approversOf']>;
   mergeRequestStatus(repo: RepoCoordinates, iid: number): Promise<GitLabMergeRequestStatus>;
 }
 

@@ -7,6 +7,7 @@ import { BoardToolbar } from './board-toolbar';
 import { DetailPanel } from './detail-panel';
 import { InboxView } from './inbox-view';
 import { TokensArea } from '../tokens/tokens-area';
+import { ReleaseLogView } from '../releases/release-log-view';
 import { useListModel } from './use-board-model';
 
 function Connecting() {
@@ -74,6 +75,8 @@ export function BoardArea() {
         <InboxView />
       ) : mode === 'tokens' ? (
         <TokensArea />
+      ) : mode === 'releases' ? (
+        <ReleaseLogView />
       ) : (
         <>
           <BoardToolbar model={model} />

@@ -6,6 +6,8 @@ import { jumpToCell } from './board-actions';
 import { cellAction } from '../../../src-main/common/cell-action';
 import { FILTER_KEYS, FILTER_LABELS } from './board-view';
 import { useOrderedRows } from './use-board-model';
+import { releaseCommands } from '../releases/release-commands';
+import { toggleReleaseLog } from '../releases/release-actions';
 
 interface Command {
   id: string;
@@ -28,8 +30,10 @@ export function CommandPalette() {
     list.push({ id: 'clear', label: 'Clear search and filters', hint: 'view', run: () => s.setView({ query: '', filters: [], cluster: null }) });
     list.push({ id: 'inbox', label: mode === 'inbox' ? 'Show the board' : 'Show pending promotions (inbox)', hint: 'view', run: () => s.setView({ mode: mode === 'inbox' ? 'board' : 'inbox' }) });
     list.push({ id: 'keys', label: 'Keyboard shortcuts', hint: 'help', run: () => s.setOverlay('shortcuts') });
+    list.push({ id: 'releases', label: mode === 'releases' ? 'Show the board' : 'Show the release log', hint: 'view', run: () => toggleReleaseLog() });
     for (const row of rows) {
       list.push({ id: `go:${row.id}`, label: `Go to ${row.namespace}/${row.name}`, hint: row.cluster, run: () => jumpToCell(row.id, 0) });
+      list.push(...releaseCommands(row));
       // Approvals first: a gate waiting is the most pressing thing a pipeline can ask for.
       for (const cell of row.environments) {
         const action = cellAction(row, cell.index);
