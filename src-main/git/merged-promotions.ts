@@ -124,7 +124,7 @@ export function createMergedPromotions(options: MergedPromotionsOptions): Merged
       const resolved = resolveRepoUrl(hostsNow(), repoUrl);
       if (!resolved) return { ok: false, error: { code: 'unknown-host', message: `No configured forge host serves ${repoUrl}.`, hint: 'Add the host in the settings to see its merged promotions.' } };
       const cached = lists.get(repoUrl);
-      if (cached && cached.since <= since && now() - cached.at < interval) return { ok: true, value: cached.value.filter((m) => m.mergedAt >= since) };
+      if (cached && Date.parse(cached.since) <= Date.parse(since) && now() - cached.at < interval) return { ok: true, value: cached.value.filter((m) => Date.parse(m.mergedAt) >= Date.parse(since)) };
       const { host } = resolved;
       const repo = { owner: resolved.owner, name: resolved.name };
       try {

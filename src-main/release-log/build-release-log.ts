@@ -9,15 +9,18 @@ import { sameVersion } from '../common/promotion-eligibility';
 import type { ReleaseLogEntry, ReleaseLogQuery } from '../common/release-log';
 import type { MergedPromotion } from '../git/merged-promotions';
 
+/** Times compare as instants: forges and clusters write ISO-8601 with and without fractions. */
+const ms = (iso: string): number => Date.parse(iso);
+
 /** Statuses of a release that ran successfully. */
 const RAN = new Set(['deployed', 'superseded', 'ReconciliationSucceeded']);
 
 /** When one target first ran `version` at or after `since`; undefined when it has not (or its history does not say). */
 function ranAt(target: EnvironmentCell['targets'][number], version: string, since: string): string | undefined {
-  const times = (target.history ?? []).filter((h) => RAN.has(h.status) && sameVersion(h.version, version) && h.at && h.at >= since).map((h) => h.at as string);
-  if (times.length > 0) return times.sort()[0];
+  const times = (target.history ?? []).filter((h) => RAN.has(h.status) && sameVersion(h.version, version) && h.at && ms(h.at) >= ms(since)).map((h) => h.at as string);
+  if (times.length > 0) return times.sort((a, b) => ms(a) - ms(b))[0];
   // no history kept (older controllers): the target runs it now, healthily
-  if (target.health === 'ready' && sameVersion(target.deployedVersion, version) && target.lastDeployedAt && target.lastDeployedAt >= since) return target.lastDeployedAt;
+  if (target.health === 'ready' && sameVersion(target.deployedVersion, version) && target.lastDeployedAt && ms(target.lastDeployedAt) >= ms(since)) return target.lastDeployedAt;
   return undefined;
 }
 
@@ -28,7 +31,7 @@ export function healthyAt(env: EnvironmentCell, version: string, since: string):
   for (const t of env.targets) {
     const at = ranAt(t, version, since);
     if (!at) return undefined;
-    if (at > last) last = at;
+    if (!last || ms(at) > ms(last)) last = at;
   }
   return last;
 }
@@ -69,10 +72,10 @@ function fromCluster(row: PipelineRow, env: EnvironmentCell, covered: readonly R
     for (const h of t.history ?? []) {
       if (!RAN.has(h.status) || !h.at) continue;
       const seen = versions.get(h.version);
-      if (!seen || h.at < seen) versions.set(h.version, h.at);
+      if (!seen || ms(h.at) < ms(seen)) versions.set(h.version, h.at);
     }
   }
-  const ordered = [...versions].sort((a, b) => (a[1] < b[1] ? -1 : 1));
+  const ordered = [...versions].sort((a, b) => ms(a[1]) - ms(b[1]));
   const out: ReleaseLogEntry[] = [];
   ordered.forEach(([version, first], i) => {
     if (covered.some((e) => sameVersion(e.version, version))) return;
@@ -112,5 +115,7 @@ export function buildReleaseLog(board: Pick<BoardSnapshot, 'pipelines'>, mergedB
       entries.push(...prs, ...fromCluster(row, env, prs));
     }
   }
-  return entries.filter((e) => e.at >= query.from && e.at <= query.to).sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.id < b.id ? -1 : 1));
+  const from = ms(query.from);
+  const to = ms(query.to);
+  return entries.filter((e) => ms(e.at) >= from && ms(e.at) <= to).sort((a, b) => ms(b.at) - ms(a.at) || (a.id < b.id ? -1 : 1));
 }

@@ -19,6 +19,14 @@ export interface RealApp {
   preview: PreviewServer;
   /** The "system browser": URLs main asked to open (sign-in pages, links). */
   browser: ExternalBrowserHook;
+  /** Release-log exports main "saved" through the stand-in for its save dialog. */
+  exports: SavedExport[];
+}
+
+export interface SavedExport {
+  fileName: string;
+  content: string;
+  format: string;
 }
 
 export const test = base.extend<object, { real: RealApp }>({
@@ -27,9 +35,15 @@ export const test = base.extend<object, { real: RealApp }>({
       const sandbox = await startSandbox({ seed: 'demo', fluxDelayMs: 200 });
       const browser = createExternalBrowserHook();
       // this user already chose to let the Tokens view read promotion Secrets
-      const services = await createSandboxServices(sandbox, browser, { readPromotionSecrets: true });
+      const exports: SavedExport[] = [];
+      // the user accepts the file name main suggests in its save dialog
+      const save = async (fileName: string, content: string, format: string) => {
+        exports.push({ fileName, content, format });
+        return `/home/release-manager/${fileName}`;
+      };
+      const services = await createSandboxServices(sandbox, browser, { readPromotionSecrets: true }, save);
       const preview = await startPreviewServer({ services });
-      await use({ sandbox, services, preview, browser });
+      await use({ sandbox, services, preview, browser, exports });
       await preview.close();
       await services.stop();
       await sandbox.stop();

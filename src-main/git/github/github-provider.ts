@@ -250,9 +250,9 @@ export function createGitHubProvider(options: GitHubProviderOptions): GitProvide
         const res = await call('list closed pull requests', () =>
           octokit.rest.pulls.list({ owner: repo.owner, repo: repo.name, state: 'closed', sort: 'updated', direction: 'desc', per_page: 100, page }),
         );
-        for (const p of res.data) if (p.merged_at && p.merged_at >= since) merged.push({ ...pullInfo(p), mergedAt: p.merged_at });
+        for (const p of res.data) if (p.merged_at && Date.parse(p.merged_at) >= Date.parse(since)) merged.push({ ...pullInfo(p), mergedAt: p.merged_at });
         const last = res.data[res.data.length - 1];
-        if (res.data.length < 100 || !last || last.updated_at < since) break;
+        if (res.data.length < 100 || !last || Date.parse(last.updated_at) < Date.parse(since)) break;
       }
       return merged.sort((a, b) => (a.mergedAt < b.mergedAt ? 1 : -1));
     },

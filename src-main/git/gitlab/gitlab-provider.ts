@@ -293,7 +293,7 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
       const list = await all(`${project(repo)}/merge_requests?state=merged&updated_after=${encodeURIComponent(since)}&order_by=updated_at&sort=desc`, 'list merged merge requests');
       return list
         .filter(isRecord)
-        .filter((m) => typeof m.merged_at === 'string' && m.merged_at >= since)
+        .filter((m) => typeof m.merged_at === 'string' && Date.parse(m.merged_at) >= Date.parse(since))
         .map((m) => {
           const by = isRecord(m.merge_user) ? m.merge_user.username : isRecord(m.merged_by) ? m.merged_by.username : undefined;
           return { ...mrInfo(m), mergedAt: m.merged_at as string, ...(typeof by === 'string' ? { mergedBy: by } : {}) };
