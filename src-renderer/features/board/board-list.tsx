@@ -221,8 +221,9 @@ export function BoardList(props: { model: ListModel }) {
           requestPromoteNext(rowId, envIndex);
         }
         break;
-      case 'b':
-      case 'B':
+      // r, not b: b reviews the batch selection (use-board-shell.ts)
+      case 'r':
+      case 'R':
         if (!e.ctrlKey && !e.metaKey && !e.altKey) {
           e.preventDefault();
           requestRollback(rowId, envIndex);
