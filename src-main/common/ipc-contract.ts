@@ -7,6 +7,7 @@
 
 import type { AppInfo } from './app-info';
 import type { BoardChange, BoardSnapshot } from './board';
+import type { ForgeCapabilities } from './forges';
 import type { BatchProgress, BatchPromotion, PromotionPlan, PromotionProgress, PromotionRequest, PromotionResult } from './promotion';
 import type { DeviceCodePrompt, ForgeHostSummary, SessionInfo, SignInError } from './session';
 import type { TokenReport } from './tokens';
@@ -58,6 +59,8 @@ export interface RequestChannels {
   'settings:choose-kubeconfig': { payload: void; value: SettingsView };
   /** Shows the kubeconfig's unapproved credential plugins in main's own dialog and, if the user agrees, lets them run. */
   'settings:approve-exec-plugins': { payload: void; value: SettingsView };
+  /** What each forge main supports (names, PR wording, device flow): the renderer keeps no list of its own. */
+  'forges:list-capabilities': { payload: void; value: ForgeCapabilities[] };
   /** Plans several promotions at once (each row as for promotion:plan); writes nothing. */
   'promotion:plan-batch': { payload: { rows: PromotionRequest[] }; value: BatchPromotion };
   /** Opens one PR per planned row of a reviewed batch (bounded concurrency); 'promotion:batch-progressed' reports rows. */
@@ -118,6 +121,7 @@ const requestChannelList = [
   'settings:update',
   'settings:choose-kubeconfig',
   'settings:approve-exec-plugins',
+  'forges:list-capabilities',
   'promotion:plan-batch',
   'promotion:apply-batch',
   'promotion:retry-batch',

@@ -2,7 +2,7 @@
 // shown before anything is written, progress, and the result. Plain JSON data: no token,
 // no file contents beyond the changed lines. Pure types, shared with the renderer.
 
-import type { EffectiveStrategy, PullRequestMergeState } from './board';
+import type { EffectiveStrategy, PullRequestMergeState, TargetHealth } from './board';
 
 /**
  * What the renderer may ask for: which pipeline, which environment to promote INTO, and — only
@@ -26,6 +26,26 @@ export interface PromotionOrder {
   version: string;
   /** The effective strategy for promotions into targetEnv (kind 'pull-request' with repoUrl/baseBranch). */
   strategy: EffectiveStrategy;
+  /** The source environment's targets as main read them (for the PR body); never from the renderer. */
+  evidence?: PromotionEvidence;
+}
+
+/** One target of the source environment, as main read it when the promotion was planned. */
+export interface TargetEvidence {
+  cluster: string;
+  namespace: string;
+  /** what the target runs (readable version) */
+  version?: string;
+  health: TargetHealth;
+  /** ISO time since when it has run the promoted version healthy: the later of its deploy and its Ready=True transition */
+  healthySince?: string;
+}
+
+/** What a promotion PR tells its reviewers: the source environment, its targets and since when they run the version healthy. */
+export interface PromotionEvidence {
+  sourceEnv: string;
+  version: string;
+  targets: TargetEvidence[];
 }
 
 export interface LineChange {

@@ -10,21 +10,21 @@
 // tree, commit and ref; 1 on forges with a commits API), open or update the PR (1): 5–8 calls.
 
 import { randomUUID } from 'node:crypto';
-import type { FileChange, PromotionError, PromotionPlan, PromotionProgress, PromotionOrder, PromotionResult, PromotionStep } from '../common/promotion';
+import type { FileChange, PromotionError, PromotionEvidence, PromotionPlan, PromotionProgress, PromotionOrder, PromotionResult, PromotionStep } from '../common/promotion';
 import type { Result } from '../common/result';
-import { resolveRepoUrl, type ForgeHost } from '../auth/forge-host';
-import { SignInRequiredError, type SessionVault } from '../auth/session-vault';
+import { resolveRepoUrl, type ForgeHost } from '../forges/forge-host';
+import { SignInRequiredError, type SessionTokens } from '../forges/session-tokens';
 import type { Logger } from '../log/logger';
-import { forgeKindFor, type ForgeRegistry } from './forge-registry';
+import { forgeKindFor, type ForgeRegistry } from '../forges/registry';
 import { promotionMarker } from './markers';
 import { editMarkedFiles, parsePromotionMetadata, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionOrder } from './promotion-plan';
-import { missingScopes, ProviderError, type BranchHead, type GitProvider, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from './provider';
+import { missingScopes, ProviderError, type BranchHead, type GitProvider, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from '../forges/git-provider';
 
 export type ProviderFactory = (host: ForgeHost, token: string) => GitProvider;
 
 export interface PromotionServiceOptions {
   hosts: ForgeHost[] | (() => ForgeHost[]);
-  vault: Pick<SessionVault, 'withToken' | 'get'>;
+  vault: SessionTokens;
   /** Overrides the registry's GitProvider (tests). */
   providerFor?: ProviderFactory;
   /** Chooses provider and hints per host type (default: the app's forge registry). */
@@ -50,6 +50,8 @@ interface StoredPlan {
   newFiles: RepoTextFile[];
   existing: PullRequestInfo | null;
   createdAt: number;
+  /** kept for a body rebuilt at apply time */
+  evidence?: PromotionEvidence;
 }
 
 const NEEDLE = '$promotion';
@@ -204,12 +206,12 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
                 baseSha: base.sha,
                 branch,
                 title: promotionTitle(ns, name, env, version),
-                body: promotionBody({ ns, name, env, version, previous: edits.previous, author, files: edits.files }),
+                body: promotionBody({ ns, name, env, version, previous: edits.previous, author, files: edits.files, ...(request.evidence ? { evidence: request.evidence } : {}) }),
                 files: edits.files,
                 author,
                 ...(existing ? { existingPr: { number: existing.number, url: existing.url, title: existing.title } } : {}),
               };
-              return { plan, host, repo, base, newFiles: edits.newFiles, existing, createdAt: now() } satisfies StoredPlan;
+              return { plan, host, repo, base, newFiles: edits.newFiles, existing, createdAt: now(), ...(request.evidence ? { evidence: request.evidence } : {}) } satisfies StoredPlan;
             });
           });
         });
@@ -257,7 +259,7 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
             );
             const written = await step('commit', () => writeBranch(provider, repo, plan, { parent: base, files: newFiles, message: plan.title }, stored.existing));
             const body = rebuilt
-              ? promotionBody({ ns: plan.pipelineNamespace, name: plan.pipelineName, env: plan.targetEnv, version: plan.version, previous, author: plan.author, files })
+              ? promotionBody({ ns: plan.pipelineNamespace, name: plan.pipelineName, env: plan.targetEnv, version: plan.version, previous, author: plan.author, files, ...(stored.evidence ? { evidence: stored.evidence } : {}) })
               : plan.body;
             const pr = await step('open-pr', () => openOrUpdate(provider, repo, { ...plan, body }, written));
             return { planId, prUrl: pr.pr.url, number: pr.pr.number, updated: pr.updated, rebuilt, files, baseSha: base.sha } satisfies PromotionResult;

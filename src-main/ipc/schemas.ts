@@ -55,6 +55,8 @@ export const requestSchemas: RequestSchemas = {
       readGitopsClusterSecrets: z.boolean().optional(),
       checkUpdatesAutomatically: z.boolean().optional(),
       notifyPromotions: z.boolean().optional(),
+      theme: z.enum(['system', 'light', 'dark']).optional(),
+      density: z.enum(['comfortable', 'compact']).optional(),
       forgeHosts: z
         .array(
           z
@@ -71,6 +73,7 @@ export const requestSchemas: RequestSchemas = {
         .optional(),
     })
     .strict(),
+  'forges:list-capabilities': z.undefined(),
   // at most MAX_BATCH_ROWS (common/promotion.ts) rows; schemas-bounds.test.ts holds the two together
   'promotion:plan-batch': z.object({ rows: z.array(promotionRequest).min(1).max(200) }).strict(),
   'promotion:apply-batch': batchPayload,

@@ -12,15 +12,30 @@ import { useAppStore } from '../store/store';
 import { StatusBar } from './status-bar';
 import { TopBar } from './top-bar';
 
+/** A fixed theme sets color-scheme on the root element (app.css); "system" leaves it to the OS. */
+function useAppliedTheme(): void {
+  const theme = useAppStore((s) => s.theme);
+  useEffect(() => {
+    const root = document.documentElement;
+    if (theme === 'system') delete root.dataset['theme'];
+    else root.dataset['theme'] = theme;
+  }, [theme]);
+}
+
 export function AppShell() {
   const loadAppInfo = useAppStore((s) => s.loadAppInfo);
+  const loadForgeCapabilities = useAppStore((s) => s.loadForgeCapabilities);
   useEffect(() => {
     void loadAppInfo();
-  }, [loadAppInfo]);
+    void loadForgeCapabilities();
+  }, [loadAppInfo, loadForgeCapabilities]);
   const subscribeSessions = useAppStore((s) => s.subscribeSessions);
   const subscribeServices = useAppStore((s) => s.subscribeServices);
   useEffect(() => subscribeSessions(), [subscribeSessions]);
   useEffect(() => subscribeServices(), [subscribeServices]);
+  const subscribeAppearance = useAppStore((s) => s.subscribeAppearance);
+  useEffect(() => subscribeAppearance(), [subscribeAppearance]);
+  useAppliedTheme();
   useBoardSubscription();
   useFocusRequests();
   useUrlView();

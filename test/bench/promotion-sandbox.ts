@@ -7,7 +7,7 @@ import { startForge, type Forge } from '../sandbox/forge/index';
 import { buildDemoSeed } from '../sandbox/seeds/demo';
 import type { Seed, SeedBuilder, SeedContext } from '../sandbox/seeds/types';
 import { STANDARD_OAUTH_APPS } from '../sandbox/seeds/builders';
-import { githubEnterpriseHost, type ForgeHost } from '../../src-main/auth/forge-host';
+import { githubEnterpriseHost, type ForgeHost } from '../../src-main/forges/forge-host';
 import { createAuthService, type AuthService } from '../../src-main/auth/auth-service';
 import { createSessionVault, type SessionVault } from '../../src-main/auth/session-vault';
 import { SCALE_CONFIG_REPO, scaleSeed } from '../sandbox/seeds/scale';

@@ -9,7 +9,7 @@ import type { MainServices } from '../../src-main/services';
 import { createExternalBrowserHook, type ExternalBrowserHook } from '../harness/external-browser';
 import { repoRoot, startPreviewServer, type PreviewServer } from '../harness/preview-server';
 import { createSandboxServices } from '../harness/sandbox-services';
-import { startSandbox, type Sandbox } from '../sandbox/index';
+import { startSandbox, type Sandbox, type StartSandboxOptions } from '../sandbox/index';
 
 export const screenshotDir = path.join(repoRoot, 'artifacts/screenshots');
 
@@ -21,19 +21,24 @@ export interface RealApp {
   browser: ExternalBrowserHook;
 }
 
-/** The demo sandbox, the real services over it and the preview; `stop` tears all three down. */
-export async function startRealApp(): Promise<RealApp & { stop(): Promise<void> }> {
-  const sandbox = await startSandbox({ seed: 'demo', fluxDelayMs: 200 });
+/** The demo sandbox, the real services over it and the preview; `stop` undoes all three. */
+export async function startRealApp(sandboxOptions: Partial<StartSandboxOptions> = {}): Promise<RealApp & { stop(): Promise<void> }> {
+  const sandbox = await startSandbox({ seed: 'demo', fluxDelayMs: 200, ...sandboxOptions });
   const browser = createExternalBrowserHook();
   // this user already chose to let the Tokens view read promotion Secrets
   const services = await createSandboxServices(sandbox, browser, { readPromotionSecrets: true });
   const preview = await startPreviewServer({ services });
-  const stop = async () => {
-    await preview.close();
-    await services.stop();
-    await sandbox.stop();
+  return {
+    sandbox,
+    services,
+    preview,
+    browser,
+    async stop() {
+      await preview.close();
+      await services.stop();
+      await sandbox.stop();
+    },
   };
-  return { sandbox, services, preview, browser, stop };
 }
 
 export const test = base.extend<object, { real: RealApp }>({

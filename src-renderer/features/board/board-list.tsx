@@ -25,6 +25,8 @@ import { visibleRange, type ListModel } from './board-view';
 import type { DragData } from './env-cell';
 import { GroupHeader, PipelineRowView } from './pipeline-row';
 import { dropVerdict } from '../../../src-main/common/cell-action';
+import './board-list.css';
+import './compact-density.css';
 
 function dragData(value: unknown): DragData | null {
   const d = value as Partial<DragData> | undefined;
@@ -108,6 +110,7 @@ export function BoardList(props: { model: ListModel }) {
   const reveal = useAppStore((s) => s.reveal);
   const hasFocus = useAppStore((s) => s.focus !== null);
   const focusCell = useAppStore((s) => s.focusCell);
+  const compact = useAppStore((s) => s.density === 'compact');
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -259,7 +262,7 @@ export function BoardList(props: { model: ListModel }) {
     >
       <div
         ref={scrollRef}
-        className={`board-list${drag ? ' board-list--dragging' : ''}`}
+        className={`board-list${drag ? ' board-list--dragging' : ''}${compact ? ' board-list--compact' : ''}`}
         role="grid"
         aria-label="Pipelines and their environments"
         aria-rowcount={model.items.length}

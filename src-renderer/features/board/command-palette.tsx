@@ -7,6 +7,7 @@ import { cellAction } from '../../../src-main/common/cell-action';
 import { FILTER_KEYS, FILTER_LABELS } from './board-view';
 import { useListModel, useOrderedRows } from './use-board-model';
 import { batchCommands } from './batch-commands';
+import './command-palette.css';
 
 export interface Command {
   id: string;

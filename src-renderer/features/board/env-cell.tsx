@@ -2,11 +2,13 @@
 // age, target problems in place, pending-promotion badges, and — while a version from this
 // pipeline is being dragged — whether a drop here is allowed and why not.
 import { useDraggable, useDroppable } from '@dnd-kit/core';
-import { memo, useLayoutEffect, useRef } from 'react';
-import type { ClusterState, EnvironmentCell, PipelineRow, TargetState } from '../../../src-main/common/board';
+import { Fragment, memo, useLayoutEffect, useRef } from 'react';
+import type { ClusterState, EnvironmentCell, PendingPromotion, PipelineRow, TargetState } from '../../../src-main/common/board';
 import { requestPromoteNext } from './board-actions';
 import { cellRevision, clusterWords, pendingLabel, prStatusText, relativeTime, rollupLine, rollupWords, staleFor, versionLabel } from './format';
 import { cellAction, dropVerdict, type CellAction } from '../../../src-main/common/cell-action';
+import './env-cell.css';
+import { RolloutBadge } from './rollout-timeline';
 import { useAppStore } from '../../store/store';
 import { cellKey } from './batch-selection';
 
@@ -58,6 +60,37 @@ function chipTitle(version: string, cell: EnvironmentCell, next: CellAction | nu
   if (next.kind === 'refused') return `${head} — can’t promote: ${next.reason}`;
   if (next.kind === 'already') return `${head} — ${next.reason}`;
   return `Drag ${head} onto ${nextEnv} to ${next.kind === 'approve' ? 'approve' : 'promote'} it`;
+}
+
+/**
+ * A pending promotion. An open PR's badge stacks its label over its status, and the status
+ * wraps between its parts instead of being cut: the status is what needs acting on.
+ */
+function PendingBadge(props: { pending: PendingPromotion; now: number; provider: string | undefined }) {
+  const { pending: p } = props;
+  const label = pendingLabel(p, props.now, props.provider);
+  if (!p.pr) {
+    return (
+      <span className={`badge badge--${p.kind}`} data-testid="pending-badge">
+        <span className="badge__label">{label}</span>
+      </span>
+    );
+  }
+  const status = prStatusText(p.pr);
+  return (
+    <span className={`badge badge--${p.kind} badge--stacked`} data-testid="pending-badge" title={`${label} · ${status}`}>
+      <span className="badge__label">{label}</span>
+      <span className={`badge__meta${p.pr.mergeState ? ` badge__meta--${p.pr.mergeState.tone}` : ''}`} data-testid="pr-status">
+        <span className="badge__sep"> · </span>
+        {status.split(' · ').map((part, i) => (
+          <Fragment key={i}>
+            {i > 0 ? ' · ' : null}
+            <span className="badge__part">{part}</span>
+          </Fragment>
+        ))}
+      </span>
+    </span>
+  );
 }
 
 export interface EnvCellProps {
@@ -143,9 +176,9 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
         <span className="cell__env" title={cell.name}>
           {cell.name}
         </span>
-        <span className={`health health--${health.tone}`} data-testid="cell-health">
+        <span className={`health health--${health.tone}`} data-testid="cell-health" title={health.word}>
           <span className={`dot dot--${health.tone}`} aria-hidden="true" />
-          {health.word}
+          <span className="health__word">{health.word}</span>
         </span>
       </div>
       <div className="cell__version-line">
@@ -188,29 +221,30 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
           </span>
         ) : null}
       </div>
-      <div className="cell__summary" data-testid="cell-summary">
-        <span className="cell__rollup" title={cell.rollup.summary}>
-          {rollupLine(cell)}
-        </span>
-        {deployed ? <span className="cell__age" title={deployed}>{relativeTime(deployed, now)}</span> : null}
-      </div>
-      <div className={`cell__note${note ? ` cell__note--${note.tone}` : ''}`} data-testid="cell-note" title={note?.text}>
-        {note?.text ?? '\u00a0'}
-      </div>
-      <div className="cell__badges">
-        {cell.pending.map((p, i) => (
-          <span key={i} className={`badge badge--${p.kind}`} data-testid="pending-badge" title={p.pr ? `${pendingLabel(p, now, cell.strategy.provider)} · ${prStatusText(p.pr)}` : undefined}>
-            {/* the label gives way before the status does: the status is what needs acting on */}
-            <span className="badge__label">{pendingLabel(p, now, cell.strategy.provider)}</span>
-            {p.pr ? <span className={`badge__meta${p.pr.mergeState ? ` badge__meta--${p.pr.mergeState.tone}` : ''}`}> · {prStatusText(p.pr)}</span> : null}
-          </span>
-        ))}
-      </div>
+      {/* While a version is dragged, the verdict takes the summary's and note's place: it never covers the version or the pending badges. */}
       {dropCheck ? (
         <div className={`cell__drop ${dropCheck.allowed ? 'cell__drop--ok' : 'cell__drop--no'}`} data-testid="drop-verdict" role="note">
           {dropCheck.allowed ? `Drop to ${dropCheck.approval ? 'approve' : 'promote'} ${dropCheck.version} ${dropCheck.approval ? 'into' : 'to'} ${cell.name}` : dropCheck.reason}
         </div>
-      ) : null}
+      ) : (
+        <>
+          <div className="cell__summary" data-testid="cell-summary">
+            <span className="cell__rollup" title={cell.rollup.summary}>
+              {rollupLine(cell)}
+            </span>
+            {deployed ? <span className="cell__age" title={deployed}>{relativeTime(deployed, now)}</span> : null}
+          </div>
+          <div className={`cell__note${note ? ` cell__note--${note.tone}` : ''}`} data-testid="cell-note" title={note?.text}>
+            {note?.text ?? '\u00a0'}
+          </div>
+        </>
+      )}
+      <div className="cell__badges">
+        {cell.rollout ? <RolloutBadge rollout={cell.rollout} provider={cell.strategy.provider} /> : null}
+        {cell.pending.map((p, i) => (
+          <PendingBadge key={i} pending={p} now={now} provider={cell.strategy.provider} />
+        ))}
+      </div>
     </div>
   );
 });

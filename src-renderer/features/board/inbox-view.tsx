@@ -15,8 +15,9 @@ import type { TokenEntry } from '../../../src-main/common/tokens';
 import { TokenStatePill } from '../tokens/token-badge';
 import { pipelinesOf, whoLabel } from '../tokens/token-format';
 import { troubledTokens } from '../tokens/token-inbox';
+import './inbox-view.css';
 
-const kindWords = { 'awaiting-approval': 'Awaiting approval', 'pr-open': 'PR open', 'promotion-expected': 'Promotion expected' } as const;
+const kindWords = { 'awaiting-approval': 'Awaiting approval', 'pr-open': 'PR open', 'promotion-expected': 'Promotion expected', 'pr-unknown': 'PR state unknown' } as const;
 
 export function InboxView() {
   const rows = useOrderedRows();

@@ -15,6 +15,7 @@ import { SessionAvatar, SignInProgress } from '../auth/sign-in-area';
 import { checkPromotion, derivePromotion, type DerivedPromotion, type DerivedPromotionResult } from '../../../src-main/common/promotion-eligibility';
 import { approvalWhy, changeWords, confirmLabel, hostForRepo, planErrorView, stepLabels, STEPS } from './promote-flow';
 import { SafeLink } from '../../components/safe-link';
+import './promote-dialog.css';
 
 type Phase = ReviewPhase;
 

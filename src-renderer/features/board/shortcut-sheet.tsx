@@ -1,6 +1,7 @@
 // The keyboard shortcuts, one press of ? away.
 import { Modal } from '../../components/modal';
 import { useAppStore } from '../../store/store';
+import './shortcut-sheet.css';
 
 const shortcuts: [string, string][] = [
   ['/', 'Search'],
