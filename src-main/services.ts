@@ -18,6 +18,8 @@ import { authHandlers } from './auth/auth-handlers';
 import { capabilityHandlers } from './forges/capability-handlers';
 import { tokenHandlers } from './tokens/token-handlers';
 import { noUpdates, updateHandlers, type UpdateControl } from './update/update-handlers';
+import { createMergedPromotions } from './git/merged-promotions';
+import { createReleaseLogService, type SaveFile } from './release-log/release-log-service';
 import { createDispatcher, type Dispatcher, type RequestHandlers } from './ipc/dispatcher';
 import { createEventHub, type EventHub } from './ipc/event-hub';
 import { createBoardService, type BoardService } from './kube/board-service';
@@ -84,6 +86,14 @@ export interface ServiceOptions {
    * the consent (preview harness).
    */
   confirmExecPlugins?: (commandLines: string[]) => Promise<boolean>;
+  /**
+   * Main's own save dialog for release-log exports (Electron: the native save dialog): writes
+   * the content where the user chose and resolves to that path, or null when they cancelled.
+   * Absent: exporting is not offered.
+   */
+  saveReleaseLog?: SaveFile;
+  /** The clock for release-log ranges and times (default Date.now). */
+  now?: () => number;
   env?: NodeJS.ProcessEnv;
   /** Time for main's own schedules (the rollout timeline's bound). Default: the system's. */
   timers?: Timers;
@@ -213,6 +223,13 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
 
   const updates = options.updates ?? noUpdates;
 
+  const releaseLog = createReleaseLogService({
+    board: async () => board.snapshot(),
+    merged: createMergedPromotions({ hosts: hostConfig.hosts, vault: promotion.vault, fetch: forgeFetch, ...(options.now ? { now: options.now } : {}) }),
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+
   const handlers: RequestHandlers = {
     'app:get-info': () => ok(options.appInfo),
     'board:subscribe': async () => ok(await shownBoard.snapshot()),
@@ -255,6 +272,8 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       logger,
     }),
     ...capabilityHandlers(),
+    'releases:list': (query) => releaseLog.list(query),
+    'releases:export': ({ format, ...query }) => releaseLog.export(query, format, options.saveReleaseLog),
   };
   const dispatcher = createDispatcher(handlers, { logger });
   void pullSync.refresh();

@@ -68,6 +68,18 @@ export interface TargetState {
   /** True when the cluster's watch is down and this is the last known state. */
   stale?: boolean;
   problem?: Problem;
+  /** What the cluster remembers releasing here, newest first (HelmRelease status.history, Kustomization status.history). */
+  history?: ReleaseHistoryEntry[];
+}
+
+/** One release the cluster remembers for a target. */
+export interface ReleaseHistoryEntry {
+  /** Readable version (chart version, tag, branch@shortsha). */
+  version: string;
+  /** Helm: deployed / superseded / failed / ...; Kustomization: the last reconcile's status. */
+  status: string;
+  /** When it was deployed (Helm lastDeployed, Kustomization lastReconciled). */
+  at?: string;
 }
 
 export type RollupState = 'healthy' | 'progressing' | 'failing' | 'mixed' | 'unknown' | 'suspended';

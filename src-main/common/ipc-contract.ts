@@ -9,6 +9,8 @@ import type { AppInfo } from './app-info';
 import type { BoardChange, BoardSnapshot } from './board';
 import type { ForgeCapabilities } from './forges';
 import type { BatchProgress, BatchPromotion, PromotionPlan, PromotionProgress, PromotionRequest, PromotionResult } from './promotion';
+import type { ReleaseLog, ReleaseLogFormat, ReleaseLogQuery } from './release-log';
+import type { RollbackRequest } from './rollback';
 import type { DeviceCodePrompt, ForgeHostSummary, SessionInfo, SignInError } from './session';
 import type { TokenReport } from './tokens';
 import type { SettingsPatch, SettingsView } from './settings';
@@ -68,6 +70,12 @@ export interface RequestChannels {
   /** Plans and applies again the failed rows of a batch, and only those. */
   'promotion:retry-batch': { payload: { batchId: string }; value: BatchPromotion };
   'promotion:discard-batch': { payload: { batchId: string }; value: null };
+  /** Plans a rollback PR: main derives the previous version from the targets' history; apply with 'promotion:apply'. */
+  'promotion:plan-rollback': { payload: RollbackRequest; value: PromotionPlan };
+  /** Merged promotion PRs joined with the targets' release history, for a time range. */
+  'releases:list': { payload: ReleaseLogQuery; value: ReleaseLog };
+  /** Saves the log as CSV or Markdown where the user says in main's own save dialog (saved: false when cancelled). */
+  'releases:export': { payload: ReleaseLogQuery & { format: ReleaseLogFormat }; value: { saved: boolean; fileName: string } };
 }
 
 /** Event channels: name → payload pushed by main. Names are past tense. */
@@ -126,6 +134,9 @@ const requestChannelList = [
   'promotion:apply-batch',
   'promotion:retry-batch',
   'promotion:discard-batch',
+  'promotion:plan-rollback',
+  'releases:list',
+  'releases:export',
 ] as const;
 const eventChannelList = [
   'app:info-changed',

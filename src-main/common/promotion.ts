@@ -28,6 +28,13 @@ export interface PromotionOrder {
   strategy: EffectiveStrategy;
   /** The source environment's targets as main read them (for the PR body); never from the renderer. */
   evidence?: PromotionEvidence;
+  /** Set for a rollback (common/rollback.ts): the version it replaces and the user's reason. */
+  rollback?: RollbackInfo;
+}
+
+export interface RollbackInfo {
+  replaces: string;
+  reason: string;
 }
 
 /** One target of the source environment, as main read it when the promotion was planned. */
@@ -95,6 +102,10 @@ export interface PromotionPlan {
   existingPr?: ExistingPullRequest;
   /** Login the PR will be authored by. */
   author: string;
+  /** Labels the PR gets (a rollback: ["rollback"]). */
+  labels?: string[];
+  /** Set when this plan rolls the environment back. */
+  rollback?: RollbackInfo;
 }
 
 export type PromotionStep = 'sign-in' | 'read-repo' | 'commit' | 'open-pr';

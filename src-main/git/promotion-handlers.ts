@@ -9,11 +9,12 @@ import type { Logger } from '../log/logger';
 import type { PromotionResult } from '../common/promotion';
 import { createBatchPromotions } from './batch-promotion';
 import { promotionOrderFromBoard } from './promotion-order';
+import { rollbackOrderFromBoard } from './rollback-order';
 import type { PromotionService } from './promotion-service';
 
 export type PromotionHandlers = Pick<
   RequestHandlers,
-  'promotion:plan' | 'promotion:apply' | 'promotion:discard-plan' | 'promotion:plan-batch' | 'promotion:apply-batch' | 'promotion:retry-batch' | 'promotion:discard-batch'
+  'promotion:plan' | 'promotion:plan-rollback' | 'promotion:apply' | 'promotion:discard-plan' | 'promotion:plan-batch' | 'promotion:apply-batch' | 'promotion:retry-batch' | 'promotion:discard-batch'
 >;
 
 export interface PromotionHandlerDeps {
@@ -44,6 +45,14 @@ export function promotionHandlers(deps: PromotionHandlerDeps): PromotionHandlers
       const order = promotionOrderFromBoard(await deps.snapshot(), request);
       if (!order.ok) {
         deps.logger.warn('promotion', `refused a plan for ${request.pipelineId.slice(0, 200)} → ${request.targetEnv.slice(0, 100)}: ${order.error.message}`);
+        return order;
+      }
+      return deps.promotion.plan(order.value, (p) => deps.events.emit('promotion:progressed', p));
+    },
+    'promotion:plan-rollback': async (request) => {
+      const order = rollbackOrderFromBoard(await deps.snapshot(), request);
+      if (!order.ok) {
+        deps.logger.warn('promotion', `refused a rollback plan for ${request.pipelineId.slice(0, 200)} in ${request.env.slice(0, 100)}: ${order.error.message}`);
         return order;
       }
       return deps.promotion.plan(order.value, (p) => deps.events.emit('promotion:progressed', p));

@@ -3,6 +3,7 @@
 // without a schema a compile error.
 import { z } from 'zod';
 import type { RequestChannel, RequestPayload } from '../common/ipc-contract';
+import { RELEASE_LOG_MAX_DAYS } from '../common/release-log';
 
 export type RequestSchemas = { [C in RequestChannel]: z.ZodType<RequestPayload<C>> };
 
@@ -19,6 +20,13 @@ const promotionRequest = z
   })
   .strict();
 const batchPayload = z.object({ batchId: z.string().uuid() }).strict();
+const pipelineId = z.string().min(3).max(600);
+const envName = z.string().min(1).max(253);
+const DAY_MS = 86_400_000;
+// A time range of at most RELEASE_LOG_MAX_DAYS, optionally narrowed to one pipeline and environment.
+const isoTime = z.string().max(40).datetime({ offset: true });
+const releaseLogQuery = { from: isoTime, to: isoTime, pipelineId: pipelineId.optional(), env: envName.optional() };
+const withinMaxRange = [(q: { from: string; to: string }) => Date.parse(q.to) - Date.parse(q.from) <= RELEASE_LOG_MAX_DAYS * DAY_MS, `a range of at most ${RELEASE_LOG_MAX_DAYS} days`] as const;
 
 export const requestSchemas: RequestSchemas = {
   'app:get-info': z.undefined(),
@@ -42,6 +50,10 @@ export const requestSchemas: RequestSchemas = {
   'settings:get': z.undefined(),
   'settings:choose-kubeconfig': z.undefined(),
   'settings:approve-exec-plugins': z.undefined(),
+  // Which pipeline and environment, and why (at most ROLLBACK_REASON_MAX): main derives both versions from its own board.
+  'promotion:plan-rollback': z.object({ pipelineId, env: envName, reason: z.string().max(2000).trim().min(1) }).strict(),
+  'releases:list': z.object(releaseLogQuery).strict().refine(...withinMaxRange),
+  'releases:export': z.object({ ...releaseLogQuery, format: z.enum(['csv', 'markdown']) }).strict().refine(...withinMaxRange),
   'settings:update': z
     .object({
       // only "back to the default": a file is chosen in main's own dialog (settings:choose-kubeconfig)

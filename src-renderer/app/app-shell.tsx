@@ -5,6 +5,7 @@ import { BoardArea } from '../features/board/board-area';
 import { CommandPalette } from '../features/board/command-palette';
 import { PromoteDialog } from '../features/board/promote-dialog';
 import { BatchPromoteDialog } from '../features/board/batch-promote-dialog';
+import { RollbackDialog } from '../features/releases/rollback-dialog';
 import { ShortcutSheet } from '../features/board/shortcut-sheet';
 import { SettingsDialogHost } from '../features/settings/settings-dialog';
 import { useBoardSubscription, useFocusRequests, useGlobalKeys, useUrlView } from '../features/board/use-board-shell';
@@ -49,6 +50,7 @@ export function AppShell() {
       <StatusBar />
       <PromoteDialog />
       <BatchPromoteDialog />
+      <RollbackDialog />
       <CommandPalette />
       <ShortcutSheet />
       <SettingsDialogHost />

@@ -5,7 +5,8 @@
 // rows" opens it → one open PR/MR per pipeline in the two forges. The Inbox offers the same.
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { authorizeInBrowser, cell, expect, openBoard, screenshotDir, startRealApp, test, type RealApp } from './sandbox-fixtures';
+import { cell, expect, openBoard, screenshotDir, startRealApp, test, type RealApp } from './sandbox-fixtures';
+import { authorizeInBrowser } from './sign-in';
 
 const GH_REPO = 'acme/fleet-config';
 const GL_PROJECT = 'platform-team/infra/fleet-config';

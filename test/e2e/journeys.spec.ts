@@ -7,27 +7,12 @@
 import { Octokit } from '@octokit/rest';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { authorizeInBrowser, cell, dragVersion, expect, openBoard, screenshotDir, test, waitFor, type RealApp } from './sandbox-fixtures';
+import { cell, dragVersion, expect, openBoard, screenshotDir, test, waitFor, type RealApp } from './sandbox-fixtures';
+import { authorizeInBrowser, signedInToGitHub } from './sign-in';
 import { controllerMetadataBlock } from '../../src-main/git/promotion-plan';
 
 const GH_REPO = 'acme/fleet-config';
 const GL_PROJECT = 'platform-team/infra/fleet-config';
-
-/**
- * Signs in to the GitHub sandbox forge unless a session exists, as the user would from the
- * account menu, so that no journey depends on an earlier one having signed in.
- */
-async function signedInToGitHub(page: Page, app: RealApp): Promise<void> {
-  const dispatch = app.services.dispatcher.dispatch.bind(app.services.dispatcher);
-  const hosts = (await dispatch('auth:list-hosts', undefined)) as { ok: true; value: { id: string; type: string }[] };
-  const github = hosts.value.find((h) => h.type === 'github');
-  if (!github) throw new Error('the demo app has no GitHub host');
-  const sessions = (await dispatch('auth:list-sessions', undefined)) as { ok: true; value: { host: string }[] };
-  if (sessions.value.some((s) => s.host === github.id)) return;
-  const signingIn = dispatch('auth:sign-in', { host: github.id });
-  await authorizeInBrowser(page, app, '#js-oauth-authorize-btn');
-  expect(await signingIn).toMatchObject({ ok: true, value: { host: github.id, login: app.sandbox.users.signIn.login } });
-}
 
 /** Lines that differ between two versions of a file: [before, after] pairs. */
 function changedLines(before: string, after: string): [string, string][] {

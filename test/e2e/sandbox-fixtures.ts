@@ -19,20 +19,35 @@ export interface RealApp {
   preview: PreviewServer;
   /** The "system browser": URLs main asked to open (sign-in pages, links). */
   browser: ExternalBrowserHook;
+  /** Release-log exports main "saved" through the stand-in for its save dialog. */
+  exports: SavedExport[];
+}
+
+export interface SavedExport {
+  fileName: string;
+  content: string;
+  format: string;
 }
 
 /** The demo sandbox, the real services over it and the preview; `stop` undoes all three. */
 export async function startRealApp(sandboxOptions: Partial<StartSandboxOptions> = {}): Promise<RealApp & { stop(): Promise<void> }> {
   const sandbox = await startSandbox({ seed: 'demo', fluxDelayMs: 200, ...sandboxOptions });
   const browser = createExternalBrowserHook();
+  const exports: SavedExport[] = [];
+  // the user accepts the file name main suggests in its save dialog
+  const save = async (fileName: string, content: string, format: string) => {
+    exports.push({ fileName, content, format });
+    return `/home/release-manager/${fileName}`;
+  };
   // this user already chose to let the Tokens view read promotion Secrets
-  const services = await createSandboxServices(sandbox, browser, { readPromotionSecrets: true });
+  const services = await createSandboxServices(sandbox, browser, { readPromotionSecrets: true }, save);
   const preview = await startPreviewServer({ services });
   return {
     sandbox,
     services,
     preview,
     browser,
+    exports,
     async stop() {
       await preview.close();
       await services.stop();
@@ -99,19 +114,4 @@ export async function dragVersion(page: Page, from: ReturnType<typeof cell>, to:
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 3, { steps: 8 });
   await expect(to).toHaveClass(/cell--over/);
   await page.mouse.up();
-}
-
-/** Plays the user in the system browser: opens the URL main asked for and presses Authorize. */
-export async function authorizeInBrowser(page: Page, app: RealApp, button: string): Promise<string> {
-  const url = await app.browser.next(20_000);
-  const tab = await page.context().newPage();
-  try {
-    await tab.goto(url);
-    await tab.locator(button).click();
-    // the forge redirects to main's loopback listener, which answers with its own page
-    await tab.waitForURL((u) => u.hostname === '127.0.0.1' && !u.href.startsWith(new URL(url).origin), { timeout: 15_000 });
-  } finally {
-    await tab.close();
-  }
-  return url;
 }

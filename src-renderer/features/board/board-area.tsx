@@ -9,6 +9,7 @@ import { DetailPanel } from './detail-panel';
 import { InboxView } from './inbox-view';
 import { EmptyBoard, KubeconfigNotice } from './kubeconfig-notice';
 import { TokensArea } from '../tokens/tokens-area';
+import { ReleaseLogView } from '../releases/release-log-view';
 import { useListModel } from './use-board-model';
 import './board-area.css';
 
@@ -67,6 +68,8 @@ export function BoardArea() {
         <InboxView />
       ) : mode === 'tokens' ? (
         <TokensArea />
+      ) : mode === 'releases' ? (
+        <ReleaseLogView />
       ) : (
         <>
           <BoardToolbar model={model} />

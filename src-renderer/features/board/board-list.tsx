@@ -21,6 +21,7 @@ import { cellKey } from './batch-selection';
 import { useAppStore } from '../../store/store';
 import { useNow } from '../../lib/use-now';
 import { requestPromoteNext } from './board-actions';
+import { requestRollback } from '../releases/release-actions';
 import { visibleRange, type ListModel } from './board-view';
 import type { DragData } from './env-cell';
 import { GroupHeader, PipelineRowView } from './pipeline-row';
@@ -218,6 +219,14 @@ export function BoardList(props: { model: ListModel }) {
         if (!e.ctrlKey && !e.metaKey && !e.altKey) {
           e.preventDefault();
           requestPromoteNext(rowId, envIndex);
+        }
+        break;
+      // r, not b: b reviews the batch selection (use-board-shell.ts)
+      case 'r':
+      case 'R':
+        if (!e.ctrlKey && !e.metaKey && !e.altKey) {
+          e.preventDefault();
+          requestRollback(rowId, envIndex);
         }
         break;
     }

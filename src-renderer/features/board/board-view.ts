@@ -22,7 +22,7 @@ export interface BoardView {
   filters: FilterKey[];
   /** Keep rows with the Pipeline or any target on this cluster (null = all). */
   cluster: string | null;
-  mode: 'board' | 'inbox' | 'tokens';
+  mode: 'board' | 'inbox' | 'tokens' | 'releases';
 }
 
 export const defaultView: BoardView = { query: '', filters: [], cluster: null, mode: 'board' };

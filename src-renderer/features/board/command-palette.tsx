@@ -8,6 +8,8 @@ import { FILTER_KEYS, FILTER_LABELS } from './board-view';
 import { useListModel, useOrderedRows } from './use-board-model';
 import { batchCommands } from './batch-commands';
 import './command-palette.css';
+import { releaseCommands } from '../releases/release-commands';
+import { toggleReleaseLog } from '../releases/release-actions';
 
 export interface Command {
   id: string;
@@ -34,8 +36,10 @@ export function CommandPalette() {
     list.push({ id: 'inbox', label: mode === 'inbox' ? 'Show the board' : 'Show pending promotions (inbox)', hint: 'view', run: () => s.setView({ mode: mode === 'inbox' ? 'board' : 'inbox' }) });
     list.push({ id: 'keys', label: 'Keyboard shortcuts', hint: 'help', run: () => s.setOverlay('shortcuts') });
     list.push(...batchCommands(rows, shownRows, batchSelected));
+    list.push({ id: 'releases', label: mode === 'releases' ? 'Show the board' : 'Show the release log', hint: 'view', run: () => toggleReleaseLog() });
     for (const row of rows) {
       list.push({ id: `go:${row.id}`, label: `Go to ${row.namespace}/${row.name}`, hint: row.cluster, run: () => jumpToCell(row.id, 0) });
+      list.push(...releaseCommands(row));
       // Approvals first: a gate waiting is the most pressing thing a pipeline can ask for.
       for (const cell of row.environments) {
         const action = cellAction(row, cell.index);

@@ -14,6 +14,8 @@ const shortcuts: [string, string][] = [
   ['Space on a version', 'Pick it up; arrows move, Space drops, Esc cancels'],
   ['Ctrl/⌘ K', 'Command palette: jump to a pipeline, toggle filters'],
   ['i', 'Toggle the pending-promotions inbox'],
+  ['r', 'Roll the focused environment back to its previous version'],
+  ['l', 'Toggle the release log'],
   ['Esc', 'Close a panel or dialog'],
   ['?', 'This list'],
 ];

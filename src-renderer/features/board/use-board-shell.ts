@@ -1,6 +1,7 @@
 // Wiring for the board as a whole: subscribe to main, keep the view in the URL hash, and the
 // global shortcuts (/, ?, Ctrl/Cmd+K, i) that work anywhere outside text fields.
 import { useEffect } from 'react';
+import { toggleReleaseLog } from '../releases/release-actions';
 import { useAppStore } from '../../store/store';
 import { jumpToCell } from './board-actions';
 import { reviewBatch } from './batch-actions';
@@ -60,6 +61,9 @@ export function useGlobalKeys(): void {
       } else if (e.key === 'i' && !s.drag) {
         e.preventDefault();
         s.setView({ mode: s.view.mode === 'inbox' ? 'board' : 'inbox' });
+      } else if (e.key === 'l' && !s.drag) {
+        e.preventDefault();
+        toggleReleaseLog();
       } else if (e.key === 'Escape' && s.detail) {
         s.openDetail(null);
       }

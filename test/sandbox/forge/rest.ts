@@ -337,7 +337,7 @@ function pullJson(ctx: Ctx, repo: RepoState, p: PullState, full: boolean): Recor
     title: p.title,
     user: userRef(ctx, p.author),
     body: p.body,
-    labels: [],
+    labels: p.labels.map((name) => labelJson(ctx, repo, name)),
     milestone: null,
     active_lock_reason: null,
     created_at: p.createdAt,
@@ -385,6 +385,12 @@ function pullJson(ctx: Ctx, repo: RepoState, p: PullState, full: boolean): Recor
     });
   }
   return out;
+}
+
+/** A label as GitHub writes it; the sandbox keeps names only, so id and colour derive from the name. */
+function labelJson(ctx: Ctx, repo: RepoState, name: string): Record<string, unknown> {
+  const id = [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  return { id, node_id: nodeId('Label', id), url: `${repoApi(ctx, repo)}/labels/${encodeURIComponent(name)}`, name, color: 'ededed', default: false, description: null };
 }
 
 function getPull(ctx: Ctx, repo: RepoState, docs?: string): PullState {
@@ -1119,6 +1125,22 @@ export function buildRestRouter(host: RestHost): Router {
     }));
     const { page, headers } = paginate(ctx, items);
     return ok(page, 200, headers);
+  });
+
+  // --- issue labels (a PR's labels live on its issue) ------------------------------------
+  r.add('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels', (ctx) => {
+    const docs = `${DOCS}/issues/labels#add-labels-to-an-issue`;
+    const repo = getRepo(ctx, docs);
+    const p = ctx.state.pullList(repo).find((x) => x.number === Number(ctx.params.issue_number));
+    if (!p) throw notFound(docs);
+    requireWrite(ctx, repo, 'pull_requests', false, docs);
+    // {"labels": [...]}; names the repository does not have yet become new labels
+    const names = jsonBody(ctx).labels;
+    if (!Array.isArray(names) || names.some((n) => typeof n !== 'string' || n.length === 0 || n.length > 50)) {
+      throw validationFailed([{ resource: 'Label', field: 'labels', code: 'invalid' }], docs);
+    }
+    for (const n of names as string[]) if (!p.labels.includes(n)) p.labels.push(n);
+    return ok(p.labels.map((name) => labelJson(ctx, repo, name)));
   });
 
   // --- search ----------------------------------------------------------------------------
