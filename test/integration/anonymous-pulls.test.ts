@@ -3,7 +3,7 @@
 // answers 404 like GitHub does, which discovery reports as 'sign-in-required'; once merged, a PR
 // says when. Only configured hosts are asked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { githubEnterpriseHost, type ForgeHost } from '../../src-main/auth/forge-host';
+import { githubEnterpriseHost, type ForgeHost } from '../../src-main/forges/forge-host';
 import { createPullDiscovery } from '../../src-main/git/pull-discovery';
 import { startForge, type Forge } from '../sandbox/forge/index';
 import { TOKENS, forgeSeed } from '../sandbox/forge/fixture';
