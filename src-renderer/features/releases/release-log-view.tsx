@@ -17,16 +17,19 @@ import './releases.css';
 
 const ROW_HEIGHT = 34;
 
+const shortTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** "5h ago · Dec 7, 11:30"; the exact ISO time is the cell's title. */
 function when(iso: string | undefined, now: number): string {
   if (!iso) return '';
-  return `${relativeTime(iso, now)} · ${new Date(iso).toLocaleString()}`;
+  return `${relativeTime(iso, now)} · ${shortTime.format(new Date(iso))}`;
 }
 
 function LogRow(props: { entry: ReleaseLogEntry; index: number; now: number }) {
   const { entry: e, now } = props;
   return (
     <div className="release-log__row" role="row" aria-rowindex={props.index + 2} data-testid="release-row" data-kind={e.kind} style={{ height: ROW_HEIGHT }}>
-      <span role="cell" className="release-log__when" title={e.at}>
+      <span role="cell" className="release-log__when" title={e.mergedAt ?? e.at}>
         {when(e.mergedAt ?? e.at, now)}
       </span>
       <span role="cell" className="release-log__pipeline">
