@@ -13,6 +13,8 @@ export const SCREENSHOTS = {
   'token-risks.png': 'one token’s details: who is behind it, its risks, the safer alternatives',
   'settings.png': 'the Settings dialog',
   'empty-state.png': 'the first run on clusters without any Pipeline',
+  'rollback-dialog.png': 'rolling an environment back to its previous version: the reason and the exact line change',
+  'release-log.png': 'the release log for one week: merged promotion PRs with approvers, and releases the clusters remember',
 } as const;
 
 export type ScreenshotName = keyof typeof SCREENSHOTS;

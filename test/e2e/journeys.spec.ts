@@ -6,8 +6,7 @@
 // without a reload. Then: no token ever crossed into the renderer.
 import { Octokit } from '@octokit/rest';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
-import { cell, dragVersion, expect, openBoard, screenshotDir, test, waitFor, type RealApp } from './sandbox-fixtures';
+import { cell, dragVersion, expect, openBoard, screenshotDir, test, waitFor } from './sandbox-fixtures';
 import { authorizeInBrowser, signedInToGitHub } from './sign-in';
 
 const GH_REPO = 'acme/fleet-config';
