@@ -21,6 +21,7 @@ import { useAppStore } from '../../store/store';
 import { useNow } from '../../lib/use-now';
 import { requestPromoteNext } from './board-actions';
 import { requestRollback } from '../releases/release-actions';
+import { useViewportHeight } from '../../lib/use-viewport-height';
 import { visibleRange, type ListModel } from './board-view';
 import type { DragData } from './env-cell';
 import { GroupHeader, PipelineRowView } from './pipeline-row';
@@ -98,7 +99,7 @@ export function BoardList(props: { model: ListModel }) {
   const { model } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(800);
+  const viewport = useViewportHeight(scrollRef, 800);
   const frame = useRef(0);
   const now = useNow();
   const drag = useAppStore((s) => s.drag);
@@ -108,15 +109,6 @@ export function BoardList(props: { model: ListModel }) {
   const reveal = useAppStore((s) => s.reveal);
   const hasFocus = useAppStore((s) => s.focus !== null);
   const focusCell = useAppStore((s) => s.focusCell);
-
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    setViewport(el.clientHeight);
-    const ro = new ResizeObserver(() => setViewport(el.clientHeight));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   // The first frame with rows in it, as a performance mark (what the renderer benchmark reads).
   useLayoutEffect(() => {
@@ -205,16 +197,12 @@ export function BoardList(props: { model: ListModel }) {
         break;
       case 'p':
       case 'P':
-        if (!e.ctrlKey && !e.metaKey && !e.altKey) {
-          e.preventDefault();
-          requestPromoteNext(rowId, envIndex);
-        }
-        break;
       case 'b':
       case 'B':
         if (!e.ctrlKey && !e.metaKey && !e.altKey) {
           e.preventDefault();
-          requestRollback(rowId, envIndex);
+          if (e.key.toLowerCase() === 'p') requestPromoteNext(rowId, envIndex);
+          else requestRollback(rowId, envIndex);
         }
         break;
     }

@@ -8,6 +8,7 @@ import type { ReleaseLogEntry } from '../../../src-main/common/release-log';
 import { SafeLink } from '../../components/safe-link';
 import { StatePanel } from '../../components/state-panel';
 import { useNow } from '../../lib/use-now';
+import { useViewportHeight } from '../../lib/use-viewport-height';
 import { useAppStore } from '../../store/store';
 import { relativeTime } from '../board/format';
 import { RANGE_LABELS, RANGE_PRESETS, type RangePreset } from './release-range';
@@ -56,15 +57,7 @@ function LogTable(props: { entries: ReleaseLogEntry[] }) {
   const now = useNow();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(600);
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    setViewport(el.clientHeight);
-    const ro = new ResizeObserver(() => setViewport(el.clientHeight));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  const viewport = useViewportHeight(scrollRef, 600);
   // The first frame with these rows in it (what the renderer benchmark reads).
   useLayoutEffect(() => {
     requestAnimationFrame(() => {
