@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppInfo } from './common/app-info';
+import type { SettingsView } from './common/settings';
 import { registerIpcHandlers, forwardEventsTo } from './ipc/electron-ipc';
 import { appUrlMatcher } from './ipc/trusted-sender';
 import { credentialPluginSearchPath } from './kube/shell-path';
@@ -157,6 +158,11 @@ async function main(): Promise<void> {
   });
   updates.subscribe((state) => services.events.emit('update:state-changed', state));
   updates.start();
+  // The window's own chrome and every prefers-color-scheme rule follow the theme chosen in Settings.
+  nativeTheme.themeSource = settings.get().appearance.theme;
+  services.events.subscribe((channel, payload) => {
+    if (channel === 'settings:changed') nativeTheme.themeSource = (payload as SettingsView).theme;
+  });
   const trusted = new Set<number>();
   registerIpcHandlers(services.dispatcher, { webContentsIds: () => trusted, isAppUrl }, logger);
 

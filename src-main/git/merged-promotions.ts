@@ -5,13 +5,13 @@
 // Cost: the merged list (1 call per 100 PRs updated in the range) plus one approvals call per
 // merged promotion PR, cached for good (a merged PR's approvals no longer change); the list
 // itself is reused for a minute.
-import { resolveRepoUrl, type ForgeHost } from '../auth/forge-host';
-import type { SessionVault } from '../auth/session-vault';
+import { resolveRepoUrl, type ForgeHost } from '../forges/forge-host';
+import type { SessionTokens } from '../forges/session-tokens';
 import type { Result } from '../common/result';
-import { forgeKindFor, type ForgeRegistry } from './forge-registry';
+import { forgeKindFor, type ForgeRegistry } from '../forges/registry';
 import { parsePromotionMetadata } from './promotion-plan';
 import { describeFailure, type ProviderFactory } from './promotion-service';
-import { ProviderError, type GitProvider, type MergedPullRequest, type RepoCoordinates } from './provider';
+import { ProviderError, type GitProvider, type MergedPullRequest, type RepoCoordinates } from '../forges/git-provider';
 import { ROLLBACK_LABEL } from './rollback-plan';
 
 export interface MergedPromotion {
@@ -36,7 +36,7 @@ export interface MergedPromotion {
 
 export interface MergedPromotionsOptions {
   hosts: ForgeHost[] | (() => ForgeHost[]);
-  vault: Pick<SessionVault, 'withToken' | 'get'>;
+  vault: Pick<SessionTokens, 'withToken' | 'get'>;
   forges?: ForgeRegistry;
   providerFor?: ProviderFactory;
   fetch?: typeof fetch;

@@ -10,22 +10,22 @@
 // tree, commit and ref; 1 on forges with a commits API), open or update the PR (1): 5–8 calls.
 
 import { randomUUID } from 'node:crypto';
-import type { FileChange, PromotionError, PromotionPlan, PromotionProgress, PromotionOrder, PromotionResult, PromotionStep } from '../common/promotion';
+import type { FileChange, PromotionError, PromotionEvidence, PromotionPlan, PromotionProgress, PromotionOrder, PromotionResult, PromotionStep } from '../common/promotion';
 import type { Result } from '../common/result';
-import { resolveRepoUrl, type ForgeHost } from '../auth/forge-host';
-import { SignInRequiredError, type SessionVault } from '../auth/session-vault';
+import { resolveRepoUrl, type ForgeHost } from '../forges/forge-host';
+import { SignInRequiredError, type SessionTokens } from '../forges/session-tokens';
 import type { Logger } from '../log/logger';
-import { forgeKindFor, type ForgeRegistry } from './forge-registry';
+import { forgeKindFor, type ForgeRegistry } from '../forges/registry';
 import { promotionMarker } from './markers';
 import { editMarkedFiles, parsePromotionMetadata, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionOrder } from './promotion-plan';
 import { rollbackBody, rollbackBranchName, rollbackTitle, ROLLBACK_LABEL } from './rollback-plan';
-import { missingScopes, ProviderError, type BranchHead, type GitProvider, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from './provider';
+import { missingScopes, ProviderError, type BranchHead, type GitProvider, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from '../forges/git-provider';
 
 export type ProviderFactory = (host: ForgeHost, token: string) => GitProvider;
 
 export interface PromotionServiceOptions {
   hosts: ForgeHost[] | (() => ForgeHost[]);
-  vault: Pick<SessionVault, 'withToken' | 'get'>;
+  vault: SessionTokens;
   /** Overrides the registry's GitProvider (tests). */
   providerFor?: ProviderFactory;
   /** Chooses provider and hints per host type (default: the app's forge registry). */
@@ -51,9 +51,13 @@ interface StoredPlan {
   newFiles: RepoTextFile[];
   existing: PullRequestInfo | null;
   createdAt: number;
+  /** kept for a body rebuilt at apply time */
+  evidence?: PromotionEvidence;
 }
 
 const NEEDLE = '$promotion';
+/** Commits whose marked files are kept for the next plan (see readMarked). */
+const MARKED_FILES_KEPT = 4;
 
 function fail<T>(e: PromotionError): Result<T> {
   return { ok: false, error: e } as Result<T>;
@@ -131,8 +135,24 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
     };
   };
 
-  const readEdits = async (provider: GitProvider, repo: RepoCoordinates, sha: string, req: Pick<PromotionPlan, 'pipelineNamespace' | 'pipelineName' | 'targetEnv' | 'version'>, label: string) => {
-    const candidates = await provider.readMarkedFiles(repo, sha, NEEDLE);
+  // A commit never changes, so its marked files are read once however many promotions plan
+  // against it (a batch of 50 into one config repository downloads one archive, not 50).
+  // Keyed by host, repository and commit; the last few commits only.
+  const markedFiles = new Map<string, Promise<RepoTextFile[]>>();
+  const readMarked = (provider: GitProvider, hostId: string, repo: RepoCoordinates, sha: string): Promise<RepoTextFile[]> => {
+    const key = `${hostId}|${repo.owner}/${repo.name}@${sha}`;
+    let files = markedFiles.get(key);
+    if (!files) {
+      files = provider.readMarkedFiles(repo, sha, NEEDLE);
+      markedFiles.set(key, files);
+      files.catch(() => markedFiles.delete(key)); // a failed read is tried again next time
+      while (markedFiles.size > MARKED_FILES_KEPT) markedFiles.delete(markedFiles.keys().next().value!);
+    }
+    return files;
+  };
+
+  const readEdits = async (provider: GitProvider, repo: RepoCoordinates & { hostId: string }, sha: string, req: Pick<PromotionPlan, 'pipelineNamespace' | 'pipelineName' | 'targetEnv' | 'version'>, label: string) => {
+    const candidates = await readMarked(provider, repo.hostId, repo, sha);
     return editMarkedFiles(candidates, req.pipelineNamespace, req.pipelineName, req.targetEnv, req.version, label);
   };
 
@@ -170,7 +190,7 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
             return step('read-repo', async () => {
               const base = await provider.getBranchHead(repo, baseBranch);
               if (!base) throw new PromotionFailure('conflict', `The base branch ${baseBranch} does not exist in ${repoLabel}.`);
-              const edits = await readEdits(provider, repo, base.sha, request, repoLabel);
+              const edits = await readEdits(provider, { ...repo, hostId: host.id }, base.sha, request, repoLabel);
               const { rollback } = request;
               const branch = rollback ? rollbackBranchName(ns, name, env) : promotionBranchName(ns, name, env);
               const existing = await provider.findOpenPullRequest(repo, branch);
@@ -188,13 +208,13 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
                 baseSha: base.sha,
                 branch,
                 title: rollback ? rollbackTitle(ns, name, env, version, rollback.replaces) : promotionTitle(ns, name, env, version),
-                body: planBody({ pipelineNamespace: ns, pipelineName: name, targetEnv: env, version, author, ...(rollback ? { rollback } : {}) }, edits.previous, edits.files),
+                body: planBody({ pipelineNamespace: ns, pipelineName: name, targetEnv: env, version, author, ...(rollback ? { rollback } : {}) }, edits.previous, edits.files, request.evidence),
                 files: edits.files,
                 author,
                 ...(rollback ? { rollback, labels: [ROLLBACK_LABEL] } : {}),
                 ...(existing ? { existingPr: { number: existing.number, url: existing.url, title: existing.title } } : {}),
               };
-              return { plan, host, repo, base, newFiles: edits.newFiles, existing, createdAt: now() } satisfies StoredPlan;
+              return { plan, host, repo, base, newFiles: edits.newFiles, existing, createdAt: now(), ...(request.evidence ? { evidence: request.evidence } : {}) } satisfies StoredPlan;
             });
           });
         });
@@ -230,7 +250,7 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
                 const head = await provider.getBranchHead(repo, plan.baseBranch);
                 if (!head) throw new PromotionFailure('conflict', `The base branch ${plan.baseBranch} no longer exists in ${repoLabel}.`);
                 if (head.sha !== base.sha) {
-                  const edits = await readEdits(provider, repo, head.sha, plan, repoLabel);
+                  const edits = await readEdits(provider, { ...repo, hostId: host.id }, head.sha, plan, repoLabel);
                   files = edits.files;
                   newFiles = edits.newFiles;
                   previous = edits.previous;
@@ -241,7 +261,7 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
               () => (rebuilt ? `${plan.baseBranch} moved since the review; the change was rebuilt on ${base.sha.slice(0, 7)}` : undefined),
             );
             const written = await step('commit', () => writeBranch(provider, repo, plan, { parent: base, files: newFiles, message: plan.title }, stored.existing));
-            const body = rebuilt ? planBody(plan, previous, files) : plan.body;
+            const body = rebuilt ? planBody(plan, previous, files, stored.evidence) : plan.body;
             const pr = await step('open-pr', () => openOrUpdate(provider, repo, { ...plan, body }, written));
             return { planId, prUrl: pr.pr.url, number: pr.pr.number, updated: pr.updated, rebuilt, files, baseSha: base.sha } satisfies PromotionResult;
           }),
@@ -285,8 +305,13 @@ function prText(plan: PromotionPlan): { title: string; body: string; labels?: st
 }
 
 /** The PR body: a promotion's, or a rollback's (which says what it replaces and why). */
-function planBody(plan: Pick<PromotionPlan, 'pipelineNamespace' | 'pipelineName' | 'targetEnv' | 'version' | 'author' | 'rollback'>, previous: string[], files: FileChange[]): string {
-  const args = { ns: plan.pipelineNamespace, name: plan.pipelineName, env: plan.targetEnv, version: plan.version, previous, author: plan.author, files };
+function planBody(
+  plan: Pick<PromotionPlan, 'pipelineNamespace' | 'pipelineName' | 'targetEnv' | 'version' | 'author' | 'rollback'>,
+  previous: string[],
+  files: FileChange[],
+  evidence: PromotionEvidence | undefined,
+): string {
+  const args = { ns: plan.pipelineNamespace, name: plan.pipelineName, env: plan.targetEnv, version: plan.version, previous, author: plan.author, files, ...(evidence ? { evidence } : {}) };
   return plan.rollback ? rollbackBody({ ...args, ...plan.rollback }) : promotionBody(args);
 }
 

@@ -11,6 +11,15 @@ const hostId = z.string().min(1).max(200).regex(/^[A-Za-z0-9._:-]+$/, 'a forge h
 const planId = z.string().uuid();
 const hostPayload = z.object({ host: hostId }).strict();
 const planPayload = z.object({ planId }).strict();
+// Only which pipeline and environment (and an approval gate's revision): main derives the rest.
+const promotionRequest = z
+  .object({
+    pipelineId: z.string().min(3).max(600),
+    targetEnv: z.string().min(1).max(253),
+    revision: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+const batchPayload = z.object({ batchId: z.string().uuid() }).strict();
 const pipelineId = z.string().min(3).max(600);
 const envName = z.string().min(1).max(253);
 const DAY_MS = 86_400_000;
@@ -28,14 +37,7 @@ export const requestSchemas: RequestSchemas = {
   'auth:start-device-sign-in': hostPayload,
   'auth:cancel-sign-in': hostPayload,
   'auth:sign-out': hostPayload,
-  // Only which pipeline and environment (and an approval gate's revision): main derives the rest.
-  'promotion:plan': z
-    .object({
-      pipelineId: z.string().min(3).max(600),
-      targetEnv: z.string().min(1).max(253),
-      revision: z.string().min(1).max(200).optional(),
-    })
-    .strict(),
+  'promotion:plan': promotionRequest,
   'promotion:apply': planPayload,
   'promotion:discard-plan': planPayload,
   'tokens:list': z.undefined(),
@@ -65,6 +67,8 @@ export const requestSchemas: RequestSchemas = {
       readGitopsClusterSecrets: z.boolean().optional(),
       checkUpdatesAutomatically: z.boolean().optional(),
       notifyPromotions: z.boolean().optional(),
+      theme: z.enum(['system', 'light', 'dark']).optional(),
+      density: z.enum(['comfortable', 'compact']).optional(),
       forgeHosts: z
         .array(
           z
@@ -81,4 +85,10 @@ export const requestSchemas: RequestSchemas = {
         .optional(),
     })
     .strict(),
+  'forges:list-capabilities': z.undefined(),
+  // at most MAX_BATCH_ROWS (common/promotion.ts) rows; schemas-bounds.test.ts holds the two together
+  'promotion:plan-batch': z.object({ rows: z.array(promotionRequest).min(1).max(200) }).strict(),
+  'promotion:apply-batch': batchPayload,
+  'promotion:retry-batch': batchPayload,
+  'promotion:discard-batch': batchPayload,
 };

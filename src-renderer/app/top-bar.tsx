@@ -12,6 +12,7 @@ import { openSettings } from '../features/settings/settings-dialog';
 import { troubledTokens } from '../features/tokens/token-inbox';
 import { useNow } from '../lib/use-now';
 import { useAppStore } from '../store/store';
+import './top-bar.css';
 
 function ClusterChip(props: { cluster: ClusterState; selected: boolean; now: number; onSelect(): void }) {
   const { cluster: c, now } = props;

@@ -1,4 +1,4 @@
-// `npm run bench -- --pipelines N [--json F] [--sections build-board,dataplane,renderer,promotion,releaseLog]`:
+// `npm run bench -- --pipelines N [--json F] [--sections build-board,dataplane,renderer,promotion,batch,releaseLog]`:
 // runs the benchmarks and prints/writes one JSON object. Figures, not pass/fail: the targets
 // and the latest numbers are in docs/benchmarks.md.
 import { writeFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ const { values } = parseArgs({
   options: {
     pipelines: { type: 'string', default: '1000' },
     json: { type: 'string' },
-    sections: { type: 'string', default: 'build-board,dataplane,renderer,promotion,releaseLog' },
+    sections: { type: 'string', default: 'build-board,dataplane,renderer,promotion,batch,releaseLog' },
     'repo-files': { type: 'string', default: '5000' },
   },
 });
@@ -39,6 +39,12 @@ if (sections.has('promotion')) {
   result['promotion'] = await runPromotionBench({ repoFiles });
 }
 
+if (sections.has('batch')) {
+  const repoFiles = Number(values['repo-files']);
+  console.error(`batch: 50 promotions into a ${repoFiles}-file repo …`);
+  const { runBatchBench } = await import('./batch');
+  result['batch'] = await runBatchBench({ repoFiles, rows: 50 });
+}
 if (sections.has('releaseLog')) {
   console.error(`releaseLog: ${pipelines} pipelines × 30 days …`);
   const { runReleaseLogBench } = await import('./release-log');

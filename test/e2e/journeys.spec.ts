@@ -8,6 +8,7 @@ import { Octokit } from '@octokit/rest';
 import path from 'node:path';
 import { cell, dragVersion, expect, openBoard, screenshotDir, test, waitFor } from './sandbox-fixtures';
 import { authorizeInBrowser, signedInToGitHub } from './sign-in';
+import { controllerMetadataBlock } from '../../src-main/git/promotion-plan';
 
 const GH_REPO = 'acme/fleet-config';
 const GL_PROJECT = 'platform-team/infra/fleet-config';
@@ -86,7 +87,8 @@ test.describe('promotion journeys on the demo sandbox', () => {
     const number = Number(prUrl.split('/').at(-1));
     const pr = forge.state.getPull(GH_REPO, number)!;
     expect(pr).toMatchObject({ head: 'promotion-platform-ingress-nginx-prod', base: 'main', title: 'Promote platform/ingress-nginx in prod to 4.11.3', author: sandbox.users.signIn.login, state: 'open' });
-    expect(pr.body).toMatch(/<details><summary>metadata<\/summary>\s+platform\/ingress-nginx\/prod\s+<\/details>/);
+    expect(pr.body?.endsWith(controllerMetadataBlock('platform', 'ingress-nginx', 'prod'))).toBe(true);
+    expect(pr.body).toContain('**staging** runs 4.11.3 healthy on 1 of 1 target.');
     expect(forge.state.listPulls(GH_REPO).filter((p) => p.head === pr.head && p.state === 'open')).toHaveLength(1);
     for (const file of paths) {
       const diff = changedLines(forge.state.getFile(GH_REPO, 'main', file)!, forge.state.getFile(GH_REPO, pr.head, file)!);
@@ -189,7 +191,7 @@ test.describe('promotion journeys on the demo sandbox', () => {
     const iid = Number(mrUrl.split('/').at(-1));
     const mr = gitlab.server.state.getMergeRequest(GL_PROJECT, iid)!;
     expect(mr).toMatchObject({ sourceBranch: 'promotion-platform-cert-rotation-prod', targetBranch: 'main', title: 'Promote platform/cert-rotation in prod to 2.3.0', author: sandbox.users.gitlab!.signIn.username, state: 'opened' });
-    expect(mr.description).toMatch(/<details><summary>metadata<\/summary>\s+platform\/cert-rotation\/prod\s+<\/details>/);
+    expect(mr.description.endsWith(controllerMetadataBlock('platform', 'cert-rotation', 'prod'))).toBe(true);
     const file = 'apps/cert-rotation/prod/values.yaml';
     const diff = changedLines(gitlab.server.state.getFile(GL_PROJECT, 'main', file)!, gitlab.server.state.getFile(GL_PROJECT, mr.sourceBranch, file)!);
     expect(diff).toEqual([[expect.stringContaining('"2.2.4"'), expect.stringContaining('"2.3.0"')]]);

@@ -51,7 +51,7 @@ test.describe('rollback and release log on the demo sandbox', () => {
     // an environment whose history has no earlier release: refused with the reason, on the key too
     const ingressProd = cell(page, 'platform/ingress-nginx', 'prod');
     await ingressProd.focus();
-    await page.keyboard.press('b');
+    await page.keyboard.press('r');
     await expect(page.getByTestId('toast')).toContainText('Can’t roll back: The version before 4.10.1 in prod is unknown');
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('rollback-refusal-reason')).toContainText('The version before 4.10.1 in prod is unknown');

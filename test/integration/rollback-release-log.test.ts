@@ -8,7 +8,7 @@ import { createAuthService } from '../../src-main/auth/auth-service';
 import { createSessionVault, type SessionVault } from '../../src-main/auth/session-vault';
 import type { EffectiveStrategy } from '../../src-main/common/board';
 import type { PromotionOrder } from '../../src-main/common/promotion';
-import { createGitLabProvider } from '../../src-main/git/gitlab/gitlab-provider';
+import { createGitLabProvider } from '../../src-main/forges/gitlab/gitlab-provider';
 import { createMergedPromotions } from '../../src-main/git/merged-promotions';
 import { createPromotionService, type PromotionService } from '../../src-main/git/promotion-service';
 import { browserFollower, forgeOnlyContext, startForgeFixture, type ForgeFixture } from '../bench/promotion-sandbox';

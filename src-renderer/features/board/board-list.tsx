@@ -17,6 +17,7 @@ import {
   type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { cellKey } from './batch-selection';
 import { useAppStore } from '../../store/store';
 import { useNow } from '../../lib/use-now';
 import { requestPromoteNext } from './board-actions';
@@ -26,6 +27,8 @@ import { visibleRange, type ListModel } from './board-view';
 import type { DragData } from './env-cell';
 import { GroupHeader, PipelineRowView } from './pipeline-row';
 import { dropVerdict } from '../../../src-main/common/cell-action';
+import './board-list.css';
+import './compact-density.css';
 
 function dragData(value: unknown): DragData | null {
   const d = value as Partial<DragData> | undefined;
@@ -109,6 +112,7 @@ export function BoardList(props: { model: ListModel }) {
   const reveal = useAppStore((s) => s.reveal);
   const hasFocus = useAppStore((s) => s.focus !== null);
   const focusCell = useAppStore((s) => s.focusCell);
+  const compact = useAppStore((s) => s.density === 'compact');
 
   // The first frame with rows in it, as a performance mark (what the renderer benchmark reads).
   useLayoutEffect(() => {
@@ -195,10 +199,18 @@ export function BoardList(props: { model: ListModel }) {
           useAppStore.getState().openDetail({ rowId, envIndex });
         }
         break;
+      case 'x':
+        // the keyboard's Ctrl-click: pick the cell for a batch promotion
+        if (onCell && !e.ctrlKey && !e.metaKey && !e.altKey) {
+          e.preventDefault();
+          useAppStore.getState().toggleBatchCell(cellKey(rowId, envIndex));
+        }
+        break;
+      // p promotes, r rolls back (not b: b reviews the batch selection, use-board-shell.ts)
       case 'p':
       case 'P':
-      case 'b':
-      case 'B':
+      case 'r':
+      case 'R':
         if (!e.ctrlKey && !e.metaKey && !e.altKey) {
           e.preventDefault();
           if (e.key.toLowerCase() === 'p') requestPromoteNext(rowId, envIndex);
@@ -247,7 +259,7 @@ export function BoardList(props: { model: ListModel }) {
     >
       <div
         ref={scrollRef}
-        className={`board-list${drag ? ' board-list--dragging' : ''}`}
+        className={`board-list${drag ? ' board-list--dragging' : ''}${compact ? ' board-list--compact' : ''}`}
         role="grid"
         aria-label="Pipelines and their environments"
         aria-rowcount={model.items.length}

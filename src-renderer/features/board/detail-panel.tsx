@@ -9,6 +9,9 @@ import { cellDomId } from './env-cell';
 import { tokenEntryFor } from '../../../src-main/common/tokens';
 import { TokenPanel } from '../tokens/token-panel';
 import { SafeLink } from '../../components/safe-link';
+import './detail-panel.css';
+import './row-problem.css';
+import { RolloutTimelineList } from './rollout-timeline';
 import { ReleaseHistory } from '../releases/release-history';
 
 function TargetCard(props: { target: TargetState; cluster: ClusterState | undefined; now: number }) {
@@ -184,6 +187,7 @@ export function DetailPanel() {
             ))}
           </ul>
         ) : null}
+        {cell.rollout ? <RolloutTimelineList rollout={cell.rollout} provider={cell.strategy.provider} /> : null}
         <h3 className="detail-panel__section">
           {cell.targets.length} {cell.targets.length === 1 ? 'target' : 'targets'}
         </h3>

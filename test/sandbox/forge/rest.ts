@@ -110,9 +110,26 @@ function requireWrite(ctx: Ctx, repo: RepoState, permission: Permission, needPus
   if (needPush && t.kind !== 'installation' && !canPush(ctx, repo)) throw notFound(docs);
 }
 
+/**
+ * Public repositories are read by anyone, without a token (within the anonymous rate limit);
+ * a private one only by a signed-in user with access whose token reaches it: classic and OAuth
+ * tokens need the `repo` scope (public_repo is not enough), fine-grained and app tokens must
+ * list the repository. Everyone else gets GitHub's 404, as if it did not exist.
+ */
+export function canRead(ctx: Pick<Ctx, 'token' | 'user'>, repo: RepoState): boolean {
+  if (!repo.private) return true;
+  const t = ctx.token;
+  if (!t || !ctx.user) return false;
+  if (t.repositories) return t.repositories.some((r) => r.toLowerCase() === repo.fullName.toLowerCase());
+  if (t.kind === 'classic' || t.kind === 'oauth') {
+    if (!t.scopes.includes('repo')) return false;
+  }
+  return !repo.pushers || repo.pushers.some((p) => p.toLowerCase() === ctx.user?.login.toLowerCase());
+}
+
 function getRepo(ctx: Ctx, docs?: string): RepoState {
   const repo = ctx.state.repo(`${ctx.params.owner}/${ctx.params.repo}`);
-  if (!repo) throw notFound(docs);
+  if (!repo || !canRead(ctx, repo)) throw notFound(docs);
   return repo;
 }
 
@@ -136,7 +153,7 @@ export function repoJson(ctx: Ctx, repo: RepoState): Record<string, unknown> {
     node_id: nodeId('Repository', repo.id),
     name: repo.name,
     full_name: repo.fullName,
-    private: false,
+    private: repo.private,
     owner: userRef(ctx, repo.owner),
     html_url: html,
     description: null,
@@ -168,7 +185,7 @@ export function repoJson(ctx: Ctx, repo: RepoState): Record<string, unknown> {
     has_downloads: true,
     archived: false,
     disabled: false,
-    visibility: 'public',
+    visibility: repo.private ? 'private' : 'public',
     forks_count: 0,
     open_issues_count: ctx.state.pullList(repo).filter((p) => p.state === 'open').length,
     forks: 0,
@@ -1132,7 +1149,7 @@ export function buildRestRouter(host: RestHost): Router {
     const q = ctx.query.get('q');
     if (!q) throw validationFailed([{ resource: 'Search', field: 'q', code: 'missing' }], docs);
     let candidates: { repo: RepoState; p: PullState }[] = [];
-    for (const repo of ctx.state.repos.values()) for (const p of ctx.state.pullList(repo)) candidates.push({ repo, p });
+    for (const repo of ctx.state.repos.values()) if (canRead(ctx, repo)) for (const p of ctx.state.pullList(repo)) candidates.push({ repo, p });
     const words: string[] = [];
     for (const term of q.split(/\s+/).filter((t) => t !== '')) {
       const m = /^(-?)(\w+):(.+)$/.exec(term);

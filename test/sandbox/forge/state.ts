@@ -39,6 +39,8 @@ export interface RepoState {
   fullName: string;
   defaultBranch: string;
   pushers: string[] | undefined;
+  /** GitHub answers 404 to anyone who may not read a private repository, signed in or not */
+  private: boolean;
   createdAt: string;
   objects: ObjectStore;
   refs: Map<string, string>; // 'refs/heads/main' → commit sha
@@ -162,6 +164,7 @@ export class ForgeState {
     for (const a of seed.oauthApps) this.apps.set(a.clientId, { ...a });
     for (const r of seed.repos) {
       const repo = this.createRepo(r.owner, r.name, r.defaultBranch, r.pushers);
+      repo.private = r.private ?? false;
       const owner = this.users.get(r.owner.toLowerCase());
       const who = this.identity(owner?.login ?? r.owner, this.seedDate());
       const flat: FlatTree = new Map();
@@ -215,6 +218,7 @@ export class ForgeState {
       fullName: `${owner}/${name}`,
       defaultBranch,
       pushers: pushers ? [...pushers] : undefined,
+      private: false,
       createdAt: createdAt ?? this.seedDate(),
       objects: new ObjectStore(),
       refs: new Map(),

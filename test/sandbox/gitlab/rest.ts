@@ -94,8 +94,12 @@ function accessLevel(ctx: Ctx, project: ProjectState): number {
   return project.members ? 40 : 30;
 }
 
-/** Private projects: anyone without access gets the same 404 as for a missing one. */
+/**
+ * Private projects (every sandbox project is one): anyone without access gets the same 404 as
+ * for a missing one — an anonymous caller too, as GitLab answers (a bad token is still a 401).
+ */
 function projectFor(ctx: Ctx, scopes = READ_SCOPES): ProjectState {
+  if (!ctx.token) throw notFound('Project');
   requireAuth(ctx);
   const project = ctx.state.project(ctx.params.id ?? '');
   if (!project || accessLevel(ctx, project) === 0) throw notFound('Project');

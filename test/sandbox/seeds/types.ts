@@ -63,6 +63,8 @@ export interface SeedRepo {
   files: Record<string, string>; // path → content at the initial commit
   /** logins allowed to push; omitted = every user */
   pushers?: string[];
+  /** a private repository: only signed-in users with access see it (others get GitHub's 404) */
+  private?: boolean;
 }
 
 export interface SeedPullRequest {
