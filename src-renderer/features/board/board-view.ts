@@ -248,3 +248,22 @@ export function sortInbox(items: readonly InboxItem[], order: 'oldest' | 'newest
     return order === 'oldest' ? d : -d;
   });
 }
+
+/** The Inbox's groups, most pressing first: gates waiting for a person, PRs in review, promotions expected. */
+export const INBOX_KINDS: readonly PendingPromotion['kind'][] = ['awaiting-approval', 'pr-open', 'promotion-expected'];
+
+export interface InboxGroup {
+  kind: PendingPromotion['kind'];
+  items: InboxItem[];
+}
+
+/** Items grouped by kind (in INBOX_KINDS order, empty groups left out), each group sorted by age. */
+export function groupInbox(items: readonly InboxItem[], order: 'oldest' | 'newest'): InboxGroup[] {
+  const sorted = sortInbox(items, order);
+  return INBOX_KINDS.map((kind) => ({ kind, items: sorted.filter((i) => i.pending.kind === kind) })).filter((g) => g.items.length > 0);
+}
+
+/** Offsets for `count` rows of one height, in the shape visibleRange reads. */
+export function uniformOffsets(count: number, height: number): number[] {
+  return Array.from({ length: count + 1 }, (_, i) => i * height);
+}

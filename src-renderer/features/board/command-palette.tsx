@@ -20,6 +20,7 @@ export function CommandPalette() {
   const setOverlay = useAppStore((s) => s.setOverlay);
   const filters = useAppStore((s) => s.view.filters);
   const mode = useAppStore((s) => s.view.mode);
+  const density = useAppStore((s) => s.density);
   const rows = useOrderedRows();
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState(0);
@@ -29,6 +30,7 @@ export function CommandPalette() {
     list.push({ id: 'clear', label: 'Clear search and filters', hint: 'view', run: () => s.setView({ query: '', filters: [], cluster: null }) });
     list.push({ id: 'inbox', label: mode === 'inbox' ? 'Show the board' : 'Show pending promotions (inbox)', hint: 'view', run: () => s.setView({ mode: mode === 'inbox' ? 'board' : 'inbox' }) });
     list.push({ id: 'keys', label: 'Keyboard shortcuts', hint: 'help', run: () => s.setOverlay('shortcuts') });
+    list.push({ id: 'density', label: density === 'compact' ? 'Comfortable rows (cards)' : 'Compact rows (one line per pipeline)', hint: 'view', run: () => void s.setDensity(density === 'compact' ? 'comfortable' : 'compact') });
     for (const row of rows) {
       list.push({ id: `go:${row.id}`, label: `Go to ${row.namespace}/${row.name}`, hint: row.cluster, run: () => jumpToCell(row.id, 0) });
       // Approvals first: a gate waiting is the most pressing thing a pipeline can ask for.
@@ -43,7 +45,7 @@ export function CommandPalette() {
       }
     }
     return list;
-  }, [rows, filters, mode]);
+  }, [rows, filters, mode, density]);
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const matches = commands.filter((c) => words.every((w) => c.label.toLowerCase().includes(w))).slice(0, 10);
   if (!open) return null;
