@@ -111,7 +111,8 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
   const dragId = `drag|${row.id}|${cell.index}`;
   const dropId = `drop|${row.id}|${cell.index}`;
   const version = cell.rollup.version;
-  const drag = useDraggable({ id: dragId, data: { rowId: row.id, envIndex: cell.index } satisfies DragData, disabled: !version || props.isLast });
+  // destructured: the hooks lint reads `drag.x` after `ref={setChipRef}` as reading a ref during render
+  const { setNodeRef: setChipRef, isDragging, attributes: dragAttributes, listeners: dragListeners } = useDraggable({ id: dragId, data: { rowId: row.id, envIndex: cell.index } satisfies DragData, disabled: !version || props.isLast });
   const drop = useDroppable({ id: dropId, data: { rowId: row.id, envIndex: cell.index } satisfies DragData });
 
   useLayoutEffect(() => {
@@ -173,15 +174,15 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
       <div className="cell__version-line">
         {version ? (
           <span
-            ref={drag.setNodeRef}
-            className={`version-chip${drag.isDragging ? ' version-chip--dragging' : ''}${props.isLast ? ' version-chip--static' : ''}`}
+            ref={setChipRef}
+            className={`version-chip${isDragging ? ' version-chip--dragging' : ''}${props.isLast ? ' version-chip--static' : ''}`}
             data-testid="version-chip"
             title={chipTitle(version, cell, next, nextEnv)}
-            {...drag.attributes}
-            {...drag.listeners}
+            {...dragAttributes}
+            {...dragListeners}
             tabIndex={focused && !props.isLast ? 0 : -1}
             aria-roledescription="draggable version"
-            aria-describedby={drag.attributes['aria-describedby']}
+            aria-describedby={dragAttributes['aria-describedby']}
             onClick={(e) => e.stopPropagation()}
           >
             {versionLabel(cell, version)}
