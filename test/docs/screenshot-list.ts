@@ -13,6 +13,7 @@ export const SCREENSHOTS = {
   'token-risks.png': 'one token’s details: who is behind it, its risks, the safer alternatives',
   'settings.png': 'the Settings dialog',
   'empty-state.png': 'the first run on clusters without any Pipeline',
+  'board-compact.png': 'the same board in compact rows: one table-like line per pipeline',
 } as const;
 
 export type ScreenshotName = keyof typeof SCREENSHOTS;
