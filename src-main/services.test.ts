@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardSnapshot } from './common/board';
 import { createMemoryLogger } from './log/logger';
-import { githubDotCom } from './auth/forge-host';
+import { githubDotCom } from './forges/forge-host';
 import { createMainServices } from './services';
 import { openMemorySettingsStore } from './settings/settings-store';
 

@@ -4,7 +4,7 @@
 // Client secrets here are app configuration, not user secrets: a desktop app cannot keep
 // them confidential (RFC 8252 §8.5) — PKCE protects the code. User tokens never live here.
 import { z } from 'zod';
-import { FORGE_HOST_TYPES, forgeHostFrom, githubDotCom, type ForgeHost } from '../auth/forge-host';
+import { FORGE_HOST_TYPES, forgeHostFrom, githubDotCom, type ForgeHost } from '../forges/forge-host';
 import type { EnvironmentForgeHost } from '../common/settings';
 
 const configuredHostSchema = z.object({

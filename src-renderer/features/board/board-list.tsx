@@ -17,9 +17,11 @@ import {
   type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { cellKey } from './batch-selection';
 import { useAppStore } from '../../store/store';
 import { useNow } from '../../lib/use-now';
 import { requestPromoteNext } from './board-actions';
+import { requestRollback } from '../releases/release-actions';
 import { visibleRange, type ListModel } from './board-view';
 import type { DragData } from './env-cell';
 import { GroupHeader, PipelineRowView } from './pipeline-row';
@@ -205,11 +207,26 @@ export function BoardList(props: { model: ListModel }) {
           useAppStore.getState().openDetail({ rowId, envIndex });
         }
         break;
+      case 'x':
+        // the keyboard's Ctrl-click: pick the cell for a batch promotion
+        if (onCell && !e.ctrlKey && !e.metaKey && !e.altKey) {
+          e.preventDefault();
+          useAppStore.getState().toggleBatchCell(cellKey(rowId, envIndex));
+        }
+        break;
       case 'p':
       case 'P':
         if (!e.ctrlKey && !e.metaKey && !e.altKey) {
           e.preventDefault();
           requestPromoteNext(rowId, envIndex);
+        }
+        break;
+      // r, not b: b reviews the batch selection (use-board-shell.ts)
+      case 'r':
+      case 'R':
+        if (!e.ctrlKey && !e.metaKey && !e.altKey) {
+          e.preventDefault();
+          requestRollback(rowId, envIndex);
         }
         break;
     }

@@ -4,13 +4,14 @@
 import type { BoardDensity } from '../../../src-main/common/settings';
 import type { ClusterState, EnvironmentCell, PendingPromotion, PipelineRow, TargetState } from '../../../src-main/common/board';
 
-export const FILTER_KEYS = ['needs-promotion', 'awaiting-approval', 'pr-open', 'failing', 'stale'] as const;
+export const FILTER_KEYS = ['needs-promotion', 'awaiting-approval', 'pr-open', 'pr-unknown', 'failing', 'stale'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 export const FILTER_LABELS: Record<FilterKey, string> = {
   'needs-promotion': 'Needs promotion',
   'awaiting-approval': 'Awaiting approval',
   'pr-open': 'PR open',
+  'pr-unknown': 'PR unknown (sign in)',
   failing: 'Failing',
   stale: 'Stale',
 };
@@ -21,7 +22,7 @@ export interface BoardView {
   filters: FilterKey[];
   /** Keep rows with the Pipeline or any target on this cluster (null = all). */
   cluster: string | null;
-  mode: 'board' | 'inbox' | 'tokens';
+  mode: 'board' | 'inbox' | 'tokens' | 'releases';
 }
 
 export const defaultView: BoardView = { query: '', filters: [], cluster: null, mode: 'board' };
@@ -55,6 +56,8 @@ export function matchesFilter(row: PipelineRow, filter: FilterKey, clusters: Rea
       return hasPending(row, 'awaiting-approval');
     case 'pr-open':
       return hasPending(row, 'pr-open');
+    case 'pr-unknown':
+      return hasPending(row, 'pr-unknown');
     case 'failing':
       return rowIsFailing(row);
     case 'stale':
@@ -249,8 +252,8 @@ export function sortInbox(items: readonly InboxItem[], order: 'oldest' | 'newest
   });
 }
 
-/** The Inbox's groups, most pressing first: gates waiting for a person, PRs in review, promotions expected. */
-export const INBOX_KINDS: readonly PendingPromotion['kind'][] = ['awaiting-approval', 'pr-open', 'promotion-expected'];
+/** The Inbox's groups, most pressing first: gates waiting for a person, PRs in review, promotions expected, then those whose PR state is unknown before sign-in. */
+export const INBOX_KINDS: readonly PendingPromotion['kind'][] = ['awaiting-approval', 'pr-open', 'promotion-expected', 'pr-unknown'];
 
 export interface InboxGroup {
   kind: PendingPromotion['kind'];
@@ -266,4 +269,11 @@ export function groupInbox(items: readonly InboxItem[], order: 'oldest' | 'newes
 /** Offsets for `count` rows of one height, in the shape visibleRange reads. */
 export function uniformOffsets(count: number, height: number): number[] {
   return Array.from({ length: count + 1 }, (_, i) => i * height);
+}
+
+/** How many rows each filter would keep (over every row, whatever the view): the toolbar's counts. */
+export function filterCounts(rows: Iterable<PipelineRow>, clusters: ReadonlyMap<string, ClusterState>): Record<FilterKey, number> {
+  const counts = Object.fromEntries(FILTER_KEYS.map((f) => [f, 0])) as Record<FilterKey, number>;
+  for (const row of rows) for (const f of FILTER_KEYS) if (matchesFilter(row, f, clusters)) counts[f] += 1;
+  return counts;
 }

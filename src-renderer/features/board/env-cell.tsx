@@ -8,6 +8,9 @@ import { requestPromoteNext } from './board-actions';
 import { cellRevision, clusterWords, pendingLabel, prStatusText, relativeTime, rollupLine, rollupWords, staleFor, versionLabel } from './format';
 import { cellAction, dropVerdict, type CellAction } from '../../../src-main/common/cell-action';
 import './env-cell.css';
+import { RolloutBadge } from './rollout-timeline';
+import { useAppStore } from '../../store/store';
+import { cellKey } from './batch-selection';
 
 export interface DragData {
   rowId: string;
@@ -114,6 +117,8 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
   // destructured: the hooks lint reads `drag.x` after `ref={setChipRef}` as reading a ref during render
   const { setNodeRef: setChipRef, isDragging, attributes: dragAttributes, listeners: dragListeners } = useDraggable({ id: dragId, data: { rowId: row.id, envIndex: cell.index } satisfies DragData, disabled: !version || props.isLast });
   const drop = useDroppable({ id: dropId, data: { rowId: row.id, envIndex: cell.index } satisfies DragData });
+  const key = cellKey(row.id, cell.index);
+  const selected = useAppStore((s) => s.batchSelection[key] === true);
 
   useLayoutEffect(() => {
     if (focused && focusToken > lastFocusToken && ref.current) {
@@ -144,6 +149,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
   if (dropCheck) classes.push(dropCheck.allowed ? 'cell--drop-ok' : 'cell--drop-no');
   if (dropCheck && drop.isOver) classes.push('cell--over');
   if (dragSource === cell.index) classes.push('cell--drag-source');
+  if (selected) classes.push('cell--selected');
 
   return (
     <div
@@ -157,7 +163,12 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
       data-row-id={row.id}
       data-env={cell.name}
       data-env-index={cell.index}
-      onClick={() => props.onOpen(cell.index)}
+      aria-selected={selected}
+      onClick={(e) => {
+        // Ctrl/Cmd- or Shift-click picks the cell for a batch promotion instead of opening it
+        if (e.ctrlKey || e.metaKey || e.shiftKey) useAppStore.getState().toggleBatchCell(key);
+        else props.onOpen(cell.index);
+      }}
       onFocus={(e) => {
         if (e.target === e.currentTarget && !focused) props.onFocusCell(cell.index);
       }}
@@ -230,6 +241,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
         </>
       )}
       <div className="cell__badges">
+        {cell.rollout ? <RolloutBadge rollout={cell.rollout} provider={cell.strategy.provider} /> : null}
         {cell.pending.map((p, i) => (
           <PendingBadge key={i} pending={p} now={now} provider={cell.strategy.provider} />
         ))}

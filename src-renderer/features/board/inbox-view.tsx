@@ -8,6 +8,7 @@ import { StatePanel } from '../../components/state-panel';
 import { useNow } from '../../lib/use-now';
 import { useAppStore } from '../../store/store';
 import { jumpToCell } from './board-actions';
+import { InboxBatchButton } from './inbox-batch';
 import { cellAction } from '../../../src-main/common/cell-action';
 import type { PendingPromotion } from '../../../src-main/common/board';
 import { groupInbox, inboxItems, uniformOffsets, visibleRange, type InboxGroup, type InboxItem } from './board-view';
@@ -19,7 +20,7 @@ import { pipelinesOf, whoLabel } from '../tokens/token-format';
 import { troubledTokens } from '../tokens/token-inbox';
 import './inbox-view.css';
 
-const kindWords: Record<PendingPromotion['kind'], string> = { 'awaiting-approval': 'Awaiting approval', 'pr-open': 'PR open', 'promotion-expected': 'Promotion expected' };
+const kindWords: Record<PendingPromotion['kind'], string> = { 'awaiting-approval': 'Awaiting approval', 'pr-open': 'PR open', 'promotion-expected': 'Promotion expected', 'pr-unknown': 'PR state unknown' };
 
 /** Rows are one height so a group can be virtualised; a group taller than this many rows scrolls. */
 export const INBOX_ROW_HEIGHT = 52;
@@ -56,10 +57,12 @@ export function InboxView() {
             Waiting {order === 'oldest' ? '↓ longest first' : '↑ shortest first'}
           </button>
         ) : null}
+        {/* one batch over every group: the promotions and approvals that can be acted on now */}
+        <InboxBatchButton items={items} />
         {back}
       </div>
       {groups.map((group) => (
-        // Actions for a whole group (a batch "Promote all N waiting") go in InboxGroup's `actions`.
+        // Actions for one whole group go in InboxGroupView's `actions`.
         <InboxGroupView key={group.kind} group={group} order={order} />
       ))}
       {tokens.length > 0 ? <TokenInbox entries={tokens} /> : null}
@@ -161,7 +164,7 @@ function InboxRow(props: { item: InboxItem; index: number; now: number }) {
             {prRef(item.pending.pr.number, item.provider)} · {prStatusText(item.pending.pr)}
           </span>
         ) : (
-          <span className="muted">{item.pending.kind === 'awaiting-approval' ? 'manual gate' : 'no PR yet'}</span>
+          <span className="muted">{item.pending.kind === 'awaiting-approval' ? 'manual gate' : item.pending.kind === 'pr-unknown' ? 'sign in to see open PRs' : 'no PR yet'}</span>
         )}
       </span>
       <span role="cell" className="mono">

@@ -9,6 +9,7 @@ import type { AppError } from '../../../src-main/common/result';
 import { bridge } from '../../bridge/release-board';
 import { Modal } from '../../components/modal';
 import { useAppStore } from '../../store/store';
+import { capabilitiesOf, forgeTypeOptions } from '../forges/forge-capabilities';
 import {
   draftFromView,
   emptyHost,
@@ -415,6 +416,7 @@ function NonExpiringSessions() {
 function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: Edit; focus: FocusRequest; restartRequired: boolean; environmentHosts: EnvironmentForgeHost[] }) {
   const { draft, errors, edit } = props;
   const id = useId();
+  const capabilities = useAppStore((s) => s.forgeCapabilities);
   const setHost = (key: string, change: Partial<HostRow>) => edit((d) => ({ ...d, hosts: d.hosts.map((h) => (h.key === key ? { ...h, ...change } : h)) }));
   const addHost = () => {
     const row = emptyHost();
@@ -445,8 +447,11 @@ function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: 
                 <div className="settings__host-grid">
                   <label htmlFor={f('type')}>Type</label>
                   <select id={f('type')} className="settings__input" value={host.type} onChange={(e) => setHost(host.key, { type: e.target.value as HostRow['type'] })}>
-                    <option value="github">GitHub</option>
-                    <option value="gitlab">GitLab</option>
+                    {forgeTypeOptions(capabilities, host.type).map((c) => (
+                      <option key={c.type} value={c.type}>
+                        {c.label}
+                      </option>
+                    ))}
                   </select>
 
                   <label htmlFor={f('webUrl')}>Web URL</label>
@@ -457,7 +462,7 @@ function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: 
                       type="url"
                       spellCheck={false}
                       autoComplete="off"
-                      placeholder={host.type === 'gitlab' ? 'https://gitlab.example.com' : 'https://github.example.com'}
+                      placeholder={capabilitiesOf(capabilities, host.type)?.exampleWebUrl ?? 'https://git.example.com'}
                       value={host.webUrl}
                       aria-invalid={err('webUrl') ? true : undefined}
                       aria-describedby={described('webUrl')}
