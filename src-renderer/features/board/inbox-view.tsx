@@ -53,7 +53,7 @@ export function InboxView() {
       <div className="inbox__head">
         <h2 className="inbox__title">{items.length === 0 ? 'No pending promotions' : `${items.length} pending ${items.length === 1 ? 'promotion' : 'promotions'}`}</h2>
         {items.length > 1 ? (
-          <button type="button" className="button button--small button--ghost" onClick={() => setOrder(order === 'oldest' ? 'newest' : 'oldest')} data-testid="inbox-sort">
+          <button type="button" className="button button--small button--ghost inbox__order" onClick={() => setOrder(order === 'oldest' ? 'newest' : 'oldest')} data-testid="inbox-sort">
             Waiting {order === 'oldest' ? '↓ longest first' : '↑ shortest first'}
           </button>
         ) : null}
@@ -160,7 +160,7 @@ function InboxRow(props: { item: InboxItem; index: number; now: number }) {
       </span>
       <span role="cell">
         {item.pending.pr ? (
-          <span className="inbox__pr">
+          <span className="inbox__pr" title={`${prRef(item.pending.pr.number, item.provider)} · ${prStatusText(item.pending.pr)}`}>
             {prRef(item.pending.pr.number, item.provider)} · {prStatusText(item.pending.pr)}
           </span>
         ) : (
