@@ -93,6 +93,32 @@ function PendingBadge(props: { pending: PendingPromotion; now: number; provider:
   );
 }
 
+/** The draggable version: its own component, so the drag handle's refs stay out of the cell's render. */
+function VersionChip(props: { dragId: string; data: DragData; isLast: boolean; focused: boolean; title: string; label: string }) {
+  const drag = useDraggable({ id: props.dragId, data: props.data, disabled: props.isLast });
+  // dnd-kit hands out a ref *setter* and plain attribute objects, read in render by design; the
+  // hooks plugin's ref inference mistakes them for ref values once the module grows (it passed
+  // with the same code in a smaller file), so the rule is off for this element only.
+  /* eslint-disable react-hooks/refs */
+  return (
+    <span
+      ref={drag.setNodeRef}
+      className={`version-chip${drag.isDragging ? ' version-chip--dragging' : ''}${props.isLast ? ' version-chip--static' : ''}`}
+      data-testid="version-chip"
+      title={props.title}
+      {...drag.attributes}
+      {...drag.listeners}
+      tabIndex={props.focused && !props.isLast ? 0 : -1}
+      aria-roledescription="draggable version"
+      aria-describedby={drag.attributes['aria-describedby']}
+      onClick={(e) => e.stopPropagation()}
+    >
+      {props.label}
+    </span>
+  );
+  /* eslint-enable react-hooks/refs */
+}
+
 export interface EnvCellProps {
   row: PipelineRow;
   cell: EnvironmentCell;
@@ -114,8 +140,6 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
   const dragId = `drag|${row.id}|${cell.index}`;
   const dropId = `drop|${row.id}|${cell.index}`;
   const version = cell.rollup.version;
-  // destructured: the hooks lint reads `drag.x` after `ref={setChipRef}` as reading a ref during render
-  const { setNodeRef: setChipRef, isDragging, attributes: dragAttributes, listeners: dragListeners } = useDraggable({ id: dragId, data: { rowId: row.id, envIndex: cell.index } satisfies DragData, disabled: !version || props.isLast });
   const drop = useDroppable({ id: dropId, data: { rowId: row.id, envIndex: cell.index } satisfies DragData });
   const key = cellKey(row.id, cell.index);
   const selected = useAppStore((s) => s.batchSelection[key] === true);
@@ -184,20 +208,14 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
       </div>
       <div className="cell__version-line">
         {version ? (
-          <span
-            ref={setChipRef}
-            className={`version-chip${isDragging ? ' version-chip--dragging' : ''}${props.isLast ? ' version-chip--static' : ''}`}
-            data-testid="version-chip"
+          <VersionChip
+            dragId={dragId}
+            data={{ rowId: row.id, envIndex: cell.index }}
+            isLast={props.isLast}
+            focused={focused}
             title={chipTitle(version, cell, next, nextEnv)}
-            {...dragAttributes}
-            {...dragListeners}
-            tabIndex={focused && !props.isLast ? 0 : -1}
-            aria-roledescription="draggable version"
-            aria-describedby={dragAttributes['aria-describedby']}
-            onClick={(e) => e.stopPropagation()}
-          >
-            {versionLabel(cell, version)}
-          </span>
+            label={versionLabel(cell, version)}
+          />
         ) : (
           <span className="version-chip version-chip--none">no version</span>
         )}
