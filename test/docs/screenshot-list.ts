@@ -17,6 +17,7 @@ export const SCREENSHOTS = {
   'batch-review.png': 'the batch review: every pipeline, its version change and file lines, one pull request each',
   'rollback-dialog.png': 'rolling an environment back to its previous version: the reason and the exact line change',
   'release-log.png': 'the release log for one week: merged promotion PRs with approvers, and releases the clusters remember',
+  'board-compact.png': 'the same board in compact rows: one table-like line per pipeline',
 } as const;
 
 export type ScreenshotName = keyof typeof SCREENSHOTS;

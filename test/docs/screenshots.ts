@@ -92,6 +92,11 @@ async function boardPictures(page: Page, app: App): Promise<void> {
   await page.emulateMedia({ colorScheme: 'dark' });
   await shoot(page, 'board-dark.png');
   await page.emulateMedia({ colorScheme: 'light' });
+  await page.getByTestId('density-toggle').click();
+  await page.locator('.board-list--compact').waitFor(WAIT);
+  await shoot(page, 'board-compact.png');
+  await page.getByTestId('density-toggle').click();
+  await page.locator('.board-list--compact').waitFor({ state: 'detached', ...WAIT });
 
   await page.getByTestId('filter-failing').click();
   await page.getByTestId('row-problem').first().waitFor(WAIT);

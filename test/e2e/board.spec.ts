@@ -226,9 +226,14 @@ test.describe('pipeline board', () => {
     await page.getByTestId('inbox-toggle').click();
     const items = page.getByTestId('inbox-item');
     await expect(items).toHaveCount(3);
-    await expect(items.first()).toContainText('ledger'); // PR open 4h; checkout waits since staging deployed 2h ago; refunds 45m
+    // grouped by kind, most pressing first: the approval gate, the open PR, the expected promotion
+    await expect(page.getByTestId('inbox-group')).toHaveCount(3);
+    await expect(page.getByTestId('inbox-group').nth(0)).toHaveAttribute('data-kind', 'awaiting-approval');
+    await expect(items.first()).toContainText('checkout');
+    await expect(page.getByTestId('inbox-group').nth(1).getByTestId('inbox-item')).toContainText('ledger');
+    await expect(page.getByRole('columnheader', { name: 'Waiting' }).first()).toHaveAttribute('aria-sort', 'descending');
     await page.getByTestId('inbox-sort').click();
-    await expect(items.first()).toContainText('refunds');
+    await expect(page.getByRole('columnheader', { name: 'Waiting' }).first()).toHaveAttribute('aria-sort', 'ascending');
     await page.screenshot({ path: path.join(screenshotDir, 'inbox.png') });
     expect(new URL(page.url()).hash).toContain('view=inbox');
     await items.filter({ hasText: 'ledger' }).getByTestId('inbox-jump').click();

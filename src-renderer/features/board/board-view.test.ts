@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildListModel, defaultView, inboxItems, itemAt, rowMatches, sortInbox, visibleRange, GROUP_HEIGHT, ROW_BASE_HEIGHT, PROBLEM_HEIGHT, PR_BADGE_EXTRA } from './board-view';
+import { buildListModel, COMPACT, defaultView, groupInbox, inboxItems, itemAt, rowMatches, sortInbox, uniformOffsets, visibleRange, GROUP_HEIGHT, PR_BADGE_EXTRA, ROW_BASE_HEIGHT, PROBLEM_HEIGHT } from './board-view';
 import { relativeTime } from './format';
 import { testEnv, testRow, testTarget } from '../../../src-main/common/test-rows';
 import { parseViewHash, viewToHash } from './url-state';
@@ -38,11 +38,18 @@ describe('board view', () => {
   it('groups by cluster/namespace with heights, honouring collapsed groups', () => {
     const model = buildListModel(rows, defaultView, clusters, new Set());
     expect(model.items.map((i) => (i.type === 'group' ? `G:${i.key}:${i.count}` : i.id))).toEqual(['G:mgmt/team:2', 'team/checkout', 'team/ledger', 'G:mgmt/web:1', 'web/web']);
-    // ledger has an open PR, whose status takes a second line
+    // ledger has an open PR: its row makes room for the PR's status under its label
     expect(model.offsets.at(-1)).toBe(2 * GROUP_HEIGHT + 3 * ROW_BASE_HEIGHT + PR_BADGE_EXTRA + PROBLEM_HEIGHT);
     const collapsed = buildListModel(rows, defaultView, clusters, new Set(['mgmt/team']));
     expect(collapsed.rowIds).toEqual(['web/web']);
     expect(collapsed.shown).toBe(3);
+  });
+
+  it('compact density: one line per pipeline and per problem, whatever its badges', () => {
+    const model = buildListModel(rows, defaultView, clusters, new Set(), 'compact');
+    expect(model.offsets.at(-1)).toBe(2 * COMPACT.group + 3 * COMPACT.row + COMPACT.problem);
+    // a 785 px list (a 900 px window less the bars) holds 25 lines under two group headers
+    expect(785 - 2 * COMPACT.group).toBeGreaterThanOrEqual(25 * COMPACT.row);
   });
 
   it('finds the items in view', () => {
@@ -60,6 +67,15 @@ describe('board view', () => {
     expect(items.map((i) => `${i.pipeline}:${i.env}:${i.pending.kind}`)).toEqual(['ledger:prod:pr-open', 'checkout:prod:promotion-expected']);
     expect(items[1]!.since).toBe('2026-01-01T10:00:00Z');
     expect(sortInbox(items, 'newest')[0]!.pipeline).toBe('checkout');
+  });
+
+  it('groups the Inbox by kind, most pressing first, each group sorted by age', () => {
+    const gated = testRow('gate', [testEnv('dev', 0, [testTarget('3.0.0')]), testEnv('prod', 1, [testTarget('2.0.0')], { pending: [{ kind: 'awaiting-approval', version: '3.0.0' }] })]);
+    const groups = groupInbox(inboxItems([...rows, gated]), 'oldest');
+    expect(groups.map((g) => `${g.kind}:${g.items.map((i) => i.pipeline).join(',')}`)).toEqual(['awaiting-approval:gate', 'pr-open:ledger', 'promotion-expected:checkout']);
+    expect(groupInbox([], 'oldest')).toEqual([]);
+    expect(uniformOffsets(3, 40)).toEqual([0, 40, 80, 120]);
+    expect(visibleRange(uniformOffsets(1000, 40), 4000, 400, 0)).toEqual([100, 111]);
   });
 
   it('formats relative times', () => {

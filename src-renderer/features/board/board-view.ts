@@ -252,6 +252,25 @@ export function sortInbox(items: readonly InboxItem[], order: 'oldest' | 'newest
   });
 }
 
+/** The Inbox's groups, most pressing first: gates waiting for a person, PRs in review, promotions expected, then those whose PR state is unknown before sign-in. */
+export const INBOX_KINDS: readonly PendingPromotion['kind'][] = ['awaiting-approval', 'pr-open', 'promotion-expected', 'pr-unknown'];
+
+export interface InboxGroup {
+  kind: PendingPromotion['kind'];
+  items: InboxItem[];
+}
+
+/** Items grouped by kind (in INBOX_KINDS order, empty groups left out), each group sorted by age. */
+export function groupInbox(items: readonly InboxItem[], order: 'oldest' | 'newest'): InboxGroup[] {
+  const sorted = sortInbox(items, order);
+  return INBOX_KINDS.map((kind) => ({ kind, items: sorted.filter((i) => i.pending.kind === kind) })).filter((g) => g.items.length > 0);
+}
+
+/** Offsets for `count` rows of one height, in the shape visibleRange reads. */
+export function uniformOffsets(count: number, height: number): number[] {
+  return Array.from({ length: count + 1 }, (_, i) => i * height);
+}
+
 /** How many rows each filter would keep (over every row, whatever the view): the toolbar's counts. */
 export function filterCounts(rows: Iterable<PipelineRow>, clusters: ReadonlyMap<string, ClusterState>): Record<FilterKey, number> {
   const counts = Object.fromEntries(FILTER_KEYS.map((f) => [f, 0])) as Record<FilterKey, number>;

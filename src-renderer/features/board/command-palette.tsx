@@ -23,6 +23,7 @@ export function CommandPalette() {
   const setOverlay = useAppStore((s) => s.setOverlay);
   const filters = useAppStore((s) => s.view.filters);
   const mode = useAppStore((s) => s.view.mode);
+  const density = useAppStore((s) => s.density);
   const rows = useOrderedRows();
   const batchSelected = useAppStore((s) => Object.keys(s.batchSelection).length);
   const model = useListModel();
@@ -35,6 +36,7 @@ export function CommandPalette() {
     list.push({ id: 'clear', label: 'Clear search and filters', hint: 'view', run: () => s.setView({ query: '', filters: [], cluster: null }) });
     list.push({ id: 'inbox', label: mode === 'inbox' ? 'Show the board' : 'Show pending promotions (inbox)', hint: 'view', run: () => s.setView({ mode: mode === 'inbox' ? 'board' : 'inbox' }) });
     list.push({ id: 'keys', label: 'Keyboard shortcuts', hint: 'help', run: () => s.setOverlay('shortcuts') });
+    list.push({ id: 'density', label: density === 'compact' ? 'Comfortable rows (cards)' : 'Compact rows (one line per pipeline)', hint: 'view', run: () => void s.setDensity(density === 'compact' ? 'comfortable' : 'compact') });
     list.push(...batchCommands(rows, shownRows, batchSelected));
     list.push({ id: 'releases', label: mode === 'releases' ? 'Show the board' : 'Show the release log', hint: 'view', run: () => toggleReleaseLog() });
     for (const row of rows) {
@@ -52,7 +54,7 @@ export function CommandPalette() {
       }
     }
     return list;
-  }, [rows, filters, mode, shownRows, batchSelected]);
+  }, [rows, filters, mode, shownRows, batchSelected, density]);
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const matches = commands.filter((c) => words.every((w) => c.label.toLowerCase().includes(w))).slice(0, 10);
   if (!open) return null;

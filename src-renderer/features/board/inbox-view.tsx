@@ -1,14 +1,17 @@
-// Every pending promotion across pipelines in one list, sortable by how long it has waited,
-// each with a way to jump to its cell on the board.
-import { useMemo, useState } from 'react';
+// Every pending promotion across pipelines, grouped by kind (awaiting approval, PR open,
+// promotion expected) with counts, then the tokens that stop promotions. Each row approves or
+// promotes right here (the shared cell rules decide which, the promote dialog does it) or
+// jumps to its cell. A long group is a scroll box that renders only the rows in view, so the
+// Inbox stays fast at a thousand pipelines.
+import { useCallback, useId, useMemo, useRef, useState, type ReactNode, type UIEvent } from 'react';
 import { StatePanel } from '../../components/state-panel';
 import { useNow } from '../../lib/use-now';
 import { useAppStore } from '../../store/store';
 import { jumpToCell } from './board-actions';
 import { InboxBatchButton } from './inbox-batch';
 import { cellAction } from '../../../src-main/common/cell-action';
-import type { InboxItem } from './board-view';
-import { inboxItems, sortInbox } from './board-view';
+import type { PendingPromotion } from '../../../src-main/common/board';
+import { groupInbox, inboxItems, uniformOffsets, visibleRange, type InboxGroup, type InboxItem } from './board-view';
 import { age, prRef, prStatusText } from './format';
 import { useOrderedRows } from './use-board-model';
 import type { TokenEntry } from '../../../src-main/common/tokens';
@@ -17,34 +20,28 @@ import { pipelinesOf, whoLabel } from '../tokens/token-format';
 import { troubledTokens } from '../tokens/token-inbox';
 import './inbox-view.css';
 
-const kindWords = { 'awaiting-approval': 'Awaiting approval', 'pr-open': 'PR open', 'promotion-expected': 'Promotion expected', 'pr-unknown': 'PR state unknown' } as const;
+const kindWords: Record<PendingPromotion['kind'], string> = { 'awaiting-approval': 'Awaiting approval', 'pr-open': 'PR open', 'promotion-expected': 'Promotion expected', 'pr-unknown': 'PR state unknown' };
+
+/** Rows are one height so a group can be virtualised; a group taller than this many rows scrolls. */
+export const INBOX_ROW_HEIGHT = 52;
+export const INBOX_VISIBLE_ROWS = 10;
+
+type Order = 'oldest' | 'newest';
 
 export function InboxView() {
   const rows = useOrderedRows();
-  const now = useNow();
-  const [order, setOrder] = useState<'oldest' | 'newest'>('oldest');
+  const [order, setOrder] = useState<Order>('oldest');
   const setView = useAppStore((s) => s.setView);
   const back = (
     <button type="button" className="button button--small" onClick={() => setView({ mode: 'board' })} data-testid="inbox-back">
       ← Back to the board
     </button>
   );
-  const items = useMemo(() => sortInbox(inboxItems(rows), order), [rows, order]);
+  const items = useMemo(() => inboxItems(rows), [rows]);
+  const groups = useMemo(() => groupInbox(items, order), [items, order]);
   const report = useAppStore((s) => s.tokenReport);
   const tokens = useMemo(() => troubledTokens(report), [report]);
-  const tokenSection = tokens.length > 0 ? <TokenInbox entries={tokens} /> : null;
-  if (items.length === 0 && tokens.length > 0) {
-    return (
-      <div className="inbox" data-testid="inbox">
-        <div className="inbox__head">
-          <h2 className="inbox__title">No pending promotions</h2>
-          {back}
-        </div>
-        {tokenSection}
-      </div>
-    );
-  }
-  if (items.length === 0) {
+  if (items.length === 0 && tokens.length === 0) {
     return (
       <StatePanel tone="neutral" title="Nothing is waiting" testId="inbox-empty" action={back}>
         <p>No promotion is awaiting approval, open as a pull request, or expected.</p>
@@ -54,63 +51,141 @@ export function InboxView() {
   return (
     <div className="inbox" data-testid="inbox">
       <div className="inbox__head">
-        <h2 className="inbox__title">
-          {items.length} pending {items.length === 1 ? 'promotion' : 'promotions'}
-        </h2>
+        <h2 className="inbox__title">{items.length === 0 ? 'No pending promotions' : `${items.length} pending ${items.length === 1 ? 'promotion' : 'promotions'}`}</h2>
+        {items.length > 1 ? (
+          <button type="button" className="button button--small button--ghost inbox__order" onClick={() => setOrder(order === 'oldest' ? 'newest' : 'oldest')} data-testid="inbox-sort">
+            Waiting {order === 'oldest' ? '↓ longest first' : '↑ shortest first'}
+          </button>
+        ) : null}
+        {/* one batch over every group: the promotions and approvals that can be acted on now */}
         <InboxBatchButton items={items} />
         {back}
       </div>
-      <table className="inbox__table">
-        <thead>
-          <tr>
-            <th scope="col">Pipeline</th>
-            <th scope="col">Into</th>
-            <th scope="col">Pending</th>
-            <th scope="col">Version</th>
-            <th scope="col" aria-sort={order === 'oldest' ? 'descending' : 'ascending'}>
-              <button type="button" className="inbox__sort" onClick={() => setOrder(order === 'oldest' ? 'newest' : 'oldest')} data-testid="inbox-sort">
-                Waiting {order === 'oldest' ? '↓ longest first' : '↑ shortest first'}
-              </button>
-            </th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((item) => (
-            <tr key={item.key} data-testid="inbox-item">
-              <td>
-                <div className="inbox__pipeline">{item.pipeline}</div>
-                <div className="muted">{item.namespace}</div>
-              </td>
-              <td>
-                {item.fromEnv ? <span className="muted">{item.fromEnv} → </span> : null}
-                {item.env}
-              </td>
-              <td>
-                <span className={`badge badge--${item.pending.kind}`}>{kindWords[item.pending.kind]}</span>
-                {item.pending.pr ? (
-                  <div className="muted">
-                    {prRef(item.pending.pr.number, item.provider)} · {prStatusText(item.pending.pr)}
-                  </div>
-                ) : null}
-              </td>
-              <td className="mono">{item.pending.version ?? '—'}</td>
-              <td title={item.since}>{item.since ? `${age(item.since, now)} (since ${item.sinceLabel})` : 'unknown'}</td>
-              <td>
-                <div className="inbox__actions">
-                  <InboxAct item={item} />
-                  <button type="button" className="button button--small" onClick={() => jumpToCell(item.rowId, item.envIndex)} data-testid="inbox-jump">
-                    Show on board
-                  </button>
-                </div>
-              </td>
-            </tr>
+      {groups.map((group) => (
+        // Actions for one whole group go in InboxGroupView's `actions`.
+        <InboxGroupView key={group.kind} group={group} order={order} />
+      ))}
+      {tokens.length > 0 ? <TokenInbox entries={tokens} /> : null}
+    </div>
+  );
+}
+
+function InboxGroupView(props: { group: InboxGroup; order: Order; actions?: ReactNode }) {
+  const { group } = props;
+  const [open, setOpen] = useState(true);
+  const titleId = useId();
+  const count = group.items.length;
+  return (
+    <section className="inbox-group" aria-labelledby={titleId} data-testid="inbox-group" data-kind={group.kind}>
+      <div className="inbox-group__head">
+        <h3 className="inbox-group__title" id={titleId}>
+          <button type="button" className="inbox-group__toggle" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="inbox-group-toggle">
+            <span className={`chevron${open ? '' : ' chevron--collapsed'}`} aria-hidden="true" />
+            <span className={`badge badge--${group.kind}`}>{kindWords[group.kind]}</span>
+            <span className="inbox-group__count" data-testid="inbox-group-count">
+              {count}
+            </span>
+          </button>
+        </h3>
+        <div className="inbox-group__actions">{props.actions}</div>
+      </div>
+      {open ? <InboxRows items={group.items} order={props.order} label={kindWords[group.kind]} /> : null}
+    </section>
+  );
+}
+
+/** A group's rows as a table; past INBOX_VISIBLE_ROWS only the rows in view are rendered. */
+function InboxRows(props: { items: InboxItem[]; order: Order; label: string }) {
+  const { items } = props;
+  const now = useNow();
+  const scrolls = items.length > INBOX_VISIBLE_ROWS;
+  const viewport = INBOX_VISIBLE_ROWS * INBOX_ROW_HEIGHT;
+  const [scrollTop, setScrollTop] = useState(0);
+  const frame = useRef(0);
+  const onScroll = useCallback((e: UIEvent<HTMLDivElement>) => {
+    const el = e.currentTarget;
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      setScrollTop(el.scrollTop);
+    });
+  }, []);
+  const offsets = useMemo(() => uniformOffsets(items.length, INBOX_ROW_HEIGHT), [items.length]);
+  const [start, end] = scrolls ? visibleRange(offsets, scrollTop, viewport, 4 * INBOX_ROW_HEIGHT) : [0, items.length];
+  return (
+    <div className="inbox-table" role="table" aria-label={props.label} aria-rowcount={items.length + 1}>
+      <div className="inbox-table__row inbox-table__row--head" role="row" aria-rowindex={1}>
+        <span role="columnheader">Pipeline</span>
+        <span role="columnheader">Into</span>
+        <span role="columnheader">Pending</span>
+        <span role="columnheader">Version</span>
+        <span role="columnheader" aria-sort={props.order === 'oldest' ? 'descending' : 'ascending'}>
+          Waiting
+        </span>
+        <span role="columnheader">
+          <span className="visually-hidden">Actions</span>
+        </span>
+      </div>
+      <div
+        className={`inbox-table__body${scrolls ? ' inbox-table__body--scrolls' : ''}`}
+        role="rowgroup"
+        style={scrolls ? { height: viewport } : undefined}
+        onScroll={scrolls ? onScroll : undefined}
+        data-testid="inbox-rows"
+        // a scroll box is reachable by keyboard (arrow keys and Page Up/Down scroll it)
+        tabIndex={scrolls ? 0 : undefined}
+        aria-label={scrolls ? `${props.label}: ${items.length} rows, scroll for more` : undefined}
+      >
+        <div className="inbox-table__canvas" style={{ height: items.length * INBOX_ROW_HEIGHT }}>
+          {items.slice(start, end).map((item, i) => (
+            <InboxRow key={item.key} item={item} index={start + i} now={now} />
           ))}
-        </tbody>
-      </table>
-      {tokenSection}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function InboxRow(props: { item: InboxItem; index: number; now: number }) {
+  const { item, now } = props;
+  return (
+    <div className="inbox-table__row" role="row" aria-rowindex={props.index + 2} data-testid="inbox-item" style={{ transform: `translateY(${props.index * INBOX_ROW_HEIGHT}px)`, height: INBOX_ROW_HEIGHT }}>
+      <span role="cell">
+        <span className="inbox__pipeline">{item.pipeline}</span>
+        <span className="muted inbox__sub">{item.namespace}</span>
+      </span>
+      <span role="cell">
+        {item.fromEnv ? <span className="muted">{item.fromEnv} → </span> : null}
+        {item.env}
+      </span>
+      <span role="cell">
+        {item.pending.pr ? (
+          <span className="inbox__pr" title={`${prRef(item.pending.pr.number, item.provider)} · ${prStatusText(item.pending.pr)}`}>
+            {prRef(item.pending.pr.number, item.provider)} · {prStatusText(item.pending.pr)}
+          </span>
+        ) : (
+          <span className="muted">{item.pending.kind === 'awaiting-approval' ? 'manual gate' : item.pending.kind === 'pr-unknown' ? 'sign in to see open PRs' : 'no PR yet'}</span>
+        )}
+      </span>
+      <span role="cell" className="mono">
+        {item.pending.version ?? '—'}
+      </span>
+      <span role="cell" title={item.since}>
+        {item.since ? (
+          <>
+            {age(item.since, now)}
+            <span className="muted inbox__sub">since {item.sinceLabel}</span>
+          </>
+        ) : (
+          'unknown'
+        )}
+      </span>
+      <span role="cell" className="inbox__actions">
+        <InboxAct item={item} />
+        <button type="button" className="button button--small" onClick={() => jumpToCell(item.rowId, item.envIndex)} data-testid="inbox-jump">
+          Show on board
+        </button>
+      </span>
     </div>
   );
 }
@@ -134,9 +209,12 @@ function TokenInbox(props: { entries: TokenEntry[] }) {
   const setView = useAppStore((s) => s.setView);
   const selectToken = useAppStore((s) => s.selectToken);
   return (
-    <section className="inbox__tokens" aria-labelledby="inbox-tokens-title">
-      <h3 id="inbox-tokens-title" className="inbox__subtitle">
-        Tokens that stop promotions
+    <section className="inbox__tokens inbox-group" aria-labelledby="inbox-tokens-title" data-testid="inbox-group" data-kind="tokens">
+      <h3 id="inbox-tokens-title" className="inbox__subtitle inbox-group__title">
+        Tokens that stop promotions{' '}
+        <span className="inbox-group__count" data-testid="inbox-group-count">
+          {props.entries.length}
+        </span>
       </h3>
       <ul className="inbox__token-list">
         {props.entries.map((e) => (
