@@ -8,6 +8,7 @@ import { DetailPanel } from './detail-panel';
 import { InboxView } from './inbox-view';
 import { TokensArea } from '../tokens/tokens-area';
 import { useListModel } from './use-board-model';
+import { presentError } from '../../components/error-presenter';
 
 function Connecting() {
   const info = useAppStore((s) => s.appInfo);
@@ -53,6 +54,7 @@ export function BoardArea() {
         }
       >
         <p>{load.error.message}</p>
+        {presentError(load.error).hint ? <p className="muted">{presentError(load.error).hint}</p> : null}
         <p className="muted">Nothing was changed in your clusters or repositories.</p>
       </StatePanel>
     );
