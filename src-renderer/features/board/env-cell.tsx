@@ -113,6 +113,9 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
   if (dragSource === cell.index) classes.push('cell--drag-source');
 
   return (
+    // The grid owns the keyboard (arrows move, Enter opens: board-list.tsx), as the ARIA grid
+    // pattern asks; a click is the pointer's way to open the cell.
+    // eslint-disable-next-line jsx-a11y/click-events-have-key-events
     <div
       ref={setRefs}
       id={cellDomId(row.id, cell.index)}
@@ -140,6 +143,8 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
       </div>
       <div className="cell__version-line">
         {version ? (
+          // dnd-kit's listeners (spread below) carry the keyboard handler that picks the chip up
+          // eslint-disable-next-line jsx-a11y/click-events-have-key-events
           <span
             ref={drag.setNodeRef}
             className={`version-chip${drag.isDragging ? ' version-chip--dragging' : ''}${props.isLast ? ' version-chip--static' : ''}`}
@@ -147,6 +152,8 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
             title={chipTitle(version, cell, next, nextEnv)}
             {...drag.attributes}
             {...drag.listeners}
+            // dnd-kit's attributes make it a button; named here so the markup says so
+            role="button"
             tabIndex={focused && !props.isLast ? 0 : -1}
             aria-roledescription="draggable version"
             aria-describedby={drag.attributes['aria-describedby']}
