@@ -36,6 +36,20 @@ describe('main services', () => {
     await s.stop();
   });
 
+  it('remembers theme and density, refuses unknown values, and lists environment hosts read-only', async () => {
+    const settings = openMemorySettingsStore();
+    const env = { KUBECONFIG: '/nonexistent/kubeconfig', RELEASE_BOARD_GITHUB_CLIENT_ID: 'Iv1.env', RELEASE_BOARD_GITHUB_CLIENT_SECRET: 'env-secret' };
+    const s = await createMainServices({ appInfo, logger: createMemoryLogger(), board: staticBoard, settings, env });
+    expect(await s.dispatcher.dispatch('settings:get', undefined)).toMatchObject({ ok: true, value: { theme: 'system', density: 'comfortable' } });
+    await s.dispatcher.dispatch('settings:update', { theme: 'dark' });
+    const result = await s.dispatcher.dispatch('settings:update', { density: 'compact' });
+    expect(result).toMatchObject({ ok: true, value: { theme: 'dark', density: 'compact', environmentForgeHosts: [{ id: 'github.com', variable: 'RELEASE_BOARD_GITHUB_CLIENT_ID' }] } });
+    expect(JSON.stringify(result)).not.toContain('env-secret');
+    expect(settings.get().appearance).toEqual({ theme: 'dark', density: 'compact' });
+    expect(await s.dispatcher.dispatch('settings:update', { theme: 'neon' })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    await s.stop();
+  });
+
   it('refuses settings fields outside the contract', async () => {
     const { s } = await services();
     expect(await s.dispatcher.dispatch('settings:update', { token: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });

@@ -9,7 +9,7 @@ import type { SettingsView } from './common/settings';
 import { openMemorySettingsStore, type SettingsStore } from './settings/settings-store';
 import { settingsHandlers, settingsView } from './settings/settings-handlers';
 import { ok } from './common/result';
-import { forgeHostsFromConfig } from './config/forge-hosts';
+import { environmentForgeHosts, forgeHostsFromConfig } from './config/forge-hosts';
 import type { ForgeHost } from './forges/forge-host';
 import type { OpenExternal } from './auth/loopback-sign-in';
 import { createPromotionStack, type PromotionStack } from './promotion-stack';
@@ -18,6 +18,8 @@ import { authHandlers } from './auth/auth-handlers';
 import { capabilityHandlers } from './forges/capability-handlers';
 import { tokenHandlers } from './tokens/token-handlers';
 import { noUpdates, updateHandlers, type UpdateControl } from './update/update-handlers';
+import { createMergedPromotions } from './git/merged-promotions';
+import { createReleaseLogService, type SaveFile } from './release-log/release-log-service';
 import { createDispatcher, type Dispatcher, type RequestHandlers } from './ipc/dispatcher';
 import { createEventHub, type EventHub } from './ipc/event-hub';
 import { createBoardService, type BoardService } from './kube/board-service';
@@ -26,6 +28,10 @@ import type { Logger } from './log/logger';
 import { withDeadline } from './net/forge-fetch';
 import { createPullRequestSync, type PullRequestSync } from './sync/pull-request-sync';
 import { gitlabSessionFromVault } from './forges/gitlab/session';
+import { createRolloutTracker } from './sync/rollout-tracker';
+import { createDecoratedBoard } from './sync/decorated-board';
+import { markUnknownPullRequests } from './pipelines/unknown-pull-requests';
+import { systemTimers, type Timers } from './auth/timers';
 import { createPipelineLister, createTokenService, type TokenService } from './tokens/token-service';
 
 export type { UpdateControl };
@@ -80,7 +86,17 @@ export interface ServiceOptions {
    * the consent (preview harness).
    */
   confirmExecPlugins?: (commandLines: string[]) => Promise<boolean>;
+  /**
+   * Main's own save dialog for release-log exports (Electron: the native save dialog): writes
+   * the content where the user chose and resolves to that path, or null when they cancelled.
+   * Absent: exporting is not offered.
+   */
+  saveReleaseLog?: SaveFile;
+  /** The clock for release-log ranges and times (default Date.now). */
+  now?: () => number;
   env?: NodeJS.ProcessEnv;
+  /** Time for main's own schedules (the rollout timeline's bound). Default: the system's. */
+  timers?: Timers;
 }
 
 export interface MainServices {
@@ -117,7 +133,9 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     const loaded = loadKubeconfig(loadOptions());
     return loaded.ok ? loaded.value.unapprovedExecPlugins : [];
   };
-  const view = (): SettingsView => settingsView(settings.get(), restartRequired, pendingExecPlugins());
+  // Read once, like the hosts themselves: the renderer sees them but never the environment.
+  const hostsFromEnvironment = environmentForgeHosts(env);
+  const view = (): SettingsView => settingsView(settings.get(), restartRequired, pendingExecPlugins(), hostsFromEnvironment);
   const boardService: BoardService | undefined = options.board
     ? undefined
     : createBoardService({
@@ -153,9 +171,24 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     poll: (repoUrl) => promotion.pulls.poll(repoUrl),
     invalidate: (repoUrl) => promotion.pulls.invalidate(repoUrl),
     publish: (prs) => board.setOpenPullRequests?.(prs),
+    mergedAt: (repoUrl, number) => promotion.pulls.mergedAt(repoUrl, number),
+    onMerged: (merge) => {
+      logger.info('rollout', `${merge.url} merged at ${merge.mergedAt}: following ${merge.pipelineNamespace}/${merge.pipelineName} into ${merge.targetEnv}`);
+      rollouts.recordMerge(merge);
+    },
+    onUnreadable: (repos) => {
+      const before = [...unreadableRepos].sort().join();
+      unreadableRepos = repos;
+      if ([...repos].sort().join() !== before) shownBoard.refresh();
+    },
     logger,
   });
-  const stopBoardEvents = board.subscribe((change) => {
+  // What the renderer sees: the data plane's rows with the PR state main could not read and
+  // the rollout timelines laid over them, in the same snapshot and board:changed events.
+  let unreadableRepos: ReadonlySet<string> = new Set();
+  const rollouts = createRolloutTracker({ timers: options.timers ?? systemTimers, changed: (which) => shownBoard.refresh(which) });
+  const shownBoard = createDecoratedBoard(board, [(row) => markUnknownPullRequests(row, unreadableRepos), (row) => rollouts.decorate(row)]);
+  const stopBoardEvents = shownBoard.subscribe((change) => {
     events.emit('board:changed', change);
     pullSync.onBoardChange(change);
   });
@@ -190,9 +223,16 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
 
   const updates = options.updates ?? noUpdates;
 
+  const releaseLog = createReleaseLogService({
+    board: async () => board.snapshot(),
+    merged: createMergedPromotions({ hosts: hostConfig.hosts, vault: promotion.vault, fetch: forgeFetch, ...(options.now ? { now: options.now } : {}) }),
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+
   const handlers: RequestHandlers = {
     'app:get-info': () => ok(options.appInfo),
-    'board:subscribe': async () => ok(await board.snapshot()),
+    'board:subscribe': async () => ok(await shownBoard.snapshot()),
     ...authHandlers(promotion.auth, events),
     ...promotionHandlers({
       snapshot: () => board.snapshot(),
@@ -232,6 +272,8 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       logger,
     }),
     ...capabilityHandlers(),
+    'releases:list': (query) => releaseLog.list(query),
+    'releases:export': ({ format, ...query }) => releaseLog.export(query, format, options.saveReleaseLog),
   };
   const dispatcher = createDispatcher(handlers, { logger });
   void pullSync.refresh();
@@ -247,6 +289,8 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       stopSessionEvents();
       stopTokenEvents();
       stopBoardEvents();
+      rollouts.stop();
+      shownBoard.stop();
       promotion.shutdown();
       await board.stop();
     },

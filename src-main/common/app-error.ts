@@ -32,10 +32,16 @@ export type TokenErrorCode =
   | 'invalid-repo-url'
   | 'invalid-host';
 
+/** Batch promotion and the release log. */
+export type ReleaseErrorCode =
+  | 'batch-busy' // another batch is still being applied
+  | 'invalid-range' // a release-log period that is not a valid range
+  | 'not-found'; // no such release-log entry
+
 /** Made by the renderer itself from an answer it got. */
 export type RendererErrorCode = 'sign-in-failed'; // the promote dialog's sign-in did not end in a session
 
-export type AppErrorCode = TransportErrorCode | SettingsErrorCode | TokenErrorCode | PromotionErrorCode | SignInErrorCode | RendererErrorCode;
+export type AppErrorCode = TransportErrorCode | SettingsErrorCode | TokenErrorCode | PromotionErrorCode | SignInErrorCode | ReleaseErrorCode | RendererErrorCode;
 
 export interface AppError {
   code: AppErrorCode;

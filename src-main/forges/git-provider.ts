@@ -31,6 +31,13 @@ export interface PullRequestInfo {
   createdAt: string;
 }
 
+/** A merged pull request (GitLab: merge request), for the release log. */
+export interface MergedPullRequest extends PullRequestInfo {
+  mergedAt: string;
+  /** Who pressed merge, when the forge says. */
+  mergedBy?: string;
+}
+
 export type ListPullsResult = { notModified: true } | { notModified: false; etag: string | null; pulls: PullRequestInfo[] };
 
 export interface GitProvider {
@@ -51,12 +58,19 @@ export interface GitProvider {
   updateBranch(repo: RepoCoordinates, branch: string, sha: string, force: boolean): Promise<void>;
   deleteBranch(repo: RepoCoordinates, branch: string): Promise<void>;
   findOpenPullRequest(repo: RepoCoordinates, headBranch: string): Promise<PullRequestInfo | null>;
-  openPullRequest(repo: RepoCoordinates, args: { head: string; base: string; title: string; body: string }): Promise<PullRequestInfo>;
-  updatePullRequest(repo: RepoCoordinates, number: number, args: { title: string; body: string }): Promise<PullRequestInfo>;
+  /** `labels`: added to the new PR (GitHub: one more call; GitLab: part of the same call). */
+  openPullRequest(repo: RepoCoordinates, args: { head: string; base: string; title: string; body: string; labels?: string[] }): Promise<PullRequestInfo>;
+  updatePullRequest(repo: RepoCoordinates, number: number, args: { title: string; body: string; labels?: string[] }): Promise<PullRequestInfo>;
   /** All open pull requests in one call, conditional on a previous ETag. */
   listOpenPullRequests(repo: RepoCoordinates, etag?: string | null): Promise<ListPullsResult>;
+  /** PRs merged at or after `since` (ISO), newest first; pages until older ones (each provider says how). */
+  listMergedPullRequests?(repo: RepoCoordinates, since: string): Promise<MergedPullRequest[]>;
+  /** Who approved a PR, in ONE API call (GitHub: reviews; GitLab: approvals). */
+  approversOf?(repo: RepoCoordinates, number: number): Promise<string[]>;
   /** Review and check state of one open PR, in at most ONE API call (each provider says which). */
   pullRequestStatus?(repo: RepoCoordinates, pr: PullRequestInfo): Promise<PullRequestStatus>;
+  /** When a PR was merged (ISO time), or null when it was closed without merging; one API call. */
+  pullRequestMergedAt?(repo: RepoCoordinates, number: number): Promise<string | null>;
 }
 
 /** What the board shows next to an open promotion PR; a field is absent when the forge did not say. */

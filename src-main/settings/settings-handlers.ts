@@ -3,14 +3,14 @@
 // the stored one). What a change sets in motion elsewhere (reloading the board, clearing the
 // token cache) is handed in as callbacks, so settings depends on no other feature.
 import { err, ok } from '../common/result';
-import type { SettingsPatch, SettingsView } from '../common/settings';
+import type { EnvironmentForgeHost, SettingsPatch, SettingsView } from '../common/settings';
 import type { RequestHandlers } from '../ipc/dispatcher';
 import type { Logger } from '../log/logger';
 import type { Settings, SettingsStore } from './settings-store';
 
 export type SettingsHandlers = Pick<RequestHandlers, 'settings:get' | 'settings:update' | 'settings:choose-kubeconfig' | 'settings:approve-exec-plugins'>;
 
-export function settingsView(settings: Settings, restartRequired: boolean, pendingExecPlugins: string[] = []): SettingsView {
+export function settingsView(settings: Settings, restartRequired: boolean, pendingExecPlugins: string[] = [], fromEnvironment: EnvironmentForgeHost[] = []): SettingsView {
   return {
     pendingExecPlugins,
     ...(settings.kubeconfigPath ? { kubeconfigPath: settings.kubeconfigPath } : {}),
@@ -22,6 +22,9 @@ export function settingsView(settings: Settings, restartRequired: boolean, pendi
     approvedForgeHosts: [...settings.approvedForgeHosts],
     readPromotionSecrets: settings.readPromotionSecrets ?? null,
     restartRequired,
+    theme: settings.appearance.theme,
+    density: settings.appearance.density,
+    environmentForgeHosts: fromEnvironment,
   };
 }
 
@@ -36,6 +39,7 @@ export function settingsPatch(current: Settings, patch: SettingsPatch): Partial<
   if (patch.readGitopsClusterSecrets !== undefined) next.readGitopsClusterSecrets = patch.readGitopsClusterSecrets;
   if (patch.checkUpdatesAutomatically !== undefined) next.updates = { checkAutomatically: patch.checkUpdatesAutomatically };
   if (patch.notifyPromotions !== undefined) next.notifications = { promotions: patch.notifyPromotions };
+  if (patch.theme !== undefined || patch.density !== undefined) next.appearance = { ...current.appearance, ...(patch.theme ? { theme: patch.theme } : {}), ...(patch.density ? { density: patch.density } : {}) };
   if (patch.forgeHosts)
     next.forgeHosts = patch.forgeHosts.map((h) => {
       const stored = current.forgeHosts.find((s) => s.webUrl === h.webUrl)?.clientSecret;

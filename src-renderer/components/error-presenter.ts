@@ -62,6 +62,9 @@ const WORDS: Record<AppErrorCode, Words> = {
   'invalid-callback': { title: 'The sign-in answer was incomplete', action: 'sign-in' },
   'timed-out': { title: 'The sign-in took too long', action: 'sign-in' },
   'exchange-failed': { title: 'The Git host refused the sign-in', action: 'sign-in' },
+  'batch-busy': { title: 'Another batch is still being applied', action: 'wait' },
+  'invalid-range': { title: 'That period cannot be shown', action: 'none' },
+  'not-found': { title: 'Not found', action: 'none' },
 };
 
 /** "45 s", "2 min". */

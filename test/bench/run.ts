@@ -1,4 +1,4 @@
-// `npm run bench -- --pipelines N [--json F] [--sections build-board,dataplane,renderer,promotion]`:
+// `npm run bench -- --pipelines N [--json F] [--sections build-board,dataplane,renderer,promotion,batch]`:
 // runs the benchmarks and prints/writes one JSON object. Figures, not pass/fail: the targets
 // and the latest numbers are in docs/benchmarks.md.
 import { writeFile } from 'node:fs/promises';
@@ -9,7 +9,7 @@ const { values } = parseArgs({
   options: {
     pipelines: { type: 'string', default: '1000' },
     json: { type: 'string' },
-    sections: { type: 'string', default: 'build-board,dataplane,renderer,promotion' },
+    sections: { type: 'string', default: 'build-board,dataplane,renderer,promotion,batch' },
     'repo-files': { type: 'string', default: '5000' },
   },
 });
@@ -37,6 +37,13 @@ if (sections.has('promotion')) {
   console.error(`promotion: ${repoFiles}-file repo …`);
   const { runPromotionBench } = await import('./promotion');
   result['promotion'] = await runPromotionBench({ repoFiles });
+}
+
+if (sections.has('batch')) {
+  const repoFiles = Number(values['repo-files']);
+  console.error(`batch: 50 promotions into a ${repoFiles}-file repo …`);
+  const { runBatchBench } = await import('./batch');
+  result['batch'] = await runBatchBench({ repoFiles, rows: 50 });
 }
 
 const text = JSON.stringify(result, null, 2);

@@ -23,7 +23,7 @@
 
 import { Octokit } from '@octokit/rest';
 import { createHash } from 'node:crypto';
-import { ProviderError, type BranchHead, type ScopeReport, type GitProvider, type ListPullsResult, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates } from '../git-provider';
+import { ProviderError, type BranchHead, type ScopeReport, type GitProvider, type ListPullsResult, type MergedPullRequest, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates } from '../git-provider';
 import { markedFilesFromArchive } from '../marked-files';
 
 type FetchLike = typeof fetch;
@@ -132,7 +132,8 @@ export function checksStateOf(runs: readonly { status: string; conclusion?: stri
 
 export function createGitHubProvider(options: GitHubProviderOptions): GitProvider {
   const octokit = new Octokit({
-    auth: options.token,
+    // an empty token: Octokit sends no Authorization header (anonymous reads of public repos)
+    ...(options.token ? { auth: options.token } : {}),
     baseUrl: options.apiUrl,
     userAgent: 'release-board',
     log: silentLog,
@@ -145,6 +146,16 @@ export function createGitHubProvider(options: GitHubProviderOptions): GitProvide
       return await fn();
     } catch (e) {
       throw toProviderError(e, what);
+    }
+  };
+
+  /** Labels go on the PR's issue; best effort, as the PR already exists (its title says what it is). */
+  const addLabels = async (repo: RepoCoordinates, number: number, labels: string[] | undefined): Promise<void> => {
+    if (!labels || labels.length === 0) return;
+    try {
+      await octokit.rest.issues.addLabels({ owner: repo.owner, repo: repo.name, issue_number: number, labels });
+    } catch {
+      // no triage permission or labels disabled: the PR stands without its label
     }
   };
 
@@ -220,14 +231,39 @@ export function createGitHubProvider(options: GitHubProviderOptions): GitProvide
       return found ? pullInfo(found) : null;
     },
 
-    async openPullRequest(repo, { head, base, title, body }) {
+    async openPullRequest(repo, { head, base, title, body, labels }) {
       const res = await call('open pull request', () => octokit.rest.pulls.create({ owner: repo.owner, repo: repo.name, head, base, title, body }));
+      await addLabels(repo, res.data.number, labels);
       return pullInfo(res.data);
     },
 
-    async updatePullRequest(repo, number, { title, body }) {
+    async updatePullRequest(repo, number, { title, body, labels }) {
       const res = await call(`update pull request #${number}`, () => octokit.rest.pulls.update({ owner: repo.owner, repo: repo.name, pull_number: number, title, body }));
+      await addLabels(repo, number, labels);
       return pullInfo(res.data);
+    },
+
+    async listMergedPullRequests(repo, since) {
+      // Closed PRs by last update, newest first: a PR merged after `since` was updated after it,
+      // so paging stops at the first page that reaches older updates (at most 10 pages).
+      const merged: MergedPullRequest[] = [];
+      for (let page = 1; page <= 10; page++) {
+        const res = await call('list closed pull requests', () =>
+          octokit.rest.pulls.list({ owner: repo.owner, repo: repo.name, state: 'closed', sort: 'updated', direction: 'desc', per_page: 100, page }),
+        );
+        for (const p of res.data) if (p.merged_at && Date.parse(p.merged_at) >= Date.parse(since)) merged.push({ ...pullInfo(p), mergedAt: p.merged_at });
+        const last = res.data[res.data.length - 1];
+        if (res.data.length < 100 || !last || Date.parse(last.updated_at) < Date.parse(since)) break;
+      }
+      return merged.sort((a, b) => (a.mergedAt < b.mergedAt ? 1 : -1));
+    },
+
+    async approversOf(repo, number) {
+      const res = await call(`read reviews of #${number}`, () => octokit.rest.pulls.listReviews({ owner: repo.owner, repo: repo.name, pull_number: number, per_page: 100 }));
+      // a reviewer's latest review counts (an approval later dismissed is no approval)
+      const latest = new Map<string, string>();
+      for (const r of res.data) if (r.user?.login && r.state !== 'COMMENTED') latest.set(r.user.login, r.state);
+      return [...latest].filter(([, state]) => state === 'APPROVED').map(([login]) => login);
     },
 
     async listOpenPullRequests(repo: RepoCoordinates, etag?: string | null): Promise<ListPullsResult> {
@@ -250,6 +286,11 @@ export function createGitHubProvider(options: GitHubProviderOptions): GitProvide
     async pullRequestStatus(repo, pr): Promise<PullRequestStatus> {
       const res = await call(`read checks of #${pr.number}`, () => octokit.rest.checks.listForRef({ owner: repo.owner, repo: repo.name, ref: pr.headSha, per_page: 100 }));
       return { checksState: checksStateOf(res.data.check_runs) };
+    },
+
+    async pullRequestMergedAt(repo, number) {
+      const res = await call(`read pull request #${number}`, () => octokit.rest.pulls.get({ owner: repo.owner, repo: repo.name, pull_number: number }));
+      return res.data.merged_at ?? null;
     },
   };
 }

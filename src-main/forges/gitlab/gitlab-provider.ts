@@ -21,7 +21,7 @@
 //   see gitlab-merge-status.ts). The approval count needs a second call, so the full
 //   picture is mergeRequestStatus (2 calls).
 
-import { ProviderError, type GitProvider, type ListPullsResult, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates, type RepoTextFile } from '../git-provider';
+import { ProviderError, type GitProvider, type ListPullsResult, type MergedPullRequest, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates, type RepoTextFile } from '../git-provider';
 import { isYamlPath, markedFilesFromArchive, sortByPath } from '../marked-files';
 import { gitlabMergeState } from './gitlab-merge-status';
 import { createGitLabClient, gitlabErrorMessage, isRecord, parseJson, type FetchLike, type GitLabAnswer, type GitLabTokenHeader } from './rest-client';
@@ -58,6 +58,8 @@ export interface GitLabMergeRequestStatus {
 }
 
 export interface GitLabProvider extends GitProvider {
+  listMergedPullRequests: NonNullable<GitProvider['listMergedPullRequests']>;
+  approversOf: NonNullable<GitProvider['approversOf']>;
   mergeRequestStatus(repo: RepoCoordinates, iid: number): Promise<GitLabMergeRequestStatus>;
 }
 
@@ -221,20 +223,25 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
       return found ? mrInfo(found) : null;
     },
 
-    async openPullRequest(repo, { head, base, title, body }) {
+    async openPullRequest(repo, { head, base, title, body, labels }) {
       const m = await json('POST', `${project(repo)}/merge_requests`, 'open merge request', {
         source_branch: head,
         target_branch: base,
         title,
         description: body,
         remove_source_branch: options.removeSourceBranch ?? true,
+        ...(labels && labels.length > 0 ? { labels: labels.join(',') } : {}),
       });
       if (!isRecord(m)) throw new ProviderError('unavailable', 'open merge request: unexpected answer');
       return mrInfo(m);
     },
 
-    async updatePullRequest(repo, number, { title, body }) {
-      const m = await json('PUT', `${project(repo)}/merge_requests/${number}`, `update merge request !${number}`, { title, description: body });
+    async updatePullRequest(repo, number, { title, body, labels }) {
+      const m = await json('PUT', `${project(repo)}/merge_requests/${number}`, `update merge request !${number}`, {
+        title,
+        description: body,
+        ...(labels && labels.length > 0 ? { add_labels: labels.join(',') } : {}),
+      });
       if (!isRecord(m)) throw new ProviderError('unavailable', `update merge request !${number}: unexpected answer`);
       return mrInfo(m);
     },
@@ -245,6 +252,23 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
       return { notModified: false, etag: null, pulls: list.filter(isRecord).map(mrInfo) };
     },
 
+    async listMergedPullRequests(repo, since): Promise<MergedPullRequest[]> {
+      const list = await all(`${project(repo)}/merge_requests?state=merged&updated_after=${encodeURIComponent(since)}&order_by=updated_at&sort=desc`, 'list merged merge requests');
+      return list
+        .filter(isRecord)
+        .filter((m) => typeof m.merged_at === 'string' && Date.parse(m.merged_at) >= Date.parse(since))
+        .map((m) => {
+          const by = isRecord(m.merge_user) ? m.merge_user.username : isRecord(m.merged_by) ? m.merged_by.username : undefined;
+          return { ...mrInfo(m), mergedAt: m.merged_at as string, ...(typeof by === 'string' ? { mergedBy: by } : {}) };
+        })
+        .sort((a, b) => (a.mergedAt < b.mergedAt ? 1 : -1));
+    },
+
+    async approversOf(repo, iid) {
+      const ap = await json('GET', `${project(repo)}/merge_requests/${iid}/approvals`, `read approvals of !${iid}`);
+      return isRecord(ap) && Array.isArray(ap.approved_by) ? ap.approved_by.map((x) => (isRecord(x) && isRecord(x.user) ? String(x.user.username) : '')).filter((u) => u !== '') : [];
+    },
+
     async pullRequestStatus(repo, pr): Promise<PullRequestStatus> {
       const m = await json('GET', `${project(repo)}/merge_requests/${pr.number}`, `read merge request !${pr.number}`);
       if (!isRecord(m)) throw new ProviderError('unavailable', `read merge request !${pr.number}: unexpected answer`);
@@ -253,6 +277,11 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
       // Only some statuses say anything about approvals (GitLab reports one reason at a time).
       const meaning = gitlabMergeState(String(m.detailed_merge_status ?? ''), pipeline);
       return { ...meaning, checksState: pipeline ? checksStateOf(pipeline.status) : (meaning.checksState ?? 'none') };
+    },
+
+    async pullRequestMergedAt(repo, iid) {
+      const m = await json('GET', `${project(repo)}/merge_requests/${iid}`, `read merge request !${iid}`);
+      return isRecord(m) && typeof m.merged_at === 'string' ? m.merged_at : null;
     },
 
     async mergeRequestStatus(repo, iid) {

@@ -37,7 +37,8 @@ export interface GitLabClient {
 export function createGitLabClient(options: GitLabClientOptions): GitLabClient {
   const doFetch = options.fetch ?? fetch;
   const apiUrl = options.apiUrl.replace(/\/+$/, '');
-  const auth: Record<string, string> = options.tokenHeader === 'private-token' ? { 'PRIVATE-TOKEN': options.token } : { authorization: `Bearer ${options.token}` };
+  // no token: an anonymous read (public projects only), so no header at all
+  const auth: Record<string, string> = !options.token ? {} : options.tokenHeader === 'private-token' ? { 'PRIVATE-TOKEN': options.token } : { authorization: `Bearer ${options.token}` };
   return {
     async send(method, path, body) {
       const res = await doFetch(`${apiUrl}${path}`, {

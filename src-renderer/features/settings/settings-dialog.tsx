@@ -4,7 +4,7 @@
 // shared store. Client secrets only travel renderer → main: the view says "stored", the field
 // stays blank, and a blank field keeps the stored secret. A failed save keeps every value typed.
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { SettingsView } from '../../../src-main/common/settings';
+import type { EnvironmentForgeHost, SettingsView } from '../../../src-main/common/settings';
 import type { AppError } from '../../../src-main/common/result';
 import { bridge } from '../../bridge/release-board';
 import { Modal } from '../../components/modal';
@@ -23,6 +23,7 @@ import {
   type OverrideRow,
   type SettingsDraft,
 } from './settings-form';
+import { EnvironmentHosts, ThemeField } from './appearance-fields';
 import './settings.css';
 
 export const OPEN_SETTINGS_EVENT = 'release-board:open-settings';
@@ -191,7 +192,7 @@ function SettingsDialog(props: { onClose(): void }) {
           <div className="settings__body">
             <KubernetesSection draft={draft} errors={errors} edit={edit} focus={focusAfterRender} pendingExecPlugins={view.pendingExecPlugins} />
             <TokensSection draft={draft} edit={edit} />
-            <HostsSection draft={draft} errors={errors} edit={edit} focus={focusAfterRender} restartRequired={view.restartRequired} />
+            <HostsSection draft={draft} errors={errors} edit={edit} focus={focusAfterRender} restartRequired={view.restartRequired} environmentHosts={view.environmentForgeHosts} />
             <AppSection draft={draft} edit={edit} />
           </div>
         ) : null}
@@ -414,7 +415,7 @@ function NonExpiringSessions() {
   );
 }
 
-function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: Edit; focus: FocusRequest; restartRequired: boolean }) {
+function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: Edit; focus: FocusRequest; restartRequired: boolean; environmentHosts: EnvironmentForgeHost[] }) {
   const { draft, errors, edit } = props;
   const id = useId();
   const capabilities = useAppStore((s) => s.forgeCapabilities);
@@ -435,6 +436,7 @@ function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: 
           Git host changes apply after Release Board restarts.
         </p>
       ) : null}
+      <EnvironmentHosts hosts={props.environmentHosts} />
       <NonExpiringSessions />
       {draft.hosts.length > 0 ? (
         <ul className="settings__hosts">
@@ -538,6 +540,7 @@ function AppSection(props: { draft: SettingsDraft; edit: Edit }) {
   return (
     <fieldset className="settings__section">
       <legend className="settings__legend">App</legend>
+      <ThemeField />
       <label className="settings__check">
         <input type="checkbox" checked={draft.checkUpdatesAutomatically} onChange={(e) => edit((d) => ({ ...d, checkUpdatesAutomatically: e.target.checked }))} />
         <span>Check for updates automatically</span>
