@@ -1,6 +1,7 @@
 // Lint configuration, including the layer rules of docs/architecture.md. The rules are
 // enforced here, not remembered: test/lint/layer-rules.test.ts proves each one fires.
 import js from '@eslint/js';
+import jsxA11y from 'eslint-plugin-jsx-a11y';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 import noFolderCycles from './scripts/lint/no-folder-cycles.mjs';
@@ -21,9 +22,12 @@ export default tseslint.config(
   },
   {
     files: ['src-renderer/**/*.{ts,tsx}'],
-    plugins: { 'react-hooks': reactHooks },
+    plugins: { 'react-hooks': reactHooks, 'jsx-a11y': jsxA11y },
+    languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } } },
     rules: {
       ...reactHooks.configs.recommended.rules,
+      // accessibility of the markup: the recommended set, checked on every component
+      ...jsxA11y.flatConfigs.recommended.rules,
       'no-restricted-imports': [
         'error',
         {

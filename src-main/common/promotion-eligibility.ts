@@ -3,6 +3,7 @@
 // and the screen-reader announcements in the renderer, and main's own re-check before it
 // plans a promotion (derivePromotion), all ask this one module, so they never disagree.
 import type { EffectiveStrategy, EnvironmentCell, GitProviderType, PipelineRow } from './board';
+import { promotionBranchName } from './promotion-naming';
 
 export type RefusalCode =
   | 'different-pipeline'
@@ -62,9 +63,9 @@ export function sameVersion(a: string | undefined, b: string | undefined): boole
   return a.replace(/^v/i, '') === b.replace(/^v/i, '');
 }
 
-/** The controller's branch naming: promotion-<ns>-<name>-<env>. */
+/** The controller's branch for promoting this row into `env` (common/promotion-naming.ts). */
 export function promotionBranch(row: Pick<PipelineRow, 'namespace' | 'name'>, env: string): string {
-  return `promotion-${row.namespace}-${row.name}-${env}`;
+  return promotionBranchName(row.namespace, row.name, env);
 }
 
 function refuse(code: RefusalCode, reason: string): PromotionRefusal {

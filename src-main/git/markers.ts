@@ -12,15 +12,9 @@
 
 import { CST, isAlias, isScalar, Lexer, parse as parseYaml, parseAllDocuments, Scalar, visit, type Document } from 'yaml';
 import type { LineChange } from '../common/promotion';
+import { promotionMarker, promotionMarkerKey } from '../common/promotion-naming';
 
-export function promotionMarkerKey(ns: string, name: string, env: string): string {
-  return `${ns}:${name}:${env}`;
-}
-
-/** The marker comment exactly as the pipeline-controller writes it. */
-export function promotionMarker(ns: string, name: string, env: string): string {
-  return `# {"$promotion": "${promotionMarkerKey(ns, name, env)}"}`;
-}
+export { promotionMarker, promotionMarkerKey };
 
 export type MarkerErrorCode = 'marker-unsupported' | 'yaml-invalid';
 

@@ -4,7 +4,8 @@
 
 import type { FileChange, PromotionError, PromotionEvidence, PromotionOrder } from '../common/promotion';
 import { isPromotableVersion } from '../common/promotion-eligibility';
-import { applyPromotionMarker, MarkerError, promotionMarker, promotionMarkerKey } from './markers';
+import { applyPromotionMarker, MarkerError } from './markers';
+import { promotionBranchName, promotionMarker, promotionMarkerKey } from '../common/promotion-naming';
 import type { RepoTextFile } from '../forges/git-provider';
 import { evidenceLines } from './promotion-evidence';
 
@@ -30,9 +31,7 @@ export class PromotionFailure extends Error implements PromotionError {
 
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
-export function promotionBranchName(ns: string, name: string, env: string): string {
-  return `promotion-${ns}-${name}-${env}`;
-}
+export { promotionBranchName };
 
 export function promotionTitle(ns: string, name: string, env: string, version: string): string {
   return `Promote ${ns}/${name} in ${env} to ${version}`;

@@ -129,8 +129,8 @@ describe('pull request sync: merges and unreadable repositories', () => {
   });
 
   it('names the repositories it could not read without signing in, and forgets them once readable', async () => {
-    const refused = { ok: false as const, error: { code: 'sign-in-required', message: 'acme/fleet-config is not public' } };
-    const { sync, unreadable } = withAnswers([refused, { ok: false, error: { code: 'unavailable', message: 'down' } }], null);
+    const refused = { ok: false as const, error: { code: 'sign-in-required' as const, message: 'acme/fleet-config is not public' } };
+    const { sync, unreadable } = withAnswers([refused, { ok: false, error: { code: 'forge-unavailable' as const, message: 'down' } }], null);
     await sync.refresh();
     await sync.refresh();
     await sync.refresh();

@@ -4,7 +4,7 @@ import { batchCounts, batchTransition, idleBatch, idleReview, reviewTransition, 
 
 const plan = (id: string) => ({ id, files: [] }) as unknown as PromotionPlan;
 const result = (planId: string) => ({ planId, number: 7, prUrl: 'https://git.example/a/b/pull/7', updated: false, rebuilt: false, files: [], baseSha: 'abc' }) as PromotionResult;
-const error = { code: 'forge-unavailable', message: 'The forge answered 502.' };
+const error = { code: 'forge-unavailable' as const, message: 'The forge answered 502.' };
 
 function run(events: ReviewEvent[], from: ReviewPhase = idleReview): ReviewPhase {
   return events.reduce(reviewTransition, from);

@@ -1,4 +1,4 @@
-// The GitLab token inspector (src-main/tokens/gitlab-inspector.ts) against the GitLab
+// The GitLab token inspector (src-main/forges/gitlab/inspector.ts) against the GitLab
 // sandbox over real HTTP: a valid PAT with its last use, one expiring within 14 days, a
 // revoked and an expired one, and a project access token whose user is a bot. Also pins a
 // GitLab behaviour the token view must work around: asking GitLab about a token is itself a

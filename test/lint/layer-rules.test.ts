@@ -23,6 +23,12 @@ describe('layer rules', () => {
     expect(await ruleIds(code, filePath)).toContain('no-restricted-imports');
   });
 
+  it('rejects inaccessible markup in the renderer (jsx-a11y recommended)', async () => {
+    expect(await ruleIds('export const A = () => <img src="a.png" />;\n', 'src-renderer/app/x.tsx')).toContain('jsx-a11y/alt-text');
+    expect(await ruleIds('export const B = () => <div onClick={() => undefined}>go</div>;\n', 'src-renderer/app/x.tsx')).toContain('jsx-a11y/click-events-have-key-events');
+    expect(await ruleIds('export const C = () => <button type="button">go</button>;\n', 'src-renderer/app/x.tsx')).toEqual([]);
+  });
+
   it('rejects window.releaseBoard outside the bridge', async () => {
     expect(await ruleIds('export const b = window.releaseBoard;\n', 'src-renderer/features/board/x.ts')).toContain('no-restricted-properties');
   });

@@ -1,7 +1,7 @@
 // GitLab (gitlab.com and self-managed) token inspection over the REST API v4.
 //
 // GitLab counts every request a token authenticates as a use of it, the board's own check
-// included (see gitlab-last-use.ts). So the stored token is sent as few times as possible:
+// included (see last-use.ts). So the stored token is sent as few times as possible:
 // - first look: with the signed-in user's own token, the access-token lists the stored token
 //   can be on are read (project, its groups, the user's own PATs); only then is the stored
 //   token sent, once to `/personal_access_tokens/self` (which token is it: id, user); who the

@@ -6,7 +6,7 @@ import { fakeLoadedKubeconfig } from './test-fakes';
 
 const malformed: Result<LoadedKubeconfig> = {
   ok: false,
-  error: { code: 'kubeconfig-invalid', message: 'kubeconfig /test/kubeconfig is not valid YAML (line 3)', hint: 'Fix the file, or choose another one in Settings.' },
+  error: { code: 'kubeconfig-malformed', message: 'kubeconfig /test/kubeconfig is not valid YAML (line 3)', hint: 'Fix the file, or choose another one in Settings.' },
 };
 
 function source(results: Result<LoadedKubeconfig>[], opts: { expectedPaths?: string[]; watch?: boolean } = {}) {
@@ -35,10 +35,10 @@ describe('KubeconfigSource', () => {
     const first = src.load();
     expect(src.load()).toBeUndefined();
     expect(src.loaded).toBe(first);
-    expect(src.error?.code).toBe('kubeconfig-invalid');
+    expect(src.error?.code).toBe('kubeconfig-malformed');
     expect(src.status.value).toEqual({
       files: ['/test/kubeconfig'],
-      error: { code: 'kubeconfig-invalid', message: 'kubeconfig /test/kubeconfig is not valid YAML (line 3)', hint: 'Fix the file, or choose another one in Settings.' },
+      error: { code: 'kubeconfig-malformed', message: 'kubeconfig /test/kubeconfig is not valid YAML (line 3)', hint: 'Fix the file, or choose another one in Settings.' },
       warnings: [],
     });
     expect(src.status.revision).toBe(2);

@@ -11,6 +11,7 @@ import { EmptyBoard, KubeconfigNotice } from './kubeconfig-notice';
 import { TokensArea } from '../tokens/tokens-area';
 import { ReleaseLogView } from '../releases/release-log-view';
 import { useListModel } from './use-board-model';
+import { presentError } from '../../components/error-presenter';
 import './board-area.css';
 
 function Connecting() {
@@ -56,6 +57,7 @@ export function BoardArea() {
         }
       >
         <p>{load.error.message}</p>
+        {presentError(load.error).hint ? <p className="muted">{presentError(load.error).hint}</p> : null}
         <p className="muted">Nothing was changed in your clusters or repositories.</p>
       </StatePanel>
     );

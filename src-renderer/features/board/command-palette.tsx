@@ -102,6 +102,9 @@ export function CommandPalette() {
       />
       <ul id="palette-list" className="palette__list" role="listbox">
         {matches.map((c, i) => (
+          // Keys are handled by the search field, which points at the active option
+          // (aria-activedescendant); a click on an option is the pointer's way to pick it.
+          // eslint-disable-next-line jsx-a11y/click-events-have-key-events
           <li key={c.id} id={`palette-${i}`} role="option" aria-selected={i === active} className={`palette__item${i === active ? ' palette__item--active' : ''}`} onMouseDown={(e) => e.preventDefault()} onClick={() => run(c)}>
             <span>{c.label}</span>
             <span className="palette__hint">{c.hint}</span>

@@ -130,6 +130,9 @@ export function DetailPanel() {
     document.getElementById(cellDomId(row.id, cell.index))?.focus();
   };
   return (
+    // Escape pressed on any control inside the panel bubbles here and closes it; the panel
+    // itself is not a control.
+    // eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions
     <aside
       className="detail-panel"
       aria-labelledby="detail-title"

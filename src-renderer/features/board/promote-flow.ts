@@ -5,6 +5,8 @@ import type { FileChange, PromotionStep } from '../../../src-main/common/promoti
 import type { AppError } from '../../../src-main/common/result';
 import { sameVersion, type DerivedPromotion } from '../../../src-main/common/promotion-eligibility';
 import type { ForgeHostSummary } from '../../../src-main/common/session';
+import { promotionMarker } from '../../../src-main/common/promotion-naming';
+import { presentError } from '../../components/error-presenter';
 
 export const STEPS: readonly PromotionStep[] = ['sign-in', 'read-repo', 'commit', 'open-pr'];
 
@@ -78,15 +80,13 @@ export function planErrorView(error: AppError & { retryAfterSeconds?: number }, 
     case 'no-access':
       return { title: 'No access to the repository', message: error.message, retry: true };
     case 'rate-limited': {
-      const wait = error.retryAfterSeconds;
-      return { title: 'The Git host is rate-limiting requests', message: wait ? `${error.message} Try again in ${wait < 90 ? `${wait} s` : `${Math.ceil(wait / 60)} min`}.` : error.message, retry: true };
+      const shown = presentError(error);
+      return { title: shown.title, message: shown.waitFor ? `${error.message} Try again in ${shown.waitFor}.` : error.message, retry: true };
     }
     case 'already-at-version':
-      return { title: 'Nothing to change', message: error.message, retry: false };
     case 'unsupported-provider':
-      return { title: 'This Git host cannot be promoted through', message: error.message, retry: false };
     case 'unknown-host':
-      return { title: 'No Git host configured for this repository', message: error.message, retry: false };
+      return { title: presentError(error).title, message: error.message, retry: false };
     default:
       return { title: 'The promotion could not be prepared', message: error.message, retry: true };
   }
@@ -94,7 +94,7 @@ export function planErrorView(error: AppError & { retryAfterSeconds?: number }, 
 
 /** The marker comment a pipeline environment's values carry (as the controller writes it). */
 export function expectedMarker(ns: string, name: string, env: string): string {
-  return `# {"$promotion": "${ns}:${name}:${env}"}`;
+  return promotionMarker(ns, name, env);
 }
 
 export function sameFiles(a: readonly FileChange[], b: readonly FileChange[]): boolean {

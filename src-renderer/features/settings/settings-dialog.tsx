@@ -155,6 +155,8 @@ function SettingsDialog(props: { onClose(): void }) {
   const view = load.kind === 'ready' ? load.view : null;
   return (
     <Modal labelledBy={titleId} onClose={props.onClose} className="settings" testId="settings-dialog" initialFocus="[data-autofocus]">
+      {/* The form only stops keys from reaching the board's shortcuts behind the dialog. */}
+      {/* eslint-disable-next-line jsx-a11y/no-noninteractive-element-interactions */}
       <form
         className="settings__form"
         onSubmit={(e) => void save(e)}
