@@ -264,6 +264,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
         ensureWatch(rt, 'GitopsCluster', namespaces.length > 0 ? new Set(namespaces) : undefined);
         ensureWatch(rt, 'Pipeline', namespaces.length > 0 ? new Set(namespaces) : undefined);
       }
+      if (initialLoad) startSpeculativeWorkloadList(rt);
       dirtyAll = true; // served versions feed every row's appRef check
       watchesDirty = true;
     } catch (e) {
@@ -279,6 +280,18 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     clustersDirty = true;
     markDep(depKey.cluster(rt.name));
     schedule();
+  }
+
+  /**
+   * During the initial load, a cluster's HelmRelease list starts as soon as its discovery
+   * answered instead of after the Pipelines naming it were received and parsed: lists then
+   * travel in parallel (the Pipelines → HelmReleases chain was most of the gap to fetching the
+   * same URLs at once). HelmRelease is the kind Pipelines' appRefs name; a list no target
+   * turns out to need is stopped by pruneUnneeded after the first build, and the namespaces
+   * for a 403 fallback arrive with the needs.
+   */
+  function startSpeculativeWorkloadList(rt: ContextRuntime): void {
+    if (rt.served?.has(BOARD_RESOURCES.HelmRelease.group)) ensureWatch(rt, 'HelmRelease');
   }
 
   function ensureWatch(rt: ContextRuntime, kind: BoardKind, namespaces?: Set<string>): ResourceWatch | undefined {

@@ -447,7 +447,7 @@ describe('kubeconfig handling against the sandbox', () => {
     }
   });
 
-  it('discovers GitopsCluster contexts early but never shows one no target uses', async () => {
+  it('discovers and lists GitopsCluster contexts early but never shows one no target uses, and stops its list', async () => {
     const store = sandbox.cluster('mgmt').api.store;
     const unused = store.apply({
       apiVersion: 'gitops.weave.works/v1alpha1',
@@ -463,15 +463,20 @@ describe('kubeconfig handling against the sandbox', () => {
       { context: 'unused-eu', cluster: 'staging-eu' },
     ], 'mgmt');
     for (const c of sandbox.clusters) c.api.requestLog.reset();
+    // Streams of earlier tests' services must have closed for the count below to mean anything.
+    await waitFor(() => sandbox.cluster('staging-eu').api.openWatchCount === 0, 'earlier streams closed');
     const service = start({ loadKubeconfig: () => loadKubeconfig({ explicitPath: file }) });
     const shown = new Set<string>();
     service.subscribe((c) => c.clusters?.forEach((x) => shown.add(x.name)));
     const s = await settled(service);
     expect(s.clusters.map((c) => c.name)).not.toContain('unused-eu');
     expect([...shown]).not.toContain('unused-eu');
-    // It was discovered ahead (two /apis on the staging-eu server: staging-eu and unused-eu) but never listed.
+    // It was discovered ahead (two /apis on the staging-eu server: staging-eu and unused-eu) and its
+    // HelmReleases listed while the Pipelines loaded (the lists start in parallel), then dropped:
+    // one watch stream stays on that server, staging-eu's own.
     await waitFor(() => sandbox.cluster('staging-eu').api.requestLog.count('GET /apis') === 2, 'the early discovery');
-    expect(listCount('staging-eu', 'helmreleases')).toBe(1);
+    expect(listCount('staging-eu', 'helmreleases')).toBe(2);
+    await waitFor(() => sandbox.cluster('staging-eu').api.openWatchCount === 1, 'the unused context\'s watch stopped');
   });
 
   it('maps a GitopsCluster to a differently named context when the user says so', async () => {
