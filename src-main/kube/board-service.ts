@@ -149,6 +149,12 @@ const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['HelmRelease', 'Kustomizati
  */
 const INITIAL_HOLD_QUIET_MS = 1_500;
 const INITIAL_HOLD_MAX_MS = 5_000;
+/**
+ * Work done while the initial load is held (reading Pipelines for the lists they need, reading
+ * workloads that arrived) runs in slices of this long, so a large list being parsed does not
+ * keep other clusters' requests from going out.
+ */
+const HOLD_SLICE_MS = 12;
 
 function contextFingerprint(kc: KubeConfig): string {
   return JSON.stringify([kc.getCurrentCluster(), kc.getCurrentUser()]);
@@ -814,8 +820,12 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       return true;
     }
     const needs: WatchNeed[] = [];
+    const sliceEnd = performance.now() + HOLD_SLICE_MS;
     for (const [mgmt, objects] of input.pipelines) {
-      for (const [key, raw] of objects) for (const n of cachedNeeds(raw, mgmt, key, input)) needs.push(n);
+      for (const [key, raw] of objects) {
+        for (const n of cachedNeeds(raw, mgmt, key, input)) needs.push(n);
+        if (performance.now() > sliceEnd) return yieldHold();
+      }
     }
     startNeededWatches(needs);
     const answered = (w: ResourceWatch | undefined) => {
@@ -836,7 +846,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     };
     for (const m of managementContexts) if (pending(m, ['Pipeline', 'GitopsCluster'])) return armHold();
     for (const mapping of secretMappings.values()) if (mapping.status === 'pending') return armHold();
-    prepareArrivedWorkloads();
+    if (!prepareArrivedWorkloads(sliceEnd)) return yieldHold();
     const byContext = new Map<string, Set<BoardKind>>();
     for (const n of needs) {
       if (!WORKLOAD_KINDS.has(n.kind)) continue;
@@ -876,16 +886,33 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
    * critical path. Runs after the hold started every list, so no request waits for it.
    */
   const prepared = new WeakSet<object>();
-  function prepareArrivedWorkloads(): void {
+  /** False when the time slice ran out first (readings are cached, so the next call resumes). */
+  function prepareArrivedWorkloads(sliceEnd: number): boolean {
     for (const rt of runtimes.values()) {
       for (const kind of WORKLOAD_KINDS) {
         const w = rt.watches.get(kind as BoardKind);
         if (!w || prepared.has(w.items)) continue;
         if (!w.state().synced) continue;
-        for (const obj of w.items.values()) prepareWorkloadReading(obj);
+        for (const obj of w.items.values()) {
+          prepareWorkloadReading(obj);
+          if (performance.now() > sliceEnd) return false;
+        }
         prepared.add(w.items); // later changes are read by the (incremental) builds themselves
       }
     }
+    return true;
+  }
+
+  /**
+   * Ends a hold flush whose time slice ran out: the work done so far is cached, and the event
+   * loop gets to answer the sockets (TLS handshakes, discovery of the clusters just found, list
+   * bodies arriving) before the next slice. Our own progress counts as activity for the
+   * quiet-time limit, which is there to notice silent clusters, not a busy thread.
+   */
+  function yieldHold(): true {
+    lastAnswerAt = Date.now();
+    schedule();
+    return true;
   }
 
   /**

@@ -1,7 +1,7 @@
 // One GET of a Kubernetes list, on node:https with the kubeconfig's own agent (CA, client
-// certificate, proxy) and headers (token, exec plugin credential), read into one buffer and
+// certificate, proxy) and headers (token, exec plugin credential), decoded as it arrives and
 // JSON-parsed once. client-node's generated API reads the same body through undici's fetch
-// and web streams, which at board scale cost more CPU than the parse itself (see
+// and web streams, which at board scale cost about as much CPU as the parse itself (see
 // docs/benchmarks.md); this is the whole of what a list needs.
 //
 // Objects are trimmed as they are stored: `metadata.managedFields` and kubectl's
@@ -10,7 +10,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import { gunzipSync } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeRequestError, toKubeRequestError } from './errors';
 
@@ -63,17 +63,18 @@ export async function getJson(kc: KubeConfig, path: string, query: Record<string
       url,
       { ...options, method: 'GET', headers: { ...options.headers, accept: 'application/json', 'accept-encoding': 'gzip' } },
       (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (e) => reject(toKubeRequestError(e)));
-        res.on('end', () => {
+        // Decoded chunk by chunk as the body arrives (while the rest is still on the wire),
+        // so only the parse is left once it ends.
+        const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+        body.setEncoding('utf8');
+        let text = '';
+        body.on('data', (chunk: string) => (text += chunk));
+        body.on('error', (e) => reject(toKubeRequestError(e)));
+        body.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status < 200 || status > 299) return reject(statusError(status, text));
           try {
-            let body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-            chunks.length = 0;
-            if (res.headers['content-encoding'] === 'gzip') body = gunzipSync(body);
-            const status = res.statusCode ?? 0;
-            if (status < 200 || status > 299) return reject(statusError(status, body.toString('utf8')));
-            resolve(JSON.parse(body.toString('utf8')));
+            resolve(JSON.parse(text));
           } catch (e) {
             reject(toKubeRequestError(e));
           }
