@@ -885,7 +885,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
    * already in, while the slowest cluster's list is still on the wire, takes it off the
    * critical path. Runs after the hold started every list, so no request waits for it.
    */
-  const prepared = new WeakSet<object>();
+  let prepared = new WeakSet<object>();
   /** False when the time slice ran out first (readings are cached, so the next call resumes). */
   function prepareArrivedWorkloads(sliceEnd: number): boolean {
     for (const rt of runtimes.values()) {
@@ -942,6 +942,8 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
 
   function releaseHold(): false {
     initialLoad = false;
+    needsCache = new WeakMap(); // only the hold reads it; rows keep their own needs
+    prepared = new WeakSet();
     if (holdTimer) clearTimeout(holdTimer);
     holdTimer = undefined;
     return false;

@@ -74,7 +74,9 @@ export async function getJson(kc: KubeConfig, path: string, query: Record<string
           const status = res.statusCode ?? 0;
           if (status < 200 || status > 299) return reject(statusError(status, text));
           try {
-            resolve(JSON.parse(text));
+            const parsed: unknown = JSON.parse(text);
+            text = ''; // the listener's closure outlives this answer; the body must not
+            resolve(parsed);
           } catch (e) {
             reject(toKubeRequestError(e));
           }

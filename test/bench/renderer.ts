@@ -40,7 +40,7 @@ const MAX_WHEEL_EVENTS = 1500;
 /** About four notches of a mouse wheel, a brisk scroll. */
 const MIN_WHEEL_DELTA_PX = 400;
 
-async function wheelThroughBoard(page: Page): Promise<{ longTasks: number[]; frames: number[]; events: number }> {
+export async function wheelThroughBoard(page: Page): Promise<{ longTasks: number[]; frames: number[]; events: number }> {
   const list = page.getByTestId('board-list');
   const box = (await list.boundingBox())!;
   await list.evaluate((el) => (el.scrollTop = 0));
