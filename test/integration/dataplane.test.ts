@@ -317,6 +317,18 @@ describe('board service against the sandbox', () => {
     expect(new Set(s2.pipelines.map((p) => p.namespace))).toEqual(new Set(['team-payments']));
   });
 
+  it('lists HelmReleases without waiting for the Pipelines that name them', async () => {
+    // The Pipelines list keeps failing: before, no HelmRelease list went out until it answered.
+    const mgmt = sandbox.cluster('mgmt');
+    mgmt.api.faults.failNext(1000, 500, { method: 'GET', pathIncludes: '/apis/pipelines.weave.works/v1alpha1/pipelines' });
+    for (const c of sandbox.clusters) c.api.requestLog.reset();
+    start(fromSandboxKubeconfig());
+    await waitFor(() => listCount('mgmt', 'helmreleases') === 1, 'the management cluster HelmRelease list');
+    // GitopsClusters answered, so the remote clusters were discovered and listed too.
+    await waitFor(() => listCount('staging-eu', 'helmreleases') === 1 && listCount('prod-eu', 'helmreleases') === 1, 'the remote HelmRelease lists');
+    expect(mgmt.api.requestLog.entries().some((e) => e.path.includes('/pipelines') && e.status === 200)).toBe(false);
+  });
+
   it('adds, updates and removes rows as Pipelines change, including a malformed one', async () => {
     const service = start(fromSandboxKubeconfig());
     await settled(service);
