@@ -64,7 +64,8 @@ function renderPanel(panel: Panel, pipelines: number[], loads: Array<number | un
     const x1 = t.atPipelines === undefined ? offsetX + MARGIN.left : x(t.atPipelines) - 18;
     const x2 = t.atPipelines === undefined ? offsetX + MARGIN.left + PLOT_WIDTH : x(t.atPipelines) + 18;
     out.push(`<line x1="${x1}" x2="${x2}" y1="${y(t.value)}" y2="${y(t.value)}" class="target"/>`);
-    out.push(`<text x="${x2}" y="${y(t.value) - 4}" class="note" text-anchor="end">${escapeXml(t.label)}</text>`);
+    // Under the line, from its left end: above it sit the measured values' labels.
+    out.push(`<text x="${x1}" y="${y(t.value) + 12}" class="note target-label">${escapeXml(t.label)}</text>`);
   }
   panel.series.forEach((s, si) => {
     const points = pipelines.map((p, i) => `${x(p).toFixed(1)},${y(s.values[i]!).toFixed(1)}`);
@@ -110,7 +111,7 @@ export function renderScaleChart(input: ScalePoint[], caption: string): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT + 20}" viewBox="0 0 ${WIDTH} ${HEIGHT + 20}" role="img" aria-label="${escapeXml(caption)}">`,
     `<title>${escapeXml(caption)}</title>`,
-    '<style>text{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;fill:#1f2328}.title{font-size:15px;font-weight:600}.tick{font-size:11px}.note{font-size:10px;fill:#57606a}.value{font-size:10px;font-weight:600}.grid{stroke:#d0d7de;stroke-width:1}.target{stroke:#cf222e;stroke-width:1.5;stroke-dasharray:3 3}</style>',
+    '<style>text{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;fill:#1f2328}.title{font-size:15px;font-weight:600}.tick{font-size:11px}.note{font-size:10px;fill:#57606a}.target-label{fill:#cf222e}.value{font-size:10px;font-weight:600}.grid{stroke:#d0d7de;stroke-width:1}.target{stroke:#cf222e;stroke-width:1.5;stroke-dasharray:3 3}</style>',
     `<rect width="${WIDTH}" height="${HEIGHT + 20}" fill="#ffffff"/>`,
     renderPanel(ready, pipelines, loads, 0),
     renderPanel(heap, pipelines, loads, PANEL_WIDTH + 60),
