@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import noFolderCycles from './scripts/lint/no-folder-cycles.mjs';
 
 const nodeBuiltins = ['fs', 'path', 'os', 'child_process', 'http', 'https', 'net', 'crypto', 'url', 'util', 'stream', 'events', 'worker_threads', 'zlib'];
 const productionMustNotImportTests = { regex: '(^|/)test/', message: 'Production code never imports test code.' };
@@ -53,6 +54,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // auth, git and tokens depend on forges and never on each other; no folder imports the root
+    files: ['src-main/**/*.ts'],
+    plugins: { 'release-board': { rules: { 'no-folder-cycles': noFolderCycles } } },
+    rules: { 'release-board/no-folder-cycles': 'error' },
   },
   {
     files: ['src-main/ipc/**/*.ts'],

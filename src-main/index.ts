@@ -2,10 +2,12 @@
 // the main window. Everything here is glue; the logic lives in services that run in Node.
 import { app, BrowserWindow, clipboard, dialog, Menu, nativeTheme, net, protocol, safeStorage, session, shell } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AppInfo } from './common/app-info';
+import type { SettingsView } from './common/settings';
 import { registerIpcHandlers, forwardEventsTo } from './ipc/electron-ipc';
 import { appUrlMatcher } from './ipc/trusted-sender';
 import { credentialPluginSearchPath } from './kube/shell-path';
@@ -30,6 +32,7 @@ import { defaultExternalLinkPolicy } from './window/external-links';
 import { hardenSession } from './window/guards';
 import { registerAppLifecycle } from './window/lifecycle';
 import { execPluginPrompt, hostApprovalPrompt, kubeconfigPicker } from './window/native-dialogs';
+import { releaseLogSaver } from './window/save-dialog';
 import { sandboxRefusal } from './window/sandbox-check';
 import { openMainWindow } from './window/main-window';
 import { startupFailureText } from './window/startup-failure';
@@ -150,9 +153,16 @@ async function main(): Promise<void> {
     chooseKubeconfigFile: kubeconfigPicker(dialog, () => BrowserWindow.getFocusedWindow() ?? undefined),
     confirmHostApproval: hostApprovalPrompt(dialog, () => BrowserWindow.getFocusedWindow() ?? undefined),
     confirmExecPlugins: execPluginPrompt(dialog, () => BrowserWindow.getFocusedWindow() ?? undefined),
+    // Release-log exports: the user picks the file in the native save dialog; main writes it.
+    saveReleaseLog: releaseLogSaver(dialog, () => BrowserWindow.getFocusedWindow() ?? undefined, (file, content) => writeFile(file, content, 'utf8'), () => app.getPath('documents')),
   });
   updates.subscribe((state) => services.events.emit('update:state-changed', state));
   updates.start();
+  // The window's own chrome and every prefers-color-scheme rule follow the theme chosen in Settings.
+  nativeTheme.themeSource = settings.get().appearance.theme;
+  services.events.subscribe((channel, payload) => {
+    if (channel === 'settings:changed') nativeTheme.themeSource = (payload as SettingsView).theme;
+  });
   const trusted = new Set<number>();
   registerIpcHandlers(services.dispatcher, { webContentsIds: () => trusted, isAppUrl }, logger);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardSnapshot } from './common/board';
 import { createMemoryLogger } from './log/logger';
-import { githubDotCom } from './auth/forge-host';
+import { githubDotCom } from './forges/forge-host';
 import { createMainServices } from './services';
 import { openMemorySettingsStore } from './settings/settings-store';
 
@@ -33,6 +33,20 @@ describe('main services', () => {
     // Sent again without the secret (as the renderer does): the stored one is kept.
     await s.dispatcher.dispatch('settings:update', { forgeHosts: [{ type: 'github', webUrl: 'https://ghe.acme.example', clientId: 'Iv1.y' }] });
     expect(settings.get().forgeHosts[0]).toMatchObject({ clientId: 'Iv1.y', clientSecret: 'app-secret-value' });
+    await s.stop();
+  });
+
+  it('remembers theme and density, refuses unknown values, and lists environment hosts read-only', async () => {
+    const settings = openMemorySettingsStore();
+    const env = { KUBECONFIG: '/nonexistent/kubeconfig', RELEASE_BOARD_GITHUB_CLIENT_ID: 'Iv1.env', RELEASE_BOARD_GITHUB_CLIENT_SECRET: 'env-secret' };
+    const s = await createMainServices({ appInfo, logger: createMemoryLogger(), board: staticBoard, settings, env });
+    expect(await s.dispatcher.dispatch('settings:get', undefined)).toMatchObject({ ok: true, value: { theme: 'system', density: 'comfortable' } });
+    await s.dispatcher.dispatch('settings:update', { theme: 'dark' });
+    const result = await s.dispatcher.dispatch('settings:update', { density: 'compact' });
+    expect(result).toMatchObject({ ok: true, value: { theme: 'dark', density: 'compact', environmentForgeHosts: [{ id: 'github.com', variable: 'RELEASE_BOARD_GITHUB_CLIENT_ID' }] } });
+    expect(JSON.stringify(result)).not.toContain('env-secret');
+    expect(settings.get().appearance).toEqual({ theme: 'dark', density: 'compact' });
+    expect(await s.dispatcher.dispatch('settings:update', { theme: 'neon' })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
     await s.stop();
   });
 

@@ -5,16 +5,21 @@
 // services below; handlers return only the plain, token-free types of src-main/common.
 import type { AppInfo } from './common/app-info';
 import type { BoardChange, BoardSnapshot } from './common/board';
-import type { RequestValue } from './common/ipc-contract';
-import type { SettingsPatch, SettingsView } from './common/settings';
-import type { UpdateState } from './common/update';
-import { openMemorySettingsStore, type Settings, type SettingsStore } from './settings/settings-store';
-import { err, ok, type Result } from './common/result';
-import { forgeHostsFromConfig } from './config/forge-hosts';
-import type { ForgeHost } from './auth/forge-host';
+import type { SettingsView } from './common/settings';
+import { openMemorySettingsStore, type SettingsStore } from './settings/settings-store';
+import { settingsHandlers, settingsView } from './settings/settings-handlers';
+import { ok } from './common/result';
+import { environmentForgeHosts, forgeHostsFromConfig } from './config/forge-hosts';
+import type { ForgeHost } from './forges/forge-host';
 import type { OpenExternal } from './auth/loopback-sign-in';
-import { createPromotionStack, type PromotionStack } from './git/index';
-import { promotionOrderFromBoard } from './git/promotion-order';
+import { createPromotionStack, type PromotionStack } from './promotion-stack';
+import { promotionHandlers } from './git/promotion-handlers';
+import { authHandlers } from './auth/auth-handlers';
+import { capabilityHandlers } from './forges/capability-handlers';
+import { tokenHandlers } from './tokens/token-handlers';
+import { noUpdates, updateHandlers, type UpdateControl } from './update/update-handlers';
+import { createMergedPromotions } from './git/merged-promotions';
+import { createReleaseLogService, type SaveFile } from './release-log/release-log-service';
 import { createDispatcher, type Dispatcher, type RequestHandlers } from './ipc/dispatcher';
 import { createEventHub, type EventHub } from './ipc/event-hub';
 import { createBoardService, type BoardService } from './kube/board-service';
@@ -22,8 +27,14 @@ import { kubeconfigLocation, loadKubeconfig, type LoadedKubeconfig } from './kub
 import type { Logger } from './log/logger';
 import { withDeadline } from './net/forge-fetch';
 import { createPullRequestSync, type PullRequestSync } from './sync/pull-request-sync';
-import { gitlabSessionFromVault } from './tokens/gitlab-session';
+import { gitlabSessionFromVault } from './forges/gitlab/session';
+import { createRolloutTracker } from './sync/rollout-tracker';
+import { createDecoratedBoard } from './sync/decorated-board';
+import { markUnknownPullRequests } from './pipelines/unknown-pull-requests';
+import { systemTimers, type Timers } from './auth/timers';
 import { createPipelineLister, createTokenService, type TokenService } from './tokens/token-service';
+
+export type { UpdateControl };
 
 /** What the board needs from the data plane: a snapshot now, changes afterwards. */
 export interface BoardSource {
@@ -75,21 +86,18 @@ export interface ServiceOptions {
    * the consent (preview harness).
    */
   confirmExecPlugins?: (commandLines: string[]) => Promise<boolean>;
+  /**
+   * Main's own save dialog for release-log exports (Electron: the native save dialog): writes
+   * the content where the user chose and resolves to that path, or null when they cancelled.
+   * Absent: exporting is not offered.
+   */
+  saveReleaseLog?: SaveFile;
+  /** The clock for release-log ranges and times (default Date.now). */
+  now?: () => number;
   env?: NodeJS.ProcessEnv;
+  /** Time for main's own schedules (the rollout timeline's bound). Default: the system's. */
+  timers?: Timers;
 }
-
-export interface UpdateControl {
-  getState(): UpdateState;
-  checkNow(): Promise<unknown>;
-  installNow(): unknown;
-  setCheckAutomatically?(enabled: boolean): void;
-}
-
-const noUpdates: UpdateControl = {
-  getState: () => ({ state: 'disabled', message: 'Updates apply to the installed desktop app.' }),
-  checkNow: async () => undefined,
-  installNow: () => undefined,
-};
 
 export interface MainServices {
   /** Before quitting: revoke the signed-in users' tokens where the forges allow it (best effort, bounded). */
@@ -99,45 +107,6 @@ export interface MainServices {
   promotion: PromotionStack;
   board: BoardSource;
   stop(): Promise<void>;
-}
-
-function fromResult<T>(result: Result<T>): Result<T> {
-  return result;
-}
-
-function settingsView(settings: Settings, restartRequired: boolean, pendingExecPlugins: string[] = []): SettingsView {
-  return {
-    pendingExecPlugins,
-    ...(settings.kubeconfigPath ? { kubeconfigPath: settings.kubeconfigPath } : {}),
-    clusterContextOverrides: { ...settings.clusterContextOverrides },
-    readGitopsClusterSecrets: settings.readGitopsClusterSecrets,
-    checkUpdatesAutomatically: settings.updates.checkAutomatically,
-    notifyPromotions: settings.notifications.promotions,
-    forgeHosts: settings.forgeHosts.map((h) => ({ ...(h.id ? { id: h.id } : {}), type: h.type, webUrl: h.webUrl, clientId: h.clientId, hasClientSecret: Boolean(h.clientSecret) })),
-    approvedForgeHosts: [...settings.approvedForgeHosts],
-    readPromotionSecrets: settings.readPromotionSecrets ?? null,
-    restartRequired,
-  };
-}
-
-/** Turns a renderer patch into a settings patch; a host sent without a secret keeps the stored one. */
-function settingsPatch(current: Settings, patch: SettingsPatch): Partial<Settings> {
-  const next: Partial<Settings> = {};
-  if (patch.kubeconfigPath === null) next.kubeconfigPath = undefined;
-  if (patch.readPromotionSecrets !== undefined) next.readPromotionSecrets = patch.readPromotionSecrets;
-  // Only removals: a host is added through tokens:approve-host, which main checks and confirms.
-  if (patch.approvedForgeHosts) next.approvedForgeHosts = current.approvedForgeHosts.filter((h) => patch.approvedForgeHosts!.includes(h));
-  if (patch.clusterContextOverrides) next.clusterContextOverrides = patch.clusterContextOverrides;
-  if (patch.readGitopsClusterSecrets !== undefined) next.readGitopsClusterSecrets = patch.readGitopsClusterSecrets;
-  if (patch.checkUpdatesAutomatically !== undefined) next.updates = { checkAutomatically: patch.checkUpdatesAutomatically };
-  if (patch.notifyPromotions !== undefined) next.notifications = { promotions: patch.notifyPromotions };
-  if (patch.forgeHosts)
-    next.forgeHosts = patch.forgeHosts.map((h) => {
-      const stored = current.forgeHosts.find((s) => s.webUrl === h.webUrl)?.clientSecret;
-      const clientSecret = h.clientSecret ?? stored;
-      return { ...(h.id ? { id: h.id } : {}), type: h.type, webUrl: h.webUrl, clientId: h.clientId, ...(clientSecret ? { clientSecret } : {}) };
-    });
-  return next;
 }
 
 export async function createMainServices(options: ServiceOptions): Promise<MainServices> {
@@ -164,7 +133,9 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     const loaded = loadKubeconfig(loadOptions());
     return loaded.ok ? loaded.value.unapprovedExecPlugins : [];
   };
-  const view = (): SettingsView => settingsView(settings.get(), restartRequired, pendingExecPlugins());
+  // Read once, like the hosts themselves: the renderer sees them but never the environment.
+  const hostsFromEnvironment = environmentForgeHosts(env);
+  const view = (): SettingsView => settingsView(settings.get(), restartRequired, pendingExecPlugins(), hostsFromEnvironment);
   const boardService: BoardService | undefined = options.board
     ? undefined
     : createBoardService({
@@ -200,9 +171,24 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
     poll: (repoUrl) => promotion.pulls.poll(repoUrl),
     invalidate: (repoUrl) => promotion.pulls.invalidate(repoUrl),
     publish: (prs) => board.setOpenPullRequests?.(prs),
+    mergedAt: (repoUrl, number) => promotion.pulls.mergedAt(repoUrl, number),
+    onMerged: (merge) => {
+      logger.info('rollout', `${merge.url} merged at ${merge.mergedAt}: following ${merge.pipelineNamespace}/${merge.pipelineName} into ${merge.targetEnv}`);
+      rollouts.recordMerge(merge);
+    },
+    onUnreadable: (repos) => {
+      const before = [...unreadableRepos].sort().join();
+      unreadableRepos = repos;
+      if ([...repos].sort().join() !== before) shownBoard.refresh();
+    },
     logger,
   });
-  const stopBoardEvents = board.subscribe((change) => {
+  // What the renderer sees: the data plane's rows with the PR state main could not read and
+  // the rollout timelines laid over them, in the same snapshot and board:changed events.
+  let unreadableRepos: ReadonlySet<string> = new Set();
+  const rollouts = createRolloutTracker({ timers: options.timers ?? systemTimers, changed: (which) => shownBoard.refresh(which) });
+  const shownBoard = createDecoratedBoard(board, [(row) => markUnknownPullRequests(row, unreadableRepos), (row) => rollouts.decorate(row)]);
+  const stopBoardEvents = shownBoard.subscribe((change) => {
     events.emit('board:changed', change);
     pullSync.onBoardChange(change);
   });
@@ -237,125 +223,57 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
 
   const updates = options.updates ?? noUpdates;
 
-  const tokenResult = async <C extends 'tokens:list' | 'tokens:recheck' | 'tokens:refresh' | 'tokens:approve-host'>(
-    work: () => Promise<RequestValue<C>>,
-  ): Promise<Result<RequestValue<C>>> => {
-    try {
-      return ok(await work());
-    } catch (error) {
-      return err('tokens-unavailable', `Token status could not be read: ${(error as Error).message}`, 'Check that your kubeconfig works (for example with kubectl get pipelines -A).');
-    }
-  };
+  const releaseLog = createReleaseLogService({
+    board: async () => board.snapshot(),
+    merged: createMergedPromotions({ hosts: hostConfig.hosts, vault: promotion.vault, fetch: forgeFetch, ...(options.now ? { now: options.now } : {}) }),
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
 
   const handlers: RequestHandlers = {
     'app:get-info': () => ok(options.appInfo),
-    'board:subscribe': async () => ok(await board.snapshot()),
-    'auth:list-hosts': () => ok(promotion.auth.hosts()),
-    'auth:list-sessions': () => ok(promotion.auth.sessions()),
-    'auth:sign-in': async ({ host }) => fromResult(await promotion.auth.signInWithBrowser(host)),
-    'auth:start-device-sign-in': async ({ host }) => {
-      const started = await promotion.auth.startDeviceSignIn(host);
-      if (!started.ok) return started;
-      const { prompt, done } = started.value;
-      void done.then((result) =>
-        events.emit('auth:device-sign-in-finished', {
-          attemptId: prompt.attemptId,
-          host,
-          ok: result.ok,
-          ...(result.ok ? { session: result.value } : { error: { code: result.error.code as never, message: result.error.message, ...(result.error.hint ? { hint: result.error.hint } : {}) } }),
-        }),
-      );
-      return ok(prompt);
-    },
-    'auth:cancel-sign-in': ({ host }) => ok(promotion.auth.cancelSignInsFor(host)),
-    'auth:sign-out': async ({ host }) => {
-      await promotion.auth.signOut(host);
-      return ok(null);
-    },
-    'promotion:plan': async (request) => {
-      const order = promotionOrderFromBoard(await board.snapshot(), request);
-      if (!order.ok) {
-        logger.warn('promotion', `refused a plan for ${request.pipelineId.slice(0, 200)} → ${request.targetEnv.slice(0, 100)}: ${order.error.message}`);
-        return order;
-      }
-      return promotion.promotion.plan(order.value, (p) => events.emit('promotion:progressed', p));
-    },
-    'promotion:apply': async ({ planId }) => {
-      const result = await promotion.promotion.apply(planId, (p) => events.emit('promotion:progressed', p));
-      if (result.ok) {
-        // The new or updated PR should show on the board without waiting for the next poll.
-        const repoUrl = result.value.prUrl.replace(/\/pull\/\d+$|\/-\/merge_requests\/\d+$/, '');
+    'board:subscribe': async () => ok(await shownBoard.snapshot()),
+    ...authHandlers(promotion.auth, events),
+    ...promotionHandlers({
+      snapshot: () => board.snapshot(),
+      promotion: promotion.promotion,
+      pullRequestOpened: (repoUrl) => {
         promotion.pulls.invalidate(repoUrl);
         void pullSync.refresh();
-      }
-      return result;
-    },
-    'promotion:discard-plan': ({ planId }) => {
-      promotion.promotion.discard(planId);
-      return ok(null);
-    },
-    'tokens:list': () => tokenResult<'tokens:list'>(() => tokens.latest()),
-    'tokens:recheck': ({ key }) => tokenResult<'tokens:recheck'>(() => tokens.recheck(key)),
-    'tokens:refresh': () => tokenResult<'tokens:refresh'>(() => tokens.report({ force: true })),
-    'tokens:approve-host': async ({ host }) => {
-      // Only a host main itself reported as unapproved: the renderer cannot add arbitrary hosts.
-      const report = tokens.current() ?? (await tokens.latest());
-      const waiting = report.entries.filter((e) => e.unapprovedHost === host);
-      if (waiting.length === 0) return err('not-approvable', `${host} is not a Git host waiting for approval.`, 'Refresh the Tokens view and try again.');
-      const pipelines = [...new Set(waiting.flatMap((e) => e.uses.map((u) => u.pipelineId)))];
-      if (options.confirmHostApproval && !(await options.confirmHostApproval(host, pipelines))) return err('approval-declined', `${host} was not approved; its tokens stay unchecked.`);
-      await settings.update({ approvedForgeHosts: [...new Set([...settings.get().approvedForgeHosts, host])] });
-      logger.info('settings', `Git host ${host} approved for token checks (${pipelines.length} pipelines)`);
-      events.emit('settings:changed', view());
-      return tokenResult<'tokens:approve-host'>(() => tokens.report({ force: true }));
-    },
-    'update:get-state': () => ok(updates.getState()),
-    'update:check': async () => {
-      await updates.checkNow();
-      return ok(updates.getState());
-    },
-    'update:install': () => {
-      updates.installNow();
-      return ok(null);
-    },
-    'settings:get': () => ok(view()),
-    'settings:approve-exec-plugins': async () => {
-      const pending = pendingExecPlugins();
-      if (pending.length === 0) return ok(view());
-      if (options.confirmExecPlugins && !(await options.confirmExecPlugins(pending))) return err('approval-declined', 'The credential plugins were not approved; the contexts that need them stay disconnected.');
-      await settings.update({ approvedExecPlugins: [...new Set([...settings.get().approvedExecPlugins, ...pending])] });
-      logger.info('settings', `${pending.length} credential plugin command line(s) approved`);
-      boardService?.reload();
-      const next = view();
-      events.emit('settings:changed', next);
-      return ok(next);
-    },
-    'settings:choose-kubeconfig': async () => {
-      if (!options.chooseKubeconfigFile) return err('not-available', 'Choosing a kubeconfig file is not available here.', 'Set KUBECONFIG before starting, as with kubectl.');
-      const chosen = await options.chooseKubeconfigFile();
-      if (chosen === null || chosen === settings.get().kubeconfigPath) return ok(view());
-      await settings.update({ kubeconfigPath: chosen });
-      boardService?.reload();
-      const next = view();
-      events.emit('settings:changed', next);
-      logger.info('settings', 'kubeconfig file chosen in the open dialog');
-      return ok(next);
-    },
-    'settings:update': async (patch) => {
-      const before = settings.get();
-      const saved = await settings.update(settingsPatch(before, patch));
-      if (saved.kubeconfigPath !== before.kubeconfigPath) boardService?.reload();
-      if (patch.clusterContextOverrides) boardService?.setContextOverrides(saved.clusterContextOverrides);
-      if (saved.readGitopsClusterSecrets !== before.readGitopsClusterSecrets) boardService?.reload();
-      if (saved.readPromotionSecrets !== before.readPromotionSecrets) tokens.clearCache();
-      if (patch.checkUpdatesAutomatically !== undefined) updates.setCheckAutomatically?.(patch.checkUpdatesAutomatically);
-      // Forge hosts are fixed when the promotion stack is built: they apply after a restart.
-      if (patch.forgeHosts) restartRequired = true;
-      const next = view();
-      events.emit('settings:changed', next);
-      logger.info('settings', `updated: ${Object.keys(patch).join(', ')}`);
-      return ok(next);
-    },
+      },
+      events,
+      logger,
+    }),
+    ...tokenHandlers({
+      tokens,
+      approvedHosts: () => settings.get().approvedForgeHosts,
+      saveApprovedHosts: async (hosts) => {
+        await settings.update({ approvedForgeHosts: hosts });
+        events.emit('settings:changed', view());
+      },
+      ...(options.confirmHostApproval ? { confirmHostApproval: options.confirmHostApproval } : {}),
+      logger,
+    }),
+    ...updateHandlers(updates),
+    ...settingsHandlers({
+      settings,
+      view,
+      pendingExecPlugins,
+      publish: (next) => events.emit('settings:changed', next),
+      requireRestart: () => {
+        restartRequired = true;
+      },
+      reloadBoard: () => boardService?.reload(),
+      setContextOverrides: (overrides) => boardService?.setContextOverrides(overrides),
+      clearTokenCache: () => tokens.clearCache(),
+      setCheckUpdatesAutomatically: (enabled) => updates.setCheckAutomatically?.(enabled),
+      ...(options.chooseKubeconfigFile ? { chooseKubeconfigFile: options.chooseKubeconfigFile } : {}),
+      ...(options.confirmExecPlugins ? { confirmExecPlugins: options.confirmExecPlugins } : {}),
+      logger,
+    }),
+    ...capabilityHandlers(),
+    'releases:list': (query) => releaseLog.list(query),
+    'releases:export': ({ format, ...query }) => releaseLog.export(query, format, options.saveReleaseLog),
   };
   const dispatcher = createDispatcher(handlers, { logger });
   void pullSync.refresh();
@@ -371,6 +289,8 @@ export async function createMainServices(options: ServiceOptions): Promise<MainS
       stopSessionEvents();
       stopTokenEvents();
       stopBoardEvents();
+      rollouts.stop();
+      shownBoard.stop();
       promotion.shutdown();
       await board.stop();
     },

@@ -9,14 +9,14 @@
 import { randomUUID } from 'node:crypto';
 import type { DeviceCodePrompt, ForgeHostSummary, SessionInfo, SignInError } from '../common/session';
 import { err, ok, type Result } from '../common/result';
-import { forgeKindFor, type ForgeRegistry } from '../git/forge-registry';
+import { forgeKindFor, type ForgeRegistry } from '../forges/registry';
 import type { Logger } from '../log/logger';
 import { startDeviceSignIn, type DeviceAttempt } from './device-sign-in';
-import { summarizeHost, validateForgeHost, type ForgeHost } from './forge-host';
+import { summarizeHost, validateForgeHost, type ForgeHost } from '../forges/forge-host';
 import { startLoopbackSignIn, type LoopbackAttempt } from './loopback-sign-in';
 import type { SessionVault } from './session-vault';
 import { SignInFailure, type OpenExternal } from './sign-in-failure';
-import type { FetchLike, TokenGrant } from './oauth-types';
+import type { FetchLike, TokenGrant } from '../forges/oauth-types';
 import { systemTimers, type Timers } from './timers';
 
 export interface AuthServiceOptions {

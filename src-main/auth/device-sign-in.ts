@@ -5,10 +5,10 @@
 // slow_down adds to the interval as the forge says) and stops at expiry or cancel().
 
 import type { DeviceCodePrompt } from '../common/session';
-import { forgeKindFor, type DeviceFlow } from '../git/forge-registry';
-import { validateForgeHost, type ForgeHost } from './forge-host';
+import { forgeKindFor, type DeviceFlow } from '../forges/registry';
+import { validateForgeHost, type ForgeHost } from '../forges/forge-host';
 import { SignInFailure } from './sign-in-failure';
-import { OAuthEndpointError, type FetchLike, type TokenGrant } from './oauth-types';
+import { OAuthEndpointError, type FetchLike, type TokenGrant } from '../forges/oauth-types';
 import { sleep, systemTimers, type Timers } from './timers';
 
 export interface DeviceAttempt {

@@ -17,7 +17,7 @@ export {
   type ForgeHostConfig,
   type ForgeHost,
   type ForgeHostType,
-} from './forge-host';
+} from '../forges/forge-host';
 export { startLoopbackSignIn, type CodeExchange } from './loopback-sign-in';
 export { SignInFailure, type OpenExternal } from './sign-in-failure';
 export { startDeviceSignIn } from './device-sign-in';

@@ -17,16 +17,15 @@
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { forgeEndpoints, requestedScopes, validateForgeHost, type ForgeHost } from './forge-host';
+import { forgeEndpoints, requestedScopes, validateForgeHost, type ForgeHost } from '../forges/forge-host';
 import { createOAuthState, createPkce, sameState } from './pkce';
 import { SignInFailure, type OpenExternal } from './sign-in-failure';
-import { OAuthEndpointError, type FetchLike, type TokenGrant } from './oauth-types';
+import { OAuthEndpointError, type CodeExchange, type FetchLike, type TokenGrant } from '../forges/oauth-types';
 import { systemTimers, type Timers } from './timers';
 
 export { SignInFailure, type OpenExternal };
 
-/** The forge's code-for-token exchange (chosen per host type by the forge registry). */
-export type CodeExchange = (host: ForgeHost, args: { code: string; verifier: string; redirectUri: string }, deps: { fetch: FetchLike; now: () => number }) => Promise<TokenGrant>;
+export type { CodeExchange };
 
 export interface LoopbackSignInOptions {
   host: ForgeHost;

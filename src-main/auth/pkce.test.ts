@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { forgeEndpoints, githubDotCom, githubEnterpriseHost, resolveRepoUrl, validateForgeHost } from './forge-host';
+import { forgeEndpoints, githubDotCom, githubEnterpriseHost, resolveRepoUrl, validateForgeHost } from '../forges/forge-host';
 import { createOAuthState, createPkce, pkceChallenge, sameState } from './pkce';
 
 describe('PKCE', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { manualTimers } from './timers';
-import { forgeHostFrom } from './forge-host';
-import type { TokenGrant } from './oauth-types';
+import { forgeHostFrom } from '../forges/forge-host';
+import type { TokenGrant } from '../forges/oauth-types';
 import { createSessionVault } from './session-vault';
 
 const grant = (accessToken: string): TokenGrant => ({ accessToken, refreshToken: null, expiresAt: null, refreshExpiresAt: null, scopes: ['repo'], viaDevice: false });

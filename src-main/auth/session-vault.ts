@@ -12,24 +12,16 @@
 
 import type { SessionInfo } from '../common/session';
 import type { Logger } from '../log/logger';
-import { forgeKindFor, type ForgeRegistry } from '../git/forge-registry';
-import type { ForgeHost } from './forge-host';
-import { OAuthEndpointError, type FetchLike, type Identity, type TokenGrant } from './oauth-types';
+import { forgeKindFor, type ForgeRegistry } from '../forges/registry';
+import type { ForgeHost } from '../forges/forge-host';
+import { OAuthEndpointError, type FetchLike, type Identity, type TokenGrant } from '../forges/oauth-types';
 import { systemTimers, type Timers } from './timers';
+import { SignInRequiredError, type SessionTokens } from '../forges/session-tokens';
 
-export class SignInRequiredError extends Error {
-  override readonly name = 'SignInRequiredError';
-  readonly code = 'sign-in-required';
-  constructor(readonly host: string, message: string) {
-    super(message);
-  }
-}
+export { SignInRequiredError };
 
-export interface SessionVault {
+export interface SessionVault extends SessionTokens {
   list(): SessionInfo[];
-  get(hostId: string): SessionInfo | undefined;
-  /** Runs fn with a valid access token for the host (refreshing first if it is about to expire). */
-  withToken<T>(hostId: string, fn: (token: string) => Promise<T>): Promise<T>;
   /** Stores a fresh grant; used by the sign-in flows only. */
   store(host: ForgeHost, grant: TokenGrant, identity: Identity): SessionInfo;
   /** Refreshes now (normally driven by the timer). Resolves when done; never throws. */

@@ -68,6 +68,18 @@ export interface TargetState {
   /** True when the cluster's watch is down and this is the last known state. */
   stale?: boolean;
   problem?: Problem;
+  /** What the cluster remembers releasing here, newest first (HelmRelease status.history, Kustomization status.history). */
+  history?: ReleaseHistoryEntry[];
+}
+
+/** One release the cluster remembers for a target. */
+export interface ReleaseHistoryEntry {
+  /** Readable version (chart version, tag, branch@shortsha). */
+  version: string;
+  /** Helm: deployed / superseded / failed / ...; Kustomization: the last reconcile's status. */
+  status: string;
+  /** When it was deployed (Helm lastDeployed, Kustomization lastReconciled). */
+  at?: string;
 }
 
 export type RollupState = 'healthy' | 'progressing' | 'failing' | 'mixed' | 'unknown' | 'suspended';
@@ -115,7 +127,8 @@ export interface PullRequestSummary {
 }
 
 export interface PendingPromotion {
-  kind: 'awaiting-approval' | 'pr-open' | 'promotion-expected';
+  /** pr-unknown: a promotion would be expected, but main could not read the repository's PRs (private, not signed in). */
+  kind: 'awaiting-approval' | 'pr-open' | 'promotion-expected' | 'pr-unknown';
   version?: string;
   pr?: PullRequestSummary;
 }
@@ -127,6 +140,8 @@ export interface EnvironmentCell {
   rollup: EnvironmentRollup;
   strategy: EffectiveStrategy;
   pending: PendingPromotion[];
+  /** The rollout after the latest merged promotion PR into this environment, while it is recent. */
+  rollout?: RolloutTimeline;
 }
 
 export interface AppRefSummary {
@@ -175,28 +190,50 @@ export interface BoardChange {
   kubeconfig?: KubeconfigStatus;
 }
 
-/** Applies a change to a snapshot without mutating it; keeps row order stable, new rows sorted by id. */
-export function applyBoardChange(snapshot: BoardSnapshot, change: BoardChange, generatedAt: string): BoardSnapshot {
+/**
+ * The board as both processes hold it: rows by id (a change replaces only the rows it names;
+ * every other row keeps its identity, so memoised views skip it), their order, the cluster
+ * states and the kubeconfig status.
+ */
+export interface BoardState {
+  rowsById: Record<string, PipelineRow>;
+  rowOrder: string[];
+  clusters: ClusterState[];
+  kubeconfig?: KubeconfigStatus;
+  generatedAt: string;
+}
+
+export function boardStateOf(snapshot: BoardSnapshot): BoardState {
+  const rowsById: Record<string, PipelineRow> = {};
+  for (const row of snapshot.pipelines) rowsById[row.id] = row;
+  const board: BoardState = { rowsById, rowOrder: snapshot.pipelines.map((r) => r.id), clusters: snapshot.clusters, generatedAt: snapshot.generatedAt };
+  if (snapshot.kubeconfig) board.kubeconfig = snapshot.kubeconfig;
+  return board;
+}
+
+/** The rows in board order. */
+export function boardRows(board: BoardState): PipelineRow[] {
+  return board.rowOrder.flatMap((id) => board.rowsById[id] ?? []);
+}
+
+/**
+ * Applies a change without mutating the input. Rows keep their place, removed ones go, new
+ * ones merge in by id (the snapshot is sorted by id, so the order stays sorted); cluster
+ * states and the kubeconfig status are replaced when the change carries them.
+ */
+export function applyBoardChange(board: BoardState, change: BoardChange, generatedAt: string): BoardState {
+  const rowsById = { ...board.rowsById };
   const removed = new Set(change.removed);
-  const upserts = new Map(change.upserted.map((row) => [row.id, row]));
-  const pipelines: PipelineRow[] = [];
-  for (const row of snapshot.pipelines) {
-    if (removed.has(row.id)) continue;
-    const next = upserts.get(row.id);
-    if (next) {
-      pipelines.push(next);
-      upserts.delete(row.id);
-    } else {
-      pipelines.push(row);
-    }
+  for (const id of removed) delete rowsById[id];
+  const added: string[] = [];
+  for (const row of change.upserted) {
+    if (!Object.hasOwn(rowsById, row.id)) added.push(row.id);
+    rowsById[row.id] = row;
   }
-  const added = [...upserts.values()].sort((a, b) => compareIds(a.id, b.id));
-  const next: BoardSnapshot = {
-    pipelines: added.length > 0 ? mergeSorted(pipelines, added) : pipelines,
-    clusters: change.clusters ?? snapshot.clusters,
-    generatedAt,
-  };
-  const kubeconfig = change.kubeconfig ?? snapshot.kubeconfig;
+  let rowOrder = removed.size > 0 ? board.rowOrder.filter((id) => !removed.has(id)) : board.rowOrder;
+  if (added.length > 0) rowOrder = mergeSorted(rowOrder, added.sort(compareIds));
+  const next: BoardState = { rowsById, rowOrder, clusters: change.clusters ?? board.clusters, generatedAt };
+  const kubeconfig = change.kubeconfig ?? board.kubeconfig;
   if (kubeconfig) next.kubeconfig = kubeconfig;
   return next;
 }
@@ -205,20 +242,55 @@ function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function mergeSorted(existing: PipelineRow[], added: PipelineRow[]): PipelineRow[] {
-  const out: PipelineRow[] = [];
+function mergeSorted(existing: readonly string[], added: readonly string[]): string[] {
+  const out: string[] = [];
   let i = 0;
   let j = 0;
   while (i < existing.length || j < added.length) {
     const a = existing[i];
     const b = added[j];
-    if (a && (!b || compareIds(a.id, b.id) <= 0)) {
+    if (a !== undefined && (b === undefined || compareIds(a, b) <= 0)) {
       out.push(a);
       i += 1;
-    } else if (b) {
+    } else if (b !== undefined) {
       out.push(b);
       j += 1;
     }
   }
   return out;
+}
+
+/** Where one target stands in a rollout that followed a merged promotion PR. */
+export type RolloutTargetPhase =
+  | 'waiting' // Flux has not picked the new version up yet
+  | 'reconciling' // Flux is applying it (Ready=Unknown / Reconciling=True)
+  | 'healthy' // Ready on the promoted version
+  | 'failed' // Flux tried the version and reports Ready=False or Stalled
+  | 'not-reconciling'; // nothing seen within the bound after the merge
+
+export interface RolloutTargetStep {
+  cluster: string;
+  namespace: string;
+  phase: RolloutTargetPhase;
+  /** ISO times main first saw each phase (from the condition's lastTransitionTime where it had one). */
+  reconcilingAt?: string;
+  healthyAt?: string;
+  failedAt?: string;
+  message?: string;
+}
+
+export type RolloutState = 'rolling-out' | 'healthy' | 'failed' | 'stuck';
+
+/** merged → each target reconciling → healthy or failed, for the latest merged promotion PR into an environment. */
+export interface RolloutTimeline {
+  version: string;
+  pr: { number: number; url: string };
+  mergedAt: string;
+  state: RolloutState;
+  /** targets healthy on the version, of `total` */
+  done: number;
+  total: number;
+  targets: RolloutTargetStep[];
+  /** when the last target became healthy or the first one failed */
+  finishedAt?: string;
 }

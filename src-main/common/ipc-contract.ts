@@ -7,7 +7,10 @@
 
 import type { AppInfo } from './app-info';
 import type { BoardChange, BoardSnapshot } from './board';
-import type { PromotionPlan, PromotionProgress, PromotionRequest, PromotionResult } from './promotion';
+import type { ForgeCapabilities } from './forges';
+import type { BatchProgress, BatchPromotion, PromotionPlan, PromotionProgress, PromotionRequest, PromotionResult } from './promotion';
+import type { ReleaseLog, ReleaseLogFormat, ReleaseLogQuery } from './release-log';
+import type { RollbackRequest } from './rollback';
 import type { DeviceCodePrompt, ForgeHostSummary, SessionInfo, SignInError } from './session';
 import type { TokenReport } from './tokens';
 import type { SettingsPatch, SettingsView } from './settings';
@@ -58,6 +61,21 @@ export interface RequestChannels {
   'settings:choose-kubeconfig': { payload: void; value: SettingsView };
   /** Shows the kubeconfig's unapproved credential plugins in main's own dialog and, if the user agrees, lets them run. */
   'settings:approve-exec-plugins': { payload: void; value: SettingsView };
+  /** What each forge main supports (names, PR wording, device flow): the renderer keeps no list of its own. */
+  'forges:list-capabilities': { payload: void; value: ForgeCapabilities[] };
+  /** Plans several promotions at once (each row as for promotion:plan); writes nothing. */
+  'promotion:plan-batch': { payload: { rows: PromotionRequest[] }; value: BatchPromotion };
+  /** Opens one PR per planned row of a reviewed batch (bounded concurrency); 'promotion:batch-progressed' reports rows. */
+  'promotion:apply-batch': { payload: { batchId: string }; value: BatchPromotion };
+  /** Plans and applies again the failed rows of a batch, and only those. */
+  'promotion:retry-batch': { payload: { batchId: string }; value: BatchPromotion };
+  'promotion:discard-batch': { payload: { batchId: string }; value: null };
+  /** Plans a rollback PR: main derives the previous version from the targets' history; apply with 'promotion:apply'. */
+  'promotion:plan-rollback': { payload: RollbackRequest; value: PromotionPlan };
+  /** Merged promotion PRs joined with the targets' release history, for a time range. */
+  'releases:list': { payload: ReleaseLogQuery; value: ReleaseLog };
+  /** Saves the log as CSV or Markdown where the user says in main's own save dialog (saved: false when cancelled). */
+  'releases:export': { payload: ReleaseLogQuery & { format: ReleaseLogFormat }; value: { saved: boolean; fileName: string } };
 }
 
 /** Event channels: name → payload pushed by main. Names are past tense. */
@@ -74,6 +92,7 @@ export interface EventChannels {
   'settings:changed': SettingsView;
   /** The app menu's Settings… item: the renderer opens its settings dialog. */
   'settings:open-requested': null;
+  'promotion:batch-progressed': BatchProgress;
 }
 
 export type RequestChannel = keyof RequestChannels;
@@ -110,6 +129,14 @@ const requestChannelList = [
   'settings:update',
   'settings:choose-kubeconfig',
   'settings:approve-exec-plugins',
+  'forges:list-capabilities',
+  'promotion:plan-batch',
+  'promotion:apply-batch',
+  'promotion:retry-batch',
+  'promotion:discard-batch',
+  'promotion:plan-rollback',
+  'releases:list',
+  'releases:export',
 ] as const;
 const eventChannelList = [
   'app:info-changed',
@@ -122,6 +149,7 @@ const eventChannelList = [
   'board:focus-requested',
   'settings:changed',
   'settings:open-requested',
+  'promotion:batch-progressed',
 ] as const;
 
 export const requestChannels: ExactKeys<RequestChannels, typeof requestChannelList> = requestChannelList;

@@ -141,7 +141,7 @@ function promotableVersionOf(from: EnvironmentCell, readable: string): string | 
   return revisions.size === 1 && only && isPromotableVersion(only) ? only : undefined;
 }
 
-function checkStrategy(to: EnvironmentCell, supported: readonly GitProviderType[]): PromotionRefusal | undefined {
+export function checkStrategy(to: EnvironmentCell, supported: readonly GitProviderType[]): PromotionRefusal | undefined {
   const strategy = to.strategy;
   if (strategy.kind === 'none') return refuse('no-strategy', `${to.name} has no promotion strategy, so there is nothing to promote with.`);
   if (strategy.kind === 'notification') {

@@ -2,7 +2,7 @@
 // shown before anything is written, progress, and the result. Plain JSON data: no token,
 // no file contents beyond the changed lines. Pure types, shared with the renderer.
 
-import type { EffectiveStrategy, PullRequestMergeState } from './board';
+import type { EffectiveStrategy, PullRequestMergeState, TargetHealth } from './board';
 
 /**
  * What the renderer may ask for: which pipeline, which environment to promote INTO, and — only
@@ -26,6 +26,33 @@ export interface PromotionOrder {
   version: string;
   /** The effective strategy for promotions into targetEnv (kind 'pull-request' with repoUrl/baseBranch). */
   strategy: EffectiveStrategy;
+  /** The source environment's targets as main read them (for the PR body); never from the renderer. */
+  evidence?: PromotionEvidence;
+  /** Set for a rollback (common/rollback.ts): the version it replaces and the user's reason. */
+  rollback?: RollbackInfo;
+}
+
+export interface RollbackInfo {
+  replaces: string;
+  reason: string;
+}
+
+/** One target of the source environment, as main read it when the promotion was planned. */
+export interface TargetEvidence {
+  cluster: string;
+  namespace: string;
+  /** what the target runs (readable version) */
+  version?: string;
+  health: TargetHealth;
+  /** ISO time since when it has run the promoted version healthy: the later of its deploy and its Ready=True transition */
+  healthySince?: string;
+}
+
+/** What a promotion PR tells its reviewers: the source environment, its targets and since when they run the version healthy. */
+export interface PromotionEvidence {
+  sourceEnv: string;
+  version: string;
+  targets: TargetEvidence[];
 }
 
 export interface LineChange {
@@ -75,6 +102,10 @@ export interface PromotionPlan {
   existingPr?: ExistingPullRequest;
   /** Login the PR will be authored by. */
   author: string;
+  /** Labels the PR gets (a rollback: ["rollback"]). */
+  labels?: string[];
+  /** Set when this plan rolls the environment back. */
+  rollback?: RollbackInfo;
 }
 
 export type PromotionStep = 'sign-in' | 'read-repo' | 'commit' | 'open-pr';
@@ -146,4 +177,37 @@ export interface RepoPromotionPulls {
   pulls: PromotionPullRequest[];
   /** ISO time of the last answer from the forge (200 or 304) */
   fetchedAt: string;
+}
+
+/** At most this many rows in one batch promotion (the IPC schema enforces it). */
+export const MAX_BATCH_ROWS = 200;
+
+/**
+ * Where one row of a batch promotion stands. planned → queued → applying → opened/updated, or
+ * refused (main would not plan it), ineligible (it stopped being eligible after the review),
+ * failed (the forge or the repository said no; retryable).
+ */
+export type BatchRowState = 'planning' | 'planned' | 'refused' | 'queued' | 'applying' | 'opened' | 'updated' | 'ineligible' | 'failed';
+
+export interface BatchRow {
+  /** `${pipelineId}→${targetEnv}`: unique within a batch. */
+  key: string;
+  pipelineId: string;
+  targetEnv: string;
+  state: BatchRowState;
+  /** The reviewed plan (exact line changes); absent when the row was refused. */
+  plan?: PromotionPlan;
+  result?: PromotionResult;
+  error?: PromotionError;
+}
+
+export interface BatchPromotion {
+  batchId: string;
+  rows: BatchRow[];
+}
+
+/** One row of a batch changed state ('promotion:batch-progressed'). */
+export interface BatchProgress {
+  batchId: string;
+  row: BatchRow;
 }

@@ -10,6 +10,24 @@ export interface ForgeHostSetting {
   hasClientSecret: boolean;
 }
 
+/** The colour theme: follow the OS, or one fixed. */
+export type ThemeChoice = 'system' | 'light' | 'dark';
+export const THEME_CHOICES: readonly ThemeChoice[] = ['system', 'light', 'dark'];
+
+/** How much room a pipeline takes on the board: cards, or one table-like line. */
+export type BoardDensity = 'comfortable' | 'compact';
+export const BOARD_DENSITIES: readonly BoardDensity[] = ['comfortable', 'compact'];
+
+/** A forge host configured through an environment variable: shown, never editable in the app. */
+export interface EnvironmentForgeHost {
+  id: string;
+  type: 'github' | 'gitlab';
+  webUrl: string;
+  clientId: string;
+  /** the variable it came from, so the user knows where to change it */
+  variable: 'RELEASE_BOARD_GITHUB_CLIENT_ID' | 'RELEASE_BOARD_FORGE_HOSTS';
+}
+
 export interface SettingsView {
   /** explicit kubeconfig file; undefined = KUBECONFIG or ~/.kube/config, like kubectl */
   kubeconfigPath?: string;
@@ -28,6 +46,10 @@ export interface SettingsView {
   readPromotionSecrets: boolean | null;
   /** changes that apply only after a restart (e.g. forge hosts) */
   restartRequired: boolean;
+  theme: ThemeChoice;
+  density: BoardDensity;
+  /** hosts from RELEASE_BOARD_GITHUB_CLIENT_ID / RELEASE_BOARD_FORGE_HOSTS (read by main only) */
+  environmentForgeHosts: EnvironmentForgeHost[];
 }
 
 export interface SettingsPatch {
@@ -40,6 +62,8 @@ export interface SettingsPatch {
   readGitopsClusterSecrets?: boolean;
   checkUpdatesAutomatically?: boolean;
   notifyPromotions?: boolean;
+  theme?: ThemeChoice;
+  density?: BoardDensity;
   /** a host with clientSecret undefined keeps the stored secret of the same webUrl */
   forgeHosts?: { id?: string; type: 'github' | 'gitlab'; webUrl: string; clientId: string; clientSecret?: string }[];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forgeHostsFromConfig } from './forge-hosts';
+import { environmentForgeHosts, forgeHostsFromConfig } from './forge-hosts';
 
 describe('forge hosts from configuration', () => {
   it('builds github.com, GHES and GitLab hosts', () => {
@@ -35,5 +35,19 @@ describe('forge hosts from configuration', () => {
 
   it('has no hosts without configuration: sign-in then explains what to configure', () => {
     expect(forgeHostsFromConfig({ env: {} })).toEqual({ hosts: [], problems: [] });
+  });
+
+  it('lists the hosts the environment configures, with their variable and without any secret', () => {
+    const listed = environmentForgeHosts({
+      RELEASE_BOARD_GITHUB_CLIENT_ID: 'Iv1.abc',
+      RELEASE_BOARD_GITHUB_CLIENT_SECRET: 'top-secret',
+      RELEASE_BOARD_FORGE_HOSTS: JSON.stringify([{ type: 'gitlab', webUrl: 'https://gitlab.acme.example', clientId: 'gl-app', clientSecret: 'gl-secret' }]),
+    });
+    expect(listed).toEqual([
+      { id: 'github.com', type: 'github', webUrl: 'https://github.com', clientId: 'Iv1.abc', variable: 'RELEASE_BOARD_GITHUB_CLIENT_ID' },
+      { id: 'gitlab.acme.example', type: 'gitlab', webUrl: 'https://gitlab.acme.example', clientId: 'gl-app', variable: 'RELEASE_BOARD_FORGE_HOSTS' },
+    ]);
+    expect(JSON.stringify(listed)).not.toContain('secret');
+    expect(environmentForgeHosts({})).toEqual([]);
   });
 });

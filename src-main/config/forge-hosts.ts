@@ -4,7 +4,8 @@
 // Client secrets here are app configuration, not user secrets: a desktop app cannot keep
 // them confidential (RFC 8252 §8.5) — PKCE protects the code. User tokens never live here.
 import { z } from 'zod';
-import { FORGE_HOST_TYPES, forgeHostFrom, githubDotCom, type ForgeHost } from '../auth/forge-host';
+import { FORGE_HOST_TYPES, forgeHostFrom, githubDotCom, type ForgeHost } from '../forges/forge-host';
+import type { EnvironmentForgeHost } from '../common/settings';
 
 const configuredHostSchema = z.object({
   type: z.enum(FORGE_HOST_TYPES as [string, ...string[]]).default('github'),
@@ -61,4 +62,20 @@ export function forgeHostsFromConfig(options: { env?: NodeJS.ProcessEnv; saved?:
     }
   }
   return { hosts, problems };
+}
+
+/**
+ * The hosts the environment alone configures, each with the variable it came from: what
+ * Settings lists read-only. Client secrets stay here; problems are reported by forgeHostsFromConfig.
+ */
+export function environmentForgeHosts(env: NodeJS.ProcessEnv): EnvironmentForgeHost[] {
+  const withoutListed = { ...env, RELEASE_BOARD_FORGE_HOSTS: undefined };
+  const fromClientId = new Set(forgeHostsFromConfig({ env: withoutListed }).hosts.map((h) => h.id));
+  return forgeHostsFromConfig({ env }).hosts.map((h) => ({
+    id: h.id,
+    type: h.type,
+    webUrl: h.webUrl,
+    clientId: h.clientId,
+    variable: fromClientId.has(h.id) ? 'RELEASE_BOARD_GITHUB_CLIENT_ID' : 'RELEASE_BOARD_FORGE_HOSTS',
+  }));
 }

@@ -14,7 +14,15 @@ describe('promotionOrderFromBoard', () => {
     const order = promotionOrderFromBoard(board, { pipelineId: 'team/checkout', targetEnv: 'staging' });
     expect(order).toEqual({
       ok: true,
-      value: { pipelineNamespace: 'team', pipelineName: 'checkout', targetEnv: 'staging', version: '1.8.3', strategy: board.pipelines[0]!.environments[1]!.strategy },
+      value: {
+        pipelineNamespace: 'team',
+        pipelineName: 'checkout',
+        targetEnv: 'staging',
+        version: '1.8.3',
+        strategy: board.pipelines[0]!.environments[1]!.strategy,
+        // the PR's evidence: dev's targets as main's board has them
+        evidence: { sourceEnv: 'dev', version: '1.8.3', targets: [{ cluster: 'mgmt', namespace: 'ns', version: '1.8.3', health: 'ready' }] },
+      },
     });
   });
 

@@ -7,6 +7,7 @@ import type { BoardSnapshot } from '../common/board';
 import type { PromotionOrder, PromotionRequest } from '../common/promotion';
 import { derivePromotion } from '../common/promotion-eligibility';
 import { err, ok, type Result } from '../common/result';
+import { promotionEvidence } from './promotion-evidence';
 
 export function promotionOrderFromBoard(board: BoardSnapshot, request: PromotionRequest): Result<PromotionOrder> {
   const row = board.pipelines.find((p) => p.id === request.pipelineId);
@@ -14,5 +15,7 @@ export function promotionOrderFromBoard(board: BoardSnapshot, request: Promotion
   const derived = derivePromotion(row, request.targetEnv, request.revision);
   if (!derived.allowed) return err('not-eligible', `Can't promote: ${derived.reason}`);
   const { promotion } = derived;
-  return ok({ pipelineNamespace: row.namespace, pipelineName: row.name, targetEnv: promotion.to.name, version: promotion.version, strategy: promotion.strategy });
+  // the PR's evidence comes from the same board: the source environment's targets as main read them
+  const evidence = promotion.from ? { evidence: promotionEvidence(promotion.from, promotion.version) } : {};
+  return ok({ pipelineNamespace: row.namespace, pipelineName: row.name, targetEnv: promotion.to.name, version: promotion.version, strategy: promotion.strategy, ...evidence });
 }

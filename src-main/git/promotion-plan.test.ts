@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { PromotionOrder } from '../common/promotion';
+import { testEnv, testTarget } from '../common/test-rows';
 import { promotionMarker } from './markers';
-import { editMarkedFiles, parsePromotionMetadata, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionOrder } from './promotion-plan';
+import { promotionEvidence } from './promotion-evidence';
+import { controllerMetadataBlock, editMarkedFiles, parsePromotionMetadata, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionOrder } from './promotion-plan';
 
 const req = (over: Partial<PromotionOrder> = {}): PromotionOrder => ({
   pipelineNamespace: 'flux-system',
@@ -31,8 +33,26 @@ describe('conventions shared with the pipeline-controller', () => {
     const body = promotionBody({ ns: 'flux-system', name: 'podinfo', env: 'prod', version: '6.0.1', previous: ['6.0.0', '6.0.0'], author: 'rm-alice', files: [{ path: 'a.yaml', changes: [{ line: 3, before: 'x', after: 'y' }] }] });
     expect(body.indexOf('Promotes **flux-system/podinfo** into **prod**: 6.0.0 → 6.0.1.')).toBe(0);
     expect(body).toContain('- `a.yaml` (line 3)');
-    expect(body).toMatch(/<details><summary>metadata<\/summary>\n\nflux-system\/podinfo\/prod\n\n<\/details>\n$/);
+    // the controller's block, byte for byte, with its DO NOT EDIT line, closes the body
+    expect(body.endsWith('\n<details>\n<summary>metadata</summary>\n!!! DO NOT EDIT !!!\n\nflux-system/podinfo/prod\n</details>')).toBe(true);
     expect(parsePromotionMetadata(body)).toEqual({ pipelineNamespace: 'flux-system', pipelineName: 'podinfo', targetEnv: 'prod' });
+  });
+
+  it('adds the evidence main read: the source environment, its targets and since when they run the version healthy', () => {
+    const staging = testEnv('staging', 1, [
+      testTarget('6.0.1', { cluster: 'staging-eu', namespace: 'podinfo', lastDeployedAt: '2026-03-01T09:00:00Z', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-03-01T09:02:10Z' }] }),
+      testTarget('6.0.1', { cluster: 'staging-us', namespace: 'podinfo', lastDeployedAt: '2026-03-01T11:30:00Z', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-02-20T08:00:00Z' }] }),
+      testTarget('6.0.0', { cluster: 'staging-ap', namespace: 'podinfo', health: 'failed' }),
+    ]);
+    const evidence = promotionEvidence(staging, '6.0.1');
+    const body = promotionBody({ ns: 'flux-system', name: 'podinfo', env: 'prod', version: '6.0.1', previous: ['6.0.0'], author: 'rm-alice', files: [], evidence });
+    expect(body).toContain('**staging** runs 6.0.1 healthy on 2 of 3 targets.');
+    // Ready flipped after the deploy on one target, long before it on the other: the later one counts
+    expect(body).toContain('- `staging-eu` / `podinfo`: healthy on 6.0.1 since 2026-03-01T09:02:10Z');
+    expect(body).toContain('- `staging-us` / `podinfo`: healthy on 6.0.1 since 2026-03-01T11:30:00Z');
+    expect(body).toContain('- `staging-ap` / `podinfo`: runs 6.0.0 (failed), not 6.0.1');
+    expect(body.indexOf('Evidence')).toBeLessThan(body.indexOf(controllerMetadataBlock('flux-system', 'podinfo', 'prod')));
+    expect(body.endsWith(controllerMetadataBlock('flux-system', 'podinfo', 'prod'))).toBe(true);
   });
 
   it('reads the metadata of PRs written by other tools and ignores bodies without it', () => {

@@ -2,10 +2,11 @@
 // request validation, and turning the repo's marked files into exact line changes.
 // No I/O here; promotion-service.ts does the talking.
 
-import type { FileChange, PromotionError, PromotionOrder } from '../common/promotion';
+import type { FileChange, PromotionError, PromotionEvidence, PromotionOrder } from '../common/promotion';
 import { isPromotableVersion } from '../common/promotion-eligibility';
 import { applyPromotionMarker, MarkerError, promotionMarker, promotionMarkerKey } from './markers';
-import type { RepoTextFile } from './provider';
+import type { RepoTextFile } from '../forges/git-provider';
+import { evidenceLines } from './promotion-evidence';
 
 export class PromotionFailure extends Error implements PromotionError {
   override readonly name = 'PromotionFailure';
@@ -37,7 +38,15 @@ export function promotionTitle(ns: string, name: string, env: string, version: s
   return `Promote ${ns}/${name} in ${env} to ${version}`;
 }
 
-export function promotionBody(args: { ns: string; name: string; env: string; version: string; previous: string[]; author: string; files: FileChange[] }): string {
+/**
+ * The pipeline-controller's own metadata block, byte for byte (other tools find promotion PRs
+ * by it, and its "DO NOT EDIT" line tells people not to touch it).
+ */
+export function controllerMetadataBlock(ns: string, name: string, env: string): string {
+  return `<details>\n<summary>metadata</summary>\n!!! DO NOT EDIT !!!\n\n${ns}/${name}/${env}\n</details>`;
+}
+
+export function promotionBody(args: { ns: string; name: string; env: string; version: string; previous: string[]; author: string; files: FileChange[]; evidence?: PromotionEvidence }): string {
   const from = [...new Set(args.previous)].filter((v) => v !== args.version);
   const summary = `Promotes **${args.ns}/${args.name}** into **${args.env}**: ${from.length > 0 ? `${from.join(', ')} → ` : ''}${args.version}.`;
   const files = args.files.map((f) => `- \`${f.path}\` (line${f.changes.length > 1 ? 's' : ''} ${f.changes.map((c) => c.line).join(', ')})`);
@@ -46,15 +55,11 @@ export function promotionBody(args: { ns: string; name: string; env: string; ver
     '',
     `Opened with Release Board by @${args.author}.`,
     '',
+    ...(args.evidence ? [...evidenceLines(args.evidence), ''] : []),
     'Changed:',
     ...files,
     '',
-    '<details><summary>metadata</summary>',
-    '',
-    `${args.ns}/${args.name}/${args.env}`,
-    '',
-    '</details>',
-    '',
+    controllerMetadataBlock(args.ns, args.name, args.env),
   ].join('\n');
 }
 

@@ -10,21 +10,22 @@
 // tree, commit and ref; 1 on forges with a commits API), open or update the PR (1): 5–8 calls.
 
 import { randomUUID } from 'node:crypto';
-import type { FileChange, PromotionError, PromotionPlan, PromotionProgress, PromotionOrder, PromotionResult, PromotionStep } from '../common/promotion';
+import type { FileChange, PromotionError, PromotionEvidence, PromotionPlan, PromotionProgress, PromotionOrder, PromotionResult, PromotionStep } from '../common/promotion';
 import type { Result } from '../common/result';
-import { resolveRepoUrl, type ForgeHost } from '../auth/forge-host';
-import { SignInRequiredError, type SessionVault } from '../auth/session-vault';
+import { resolveRepoUrl, type ForgeHost } from '../forges/forge-host';
+import { SignInRequiredError, type SessionTokens } from '../forges/session-tokens';
 import type { Logger } from '../log/logger';
-import { forgeKindFor, type ForgeRegistry } from './forge-registry';
+import { forgeKindFor, type ForgeRegistry } from '../forges/registry';
 import { promotionMarker } from './markers';
 import { editMarkedFiles, parsePromotionMetadata, promotionBody, promotionBranchName, promotionTitle, PromotionFailure, validatePromotionOrder } from './promotion-plan';
-import { missingScopes, ProviderError, type BranchHead, type GitProvider, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from './provider';
+import { rollbackBody, rollbackBranchName, rollbackTitle, ROLLBACK_LABEL } from './rollback-plan';
+import { missingScopes, ProviderError, type BranchHead, type GitProvider, type PullRequestInfo, type RepoCoordinates, type RepoTextFile } from '../forges/git-provider';
 
 export type ProviderFactory = (host: ForgeHost, token: string) => GitProvider;
 
 export interface PromotionServiceOptions {
   hosts: ForgeHost[] | (() => ForgeHost[]);
-  vault: Pick<SessionVault, 'withToken' | 'get'>;
+  vault: SessionTokens;
   /** Overrides the registry's GitProvider (tests). */
   providerFor?: ProviderFactory;
   /** Chooses provider and hints per host type (default: the app's forge registry). */
@@ -50,9 +51,13 @@ interface StoredPlan {
   newFiles: RepoTextFile[];
   existing: PullRequestInfo | null;
   createdAt: number;
+  /** kept for a body rebuilt at apply time */
+  evidence?: PromotionEvidence;
 }
 
 const NEEDLE = '$promotion';
+/** Commits whose marked files are kept for the next plan (see readMarked). */
+const MARKED_FILES_KEPT = 4;
 
 function fail<T>(e: PromotionError): Result<T> {
   return { ok: false, error: e } as Result<T>;
@@ -130,8 +135,24 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
     };
   };
 
-  const readEdits = async (provider: GitProvider, repo: RepoCoordinates, sha: string, req: Pick<PromotionPlan, 'pipelineNamespace' | 'pipelineName' | 'targetEnv' | 'version'>, label: string) => {
-    const candidates = await provider.readMarkedFiles(repo, sha, NEEDLE);
+  // A commit never changes, so its marked files are read once however many promotions plan
+  // against it (a batch of 50 into one config repository downloads one archive, not 50).
+  // Keyed by host, repository and commit; the last few commits only.
+  const markedFiles = new Map<string, Promise<RepoTextFile[]>>();
+  const readMarked = (provider: GitProvider, hostId: string, repo: RepoCoordinates, sha: string): Promise<RepoTextFile[]> => {
+    const key = `${hostId}|${repo.owner}/${repo.name}@${sha}`;
+    let files = markedFiles.get(key);
+    if (!files) {
+      files = provider.readMarkedFiles(repo, sha, NEEDLE);
+      markedFiles.set(key, files);
+      files.catch(() => markedFiles.delete(key)); // a failed read is tried again next time
+      while (markedFiles.size > MARKED_FILES_KEPT) markedFiles.delete(markedFiles.keys().next().value!);
+    }
+    return files;
+  };
+
+  const readEdits = async (provider: GitProvider, repo: RepoCoordinates & { hostId: string }, sha: string, req: Pick<PromotionPlan, 'pipelineNamespace' | 'pipelineName' | 'targetEnv' | 'version'>, label: string) => {
+    const candidates = await readMarked(provider, repo.hostId, repo, sha);
     return editMarkedFiles(candidates, req.pipelineNamespace, req.pipelineName, req.targetEnv, req.version, label);
   };
 
@@ -169,8 +190,9 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
             return step('read-repo', async () => {
               const base = await provider.getBranchHead(repo, baseBranch);
               if (!base) throw new PromotionFailure('conflict', `The base branch ${baseBranch} does not exist in ${repoLabel}.`);
-              const edits = await readEdits(provider, repo, base.sha, request, repoLabel);
-              const branch = promotionBranchName(ns, name, env);
+              const edits = await readEdits(provider, { ...repo, hostId: host.id }, base.sha, request, repoLabel);
+              const { rollback } = request;
+              const branch = rollback ? rollbackBranchName(ns, name, env) : promotionBranchName(ns, name, env);
               const existing = await provider.findOpenPullRequest(repo, branch);
               if (existing) assertSamePromotion(existing, { pipelineNamespace: ns, pipelineName: name, targetEnv: env }, repoLabel);
               const author = login ?? '';
@@ -185,13 +207,14 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
                 baseBranch,
                 baseSha: base.sha,
                 branch,
-                title: promotionTitle(ns, name, env, version),
-                body: promotionBody({ ns, name, env, version, previous: edits.previous, author, files: edits.files }),
+                title: rollback ? rollbackTitle(ns, name, env, version, rollback.replaces) : promotionTitle(ns, name, env, version),
+                body: planBody({ pipelineNamespace: ns, pipelineName: name, targetEnv: env, version, author, ...(rollback ? { rollback } : {}) }, edits.previous, edits.files, request.evidence),
                 files: edits.files,
                 author,
+                ...(rollback ? { rollback, labels: [ROLLBACK_LABEL] } : {}),
                 ...(existing ? { existingPr: { number: existing.number, url: existing.url, title: existing.title } } : {}),
               };
-              return { plan, host, repo, base, newFiles: edits.newFiles, existing, createdAt: now() } satisfies StoredPlan;
+              return { plan, host, repo, base, newFiles: edits.newFiles, existing, createdAt: now(), ...(request.evidence ? { evidence: request.evidence } : {}) } satisfies StoredPlan;
             });
           });
         });
@@ -227,7 +250,7 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
                 const head = await provider.getBranchHead(repo, plan.baseBranch);
                 if (!head) throw new PromotionFailure('conflict', `The base branch ${plan.baseBranch} no longer exists in ${repoLabel}.`);
                 if (head.sha !== base.sha) {
-                  const edits = await readEdits(provider, repo, head.sha, plan, repoLabel);
+                  const edits = await readEdits(provider, { ...repo, hostId: host.id }, head.sha, plan, repoLabel);
                   files = edits.files;
                   newFiles = edits.newFiles;
                   previous = edits.previous;
@@ -238,9 +261,7 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
               () => (rebuilt ? `${plan.baseBranch} moved since the review; the change was rebuilt on ${base.sha.slice(0, 7)}` : undefined),
             );
             const written = await step('commit', () => writeBranch(provider, repo, plan, { parent: base, files: newFiles, message: plan.title }, stored.existing));
-            const body = rebuilt
-              ? promotionBody({ ns: plan.pipelineNamespace, name: plan.pipelineName, env: plan.targetEnv, version: plan.version, previous, author: plan.author, files })
-              : plan.body;
+            const body = rebuilt ? planBody(plan, previous, files, stored.evidence) : plan.body;
             const pr = await step('open-pr', () => openOrUpdate(provider, repo, { ...plan, body }, written));
             return { planId, prUrl: pr.pr.url, number: pr.pr.number, updated: pr.updated, rebuilt, files, baseSha: base.sha } satisfies PromotionResult;
           }),
@@ -276,6 +297,22 @@ function assertSamePromotion(pr: PullRequestInfo, ours: { pipelineNamespace: str
     `The open pull request #${pr.number} in ${repoLabel} uses the branch ${pr.headBranch} but belongs to ${owner}; Release Board will not overwrite it.`,
     'Merge or close that pull request first (or rename one of the pipelines so their promotion branches differ).',
   );
+}
+
+/** Title, body and labels as the forge gets them. */
+function prText(plan: PromotionPlan): { title: string; body: string; labels?: string[] } {
+  return { title: plan.title, body: plan.body, ...(plan.labels ? { labels: plan.labels } : {}) };
+}
+
+/** The PR body: a promotion's, or a rollback's (which says what it replaces and why). */
+function planBody(
+  plan: Pick<PromotionPlan, 'pipelineNamespace' | 'pipelineName' | 'targetEnv' | 'version' | 'author' | 'rollback'>,
+  previous: string[],
+  files: FileChange[],
+  evidence: PromotionEvidence | undefined,
+): string {
+  const args = { ns: plan.pipelineNamespace, name: plan.pipelineName, env: plan.targetEnv, version: plan.version, previous, author: plan.author, files, ...(evidence ? { evidence } : {}) };
+  return plan.rollback ? rollbackBody({ ...args, ...plan.rollback }) : promotionBody(args);
 }
 
 async function bestEffort(fn: () => Promise<unknown>): Promise<boolean> {
@@ -353,20 +390,20 @@ async function openOrUpdate(provider: GitProvider, repo: RepoCoordinates, plan: 
   const { branch } = plan;
   if (written.existing) {
     try {
-      return { pr: await provider.updatePullRequest(repo, written.existing.number, { title: plan.title, body: plan.body }), updated: true };
+      return { pr: await provider.updatePullRequest(repo, written.existing.number, prText(plan)), updated: true };
     } catch (e) {
       throw withLeftover(e, branch, await written.undo());
     }
   }
   try {
-    return { pr: await provider.openPullRequest(repo, { head: branch, base: plan.baseBranch, title: plan.title, body: plan.body }), updated: false };
+    return { pr: await provider.openPullRequest(repo, { head: branch, base: plan.baseBranch, ...prText(plan) }), updated: false };
   } catch (e) {
     if (e instanceof ProviderError && e.kind === 'validation' && /already exists/i.test(e.message)) {
       // someone opened it meanwhile: the branch now carries our commit, so update that PR
       try {
         const open = await provider.findOpenPullRequest(repo, branch);
         if (open) assertSamePromotion(open, plan, `${repo.owner}/${repo.name}`);
-        if (open) return { pr: await provider.updatePullRequest(repo, open.number, { title: plan.title, body: plan.body }), updated: true };
+        if (open) return { pr: await provider.updatePullRequest(repo, open.number, prText(plan)), updated: true };
       } catch (inner) {
         throw withLeftover(inner, branch, await written.undo());
       }

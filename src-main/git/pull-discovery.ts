@@ -1,7 +1,9 @@
 // Open promotion pull requests per config repository, for the board's "PR open" state.
 // One list call per repository (conditional on the last ETag where the forge sends one; a
 // 304 is not charged against the rate limit) and never more often than every 30 s per repo,
-// however often the board asks. Uses the signed-in user's session; without one it says so.
+// however often the board asks. Uses the signed-in user's session; without one it reads
+// anonymously (public repositories answer; a private one is reported as 'sign-in-required'),
+// less often and without status calls, and only from hosts the user configured.
 // Review/check state: when the host's provider offers pullRequestStatus, ONE more call per
 // open promotion PR per poll (not per board request: polls are throttled as above); other
 // open PRs cost nothing. A failed status call leaves that PR's states out, never the list.
@@ -10,18 +12,18 @@
 import type { PullRequestSummary } from '../common/board';
 import type { PromotionPullRequest, RepoPromotionPulls } from '../common/promotion';
 import type { Result } from '../common/result';
-import { resolveRepoUrl, type ForgeHost } from '../auth/forge-host';
-import type { SessionVault } from '../auth/session-vault';
-import { forgeKindFor, type ForgeRegistry } from './forge-registry';
+import { resolveRepoUrl, type ForgeHost } from '../forges/forge-host';
+import type { SessionTokens } from '../forges/session-tokens';
+import { forgeKindFor, type ForgeRegistry } from '../forges/registry';
 import { parsePromotionMetadata, promotionBranchName } from './promotion-plan';
 import { describeFailure, type ProviderFactory } from './promotion-service';
-import type { GitProvider, PullRequestInfo, RepoCoordinates } from './provider';
+import { ProviderError, type GitProvider, type PullRequestInfo, type RepoCoordinates } from '../forges/git-provider';
 
 export type { RepoPromotionPulls };
 
 export interface PullDiscoveryOptions {
   hosts: ForgeHost[] | (() => ForgeHost[]);
-  vault: Pick<SessionVault, 'withToken' | 'get'>;
+  vault: SessionTokens;
   /** Overrides the registry's GitProvider (tests). */
   providerFor?: ProviderFactory;
   /** Chooses the provider per host type (default: the app's forge registry). */
@@ -31,6 +33,12 @@ export interface PullDiscoveryOptions {
   fetch?: typeof fetch;
   /** minimum time between two calls for the same repository (default 30 s) */
   minIntervalMs?: number;
+  /**
+   * The same without a session (default 2 min): anonymous reads share a small per-address
+   * budget (60 an hour on the largest forge, where a 304 counts too), so they come less often
+   * and without the per-PR status calls.
+   */
+  anonymousMinIntervalMs?: number;
   now?: () => number;
 }
 
@@ -39,6 +47,8 @@ export interface PullDiscovery {
   poll(repoUrl: string): Promise<Result<RepoPromotionPulls>>;
   /** Drops the cache for a repository (e.g. right after opening a PR there). */
   invalidate(repoUrl: string): void;
+  /** When PR `number` of the repository merged (null: closed unmerged); asked once a promotion PR leaves the open list. */
+  mergedAt(repoUrl: string, number: number): Promise<Result<string | null>>;
 }
 
 function toPromotionPull(p: PullRequestInfo): PromotionPullRequest | undefined {
@@ -96,21 +106,36 @@ export function createPullDiscovery(options: PullDiscoveryOptions): PullDiscover
   const hostsNow = (): ForgeHost[] => (typeof options.hosts === 'function' ? options.hosts() : options.hosts);
   const forges = options.forges ?? forgeKindFor;
   const providerFor: ProviderFactory = options.providerFor ?? ((host, token) => forges(host).provider(host, token, options.fetch ? { fetch: options.fetch } : {}));
-  const statusWanted = options.withStatus ?? true;
-  const interval = options.minIntervalMs ?? 30_000;
+  const wantStatus = options.withStatus ?? true;
+  const signedInInterval = options.minIntervalMs ?? 30_000;
+  const anonymousInterval = options.anonymousMinIntervalMs ?? 120_000;
   const now = options.now ?? (() => Date.now());
-  const cache = new Map<string, { etag: string | null; pulls: PromotionPullRequest[]; infos: Map<number, PullRequestInfo>; checkedAt: number; fetchedAt: string }>();
+  const cache = new Map<string, { etag: string | null; pulls: PromotionPullRequest[]; infos: Map<number, PullRequestInfo>; checkedAt: number; fetchedAt: string; anonymous: boolean }>();
+  const signedIn = (hostId: string) => options.vault.get(hostId)?.state === 'signed-in';
+  /**
+   * Runs `fn` with the user's token, or — not signed in — with none: public repositories answer
+   * anonymous reads. Only hosts the user configured get here (resolveRepoUrl), with or without.
+   */
+  const withAccess = <T>(host: ForgeHost, fn: (provider: GitProvider) => Promise<T>): Promise<T> =>
+    signedIn(host.id) ? options.vault.withToken(host.id, (token) => fn(providerFor(host, token))) : fn(providerFor(host, ''));
+  /** A refusal of an anonymous read: the repository is private (or gone); signing in is how to see it. */
+  const anonymousRefusal = (e: unknown, repoLabel: string, hostId: string): Result<never> | undefined =>
+    e instanceof ProviderError && (e.kind === 'not-found' || e.kind === 'unauthorized' || e.kind === 'forbidden') && e.status !== 429
+      ? { ok: false, error: { code: 'sign-in-required', message: `${repoLabel} is not public: sign in to ${hostId} to see its open PRs.` } }
+      : undefined;
   const inflight = new Map<string, Promise<Result<RepoPromotionPulls>>>();
 
   const run = async (repoUrl: string): Promise<Result<RepoPromotionPulls>> => {
     const resolved = resolveRepoUrl(hostsNow(), repoUrl);
     if (!resolved) return { ok: false, error: { code: 'unknown-host', message: `No configured forge host serves ${repoUrl}.` } };
-    const cached = cache.get(repoUrl);
-    if (cached && now() - cached.checkedAt < interval) return { ok: true, value: { repoUrl, pulls: cached.pulls, fetchedAt: cached.fetchedAt } };
+    const anonymous = !signedIn(resolved.host.id);
+    const statusWanted = wantStatus && !anonymous;
+    // an answer read anonymously says nothing about what the user sees once signed in
+    const cached = cache.get(repoUrl)?.anonymous === anonymous ? cache.get(repoUrl) : undefined;
+    if (cached && now() - cached.checkedAt < (anonymous ? anonymousInterval : signedInInterval)) return { ok: true, value: { repoUrl, pulls: cached.pulls, fetchedAt: cached.fetchedAt } };
     const repo = { owner: resolved.owner, name: resolved.name };
     try {
-      const answer = await options.vault.withToken(resolved.host.id, async (token) => {
-        const provider = providerFor(resolved.host, token);
+      const answer = await withAccess(resolved.host, async (provider) => {
         const res = await provider.listOpenPullRequests(repo, cached?.etag ?? null);
         if (res.notModified && cached) {
           // the list is unchanged, but reviews and checks move on their own
@@ -134,9 +159,11 @@ export function createPullDiscovery(options: PullDiscoveryOptions): PullDiscover
         cached.fetchedAt = at;
         return { ok: true, value: { repoUrl, pulls, fetchedAt: at } };
       }
-      cache.set(repoUrl, { etag: res.notModified ? null : res.etag, pulls, infos, checkedAt: now(), fetchedAt: at });
+      cache.set(repoUrl, { etag: res.notModified ? null : res.etag, pulls, infos, checkedAt: now(), fetchedAt: at, anonymous });
       return { ok: true, value: { repoUrl, pulls, fetchedAt: at } };
     } catch (e) {
+      const refused = anonymous ? anonymousRefusal(e, `${repo.owner}/${repo.name}`, resolved.host.id) : undefined;
+      if (refused) return refused;
       const f = describeFailure(e, { hostId: resolved.host.id, repoLabel: `${repo.owner}/${repo.name}`, noAccessHint: forges(resolved.host).noAccessHint });
       return { ok: false, error: f.toError() };
     }
@@ -149,6 +176,18 @@ export function createPullDiscovery(options: PullDiscoveryOptions): PullDiscover
       const p = run(repoUrl).finally(() => inflight.delete(repoUrl));
       inflight.set(repoUrl, p);
       return p;
+    },
+    async mergedAt(repoUrl, number) {
+      const resolved = resolveRepoUrl(hostsNow(), repoUrl);
+      if (!resolved) return { ok: false, error: { code: 'unknown-host', message: `No configured forge host serves ${repoUrl}.` } };
+      const repo = { owner: resolved.owner, name: resolved.name };
+      try {
+        const at = await withAccess(resolved.host, async (provider) => (provider.pullRequestMergedAt ? provider.pullRequestMergedAt(repo, number) : null));
+        return { ok: true, value: at };
+      } catch (e) {
+        const f = describeFailure(e, { hostId: resolved.host.id, repoLabel: `${repo.owner}/${repo.name}`, noAccessHint: forges(resolved.host).noAccessHint });
+        return { ok: false, error: f.toError() };
+      }
     },
     invalidate(repoUrl) {
       // keep the ETag: the next poll still goes out conditionally, just not throttled

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { MAX_BATCH_ROWS } from '../common/promotion';
 import { requestSchemas } from './schemas';
 
 const source = readFileSync(path.join(import.meta.dirname, 'schemas.ts'), 'utf8');
@@ -44,5 +45,16 @@ describe('IPC payload bounds', () => {
   it('refuses an oversized payload at run time too', () => {
     expect(requestSchemas['promotion:plan'].safeParse({ pipelineId: 'a/'.padEnd(10_000, 'x'), targetEnv: 'prod' }).success).toBe(false);
     expect(requestSchemas['settings:update'].safeParse({ approvedForgeHosts: Array.from({ length: 201 }, (_, i) => `h${i}.example`) }).success).toBe(false);
+  });
+
+  it('bounds a batch promotion to MAX_BATCH_ROWS rows, each shaped like promotion:plan', () => {
+    const row = (i: number) => ({ pipelineId: `team/app-${i}`, targetEnv: 'prod' });
+    const batch = requestSchemas['promotion:plan-batch'];
+    expect(batch.safeParse({ rows: Array.from({ length: MAX_BATCH_ROWS }, (_, i) => row(i)) }).success).toBe(true);
+    expect(batch.safeParse({ rows: Array.from({ length: MAX_BATCH_ROWS + 1 }, (_, i) => row(i)) }).success).toBe(false);
+    expect(batch.safeParse({ rows: [] }).success).toBe(false);
+    expect(batch.safeParse({ rows: [{ ...row(1), version: '9.9.9' }] }).success).toBe(false);
+    expect(batch.safeParse({ rows: [{ ...row(1), revision: '1.2.3' }] }).success).toBe(true);
+    expect(requestSchemas['promotion:apply-batch'].safeParse({ batchId: 'not-a-uuid' }).success).toBe(false);
   });
 });

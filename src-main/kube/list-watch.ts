@@ -6,6 +6,7 @@
 // nothing (a stalled proxy or server): see the silent-watch options. Our own loop rather than client-node's informer because the
 // board needs the staleness clock, the 403/404 distinction and a diff on relist.
 
+import { backoffDelay, type BackoffOptions } from './backoff';
 import { KubeRequestError, toKubeRequestError } from './errors';
 
 export interface ListPage {
@@ -55,7 +56,7 @@ export interface ListWatchOptions {
   pageSize?: number;
   /** Server-side watch timeout; kept under client-node's 30 s inactivity timer. */
   watchTimeoutSeconds?: () => number;
-  backoff?: { initialMs?: number; maxMs?: number };
+  backoff?: BackoffOptions;
   random?: () => number;
   now?: () => Date;
   onChange: (changes: CacheChange[]) => void;
@@ -397,12 +398,8 @@ export class ListWatch {
       consecutiveFailures: failures,
       staleSince: this.status.staleSince ?? this.opts.now().toISOString(),
     });
-    const initial = this.opts.backoff?.initialMs ?? 500;
-    const max = this.opts.backoff?.maxMs ?? 30_000;
     const permanent = this.opts.isPermanent?.(error) ?? false;
-    const cap = permanent ? max : Math.min(max, initial * 2 ** Math.min(failures - 1, 20));
-    // Equal jitter (between half and all of the cap) so many watchers do not reconnect in step.
-    await this.pause(cap / 2 + this.opts.random() * (cap / 2));
+    await this.pause(backoffDelay(failures, this.opts.backoff, this.opts.random, permanent));
   }
 
   private pause(delay: number): Promise<void> {

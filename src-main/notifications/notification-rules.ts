@@ -6,7 +6,7 @@
 // The board has no "merged" flag: a promotion PR that leaves an environment's pending list is
 // treated as merged when the environment now asks for (or runs, or is rolling out) the PR's
 // version; a PR closed without merging changes none of those and stays silent.
-import type { BoardChange, BoardSnapshot, EnvironmentCell, PipelineRow } from '../common/board';
+import type { BoardChange, BoardState, EnvironmentCell, PipelineRow } from '../common/board';
 
 export type BoardNotificationKind = 'pr-merged' | 'rolled-out' | 'rollout-failed' | 'summary';
 
@@ -101,11 +101,10 @@ function cellNotifications(row: PipelineRow, before: EnvironmentCell, after: Env
 }
 
 /** What to notify for one board change, given the board just before it. */
-export function notificationsForChange(previous: BoardSnapshot, change: BoardChange): BoardNotification[] {
-  const rows = new Map(previous.pipelines.map((row) => [row.id, row]));
+export function notificationsForChange(previous: Pick<BoardState, 'rowsById'>, change: BoardChange): BoardNotification[] {
   const found: BoardNotification[] = [];
   for (const after of change.upserted) {
-    const before = rows.get(after.id);
+    const before = Object.hasOwn(previous.rowsById, after.id) ? previous.rowsById[after.id] : undefined;
     if (!before) continue; // a new row is news to the board, not to the user's inbox
     const beforeCells = new Map(before.environments.map((c) => [c.name, c]));
     for (const cell of after.environments) {

@@ -2,7 +2,7 @@
 // "before" of every change), asks notification-rules what to say, de-duplicates, and hands
 // the result to a Notifier — Electron's Notification in the app (electron-notifier.ts), a
 // fake in tests. A click asks the app to focus the board cell.
-import { applyBoardChange, type BoardChange, type BoardSnapshot } from '../common/board';
+import { applyBoardChange, boardStateOf, type BoardChange, type BoardSnapshot, type BoardState } from '../common/board';
 import type { Logger } from '../log/logger';
 import { limitBurst, notificationsForChange, type BoardNotification, type CellRef } from './notification-rules';
 
@@ -36,7 +36,7 @@ export interface NotificationService {
 const rememberedKeys = 500;
 
 export function createNotificationService(options: NotificationServiceOptions): NotificationService {
-  let board: BoardSnapshot | undefined;
+  let board: BoardState | undefined;
   let unsubscribe: (() => void) | undefined;
   const buffered: BoardChange[] = [];
   const delivered = new Set<string>();
@@ -67,7 +67,7 @@ export function createNotificationService(options: NotificationServiceOptions): 
     async start() {
       // Subscribe first so nothing between the snapshot and the subscription is lost.
       unsubscribe = options.board.subscribe(handle);
-      board = await options.board.snapshot();
+      board = boardStateOf(await options.board.snapshot());
       for (const change of buffered.splice(0)) handle(change);
     },
     stop() {

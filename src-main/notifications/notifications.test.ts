@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { BoardChange, BoardSnapshot, EnvironmentCell, PipelineRow, TargetState } from '../common/board';
+import { boardStateOf, type BoardChange, type BoardState, type EnvironmentCell, type PipelineRow, type TargetState } from '../common/board';
 import { limitBurst, notificationsForChange, type BoardNotification } from './notification-rules';
 import { createNotificationService } from './notification-service';
 
@@ -27,8 +27,8 @@ function row(environments: EnvironmentCell[], id = 'team-payments/checkout'): Pi
   return { id, cluster: 'mgmt', namespace, name, appRef: { kind: 'HelmRelease', name, apiVersion: 'helm.toolkit.fluxcd.io/v2' }, environments, problems: [] };
 }
 
-function snapshot(rows: PipelineRow[]): BoardSnapshot {
-  return { pipelines: rows, clusters: [], generatedAt: '2026-11-22T00:00:00Z' };
+function snapshot(rows: PipelineRow[]): BoardState {
+  return boardStateOf({ pipelines: rows, clusters: [], generatedAt: '2026-11-22T00:00:00Z' });
 }
 
 const pr = { number: 42, url: 'https://github.com/acme/fleet/pull/42', createdAt: '2026-11-21T00:00:00Z' };
@@ -115,7 +115,7 @@ describe('notification rules', () => {
 describe('notification service', () => {
   function setup(enabled = true) {
     let emit: (change: BoardChange) => void = () => {};
-    const initial = snapshot([row([cell('dev', [target('1.0.0')])])]);
+    const initial = { pipelines: [row([cell('dev', [target('1.0.0')])])], clusters: [], generatedAt: '2026-11-22T00:00:00Z' };
     const shown: { n: BoardNotification; click: () => void }[] = [];
     const focus = vi.fn();
     let on = enabled;

@@ -393,6 +393,7 @@ function buildTarget(
   if (reading.inFlightVersion) state.inFlightVersion = reading.inFlightVersion;
   if (reading.lastDeployedAt) state.lastDeployedAt = reading.lastDeployedAt;
   if (reading.message) state.message = reading.message;
+  if (reading.history) state.history = reading.history;
   const problem = refProblem ?? (cluster?.state !== 'stale' ? clusterProblem : undefined) ?? notReadyProblem;
   if (problem) state.problem = problem;
   return state;

@@ -3,7 +3,7 @@
 // Rules follow domain.md §2; input is whatever the cluster returned, so every field is
 // checked before use.
 
-import type { ConditionSummary, TargetHealth } from '../common/board';
+import type { ConditionSummary, ReleaseHistoryEntry, TargetHealth } from '../common/board';
 
 export interface WorkloadReading {
   servedApiVersion?: string;
@@ -15,10 +15,13 @@ export interface WorkloadReading {
   health: TargetHealth;
   message?: string;
   conditions: ConditionSummary[];
+  /** Releases the object's status remembers, newest first (bounded). */
+  history?: ReleaseHistoryEntry[];
 }
 
 const MAX_CONDITIONS = 16;
 const MAX_HISTORY = 64;
+const BOARD_HISTORY = 10;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -151,6 +154,25 @@ function helmHistory(obj: unknown): HelmHistoryEntry[] {
   });
 }
 
+/** Helm history as release entries, newest first (by release version where given, else list order). */
+function helmReleaseHistory(obj: unknown): ReleaseHistoryEntry[] {
+  const entries = helmHistory(obj).map((h, i) => ({ h, i }));
+  entries.sort((a, b) => (a.h.version !== undefined && b.h.version !== undefined ? b.h.version - a.h.version : a.i - b.i));
+  return entries.map(({ h }) => ({ version: readableRevision(h.chartVersion), status: h.status ?? 'unknown', ...(h.lastDeployed ? { at: h.lastDeployed } : {}) }));
+}
+
+/** kustomize-controller ≥ v1.3 keeps status.history (newest first): metadata.revision, lastReconciled, lastReconciledStatus. */
+function kustomizationHistory(status: unknown): ReleaseHistoryEntry[] {
+  const history = field(status, 'history');
+  if (!Array.isArray(history)) return [];
+  return history.slice(0, MAX_HISTORY).flatMap((h) => {
+    const revision = str(field(h, 'metadata'), 'revision');
+    if (!revision) return [];
+    const at = str(h, 'lastReconciled');
+    return [{ version: readableRevision(revision), status: str(h, 'lastReconciledStatus') ?? 'unknown', ...(at ? { at } : {}) }];
+  });
+}
+
 /** Newest `deployed` snapshot: highest release version, else the first in list order (Flux sorts newest first). */
 function newestDeployed(history: HelmHistoryEntry[]): HelmHistoryEntry | undefined {
   let best: HelmHistoryEntry | undefined;
@@ -197,6 +219,9 @@ export function readWorkload(obj: unknown): WorkloadReading {
       : undefined;
     if (lastReconciled) reading.lastDeployedAt = lastReconciled;
   }
+  // helm-controller keeps 5 by default (spec.maxHistory); the board carries at most 10 per target
+  const history = (kind === 'HelmRelease' ? helmReleaseHistory(obj) : kustomizationHistory(status)).slice(0, BOARD_HISTORY);
+  if (history.length > 0) reading.history = history;
   if (deployedRaw) {
     reading.deployedRevision = deployedRaw;
     reading.deployedVersion = readableRevision(deployedRaw);

@@ -36,6 +36,10 @@ export const settingsSchema = z.object({
   approvedExecPlugins: z.array(z.string().min(1).max(4000)).max(200).default([]),
   /** The user's answer to "read promotion Secrets with your kubeconfig?"; absent = not asked yet. */
   readPromotionSecrets: z.boolean().optional(),
+  /** How the window looks: colour theme and board density (view preferences, remembered across restarts). */
+  appearance: z
+    .object({ theme: z.enum(['system', 'light', 'dark']).default('system'), density: z.enum(['comfortable', 'compact']).default('comfortable') })
+    .default({ theme: 'system', density: 'comfortable' }),
   /** Git forges to sign in to (GitHub Enterprise Server, GitLab): app registration, not user secrets */
   forgeHosts: z
     .array(

@@ -2,7 +2,7 @@
 // main fetches the (public) avatar once and inlines it. No credentials are sent: avatars
 // are public, and the forge token must never go to an image host.
 
-import { isAllowedForgeUrl } from './forge-url';
+import { isAllowedForgeUrl } from '../forges/forge-url';
 
 const ALLOWED_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml']);
 export const AVATAR_MAX_BYTES = 200_000;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { SecretLocation, TokenUse } from '../common/tokens';
-import { githubTokenKind, tokenFingerprint } from './token-facts';
+import { githubTokenKind, tokenFingerprint } from '../forges/token-facts';
 import { assessTokenRisks, guidance, type RiskFacts } from './token-risks';
 
 const now = new Date('2026-11-22T00:00:00Z');

@@ -34,13 +34,12 @@ import { pipelineId } from '../pipelines/build-board';
 import { parsePipeline } from '../pipelines/pipeline-schema';
 import { effectiveStrategy } from '../pipelines/promotion-rules';
 import { fetchAvatarDataUrl } from './avatar';
-import { forgeTargetFor, type ForgeTarget } from './forge-url';
-import { createGitHubInspector } from './github-inspector';
-import { createGitLabInspector, type GitLabSessionAccess } from './gitlab-inspector';
-import type { TokenInspection, TokenInspector } from './provider';
+import { forgeTargetFor, type ForgeTarget } from '../forges/forge-url';
+import { forgeKinds, type InspectorDeps } from '../forges/registry';
+import type { TokenInspection, TokenInspector } from '../forges/token-inspector';
 import { listWantedSecrets, reviewSecretAccess, withPromotionToken, type SecretFacts } from './secret-access';
 import { EXPIRY_WARNING_DAYS, assessTokenRisks } from './token-risks';
-import { TOKEN_KIND_LABELS, isPlausibleToken, tokenFingerprint } from './token-facts';
+import { TOKEN_KIND_LABELS, isPlausibleToken, tokenFingerprint } from '../forges/token-facts';
 
 /** Raw Pipeline objects by management context, keyed "ns/name" (the board's input shape). */
 export type PipelinesByContext = ReadonlyMap<string, ReadonlyMap<string, unknown>>;
@@ -70,7 +69,7 @@ export interface TokenServiceOptions {
   /** Parallel Secret reads / forge inspections (default 8; forge calls per token are shared). */
   concurrency?: number;
   /** The signed-in user's GitLab session: reads a stored token's last use without using the token. */
-  gitlabSession?: GitLabSessionAccess;
+  gitlabSession?: InspectorDeps['session'];
 }
 
 export interface TokenService {
@@ -256,9 +255,13 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const logger = options.logger;
   const inspectors: Partial<Record<TokenProvider, TokenInspector>> = {
-    github: createGitHubInspector(options.fetch ? { fetch: options.fetch } : {}),
-    // the service's clock, so the inspector and the service agree on what has expired
-    gitlab: createGitLabInspector({ now, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.gitlabSession ? { session: options.gitlabSession } : {}) }),
+    // the service's clock, so the inspectors and the service agree on what has expired
+    ...Object.fromEntries(
+      forgeKinds().flatMap((kind) => {
+        const inspector = kind.inspector({ now, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.gitlabSession ? { session: options.gitlabSession } : {}) });
+        return kind.strategyProviders.map((provider) => [provider, inspector]);
+      }),
+    ),
     ...options.inspectors,
   };
   const cache = new Map<string, CachedInspection>();

@@ -6,6 +6,7 @@ import { relativeTime } from '../features/board/format';
 import { useNow } from '../lib/use-now';
 import { useAppStore } from '../store/store';
 import { updateStatus } from './update-status';
+import './status-bar.css';
 
 export function StatusBar() {
   const info = useAppStore((s) => s.appInfo);

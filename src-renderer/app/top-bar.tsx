@@ -6,11 +6,13 @@ import type { ClusterState } from '../../src-main/common/board';
 import { inboxItems } from '../features/board/board-view';
 import { age, clusterWords } from '../features/board/format';
 import { useOrderedRows } from '../features/board/use-board-model';
+import { toggleReleaseLog } from '../features/releases/release-actions';
 import { SignInArea } from '../features/auth/sign-in-area';
 import { openSettings } from '../features/settings/settings-dialog';
 import { troubledTokens } from '../features/tokens/token-inbox';
 import { useNow } from '../lib/use-now';
 import { useAppStore } from '../store/store';
+import './top-bar.css';
 
 function ClusterChip(props: { cluster: ClusterState; selected: boolean; now: number; onSelect(): void }) {
   const { cluster: c, now } = props;
@@ -92,6 +94,16 @@ export function TopBar() {
         title="Tokens behind automated promotions"
       >
         Tokens {tokenTrouble > 0 ? <span className="count count--on count--bad">{tokenTrouble}</span> : null}
+      </button>
+      <button
+        type="button"
+        className={`button button--ghost inbox-toggle${mode === 'releases' ? ' inbox-toggle--on' : ''}`}
+        aria-pressed={mode === 'releases'}
+        onClick={toggleReleaseLog}
+        data-testid="releases-toggle"
+        title="Release log: what changed where, from which PR, approved by whom (l)"
+      >
+        Releases
       </button>
       <button type="button" className="button button--ghost" onClick={openSettings} data-testid="settings-open" title="Settings (Ctrl+,)" aria-label="Settings">
         Settings

@@ -2,6 +2,7 @@
 // not" is visible to everyone, not only to assistive technology.
 import { useEffect, useState } from 'react';
 import { useAppStore } from '../store/store';
+import './announcer.css';
 
 const TOAST_MS = 7_000;
 

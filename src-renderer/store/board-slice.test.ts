@@ -43,4 +43,15 @@ describe('board slice', () => {
     expect(s.rowsById['team/c']).toBeUndefined();
     expect(s.clusters[0]?.state).toBe('stale');
   });
+
+  it('keeps the kubeconfig status main computed, from the snapshot and from later changes', () => {
+    const store = createAppStore();
+    const error = { code: 'kubeconfig-malformed', message: 'Kubeconfig /k is not valid YAML (line 2)', hint: 'Fix the file, or point KUBECONFIG at a valid one.' };
+    store.getState().receiveSnapshot({ ...board(), kubeconfig: { files: ['/k'], error, warnings: [] } });
+    expect(store.getState().kubeconfig?.error).toEqual(error);
+    store.getState().receiveChange({ upserted: [], removed: ['team/c'] });
+    expect(store.getState().kubeconfig?.error).toEqual(error); // a change without one keeps it
+    store.getState().receiveChange({ upserted: [], removed: [], kubeconfig: { files: ['/k'], warnings: [] } });
+    expect(store.getState().kubeconfig).toEqual({ files: ['/k'], warnings: [] });
+  });
 });

@@ -1,8 +1,9 @@
 // The board's data: rows kept by id (so a change replaces only the rows it names and every
 // other row keeps its identity, letting memoised rows skip rendering), their order, the
-// cluster states, and which cells just changed (for the flash).
+// cluster states, the kubeconfig status (its error and warnings, computed in main), and which
+// cells just changed (for the flash). Changes are applied by the same applyBoardChange as main's.
 import type { StateCreator } from 'zustand';
-import type { BoardChange, BoardSnapshot, ClusterState, PipelineRow } from '../../src-main/common/board';
+import { applyBoardChange, boardStateOf, type BoardChange, type BoardSnapshot, type ClusterState, type KubeconfigStatus, type PipelineRow } from '../../src-main/common/board';
 import type { AppError } from '../../src-main/common/result';
 import { bridge } from '../bridge/release-board';
 
@@ -21,6 +22,8 @@ export interface BoardSlice {
   rowsById: Record<string, PipelineRow>;
   rowOrder: string[];
   clusters: ClusterState[];
+  /** Which kubeconfig main reads and what is wrong with it; null until the snapshot came. */
+  kubeconfig: KubeconfigStatus | null;
   generatedAt: string | null;
   flashes: Record<string, CellFlash>;
   /** Starts listening for changes, then asks for the snapshot; returns the unsubscribe. */
@@ -51,6 +54,7 @@ export const createBoardSlice: StateCreator<BoardSlice, [], [], BoardSlice> = (s
     rowsById: {},
     rowOrder: [],
     clusters: [],
+    kubeconfig: null,
     generatedAt: null,
     flashes: {},
     subscribeBoard() {
@@ -77,30 +81,20 @@ export const createBoardSlice: StateCreator<BoardSlice, [], [], BoardSlice> = (s
     },
     receiveSnapshot(snapshot) {
       performance.mark('board:snapshot-received');
-      const rowsById: Record<string, PipelineRow> = {};
-      for (const row of snapshot.pipelines) rowsById[row.id] = row;
-      set({ boardLoad: { status: 'ready' }, rowsById, rowOrder: snapshot.pipelines.map((r) => r.id), clusters: snapshot.clusters, generatedAt: snapshot.generatedAt, flashes: {} });
+      const { rowsById, rowOrder, clusters, generatedAt, kubeconfig } = boardStateOf(snapshot);
+      set({ boardLoad: { status: 'ready' }, rowsById, rowOrder, clusters, generatedAt, kubeconfig: kubeconfig ?? null, flashes: {} });
     },
     receiveChange(change) {
       const state = get();
-      const rowsById = { ...state.rowsById };
       const flashes = { ...state.flashes };
-      const removed = new Set(change.removed);
-      for (const id of change.removed) {
-        delete rowsById[id];
-        delete flashes[id];
-      }
-      const added: string[] = [];
+      for (const id of change.removed) delete flashes[id];
       for (const row of change.upserted) {
-        if (!(row.id in rowsById)) added.push(row.id);
         const envs = changedEnvs(state.rowsById[row.id], row);
-        rowsById[row.id] = row;
         if (envs.length > 0) flashes[row.id] = { token: ++flashCounter, at: performance.now(), envs };
       }
-      // Same ordering rule as applyBoardChange: existing rows keep their place, new ones merge in by id.
-      let rowOrder = removed.size > 0 ? state.rowOrder.filter((id) => !removed.has(id)) : state.rowOrder;
-      if (added.length > 0) rowOrder = [...rowOrder.filter((id) => !added.includes(id)), ...added].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-      set({ rowsById, rowOrder, flashes, clusters: change.clusters ?? state.clusters, generatedAt: new Date().toISOString() });
+      const before = { rowsById: state.rowsById, rowOrder: state.rowOrder, clusters: state.clusters, generatedAt: state.generatedAt ?? '', ...(state.kubeconfig ? { kubeconfig: state.kubeconfig } : {}) };
+      const { rowsById, rowOrder, clusters, generatedAt, kubeconfig } = applyBoardChange(before, change, new Date().toISOString());
+      set({ rowsById, rowOrder, flashes, clusters, generatedAt, kubeconfig: kubeconfig ?? null });
     },
   };
 };

@@ -7,7 +7,7 @@ import { startForge, type Forge } from '../sandbox/forge/index';
 import { buildDemoSeed } from '../sandbox/seeds/demo';
 import type { Seed, SeedBuilder, SeedContext } from '../sandbox/seeds/types';
 import { STANDARD_OAUTH_APPS } from '../sandbox/seeds/builders';
-import { githubEnterpriseHost, type ForgeHost } from '../../src-main/auth/forge-host';
+import { githubEnterpriseHost, type ForgeHost } from '../../src-main/forges/forge-host';
 
 export interface ForgeFixture {
   forge: Forge;

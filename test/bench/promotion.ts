@@ -49,13 +49,14 @@ export async function runPromotionBench(options: PromotionBenchOptions): Promise
     const auth = createAuthService({ hosts: [fx.oauthHost], vault, openExternal: browserFollower() });
     const signed = await auth.signInWithBrowser(fx.oauthHost.id);
     if (!signed.ok) throw new Error(`sign-in failed: ${signed.error.message}`);
-    const service = createPromotionService({ hosts: [fx.oauthHost], vault });
     const repoState = fx.forge.state.raw.repo(repoName);
     const fileCount = repoState ? repoState.objects.flatten(repoState.objects.commit(repoState.refs.get('refs/heads/main') as string)?.tree as string).size : 0;
 
     const samples: PromotionBenchResult['samples'] = [];
     let archiveDownloads = 0;
     for (let i = 0; i < iterations; i++) {
+      // a service per promotion: each plan reads the repository cold (the service keeps a commit's marked files)
+      const service = createPromotionService({ hosts: [fx.oauthHost], vault });
       fx.forge.requestLog.reset();
       const t0 = performance.now();
       const plan = await service.plan({

@@ -1,4 +1,4 @@
-// `npm run bench -- --pipelines N [--json F] [--sections build-board,dataplane,renderer,promotion]
+// `npm run bench -- --pipelines N [--json F] [--sections build-board,dataplane,renderer,promotion,batch]
 //   [--density default|compact|both] [--skip kubectl,tokens]`:
 // runs the benchmarks and prints/writes one JSON object. Figures, not pass/fail: the targets
 // and the latest numbers are in docs/benchmarks.md. `machine.load` is the 1/5/15-minute load
@@ -18,7 +18,7 @@ const { values } = parseArgs({
   options: {
     pipelines: { type: 'string', default: '1000' },
     json: { type: 'string' },
-    sections: { type: 'string', default: 'build-board,dataplane,renderer,promotion' },
+    sections: { type: 'string', default: 'build-board,dataplane,renderer,promotion,batch' },
     'repo-files': { type: 'string', default: '5000' },
     density: { type: 'string', default: 'default' },
     skip: { type: 'string', default: '' },
@@ -90,6 +90,13 @@ if (sections.has('promotion')) {
   console.error(`promotion: ${repoFiles}-file repo …`);
   const { runPromotionBench } = await import('./promotion');
   result['promotion'] = await runPromotionBench({ repoFiles });
+}
+
+if (sections.has('batch')) {
+  const repoFiles = Number(values['repo-files']);
+  console.error(`batch: 50 promotions into a ${repoFiles}-file repo …`);
+  const { runBatchBench } = await import('./batch');
+  result['batch'] = await runBatchBench({ repoFiles, rows: 50 });
 }
 
 machine.load.end = loadNow();

@@ -13,6 +13,8 @@ export const SCREENSHOTS = {
   'token-risks.png': 'one token’s details: who is behind it, its risks, the safer alternatives',
   'settings.png': 'the Settings dialog',
   'empty-state.png': 'the first run on clusters without any Pipeline',
+  'rollout-timeline.png': 'a merged promotion PR rolling out: the cell says "Rolling out", the detail panel has the timeline',
+  'batch-review.png': 'the batch review: every pipeline, its version change and file lines, one pull request each',
 } as const;
 
 export type ScreenshotName = keyof typeof SCREENSHOTS;

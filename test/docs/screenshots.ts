@@ -9,7 +9,9 @@ import type { MainServices } from '../../src-main/services';
 import { createExternalBrowserHook, type ExternalBrowserHook } from '../harness/external-browser';
 import { repoRoot, startPreviewServer, type PreviewServer } from '../harness/preview-server';
 import { createSandboxServices } from '../harness/sandbox-services';
-import { startSandbox, type Sandbox } from '../sandbox/index';
+import { Octokit } from '@octokit/rest';
+import { manualClock, type ManualClock } from '../sandbox/flux/simulator';
+import { startSandbox, type Sandbox, type StartSandboxOptions } from '../sandbox/index';
 import { SCREENSHOTS, type ScreenshotName } from './screenshot-list';
 
 const imagesDir = path.join(repoRoot, 'docs/images');
@@ -24,8 +26,8 @@ interface App {
 }
 
 /** The demo sandbox and the services over it, as a new user has them: Secrets not yet read. */
-async function startApp(seed: string): Promise<App> {
-  const sandbox = await startSandbox({ seed });
+async function startApp(seed: string, sandboxOptions: Partial<StartSandboxOptions> = {}): Promise<App> {
+  const sandbox = await startSandbox({ seed, ...sandboxOptions });
   const browser = createExternalBrowserHook();
   const services = await createSandboxServices(sandbox, browser);
   const preview = await startPreviewServer({ services });
@@ -126,6 +128,24 @@ async function promotionPictures(page: Page, app: App): Promise<void> {
   await page.keyboard.press('Escape');
 }
 
+/** Three promotions picked with Ctrl-click and the x key, reviewed as one batch (b). */
+async function batchPicture(page: Page, app: App): Promise<void> {
+  // tall enough that the virtual list draws every pipeline to click on
+  await page.setViewportSize({ width: VIEWPORT.width, height: 2400 });
+  await openBoard(page, app);
+  await cell(page, 'platform/ingress-nginx', 'staging').click({ modifiers: ['Control'], position: { x: 8, y: 8 } });
+  await cell(page, 'team-payments/checkout', 'staging').click({ modifiers: ['Control'], position: { x: 8, y: 8 } });
+  await cell(page, 'team-payments/ledger', 'dev').focus();
+  await page.keyboard.press('x');
+  await page.keyboard.press('b');
+  const dialog = page.getByTestId('batch-dialog');
+  await dialog.locator('[data-testid="batch-confirm"]:not([disabled])').waitFor(WAIT);
+  await page.setViewportSize(VIEWPORT);
+  await shoot(page, 'batch-review.png');
+  await dialog.getByTestId('batch-cancel').click();
+  await page.getByTestId('batch-clear').click();
+}
+
 async function tokenPictures(page: Page, app: App): Promise<void> {
   await page.goto(`${app.preview.url}#view=tokens`);
   const consent = page.getByTestId('tokens-consent');
@@ -174,12 +194,54 @@ async function emptyPicture(browser: Browser): Promise<void> {
   }
 }
 
+/**
+ * PR #1 merged in the sandbox forge, caught between Flux's two steps: the simulator runs on a
+ * manual clock (its timestamps on the real one), so "reconciling" is on screen for as long as
+ * the picture needs, with no sleep.
+ */
+async function rolloutPicture(browser: Browser): Promise<void> {
+  const step = 5_000;
+  const manual = manualClock(new Date());
+  const flux: ManualClock = { ...manual, now: () => new Date() };
+  const app = await startApp('demo', { fluxDelayMs: step, fluxClock: flux });
+  try {
+    // wide enough that the cell's indicator shows beside the detail panel
+    const page = await (await browser.newContext({ viewport: { width: 1600, height: 720 }, colorScheme: 'light' })).newPage();
+    await openBoard(page, app, '#q=checkout');
+    const prod = cell(page, 'team-payments/checkout', 'prod');
+    await prod.getByTestId('pending-badge').filter({ hasText: 'PR #1' }).waitFor(WAIT);
+    const octokit = new Octokit({ baseUrl: app.sandbox.forge.apiUrl, auth: app.sandbox.users.tokens['releaseManager'] });
+    await octokit.pulls.merge({ owner: 'acme', repo: 'fleet-config', pull_number: 1, merge_method: 'squash' });
+    while (manual.pendingTimers() === 0) await new Promise((resolve) => setImmediate(resolve));
+    await flux.advance(step);
+    await prod.getByTestId('rollout-badge').filter({ hasText: 'Rolling out' }).waitFor(WAIT);
+    await prod.click();
+    await page.getByTestId('rollout-timeline').waitFor(WAIT);
+    await shoot(page, 'rollout-timeline.png');
+  } finally {
+    await stopApp(app);
+  }
+}
+
 async function main(): Promise<void> {
   await mkdir(imagesDir, { recursive: true });
   const browser = await chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  // `-- --only NAME`: a picture with a sandbox of its own is written alone, the rest of docs/images stays as it is
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  if (only !== undefined) {
+    const alone: Partial<Record<ScreenshotName, (b: Browser) => Promise<void>>> = { 'empty-state.png': emptyPicture, 'rollout-timeline.png': rolloutPicture };
+    const picture = alone[only as ScreenshotName];
+    try {
+      if (!picture) throw new Error(`--only takes one of ${Object.keys(alone).join(', ')}, not ${only}`);
+      await picture(browser);
+    } finally {
+      await browser.close();
+    }
+    return;
+  }
   try {
     const app = await startApp('demo');
     try {
@@ -189,11 +251,13 @@ async function main(): Promise<void> {
       await tokenPictures(page, app);
       await boardPictures(page, app);
       await promotionPictures(page, app);
+      await batchPicture(page, app);
       await settingsPicture(page, app);
     } finally {
       await stopApp(app);
     }
     await emptyPicture(browser);
+    await rolloutPicture(browser);
   } finally {
     await browser.close();
   }

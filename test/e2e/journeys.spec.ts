@@ -6,42 +6,12 @@
 // without a reload. Then: no token ever crossed into the renderer.
 import { Octokit } from '@octokit/rest';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
-import { cell, dragVersion, expect, openBoard, screenshotDir, test, waitFor, type RealApp } from './sandbox-fixtures';
+import { cell, dragVersion, expect, openBoard, screenshotDir, test, waitFor } from './sandbox-fixtures';
+import { authorizeInBrowser, signedInToGitHub } from './sign-in';
+import { controllerMetadataBlock } from '../../src-main/git/promotion-plan';
 
 const GH_REPO = 'acme/fleet-config';
 const GL_PROJECT = 'platform-team/infra/fleet-config';
-
-/** Plays the user in the system browser: opens the URL main asked for and presses Authorize. */
-async function authorizeInBrowser(page: Page, app: RealApp, button: string): Promise<string> {
-  const url = await app.browser.next(20_000);
-  const tab = await page.context().newPage();
-  try {
-    await tab.goto(url);
-    await tab.locator(button).click();
-    // the forge redirects to main's loopback listener, which answers with its own page
-    await tab.waitForURL((u) => u.hostname === '127.0.0.1' && !u.href.startsWith(new URL(url).origin), { timeout: 15_000 });
-  } finally {
-    await tab.close();
-  }
-  return url;
-}
-
-/**
- * Signs in to the GitHub sandbox forge unless a session exists, as the user would from the
- * account menu, so that no journey depends on an earlier one having signed in.
- */
-async function signedInToGitHub(page: Page, app: RealApp): Promise<void> {
-  const dispatch = app.services.dispatcher.dispatch.bind(app.services.dispatcher);
-  const hosts = (await dispatch('auth:list-hosts', undefined)) as { ok: true; value: { id: string; type: string }[] };
-  const github = hosts.value.find((h) => h.type === 'github');
-  if (!github) throw new Error('the demo app has no GitHub host');
-  const sessions = (await dispatch('auth:list-sessions', undefined)) as { ok: true; value: { host: string }[] };
-  if (sessions.value.some((s) => s.host === github.id)) return;
-  const signingIn = dispatch('auth:sign-in', { host: github.id });
-  await authorizeInBrowser(page, app, '#js-oauth-authorize-btn');
-  expect(await signingIn).toMatchObject({ ok: true, value: { host: github.id, login: app.sandbox.users.signIn.login } });
-}
 
 /** Lines that differ between two versions of a file: [before, after] pairs. */
 function changedLines(before: string, after: string): [string, string][] {
@@ -117,7 +87,8 @@ test.describe('promotion journeys on the demo sandbox', () => {
     const number = Number(prUrl.split('/').at(-1));
     const pr = forge.state.getPull(GH_REPO, number)!;
     expect(pr).toMatchObject({ head: 'promotion-platform-ingress-nginx-prod', base: 'main', title: 'Promote platform/ingress-nginx in prod to 4.11.3', author: sandbox.users.signIn.login, state: 'open' });
-    expect(pr.body).toMatch(/<details><summary>metadata<\/summary>\s+platform\/ingress-nginx\/prod\s+<\/details>/);
+    expect(pr.body?.endsWith(controllerMetadataBlock('platform', 'ingress-nginx', 'prod'))).toBe(true);
+    expect(pr.body).toContain('**staging** runs 4.11.3 healthy on 1 of 1 target.');
     expect(forge.state.listPulls(GH_REPO).filter((p) => p.head === pr.head && p.state === 'open')).toHaveLength(1);
     for (const file of paths) {
       const diff = changedLines(forge.state.getFile(GH_REPO, 'main', file)!, forge.state.getFile(GH_REPO, pr.head, file)!);
@@ -220,7 +191,7 @@ test.describe('promotion journeys on the demo sandbox', () => {
     const iid = Number(mrUrl.split('/').at(-1));
     const mr = gitlab.server.state.getMergeRequest(GL_PROJECT, iid)!;
     expect(mr).toMatchObject({ sourceBranch: 'promotion-platform-cert-rotation-prod', targetBranch: 'main', title: 'Promote platform/cert-rotation in prod to 2.3.0', author: sandbox.users.gitlab!.signIn.username, state: 'opened' });
-    expect(mr.description).toMatch(/<details><summary>metadata<\/summary>\s+platform\/cert-rotation\/prod\s+<\/details>/);
+    expect(mr.description.endsWith(controllerMetadataBlock('platform', 'cert-rotation', 'prod'))).toBe(true);
     const file = 'apps/cert-rotation/prod/values.yaml';
     const diff = changedLines(gitlab.server.state.getFile(GL_PROJECT, 'main', file)!, gitlab.server.state.getFile(GL_PROJECT, mr.sourceBranch, file)!);
     expect(diff).toEqual([[expect.stringContaining('"2.2.4"'), expect.stringContaining('"2.3.0"')]]);

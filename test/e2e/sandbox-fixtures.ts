@@ -9,7 +9,7 @@ import type { MainServices } from '../../src-main/services';
 import { createExternalBrowserHook, type ExternalBrowserHook } from '../harness/external-browser';
 import { repoRoot, startPreviewServer, type PreviewServer } from '../harness/preview-server';
 import { createSandboxServices } from '../harness/sandbox-services';
-import { startSandbox, type Sandbox } from '../sandbox/index';
+import { startSandbox, type Sandbox, type StartSandboxOptions } from '../sandbox/index';
 
 export const screenshotDir = path.join(repoRoot, 'artifacts/screenshots');
 
@@ -19,20 +19,49 @@ export interface RealApp {
   preview: PreviewServer;
   /** The "system browser": URLs main asked to open (sign-in pages, links). */
   browser: ExternalBrowserHook;
+  /** Release-log exports main "saved" through the stand-in for its save dialog. */
+  exports: SavedExport[];
+}
+
+export interface SavedExport {
+  fileName: string;
+  content: string;
+  format: string;
+}
+
+/** The demo sandbox, the real services over it and the preview; `stop` undoes all three. */
+export async function startRealApp(sandboxOptions: Partial<StartSandboxOptions> = {}): Promise<RealApp & { stop(): Promise<void> }> {
+  const sandbox = await startSandbox({ seed: 'demo', fluxDelayMs: 200, ...sandboxOptions });
+  const browser = createExternalBrowserHook();
+  const exports: SavedExport[] = [];
+  // the user accepts the file name main suggests in its save dialog
+  const save = async (fileName: string, content: string, format: string) => {
+    exports.push({ fileName, content, format });
+    return `/home/release-manager/${fileName}`;
+  };
+  // this user already chose to let the Tokens view read promotion Secrets
+  const services = await createSandboxServices(sandbox, browser, { readPromotionSecrets: true }, save);
+  const preview = await startPreviewServer({ services });
+  return {
+    sandbox,
+    services,
+    preview,
+    browser,
+    exports,
+    async stop() {
+      await preview.close();
+      await services.stop();
+      await sandbox.stop();
+    },
+  };
 }
 
 export const test = base.extend<object, { real: RealApp }>({
   real: [
     async ({}, use) => {
-      const sandbox = await startSandbox({ seed: 'demo', fluxDelayMs: 200 });
-      const browser = createExternalBrowserHook();
-      // this user already chose to let the Tokens view read promotion Secrets
-      const services = await createSandboxServices(sandbox, browser, { readPromotionSecrets: true });
-      const preview = await startPreviewServer({ services });
-      await use({ sandbox, services, preview, browser });
-      await preview.close();
-      await services.stop();
-      await sandbox.stop();
+      const app = await startRealApp();
+      await use(app);
+      await app.stop();
     },
     { scope: 'worker', timeout: 60_000 },
   ],

@@ -26,6 +26,14 @@ describe('preview CLI', () => {
     expect(stderr).toContain('--use-my-kubeconfig');
   }, 40_000);
 
+  it('refuses a --flux-delay-ms that is not a whole number of milliseconds, before starting anything', async () => {
+    let stderr = '';
+    const refused = spawn(process.execPath, ['--import', 'tsx', 'test/harness/preview.ts', '--seed', 'demo', '--flux-delay-ms', 'soon'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    refused.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    expect(await exitOf(refused, 30_000)).toBe(2);
+    expect(stderr).toContain('--flux-delay-ms must be a whole number of milliseconds');
+  }, 40_000);
+
   it('writes its ready file 0600 and removes it on exit', async () => {
     const readyFile = path.join(work, 'ready.json');
     child = spawn(process.execPath, ['--import', 'tsx', 'test/harness/preview.ts', '--seed', 'demo', '--ready-file', readyFile], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });

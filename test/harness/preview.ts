@@ -1,4 +1,4 @@
-// `npm run preview -- [--port N] [--ready-file F] (--seed NAME | --use-my-kubeconfig)`: the UI in
+// `npm run preview -- [--port N] [--ready-file F] [--flux-delay-ms N] (--seed NAME | --use-my-kubeconfig)`: the UI in
 // a browser, driven by the same main-process services as the desktop app. Prints (and writes to
 // the ready file, mode 0600, removed on exit) one JSON object {"url": ...} when ready; runs until
 // SIGINT/SIGTERM. The URL carries this run's secret: whoever has it can drive main, so without
@@ -11,13 +11,15 @@ import { startSandbox, type Sandbox } from '../sandbox/index';
 import { createExternalBrowserHook, sandboxForgeHostsEnv } from './external-browser';
 import { previewAppInfo, startPreviewServer } from './preview-server';
 
-const USAGE = 'usage: npm run preview -- (--seed <demo|empty|scale:N> | --use-my-kubeconfig) [--port N] [--ready-file F]';
+const USAGE = 'usage: npm run preview -- (--seed <demo|empty|scale:N> | --use-my-kubeconfig) [--port N] [--ready-file F] [--flux-delay-ms N]';
 
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '0' },
     'ready-file': { type: 'string' },
     seed: { type: 'string' },
+    // how long the sandbox's Flux takes per step after a merge (reconciling, then Ready): long enough to watch a rollout
+    'flux-delay-ms': { type: 'string' },
     'use-my-kubeconfig': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -36,8 +38,18 @@ async function main() {
     console.error(`preview: give --seed demo (a local sandbox) or, to show your own clusters in a browser page, --use-my-kubeconfig.\n${USAGE}`);
     process.exit(2);
   }
+  const delay = values['flux-delay-ms'];
+  const fluxDelayMs = delay === undefined ? undefined : Number(delay);
+  if (fluxDelayMs !== undefined && (!Number.isInteger(fluxDelayMs) || fluxDelayMs < 0)) {
+    console.error(`preview: --flux-delay-ms must be a whole number of milliseconds (0 or more), got ${delay}.\n${USAGE}`);
+    process.exit(2);
+  }
+  if (fluxDelayMs !== undefined && !values.seed) {
+    console.error(`preview: --flux-delay-ms applies to the sandbox's simulated Flux: give --seed too.\n${USAGE}`);
+    process.exit(2);
+  }
   if (values.seed) {
-    sandbox = await startSandbox({ seed: values.seed });
+    sandbox = await startSandbox({ seed: values.seed, ...(fluxDelayMs !== undefined ? { fluxDelayMs } : {}) });
     process.env['KUBECONFIG'] = sandbox.kubeconfig;
     process.env['RELEASE_BOARD_FORGE_HOSTS'] = sandboxForgeHostsEnv(sandbox.info);
   }

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthService } from '../../src-main/auth/auth-service';
 import { createSessionVault, SignInRequiredError } from '../../src-main/auth/session-vault';
-import { fetchIdentity } from '../../src-main/auth/token-endpoint';
+import { fetchIdentity } from '../../src-main/forges/github/oauth';
 import { browserFollower, manualTimers, requestWithHostHeader, startForgeFixture, waitFor, type BrowserVisit, type ForgeFixture } from '../bench/promotion-sandbox';
 import { createMemoryLogger } from '../../src-main/log/logger';
 

@@ -474,7 +474,7 @@ describe('kubeconfig handling against the sandbox', () => {
     ], 'mgmt');
     for (const c of sandbox.clusters) c.api.requestLog.reset();
     // Streams of earlier tests' services must have closed for the count below to mean anything.
-    await waitFor(() => sandbox.cluster('staging-eu').api.openWatchCount === 0, 'earlier streams closed');
+    await waitFor(() => sandbox.cluster('staging-eu').api.openWatchCount === 0, 'earlier streams closed', 20_000);
     const service = start({ loadKubeconfig: () => loadKubeconfig({ explicitPath: file }) });
     const shown = new Set<string>();
     service.subscribe((c) => c.clusters?.forEach((x) => shown.add(x.name)));
@@ -486,7 +486,7 @@ describe('kubeconfig handling against the sandbox', () => {
     // one watch stream stays on that server, staging-eu's own.
     await waitFor(() => sandbox.cluster('staging-eu').api.requestLog.count('GET /apis') === 2, 'the early discovery');
     expect(listCount('staging-eu', 'helmreleases')).toBe(2);
-    await waitFor(() => sandbox.cluster('staging-eu').api.openWatchCount === 1, 'the unused context\'s watch stopped');
+    await waitFor(() => sandbox.cluster('staging-eu').api.openWatchCount === 1, 'the unused context\'s watch stopped', 20_000);
   });
 
   it('maps a GitopsCluster to a differently named context when the user says so', async () => {

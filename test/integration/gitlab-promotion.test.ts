@@ -7,13 +7,15 @@
 // simulator rolls the target. Then failures/rollbacks through the same stack, and the GitLab
 // provider alone (archive fallback, branch/MR edge cases, error mapping).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { githubEnterpriseHost, gitlabHost, type ForgeHost } from '../../src-main/auth/forge-host';
+import { githubEnterpriseHost, gitlabHost, type ForgeHost } from '../../src-main/forges/forge-host';
 import type { OpenExternal } from '../../src-main/auth/sign-in-failure';
 import type { EffectiveStrategy } from '../../src-main/common/board';
 import type { PromotionOrder } from '../../src-main/common/promotion';
-import { createGitLabProvider } from '../../src-main/git/gitlab/gitlab-provider';
-import { createPromotionStack, findPromotionPull, type PromotionStack } from '../../src-main/git/index';
-import { ProviderError } from '../../src-main/git/provider';
+import { createGitLabProvider } from '../../src-main/forges/gitlab/gitlab-provider';
+import { createPromotionStack, type PromotionStack } from '../../src-main/promotion-stack';
+import { findPromotionPull } from '../../src-main/git/pull-discovery';
+import { ProviderError } from '../../src-main/forges/git-provider';
+import { controllerMetadataBlock } from '../../src-main/git/promotion-plan';
 import { browserFollower } from '../bench/promotion-sandbox';
 import { manualClock, type FluxEvent } from '../sandbox/flux/simulator';
 import { GL_PROJECT, GL_TOKENS, gitlabFixtureSeed } from '../sandbox/gitlab/fixture';
@@ -156,7 +158,7 @@ describe('GitLab promotion journey (createPromotionStack with GitHub and GitLab 
     expect(applied.value.updated).toBe(false);
     const mr = gitlab.server.state.getMergeRequest(PROJECT, applied.value.number);
     expect(mr).toMatchObject({ sourceBranch: branch, targetBranch: 'main', title: p.title, description: p.body, author: 'rm-alice', state: 'opened', removeSourceBranch: true });
-    expect(mr?.description).toMatch(/<details><summary>metadata<\/summary>\s+platform\/cert-rotation\/prod\s+<\/details>/);
+    expect(mr?.description?.endsWith(controllerMetadataBlock('platform', 'cert-rotation', 'prod'))).toBe(true);
     expect(applied.value.prUrl).toBe(`${gitlab.url}/${PROJECT}/-/merge_requests/${applied.value.number}`);
     const project = gitlab.server.state.raw.projectByPath(PROJECT);
     const head = gitlab.server.state.listBranches(PROJECT).find((b) => b.name === branch)?.sha as string;

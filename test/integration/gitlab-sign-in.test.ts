@@ -9,17 +9,20 @@ import {
   GitLabHostError,
   refreshGitLabGrant,
   revokeGitLabToken,
-  startGitLabLoopbackSignIn,
+  exchangeGitLabCode,
   type GitLabHost,
-} from '../../src-main/auth/gitlab-oauth';
-import type { OpenExternal } from '../../src-main/auth/loopback-sign-in';
+} from '../../src-main/forges/gitlab/oauth';
+import { startLoopbackSignIn, type LoopbackSignInOptions, type OpenExternal } from '../../src-main/auth/loopback-sign-in';
 import { createAuthService } from '../../src-main/auth/auth-service';
 import { createSessionVault, SignInRequiredError } from '../../src-main/auth/session-vault';
 import type { SessionInfo } from '../../src-main/common/session';
-import { OAuthEndpointError } from '../../src-main/auth/token-endpoint';
+import { OAuthEndpointError } from '../../src-main/forges/oauth-types';
 import type { Timers } from '../../src-main/auth/timers';
 import { GL_CLIENT_ID, GL_CONFIDENTIAL_CLIENT_ID, gitlabFixtureSeed } from '../sandbox/gitlab/fixture';
 import { startGitLabForge, type GitLabForge } from '../sandbox/gitlab/index';
+
+// the generic loopback sign-in with GitLab's code exchange, as auth-service runs it for a gitlab host
+const startGitLabLoopbackSignIn = (options: Omit<LoopbackSignInOptions, 'exchange'>) => startLoopbackSignIn({ ...options, exchange: exchangeGitLabCode });
 
 let forge: GitLabForge;
 let host: GitLabHost;

@@ -6,8 +6,8 @@
 // min. The true figure is read with the signed-in user's own token, before the board first
 // sends the stored one, and is kept across later checks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { forgeTargetFor, type ForgeTarget } from '../../src-main/tokens/forge-url';
-import { createGitLabInspector, type GitLabInspectorOptions, type GitLabSessionAccess } from '../../src-main/tokens/gitlab-inspector';
+import { forgeTargetFor, type ForgeTarget } from '../../src-main/forges/forge-url';
+import { createGitLabInspector, type GitLabInspectorOptions, type GitLabSessionAccess } from '../../src-main/forges/gitlab/inspector';
 import { GL_BOT, GL_ELEVEN_DAYS_MS, GL_PROJECT, GL_PROJECT_ID, GL_TOKENS, dateInDays, gitlabFixtureSeed } from '../sandbox/gitlab/fixture';
 import { startGitLabForge, type GitLabForge } from '../sandbox/gitlab/index';
 

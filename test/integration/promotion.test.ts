@@ -8,9 +8,10 @@ import { redactedMarker } from '../../src-main/log/redact';
 import { createAuthService } from '../../src-main/auth/auth-service';
 import { createSessionVault, type SessionVault } from '../../src-main/auth/session-vault';
 import type { EffectiveStrategy } from '../../src-main/common/board';
-import type { PromotionProgress, PromotionOrder } from '../../src-main/common/promotion';
+import type { PromotionEvidence, PromotionProgress, PromotionOrder } from '../../src-main/common/promotion';
 import { createPromotionService, type PromotionService } from '../../src-main/git/promotion-service';
-import { createGitHubProvider } from '../../src-main/git/github/github-provider';
+import { controllerMetadataBlock } from '../../src-main/git/promotion-plan';
+import { createGitHubProvider } from '../../src-main/forges/github/github-provider';
 import { createPullDiscovery, findPromotionPull } from '../../src-main/git/pull-discovery';
 import { diffFlat } from '../sandbox/forge/git-objects';
 import { buildDemoSeed } from '../sandbox/seeds/demo';
@@ -70,7 +71,9 @@ describe('promotion by pull request', () => {
   it('plans exact line changes, then opens a PR authored by the signed-in user that changes only the marked value', async () => {
     const progress: PromotionProgress[] = [];
     const mainBefore = branchSha('main') as string;
-    const plan = await ctx.service.plan(request('platform', 'ingress-nginx', 'prod', '4.11.3'), (p) => progress.push(p));
+    // what main's board says about the source environment (promotionOrderFromBoard builds it)
+    const evidence: PromotionEvidence = { sourceEnv: 'staging', version: '4.11.3', targets: [{ cluster: 'staging-eu', namespace: 'ingress-nginx', version: '4.11.3', health: 'ready', healthySince: '2026-11-30T08:15:00Z' }] };
+    const plan = await ctx.service.plan({ ...request('platform', 'ingress-nginx', 'prod', '4.11.3'), evidence }, (p) => progress.push(p));
     expect(plan.ok).toBe(true);
     if (!plan.ok) return;
     const p = plan.value;
@@ -87,7 +90,9 @@ describe('promotion by pull request', () => {
       },
     ]);
     expect(p.body).toMatch(/4\.10\.1 → 4\.11\.3/);
-    expect(p.body).toMatch(/<details><summary>metadata<\/summary>\s+platform\/ingress-nginx\/prod\s+<\/details>/);
+    expect(p.body).toContain('**staging** runs 4.11.3 healthy on 1 of 1 target.');
+    expect(p.body).toContain('- `staging-eu` / `ingress-nginx`: healthy on 4.11.3 since 2026-11-30T08:15:00Z');
+    expect(p.body.endsWith(controllerMetadataBlock('platform', 'ingress-nginx', 'prod'))).toBe(true);
     // nothing written yet
     expect(branchSha(p.branch)).toBeUndefined();
 
@@ -104,6 +109,8 @@ describe('promotion by pull request', () => {
     expect(pull?.base).toBe('main');
     expect(pull?.title).toBe(p.title);
     expect(pull?.body).toBe(p.body);
+    // the forge keeps the controller's block intact, so tools that look for it still find this PR
+    expect(pull?.body?.endsWith(`<details>\n<summary>metadata</summary>\n!!! DO NOT EDIT !!!\n\nplatform/ingress-nginx/prod\n</details>`)).toBe(true);
     expect(pull?.author).toBe(fx.seed.forge.signInUser);
     expect(r.prUrl).toBe(`${fx.forge.url}/${REPO}/pull/${r.number}`);
 

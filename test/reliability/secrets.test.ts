@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { githubEnterpriseHost } from '../../src-main/auth/forge-host';
+import { githubEnterpriseHost } from '../../src-main/forges/forge-host';
 import { createFileSink, type FileSink } from '../../src-main/log/file-sink';
 import { createLogger, type LogRecord } from '../../src-main/log/logger';
 import { openSettingsStore } from '../../src-main/settings/settings-store';

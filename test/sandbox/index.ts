@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemNow, type Now } from './clock';
-import { realClock, startFluxSimulator, type CommitSource, type FluxSimulator } from './flux/simulator';
+import { realClock, startFluxSimulator, type Clock, type CommitSource, type FluxSimulator } from './flux/simulator';
 import { startForge, type Forge } from './forge/index';
 import { startGitLabForge, type GitLabForge } from './gitlab/index';
 import { startKubeApiServer, writeKubeconfig, type ExtraServedVersion, type KubeApiServer, type KubeconfigEntry } from './kube/index';
@@ -29,6 +29,11 @@ export interface StartSandboxOptions {
   dir?: string;
   /** Flux simulator step delay (default 300 ms) */
   fluxDelayMs?: number;
+  /**
+   * The Flux simulator's clock and timers (default: real timers on `now`). A test passes a
+   * manualClock to step a rollout (reconciling, then Ready) exactly when it wants.
+   */
+  fluxClock?: Clock;
   /** directory of CRD YAML files (default: sandboxCrdDir()) */
   crdDir?: string;
   /**
@@ -190,7 +195,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
       clusters: clusters.map((c) => ({ name: c.name, store: c.api.store })),
       managementCluster: management.name,
       forge: commitSources(forge, gitlab),
-      clock: { ...realClock, now },
+      clock: options.fluxClock ?? { ...realClock, now },
       ...(options.fluxDelayMs !== undefined ? { delayMs: options.fluxDelayMs } : {}),
     });
 

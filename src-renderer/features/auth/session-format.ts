@@ -1,8 +1,6 @@
 // Words for sign-in sessions: initials, expiry, provider names. Pure.
 import type { ForgeHostSummary, SessionInfo } from '../../../src-main/common/session';
 
-export const forgeNames: Record<ForgeHostSummary['type'], string> = { github: 'GitHub', gitlab: 'GitLab' };
-
 export function initialsOf(login: string, name?: string | null): string {
   const words = (name ?? '').trim().split(/\s+/).filter(Boolean);
   if (words.length >= 2) return `${words[0]![0]}${words[words.length - 1]![0]}`.toUpperCase();

@@ -6,7 +6,8 @@ import type { ForgeHostSummary, SessionInfo } from '../../../src-main/common/ses
 import { useNow } from '../../lib/use-now';
 import { useAppStore } from '../../store/store';
 import type { SignInAttempt } from '../../store/session-slice';
-import { expiryWords, forgeNames, hostLabel, initialsOf, safeAvatar, sessionFor } from './session-format';
+import { expiryWords, hostLabel, initialsOf, safeAvatar, sessionFor } from './session-format';
+import { forgeLabel, offersDeviceFlow } from '../forges/forge-capabilities';
 import { SafeLink } from '../../components/safe-link';
 
 export function SessionAvatar(props: { session: SessionInfo }) {
@@ -24,8 +25,8 @@ export function SignInProgress(props: { host: string; attempt: SignInAttempt | u
   const cancel = useAppStore((s) => s.cancelSignIn);
   const switchToDevice = useAppStore((s) => s.switchToDeviceSignIn);
   const clear = useAppStore((s) => s.clearSignInError);
-  // GitLab has no device flow for this app: only GitHub hosts offer the code alternative
-  const hostType = useAppStore((s) => s.hosts?.find((h) => h.id === props.host)?.type);
+  // only forges whose registry entry has a device flow offer the code alternative
+  const deviceFlow = useAppStore((s) => offersDeviceFlow(s.forgeCapabilities, s.hosts?.find((h) => h.id === props.host)?.type));
   const [copied, setCopied] = useState(false);
   const a = props.attempt;
   if (!a) return null;
@@ -37,7 +38,7 @@ export function SignInProgress(props: { host: string; attempt: SignInAttempt | u
           <button type="button" className="button button--small" onClick={() => void cancel(props.host)} data-testid="sign-in-cancel">
             Cancel
           </button>
-          {hostType === 'github' ? (
+          {deviceFlow ? (
             <button
               type="button"
               className="button button--small button--ghost"
@@ -108,13 +109,14 @@ function HostEntry(props: { host: ForgeHostSummary; now: number }) {
   const signIn = useAppStore((s) => s.signIn);
   const signOut = useAppStore((s) => s.signOut);
   const device = useAppStore((s) => s.startDeviceSignIn);
+  const capabilities = useAppStore((s) => s.forgeCapabilities);
   const busy = attempt !== undefined && attempt.phase !== 'failed';
   const live = session?.state === 'signed-in';
   const expiry = session ? expiryWords(session.expiresAt, now) : null;
   return (
     <li className="host-entry" data-testid="host-entry" data-host={host.id}>
       <div className="host-entry__head">
-        <span className="host-entry__forge">{forgeNames[host.type]}</span>
+        <span className="host-entry__forge">{forgeLabel(capabilities, host.type)}</span>
         <span className="host-entry__url mono" title={host.webUrl}>
           {hostLabel(host, host.id)}
         </span>
@@ -141,7 +143,7 @@ function HostEntry(props: { host: ForgeHostSummary; now: number }) {
               <button type="button" className="button button--small button--primary" onClick={() => void signIn(host.id)} data-testid="sign-in-browser">
                 Sign in with browser
               </button>
-              {host.type === 'github' ? (
+              {offersDeviceFlow(capabilities, host.type) ? (
                 <button type="button" className="button button--small button--ghost" onClick={() => void device(host.id)} data-testid="sign-in-code">
                   Use a code instead
                 </button>

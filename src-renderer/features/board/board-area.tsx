@@ -2,12 +2,16 @@
 // the pending-promotions inbox) and the detail panel.
 import { StatePanel } from '../../components/state-panel';
 import { useAppStore } from '../../store/store';
+import { BatchBar } from './batch-bar';
 import { BoardList } from './board-list';
 import { BoardToolbar } from './board-toolbar';
 import { DetailPanel } from './detail-panel';
 import { InboxView } from './inbox-view';
+import { EmptyBoard, KubeconfigNotice } from './kubeconfig-notice';
 import { TokensArea } from '../tokens/tokens-area';
+import { ReleaseLogView } from '../releases/release-log-view';
 import { useListModel } from './use-board-model';
+import './board-area.css';
 
 function Connecting() {
   const info = useAppStore((s) => s.appInfo);
@@ -34,7 +38,6 @@ function Connecting() {
 export function BoardArea() {
   const load = useAppStore((s) => s.boardLoad);
   const total = useAppStore((s) => s.rowOrder.length);
-  const clusterCount = useAppStore((s) => s.clusters.length);
   const mode = useAppStore((s) => s.view.mode);
   const retry = useAppStore((s) => s.loadSnapshot);
   const model = useListModel();
@@ -56,27 +59,21 @@ export function BoardArea() {
         <p className="muted">Nothing was changed in your clusters or repositories.</p>
       </StatePanel>
     );
-  if (total === 0)
-    return (
-      <StatePanel tone="neutral" title="No pipelines to show yet" testId="board-empty">
-        <p>Release Board reads your kubeconfig, finds every Weave GitOps Pipeline in your clusters and shows what each environment runs.</p>
-        <p className="muted">
-          {clusterCount > 0
-            ? 'Your clusters are listed in the top bar: check that the management cluster serves pipelines.pipelines.weave.works and that you may list them.'
-            : 'Make sure your kubeconfig has a context for your management cluster and that you may list pipelines.pipelines.weave.works.'}
-        </p>
-      </StatePanel>
-    );
+  if (total === 0) return <EmptyBoard />;
 
   return (
     <div className="board-area">
+      <KubeconfigNotice />
       {mode === 'inbox' ? (
         <InboxView />
       ) : mode === 'tokens' ? (
         <TokensArea />
+      ) : mode === 'releases' ? (
+        <ReleaseLogView />
       ) : (
         <>
           <BoardToolbar model={model} />
+          <BatchBar model={model} />
           <div className="board-area__body">
             {model.shown === 0 ? (
               <StatePanel tone="neutral" title="No pipeline matches this view" testId="board-no-match">

@@ -17,13 +17,17 @@ import {
   type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
 import { startTransition, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { cellKey } from './batch-selection';
 import { useAppStore } from '../../store/store';
 import { useNow } from '../../lib/use-now';
 import { requestPromoteNext } from './board-actions';
+import { requestRollback } from '../releases/release-actions';
 import { visibleRange, type ListModel } from './board-view';
 import type { DragData } from './env-cell';
 import { GroupHeader, PipelineRowView } from './pipeline-row';
 import { dropVerdict } from '../../../src-main/common/cell-action';
+import './board-list.css';
+import './compact-density.css';
 import './board-list-scroll.css';
 
 function dragData(value: unknown): DragData | null {
@@ -111,6 +115,7 @@ export function BoardList(props: { model: ListModel }) {
   const reveal = useAppStore((s) => s.reveal);
   const hasFocus = useAppStore((s) => s.focus !== null);
   const focusCell = useAppStore((s) => s.focusCell);
+  const compact = useAppStore((s) => s.density === 'compact');
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -220,11 +225,26 @@ export function BoardList(props: { model: ListModel }) {
           useAppStore.getState().openDetail({ rowId, envIndex });
         }
         break;
+      case 'x':
+        // the keyboard's Ctrl-click: pick the cell for a batch promotion
+        if (onCell && !e.ctrlKey && !e.metaKey && !e.altKey) {
+          e.preventDefault();
+          useAppStore.getState().toggleBatchCell(cellKey(rowId, envIndex));
+        }
+        break;
       case 'p':
       case 'P':
         if (!e.ctrlKey && !e.metaKey && !e.altKey) {
           e.preventDefault();
           requestPromoteNext(rowId, envIndex);
+        }
+        break;
+      // r, not b: b reviews the batch selection (use-board-shell.ts)
+      case 'r':
+      case 'R':
+        if (!e.ctrlKey && !e.metaKey && !e.altKey) {
+          e.preventDefault();
+          requestRollback(rowId, envIndex);
         }
         break;
     }
@@ -269,7 +289,7 @@ export function BoardList(props: { model: ListModel }) {
     >
       <div
         ref={scrollRef}
-        className={`board-list${drag ? ' board-list--dragging' : ''}`}
+        className={`board-list${drag ? ' board-list--dragging' : ''}${compact ? ' board-list--compact' : ''}`}
         role="grid"
         aria-label="Pipelines and their environments"
         aria-rowcount={model.items.length}

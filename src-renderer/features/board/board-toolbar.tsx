@@ -1,8 +1,10 @@
 // Find and filter: text search, status filters (any of), and a cluster selector. The view
 // lives in the store and the URL hash, so it survives a reload.
+import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../store/store';
-import { FILTER_KEYS, FILTER_LABELS, type ListModel } from './board-view';
+import { FILTER_KEYS, FILTER_LABELS, filterCounts, type ListModel } from './board-view';
+import './board-toolbar.css';
 
 export function BoardToolbar(props: { model: ListModel }) {
   const view = useAppStore(useShallow((s) => s.view));
@@ -10,6 +12,10 @@ export function BoardToolbar(props: { model: ListModel }) {
   const setView = useAppStore((s) => s.setView);
   const toggleFilter = useAppStore((s) => s.toggleFilter);
   const setOverlay = useAppStore((s) => s.setOverlay);
+  const compact = useAppStore((s) => s.density === 'compact');
+  const setDensity = useAppStore((s) => s.setDensity);
+  const rowsById = useAppStore((s) => s.rowsById);
+  const counts = useMemo(() => filterCounts(Object.values(rowsById), new Map(clusters.map((c) => [c.name, c]))), [rowsById, clusters]);
   const filtered = view.query !== '' || view.filters.length > 0 || view.cluster !== null;
   return (
     <div className="toolbar" role="search">
@@ -33,6 +39,9 @@ export function BoardToolbar(props: { model: ListModel }) {
         {FILTER_KEYS.map((f) => (
           <button key={f} type="button" className={`filter-chip${view.filters.includes(f) ? ' filter-chip--on' : ''}`} aria-pressed={view.filters.includes(f)} onClick={() => toggleFilter(f)} data-testid={`filter-${f}`}>
             {FILTER_LABELS[f]}
+            <span className="filter-chip__count" data-testid="filter-count">
+              {counts[f]}
+            </span>
           </button>
         ))}
       </div>
@@ -52,6 +61,16 @@ export function BoardToolbar(props: { model: ListModel }) {
           Clear
         </button>
       ) : null}
+      <button
+        type="button"
+        className={`filter-chip toolbar__density${compact ? ' filter-chip--on' : ''}`}
+        aria-pressed={compact}
+        title="Compact rows: one line per pipeline (remembered)"
+        onClick={() => void setDensity(compact ? 'comfortable' : 'compact')}
+        data-testid="density-toggle"
+      >
+        Compact rows
+      </button>
       <button type="button" className="button button--ghost button--small toolbar__help" onClick={() => setOverlay('shortcuts')} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
         ?
       </button>

@@ -1,15 +1,17 @@
 // Pure view logic for the board: which rows a search/filter/cluster view keeps, how rows
 // group into cluster/namespace sections, the flat item list the virtual list draws (with
 // each item's height), and the pending-promotion inbox. No React, no DOM: unit-tested.
+import type { BoardDensity } from '../../../src-main/common/settings';
 import type { ClusterState, EnvironmentCell, PendingPromotion, PipelineRow, TargetState } from '../../../src-main/common/board';
 
-export const FILTER_KEYS = ['needs-promotion', 'awaiting-approval', 'pr-open', 'failing', 'stale'] as const;
+export const FILTER_KEYS = ['needs-promotion', 'awaiting-approval', 'pr-open', 'pr-unknown', 'failing', 'stale'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
 export const FILTER_LABELS: Record<FilterKey, string> = {
   'needs-promotion': 'Needs promotion',
   'awaiting-approval': 'Awaiting approval',
   'pr-open': 'PR open',
+  'pr-unknown': 'PR unknown (sign in)',
   failing: 'Failing',
   stale: 'Stale',
 };
@@ -20,7 +22,7 @@ export interface BoardView {
   filters: FilterKey[];
   /** Keep rows with the Pipeline or any target on this cluster (null = all). */
   cluster: string | null;
-  mode: 'board' | 'inbox' | 'tokens';
+  mode: 'board' | 'inbox' | 'tokens' | 'releases';
 }
 
 export const defaultView: BoardView = { query: '', filters: [], cluster: null, mode: 'board' };
@@ -54,6 +56,8 @@ export function matchesFilter(row: PipelineRow, filter: FilterKey, clusters: Rea
       return hasPending(row, 'awaiting-approval');
     case 'pr-open':
       return hasPending(row, 'pr-open');
+    case 'pr-unknown':
+      return hasPending(row, 'pr-unknown');
     case 'failing':
       return rowIsFailing(row);
     case 'stale':
@@ -103,8 +107,16 @@ export const ROW_BASE_HEIGHT = 152;
 export const ROW_EMPTY_HEIGHT = 64;
 export const PROBLEM_HEIGHT = 46;
 
-export function rowHeight(row: PipelineRow): number {
-  return (row.environments.length > 0 ? ROW_BASE_HEIGHT : ROW_EMPTY_HEIGHT) + row.problems.length * PROBLEM_HEIGHT;
+/** Compact density: one table-like line per pipeline (and per problem), so 25+ fit on a 900 px screen. */
+export const COMPACT = { group: 26, row: 28, problem: 24 } as const;
+
+/** Room for an open PR's status under its label, wrapped once at the narrowest board (env-cell.css). */
+export const PR_BADGE_EXTRA = 32;
+
+export function rowHeight(row: PipelineRow, density: BoardDensity = 'comfortable'): number {
+  if (density === 'compact') return COMPACT.row + row.problems.length * COMPACT.problem;
+  const hasOpenPr = row.environments.some((e) => e.pending.some((p) => p.pr));
+  return (row.environments.length > 0 ? ROW_BASE_HEIGHT + (hasOpenPr ? PR_BADGE_EXTRA : 0) : ROW_EMPTY_HEIGHT) + row.problems.length * PROBLEM_HEIGHT;
 }
 
 export function groupKey(row: Pick<PipelineRow, 'cluster' | 'namespace'>): string {
@@ -125,7 +137,7 @@ export interface ListModel {
   total: number;
 }
 
-export function buildListModel(rows: readonly PipelineRow[], view: BoardView, clusters: readonly ClusterState[], collapsed: ReadonlySet<string>): ListModel {
+export function buildListModel(rows: readonly PipelineRow[], view: BoardView, clusters: readonly ClusterState[], collapsed: ReadonlySet<string>, density: BoardDensity = 'comfortable'): ListModel {
   const clusterMap = new Map(clusters.map((c) => [c.name, c]));
   const groups = new Map<string, PipelineRow[]>();
   let shown = 0;
@@ -143,10 +155,10 @@ export function buildListModel(rows: readonly PipelineRow[], view: BoardView, cl
     const members = groups.get(key)!;
     const first = members[0]!;
     const isCollapsed = collapsed.has(key);
-    items.push({ type: 'group', key, cluster: first.cluster, namespace: first.namespace, count: members.length, collapsed: isCollapsed, height: GROUP_HEIGHT });
+    items.push({ type: 'group', key, cluster: first.cluster, namespace: first.namespace, count: members.length, collapsed: isCollapsed, height: density === 'compact' ? COMPACT.group : GROUP_HEIGHT });
     if (isCollapsed) continue;
     for (const row of members) {
-      items.push({ type: 'row', id: row.id, height: rowHeight(row) });
+      items.push({ type: 'row', id: row.id, height: rowHeight(row, density) });
       rowIds.push(row.id);
     }
   }
@@ -238,4 +250,11 @@ export function sortInbox(items: readonly InboxItem[], order: 'oldest' | 'newest
     const d = a.since < b.since ? -1 : a.since > b.since ? 1 : 0;
     return order === 'oldest' ? d : -d;
   });
+}
+
+/** How many rows each filter would keep (over every row, whatever the view): the toolbar's counts. */
+export function filterCounts(rows: Iterable<PipelineRow>, clusters: ReadonlyMap<string, ClusterState>): Record<FilterKey, number> {
+  const counts = Object.fromEntries(FILTER_KEYS.map((f) => [f, 0])) as Record<FilterKey, number>;
+  for (const row of rows) for (const f of FILTER_KEYS) if (matchesFilter(row, f, clusters)) counts[f] += 1;
+  return counts;
 }

@@ -5,9 +5,13 @@ import { useAppStore } from '../../store/store';
 import { jumpToCell } from './board-actions';
 import { cellAction } from '../../../src-main/common/cell-action';
 import { FILTER_KEYS, FILTER_LABELS } from './board-view';
-import { useOrderedRows } from './use-board-model';
+import { useListModel, useOrderedRows } from './use-board-model';
+import { batchCommands } from './batch-commands';
+import './command-palette.css';
+import { releaseCommands } from '../releases/release-commands';
+import { toggleReleaseLog } from '../releases/release-actions';
 
-interface Command {
+export interface Command {
   id: string;
   label: string;
   hint: string;
@@ -20,6 +24,9 @@ export function CommandPalette() {
   const filters = useAppStore((s) => s.view.filters);
   const mode = useAppStore((s) => s.view.mode);
   const rows = useOrderedRows();
+  const batchSelected = useAppStore((s) => Object.keys(s.batchSelection).length);
+  const model = useListModel();
+  const shownRows = useMemo(() => model.rowIds.map((id) => useAppStore.getState().rowsById[id]).filter((r) => r !== undefined), [model]);
   const [query, setQuery] = useState('');
   const [selected, setSelected] = useState(0);
   const commands = useMemo<Command[]>(() => {
@@ -28,8 +35,11 @@ export function CommandPalette() {
     list.push({ id: 'clear', label: 'Clear search and filters', hint: 'view', run: () => s.setView({ query: '', filters: [], cluster: null }) });
     list.push({ id: 'inbox', label: mode === 'inbox' ? 'Show the board' : 'Show pending promotions (inbox)', hint: 'view', run: () => s.setView({ mode: mode === 'inbox' ? 'board' : 'inbox' }) });
     list.push({ id: 'keys', label: 'Keyboard shortcuts', hint: 'help', run: () => s.setOverlay('shortcuts') });
+    list.push(...batchCommands(rows, shownRows, batchSelected));
+    list.push({ id: 'releases', label: mode === 'releases' ? 'Show the board' : 'Show the release log', hint: 'view', run: () => toggleReleaseLog() });
     for (const row of rows) {
       list.push({ id: `go:${row.id}`, label: `Go to ${row.namespace}/${row.name}`, hint: row.cluster, run: () => jumpToCell(row.id, 0) });
+      list.push(...releaseCommands(row));
       // Approvals first: a gate waiting is the most pressing thing a pipeline can ask for.
       for (const cell of row.environments) {
         const action = cellAction(row, cell.index);
@@ -42,7 +52,7 @@ export function CommandPalette() {
       }
     }
     return list;
-  }, [rows, filters, mode]);
+  }, [rows, filters, mode, shownRows, batchSelected]);
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   const matches = commands.filter((c) => words.every((w) => c.label.toLowerCase().includes(w))).slice(0, 10);
   if (!open) return null;

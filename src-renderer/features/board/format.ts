@@ -65,6 +65,8 @@ export function pendingLabel(p: PendingPromotion, now: number, provider?: string
       return `Awaiting approval${p.version ? ` · ${p.version}` : ''}`;
     case 'promotion-expected':
       return `Promotion expected${p.version ? ` · ${p.version}` : ''}`;
+    case 'pr-unknown':
+      return `Sign in to see open ${provider === 'gitlab' ? 'MRs' : 'PRs'}${p.version ? ` · ${p.version}` : ''}`;
     case 'pr-open': {
       const parts = [`${provider === 'gitlab' ? 'MR' : 'PR'} ${prRef(p.pr?.number, provider)}`];
       if (p.version) parts.push(p.version);

@@ -5,6 +5,7 @@ import { StatePanel } from '../../components/state-panel';
 import { useNow } from '../../lib/use-now';
 import { useAppStore } from '../../store/store';
 import { jumpToCell } from './board-actions';
+import { InboxBatchButton } from './inbox-batch';
 import { cellAction } from '../../../src-main/common/cell-action';
 import type { InboxItem } from './board-view';
 import { inboxItems, sortInbox } from './board-view';
@@ -14,8 +15,9 @@ import type { TokenEntry } from '../../../src-main/common/tokens';
 import { TokenStatePill } from '../tokens/token-badge';
 import { pipelinesOf, whoLabel } from '../tokens/token-format';
 import { troubledTokens } from '../tokens/token-inbox';
+import './inbox-view.css';
 
-const kindWords = { 'awaiting-approval': 'Awaiting approval', 'pr-open': 'PR open', 'promotion-expected': 'Promotion expected' } as const;
+const kindWords = { 'awaiting-approval': 'Awaiting approval', 'pr-open': 'PR open', 'promotion-expected': 'Promotion expected', 'pr-unknown': 'PR state unknown' } as const;
 
 export function InboxView() {
   const rows = useOrderedRows();
@@ -55,6 +57,7 @@ export function InboxView() {
         <h2 className="inbox__title">
           {items.length} pending {items.length === 1 ? 'promotion' : 'promotions'}
         </h2>
+        <InboxBatchButton items={items} />
         {back}
       </div>
       <table className="inbox__table">

@@ -9,6 +9,8 @@ import { EnvCell } from './env-cell';
 import { tokenEntriesForPipeline, type TokenEntry } from '../../../src-main/common/tokens';
 import { TokenBadge } from '../tokens/token-badge';
 import { stateTone } from '../tokens/token-format';
+import './pipeline-row.css';
+import './row-problem.css';
 
 const toneRank = { bad: 0, warn: 1, muted: 2, ok: 3 } as const;
 

@@ -1,31 +1,24 @@
-// The promotion review and its execution. On open, main reads the config repository and
-// returns the exact line changes (promotion:plan, nothing written); Confirm applies that plan
-// (promotion:apply) with progress from promotion:progressed, then links the pull request
-// (GitLab: merge request). Sign-in happens in the system browser, from here if needed.
-// Cancel/Escape discards the plan; a failure keeps it on screen with Retry.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// The promotion review and its execution, drawn from the promotion slice's state machine
+// (store/promotion-slice.ts): on open the slice asks main for the exact line changes
+// (promotion:plan, nothing written); Confirm applies that plan with progress, then links the
+// pull request (GitLab: merge request). Sign-in happens in the system browser, from here if
+// needed. Cancel/Escape discards the plan; a failure keeps it on screen with Retry. This
+// component never calls main itself.
+import { useEffect, useState } from 'react';
 import type { PipelineRow } from '../../../src-main/common/board';
-import type { PromotionPlan, PromotionRequest, PromotionResult, PromotionStep } from '../../../src-main/common/promotion';
-import type { AppError, Result } from '../../../src-main/common/result';
+import type { PromotionPlan, PromotionRequest } from '../../../src-main/common/promotion';
 import type { ForgeHostSummary } from '../../../src-main/common/session';
-import { bridge } from '../../bridge/release-board';
 import { Modal } from '../../components/modal';
 import { useAppStore } from '../../store/store';
+import type { ReviewPhase } from '../../store/promotion-machine';
 import { SessionAvatar, SignInProgress } from '../auth/sign-in-area';
 import { checkPromotion, derivePromotion, type DerivedPromotion, type DerivedPromotionResult } from '../../../src-main/common/promotion-eligibility';
-import { approvalWhy, changeWords, confirmLabel, hostForRepo, planErrorView, sameFiles, stepLabels, STEPS } from './promote-flow';
+import { approvalWhy, changeWords, confirmLabel, hostForRepo, planErrorView, stepLabels, STEPS } from './promote-flow';
 import { SafeLink } from '../../components/safe-link';
+import './promote-dialog.css';
 
-type Phase =
-  | { kind: 'planning' }
-  | { kind: 'plan'; plan: PromotionPlan; replanned?: boolean }
-  | { kind: 'plan-error'; error: AppError }
-  | { kind: 'signing-in'; host: string }
-  | { kind: 'applying'; plan: PromotionPlan; steps: Partial<Record<PromotionStep, 'started' | 'done'>> }
-  | { kind: 'done'; plan: PromotionPlan; result: PromotionResult }
-  | { kind: 'apply-error'; plan: PromotionPlan; error: AppError };
+type Phase = ReviewPhase;
 
-type Eligible = DerivedPromotion;
 type Eligibility = ({ allowed: true } & DerivedPromotion) | { allowed: false; reason: string };
 
 /**
@@ -53,121 +46,53 @@ export function PromoteDialog() {
   return <PromoteDialogBody key={`${request.rowId}:${request.from}:${request.to}`} />;
 }
 
+/** Main derives version, repository and strategy itself; only an approval names a revision. */
+export function promotionRequestOf(e: DerivedPromotion): PromotionRequest {
+  return { pipelineId: e.row.id, targetEnv: e.to.name, ...(e.approval ? { revision: e.version } : {}) };
+}
+
 function PromoteDialogBody() {
   const request = useAppStore((s) => s.promote)!;
   const row = useAppStore((s) => s.rowsById[request.rowId])!;
   const close = useAppStore((s) => s.openPromote);
   const hosts = useAppStore((s) => s.hosts);
+  const phase = useAppStore((s) => s.review);
+  const { replanReview, confirmReview, retryReview, signInForReview, closeReview } = useAppStore.getState();
   // Eligibility is decided once, when the dialog opens: a board change while reviewing must
   // not swap the plan under the user's eyes.
   const [eligible] = useState(() => reviewEligibility(row, request.from, request.to));
   const awaiting = eligible.allowed && eligible.approval ? eligible.to.pending.find((p) => p.kind === 'awaiting-approval' && p.version) : undefined;
   const version = eligible.allowed ? eligible.version : '';
-  const [phase, setPhase] = useState<Phase>({ kind: 'planning' });
-  const live = useRef(true);
-  const planId = useRef<string | null>(null);
   const mr = eligible.allowed && eligible.strategy.provider === 'gitlab';
   const words = changeWords(mr);
 
-  const promotionRequest = useCallback(
-    // Main derives version, repository and strategy itself; only an approval names a revision.
-    (e: Eligible): PromotionRequest => ({ pipelineId: e.row.id, targetEnv: e.to.name, ...(e.approval ? { revision: e.version } : {}) }),
-    [],
-  );
-
-  /** Shows main's answer to promotion:plan (a late answer to a closed dialog is discarded). */
-  const settlePlan = useCallback((result: Result<PromotionPlan>): PromotionPlan | null => {
-    if (!live.current) {
-      if (result.ok) void bridge.request('promotion:discard-plan', { planId: result.value.id });
-      return null;
-    }
-    if (!result.ok) {
-      setPhase({ kind: 'plan-error', error: result.error });
-      return null;
-    }
-    planId.current = result.value.id;
-    setPhase({ kind: 'plan', plan: result.value });
-    return result.value;
-  }, []);
-
-  const plan = async (): Promise<PromotionPlan | null> => {
-    if (!eligible.allowed) return null;
-    setPhase({ kind: 'planning' });
-    return settlePlan(await bridge.request('promotion:plan', promotionRequest(eligible)));
-  };
-
   useEffect(() => {
-    live.current = true;
-    if (eligible.allowed) void bridge.request('promotion:plan', promotionRequest(eligible)).then(settlePlan);
-    return () => {
-      live.current = false;
-      if (planId.current) void bridge.request('promotion:discard-plan', { planId: planId.current });
-    };
-  }, [eligible, promotionRequest, settlePlan]);
-
-  const applyingId = phase.kind === 'applying' ? phase.plan.id : null;
-  useEffect(() => {
-    if (!applyingId) return;
-    return bridge.on('promotion:progressed', (p) => {
-      if (p.planId !== applyingId) return;
-      setPhase((cur) => (cur.kind === 'applying' && cur.plan.id === applyingId ? { ...cur, steps: { ...cur.steps, [p.step]: p.status } } : cur));
-    });
-  }, [applyingId]);
-
-  const apply = async (p: PromotionPlan) => {
-    setPhase({ kind: 'applying', plan: p, steps: {} });
-    const result = await bridge.request('promotion:apply', { planId: p.id });
-    planId.current = null; // a plan is used once, whatever happened
-    if (!live.current) return;
-    if (result.ok) {
-      setPhase({ kind: 'done', plan: p, result: result.value });
-      useAppStore.getState().announce(`${result.value.updated ? 'Updated' : 'Opened'} ${words.short} ${words.ref(result.value.number)} for ${p.pipelineName} in ${p.targetEnv}.`);
-    } else setPhase({ kind: 'apply-error', plan: p, error: result.error });
-  };
-
-  /** Retry after a failed apply: review again; identical changes go straight through. */
-  const retry = async (previous: PromotionPlan) => {
-    const fresh = await plan();
-    if (!fresh || !live.current) return;
-    if (sameFiles(fresh.files, previous.files)) await apply(fresh);
-    else setPhase({ kind: 'plan', plan: fresh, replanned: true });
-  };
+    if (eligible.allowed) void useAppStore.getState().startReview(promotionRequestOf(eligible), { mergeRequest: eligible.strategy.provider === 'gitlab' });
+    return () => useAppStore.getState().closeReview();
+  }, [eligible]);
 
   const host = eligible.allowed ? hostForRepo(hosts ?? [], eligible.strategy) : undefined;
-  const signInThenPlan = async (hostId: string) => {
-    setPhase({ kind: 'signing-in', host: hostId });
-    const session = await useAppStore.getState().signIn(hostId);
-    if (!live.current || session) return; // signed in: the effect below plans again
-    const attempt = useAppStore.getState().signIns[hostId];
-    if (attempt?.phase === 'device' || attempt?.phase === 'switching') return; // switched to a device code: wait for it here
-    setPhase({
-      kind: 'plan-error',
-      error: attempt?.phase === 'failed' ? { code: 'sign-in-failed', message: attempt.error.message, ...(attempt.error.hint ? { hint: attempt.error.hint } : {}) } : { code: 'sign-in-required', message: `You are not signed in to ${hostLabelOf(host, hostId)}.` },
-    });
-  };
 
   // Once the sign-in this dialog asked for has produced a session (browser or device code),
   // read the repository again as that user.
   const signingHost = phase.kind === 'signing-in' ? phase.host : null;
   const signedIn = useAppStore((s) => (signingHost ? s.sessions.some((x) => x.host === signingHost && x.state === 'signed-in') && !s.signIns[signingHost] : false));
   useEffect(() => {
-    if (!signingHost || !signedIn || !eligible.allowed) return;
-    void bridge.request('promotion:plan', promotionRequest(eligible)).then(settlePlan);
-  }, [signingHost, signedIn, eligible, promotionRequest, settlePlan]);
+    if (signingHost && signedIn) void useAppStore.getState().replanReview();
+  }, [signingHost, signedIn]);
 
   const onClose = () => {
-    if (phase.kind === 'signing-in') void useAppStore.getState().cancelSignIn(phase.host);
+    closeReview();
     close(null);
   };
   const busy = phase.kind === 'planning' || phase.kind === 'applying' || phase.kind === 'signing-in';
-
   return (
     <Modal labelledBy="promote-title" onClose={onClose} className="promote-dialog" testId="promote-dialog" initialFocus="[data-autofocus]">
       <form
         method="dialog"
         onSubmit={(e) => {
           e.preventDefault();
-          if (phase.kind === 'plan') void apply(phase.plan);
+          if (phase.kind === 'review') void confirmReview();
         }}
       >
         <h2 id="promote-title" className="modal__title">
@@ -220,7 +145,7 @@ function PromoteDialogBody() {
                 {words.capital} {words.ref(phase.plan.existingPr.number)} is already open from this branch; confirming updates it instead of opening another.
               </p>
             ) : null}
-            <PhaseView phase={phase} words={words} host={host} onSignIn={(h) => void signInThenPlan(h)} onReplan={() => void plan()} onRetry={(p) => void retry(p)} />
+            <PhaseView phase={phase} words={words} host={host} onSignIn={(h) => void signInForReview(h)} onReplan={() => void replanReview()} onRetry={() => void retryReview()} />
           </>
         ) : (
           <p className="bad-text" role="alert">
@@ -237,7 +162,7 @@ function PromoteDialogBody() {
               <button type="button" className="button" onClick={onClose} data-testid="promote-cancel">
                 Cancel
               </button>
-              <button type="submit" className="button button--primary" disabled={!eligible.allowed || phase.kind !== 'plan'} data-autofocus data-testid="promote-confirm">
+              <button type="submit" className="button button--primary" disabled={!eligible.allowed || phase.kind !== 'review'} data-autofocus data-testid="promote-confirm">
                 {busy && phase.kind === 'applying' ? 'Promoting…' : confirmLabel(words, 'plan' in phase && phase.plan.existingPr !== undefined)}
               </button>
             </>
@@ -246,15 +171,6 @@ function PromoteDialogBody() {
       </form>
     </Modal>
   );
-}
-
-function hostLabelOf(host: ForgeHostSummary | undefined, id: string): string {
-  if (!host) return id;
-  try {
-    return new URL(host.webUrl).host;
-  } catch {
-    return id;
-  }
 }
 
 function AuthorLine(props: { login: string; host: string }) {
@@ -274,7 +190,7 @@ function PhaseView(props: {
   host: ForgeHostSummary | undefined;
   onSignIn(host: string): void;
   onReplan(): void;
-  onRetry(plan: PromotionPlan): void;
+  onRetry(): void;
 }) {
   const { phase, words } = props;
   const attempt = useAppStore((s) => (phase.kind === 'signing-in' ? s.signIns[phase.host] : undefined));
@@ -326,7 +242,9 @@ function PhaseView(props: {
         </section>
       );
     }
-    case 'plan':
+    case 'idle':
+      return null;
+    case 'review':
       return (
         <section className="promote-dialog__changes" data-testid="promote-plan">
           <h3>Changes</h3>
@@ -396,7 +314,7 @@ function PhaseView(props: {
           </div>
           <FileChanges plan={phase.plan} />
           <div className="promote-dialog__inline-actions">
-            <button type="button" className="button button--primary" onClick={() => props.onRetry(phase.plan)} data-testid="promote-retry">
+            <button type="button" className="button button--primary" onClick={props.onRetry} data-testid="promote-retry">
               Retry
             </button>
           </div>

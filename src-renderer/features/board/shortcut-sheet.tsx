@@ -1,6 +1,7 @@
 // The keyboard shortcuts, one press of ? away.
 import { Modal } from '../../components/modal';
 import { useAppStore } from '../../store/store';
+import './shortcut-sheet.css';
 
 const shortcuts: [string, string][] = [
   ['/', 'Search'],
@@ -8,9 +9,13 @@ const shortcuts: [string, string][] = [
   ['Home / End', 'First / last pipeline'],
   ['Enter', 'Open the environment’s targets'],
   ['p', 'Promote the focused environment into the next one'],
+  ['x, or Ctrl/Shift-click', 'Select the environment for a batch promotion'],
+  ['b', 'Review the selected promotions as one batch'],
   ['Space on a version', 'Pick it up; arrows move, Space drops, Esc cancels'],
   ['Ctrl/⌘ K', 'Command palette: jump to a pipeline, toggle filters'],
   ['i', 'Toggle the pending-promotions inbox'],
+  ['r', 'Roll the focused environment back to its previous version'],
+  ['l', 'Toggle the release log'],
   ['Esc', 'Close a panel or dialog'],
   ['?', 'This list'],
 ];

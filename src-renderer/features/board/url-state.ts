@@ -11,7 +11,7 @@ export function parseViewHash(hash: string): BoardView {
     query: (params.get('q') ?? '').slice(0, 200),
     filters: [...new Set(filters)],
     cluster: params.get('cluster')?.slice(0, 253) || null,
-    mode: params.get('view') === 'inbox' ? 'inbox' : params.get('view') === 'tokens' ? 'tokens' : defaultView.mode,
+    mode: params.get('view') === 'inbox' ? 'inbox' : params.get('view') === 'tokens' ? 'tokens' : params.get('view') === 'releases' ? 'releases' : defaultView.mode,
   };
 }
 

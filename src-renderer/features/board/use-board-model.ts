@@ -16,5 +16,6 @@ export function useListModel(): ListModel {
   const view = useAppStore((s) => s.view);
   const clusters = useAppStore((s) => s.clusters);
   const collapsed = useAppStore((s) => s.collapsed);
-  return useMemo(() => buildListModel(rows, view, clusters, new Set(collapsed)), [rows, view, clusters, collapsed]);
+  const density = useAppStore((s) => s.density);
+  return useMemo(() => buildListModel(rows, view, clusters, new Set(collapsed), density), [rows, view, clusters, collapsed, density]);
 }

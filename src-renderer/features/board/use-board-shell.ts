@@ -1,8 +1,10 @@
 // Wiring for the board as a whole: subscribe to main, keep the view in the URL hash, and the
 // global shortcuts (/, ?, Ctrl/Cmd+K, i) that work anywhere outside text fields.
 import { useEffect } from 'react';
+import { toggleReleaseLog } from '../releases/release-actions';
 import { useAppStore } from '../../store/store';
 import { jumpToCell } from './board-actions';
+import { reviewBatch } from './batch-actions';
 import { parseViewHash, viewToHash } from './url-state';
 
 export function useBoardSubscription(): void {
@@ -45,7 +47,7 @@ export function useGlobalKeys(): void {
         s.setOverlay(s.overlay === 'palette' ? null : 'palette');
         return;
       }
-      if (e.defaultPrevented || typing(e.target) || e.ctrlKey || e.metaKey || e.altKey || s.overlay || s.promote) return;
+      if (e.defaultPrevented || typing(e.target) || e.ctrlKey || e.metaKey || e.altKey || s.overlay || s.promote || s.batch.kind !== 'idle') return;
       if (e.key === '/') {
         e.preventDefault();
         if (s.view.mode !== 'board') s.setView({ mode: 'board' });
@@ -53,9 +55,15 @@ export function useGlobalKeys(): void {
       } else if (e.key === '?') {
         e.preventDefault();
         s.setOverlay('shortcuts');
+      } else if (e.key === 'b' && !s.drag && s.batch.kind === 'idle') {
+        e.preventDefault();
+        reviewBatch();
       } else if (e.key === 'i' && !s.drag) {
         e.preventDefault();
         s.setView({ mode: s.view.mode === 'inbox' ? 'board' : 'inbox' });
+      } else if (e.key === 'l' && !s.drag) {
+        e.preventDefault();
+        toggleReleaseLog();
       } else if (e.key === 'Escape' && s.detail) {
         s.openDetail(null);
       }

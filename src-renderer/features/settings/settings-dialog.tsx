@@ -4,11 +4,12 @@
 // shared store. Client secrets only travel renderer → main: the view says "stored", the field
 // stays blank, and a blank field keeps the stored secret. A failed save keeps every value typed.
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { SettingsView } from '../../../src-main/common/settings';
+import type { EnvironmentForgeHost, SettingsView } from '../../../src-main/common/settings';
 import type { AppError } from '../../../src-main/common/result';
 import { bridge } from '../../bridge/release-board';
 import { Modal } from '../../components/modal';
 import { useAppStore } from '../../store/store';
+import { capabilitiesOf, forgeTypeOptions } from '../forges/forge-capabilities';
 import {
   draftFromView,
   emptyHost,
@@ -22,6 +23,7 @@ import {
   type OverrideRow,
   type SettingsDraft,
 } from './settings-form';
+import { EnvironmentHosts, ThemeField } from './appearance-fields';
 import './settings.css';
 
 export const OPEN_SETTINGS_EVENT = 'release-board:open-settings';
@@ -188,7 +190,7 @@ function SettingsDialog(props: { onClose(): void }) {
           <div className="settings__body">
             <KubernetesSection draft={draft} errors={errors} edit={edit} focus={focusAfterRender} pendingExecPlugins={view.pendingExecPlugins} />
             <TokensSection draft={draft} edit={edit} />
-            <HostsSection draft={draft} errors={errors} edit={edit} focus={focusAfterRender} restartRequired={view.restartRequired} />
+            <HostsSection draft={draft} errors={errors} edit={edit} focus={focusAfterRender} restartRequired={view.restartRequired} environmentHosts={view.environmentForgeHosts} />
             <AppSection draft={draft} edit={edit} />
           </div>
         ) : null}
@@ -411,9 +413,10 @@ function NonExpiringSessions() {
   );
 }
 
-function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: Edit; focus: FocusRequest; restartRequired: boolean }) {
+function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: Edit; focus: FocusRequest; restartRequired: boolean; environmentHosts: EnvironmentForgeHost[] }) {
   const { draft, errors, edit } = props;
   const id = useId();
+  const capabilities = useAppStore((s) => s.forgeCapabilities);
   const setHost = (key: string, change: Partial<HostRow>) => edit((d) => ({ ...d, hosts: d.hosts.map((h) => (h.key === key ? { ...h, ...change } : h)) }));
   const addHost = () => {
     const row = emptyHost();
@@ -431,6 +434,7 @@ function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: 
           Git host changes apply after Release Board restarts.
         </p>
       ) : null}
+      <EnvironmentHosts hosts={props.environmentHosts} />
       <NonExpiringSessions />
       {draft.hosts.length > 0 ? (
         <ul className="settings__hosts">
@@ -443,8 +447,11 @@ function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: 
                 <div className="settings__host-grid">
                   <label htmlFor={f('type')}>Type</label>
                   <select id={f('type')} className="settings__input" value={host.type} onChange={(e) => setHost(host.key, { type: e.target.value as HostRow['type'] })}>
-                    <option value="github">GitHub</option>
-                    <option value="gitlab">GitLab</option>
+                    {forgeTypeOptions(capabilities, host.type).map((c) => (
+                      <option key={c.type} value={c.type}>
+                        {c.label}
+                      </option>
+                    ))}
                   </select>
 
                   <label htmlFor={f('webUrl')}>Web URL</label>
@@ -455,7 +462,7 @@ function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: 
                       type="url"
                       spellCheck={false}
                       autoComplete="off"
-                      placeholder={host.type === 'gitlab' ? 'https://gitlab.example.com' : 'https://github.example.com'}
+                      placeholder={capabilitiesOf(capabilities, host.type)?.exampleWebUrl ?? 'https://git.example.com'}
                       value={host.webUrl}
                       aria-invalid={err('webUrl') ? true : undefined}
                       aria-describedby={described('webUrl')}
@@ -531,6 +538,7 @@ function AppSection(props: { draft: SettingsDraft; edit: Edit }) {
   return (
     <fieldset className="settings__section">
       <legend className="settings__legend">App</legend>
+      <ThemeField />
       <label className="settings__check">
         <input type="checkbox" checked={draft.checkUpdatesAutomatically} onChange={(e) => edit((d) => ({ ...d, checkUpdatesAutomatically: e.target.checked }))} />
         <span>Check for updates automatically</span>

@@ -14,6 +14,9 @@ const view: SettingsView = {
   readPromotionSecrets: null,
   pendingExecPlugins: [],
   restartRequired: false,
+  theme: 'system',
+  density: 'comfortable',
+  environmentForgeHosts: [],
 };
 
 describe('settings form model', () => {

@@ -6,6 +6,8 @@ import { TokenAvatar, TokenStatePill } from './token-badge';
 import { accountTypeLabel, expiryText, pipelinesOf, relativeDays, scopesText, secretWasRead, sortedRisks, whoLabel } from './token-format';
 import './tokens.css';
 import { SafeLink } from '../../components/safe-link';
+import { useAppStore } from '../../store/store';
+import { forgeLabel, reportsTokenLastUse } from '../forges/forge-capabilities';
 
 export interface TokenPanelProps {
   entry: TokenEntry;
@@ -77,6 +79,7 @@ function RiskItem(props: { risk: TokenRisk; onOpenGuidance?: (link: string) => v
 
 export function TokenPanel(props: TokenPanelProps) {
   const { entry } = props;
+  const capabilities = useAppStore((s) => s.forgeCapabilities);
   const now = props.now ?? new Date();
   const accountType = accountTypeLabel(entry);
   const risks = sortedRisks(entry.risks);
@@ -144,7 +147,7 @@ export function TokenPanel(props: TokenPanelProps) {
                   </li>
                 ))}
               </ul>
-              {entry.provider === 'github' ? <span className="muted token-note">GitHub does not reveal when a token was last used.</span> : null}
+              {reportsTokenLastUse(capabilities, entry.provider) ? null : <span className="muted token-note">{forgeLabel(capabilities, entry.provider)} does not reveal when a token was last used.</span>}
             </dd>
           </>
         ) : null}

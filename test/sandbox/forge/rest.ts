@@ -110,9 +110,26 @@ function requireWrite(ctx: Ctx, repo: RepoState, permission: Permission, needPus
   if (needPush && t.kind !== 'installation' && !canPush(ctx, repo)) throw notFound(docs);
 }
 
+/**
+ * Public repositories are read by anyone, without a token (within the anonymous rate limit);
+ * a private one only by a signed-in user with access whose token reaches it: classic and OAuth
+ * tokens need the `repo` scope (public_repo is not enough), fine-grained and app tokens must
+ * list the repository. Everyone else gets GitHub's 404, as if it did not exist.
+ */
+export function canRead(ctx: Pick<Ctx, 'token' | 'user'>, repo: RepoState): boolean {
+  if (!repo.private) return true;
+  const t = ctx.token;
+  if (!t || !ctx.user) return false;
+  if (t.repositories) return t.repositories.some((r) => r.toLowerCase() === repo.fullName.toLowerCase());
+  if (t.kind === 'classic' || t.kind === 'oauth') {
+    if (!t.scopes.includes('repo')) return false;
+  }
+  return !repo.pushers || repo.pushers.some((p) => p.toLowerCase() === ctx.user?.login.toLowerCase());
+}
+
 function getRepo(ctx: Ctx, docs?: string): RepoState {
   const repo = ctx.state.repo(`${ctx.params.owner}/${ctx.params.repo}`);
-  if (!repo) throw notFound(docs);
+  if (!repo || !canRead(ctx, repo)) throw notFound(docs);
   return repo;
 }
 
@@ -136,7 +153,7 @@ export function repoJson(ctx: Ctx, repo: RepoState): Record<string, unknown> {
     node_id: nodeId('Repository', repo.id),
     name: repo.name,
     full_name: repo.fullName,
-    private: false,
+    private: repo.private,
     owner: userRef(ctx, repo.owner),
     html_url: html,
     description: null,
@@ -168,7 +185,7 @@ export function repoJson(ctx: Ctx, repo: RepoState): Record<string, unknown> {
     has_downloads: true,
     archived: false,
     disabled: false,
-    visibility: 'public',
+    visibility: repo.private ? 'private' : 'public',
     forks_count: 0,
     open_issues_count: ctx.state.pullList(repo).filter((p) => p.state === 'open').length,
     forks: 0,
@@ -320,7 +337,7 @@ function pullJson(ctx: Ctx, repo: RepoState, p: PullState, full: boolean): Recor
     title: p.title,
     user: userRef(ctx, p.author),
     body: p.body,
-    labels: [],
+    labels: p.labels.map((name) => labelJson(ctx, repo, name)),
     milestone: null,
     active_lock_reason: null,
     created_at: p.createdAt,
@@ -368,6 +385,12 @@ function pullJson(ctx: Ctx, repo: RepoState, p: PullState, full: boolean): Recor
     });
   }
   return out;
+}
+
+/** A label as GitHub writes it; the sandbox keeps names only, so id and colour derive from the name. */
+function labelJson(ctx: Ctx, repo: RepoState, name: string): Record<string, unknown> {
+  const id = [...name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  return { id, node_id: nodeId('Label', id), url: `${repoApi(ctx, repo)}/labels/${encodeURIComponent(name)}`, name, color: 'ededed', default: false, description: null };
 }
 
 function getPull(ctx: Ctx, repo: RepoState, docs?: string): PullState {
@@ -1104,13 +1127,29 @@ export function buildRestRouter(host: RestHost): Router {
     return ok(page, 200, headers);
   });
 
+  // --- issue labels (a PR's labels live on its issue) ------------------------------------
+  r.add('POST', '/repos/{owner}/{repo}/issues/{issue_number}/labels', (ctx) => {
+    const docs = `${DOCS}/issues/labels#add-labels-to-an-issue`;
+    const repo = getRepo(ctx, docs);
+    const p = ctx.state.pullList(repo).find((x) => x.number === Number(ctx.params.issue_number));
+    if (!p) throw notFound(docs);
+    requireWrite(ctx, repo, 'pull_requests', false, docs);
+    // {"labels": [...]}; names the repository does not have yet become new labels
+    const names = jsonBody(ctx).labels;
+    if (!Array.isArray(names) || names.some((n) => typeof n !== 'string' || n.length === 0 || n.length > 50)) {
+      throw validationFailed([{ resource: 'Label', field: 'labels', code: 'invalid' }], docs);
+    }
+    for (const n of names as string[]) if (!p.labels.includes(n)) p.labels.push(n);
+    return ok(p.labels.map((name) => labelJson(ctx, repo, name)));
+  });
+
   // --- search ----------------------------------------------------------------------------
   r.add('GET', '/search/issues', (ctx) => {
     const docs = `${DOCS}/search/search#search-issues-and-pull-requests`;
     const q = ctx.query.get('q');
     if (!q) throw validationFailed([{ resource: 'Search', field: 'q', code: 'missing' }], docs);
     let candidates: { repo: RepoState; p: PullState }[] = [];
-    for (const repo of ctx.state.repos.values()) for (const p of ctx.state.pullList(repo)) candidates.push({ repo, p });
+    for (const repo of ctx.state.repos.values()) if (canRead(ctx, repo)) for (const p of ctx.state.pullList(repo)) candidates.push({ repo, p });
     const words: string[] = [];
     for (const term of q.split(/\s+/).filter((t) => t !== '')) {
       const m = /^(-?)(\w+):(.+)$/.exec(term);

@@ -39,6 +39,8 @@ export interface RepoState {
   fullName: string;
   defaultBranch: string;
   pushers: string[] | undefined;
+  /** GitHub answers 404 to anyone who may not read a private repository, signed in or not */
+  private: boolean;
   createdAt: string;
   objects: ObjectStore;
   refs: Map<string, string>; // 'refs/heads/main' → commit sha
@@ -64,6 +66,8 @@ export interface PullState {
   /** head sha frozen when the PR is closed or merged, or when its branch disappears */
   frozenHeadSha: string | null;
   frozenBaseSha: string | null;
+  /** label names (GitHub keeps a PR's labels on its issue) */
+  labels: string[];
 }
 
 export interface ReviewState {
@@ -160,6 +164,7 @@ export class ForgeState {
     for (const a of seed.oauthApps) this.apps.set(a.clientId, { ...a });
     for (const r of seed.repos) {
       const repo = this.createRepo(r.owner, r.name, r.defaultBranch, r.pushers);
+      repo.private = r.private ?? false;
       const owner = this.users.get(r.owner.toLowerCase());
       const who = this.identity(owner?.login ?? r.owner, this.seedDate());
       const flat: FlatTree = new Map();
@@ -175,8 +180,17 @@ export class ForgeState {
       if (!baseSha) throw new Error(`seed pull: unknown base ${p.base} in ${p.repo}`);
       const date = p.createdAt ?? this.seedDate();
       const sha = this.commitOnto(repo, baseSha, p.files, p.title, p.author, date);
-      repo.refs.set(`refs/heads/${p.head}`, sha);
-      this.createPull(repo, { title: p.title, body: p.body, head: p.head, base: p.base, author: p.author, createdAt: date, draft: false });
+      if (!p.merged) repo.refs.set(`refs/heads/${p.head}`, sha);
+      const pull = this.createPull(repo, { title: p.title, body: p.body, head: p.head, base: p.base, author: p.author, createdAt: date, draft: false });
+      for (const rv of p.reviews ?? []) {
+        const key = `${repo.fullName.toLowerCase()}#${pull.number}`;
+        this.reviews.set(key, [...(this.reviews.get(key) ?? []), { id: this.newId(), user: rv.user, state: rv.state, body: '', submittedAt: rv.at, commitId: sha }]);
+      }
+      if (p.merged) {
+        // merged in the past: recorded as merged without moving the base branch, whose files the
+        // seed already wrote in their merged state; its head branch is long gone (never created)
+        Object.assign(pull, { state: 'closed', mergedAt: p.merged.at, mergedBy: p.merged.by, closedAt: p.merged.at, updatedAt: p.merged.at, mergeCommitSha: sha, frozenHeadSha: sha, frozenBaseSha: baseSha });
+      }
     }
   }
 
@@ -204,6 +218,7 @@ export class ForgeState {
       fullName: `${owner}/${name}`,
       defaultBranch,
       pushers: pushers ? [...pushers] : undefined,
+      private: false,
       createdAt: createdAt ?? this.seedDate(),
       objects: new ObjectStore(),
       refs: new Map(),
@@ -334,6 +349,7 @@ export class ForgeState {
       mergeCommitSha: null,
       frozenHeadSha: null,
       frozenBaseSha: null,
+      labels: [],
     };
     list.push(pull);
     return pull;

@@ -94,8 +94,12 @@ function accessLevel(ctx: Ctx, project: ProjectState): number {
   return project.members ? 40 : 30;
 }
 
-/** Private projects: anyone without access gets the same 404 as for a missing one. */
+/**
+ * Private projects (every sandbox project is one): anyone without access gets the same 404 as
+ * for a missing one — an anonymous caller too, as GitLab answers (a bad token is still a 401).
+ */
 function projectFor(ctx: Ctx, scopes = READ_SCOPES): ProjectState {
+  if (!ctx.token) throw notFound('Project');
   requireAuth(ctx);
   const project = ctx.state.project(ctx.params.id ?? '');
   if (!project || accessLevel(ctx, project) === 0) throw notFound('Project');
@@ -316,7 +320,7 @@ export function mergeRequestJson(ctx: Ctx, project: ProjectState, mr: MergeReque
     reviewers: [],
     source_project_id: project.id,
     target_project_id: project.id,
-    labels: [],
+    labels: [...mr.labels],
     draft: mr.draft,
     work_in_progress: mr.draft,
     milestone: null,
@@ -676,6 +680,9 @@ export function buildRestRouter(): Router {
     return ok(commitJson(ctx, project, sha, true), 201);
   });
 
+  /** GitLab takes labels as one comma-separated string. */
+  const labelList = (value: string | undefined): string[] => [...new Set((value ?? '').split(',').map((l) => l.trim()).filter((l) => l !== ''))];
+
   // --- merge requests
   r.add('GET', '/projects/:id/merge_requests', (ctx) => {
     const project = projectFor(ctx);
@@ -690,6 +697,12 @@ export function buildRestRouter(): Router {
     if (target) list = list.filter((m) => m.targetBranch === target);
     const author = q.get('author_username');
     if (author) list = list.filter((m) => m.author.toLowerCase() === author.toLowerCase());
+    const updatedAfter = q.get('updated_after');
+    if (updatedAfter) {
+      const after = Date.parse(updatedAfter);
+      if (Number.isNaN(after)) throw paramError('updated_after is invalid');
+      list = list.filter((m) => Date.parse(m.updatedAt) >= after);
+    }
     const iids = q.getAll('iids[]').map(Number);
     if (iids.length > 0) list = list.filter((m) => iids.includes(m.iid));
     const orderBy = q.get('order_by') === 'updated_at' ? 'updatedAt' : 'createdAt';
@@ -721,6 +734,7 @@ export function buildRestRouter(): Router {
     if (open) errors.push(`Another open merge request already exists for this source branch: !${open.iid}`);
     if (errors.length > 0) throw apiError(409, errors);
     const mr = ctx.state.createMergeRequest(project, { title: strParam(p, 'title') as string, description: strParam(p, 'description') ?? '', sourceBranch: source, targetBranch: target, author: user.username, removeSourceBranch: boolParam(p, 'remove_source_branch') ?? false });
+    mr.labels = labelList(strParam(p, 'labels'));
     return ok(mergeRequestJson(ctx, project, mr, true), 201);
   });
 
@@ -735,7 +749,7 @@ export function buildRestRouter(): Router {
     const user = ctx.user as GitLabUser;
     if (accessLevel(ctx, project) < 30 && mr.author !== user.username) throw forbidden();
     const p = params(ctx);
-    const keys = ['title', 'description', 'target_branch', 'state_event', 'remove_source_branch', 'squash', 'labels', 'assignee_id', 'assignee_ids', 'reviewer_ids', 'milestone_id', 'discussion_locked', 'allow_collaboration'];
+    const keys = ['title', 'description', 'target_branch', 'state_event', 'remove_source_branch', 'squash', 'labels', 'add_labels', 'remove_labels', 'assignee_id', 'assignee_ids', 'reviewer_ids', 'milestone_id', 'discussion_locked', 'allow_collaboration'];
     if (!keys.some((k) => p[k] !== undefined)) throw paramError(`${keys.join(', ')} are missing, at least one parameter must be provided`);
     const title = strParam(p, 'title');
     if (title !== undefined) {
@@ -745,6 +759,11 @@ export function buildRestRouter(): Router {
     }
     const description = strParam(p, 'description');
     if (description !== undefined) mr.description = description;
+    const labels = strParam(p, 'labels');
+    if (labels !== undefined) mr.labels = labelList(labels);
+    for (const l of labelList(strParam(p, 'add_labels'))) if (!mr.labels.includes(l)) mr.labels.push(l);
+    const removed = labelList(strParam(p, 'remove_labels'));
+    mr.labels = mr.labels.filter((l) => !removed.includes(l));
     const target = strParam(p, 'target_branch');
     if (target !== undefined) {
       if (!project.repo.refs.has(`refs/heads/${target}`)) throw apiError(409, [`Target branch "${target}" does not exist`]);

@@ -90,6 +90,7 @@ export interface MergeRequestState {
   frozenHeadSha: string | null;
   frozenBaseSha: string | null;
   approvedBy: string[];
+  labels: string[];
   draft: boolean;
   /** "Delete source branch when merge request is accepted" (remove_source_branch on create) */
   removeSourceBranch: boolean;
@@ -303,10 +304,15 @@ export class GitLabState {
       if (!base) throw new Error(`gitlab seed MR: unknown target branch ${m.targetBranch} in ${m.project}`);
       const date = m.createdAt ?? this.git.seedDate();
       const sha = this.git.commitOnto(project.repo, base, m.files, m.title, m.author, date);
-      project.repo.refs.set(`refs/heads/${m.sourceBranch}`, sha);
+      if (!m.merged) project.repo.refs.set(`refs/heads/${m.sourceBranch}`, sha);
       const mr = this.createMergeRequest(project, { title: m.title, description: m.description, sourceBranch: m.sourceBranch, targetBranch: m.targetBranch, author: m.author, createdAt: date });
       mr.approvedBy = [...(m.approvedBy ?? [])];
       if (m.pipeline) this.addPipeline(project, sha, m.sourceBranch, m.pipeline, 'merge_request_event', m.author, date);
+      if (m.merged) {
+        // merged in the past: recorded as merged without moving the target branch, whose files
+        // the seed already wrote in their merged state; its source branch is long gone (never created)
+        Object.assign(mr, { state: 'merged', mergedAt: m.merged.at, mergedBy: m.merged.by, updatedAt: m.merged.at, mergeCommitSha: sha, frozenHeadSha: sha, frozenBaseSha: base });
+      }
     }
   }
 
@@ -405,6 +411,7 @@ export class GitLabState {
       frozenHeadSha: null,
       frozenBaseSha: null,
       approvedBy: [],
+      labels: [],
       removeSourceBranch: m.removeSourceBranch ?? false,
       preparingUntil,
       checkingUntil: preparingUntil === 0 ? 0 : preparingUntil + this.timings.checkingMs,

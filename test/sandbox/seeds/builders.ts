@@ -353,3 +353,11 @@ export function clusterServer(ctx: SeedContext, cluster: string): { server: stri
   if (!found) throw new Error(`seed needs cluster "${cluster}" but the sandbox did not start it`);
   return found;
 }
+
+/** Title and body of a promotion PR as the pipeline-controller (and Release Board) write them, metadata block included. */
+export function promotionPullText(ns: string, name: string, env: string, from: string, to: string): { title: string; body: string } {
+  return {
+    title: `Promote ${ns}/${name} in ${env} to ${to}`,
+    body: `Promotes **${ns}/${name}** into **${env}**: ${from} → ${to}.\n\n<details><summary>metadata</summary>\n\n${ns}/${name}/${env}\n\n</details>\n`,
+  };
+}

@@ -29,6 +29,7 @@ import {
   namespace,
   oauthToken,
   pipeline,
+  promotionPullText,
   pullRequestStrategy,
   revisionFor,
   secret,
@@ -114,6 +115,21 @@ const superseded = (chartVersion: string, deployedDaysAgo: number, appVersion?: 
 
 /** The open promotion PR: checkout into prod. */
 export const DEMO_OPEN_PR = { namespace: 'team-payments', pipeline: 'checkout', env: 'prod', from: '1.8.1', to: '1.8.2' } as const;
+
+/**
+ * Promotion PRs merged in the past (authored by the release manager, approved by the developer),
+ * each a little before the target history's deploy time: the release log's PR entries. One is
+ * older than a week, one has not become healthy (search-indexer's failed 5.2.0).
+ */
+export const DEMO_MERGED_PROMOTIONS = [
+  { namespace: 'team-payments', pipeline: 'checkout', env: 'dev', from: '1.8.1', to: '1.8.2', mergedDaysAgo: 2.02 },
+  { namespace: 'team-payments', pipeline: 'checkout', env: 'staging', from: '1.8.1', to: '1.8.2', mergedDaysAgo: 1.02 },
+  { namespace: 'team-payments', pipeline: 'checkout', env: 'prod', from: '1.8.0', to: '1.8.1', mergedDaysAgo: 4.02 },
+  { namespace: 'team-payments', pipeline: 'ledger', env: 'prod', from: '2.3.4', to: '2.3.5', mergedDaysAgo: 8.02 },
+  { namespace: 'team-payments', pipeline: 'fraud-detector', env: 'prod', from: '0.9.3', to: '0.9.4', mergedDaysAgo: 3.02 },
+  { namespace: 'team-search', pipeline: 'search-indexer', env: 'staging', from: '5.1.3', to: '5.2.0', mergedDaysAgo: 0.22 },
+  { namespace: 'platform', pipeline: 'ingress-nginx', env: 'staging', from: '4.10.1', to: '4.11.3', mergedDaysAgo: 4.02 },
+] as const;
 
 const PIPELINES: DemoPipeline[] = [
   {
@@ -455,6 +471,24 @@ export function buildDemoSeed(ctx: SeedContext, options: DemoSeedOptions = {}): 
       author: PROMOTION_BOT,
       files: changed,
       createdAt: isoDaysAgo(now, 1),
+    });
+  }
+
+  // merged promotions, for the release log: after the open PR (which stays #1)
+  for (const m of DEMO_MERGED_PROMOTIONS) {
+    const p = PIPELINES.find((x) => x.namespace === m.namespace && x.name === m.pipeline);
+    const e = p?.envs.find((x) => x.name === m.env);
+    if (!p || !e) throw new Error('demo merged promotion refers to an unknown pipeline');
+    pulls.push({
+      repo: `${DEMO_CONFIG_REPO.owner}/${DEMO_CONFIG_REPO.name}`,
+      head: promotionBranch(m.namespace, m.pipeline, m.env),
+      base: DEMO_CONFIG_REPO.defaultBranch,
+      ...promotionPullText(m.namespace, m.pipeline, m.env, m.from, m.to),
+      author: RELEASE_MANAGER,
+      files: Object.fromEntries(envFiles(p, e)),
+      createdAt: isoDaysAgo(now, m.mergedDaysAgo + 0.05),
+      reviews: [{ user: DEVELOPER, state: 'APPROVED', at: isoDaysAgo(now, m.mergedDaysAgo + 0.01) }],
+      merged: { at: isoDaysAgo(now, m.mergedDaysAgo), by: RELEASE_MANAGER },
     });
   }
 

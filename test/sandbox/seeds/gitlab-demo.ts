@@ -6,7 +6,7 @@
 
 import { isoDateFrom } from '../clock';
 import { gitlabTokenValue, botUsername } from '../gitlab/state';
-import { DEVELOPER, HELM_RELEASE_API, RELEASE_MANAGER, helmRelease, isoDaysAgo, markerComment, pipeline, secret } from './builders';
+import { DEVELOPER, HELM_RELEASE_API, RELEASE_MANAGER, helmRelease, isoDaysAgo, markerComment, pipeline, promotionPullText, secret } from './builders';
 import type { HelmRevision } from './builders';
 import type { KubeObject, SeedContext, SeedGitLab, SeedGitLabToken } from './types';
 
@@ -159,6 +159,21 @@ export function buildGitLabDemoPart(ctx: SeedContext, now: Date): GitLabDemoPart
         createdAt: isoDaysAgo(now, 1),
         pipeline: 'running',
       },
+      // merged promotions, for the release log (the targets' history says when they ran)
+      ...[
+        { env: 'staging', from: '4.11.1', to: '4.11.2', mergedDaysAgo: 1.02 },
+        { env: 'prod', from: '4.10.0', to: '4.11.1', mergedDaysAgo: 6.02 },
+      ].map((m) => ({
+        project: GITLAB_DEMO_PROJECT.path,
+        sourceBranch: `promotion-platform-ingress-gateway-${m.env}`,
+        targetBranch: GITLAB_DEMO_PROJECT.defaultBranch,
+        ...(({ title, body }) => ({ title, description: body }))(promotionPullText('platform', 'ingress-gateway', m.env, m.from, m.to)),
+        author: RELEASE_MANAGER,
+        files: { [`apps/ingress-gateway/${m.env}/values.yaml`]: valuesFile('ingress-gateway', m.env, m.to) },
+        createdAt: isoDaysAgo(now, m.mergedDaysAgo + 0.05),
+        approvedBy: [DEVELOPER],
+        merged: { at: isoDaysAgo(now, m.mergedDaysAgo), by: RELEASE_MANAGER },
+      })),
     ],
     oauthApps: [
       {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { DEMO_BROKEN_GITOPS_CLUSTER, DEMO_MISSING_GITOPS_CLUSTER, DEMO_OPEN_PR, buildDemoSeed } from './demo';
+import { DEMO_BROKEN_GITOPS_CLUSTER, DEMO_MISSING_GITOPS_CLUSTER, DEMO_MERGED_PROMOTIONS, DEMO_OPEN_PR, buildDemoSeed } from './demo';
 import { sandboxCrdDir } from '../index';
 import { resolveSeed } from './index';
 import { scaleSeed } from './scale';
@@ -291,8 +291,9 @@ describe('demo seed', () => {
   });
 
   it('opens the promotion PR on the conventional branch with the metadata block and a marker change', () => {
-    expect(seed.forge.pulls).toHaveLength(1);
+    expect(seed.forge.pulls.filter((p) => !p.merged)).toHaveLength(1);
     const pr = seed.forge.pulls[0];
+    expect(pr?.merged).toBeUndefined();
     const { namespace: ns, pipeline: name, env, from, to } = DEMO_OPEN_PR;
     expect(pr?.head).toBe(`promotion-${ns}-${name}-${env}`);
     expect(pr?.title).toBe(`Promote ${ns}/${name} in ${env} to ${to}`);
@@ -315,7 +316,18 @@ describe('demo seed', () => {
         .map((o) => (o.status as { history: { chartVersion: string }[] }).history[0]?.chartVersion);
     expect(versionsOf('staging-eu', 'ingress-nginx')).toEqual(['4.11.3']);
     expect(versionsOf('prod-eu', 'ingress-nginx')).toEqual(['4.10.1']);
-    expect(seed.forge.pulls.some((p) => p.head.includes('ingress-nginx'))).toBe(false);
+    expect(seed.forge.pulls.some((p) => !p.merged && p.head.includes('ingress-nginx'))).toBe(false);
+  });
+
+  it('has merged promotion PRs for the release log, each approved before it merged and before its target history says it ran', () => {
+    const merged = seed.forge.pulls.filter((p) => p.merged);
+    expect(merged).toHaveLength(DEMO_MERGED_PROMOTIONS.length);
+    for (const p of merged) {
+      expect(p.body).toMatch(/<details><summary>metadata<\/summary>/);
+      expect(p.reviews?.[0]).toMatchObject({ state: 'APPROVED' });
+      expect(p.reviews?.[0]?.at.localeCompare(p.merged?.at ?? '')).toBe(-1);
+      expect(p.merged?.at.localeCompare(FIXED_NOW.toISOString())).toBe(-1);
+    }
   });
 
   it('is deterministic for a fixed clock', () => {

@@ -63,6 +63,8 @@ export interface SeedRepo {
   files: Record<string, string>; // path → content at the initial commit
   /** logins allowed to push; omitted = every user */
   pushers?: string[];
+  /** a private repository: only signed-in users with access see it (others get GitHub's 404) */
+  private?: boolean;
 }
 
 export interface SeedPullRequest {
@@ -74,6 +76,10 @@ export interface SeedPullRequest {
   author: string; // login
   files: Record<string, string>;
   createdAt?: string;
+  /** merged in the past (the base branch already holds the result; the head branch is gone) */
+  merged?: { at: string; by: string };
+  /** reviews submitted before the merge */
+  reviews?: { user: string; state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED'; at: string }[];
 }
 
 export interface SeedOAuthApp {
@@ -164,6 +170,8 @@ export interface SeedGitLabMergeRequest {
   /** a pipeline on the source branch head */
   pipeline?: GitLabPipelineStatus;
   approvedBy?: string[];
+  /** merged in the past (the target branch already holds the result; the source branch is gone) */
+  merged?: { at: string; by: string };
 }
 
 export interface SeedGitLabOAuthApp {

@@ -1,0 +1,130 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KubeRequestError } from '../errors';
+import type { ResourceType } from '../kube-transport';
+import { waitFor } from '../test-helpers';
+import { ClusterConnections, type ConnectionEvents, type SecretCredentials } from './cluster-connections';
+import { fakeKubeConfig, fakeLoadedKubeconfig, staticTransport } from './test-fakes';
+
+const SERVED = new Map([
+  ['pipelines.weave.works', ['v1alpha1']],
+  ['gitops.weave.works', ['v1alpha1']],
+  ['helm.toolkit.fluxcd.io', ['v2']],
+]);
+
+interface Harness {
+  connections: ClusterConnections;
+  events: string[];
+  transports: string[];
+  discoveries: string[];
+}
+
+let open: ClusterConnections[] = [];
+afterEach(async () => {
+  await Promise.all(open.map((c) => c.stop()));
+  open = [];
+});
+
+function harness(opts: { discover?: (kc: KubeConfig) => Promise<Map<string, string[]>>; secrets?: Record<string, SecretCredentials> } = {}): Harness {
+  const events: string[] = [];
+  const transports: string[] = [];
+  const discoveries: string[] = [];
+  const record: ConnectionEvents = {
+    clustersChanged: () => events.push('clusters'),
+    contextState: (name, outcome) => events.push(`${name}:${outcome}`),
+    watchState: (name, kind) => events.push(`${name}:${kind}:state`),
+    watchChange: (name, kind) => events.push(`${name}:${kind}:change`),
+    credentialsRenewed: (name) => events.push(`${name}:renewed`),
+    secretUnauthorized: (label) => events.push(`${label}:401`),
+  };
+  const connections = new ClusterConnections({
+    createTransport: (kc: KubeConfig, resource: ResourceType) => (transports.push(`${kc.getCurrentContext()}:${resource.kind}@${resource.version}`), staticTransport()),
+    discover: (kc) => (discoveries.push(kc.getCurrentContext()), opts.discover ? opts.discover(kc) : Promise.resolve(SERVED)),
+    events: record,
+    secretCredentials: (label) => opts.secrets?.[label],
+    backoff: { initialMs: 5, maxMs: 20 },
+    random: () => 0,
+    now: () => new Date('2026-01-01T00:00:00Z'),
+  });
+  open.push(connections);
+  return { connections, events, transports, discoveries };
+}
+
+describe('ClusterConnections', () => {
+  it('connects the management contexts and starts their GitopsCluster and Pipeline watches once discovery answers', async () => {
+    const h = harness();
+    h.connections.configure(fakeLoadedKubeconfig(['mgmt', 'dev'], { current: 'mgmt' }), ['mgmt']);
+    const rt = h.connections.get('mgmt');
+    expect(rt && h.connections.state(rt).state).toBe('connecting');
+    await waitFor(() => h.events.includes('mgmt:discovered'), 'discovery');
+    expect(h.transports).toEqual(['mgmt:GitopsCluster@v1alpha1', 'mgmt:Pipeline@v1alpha1']);
+    expect(h.discoveries).toEqual(['mgmt']); // dev is not used yet
+    await waitFor(() => rt && h.connections.state(rt).state === 'connected', 'lists');
+    expect(h.connections.pending('mgmt')).toBe(false);
+    expect(h.connections.pipelinesListed()).toBe(true);
+  });
+
+  it('retries a failed discovery with backoff and shows why it is unreachable meanwhile', async () => {
+    let calls = 0;
+    const h = harness({
+      discover: () => {
+        calls += 1;
+        return calls < 3 ? Promise.reject(new KubeRequestError('network', 'connect ECONNREFUSED')) : Promise.resolve(SERVED);
+      },
+    });
+    h.connections.configure(fakeLoadedKubeconfig(['mgmt']), ['mgmt']);
+    await waitFor(() => h.events.includes('mgmt:failed'), 'first failure');
+    const rt = h.connections.get('mgmt');
+    expect(rt && h.connections.state(rt)).toMatchObject({ name: 'mgmt', context: 'mgmt', state: 'unreachable' });
+    await waitFor(() => h.events.includes('mgmt:discovered'), 'recovery');
+    expect(calls).toBe(3);
+    expect(h.events.filter((e) => e === 'mgmt:failed')).toHaveLength(2);
+  });
+
+  it('shows a context whose credential plugin is not approved without asking its cluster anything', () => {
+    const h = harness();
+    h.connections.configure(fakeLoadedKubeconfig(['mgmt'], { blocked: ['mgmt'] }), ['mgmt']);
+    const rt = h.connections.get('mgmt');
+    expect(h.discoveries).toEqual([]);
+    expect(h.events).toEqual(['mgmt:blocked']);
+    expect(rt && h.connections.state(rt).message).toContain('was not approved');
+  });
+
+  it('starts the workload watches targets need, and stops what no target needs any more', async () => {
+    const h = harness();
+    h.connections.configure(fakeLoadedKubeconfig(['mgmt', 'dev']), ['mgmt']);
+    h.connections.startNeeded([{ context: 'dev', kind: 'HelmRelease', namespace: 'apps' }]);
+    expect(h.connections.pending('dev', ['HelmRelease'])).toBe(true); // discovering
+    await waitFor(() => h.events.includes('dev:discovered'), 'dev discovery');
+    h.connections.startNeeded([{ context: 'dev', kind: 'HelmRelease', namespace: 'apps' }]);
+    expect(h.transports).toContain('dev:HelmRelease@v2');
+    await waitFor(() => !h.connections.pending('dev', ['HelmRelease']), 'dev list');
+
+    h.connections.prune(new Map([['mgmt', new Set<string>()]]));
+    expect(h.connections.get('dev')).toBeUndefined();
+    expect(h.connections.get('mgmt')).toBeDefined(); // management contexts stay
+  });
+
+  it('reconnects a context whose cluster changed in a reloaded kubeconfig and keeps the others', async () => {
+    const h = harness();
+    h.connections.configure(fakeLoadedKubeconfig(['mgmt', 'dev']), ['mgmt']);
+    h.connections.ensure('dev');
+    const mgmt = h.connections.get('mgmt');
+    const dev = h.connections.get('dev');
+    h.connections.configure(fakeLoadedKubeconfig(['mgmt', 'dev'], { servers: { dev: 'https://moved.example.test' } }), ['mgmt']);
+    expect(h.connections.get('mgmt')).toBe(mgmt);
+    expect(h.connections.get('dev')).toBeUndefined();
+    expect(dev?.stopped).toBe(true);
+  });
+
+  it('reaches a Secret-backed cluster only once its credentials are known', () => {
+    const label = 'via GitopsCluster Secret flux/prod-kubeconfig';
+    const pending = harness({ secrets: { [label]: { clusterName: 'prod' } } });
+    expect(pending.connections.ensure(label)).toBeUndefined();
+    const ready = harness({ secrets: { [label]: { clusterName: 'prod', kc: fakeKubeConfig('prod'), fingerprint: 'f1' } } });
+    const rt = ready.connections.ensure(label);
+    expect(rt && ready.connections.state(rt)).toMatchObject({ name: 'prod', context: label, state: 'connecting' });
+    ready.connections.dropSecretContext(label);
+    expect(ready.connections.get(label)).toBeUndefined();
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { InitialLoadGate } from './initial-load-gate';
+
+function manualClock() {
+  let t = 1_000;
+  const timers: { fn: () => void; at: number }[] = [];
+  return {
+    now: () => t,
+    advance(ms: number) {
+      t += ms;
+      for (const timer of timers.filter((x) => x.at <= t)) {
+        timers.splice(timers.indexOf(timer), 1);
+        timer.fn();
+      }
+    },
+    setTimer: (fn: () => void, ms: number) => {
+      const timer = { fn, at: t + ms };
+      timers.push(timer);
+      return timer;
+    },
+    clearTimer: (handle: unknown) => {
+      const i = timers.indexOf(handle as (typeof timers)[number]);
+      if (i >= 0) timers.splice(i, 1);
+    },
+    pending: () => timers.length,
+  };
+}
+
+describe('InitialLoadGate', () => {
+  it('holds while clusters keep answering, then expires when they go quiet', () => {
+    const clock = manualClock();
+    let due = 0;
+    const gate = new InitialLoadGate({ onDue: () => (due += 1), quietMs: 100, maxMs: 1_000, ...clock });
+    expect(gate.holding).toBe(true);
+    expect(gate.expired()).toBe(false);
+    gate.hold();
+    gate.hold(); // one timer, not one per call
+    expect(clock.pending()).toBe(1);
+    clock.advance(60);
+    gate.noteAnswer();
+    clock.advance(60);
+    expect(gate.expired()).toBe(false); // answered 60 ms ago
+    expect(due).toBe(1); // the timer armed before the answer fired: the owner looks again
+    gate.hold();
+    clock.advance(101);
+    expect(due).toBe(2);
+    expect(gate.expired()).toBe(true);
+  });
+
+  it('expires after the maximum time even while answers keep coming', () => {
+    const clock = manualClock();
+    const gate = new InitialLoadGate({ onDue: () => undefined, quietMs: 100, maxMs: 300, ...clock });
+    for (let i = 0; i < 6; i += 1) {
+      clock.advance(50);
+      gate.noteAnswer();
+    }
+    expect(gate.expired()).toBe(true);
+  });
+
+  it('stays open once released and cancels its timer', () => {
+    const clock = manualClock();
+    let due = 0;
+    const gate = new InitialLoadGate({ onDue: () => (due += 1), quietMs: 100, maxMs: 300, ...clock });
+    gate.hold();
+    expect(gate.release()).toBe(false);
+    expect(gate.holding).toBe(false);
+    expect(clock.pending()).toBe(0);
+    gate.hold(); // a late call does not re-arm
+    clock.advance(1_000);
+    expect(due).toBe(0);
+  });
+});

@@ -1,0 +1,84 @@
+// The first full build waits for every list the board needs (discovery, Pipelines,
+// GitopsClusters, then the workloads those Pipelines name) so rows are built once instead of
+// once per arriving list; building 1,000+ rows is the costliest step of a load. A cluster that
+// is slow to answer must not keep the board blank: the wait ends when nothing has answered for
+// quietMs (a stuck cluster), and after maxMs in any case. Large fleets keep answering, so they
+// are not cut into a partial build and a rebuild.
+
+export interface InitialLoadGateOptions {
+  /** Called when a held load should be looked at again (the quiet or maximum time passed). */
+  onDue: () => void;
+  quietMs?: number;
+  maxMs?: number;
+  /** Milliseconds clock; tests drive it. */
+  now?: () => number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+export const INITIAL_HOLD_QUIET_MS = 1_500;
+export const INITIAL_HOLD_MAX_MS = 5_000;
+
+export class InitialLoadGate {
+  private readonly startedAt: number;
+  private lastAnswerAt: number;
+  private open = false;
+  private timer: unknown;
+  private readonly now: () => number;
+  private readonly quietMs: number;
+  private readonly maxMs: number;
+
+  constructor(private readonly opts: InitialLoadGateOptions) {
+    this.now = opts.now ?? Date.now;
+    this.quietMs = opts.quietMs ?? INITIAL_HOLD_QUIET_MS;
+    this.maxMs = opts.maxMs ?? INITIAL_HOLD_MAX_MS;
+    this.startedAt = this.now();
+    this.lastAnswerAt = this.startedAt;
+  }
+
+  /** True until the first full build was allowed. */
+  get holding(): boolean {
+    return !this.open;
+  }
+
+  /** A discovery, list or Secret read answered (success or failure). */
+  noteAnswer(): void {
+    this.lastAnswerAt = this.now();
+  }
+
+  /** Whether waiting any longer is pointless: too long overall, or nothing answered lately. */
+  expired(): boolean {
+    const t = this.now();
+    return t - this.startedAt >= this.maxMs || t - this.lastAnswerAt >= this.quietMs;
+  }
+
+  /** Keeps holding; arms one timer for when the wait would expire. Returns true (still held). */
+  hold(): true {
+    if (this.timer !== undefined || this.open) return true;
+    const due = Math.min(this.startedAt + this.maxMs, this.lastAnswerAt + this.quietMs);
+    const setTimer = this.opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.timer = setTimer(() => {
+      this.timer = undefined;
+      this.opts.onDue();
+    }, Math.max(0, due - this.now()) + 1);
+    return true;
+  }
+
+  /** Lets the build through, for good. Returns false (no longer held). */
+  release(): false {
+    this.open = true;
+    this.cancelTimer();
+    return false;
+  }
+
+  stop(): void {
+    this.cancelTimer();
+  }
+
+  private cancelTimer(): void {
+    if (this.timer === undefined) return;
+    const clearTimer = this.opts.clearTimer ?? ((handle) => clearTimeout(handle as NodeJS.Timeout));
+    clearTimer(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,42 @@
+// The rollout of the latest merged promotion PR into an environment: a compact badge for the
+// cell and the timestamped steps for the detail panel. Main derives it; this only draws it.
+import type { RolloutTimeline } from '../../../src-main/common/board';
+import { SafeLink } from '../../components/safe-link';
+import { prRef } from './format';
+import { rolloutIndicator, rolloutSteps } from './rollout-words';
+import './rollout.css';
+
+export function RolloutBadge(props: { rollout: RolloutTimeline; provider: string | undefined }) {
+  const { text, tone } = rolloutIndicator(props.rollout);
+  return (
+    <span className={`badge rollout-badge--${tone}`} data-testid="rollout-badge" data-state={props.rollout.state} title={`${prRef(props.rollout.pr.number, props.provider)} merged ${new Date(props.rollout.mergedAt).toLocaleString()}`}>
+      {text}
+    </span>
+  );
+}
+
+function clock(at: string): string {
+  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+export function RolloutTimelineList(props: { rollout: RolloutTimeline; provider: string | undefined }) {
+  const { rollout } = props;
+  const steps = rolloutSteps(rollout, prRef(rollout.pr.number, props.provider));
+  return (
+    <>
+      <h3 className="detail-panel__section">
+        Rollout of {rollout.version} — <SafeLink href={rollout.pr.url}>{prRef(rollout.pr.number, props.provider)}</SafeLink>
+      </h3>
+      <ol className="rollout-timeline" data-testid="rollout-timeline" data-state={rollout.state}>
+        {steps.map((s, i) => (
+          <li key={i} className={`rollout-timeline__step rollout-timeline__step--${s.tone}`} data-testid="rollout-step">
+            <time className="rollout-timeline__time" dateTime={s.at} title={s.at ? new Date(s.at).toLocaleString() : undefined}>
+              {s.at ? clock(s.at) : '—'}
+            </time>
+            <span>{s.text}</span>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}

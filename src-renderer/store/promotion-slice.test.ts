@@ -1,0 +1,121 @@
+// The promotion slice against a fake main: the only place the promote dialogs reach main.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ReleaseBoardBridge } from '../../src-main/common/ipc-contract';
+import type { BatchPromotion, PromotionPlan } from '../../src-main/common/promotion';
+import { ok } from '../../src-main/common/result';
+import { createAppStore } from './store';
+
+type Call = { channel: string; payload: unknown };
+
+/** A bridge whose answers the test releases one at a time. */
+function fakeMain(answer: (channel: string, payload: unknown) => unknown) {
+  const calls: Call[] = [];
+  const listeners = new Map<string, ((p: unknown) => void)[]>();
+  const pending: (() => void)[] = [];
+  const bridge = {
+    request: (channel: string, payload: unknown) => {
+      calls.push({ channel, payload });
+      return new Promise((resolve) => pending.push(() => resolve(answer(channel, payload))));
+    },
+    on: (channel: string, listener: (p: unknown) => void) => {
+      listeners.set(channel, [...(listeners.get(channel) ?? []), listener]);
+      return () => listeners.set(channel, (listeners.get(channel) ?? []).filter((l) => l !== listener));
+    },
+  };
+  (globalThis as { window?: { releaseBoard?: ReleaseBoardBridge } }).window = { releaseBoard: bridge as unknown as ReleaseBoardBridge };
+  return {
+    calls,
+    emit: (channel: string, payload: unknown) => listeners.get(channel)?.forEach((l) => l(payload)),
+    async release() {
+      while (pending.length > 0) pending.shift()!();
+      await new Promise((r) => setTimeout(r, 0));
+    },
+  };
+}
+
+afterEach(() => {
+  delete (globalThis as { window?: unknown }).window;
+});
+
+const plan = (id: string) => ({ id, pipelineName: 'api', targetEnv: 'prod', files: [{ path: 'a.yaml', changes: [] }] }) as unknown as PromotionPlan;
+
+describe('promotion slice: single review', () => {
+  it('drops the plan of a review closed before main answered, and discards it in main', async () => {
+    const main = fakeMain((channel) => (channel === 'promotion:plan' ? ok(plan('late')) : ok(null)));
+    const store = createAppStore();
+    const started = store.getState().startReview({ pipelineId: 'team/api', targetEnv: 'prod' });
+    expect(store.getState().review.kind).toBe('planning');
+    store.getState().closeReview();
+    await main.release();
+    await started;
+    await main.release();
+    expect(store.getState().review.kind).toBe('idle');
+    expect(main.calls.map((c) => c.channel)).toEqual(['promotion:plan', 'promotion:discard-plan']);
+    expect(main.calls[1]?.payload).toEqual({ planId: 'late' });
+  });
+
+  it('applies the reviewed plan with progress and announces the pull request', async () => {
+    const main = fakeMain((channel, payload) =>
+      channel === 'promotion:plan' ? ok(plan('p1')) : ok({ planId: (payload as { planId: string }).planId, number: 12, prUrl: 'https://git.example/a/b/pull/12', updated: false, rebuilt: false, files: [], baseSha: 'abc' }),
+    );
+    const store = createAppStore();
+    const started = store.getState().startReview({ pipelineId: 'team/api', targetEnv: 'prod' });
+    await main.release();
+    await started;
+    expect(store.getState().review.kind).toBe('review');
+    const confirmed = store.getState().confirmReview();
+    main.emit('promotion:progressed', { planId: 'p1', step: 'commit', status: 'started' });
+    const applying = store.getState().review;
+    expect(applying.kind === 'applying' && applying.steps).toEqual({ commit: 'started' });
+    await main.release();
+    await confirmed;
+    expect(store.getState().review.kind).toBe('done');
+    expect(store.getState().announcement?.text).toBe('Opened pull request #12 for api in prod.');
+  });
+});
+
+describe('promotion slice: batch', () => {
+  it('plans, applies with per-row progress, and retries the failed rows', async () => {
+    const rows = (states: string[]) => states.map((state, i) => ({ key: `k${i}`, pipelineId: `team/p${i}`, targetEnv: 'prod', state }));
+    const answers: Record<string, BatchPromotion> = {
+      'promotion:plan-batch': { batchId: 'b1', rows: rows(['planned', 'planned']) } as BatchPromotion,
+      'promotion:apply-batch': { batchId: 'b1', rows: rows(['opened', 'failed']) } as BatchPromotion,
+      'promotion:retry-batch': { batchId: 'b1', rows: rows(['opened', 'opened']) } as BatchPromotion,
+    };
+    const main = fakeMain((channel) => ok(answers[channel]));
+    const store = createAppStore();
+    const planned = store.getState().startBatch([
+      { pipelineId: 'team/p0', targetEnv: 'prod' },
+      { pipelineId: 'team/p1', targetEnv: 'prod' },
+    ]);
+    expect(store.getState().batch).toEqual({ kind: 'planning', count: 2 });
+    await main.release();
+    await planned;
+    expect(store.getState().batch.kind).toBe('review');
+    const applied = store.getState().confirmBatch();
+    main.emit('promotion:batch-progressed', { batchId: 'b1', row: rows(['applying'])[0] });
+    const applying = store.getState().batch;
+    expect(applying.kind === 'applying' && applying.batch.rows.map((r) => r.state)).toEqual(['applying', 'queued']);
+    await main.release();
+    await applied;
+    expect(store.getState().batch.kind).toBe('finished');
+    expect(store.getState().announcement).toMatchObject({ text: 'Batch promotion: 1 of 2 opened, 1 failed.', tone: 'refusal' });
+    const retried = store.getState().retryBatch();
+    await main.release();
+    await retried;
+    const done = store.getState().batch;
+    expect(done.kind === 'finished' && done.batch.rows.every((r) => r.state === 'opened')).toBe(true);
+    expect(main.calls.map((c) => c.channel)).toEqual(['promotion:plan-batch', 'promotion:apply-batch', 'promotion:retry-batch']);
+  });
+
+  it('toggles cells in and out of the selection', () => {
+    fakeMain(() => ok(null));
+    const store = createAppStore();
+    store.getState().toggleBatchCell('team/a|0');
+    store.getState().toggleBatchCell('team/b|1');
+    store.getState().toggleBatchCell('team/a|0');
+    expect(Object.keys(store.getState().batchSelection)).toEqual(['team/b|1']);
+    store.getState().clearBatchSelection();
+    expect(store.getState().batchSelection).toEqual({});
+  });
+});
