@@ -175,10 +175,12 @@ export async function runRendererBench(options: { pipelines: number; density?: B
     }
     await page.waitForTimeout(200);
     if (process.env['BENCH_DEBUG']) console.error('after scroll', await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks));
-    const chip = page.locator('[data-testid="env-cell"][data-env="dev"] [data-testid="version-chip"]').first();
+    // A chip that is shown and on screen in either density (the overscan rows are in the DOM too).
+    const chip = page.locator('[data-testid="env-cell"][data-env="dev"] [data-testid="version-chip"]').filter({ visible: true }).first();
+    await chip.scrollIntoViewIfNeeded();
     const from = (await chip.boundingBox())!;
-    const cells = page.locator('[data-testid="env-cell"]');
-    const far = (await cells.nth(3).boundingBox())!;
+    const row = page.locator('[data-testid="pipeline-row"]').filter({ has: chip });
+    const far = (await row.locator('[data-testid="env-cell"]').nth(3).boundingBox())!;
     await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
     await page.mouse.down();
     for (let i = 1; i <= 30; i += 1) {
