@@ -11,7 +11,7 @@ import type { Result } from '../common/result';
 import { forgeKindFor, type ForgeRegistry } from '../forges/registry';
 import { parsePromotionMetadata } from './promotion-plan';
 import { describeFailure, type ProviderFactory } from './promotion-service';
-import type { GitProvider, MergedPullRequest, RepoCoordinates } from '../forges/git-provider';
+import { ProviderError, type GitProvider, type MergedPullRequest, type RepoCoordinates } from '../forges/git-provider';
 import { ROLLBACK_LABEL } from './rollback-plan';
 
 export interface MergedPromotion {
@@ -135,9 +135,13 @@ export function createMergedPromotions(options: MergedPromotionsOptions): Merged
         lists.set(repoUrl, { since, at: now(), value });
         return { ok: true, value };
       } catch (e) {
-        const f = describeFailure(e, { hostId: host.id, repoLabel: `${repo.owner}/${repo.name}`, noAccessHint: forges(host).noAccessHint });
-        const signedOut = !options.vault.get(host.id);
-        return { ok: false, error: { code: f.code, message: f.message, ...(signedOut ? { hint: `Sign in to ${host.id} to read private repositories.` } : f.hint ? { hint: f.hint } : {}) } };
+        const repoLabel = `${repo.owner}/${repo.name}`;
+        // without a session, a refusal means the repository is not public (not an expired sign-in)
+        if (!options.vault.get(host.id) && e instanceof ProviderError && ['unauthorized', 'forbidden', 'not-found'].includes(e.kind)) {
+          return { ok: false, error: { code: 'sign-in-required', message: `${repoLabel} on ${host.id} is not public, and you are not signed in there.`, hint: `Sign in to ${host.id} to include its merged promotions.` } };
+        }
+        const f = describeFailure(e, { hostId: host.id, repoLabel, noAccessHint: forges(host).noAccessHint });
+        return { ok: false, error: f.toError() };
       }
     },
   };

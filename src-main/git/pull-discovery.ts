@@ -34,9 +34,10 @@ export interface PullDiscoveryOptions {
   /** minimum time between two calls for the same repository (default 30 s) */
   minIntervalMs?: number;
   /**
-   * The same without a session (default 2 min): anonymous reads share a small per-address
-   * budget (60 an hour on the largest forge, where a 304 counts too), so they come less often
-   * and without the per-PR status calls.
+   * The same without a session (default 2 min), times the number of repositories read
+   * anonymously on that host: anonymous reads share a small per-address budget (60 an hour on
+   * the largest forge, where a 304 counts too), so they come less often and without the per-PR
+   * status calls.
    */
   anonymousMinIntervalMs?: number;
   now?: () => number;
@@ -124,6 +125,15 @@ export function createPullDiscovery(options: PullDiscoveryOptions): PullDiscover
       ? { ok: false, error: { code: 'sign-in-required', message: `${repoLabel} is not public: sign in to ${hostId} to see its open PRs.` } }
       : undefined;
   const inflight = new Map<string, Promise<Result<RepoPromotionPulls>>>();
+  /** anonymous reads a host refused (private repositories), and when */
+  const refused = new Map<string, { at: number; result: Result<never> }>();
+  /** the repositories read without a session, per host */
+  const anonymousRepos = new Map<string, Set<string>>();
+  const anonymousReposOf = (hostId: string): Set<string> => {
+    let repos = anonymousRepos.get(hostId);
+    if (!repos) anonymousRepos.set(hostId, (repos = new Set()));
+    return repos;
+  };
 
   const run = async (repoUrl: string): Promise<Result<RepoPromotionPulls>> => {
     const resolved = resolveRepoUrl(hostsNow(), repoUrl);
@@ -132,7 +142,13 @@ export function createPullDiscovery(options: PullDiscoveryOptions): PullDiscover
     const statusWanted = wantStatus && !anonymous;
     // an answer read anonymously says nothing about what the user sees once signed in
     const cached = cache.get(repoUrl)?.anonymous === anonymous ? cache.get(repoUrl) : undefined;
-    if (cached && now() - cached.checkedAt < (anonymous ? anonymousInterval : signedInInterval)) return { ok: true, value: { repoUrl, pulls: cached.pulls, fetchedAt: cached.fetchedAt } };
+    if (anonymous) anonymousReposOf(resolved.host.id).add(repoUrl);
+    // anonymous reads of one host share its budget: more repositories there, fewer reads of each
+    const interval = anonymous ? anonymousInterval * anonymousReposOf(resolved.host.id).size : signedInInterval;
+    // a refusal costs the same budget as an answer: a private repository is not asked again sooner
+    const refusal = anonymous ? refused.get(repoUrl) : undefined;
+    if (refusal && now() - refusal.at < interval) return refusal.result;
+    if (cached && now() - cached.checkedAt < interval) return { ok: true, value: { repoUrl, pulls: cached.pulls, fetchedAt: cached.fetchedAt } };
     const repo = { owner: resolved.owner, name: resolved.name };
     try {
       const answer = await withAccess(resolved.host, async (provider) => {
@@ -162,8 +178,11 @@ export function createPullDiscovery(options: PullDiscoveryOptions): PullDiscover
       cache.set(repoUrl, { etag: res.notModified ? null : res.etag, pulls, infos, checkedAt: now(), fetchedAt: at, anonymous });
       return { ok: true, value: { repoUrl, pulls, fetchedAt: at } };
     } catch (e) {
-      const refused = anonymous ? anonymousRefusal(e, `${repo.owner}/${repo.name}`, resolved.host.id) : undefined;
-      if (refused) return refused;
+      const refusalResult = anonymous ? anonymousRefusal(e, `${repo.owner}/${repo.name}`, resolved.host.id) : undefined;
+      if (refusalResult) {
+        refused.set(repoUrl, { at: now(), result: refusalResult });
+        return refusalResult;
+      }
       const f = describeFailure(e, { hostId: resolved.host.id, repoLabel: `${repo.owner}/${repo.name}`, noAccessHint: forges(resolved.host).noAccessHint });
       return { ok: false, error: f.toError() };
     }
@@ -190,6 +209,7 @@ export function createPullDiscovery(options: PullDiscoveryOptions): PullDiscover
       }
     },
     invalidate(repoUrl) {
+      refused.delete(repoUrl);
       // keep the ETag: the next poll still goes out conditionally, just not throttled
       const c = cache.get(repoUrl);
       if (c) c.checkedAt = Number.NEGATIVE_INFINITY;

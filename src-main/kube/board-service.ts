@@ -1,11 +1,8 @@
-// The board's data plane, as a scheduler over its parts: ClusterConnections (one runtime per
-// context: discovery, watches, credential renewal), ClusterMapper (GitopsCluster → context,
-// including the opt-in kubeconfig Secret fallback), RowIndex (rows and what each read) and
-// InitialLoadGate. Pipelines and GitopsClusters are watched on the management clusters;
-// HelmReleases/Kustomizations on every cluster a target lives on, started as soon as a listed
-// Pipeline names them; contexts and watches no target uses any more are stopped. The first
-// build waits for the lists it needs (see InitialLoadGate); after that a change rebuilds only
-// the rows that read it, batched over a short window, and goes out as one BoardChange.
+// The board's data plane as a scheduler over its units (src-main/kube/board/): connections
+// (discovery, watches, credential renewal), the GitopsCluster → context mapper, the row index
+// and the initial-load gate. Workload lists start as soon as a listed Pipeline names them; what
+// no target uses is stopped. After the first build a change rebuilds only the rows that read it,
+// batched over a short window, and goes out as one BoardChange.
 //
 // Security model: kubeconfig credentials stay inside the KubeConfig objects held by the
 // connections and the mapper; the snapshot and changes carry names, versions and states only.

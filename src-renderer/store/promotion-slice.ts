@@ -41,6 +41,15 @@ export interface PromotionSlice {
   closeBatch(): void;
 }
 
+/** Awaits a request while an event listener follows its progress; `off` ends the listening. */
+async function listening<T>(off: () => void, request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } finally {
+    off();
+  }
+}
+
 function hostLabel(hosts: AppState['hosts'], id: string): string {
   const host = hosts?.find((h) => h.id === id);
   try {
@@ -75,11 +84,10 @@ export const createPromotionSlice: StateCreator<AppState, [], [], PromotionSlice
 
   const apply = async (session: number, p: PromotionPlan): Promise<void> => {
     review({ type: 'apply-started', plan: p });
-    const off = bridge.on('promotion:progressed', (progress) => {
-      if (session === reviewSession) review({ type: 'step-progressed', progress });
-    });
-    const result = await bridge.request('promotion:apply', { planId: p.id });
-    off();
+    const result = await listening(
+      bridge.on('promotion:progressed', (progress) => session === reviewSession && review({ type: 'step-progressed', progress })),
+      bridge.request('promotion:apply', { planId: p.id }),
+    );
     if (session !== reviewSession) return;
     if (!result.ok) {
       review({ type: 'apply-failed', error: result.error });
@@ -97,11 +105,10 @@ export const createPromotionSlice: StateCreator<AppState, [], [], PromotionSlice
     const { batchId } = phase.batch;
     batch(started);
     if (get().batch.kind !== 'applying') return;
-    const off = bridge.on('promotion:batch-progressed', (progress) => {
-      if (session === batchSession) batch({ type: 'row-progressed', progress });
-    });
-    const result = await bridge.request(channel, { batchId });
-    off();
+    const result = await listening(
+      bridge.on('promotion:batch-progressed', (progress) => session === batchSession && batch({ type: 'row-progressed', progress })),
+      bridge.request(channel, { batchId }),
+    );
     if (session !== batchSession) return;
     if (!result.ok) {
       batch({ type: 'apply-failed', error: result.error });

@@ -6,14 +6,12 @@
 //   npx tsx test/bench/batch.ts [repoFiles] [rows]
 
 import { pathToFileURL } from 'node:url';
-import { createAuthService } from '../../src-main/auth/auth-service';
-import { createSessionVault } from '../../src-main/auth/session-vault';
 import { createBatchPromotions } from '../../src-main/git/batch-promotion';
 import { createPromotionService } from '../../src-main/git/promotion-service';
 import type { PromotionOrder } from '../../src-main/common/promotion';
 import { ok } from '../../src-main/common/result';
-import { SCALE_CONFIG_REPO, scalePipelineName, scaleSeed, scaleTeam } from '../sandbox/seeds/scale';
-import { browserFollower, startForgeFixture } from './promotion-sandbox';
+import { scalePipelineName, scaleTeam } from '../sandbox/seeds/scale';
+import { signedInScaleRepo } from './promotion-sandbox';
 
 export interface BatchBenchResult {
   rows: number;
@@ -34,14 +32,8 @@ export interface BatchBenchResult {
 
 export async function runBatchBench(options: { repoFiles: number; rows?: number }): Promise<BatchBenchResult> {
   const rows = options.rows ?? 50;
-  const fx = await startForgeFixture(scaleSeed(rows, { repoFiles: options.repoFiles }));
+  const { fx, repoUrl, vault, auth } = await signedInScaleRepo(rows, options.repoFiles);
   try {
-    const repoName = `${SCALE_CONFIG_REPO.owner}/${SCALE_CONFIG_REPO.name}`;
-    const repoUrl = `${fx.forge.url}/${repoName}`;
-    const vault = createSessionVault();
-    const auth = createAuthService({ hosts: [fx.oauthHost], vault, openExternal: browserFollower() });
-    const signed = await auth.signInWithBrowser(fx.oauthHost.id);
-    if (!signed.ok) throw new Error(`sign-in failed: ${signed.error.message}`);
     const service = createPromotionService({ hosts: [fx.oauthHost], vault });
     // What main's board would derive for each row (the bench has no cluster): a new version into prod.
     const orders = new Map<string, PromotionOrder>();

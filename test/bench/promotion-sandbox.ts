@@ -8,6 +8,9 @@ import { buildDemoSeed } from '../sandbox/seeds/demo';
 import type { Seed, SeedBuilder, SeedContext } from '../sandbox/seeds/types';
 import { STANDARD_OAUTH_APPS } from '../sandbox/seeds/builders';
 import { githubEnterpriseHost, type ForgeHost } from '../../src-main/forges/forge-host';
+import { createAuthService, type AuthService } from '../../src-main/auth/auth-service';
+import { createSessionVault, type SessionVault } from '../../src-main/auth/session-vault';
+import { SCALE_CONFIG_REPO, scaleSeed } from '../sandbox/seeds/scale';
 
 export interface ForgeFixture {
   forge: Forge;
@@ -38,6 +41,29 @@ export async function startForgeFixture(builder: SeedBuilder = (ctx) => buildDem
   const oauthHost = { ...githubEnterpriseHost(forge.url, classic.clientId, classic.clientSecret, 'sandbox'), scopes: ['repo', 'read:user'] };
   const appHost = githubEnterpriseHost(forge.url, expiring.clientId, expiring.clientSecret, 'sandbox-app');
   return { forge, seed, oauthHost, appHost, close: () => forge.close() };
+}
+
+export interface SignedInScaleRepo {
+  fx: ForgeFixture;
+  /** owner/name of the scale seed's config repository */
+  repoName: string;
+  repoUrl: string;
+  vault: SessionVault;
+  auth: AuthService;
+}
+
+/** The scale seed's config repository on the sandbox forge, its user signed in through the OAuth app (a real loopback sign-in). */
+export async function signedInScaleRepo(pipelines: number, repoFiles: number): Promise<SignedInScaleRepo> {
+  const fx = await startForgeFixture(scaleSeed(pipelines, { repoFiles }));
+  const repoName = `${SCALE_CONFIG_REPO.owner}/${SCALE_CONFIG_REPO.name}`;
+  const vault = createSessionVault();
+  const auth = createAuthService({ hosts: [fx.oauthHost], vault, openExternal: browserFollower() });
+  const signed = await auth.signInWithBrowser(fx.oauthHost.id);
+  if (!signed.ok) {
+    await fx.close();
+    throw new Error(`sign-in failed: ${signed.error.message}`);
+  }
+  return { fx, repoName, repoUrl: `${fx.forge.url}/${repoName}`, vault, auth };
 }
 
 export interface BrowserVisit {

@@ -6,11 +6,9 @@
 //   npx tsx test/bench/promotion.ts [repoFiles]
 
 import { pathToFileURL } from 'node:url';
-import { createAuthService } from '../../src-main/auth/auth-service';
-import { createSessionVault } from '../../src-main/auth/session-vault';
 import { createPromotionService } from '../../src-main/git/promotion-service';
-import { SCALE_CONFIG_REPO, scalePipelineName, scaleSeed, scaleTeam } from '../sandbox/seeds/scale';
-import { browserFollower, startForgeFixture } from './promotion-sandbox';
+import { scalePipelineName, scaleTeam } from '../sandbox/seeds/scale';
+import { signedInScaleRepo } from './promotion-sandbox';
 
 export interface PromotionBenchOptions {
   repoFiles: number;
@@ -41,14 +39,8 @@ const median = (xs: number[]): number => {
 export async function runPromotionBench(options: PromotionBenchOptions): Promise<PromotionBenchResult> {
   const pipelines = options.pipelines ?? 100;
   const iterations = options.iterations ?? 3;
-  const fx = await startForgeFixture(scaleSeed(pipelines, { repoFiles: options.repoFiles }));
+  const { fx, repoName, repoUrl, vault, auth } = await signedInScaleRepo(pipelines, options.repoFiles);
   try {
-    const repoName = `${SCALE_CONFIG_REPO.owner}/${SCALE_CONFIG_REPO.name}`;
-    const repoUrl = `${fx.forge.url}/${repoName}`;
-    const vault = createSessionVault();
-    const auth = createAuthService({ hosts: [fx.oauthHost], vault, openExternal: browserFollower() });
-    const signed = await auth.signInWithBrowser(fx.oauthHost.id);
-    if (!signed.ok) throw new Error(`sign-in failed: ${signed.error.message}`);
     const repoState = fx.forge.state.raw.repo(repoName);
     const fileCount = repoState ? repoState.objects.flatten(repoState.objects.commit(repoState.refs.get('refs/heads/main') as string)?.tree as string).size : 0;
 

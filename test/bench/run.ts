@@ -1,4 +1,4 @@
-// `npm run bench -- --pipelines N [--json F] [--sections build-board,dataplane,renderer,promotion,batch]
+// `npm run bench -- --pipelines N [--json F] [--sections build-board,dataplane,renderer,promotion,batch,releaseLog]
 //   [--density default|compact|both] [--skip kubectl,tokens]`:
 // runs the benchmarks and prints/writes one JSON object. Figures, not pass/fail: the targets
 // and the latest numbers are in docs/benchmarks.md. `machine.load` is the 1/5/15-minute load
@@ -18,7 +18,7 @@ const { values } = parseArgs({
   options: {
     pipelines: { type: 'string', default: '1000' },
     json: { type: 'string' },
-    sections: { type: 'string', default: 'build-board,dataplane,renderer,promotion,batch' },
+    sections: { type: 'string', default: 'build-board,dataplane,renderer,promotion,batch,releaseLog' },
     'repo-files': { type: 'string', default: '5000' },
     density: { type: 'string', default: 'default' },
     skip: { type: 'string', default: '' },
@@ -97,6 +97,11 @@ if (sections.has('batch')) {
   console.error(`batch: 50 promotions into a ${repoFiles}-file repo …`);
   const { runBatchBench } = await import('./batch');
   result['batch'] = await runBatchBench({ repoFiles, rows: 50 });
+}
+if (sections.has('releaseLog')) {
+  console.error(`releaseLog: ${pipelines} pipelines × 30 days …`);
+  const { runReleaseLogBench } = await import('./release-log');
+  result['releaseLog'] = await runReleaseLogBench({ pipelines });
 }
 
 machine.load.end = loadNow();

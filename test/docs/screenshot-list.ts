@@ -15,6 +15,8 @@ export const SCREENSHOTS = {
   'empty-state.png': 'the first run on clusters without any Pipeline',
   'rollout-timeline.png': 'a merged promotion PR rolling out: the cell says "Rolling out", the detail panel has the timeline',
   'batch-review.png': 'the batch review: every pipeline, its version change and file lines, one pull request each',
+  'rollback-dialog.png': 'rolling an environment back to its previous version: the reason and the exact line change',
+  'release-log.png': 'the release log for one week: merged promotion PRs with approvers, and releases the clusters remember',
 } as const;
 
 export type ScreenshotName = keyof typeof SCREENSHOTS;

@@ -146,6 +146,22 @@ async function batchPicture(page: Page, app: App): Promise<void> {
   await page.getByTestId('batch-clear').click();
 }
 
+async function releasePictures(page: Page, app: App): Promise<void> {
+  await openBoard(page, app, '#q=checkout');
+  await cell(page, 'team-payments/checkout', 'prod').click();
+  await page.getByTestId('rollback-button').click();
+  const dialog = page.getByTestId('rollback-dialog');
+  await dialog.getByTestId('rollback-reason').fill('Checkout errors up 4× since 1.8.1 went out; 1.8.0 was clean for two weeks.');
+  await dialog.getByTestId('rollback-review').click();
+  await dialog.getByTestId('rollback-plan').waitFor(WAIT);
+  await shoot(page, 'rollback-dialog.png');
+  await page.keyboard.press('Escape');
+
+  await page.goto(`${app.preview.url}#view=releases`);
+  await page.getByTestId('release-row').first().waitFor(WAIT);
+  await shoot(page, 'release-log.png');
+}
+
 async function tokenPictures(page: Page, app: App): Promise<void> {
   await page.goto(`${app.preview.url}#view=tokens`);
   const consent = page.getByTestId('tokens-consent');
@@ -252,6 +268,7 @@ async function main(): Promise<void> {
       await boardPictures(page, app);
       await promotionPictures(page, app);
       await batchPicture(page, app);
+      await releasePictures(page, app);
       await settingsPicture(page, app);
     } finally {
       await stopApp(app);

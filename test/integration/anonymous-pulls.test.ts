@@ -45,6 +45,24 @@ describe('open PRs before sign-in', () => {
     expect(sent.every((r) => r.authorization === null)).toBe(true);
   });
 
+  it('reads each repository of a host less often the more of them it reads anonymously (they share one budget)', async () => {
+    let clock = 0;
+    const discovery = createPullDiscovery({ hosts: [host], vault: noSession, fetch: recordingFetch, now: () => clock, anonymousMinIntervalMs: 120_000 });
+    const fleet = `${forge.url}/acme/fleet`;
+    await discovery.poll(fleet);
+    await discovery.poll(`${forge.url}/acme/secret-fleet`);
+    sent.length = 0;
+    clock = 150_000; // past 2 min, inside 2 × 2 min: two repositories on this host
+    await discovery.poll(fleet);
+    expect(sent).toEqual([]);
+    // the private repository's refusal is remembered as long: it costs the same budget
+    expect(await discovery.poll(`${forge.url}/acme/secret-fleet`)).toMatchObject({ ok: false, error: { code: 'sign-in-required' } });
+    expect(sent).toEqual([]);
+    clock = 250_000;
+    await discovery.poll(fleet);
+    expect(sent.map((r) => new URL(r.url).pathname)).toEqual(['/api/v3/repos/acme/fleet/pulls']);
+  });
+
   it('asks nothing of a host the user did not configure', async () => {
     sent.length = 0;
     const discovery = createPullDiscovery({ hosts: [host], vault: noSession, fetch: recordingFetch });

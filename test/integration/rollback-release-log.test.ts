@@ -10,6 +10,7 @@ import type { EffectiveStrategy } from '../../src-main/common/board';
 import type { PromotionOrder } from '../../src-main/common/promotion';
 import { createGitLabProvider } from '../../src-main/forges/gitlab/gitlab-provider';
 import { createMergedPromotions } from '../../src-main/git/merged-promotions';
+import { controllerMetadataBlock } from '../../src-main/git/promotion-plan';
 import { createPromotionService, type PromotionService } from '../../src-main/git/promotion-service';
 import { browserFollower, forgeOnlyContext, startForgeFixture, type ForgeFixture } from '../bench/promotion-sandbox';
 import { GL_PROJECT, GL_TOKENS, gitlabFixtureSeed } from '../sandbox/gitlab/fixture';
@@ -66,7 +67,7 @@ describe('rollback pull request (GitHub)', () => {
     expect(pull?.body).toContain('> Checkout errors spiked after 1.8.1 &lt;details&gt;');
     // the reason cannot claim the PR for another pipeline: the real metadata block is the only one
     expect(pull?.body?.match(/<details>/g)).toHaveLength(1);
-    expect(pull?.body).toMatch(/<details><summary>metadata<\/summary>\n\nteam-payments\/checkout\/prod\n/);
+    expect(pull?.body).toContain(controllerMetadataBlock('team-payments', 'checkout', 'prod'));
     // the open promotion PR #1 on the controller's branch is left alone
     expect(fx.forge.state.getPull(REPO, 1)?.title).toBe('Promote team-payments/checkout in prod to 1.8.2');
   });

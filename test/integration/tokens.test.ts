@@ -12,6 +12,7 @@ import { createMemoryLogger } from '../../src-main/log/logger';
 import { createPipelineLister, createTokenService, type TokenService, type TokenServiceOptions } from '../../src-main/tokens/token-service';
 import { GL_ELEVEN_DAYS_MS } from '../sandbox/gitlab/fixture';
 import { sandboxForgeHosts, startSandbox, type Sandbox } from '../sandbox/index';
+import { DEMO_MERGED_PROMOTIONS } from '../sandbox/seeds/demo';
 
 let sandbox: Sandbox;
 
@@ -184,7 +185,8 @@ describe('token report with the admin kubeconfig', () => {
     expect(ranker.identity).toMatchObject({ login: 'dev-bob', type: 'User' });
     expect(ranker.risks.map((r) => r.id).sort()).toEqual(['broad-scope', 'no-expiry', 'personal-account', 'secret-readable-by-you', 'shared-token']);
     expect(ranker.risks.find((r) => r.id === 'shared-token')?.title).toBe('The same token is used by 2 pipelines');
-    expect(ranker.activity?.[0]?.label).toBe('no promotion PR by dev-bob in the 1 newest PR of acme/fleet-config');
+    // the open promotion PR and the merged ones the demo keeps for the release log (dev-bob only approved those)
+    expect(ranker.activity?.[0]?.label).toBe(`no promotion PR by dev-bob in the ${1 + DEMO_MERGED_PROMOTIONS.length} newest PRs of acme/fleet-config`);
     expect(report.entries.filter((e) => e.key === ranker.key)).toHaveLength(1);
   });
 

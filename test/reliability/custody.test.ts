@@ -168,6 +168,33 @@ describe('custody: main decides what is promoted', () => {
   });
 });
 
+describe('custody: main decides what a rollback sets and where an export goes', () => {
+  it('takes no version from the renderer for a rollback, and refuses one main cannot derive', async () => {
+    const services = await servicesWith(openMemorySettingsStore());
+    await waitFor(async () => (await services.board.snapshot()).pipelines.some((p) => p.id === 'platform/ingress-nginx'), 'ingress-nginx on the board');
+    const pullsBefore = sandbox.forge.server.state.listPulls('acme/fleet-config').length;
+    const forged = await services.dispatcher.dispatch('promotion:plan-rollback', { pipelineId: 'team-payments/checkout', env: 'prod', reason: 'x', version: '6.6.6' } as never);
+    expect(forged).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    // ingress-nginx prod's history has no earlier release: nothing to roll back to
+    const unknown = await services.dispatcher.dispatch('promotion:plan-rollback', { pipelineId: 'platform/ingress-nginx', env: 'prod', reason: 'bad rollout' });
+    expect(unknown).toMatchObject({ ok: false, error: { code: 'not-eligible', message: expect.stringContaining('The version before 4.10.1 in prod is unknown') } });
+    expect(sandbox.forge.server.state.listPulls('acme/fleet-config').length).toBe(pullsBefore);
+    await services.stop();
+  });
+
+  it('writes an export only through main’s own save dialog, never to a path the renderer names', async () => {
+    const saved: string[] = [];
+    const services = await servicesWith(openMemorySettingsStore(), { saveReleaseLog: async (name) => (saved.push(name), null) });
+    const range = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date().toISOString() };
+    expect(await services.dispatcher.dispatch('releases:export', { ...range, format: 'csv', path: '/tmp/evil.csv' } as never)).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(saved).toEqual([]);
+    // cancelled in the dialog: nothing saved, and it says so
+    expect(await services.dispatcher.dispatch('releases:export', { ...range, format: 'csv' })).toMatchObject({ ok: true, value: { saved: false } });
+    expect(saved).toHaveLength(1);
+    await services.stop();
+  });
+});
+
 describe('custody: the renderer never names a kubeconfig file', () => {
   it('refuses a path in settings:update and takes the file only from main’s own dialog', async () => {
     const settings = openMemorySettingsStore();

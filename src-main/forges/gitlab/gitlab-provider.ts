@@ -100,6 +100,11 @@ export function checksStateOf(status: string | undefined): GitLabMergeRequestSta
   return 'pending';
 }
 
+/** Usernames in a merge request's approvals answer (`approved_by[].user.username`). */
+function approvedByOf(ap: unknown): string[] {
+  return isRecord(ap) && Array.isArray(ap.approved_by) ? ap.approved_by.map((x) => (isRecord(x) && isRecord(x.user) ? String(x.user.username) : '')).filter((u) => u !== '') : [];
+}
+
 /** The project's `:id` for URLs: the URL-encoded full path (sub-groups included). */
 export function gitlabProjectId(repo: RepoCoordinates): string {
   return encodeURIComponent(`${repo.owner}/${repo.name}`);
@@ -266,7 +271,7 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
 
     async approversOf(repo, iid) {
       const ap = await json('GET', `${project(repo)}/merge_requests/${iid}/approvals`, `read approvals of !${iid}`);
-      return isRecord(ap) && Array.isArray(ap.approved_by) ? ap.approved_by.map((x) => (isRecord(x) && isRecord(x.user) ? String(x.user.username) : '')).filter((u) => u !== '') : [];
+      return approvedByOf(ap);
     },
 
     async pullRequestStatus(repo, pr): Promise<PullRequestStatus> {
@@ -294,7 +299,7 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
       const headPipeline = hp ? { id: Number(hp.id), status: String(hp.status) as GitLabPipelineStatus, url: String(hp.web_url ?? '') } : null;
       const required = isRecord(ap) ? Number(ap.approvals_required ?? 0) : 0;
       const left = isRecord(ap) ? Number(ap.approvals_left ?? 0) : 0;
-      const approvedBy = isRecord(ap) && Array.isArray(ap.approved_by) ? ap.approved_by.map((x) => (isRecord(x) && isRecord(x.user) ? String(x.user.username) : '')).filter((s) => s !== '') : [];
+      const approvedBy = approvedByOf(ap);
       return {
         iid,
         state: String(m.state) as GitLabMergeRequestStatus['state'],

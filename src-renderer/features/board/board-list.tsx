@@ -22,6 +22,7 @@ import { useAppStore } from '../../store/store';
 import { useNow } from '../../lib/use-now';
 import { requestPromoteNext } from './board-actions';
 import { requestRollback } from '../releases/release-actions';
+import { useViewportHeight } from '../../lib/use-viewport-height';
 import { visibleRange, type ListModel } from './board-view';
 import type { DragData } from './env-cell';
 import { GroupHeader, PipelineRowView } from './pipeline-row';
@@ -105,7 +106,7 @@ export function BoardList(props: { model: ListModel }) {
   const { model } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(800);
+  const viewport = useViewportHeight(scrollRef, 800);
   const frame = useRef(0);
   const now = useNow();
   const drag = useAppStore((s) => s.drag);
@@ -116,15 +117,6 @@ export function BoardList(props: { model: ListModel }) {
   const hasFocus = useAppStore((s) => s.focus !== null);
   const focusCell = useAppStore((s) => s.focusCell);
   const compact = useAppStore((s) => s.density === 'compact');
-
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    setViewport(el.clientHeight);
-    const ro = new ResizeObserver(() => setViewport(el.clientHeight));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   // The first frame with rows in it, as a performance mark (what the renderer benchmark reads).
   useLayoutEffect(() => {
@@ -232,19 +224,15 @@ export function BoardList(props: { model: ListModel }) {
           useAppStore.getState().toggleBatchCell(cellKey(rowId, envIndex));
         }
         break;
+      // p promotes, r rolls back (not b: b reviews the batch selection, use-board-shell.ts)
       case 'p':
       case 'P':
-        if (!e.ctrlKey && !e.metaKey && !e.altKey) {
-          e.preventDefault();
-          requestPromoteNext(rowId, envIndex);
-        }
-        break;
-      // r, not b: b reviews the batch selection (use-board-shell.ts)
       case 'r':
       case 'R':
         if (!e.ctrlKey && !e.metaKey && !e.altKey) {
           e.preventDefault();
-          requestRollback(rowId, envIndex);
+          if (e.key.toLowerCase() === 'p') requestPromoteNext(rowId, envIndex);
+          else requestRollback(rowId, envIndex);
         }
         break;
     }

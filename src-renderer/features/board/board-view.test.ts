@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildListModel, defaultView, inboxItems, itemAt, rowMatches, sortInbox, visibleRange, GROUP_HEIGHT, ROW_BASE_HEIGHT, PROBLEM_HEIGHT } from './board-view';
+import { buildListModel, defaultView, inboxItems, itemAt, rowMatches, sortInbox, visibleRange, GROUP_HEIGHT, ROW_BASE_HEIGHT, PROBLEM_HEIGHT, PR_BADGE_EXTRA } from './board-view';
 import { relativeTime } from './format';
 import { testEnv, testRow, testTarget } from '../../../src-main/common/test-rows';
 import { parseViewHash, viewToHash } from './url-state';
@@ -38,7 +38,8 @@ describe('board view', () => {
   it('groups by cluster/namespace with heights, honouring collapsed groups', () => {
     const model = buildListModel(rows, defaultView, clusters, new Set());
     expect(model.items.map((i) => (i.type === 'group' ? `G:${i.key}:${i.count}` : i.id))).toEqual(['G:mgmt/team:2', 'team/checkout', 'team/ledger', 'G:mgmt/web:1', 'web/web']);
-    expect(model.offsets.at(-1)).toBe(2 * GROUP_HEIGHT + 3 * ROW_BASE_HEIGHT + PROBLEM_HEIGHT);
+    // ledger has an open PR, whose status takes a second line
+    expect(model.offsets.at(-1)).toBe(2 * GROUP_HEIGHT + 3 * ROW_BASE_HEIGHT + PR_BADGE_EXTRA + PROBLEM_HEIGHT);
     const collapsed = buildListModel(rows, defaultView, clusters, new Set(['mgmt/team']));
     expect(collapsed.rowIds).toEqual(['web/web']);
     expect(collapsed.shown).toBe(3);

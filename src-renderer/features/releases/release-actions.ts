@@ -1,4 +1,4 @@
-// Rollback and release-log actions shared by the keyboard (b, l), the detail panel and the
+// Rollback and release-log actions shared by the keyboard (r, l), the detail panel and the
 // command palette: open the rollback dialog for a cell, or say why there is nothing to roll
 // back to.
 import { deriveRollback } from '../../../src-main/common/rollback';

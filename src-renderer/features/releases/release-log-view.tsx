@@ -8,6 +8,7 @@ import type { ReleaseLogEntry } from '../../../src-main/common/release-log';
 import { SafeLink } from '../../components/safe-link';
 import { StatePanel } from '../../components/state-panel';
 import { useNow } from '../../lib/use-now';
+import { useViewportHeight } from '../../lib/use-viewport-height';
 import { useAppStore } from '../../store/store';
 import { relativeTime } from '../board/format';
 import { RANGE_LABELS, RANGE_PRESETS, type RangePreset } from './release-range';
@@ -17,16 +18,19 @@ import './releases.css';
 
 const ROW_HEIGHT = 34;
 
+const shortTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** "5h ago · Dec 7, 11:30"; the exact ISO time is the cell's title. */
 function when(iso: string | undefined, now: number): string {
   if (!iso) return '';
-  return `${relativeTime(iso, now)} · ${new Date(iso).toLocaleString()}`;
+  return `${relativeTime(iso, now)} · ${shortTime.format(new Date(iso))}`;
 }
 
 function LogRow(props: { entry: ReleaseLogEntry; index: number; now: number }) {
   const { entry: e, now } = props;
   return (
     <div className="release-log__row" role="row" aria-rowindex={props.index + 2} data-testid="release-row" data-kind={e.kind} style={{ height: ROW_HEIGHT }}>
-      <span role="cell" className="release-log__when" title={e.at}>
+      <span role="cell" className="release-log__when" title={e.mergedAt ?? e.at}>
         {when(e.mergedAt ?? e.at, now)}
       </span>
       <span role="cell" className="release-log__pipeline">
@@ -53,15 +57,7 @@ function LogTable(props: { entries: ReleaseLogEntry[] }) {
   const now = useNow();
   const scrollRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(600);
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    setViewport(el.clientHeight);
-    const ro = new ResizeObserver(() => setViewport(el.clientHeight));
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
+  const viewport = useViewportHeight(scrollRef, 600);
   // The first frame with these rows in it (what the renderer benchmark reads).
   useLayoutEffect(() => {
     requestAnimationFrame(() => {
