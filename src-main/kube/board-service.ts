@@ -61,6 +61,13 @@ export interface BoardServiceOptions {
   readGitopsClusterSecret?: typeof readGitopsClusterKubeconfig;
 }
 
+/**
+ * Work done while the initial load is held (reading Pipelines for the lists they need, reading
+ * workloads that arrived) runs in slices of this long, so a large list being parsed does not
+ * keep other clusters' requests from going out.
+ */
+const HOLD_SLICE_MS = 12;
+
 export interface BoardService {
   snapshot(): BoardSnapshot;
   subscribe(listener: (change: BoardChange) => void): () => void;
@@ -119,6 +126,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     pipelineNamespaces: opts.pipelineNamespaces,
     backoff: opts.backoff,
     now,
+    listWorkloadsEarly: () => gate.holding,
     events: {
       clustersChanged: () => (clustersDirty = true),
       contextState(name, outcome) {
@@ -237,9 +245,28 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       schedule(); // let the discovery requests go out before parsing the Pipelines holds the thread
       return true;
     }
-    const needs = needsCache.all(input);
+    const sliceEnd = performance.now() + HOLD_SLICE_MS;
+    const needs = needsCache.within(input, sliceEnd);
+    if (!needs) return yieldHold();
     connections.startNeeded(needs);
-    return listsOutstanding(connections, mapper, needs, prepareWorkloads) ? gate.hold() : gate.release();
+    let prepared = true;
+    const outstanding = listsOutstanding(connections, mapper, needs, () => (prepared = prepareWorkloads(sliceEnd)));
+    if (!prepared) return yieldHold();
+    if (outstanding) return gate.hold();
+    needsCache.reset(); // only the hold reads it; rows keep their own needs
+    return gate.release();
+  }
+
+  /**
+   * Ends a hold flush whose time slice ran out: the work done so far is cached, and the event
+   * loop gets to answer the sockets (TLS handshakes, discovery of the clusters just found, list
+   * bodies arriving) before the next slice. Our own progress counts as activity for the gate's
+   * quiet time, which is there to notice silent clusters, not a busy thread.
+   */
+  function yieldHold(): true {
+    gate.noteAnswer();
+    schedule();
+    return true;
   }
 
   function applyKubeconfig(): void {

@@ -1,13 +1,14 @@
 // The real list/watch transport and discovery over @kubernetes/client-node: one
-// KubeConfig per context, CustomObjectsApi for paged lists, the Watch class for streams.
+// KubeConfig per context, list-request.ts for paged lists, the Watch class for streams.
 // Credential plugins run inside client-node before each request; for exec users we run
 // that step ourselves first so a plugin failure is reported as such, not as a vague
 // network error, and so one that hangs is reported instead of leaving the cluster
 // "connecting" forever (client-node runs plugins without any timeout).
 
 import type { ChildProcess } from 'node:child_process';
-import { ApisApi, CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
+import { ApisApi, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { KubeRequestError, toExecPluginError, toKubeRequestError } from './errors';
+import { getJson, trimObject } from './list-request';
 import type { ListPage, ListWatchTransport, WatchEvent, WatchHandle } from './list-watch';
 
 export interface ResourceType {
@@ -141,25 +142,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export function createKubeTransport(kc: KubeConfig, resource: ResourceType, opts: { credentialPlugin?: CredentialPluginTimeouts } = {}): ListWatchTransport {
-  const api = kc.makeApiClient(CustomObjectsApi);
   const watcher = new Watch(kc);
   const base = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
+  const pathFor = (namespace?: string) => (namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${base}/${resource.plural}`);
   return {
     async list({ namespace, limit, continueToken }): Promise<ListPage> {
       await authenticate(kc, opts.credentialPlugin);
-      let body: unknown;
-      try {
-        const common = { group: resource.group, version: resource.version, plural: resource.plural, limit, ...(continueToken ? { _continue: continueToken } : {}) };
-        body = namespace ? await api.listNamespacedCustomObject({ ...common, namespace }) : await api.listClusterCustomObject(common);
-      } catch (e) {
-        throw toKubeRequestError(e);
-      }
+      const body = await getJson(kc, pathFor(namespace), { limit, continue: continueToken });
       const list = isRecord(body) ? body : {};
       const metadata = isRecord(list.metadata) ? list.metadata : {};
       const items = Array.isArray(list.items) ? list.items : [];
       // List items carry no apiVersion/kind; stamp them so readers can dispatch on version.
       const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
       for (const item of items) {
+        trimObject(item);
         if (isRecord(item)) {
           item.apiVersion ??= apiVersion;
           item.kind ??= resource.kind;
@@ -171,11 +167,13 @@ export function createKubeTransport(kc: KubeConfig, resource: ResourceType, opts
     },
     async watch({ namespace, resourceVersion, timeoutSeconds }, onEvent, onDone): Promise<WatchHandle> {
       await authenticate(kc, opts.credentialPlugin);
-      const path = namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${base}/${resource.plural}`;
       const controller = await watcher.watch(
-        path,
+        pathFor(namespace),
         { resourceVersion, allowWatchBookmarks: true, timeoutSeconds },
-        (type: string, object: unknown) => onEvent({ type, object } satisfies WatchEvent),
+        (type: string, object: unknown) => {
+          trimObject(object);
+          onEvent({ type, object } satisfies WatchEvent);
+        },
         onDone,
       );
       return { abort: () => controller.abort() };

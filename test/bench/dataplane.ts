@@ -36,8 +36,9 @@ export interface DataplaneBenchResult {
   rawFetchTargets: RawListTarget[];
   /** when the board load sent each request ("cluster GET route" → ms after the board service was started): where the gap to raw goes */
   loadRequestTimeline: Record<string, number>;
-  kubectlMs: number;
-  ratioToKubectl: number;
+  /** absent when the run skipped kubectl */
+  kubectlMs?: number;
+  ratioToKubectl?: number;
   requestsPerCluster: number;
   watchStreamsPerCluster: number;
   requestsByCluster: Record<string, Record<string, number>>;
@@ -45,7 +46,8 @@ export interface DataplaneBenchResult {
   updateLatencyMedianMs: number;
   mainHeapMB: number;
   changesMeasured: number;
-  tokens: TokensBenchResult;
+  /** absent when the run skipped the token report */
+  tokens?: TokensBenchResult;
 }
 
 export interface TokensBenchResult {
@@ -175,7 +177,11 @@ async function rawFetchRuns(kubeconfig: string, targets: RawListTarget[], runs: 
   }
 }
 
-export async function runDataplaneBench(options: { pipelines: number; changes?: number; rawRuns?: number }): Promise<DataplaneBenchResult> {
+/** Parts a run may leave out (kubectl and the token report take minutes at scale:10000); their fields are then absent. */
+export type DataplaneSkip = 'kubectl' | 'tokens';
+
+export async function runDataplaneBench(options: { pipelines: number; changes?: number; rawRuns?: number; skip?: ReadonlySet<DataplaneSkip> }): Promise<DataplaneBenchResult> {
+  const skip = options.skip ?? new Set<DataplaneSkip>();
   const rawRuns = options.rawRuns ?? 2;
   const learntTargets = await learnBoardListTargets();
   const sandbox: Sandbox = await startSandbox({ seed: `scale:${options.pipelines}`, fluxDelayMs: 0 });
@@ -193,10 +199,13 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
     await nextMessage(probe, 'started', 30_000);
     const { info } = sandbox;
     // kubectl first, once to warm its discovery cache (as a user's would be), then measured.
-    await Promise.all(info.clusters.map((c) => runKubectl(info.kubeconfig, c.context)));
-    const k0 = performance.now();
-    await Promise.all(info.clusters.map((c) => runKubectl(info.kubeconfig, c.context)));
-    const kubectlMs = performance.now() - k0;
+    let kubectlMs: number | undefined;
+    if (!skip.has('kubectl')) {
+      await Promise.all(info.clusters.map((c) => runKubectl(info.kubeconfig, c.context)));
+      const k0 = performance.now();
+      await Promise.all(info.clusters.map((c) => runKubectl(info.kubeconfig, c.context)));
+      kubectlMs = performance.now() - k0;
+    }
 
     const rawBefore = await rawFetchRuns(info.kubeconfig, learntTargets, rawRuns);
 
@@ -243,9 +252,13 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
     const watchStreamsPerCluster = Math.max(...sandbox.clusters.map((c) => c.api.openWatchCount));
 
     // The token report, with the board loaded and idle (not overlapping the update phase).
-    const tokensMessage = nextMessage<Extract<ProbeMessage, { type: 'tokens' }>>(probe, 'tokens', 300_000);
-    probe.send({ type: 'tokens' });
-    const { type: _type, ...tokens } = await tokensMessage;
+    let tokens: TokensBenchResult | undefined;
+    if (!skip.has('tokens')) {
+      const tokensMessage = nextMessage<Extract<ProbeMessage, { type: 'tokens' }>>(probe, 'tokens', 300_000);
+      probe.send({ type: 'tokens' });
+      const { type: _type, ...figures } = await tokensMessage;
+      tokens = figures;
+    }
 
     const after = await rawFetchRuns(info.kubeconfig, targets, rawRuns);
     const rawFetchMs = median([...before, ...after]);
@@ -257,8 +270,7 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
       rawFetchRunsMs: { before, after },
       rawFetchTargets: targets,
       loadRequestTimeline,
-      kubectlMs: Math.round(kubectlMs),
-      ratioToKubectl: Number((ready.boardReadyMs / kubectlMs).toFixed(2)),
+      ...(kubectlMs === undefined ? {} : { kubectlMs: Math.round(kubectlMs), ratioToKubectl: Number((ready.boardReadyMs / kubectlMs).toFixed(2)) }),
       requestsPerCluster,
       watchStreamsPerCluster,
       requestsByCluster,
@@ -266,7 +278,7 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
       updateLatencyMedianMs: Number(percentile(latencies, 50).toFixed(1)),
       mainHeapMB: Math.round(ready.heapMB),
       changesMeasured: latencies.length,
-      tokens,
+      ...(tokens ? { tokens } : {}),
     };
   } finally {
     await stopProbe(probe);

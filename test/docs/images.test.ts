@@ -6,12 +6,12 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { extractLinks } from './markdown-links';
-import { SCREENSHOTS } from './screenshot-list';
+import { BENCH_PICTURES, SCREENSHOTS } from './screenshot-list';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const imagesDir = path.join(root, 'docs/images');
 const docs = [path.join(root, 'README.md'), ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join(root, 'docs', f))];
-const generated = new Set(Object.keys(SCREENSHOTS));
+const generated = new Set([...Object.keys(SCREENSHOTS), ...Object.keys(BENCH_PICTURES)]);
 
 /** Every image a doc shows that lives under docs/images, as a file name there. */
 const shown = docs.flatMap((file) =>
@@ -45,7 +45,7 @@ describe('generated pictures', () => {
     expect(new Set(shown.map((s) => s.image)).size).toBeGreaterThanOrEqual(6);
   });
 
-  it.each(shown.map((s) => [`${s.doc}: ${s.image}`, s.image]))('%s is produced by npm run docs:screenshots', (_where, image) => {
+  it.each(shown.map((s) => [`${s.doc}: ${s.image}`, s.image]))('%s is produced by npm run docs:screenshots or the benchmark', (_where, image) => {
     expect([...generated]).toContain(image);
   });
 
@@ -56,6 +56,11 @@ describe('generated pictures', () => {
 
   it('the script writes every picture on its list', () => {
     const script = readFileSync(path.join(root, 'test/docs/screenshots.ts'), 'utf8');
-    for (const name of generated) expect(script, name).toContain(`'${name}'`);
+    for (const name of Object.keys(SCREENSHOTS)) expect(script, name).toContain(`'${name}'`);
+  });
+
+  it('the benchmark documents how it draws each of its pictures', () => {
+    const bench = readFileSync(path.join(root, 'test/bench/run.ts'), 'utf8');
+    for (const name of Object.keys(BENCH_PICTURES)) expect(bench, name).toContain(`docs/images/${name}`);
   });
 });

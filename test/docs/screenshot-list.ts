@@ -21,3 +21,8 @@ export const SCREENSHOTS = {
 } as const;
 
 export type ScreenshotName = keyof typeof SCREENSHOTS;
+
+/** Pictures the benchmark draws (`npm run bench -- --chart docs/images/<name>`), not screenshots. */
+export const BENCH_PICTURES = {
+  'bench-scale.svg': 'board-ready time (and the raw-fetch baseline) and main heap against pipeline count',
+} as const;

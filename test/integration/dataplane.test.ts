@@ -317,6 +317,16 @@ describe('board service against the sandbox', () => {
     expect(new Set(s2.pipelines.map((p) => p.namespace))).toEqual(new Set(['team-payments']));
   });
 
+  it('lists HelmReleases without waiting for the Pipelines that name them', async () => {
+    // The Pipelines list keeps failing: before, no HelmRelease list went out until it answered.
+    const mgmt = sandbox.cluster('mgmt');
+    mgmt.api.faults.failNext(1000, 500, { method: 'GET', pathIncludes: '/apis/pipelines.weave.works/v1alpha1/pipelines' });
+    for (const c of sandbox.clusters) c.api.requestLog.reset();
+    start(fromSandboxKubeconfig());
+    await waitFor(() => listCount('mgmt', 'helmreleases') === 1, 'the management cluster HelmRelease list');
+    expect(mgmt.api.requestLog.entries().some((e) => e.path.includes('/pipelines') && e.status === 200)).toBe(false);
+  });
+
   it('adds, updates and removes rows as Pipelines change, including a malformed one', async () => {
     const service = start(fromSandboxKubeconfig());
     await settled(service);
@@ -447,7 +457,7 @@ describe('kubeconfig handling against the sandbox', () => {
     }
   });
 
-  it('discovers GitopsCluster contexts early but never shows one no target uses', async () => {
+  it('discovers and lists GitopsCluster contexts early but never shows one no target uses', async () => {
     const store = sandbox.cluster('mgmt').api.store;
     const unused = store.apply({
       apiVersion: 'gitops.weave.works/v1alpha1',
@@ -469,9 +479,11 @@ describe('kubeconfig handling against the sandbox', () => {
     const s = await settled(service);
     expect(s.clusters.map((c) => c.name)).not.toContain('unused-eu');
     expect([...shown]).not.toContain('unused-eu');
-    // It was discovered ahead (two /apis on the staging-eu server: staging-eu and unused-eu) but never listed.
+    // It was discovered ahead (two /apis on the staging-eu server: staging-eu and unused-eu) and its
+    // HelmReleases listed while the Pipelines loaded (the lists start in parallel); pruning it
+    // afterwards is ClusterConnections.prune's (cluster-connections.test.ts).
     await waitFor(() => sandbox.cluster('staging-eu').api.requestLog.count('GET /apis') === 2, 'the early discovery');
-    expect(listCount('staging-eu', 'helmreleases')).toBe(1);
+    expect(listCount('staging-eu', 'helmreleases')).toBe(2);
   });
 
   it('maps a GitopsCluster to a differently named context when the user says so', async () => {

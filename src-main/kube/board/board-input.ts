@@ -90,9 +90,20 @@ export class NeedsCache {
 
   /** Every watch the listed Pipelines' targets need. */
   all(input: BoardInput): WatchNeed[] {
+    return this.within(input, Infinity)!;
+  }
+
+  /**
+   * The same, or undefined when `performance.now()` passed `sliceEnd` first: what was read is
+   * cached, so the next call resumes where this one stopped.
+   */
+  within(input: BoardInput, sliceEnd: number): WatchNeed[] | undefined {
     const out: WatchNeed[] = [];
     for (const [mgmt, objects] of input.pipelines) {
-      for (const [key, raw] of objects) for (const n of this.of(raw, mgmt, key, input)) out.push(n);
+      for (const [key, raw] of objects) {
+        for (const n of this.of(raw, mgmt, key, input)) out.push(n);
+        if (performance.now() > sliceEnd) return undefined;
+      }
     }
     return out;
   }
@@ -111,18 +122,24 @@ export class NeedsCache {
  * Reading a workload's status is about half of a row build; doing it for the lists that are
  * already in, while the slowest cluster's list is still on the wire, takes it off the
  * critical path. Each list is read once; later changes are read by the (incremental) builds.
+ * Returns false when `performance.now()` passed `sliceEnd` first (readings are cached on the
+ * objects, so the next call resumes).
  */
-export function createWorkloadPreparer(connections: ClusterConnections): () => void {
+export function createWorkloadPreparer(connections: ClusterConnections): (sliceEnd?: number) => boolean {
   const prepared = new WeakSet<object>();
-  return () => {
+  return (sliceEnd = Infinity) => {
     for (const rt of connections.values()) {
       for (const kind of WORKLOAD_KINDS) {
         const w = rt.watches.get(kind as BoardKind);
         if (!w || prepared.has(w.items) || !w.state().synced) continue;
-        for (const obj of w.items.values()) prepareWorkloadReading(obj);
+        for (const obj of w.items.values()) {
+          prepareWorkloadReading(obj);
+          if (performance.now() > sliceEnd) return false;
+        }
         prepared.add(w.items);
       }
     }
+    return true;
   };
 }
 

@@ -65,6 +65,15 @@ export interface ClusterConnectionsOptions {
   now: () => Date;
   /** Milliseconds clock for the credential-renewal rate limit. */
   clock?: () => number;
+  /**
+   * While true (the first load), a cluster's HelmRelease list starts as soon as its discovery
+   * answered instead of once the Pipelines naming it were received and parsed: the lists then
+   * travel in parallel (the Pipelines → HelmReleases chain was most of the gap to fetching the
+   * same URLs at once, docs/benchmarks.md). HelmRelease is the kind Pipelines' appRefs name; a
+   * list no target turns out to need is stopped by prune() after the first build, and the
+   * namespaces for a 403 fallback arrive with the needs.
+   */
+  listWorkloadsEarly?: () => boolean;
 }
 
 export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['HelmRelease', 'Kustomization']);
@@ -338,6 +347,7 @@ export class ClusterConnections {
         this.ensureWatch(rt, 'GitopsCluster', scope);
         this.ensureWatch(rt, 'Pipeline', scope);
       }
+      if (this.opts.listWorkloadsEarly?.() && served.has(BOARD_RESOURCES.HelmRelease.group)) this.ensureWatch(rt, 'HelmRelease');
       outcome = 'discovered';
     } catch (e) {
       if (rt.stopped) return;

@@ -16,7 +16,7 @@ import {
   type DragStartEvent,
   type KeyboardCoordinateGetter,
 } from '@dnd-kit/core';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { startTransition, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { cellKey } from './batch-selection';
 import { useAppStore } from '../../store/store';
 import { useNow } from '../../lib/use-now';
@@ -29,6 +29,7 @@ import { GroupHeader, PipelineRowView } from './pipeline-row';
 import { dropVerdict } from '../../../src-main/common/cell-action';
 import './board-list.css';
 import './compact-density.css';
+import './board-list-scroll.css';
 
 function dragData(value: unknown): DragData | null {
   const d = value as Partial<DragData> | undefined;
@@ -98,6 +99,9 @@ const collision: CollisionDetection = (args) => {
   return hits.length > 0 ? hits : args.pointerCoordinates ? [] : rectIntersection(args);
 };
 
+/** Hover comes back this long after the last scroll event. */
+const SCROLL_SETTLE_MS = 150;
+
 export function BoardList(props: { model: ListModel }) {
   const { model } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -142,13 +146,27 @@ export function BoardList(props: { model: ListModel }) {
     setScrollTop(el.scrollTop);
   }, [reveal, model]);
 
+  // Rows entering the viewport render as a transition: React works on them in slices that
+  // yield to the browser, so wheel scrolling keeps its frames instead of waiting for a whole
+  // batch of rows to mount in one long task (the overscan covers the rows still rendering).
+  // While the wheel turns, hover is off (a class set on the element, no re-render): every
+  // scrolled frame would otherwise hit-test and restyle the rows passing under the pointer.
+  const scrollingTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const onScroll = useCallback(() => {
+    const el = scrollRef.current;
+    if (el) {
+      el.classList.add('board-list--scrolling');
+      clearTimeout(scrollingTimer.current);
+      scrollingTimer.current = setTimeout(() => el.classList.remove('board-list--scrolling'), SCROLL_SETTLE_MS);
+    }
     if (frame.current) return;
     frame.current = requestAnimationFrame(() => {
       frame.current = 0;
-      if (scrollRef.current) setScrollTop(scrollRef.current.scrollTop);
+      const top = scrollRef.current?.scrollTop;
+      if (top !== undefined) startTransition(() => setScrollTop(top));
     });
   }, []);
+  useEffect(() => () => clearTimeout(scrollingTimer.current), []);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.defaultPrevented || useAppStore.getState().drag) return;
