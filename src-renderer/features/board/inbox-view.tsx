@@ -132,7 +132,9 @@ function InboxRows(props: { items: InboxItem[]; order: Order; label: string }) {
         style={scrolls ? { height: viewport } : undefined}
         onScroll={scrolls ? onScroll : undefined}
         data-testid="inbox-rows"
-        // a scroll box is reachable by keyboard (arrow keys and Page Up/Down scroll it)
+        // a scroll box is reachable by keyboard (arrow keys and Page Up/Down scroll it): WCAG's
+        // scrollable-region-focusable asks for exactly this tabIndex on a non-interactive element
+        // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
         tabIndex={scrolls ? 0 : undefined}
         aria-label={scrolls ? `${props.label}: ${items.length} rows, scroll for more` : undefined}
       >
