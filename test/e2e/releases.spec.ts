@@ -4,13 +4,23 @@
 // their approvers and is exported as CSV and Markdown (main's save dialog is the fixture's
 // stand-in, which records what main wrote).
 import path from 'node:path';
-import { cell, expect, openBoard, screenshotDir, test } from './sandbox-fixtures';
+import { cell, expect, openBoard, screenshotDir, startRealApp, test, type RealApp } from './sandbox-fixtures';
 import { signedInToGitHub } from './sign-in';
 
 const GH_REPO = 'acme/fleet-config';
 
 test.describe('rollback and release log on the demo sandbox', () => {
-  test('rollback: from the detail panel, with a reason, to a labelled PR that sets the marked line back', async ({ page, real }) => {
+  // a demo sandbox of its own: other specs in the worker promote and merge (ingress-nginx gains
+  // a previous version, checkout's prod moves), and these tests read exact histories
+  let real: RealApp & { stop(): Promise<void> };
+  test.beforeAll(async () => {
+    real = await startRealApp();
+  });
+  test.afterAll(async () => {
+    await real?.stop();
+  });
+
+  test('rollback: from the detail panel, with a reason, to a labelled PR that sets the marked line back', async ({ page }) => {
     const forge = real.sandbox.forge.server;
     await openBoard(page, real);
     await signedInToGitHub(page, real);
@@ -58,7 +68,7 @@ test.describe('rollback and release log on the demo sandbox', () => {
     await expect(page.getByTestId('rollback-button')).toBeDisabled();
   });
 
-  test('release log: one week, merged PRs with approvers and healthy times, exported as CSV and Markdown', async ({ page, real }) => {
+  test('release log: one week, merged PRs with approvers and healthy times, exported as CSV and Markdown', async ({ page }) => {
     await openBoard(page, real);
     await page.keyboard.press('l');
     const log = page.getByTestId('release-log');

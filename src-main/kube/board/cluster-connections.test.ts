@@ -66,16 +66,23 @@ describe('ClusterConnections', () => {
 
   it('retries a failed discovery with backoff and shows why it is unreachable meanwhile', async () => {
     let calls = 0;
+    // the third (successful) answer waits for the test: the unreachable state is read while it
+    // holds, not raced against a 5 ms backoff on a busy machine
+    let release!: () => void;
+    const answerHeld = new Promise<void>((resolve) => (release = resolve));
     const h = harness({
       discover: () => {
         calls += 1;
-        return calls < 3 ? Promise.reject(new KubeRequestError('network', 'connect ECONNREFUSED')) : Promise.resolve(SERVED);
+        return calls < 3 ? Promise.reject(new KubeRequestError('network', 'connect ECONNREFUSED')) : answerHeld.then(() => SERVED);
       },
     });
     h.connections.configure(fakeLoadedKubeconfig(['mgmt']), ['mgmt']);
     await waitFor(() => h.events.includes('mgmt:failed'), 'first failure');
     const rt = h.connections.get('mgmt');
     expect(rt && h.connections.state(rt)).toMatchObject({ name: 'mgmt', context: 'mgmt', state: 'unreachable' });
+    await waitFor(() => calls === 3, 'the third attempt');
+    expect(rt && h.connections.state(rt).state).toBe('unreachable');
+    release();
     await waitFor(() => h.events.includes('mgmt:discovered'), 'recovery');
     expect(calls).toBe(3);
     expect(h.events.filter((e) => e === 'mgmt:failed')).toHaveLength(2);
