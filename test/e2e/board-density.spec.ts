@@ -50,6 +50,16 @@ function noChecksBoard(): BoardSnapshot {
   };
 }
 
+/** The demo board with checkout's prod rolling 1.8.2 out (0 of 1 targets healthy yet). */
+function rollingOutBoard(): BoardSnapshot {
+  const board = createDemoBoard();
+  const rollout = { version: '1.8.2', pr: { number: 1, url: 'https://forge.test/acme/fleet-config/pull/1' }, mergedAt: board.generatedAt, state: 'rolling-out' as const, done: 0, total: 1, targets: [] };
+  return {
+    ...board,
+    pipelines: board.pipelines.map((row) => (row.id !== 'team-payments/checkout' ? row : { ...row, environments: row.environments.map((env) => (env.name === 'prod' ? { ...env, rollout } : env)) })),
+  };
+}
+
 test.describe('board density', () => {
   test.afterEach(async ({ boardPreview }) => {
     // The preview's settings outlive a test: leave the next one the default density.
@@ -95,6 +105,26 @@ test.describe('board density', () => {
     await page.getByTestId('density-toggle').press('Enter');
     await expect(page.getByTestId('density-toggle')).toHaveAttribute('aria-pressed', 'false');
     await expect.poll(() => fullyVisibleRows(page)).toBeLessThan(10);
+  });
+
+  test('compact rows: the rollout badge shows its short form with its count uncut, the whole sentence in its title', async ({ page, boardPreview, board }) => {
+    board.set(rollingOutBoard());
+    await boardPreview.services.dispatcher.dispatch('settings:update', { density: 'compact' });
+    for (const width of [960, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      await open(page, boardPreview.preview.url, '#q=team-payments');
+      await expect(page.getByTestId('board-list')).toHaveClass(/board-list--compact/);
+      const prod = cell(page, 'team-payments/checkout', 'prod');
+      const badge = prod.getByTestId('rollout-badge');
+      await expect(badge.locator('[aria-hidden="true"]')).toHaveText('↻ 0/1');
+      await expect(badge).toHaveAttribute('title', /^Rolling out 1\.8\.2 · 0\/1 — #1 merged /);
+      expect(await badge.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+      // inside the cell, not cut off by its edge
+      const cellBox = await box(prod);
+      const badgeBox = await box(badge);
+      expect(badgeBox.x + badgeBox.width).toBeLessThanOrEqual(cellBox.x + cellBox.width);
+      if (width === 960) await page.screenshot({ path: path.join(screenshotDir, 'rollout-badge-compact.png') });
+    }
   });
 
   for (const width of [960, 1280, 1920]) {

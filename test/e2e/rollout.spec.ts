@@ -89,5 +89,33 @@ test.describe('rollout timeline and open PRs before sign-in (demo seed)', () => 
     await expect(steps.nth(2)).toContainText('prod-eu/payments healthy on 1.8.2');
     await expect(prod.getByTestId('version-chip')).toHaveText('1.8.2');
     await page.screenshot({ path: path.join(screenshotDir, 'rollout-healthy.png') });
+
+    // compact rows: the badge keeps its count in its short form, and no token chip reaches an
+    // environment's name (the sandbox's pipelines rely on tokens, so every row has a chip)
+    await page.keyboard.press('Escape');
+    const density = page.getByTestId('density-toggle');
+    await density.click();
+    await expect(density).toHaveAttribute('aria-pressed', 'true');
+    await expect(badge.locator('[aria-hidden="true"]')).toHaveText('✓ 1/1');
+    await expect(badge).toHaveAttribute('title', /^Rolled out 1\.8\.2 · 1\/1 — /);
+    expect(await badge.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+    const chips = await page.getByTestId('row-token-badge').count();
+    expect(chips).toBeGreaterThan(0);
+    const collisions = await page.getByTestId('board-list').evaluate((list) => {
+      const hit = (a: DOMRect, b: DOMRect) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      const found: string[] = [];
+      for (const row of list.querySelectorAll('[data-testid="pipeline-row"]')) {
+        const chip = row.querySelector('[data-testid="row-token-badge"]')?.getBoundingClientRect();
+        const head = row.querySelector('.pipeline-row__head')?.getBoundingClientRect();
+        if (!chip || !head) continue;
+        if (chip.top < head.top || chip.bottom > head.bottom || chip.right > head.right) found.push(`${row.getAttribute('data-row-id')}: chip outside its head`);
+        for (const name of list.querySelectorAll('.cell__env')) if (hit(chip, name.getBoundingClientRect())) found.push(`${row.getAttribute('data-row-id')}: chip over ${name.textContent}`);
+      }
+      return found;
+    });
+    expect(collisions).toEqual([]);
+    await page.screenshot({ path: path.join(screenshotDir, 'rollout-compact.png') });
+    await density.click();
+    await expect(density).toHaveAttribute('aria-pressed', 'false');
   });
 });

@@ -2,6 +2,7 @@
 // view", "<env> healthy for ≥ N hours that the next environment lacks") and the button that
 // opens the batch review. Shown while cells are selected or after the palette asked for it.
 import { useMemo, useState } from 'react';
+import { EnvironmentSelect } from '../../components/environment-select';
 import { useAppStore } from '../../store/store';
 import { reviewBatch, selectForBatch } from './batch-actions';
 import { healthyPresetCells, promotableCells, sourceEnvNames } from './batch-selection';
@@ -52,13 +53,7 @@ export function BatchBar(props: { model: ListModel }) {
       >
         <label>
           Select{' '}
-          <select value={presetEnv} onChange={(e) => setEnv(e.target.value)} aria-label="Environment" data-testid="batch-preset-env">
-            {envNames.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
+          <EnvironmentSelect value={presetEnv} names={envNames} onChange={setEnv} ariaLabel="Environment" testId="batch-preset-env" />
         </label>
         <label>
           healthy ≥{' '}

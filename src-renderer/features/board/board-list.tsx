@@ -26,6 +26,7 @@ import { useViewportHeight } from '../../lib/use-viewport-height';
 import { visibleRange, type ListModel } from './board-view';
 import type { DragData } from './env-cell';
 import { GroupHeader, PipelineRowView } from './pipeline-row';
+import { useCompactRows } from './use-compact-rows';
 import { dropVerdict } from '../../../src-main/common/cell-action';
 import './board-list.css';
 import './compact-density.css';
@@ -116,7 +117,7 @@ export function BoardList(props: { model: ListModel }) {
   const reveal = useAppStore((s) => s.reveal);
   const hasFocus = useAppStore((s) => s.focus !== null);
   const focusCell = useAppStore((s) => s.focusCell);
-  const compact = useAppStore((s) => s.density === 'compact');
+  const compact = useCompactRows();
 
   // The first frame with rows in it, as a performance mark (what the renderer benchmark reads).
   useLayoutEffect(() => {

@@ -11,6 +11,7 @@ import './env-cell.css';
 import { RolloutBadge } from './rollout-timeline';
 import { useAppStore } from '../../store/store';
 import { cellKey } from './batch-selection';
+import { useCompactRows } from './use-compact-rows';
 
 export interface DragData {
   rowId: string;
@@ -146,6 +147,8 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
   const drop = useDroppable({ id: dropId, data: { rowId: row.id, envIndex: cell.index } satisfies DragData });
   const key = cellKey(row.id, cell.index);
   const selected = useAppStore((s) => s.batchSelection[key] === true);
+  // compact rows show the health as its dot; the word stays for screen readers
+  const compact = useCompactRows();
 
   useLayoutEffect(() => {
     if (focused && focusToken > lastFocusToken && ref.current) {
@@ -209,7 +212,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
         </span>
         <span className={`health health--${health.tone}`} data-testid="cell-health" title={health.word}>
           <span className={`dot dot--${health.tone}`} aria-hidden="true" />
-          <span className="health__word">{health.word}</span>
+          <span className={compact ? 'visually-hidden' : 'health__word'}>{health.word}</span>
         </span>
       </div>
       <div className="cell__version-line">

@@ -4,13 +4,24 @@ import type { RolloutTimeline } from '../../../src-main/common/board';
 import { SafeLink } from '../../components/safe-link';
 import { prRef } from './format';
 import { rolloutIndicator, rolloutSteps } from './rollout-words';
+import { useCompactRows } from './use-compact-rows';
 import './rollout.css';
 
 export function RolloutBadge(props: { rollout: RolloutTimeline; provider: string | undefined }) {
-  const { text, tone } = rolloutIndicator(props.rollout);
+  const { text, short, tone } = rolloutIndicator(props.rollout);
+  const merged = `${prRef(props.rollout.pr.number, props.provider)} merged ${new Date(props.rollout.mergedAt).toLocaleString()}`;
+  // compact rows have room for the short form only: the whole sentence is in the title and read out
+  const compact = useCompactRows();
   return (
-    <span className={`badge rollout-badge--${tone}`} data-testid="rollout-badge" data-state={props.rollout.state} title={`${prRef(props.rollout.pr.number, props.provider)} merged ${new Date(props.rollout.mergedAt).toLocaleString()}`}>
-      {text}
+    <span className={`badge rollout-badge rollout-badge--${tone}`} data-testid="rollout-badge" data-state={props.rollout.state} title={compact ? `${text} — ${merged}` : merged}>
+      {compact ? (
+        <>
+          <span aria-hidden="true">{short}</span>
+          <span className="visually-hidden">{text}</span>
+        </>
+      ) : (
+        text
+      )}
     </span>
   );
 }

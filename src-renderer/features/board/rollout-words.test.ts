@@ -18,7 +18,8 @@ const timeline: RolloutTimeline = {
 
 describe('rollout words', () => {
   it('says how far the rollout is in the cell', () => {
-    expect(rolloutIndicator(timeline)).toEqual({ text: 'Rolling out 1.8.2 · 1/3', tone: 'progress' });
+    expect(rolloutIndicator(timeline)).toEqual({ text: 'Rolling out 1.8.2 · 1/3', short: '↻ 1/3', tone: 'progress' });
+    expect(rolloutIndicator({ ...timeline, state: 'healthy', done: 3 }).short).toBe('✓ 3/3');
     expect(rolloutIndicator({ ...timeline, state: 'failed' }).tone).toBe('bad');
     expect(rolloutIndicator({ ...timeline, state: 'stuck' }).text).toBe('1.8.2 not reconciling · 1/3');
   });

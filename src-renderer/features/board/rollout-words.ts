@@ -4,17 +4,21 @@ import type { RolloutTargetStep, RolloutTimeline } from '../../../src-main/commo
 
 export type RolloutTone = 'ok' | 'bad' | 'warn' | 'progress';
 
-/** The cell's indicator: "Rolling out 1.8.2 · 1/2", "Rolled out 1.8.2", "Rollout failed · 1.8.2"... */
-export function rolloutIndicator(t: RolloutTimeline): { text: string; tone: RolloutTone } {
+/**
+ * The cell's indicator: "Rolling out 1.8.2 · 1/2", "Rolled out 1.8.2 · 2/2"... and its short form
+ * for compact rows, a state mark and the count ("↻ 1/2"), which is what must never be cut there.
+ */
+export function rolloutIndicator(t: RolloutTimeline): { text: string; short: string; tone: RolloutTone } {
+  const count = `${t.done}/${t.total}`;
   switch (t.state) {
     case 'healthy':
-      return { text: `Rolled out ${t.version} · ${t.done}/${t.total}`, tone: 'ok' };
+      return { text: `Rolled out ${t.version} · ${count}`, short: `✓ ${count}`, tone: 'ok' };
     case 'failed':
-      return { text: `Rollout of ${t.version} failed · ${t.done}/${t.total}`, tone: 'bad' };
+      return { text: `Rollout of ${t.version} failed · ${count}`, short: `✗ ${count}`, tone: 'bad' };
     case 'stuck':
-      return { text: `${t.version} not reconciling · ${t.done}/${t.total}`, tone: 'warn' };
+      return { text: `${t.version} not reconciling · ${count}`, short: `! ${count}`, tone: 'warn' };
     case 'rolling-out':
-      return { text: `Rolling out ${t.version} · ${t.done}/${t.total}`, tone: 'progress' };
+      return { text: `Rolling out ${t.version} · ${count}`, short: `↻ ${count}`, tone: 'progress' };
   }
 }
 

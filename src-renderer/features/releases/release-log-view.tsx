@@ -6,6 +6,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { ReleaseLogEntry } from '../../../src-main/common/release-log';
 import { SafeLink } from '../../components/safe-link';
+import { EnvironmentSelect } from '../../components/environment-select';
 import { StatePanel } from '../../components/state-panel';
 import { useNow } from '../../lib/use-now';
 import { useViewportHeight } from '../../lib/use-viewport-height';
@@ -148,14 +149,13 @@ export function ReleaseLogView() {
         </label>
         <label>
           Environment{' '}
-          <select value={scope.env ?? ''} onChange={(e) => setScope({ ...(scope.pipelineId ? { pipelineId: scope.pipelineId } : {}), ...(e.target.value ? { env: e.target.value } : {}) })} data-testid="release-env">
-            <option value="">All environments</option>
-            {envNames.map((n) => (
-              <option key={n} value={n}>
-                {n}
-              </option>
-            ))}
-          </select>
+          <EnvironmentSelect
+            value={scope.env ?? ''}
+            names={envNames}
+            allLabel="All environments"
+            onChange={(env) => setScope({ ...(scope.pipelineId ? { pipelineId: scope.pipelineId } : {}), ...(env ? { env } : {}) })}
+            testId="release-env"
+          />
         </label>
         <span className="release-log__spacer" />
         <button type="button" className="button button--small" disabled={busy || exporting !== null || !log} onClick={() => void exportAs('csv')} data-testid="export-csv">
