@@ -70,7 +70,11 @@ test.describe('rollout timeline and open PRs before sign-in (demo seed)', () => 
     await app.flux.advance(FLUX_STEP_MS);
     const badge = prod.getByTestId('rollout-badge');
     await expect(badge).toHaveText('Rolling out 1.8.2 · 0/1', { timeout: 20_000 });
-    await prod.click();
+    // by keyboard, not a click: the cell's layout moves while the rollout badge arrives, and a
+    // click at its centre can land on a badge instead of the cell
+    await prod.focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('detail-panel')).toBeVisible();
     const timeline = page.getByTestId('rollout-timeline');
     await expect(timeline).toHaveAttribute('data-state', 'rolling-out');
     const steps = timeline.getByTestId('rollout-step');
