@@ -19,7 +19,8 @@ import { collectBoardInput, createWorkloadPreparer, listsOutstanding, NeedsCache
 import { ClusterConnections } from './board/cluster-connections';
 import { ClusterMapper } from './board/cluster-mapper';
 import { listClusterStates } from './board/cluster-states';
-import { InitialLoadGate } from './board/initial-load-gate';
+import { ChangeListeners } from './board/change-listeners';
+import { HOLD_SLICE_MS, InitialLoadGate } from './board/initial-load-gate';
 import { KubeconfigSource } from './board/kubeconfig-source';
 import { RowIndex } from './board/row-index';
 import { RevisionCursor, Versioned } from './board/versioned';
@@ -61,13 +62,6 @@ export interface BoardServiceOptions {
   readGitopsClusterSecret?: typeof readGitopsClusterKubeconfig;
 }
 
-/**
- * Work done while the initial load is held (reading Pipelines for the lists they need, reading
- * workloads that arrived) runs in slices of this long, so a large list being parsed does not
- * keep other clusters' requests from going out.
- */
-const HOLD_SLICE_MS = 12;
-
 export interface BoardService {
   snapshot(): BoardSnapshot;
   subscribe(listener: (change: BoardChange) => void): () => void;
@@ -85,7 +79,7 @@ export interface BoardService {
 export function createBoardService(opts: BoardServiceOptions): BoardService {
   const now = opts.now ?? (() => new Date());
   const batchMs = opts.batchMs ?? 30;
-  const listeners = new Set<(change: BoardChange) => void>();
+  const listeners = new ChangeListeners(opts.logger);
   const rows = new RowIndex();
   const needsCache = new NeedsCache();
   const clusters = new Versioned<ClusterState[]>([]);
@@ -224,14 +218,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     const nextKubeconfig = unsent.kubeconfig.takeChange();
     if (nextKubeconfig) change.kubeconfig = nextKubeconfig;
     if (change.upserted.length === 0 && change.removed.length === 0 && !change.clusters && !change.kubeconfig) return;
-    for (const listener of [...listeners]) {
-      try {
-        listener(change);
-      } catch (e) {
-        // A failing listener must not break the data plane or the other listeners.
-        opts.logger?.error('board', `a board listener failed: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
+    listeners.notify(change);
   }
 
   /**
@@ -247,26 +234,14 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     }
     const sliceEnd = performance.now() + HOLD_SLICE_MS;
     const needs = needsCache.within(input, sliceEnd);
-    if (!needs) return yieldHold();
+    if (!needs) return gate.yieldSlice();
     connections.startNeeded(needs);
     let prepared = true;
     const outstanding = listsOutstanding(connections, mapper, needs, () => (prepared = prepareWorkloads(sliceEnd)));
-    if (!prepared) return yieldHold();
+    if (!prepared) return gate.yieldSlice();
     if (outstanding) return gate.hold();
     needsCache.reset(); // only the hold reads it; rows keep their own needs
     return gate.release();
-  }
-
-  /**
-   * Ends a hold flush whose time slice ran out: the work done so far is cached, and the event
-   * loop gets to answer the sockets (TLS handshakes, discovery of the clusters just found, list
-   * bodies arriving) before the next slice. Our own progress counts as activity for the gate's
-   * quiet time, which is there to notice silent clusters, not a busy thread.
-   */
-  function yieldHold(): true {
-    gate.noteAnswer();
-    schedule();
-    return true;
   }
 
   function applyKubeconfig(): void {
@@ -292,8 +267,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       return snap;
     },
     subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      return listeners.add(listener);
     },
     setOpenPullRequests(list) {
       prs = [...list];

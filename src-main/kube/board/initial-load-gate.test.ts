@@ -27,6 +27,18 @@ function manualClock() {
 }
 
 describe('InitialLoadGate', () => {
+  it('a yielded slice asks to be looked at again and counts as activity, so a busy parse is not taken for a silent cluster', () => {
+    const clock = manualClock();
+    let due = 0;
+    const gate = new InitialLoadGate({ onDue: () => (due += 1), quietMs: 100, maxMs: 10_000, ...clock });
+    clock.advance(90);
+    expect(gate.yieldSlice()).toBe(true);
+    expect(due).toBe(1);
+    clock.advance(90); // 180 ms since start, but only 90 since the slice
+    expect(gate.expired()).toBe(false);
+    expect(gate.holding).toBe(true);
+  });
+
   it('holds while clusters keep answering, then expires when they go quiet', () => {
     const clock = manualClock();
     let due = 0;

@@ -16,6 +16,13 @@ export interface InitialLoadGateOptions {
   clearTimer?: (handle: unknown) => void;
 }
 
+/**
+ * Work done while the initial load is held (reading Pipelines for the lists they need, reading
+ * workloads that arrived) runs in slices of this long, so a large list being parsed does not
+ * keep other clusters' requests from going out.
+ */
+export const HOLD_SLICE_MS = 12;
+
 export const INITIAL_HOLD_QUIET_MS = 1_500;
 export const INITIAL_HOLD_MAX_MS = 5_000;
 
@@ -61,6 +68,18 @@ export class InitialLoadGate {
       this.timer = undefined;
       this.opts.onDue();
     }, Math.max(0, due - this.now()) + 1);
+    return true;
+  }
+
+  /**
+   * Ends a hold flush whose time slice ran out: the work done so far is cached, and the event
+   * loop gets to answer the sockets (TLS handshakes, discovery of the clusters just found, list
+   * bodies arriving) before the next slice (onDue). Our own progress counts as activity for the
+   * quiet time, which is there to notice silent clusters, not a busy thread. Returns true (held).
+   */
+  yieldSlice(): true {
+    this.noteAnswer();
+    this.opts.onDue();
     return true;
   }
 
