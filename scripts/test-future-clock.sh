@@ -19,9 +19,10 @@ if ! command -v faketime >/dev/null 2>&1; then
   fi
 fi
 
+# src-main/forges: the token inspectors and the OAuth clients live there since #16
 SUITES=(
   test/sandbox/forge test/sandbox/gitlab test/sandbox/seeds
-  src-main/tokens src-main/auth
+  src-main/tokens src-main/auth src-main/forges
   test/integration/tokens.test.ts test/integration/gitlab-tokens.test.ts
   test/integration/auth-sign-in.test.ts test/integration/gitlab-sign-in.test.ts
 )
