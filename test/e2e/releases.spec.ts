@@ -27,7 +27,7 @@ test.describe('rollback and release log on the demo sandbox', () => {
     await cell(page, 'team-payments/checkout', 'prod').click();
     const history = page.getByTestId('release-history');
     await expect(history).toContainText('1.8.0');
-    // keyboard: the button is in the panel's tab order; the dialog also opens with b on the cell
+    // keyboard: the button is in the panel's tab order; the dialog also opens with r on the cell
     const button = history.getByTestId('rollback-button');
     await expect(button).toHaveText('Roll back to 1.8.0…');
     await button.focus();
