@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BatchProgress, PromotionOrder, PromotionPlan, PromotionRequest, PromotionResult } from '../common/promotion';
 import { err, ok, type Result } from '../common/result';
-import { createBatchPromotions, forEachBounded } from './batch-promotion';
+import { forEachBounded } from '../common/bounded';
+import { createBatchPromotions } from './batch-promotion';
 
 const strategy = { kind: 'pull-request' as const, manual: false, provider: 'github' as const, repoUrl: 'https://git.example/acme/config', baseBranch: 'main', source: 'pipeline' as const };
 

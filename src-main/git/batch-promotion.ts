@@ -6,6 +6,7 @@
 // takes a batch id: the renderer cannot change what the user reviewed.
 import { randomUUID } from 'node:crypto';
 import type { BatchProgress, BatchPromotion, BatchRow, PromotionError, PromotionOrder, PromotionRequest, PromotionResult } from '../common/promotion';
+import { forEachBounded } from '../common/bounded';
 import type { Result } from '../common/result';
 import type { Logger } from '../log/logger';
 import type { PromotionService } from './promotion-service';
@@ -38,18 +39,6 @@ interface StoredBatch {
   rows: BatchRow[];
   requests: Map<string, PromotionRequest>;
   busy: boolean;
-}
-
-/** Runs `work` over `items` with at most `limit` running at once; resolves when all settled. */
-export async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
 }
 
 export function batchRowKey(request: Pick<PromotionRequest, 'pipelineId' | 'targetEnv'>): string {

@@ -7,6 +7,7 @@
 // itself is reused for a minute.
 import { resolveRepoUrl, type ForgeHost } from '../forges/forge-host';
 import type { SessionTokens } from '../forges/session-tokens';
+import { mapBounded } from '../common/bounded';
 import type { Result } from '../common/result';
 import { forgeKindFor, type ForgeRegistry } from '../forges/registry';
 import { parsePromotionMetadata } from './promotion-plan';
@@ -70,16 +71,6 @@ function promotionOf(pr: MergedPullRequest): Pick<MergedPromotion, 'pipelineName
   return parsePromotionMetadata(pr.body);
 }
 
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    for (let i = next++; i < items.length; i = next++) out[i] = await fn(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 export function createMergedPromotions(options: MergedPromotionsOptions): MergedPromotions {
   const hostsNow = (): ForgeHost[] => (typeof options.hosts === 'function' ? options.hosts() : options.hosts);
   const forges = options.forges ?? forgeKindFor;
@@ -95,7 +86,7 @@ export function createMergedPromotions(options: MergedPromotionsOptions): Merged
       const target = promotionOf(pr);
       return target ? [{ pr, target }] : [];
     });
-    return mapLimited(merged, options.concurrency ?? 4, async ({ pr, target }) => {
+    return mapBounded(merged, options.concurrency ?? 4, async ({ pr, target }) => {
       const key = `${repoUrl}#${pr.number}`;
       let approvers = approvals.get(key);
       if (!approvers) {

@@ -28,6 +28,7 @@ import type {
   TokenState,
   TokenUse,
 } from '../common/tokens';
+import { mapBounded } from '../common/bounded';
 import { createKubeTransport, BOARD_RESOURCES } from '../kube/kube-transport';
 import type { Logger } from '../log/logger';
 import { pipelineId } from '../pipelines/build-board';
@@ -147,19 +148,6 @@ const STATE_RANK: Record<TokenState, number> = {
 
 export function tokenStateLabel(state: TokenState): string {
   return STATE_LABELS[state];
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** Every promoted-into environment's strategy, from the raw Pipelines. */
@@ -466,7 +454,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       const k = `${g.context}/${g.namespace}`;
       wantedByNamespace.set(k, (wantedByNamespace.get(k) ?? new Set()).add(g.name));
     }
-    const outcomes = await mapLimit([...groups.values()], concurrency, (g) =>
+    const outcomes = await mapBounded([...groups.values()], concurrency, (g) =>
       readSecret(g, kubeconfigs, reviewMemos, listings, wantedByNamespace, force || forceKeys.has(secretKey(g.context, g.namespace, g.name))),
     );
     const byKey = new Map<string, SecretOutcome[]>();
