@@ -9,8 +9,8 @@ describe('mapBounded', () => {
       running += 1;
       peak = Math.max(peak, running);
       // resolve in a different order than started: later items finish first
-      await new Promise((resolve) => setImmediate(resolve));
-      if (ms > 15) await new Promise((resolve) => setImmediate(resolve));
+      await new Promise<void>((resolve) => queueMicrotask(resolve));
+      if (ms > 15) await new Promise<void>((resolve) => queueMicrotask(resolve));
       running -= 1;
       return ms * 2;
     });
