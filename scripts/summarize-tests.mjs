@@ -1,5 +1,7 @@
 // Reads vitest's and Playwright's JSON reports and prints one plain closing line:
-// "tests: N passed, N failed, N skipped". Skipped tests are listed with their reason.
+// "tests: N passed, N failed, N skipped". Skipped tests are grouped by their reason; failed
+// tests are listed last, each with the first lines of its error, because CI logs are often read
+// from their tail only.
 import { existsSync, readFileSync } from 'node:fs';
 
 const [vitestFile, playwrightFile] = process.argv.slice(2);
@@ -7,12 +9,29 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const skippedReasons = [];
+const failures = [];
+
+function firstLines(message, count = 4) {
+  // strip ANSI colour codes so the lines read the same in a log file
+  const plain = String(message ?? '').replace(/\u001b\[[0-9;]*m/g, '');
+  return plain.split('\n').map((l) => l.trimEnd()).filter(Boolean).slice(0, count);
+}
 
 if (vitestFile && existsSync(vitestFile)) {
   const report = JSON.parse(readFileSync(vitestFile, 'utf8'));
   passed += report.numPassedTests ?? 0;
   failed += (report.numFailedTests ?? 0) + (report.numFailedTestSuites && !report.numFailedTests ? report.numFailedTestSuites : 0);
   skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  for (const file of report.testResults ?? []) {
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of failedTests) {
+      failures.push({ where: `${file.name} › ${t.fullName ?? t.title} [vitest]`, lines: firstLines(t.failureMessages?.join('\n')) });
+    }
+    // a file that failed to load has no failed assertions, only a message
+    if (file.status === 'failed' && failedTests.length === 0) {
+      failures.push({ where: `${file.name} [vitest]`, lines: firstLines(file.message) });
+    }
+  }
 } else {
   console.log('vitest: no report (it did not run)');
   failed += 1;
@@ -26,8 +45,15 @@ function walk(suite, titles) {
       else if (status === 'skipped') {
         skipped += 1;
         const reason = (t.annotations ?? []).find((a) => a.type === 'skip')?.description ?? 'no reason given';
-        skippedReasons.push(`${[...titles, spec.title].filter(Boolean).join(' › ')} [${t.projectName}]: ${reason}`);
-      } else failed += 1;
+        skippedReasons.push({ title: `${[...titles, spec.title].filter(Boolean).join(' › ')} [${t.projectName}]`, reason });
+      } else {
+        failed += 1;
+        const lastResult = (t.results ?? []).at(-1);
+        failures.push({
+          where: `${[...titles, spec.title].filter(Boolean).join(' › ')} [${t.projectName}]`,
+          lines: firstLines(lastResult?.error?.message ?? lastResult?.errors?.[0]?.message),
+        });
+      }
     }
   }
   for (const child of suite.suites ?? []) walk(child, [...titles, child.title]);
@@ -45,5 +71,15 @@ if (playwrightFile && existsSync(playwrightFile)) {
   failed += 1;
 }
 
-for (const reason of skippedReasons) console.log(`skipped: ${reason}`);
+// the same reason (e.g. "no Electron binary") is printed once, with the tests it covers
+const byReason = new Map();
+for (const { title, reason } of skippedReasons) byReason.set(reason, [...(byReason.get(reason) ?? []), title]);
+for (const [reason, titles] of byReason) {
+  console.log(`skipped (${titles.length}): ${reason}`);
+  for (const title of titles) console.log(`  - ${title}`);
+}
+for (const { where, lines } of failures) {
+  console.log(`FAILED: ${where}`);
+  for (const line of lines) console.log(`    ${line}`);
+}
 console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
