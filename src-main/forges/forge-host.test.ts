@@ -42,6 +42,14 @@ describe('forge hosts of every type', () => {
     expect(resolveRepoUrl(hosts, 'https://gitlab.acme.example/a/../b')).toBeNull(); // dot segments are resolved first, leaving no project
     expect(resolveRepoUrl(hosts, 'https://user:pw@gitlab.acme.example/a/b')).toBeNull();
     expect(resolveRepoUrl(hosts, 'https://elsewhere.example/a/b')).toBeNull();
+    expect(resolveRepoUrl(hosts, 'https://gitlab.acme.example/g/..%2F..')).toBeNull();
+  });
+
+  it('resolves repository URLs on a loopback sandbox forge over plain http, and no other http', () => {
+    const local = gitlabHost('http://127.0.0.1:8080', 'x');
+    expect(resolveRepoUrl([local], 'http://127.0.0.1:8080/g/p')).toMatchObject({ owner: 'g', name: 'p' });
+    expect(resolveRepoUrl([local], 'https://127.0.0.1:8080/g/p')).toBeNull();
+    expect(resolveRepoUrl([gl], 'http://gitlab.acme.example/g/p')).toBeNull();
   });
 
   it('builds hosts from settings by type', () => {

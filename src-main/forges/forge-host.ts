@@ -9,6 +9,7 @@
 // whether projects nest in groups) is in the FORGE_TYPES table below and nowhere else here.
 
 import type { ForgeHostSummary, ForgeHostType } from '../common/session';
+import { isHttpsOrLoopback, parseUrlWithoutCredentials } from '../common/web-url';
 
 export type { ForgeHostType };
 
@@ -80,8 +81,6 @@ export class ForgeHostError extends Error {
   override readonly name = 'ForgeHostError';
 }
 
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/;
-
 function checkUrl(what: string, raw: string): URL {
   let u: URL;
   try {
@@ -91,8 +90,7 @@ function checkUrl(what: string, raw: string): URL {
   }
   if (u.username || u.password) throw new ForgeHostError(`${what} must not contain credentials`);
   if (u.search || u.hash) throw new ForgeHostError(`${what} must not contain a query or fragment`);
-  if (u.protocol === 'https:') return u;
-  if (u.protocol === 'http:' && LOOPBACK.test(u.hostname)) return u;
+  if (isHttpsOrLoopback(u)) return u;
   throw new ForgeHostError(`${what} must use https (got ${u.protocol}//${u.host})`);
 }
 
@@ -212,13 +210,8 @@ const SEGMENT = /^[A-Za-z0-9_.][A-Za-z0-9_.-]*$/;
  * full group path ("platform-team/infra") and a GitLab page suffix ("/-/tree/main") is ignored.
  */
 export function resolveRepoUrl(hosts: readonly ForgeHost[], repoUrl: string): { host: ForgeHost; owner: string; name: string } | null {
-  let u: URL;
-  try {
-    u = new URL(repoUrl);
-  } catch {
-    return null;
-  }
-  if (u.username || u.password) return null;
+  const u = parseUrlWithoutCredentials(repoUrl);
+  if (!u) return null;
   let best: { host: ForgeHost; root: string } | null = null;
   for (const h of hosts) {
     let base: URL;

@@ -7,6 +7,7 @@
 
 import { err, ok, type Result } from '../common/result';
 import type { TokenProvider } from '../common/tokens';
+import { isHttpsOrLoopback } from '../common/web-url';
 
 export interface ForgeTarget {
   provider: TokenProvider;
@@ -21,16 +22,6 @@ export interface ForgeTarget {
   fullName: string;
 }
 
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '');
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::1';
-}
-
-/** True when a URL may carry a credential (or be fetched on the token's behalf). */
-export function isAllowedForgeUrl(url: URL): boolean {
-  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
-}
-
 /** Resolves a repository URL (https clone or web URL) to the forge API that serves it. */
 export function forgeTargetFor(provider: TokenProvider, repoUrl: string): Result<ForgeTarget> {
   let url: URL;
@@ -39,7 +30,7 @@ export function forgeTargetFor(provider: TokenProvider, repoUrl: string): Result
   } catch {
     return err('invalid-repo-url', `"${repoUrl.slice(0, 200)}" is not a URL`, 'Use the https:// URL of the config repository.');
   }
-  if (!isAllowedForgeUrl(url)) {
+  if (!isHttpsOrLoopback(url)) {
     return err('invalid-repo-url', `Repository URL ${url.protocol}//${url.host} is not HTTPS`, 'Tokens are only sent over HTTPS (plain http only to loopback addresses).');
   }
   if (url.username || url.password) {

@@ -2,20 +2,16 @@
 // main fetches the (public) avatar once and inlines it. No credentials are sent: avatars
 // are public, and the forge token must never go to an image host.
 
-import { isAllowedForgeUrl } from '../forges/forge-url';
+import { isHttpsOrLoopback, parseUrlWithoutCredentials } from '../common/web-url';
 
 const ALLOWED_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml']);
 export const AVATAR_MAX_BYTES = 200_000;
 
 /** Returns a data: URL, or undefined when the avatar is unavailable, too big or not an image. */
 export async function fetchAvatarDataUrl(url: string, options: { fetch?: typeof fetch; timeoutMs?: number } = {}): Promise<string | undefined> {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (!isAllowedForgeUrl(parsed)) return undefined;
+  // an avatar is public: a URL that names credentials is not one to follow
+  const parsed = parseUrlWithoutCredentials(url);
+  if (!parsed || !isHttpsOrLoopback(parsed)) return undefined;
   // GitHub serves a sized image with ?s=; other servers ignore the parameter.
   if (parsed.hostname.endsWith('githubusercontent.com')) parsed.searchParams.set('s', '96');
   try {

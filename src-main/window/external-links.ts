@@ -2,6 +2,8 @@
 // renderer can ask to open any URL; only https URLs (or exactly configured forge origins)
 // on allowed hosts, without embedded credentials, are handed to shell.openExternal.
 
+import { parseUrlWithoutCredentials } from '../common/web-url';
+
 export interface ExternalLinkPolicy {
   /** host names allowed over https; a leading '*.' allows sub-domains */
   httpsHosts: string[];
@@ -23,13 +25,8 @@ function hostAllowed(host: string, patterns: string[]): boolean {
 }
 
 export function isAllowedExternalUrl(raw: string, policy: ExternalLinkPolicy): boolean {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return false;
-  }
-  if (url.username || url.password) return false;
+  const url = parseUrlWithoutCredentials(raw);
+  if (!url) return false;
   if (policy.extraOrigins.includes(url.origin)) return true;
   return url.protocol === 'https:' && hostAllowed(url.hostname, policy.httpsHosts);
 }

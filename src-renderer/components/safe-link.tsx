@@ -4,19 +4,12 @@
 // on React's URL filtering, the CSP or the desktop app's navigation guard, though all three
 // stay in place behind it.
 import type { ReactNode } from 'react';
+import { isHttpsOrLoopback, parseUrlWithoutCredentials } from '../../src-main/common/web-url';
 
 export function safeExternalUrl(raw: string | undefined | null): string | undefined {
   if (!raw) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return undefined;
-  }
-  if (url.username || url.password) return undefined;
-  if (url.protocol === 'https:') return url.toString();
-  if (url.protocol === 'http:' && (url.hostname === '127.0.0.1' || url.hostname === '[::1]')) return url.toString();
-  return undefined;
+  const url = parseUrlWithoutCredentials(raw);
+  return url && isHttpsOrLoopback(url) ? url.toString() : undefined;
 }
 
 export function SafeLink(props: { href: string | undefined | null; children: ReactNode; className?: string; testId?: string }) {
