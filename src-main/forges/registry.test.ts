@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { publishedForgeCapabilities } from '../common/test-forges';
 import { forgeCapabilities, forgeKindFor, repoUrlOfPullRequest } from './registry';
 
 describe('forge registry', () => {
@@ -9,6 +10,10 @@ describe('forge registry', () => {
     expect(caps.find((c) => c.type === 'gitlab')).toMatchObject({ deviceFlow: false, pullRequestPrefix: '!', pullRequestShort: 'MR' });
     // a capability says what the entry does, not what someone remembered
     for (const c of caps) expect(c.deviceFlow).toBe(forgeKindFor(c).oauth.device !== null);
+  });
+
+  it('publishes what the renderer unit tests assume (common/test-forges.ts)', () => {
+    expect(forgeCapabilities()).toEqual(publishedForgeCapabilities);
   });
 
   it('turns a PR or merge-request URL into its repository URL, by the forge that writes it', () => {

@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ReleaseBoardBridge } from '../../src-main/common/ipc-contract';
 import type { BatchPromotion, PromotionPlan } from '../../src-main/common/promotion';
 import { ok } from '../../src-main/common/result';
+import { publishedForgeCapabilities } from '../../src-main/common/test-forges';
+import { githubStrategy, testEnv, testRow, testTarget } from '../../src-main/common/test-rows';
 import { createAppStore } from './store';
 
 type Call = { channel: string; payload: unknown };
@@ -71,6 +73,23 @@ describe('promotion slice: single review', () => {
     await confirmed;
     expect(store.getState().review.kind).toBe('done');
     expect(store.getState().announcement?.text).toBe('Opened pull request #12 for api in prod.');
+  });
+
+  it("announces a GitLab target's change as the merge request main's capabilities name", async () => {
+    const main = fakeMain((channel, payload) =>
+      channel === 'promotion:plan' ? ok(plan('p2')) : ok({ planId: (payload as { planId: string }).planId, number: 4, prUrl: 'https://git.example/a/b/-/merge_requests/4', updated: true, rebuilt: false, files: [], baseSha: 'abc' }),
+    );
+    const store = createAppStore();
+    const gitlab = { ...githubStrategy, provider: 'gitlab' as const };
+    const row = testRow('api', [testEnv('dev', 0, [testTarget('2.0.0')]), testEnv('prod', 1, [testTarget('1.0.0')], { strategy: gitlab })]);
+    store.setState({ forgeCapabilities: [...publishedForgeCapabilities], rowsById: { [row.id]: row } });
+    const started = store.getState().startReview({ pipelineId: row.id, targetEnv: 'prod' });
+    await main.release();
+    await started;
+    const confirmed = store.getState().confirmReview();
+    await main.release();
+    await confirmed;
+    expect(store.getState().announcement?.text).toBe('Updated merge request !4 for api in prod.');
   });
 });
 

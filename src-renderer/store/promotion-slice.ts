@@ -7,7 +7,8 @@ import type { StateCreator } from 'zustand';
 import type { PromotionPlan, PromotionRequest } from '../../src-main/common/promotion';
 import type { Result } from '../../src-main/common/result';
 import { bridge } from '../bridge/release-board';
-import { sameFiles } from '../features/board/promote-flow';
+import { sameFiles, wordsForTarget } from '../features/board/promote-flow';
+import { changeRequestWords } from '../features/forges/forge-capabilities';
 import type { AppState } from './store';
 import { batchTransition, idleBatch, idleReview, reviewTransition, type BatchEvent, type BatchPhase, type ReviewEvent, type ReviewPhase } from './promotion-machine';
 
@@ -15,7 +16,7 @@ export interface PromotionSlice {
   /** The promote dialog's review. */
   review: ReviewPhase;
   /** Reads the repository for the exact changes of `request` (a new review); GitLab calls it a merge request. */
-  startReview(request: PromotionRequest, wording?: { mergeRequest: boolean }): Promise<void>;
+  startReview(request: PromotionRequest): Promise<void>;
   /** Plans the current review again (Try again, or after a sign-in). */
   replanReview(): Promise<void>;
   confirmReview(): Promise<void>;
@@ -62,7 +63,6 @@ function hostLabel(hosts: AppState['hosts'], id: string): string {
 export const createPromotionSlice: StateCreator<AppState, [], [], PromotionSlice> = (set, get) => {
   let reviewSession = 0;
   let reviewRequest: PromotionRequest | null = null;
-  let mergeRequest = false;
   let batchSession = 0;
   const review = (event: ReviewEvent) => set({ review: reviewTransition(get().review, event) });
   const batch = (event: BatchEvent) => set({ batch: batchTransition(get().batch, event) });
@@ -94,7 +94,8 @@ export const createPromotionSlice: StateCreator<AppState, [], [], PromotionSlice
       return;
     }
     review({ type: 'applied', result: result.value });
-    get().announce(`${result.value.updated ? 'Updated' : 'Opened'} ${mergeRequest ? `merge request !${result.value.number}` : `pull request #${result.value.number}`} for ${p.pipelineName} in ${p.targetEnv}.`);
+    const words = reviewRequest ? wordsForTarget(get().forgeCapabilities, get().rowsById, reviewRequest) : changeRequestWords(undefined);
+    get().announce(`${result.value.updated ? 'Updated' : 'Opened'} ${words.noun} ${words.ref(result.value.number)} for ${p.pipelineName} in ${p.targetEnv}.`);
   };
 
   /** Runs a batch request (apply or retry) with per-row progress. */
@@ -122,10 +123,9 @@ export const createPromotionSlice: StateCreator<AppState, [], [], PromotionSlice
 
   return {
     review: idleReview,
-    async startReview(request, wording) {
+    async startReview(request) {
       const session = ++reviewSession;
       reviewRequest = request;
-      mergeRequest = wording?.mergeRequest ?? false;
       review({ type: 'closed' });
       review({ type: 'plan-started' });
       const p = await plan(session);

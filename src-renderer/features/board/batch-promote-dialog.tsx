@@ -2,12 +2,16 @@
 // dialog; Confirm opens one pull request (GitLab: merge request) per row, and each row shows its
 // own progress and outcome. Failed rows can be retried on their own. Drawn from the promotion
 // slice's batch machine; this component never calls main itself.
+import type { PipelineRow } from '../../../src-main/common/board';
+import type { ForgeCapabilities } from '../../../src-main/common/forges';
 import type { BatchRow } from '../../../src-main/common/promotion';
 import { Modal } from '../../components/modal';
 import { SafeLink } from '../../components/safe-link';
 import { batchCounts } from '../../store/promotion-machine';
 import { useAppStore } from '../../store/store';
-import { changeWords } from './promote-flow';
+import { wordsForTarget } from './promote-flow';
+import { nounForCount } from '../forges/forge-capabilities';
+import { useChangeRequestWords } from '../forges/use-change-request-words';
 import './batch.css';
 
 const stateWords: Record<BatchRow['state'], string> = {
@@ -22,18 +26,18 @@ const stateWords: Record<BatchRow['state'], string> = {
   failed: 'Failed',
 };
 
-/** "pull requests", "merge requests" (GitLab), or both when the batch spans the two. */
-function requestNoun(rows: readonly BatchRow[], rowsById: ReturnType<typeof useAppStore.getState>['rowsById']): string {
-  const gitlab = rows.filter((r) => rowsById[r.pipelineId]?.environments.find((e) => e.name === r.targetEnv)?.strategy.provider === 'gitlab').length;
-  const plural = rows.length === 1 ? '' : 's';
-  if (rows.length === 0) return 'pull requests';
-  if (gitlab === 0) return `pull request${plural}`;
-  return gitlab === rows.length ? `merge request${plural}` : `pull/merge request${plural}`;
+/** "pull requests", "merge requests", or "pull/merge requests" when the batch spans forges. */
+function requestNoun(rows: readonly BatchRow[], capabilities: readonly ForgeCapabilities[], rowsById: Readonly<Record<string, PipelineRow>>): string {
+  return nounForCount(
+    rows.map((r) => wordsForTarget(capabilities, rowsById, r).noun),
+    rows.length,
+  );
 }
 
 export function BatchPromoteDialog() {
   const phase = useAppStore((s) => s.batch);
   const rowsById = useAppStore((s) => s.rowsById);
+  const capabilities = useAppStore((s) => s.forgeCapabilities);
   const { confirmBatch, retryBatch, closeBatch } = useAppStore.getState();
   if (phase.kind === 'idle') return null;
   const batch = 'batch' in phase ? phase.batch : undefined;
@@ -62,7 +66,7 @@ export function BatchPromoteDialog() {
         <>
           <p className="batch-dialog__summary" data-testid="batch-summary" role="status">
             {phase.kind === 'review'
-              ? `${planned} ready to open${counts.skipped > 0 ? `, ${counts.skipped} not promotable` : ''}. Confirming opens one ${requestNoun(plannedRows.slice(0, 1), rowsById)} per pipeline.`
+              ? `${planned} ready to open${counts.skipped > 0 ? `, ${counts.skipped} not promotable` : ''}. Confirming opens one ${requestNoun(plannedRows.slice(0, 1), capabilities, rowsById)} per pipeline.`
               : `${counts.done} of ${counts.total} opened${counts.failed > 0 ? `, ${counts.failed} failed` : ''}${counts.skipped > 0 ? `, ${counts.skipped} skipped` : ''}${counts.waiting > 0 ? `, ${counts.waiting} in progress` : ''}.`}
           </p>
           {phase.kind !== 'review' ? (
@@ -84,7 +88,7 @@ export function BatchPromoteDialog() {
               Cancel
             </button>
             <button type="button" className="button button--primary" disabled={planned === 0} onClick={() => void confirmBatch()} data-autofocus data-testid="batch-confirm">
-              Confirm and open {planned} {requestNoun(plannedRows, rowsById)}
+              Confirm and open {planned} {requestNoun(plannedRows, capabilities, rowsById)}
             </button>
           </>
         ) : (
@@ -107,7 +111,7 @@ export function BatchPromoteDialog() {
 function BatchRowView(props: { row: BatchRow }) {
   const { row } = props;
   const env = useAppStore((s) => s.rowsById[row.pipelineId]?.environments.find((e) => e.name === row.targetEnv));
-  const words = changeWords(env?.strategy.provider === 'gitlab');
+  const words = useChangeRequestWords(env?.strategy.provider);
   const plan = row.plan;
   return (
     <li className={`batch-row batch-row--${row.state}`} data-testid="batch-row" data-state={row.state} data-row-id={row.pipelineId} data-env={row.targetEnv}>

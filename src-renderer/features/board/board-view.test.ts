@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildListModel, COMPACT, defaultView, groupInbox, inboxItems, itemAt, rowMatches, sortInbox, uniformOffsets, visibleRange, GROUP_HEIGHT, PR_BADGE_EXTRA, ROW_BASE_HEIGHT, PROBLEM_HEIGHT } from './board-view';
+import { publishedForgeCapabilities } from '../../../src-main/common/test-forges';
+import { changeRequestWordsFor } from '../forges/forge-capabilities';
+import { buildListModel, COMPACT, defaultView, groupInbox, inboxItems, itemAt, sinceText, rowMatches, sortInbox, uniformOffsets, visibleRange, GROUP_HEIGHT, PR_BADGE_EXTRA, ROW_BASE_HEIGHT, PROBLEM_HEIGHT } from './board-view';
 import { relativeTime } from './format';
 import { testEnv, testRow, testTarget } from '../../../src-main/common/test-rows';
 import { parseViewHash, viewToHash } from './url-state';
@@ -67,6 +69,15 @@ describe('board view', () => {
     expect(items.map((i) => `${i.pipeline}:${i.env}:${i.pending.kind}`)).toEqual(['ledger:prod:pr-open', 'checkout:prod:promotion-expected']);
     expect(items[1]!.since).toBe('2026-01-01T10:00:00Z');
     expect(sortInbox(items, 'newest')[0]!.pipeline).toBe('checkout');
+  });
+
+  it("says what started each wait, a PR's opening in its forge's terms", () => {
+    const [ledger, checkout] = sortInbox(inboxItems(rows), 'oldest');
+    expect(ledger!.sinceEvent).toBe('pr-opened');
+    expect(sinceText(ledger!, changeRequestWordsFor(publishedForgeCapabilities, 'gitlab'))).toBe('MR opened');
+    expect(sinceText(ledger!, changeRequestWordsFor(publishedForgeCapabilities, 'github'))).toBe('PR opened');
+    expect(sinceText(checkout!, changeRequestWordsFor([], undefined))).toBe(`${checkout!.fromEnv} deployed`);
+    expect(sinceText({ sinceEvent: 'unknown' }, changeRequestWordsFor([], undefined))).toBe('unknown');
   });
 
   it('groups the Inbox by kind, most pressing first, each group sorted by age', () => {

@@ -3,6 +3,7 @@
 // each item's height), and the pending-promotion inbox. No React, no DOM: unit-tested.
 import type { BoardDensity } from '../../../src-main/common/settings';
 import type { ClusterState, EnvironmentCell, PendingPromotion, PipelineRow, TargetState } from '../../../src-main/common/board';
+import type { ChangeRequestWords } from '../forges/forge-capabilities';
 
 export const FILTER_KEYS = ['needs-promotion', 'awaiting-approval', 'pr-open', 'pr-unknown', 'failing', 'stale'] as const;
 export type FilterKey = (typeof FILTER_KEYS)[number];
@@ -202,11 +203,18 @@ export interface InboxItem {
   env: string;
   fromEnv?: string;
   pending: PendingPromotion;
-  /** The forge of the environment's strategy ("gitlab" numbers merge requests !N). */
+  /** The forge of the environment's strategy, whose capabilities word its PRs (GitLab: MR !N). */
   provider?: string;
   /** When this started waiting (PR opened, or the previous env's last deploy); undefined if unknown. */
   since?: string;
-  sinceLabel: string;
+  /** What `since` is the time of; the view words a PR's opening in its forge's terms. */
+  sinceEvent: 'pr-opened' | 'previous-deployed' | 'unknown';
+}
+
+/** "MR opened", "staging deployed": what started the wait, in the item's forge's terms. */
+export function sinceText(item: Pick<InboxItem, 'sinceEvent' | 'fromEnv'>, words: ChangeRequestWords): string {
+  if (item.sinceEvent === 'pr-opened') return `${words.short} opened`;
+  return item.sinceEvent === 'previous-deployed' && item.fromEnv ? `${item.fromEnv} deployed` : 'unknown';
 }
 
 function latestDeploy(cell: EnvironmentCell | undefined): string | undefined {
@@ -231,7 +239,7 @@ export function inboxItems(rows: readonly PipelineRow[]): InboxItem[] {
           envIndex: cell.index,
           env: cell.name,
           pending,
-          sinceLabel: prDate ? (cell.strategy.provider === 'gitlab' ? 'merge request opened' : 'PR opened') : previous ? `${previous.name} deployed` : 'unknown',
+          sinceEvent: prDate ? 'pr-opened' : previous ? 'previous-deployed' : 'unknown',
         };
         if (previous) item.fromEnv = previous.name;
         if (since) item.since = since;

@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import type { ClusterState, TargetState } from '../../../src-main/common/board';
 import { useNow } from '../../lib/use-now';
 import { useAppStore } from '../../store/store';
+import { useChangeRequestWords } from '../forges/use-change-request-words';
 import { clusterWords, healthWords, pendingLabel, prStatusText, relativeTime, rollupWords } from './format';
 import { cellDomId } from './env-cell';
 import { tokenEntryFor } from '../../../src-main/common/tokens';
@@ -116,6 +117,7 @@ export function DetailPanel() {
   const recheck = useAppStore((s) => s.recheckToken);
   const rechecking = useAppStore((s) => s.recheckingKey);
   const heading = useRef<HTMLHeadingElement>(null);
+  const words = useChangeRequestWords(row && detail ? row.environments[detail.envIndex]?.strategy.provider : undefined);
   useEffect(() => {
     if (detail) heading.current?.focus();
   }, [detail]);
@@ -168,7 +170,7 @@ export function DetailPanel() {
         <p className="muted">
           Promotions into {cell.name}:{' '}
           {cell.strategy.kind === 'pull-request'
-            ? `pull request on ${cell.strategy.repoUrl ?? 'an unknown repository'} (${cell.strategy.baseBranch ?? 'no base branch'})`
+            ? `${words.noun} on ${cell.strategy.repoUrl ?? 'an unknown repository'} (${cell.strategy.baseBranch ?? 'no base branch'})`
             : cell.strategy.kind === 'notification'
               ? 'notification only'
               : 'no strategy configured'}
@@ -178,7 +180,7 @@ export function DetailPanel() {
           <ul className="detail-panel__pending">
             {cell.pending.map((p, i) => (
               <li key={i}>
-                <span className={`badge badge--${p.kind}`}>{pendingLabel(p, now, cell.strategy.provider)}</span>
+                <span className={`badge badge--${p.kind}`}>{pendingLabel(p, now, words)}</span>
                 {p.pr ? (
                   <span className="muted">
                     {' '}

@@ -5,6 +5,7 @@ import { useDraggable, useDroppable } from '@dnd-kit/core';
 import { Fragment, memo, useLayoutEffect, useRef } from 'react';
 import type { ClusterState, EnvironmentCell, PendingPromotion, PipelineRow, TargetState } from '../../../src-main/common/board';
 import { requestPromoteNext } from './board-actions';
+import { useChangeRequestWords } from '../forges/use-change-request-words';
 import { cellRevision, clusterWords, pendingLabel, prStatusText, relativeTime, rollupLine, rollupWords, staleFor, versionLabel } from './format';
 import { cellAction, dropVerdict, type CellAction } from '../../../src-main/common/cell-action';
 import './env-cell.css';
@@ -69,7 +70,7 @@ function chipTitle(version: string, cell: EnvironmentCell, next: CellAction | nu
  */
 function PendingBadge(props: { pending: PendingPromotion; now: number; provider: string | undefined }) {
   const { pending: p } = props;
-  const label = pendingLabel(p, props.now, props.provider);
+  const label = pendingLabel(p, props.now, useChangeRequestWords(props.provider));
   if (!p.pr) {
     return (
       <span className={`badge badge--${p.kind}`} data-testid="pending-badge">

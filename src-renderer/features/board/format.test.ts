@@ -1,15 +1,25 @@
 // The words a PR badge uses: the forge's reference and where the PR stands.
 import { describe, expect, it } from 'vitest';
-import { pendingLabel, prRef, prStatusText, rollupLine, staleFor, versionLabel } from './format';
+import { publishedForgeCapabilities } from '../../../src-main/common/test-forges';
+import { changeRequestWordsFor } from '../forges/forge-capabilities';
+import { pendingLabel, prStatusText, rollupLine, staleFor, versionLabel } from './format';
 
 describe('PR badge words', () => {
   const now = Date.parse('2026-12-07T12:00:00Z');
   const pr = { number: 2, url: 'https://gitlab.example/g/p/-/merge_requests/2', createdAt: '2026-12-07T11:00:00Z' };
 
-  it('numbers GitLab merge requests !N and GitHub pull requests #N', () => {
-    expect(prRef(2, 'gitlab')).toBe('!2');
-    expect(prRef(7, 'github')).toBe('#7');
-    expect(pendingLabel({ kind: 'pr-open', version: '2.3.1', pr }, now, 'gitlab')).toBe('MR !2 · 2.3.1 · 1h');
+  const gitlab = changeRequestWordsFor(publishedForgeCapabilities, 'gitlab');
+  const github = changeRequestWordsFor(publishedForgeCapabilities, 'github');
+
+  it('labels an open PR in its forge terms: GitLab MR !N, GitHub PR #N', () => {
+    expect(pendingLabel({ kind: 'pr-open', version: '2.3.1', pr }, now, gitlab)).toBe('MR !2 · 2.3.1 · 1h');
+    expect(pendingLabel({ kind: 'pr-open', version: '2.3.1', pr: { ...pr, number: 7 } }, now, github)).toBe('PR #7 · 2.3.1 · 1h');
+    expect(pendingLabel({ kind: 'pr-open' }, now, github)).toBe('PR #?');
+  });
+
+  it('asks for sign-in to see open PRs or MRs, as the forge calls them', () => {
+    expect(pendingLabel({ kind: 'pr-unknown', version: '4.11.2' }, now, gitlab)).toBe('Sign in to see open MRs · 4.11.2');
+    expect(pendingLabel({ kind: 'pr-unknown' }, now, github)).toBe('Sign in to see open PRs');
   });
 
   it("shows GitLab's merge verdict with the checks, but not the checks twice when the verdict is about CI", () => {

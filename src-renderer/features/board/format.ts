@@ -1,4 +1,5 @@
 // Small formatting helpers shared by the board's components (words, not colours, carry state).
+import type { ChangeRequestWords } from '../forges/forge-capabilities';
 import type { ClusterConnectionState, EnvironmentCell, PendingPromotion, PullRequestSummary, RollupState, TargetHealth } from '../../../src-main/common/board';
 
 /** "just now", "5m ago", "3h ago", "4d ago", "6w ago". */
@@ -53,22 +54,17 @@ export const clusterWords: Record<ClusterConnectionState, { word: string; tone: 
   'no-context': { word: 'no context', tone: 'warn' },
 };
 
-/** A PR's reference as its forge writes it: GitLab numbers merge requests !N, GitHub PRs #N. */
-export function prRef(number: number | undefined, provider?: string): string {
-  return `${provider === 'gitlab' ? '!' : '#'}${number ?? '?'}`;
-}
-
-/** GitLab calls them merge requests and numbers them !N. */
-export function pendingLabel(p: PendingPromotion, now: number, provider?: string): string {
+/** The words of a pending promotion's badge, in its forge's terms ("MR !12 · 2.3.0 · 4h"). */
+export function pendingLabel(p: PendingPromotion, now: number, words: ChangeRequestWords): string {
   switch (p.kind) {
     case 'awaiting-approval':
       return `Awaiting approval${p.version ? ` · ${p.version}` : ''}`;
     case 'promotion-expected':
       return `Promotion expected${p.version ? ` · ${p.version}` : ''}`;
     case 'pr-unknown':
-      return `Sign in to see open ${provider === 'gitlab' ? 'MRs' : 'PRs'}${p.version ? ` · ${p.version}` : ''}`;
+      return `Sign in to see open ${words.short}s${p.version ? ` · ${p.version}` : ''}`;
     case 'pr-open': {
-      const parts = [`${provider === 'gitlab' ? 'MR' : 'PR'} ${prRef(p.pr?.number, provider)}`];
+      const parts = [`${words.short} ${words.ref(p.pr?.number)}`];
       if (p.version) parts.push(p.version);
       if (p.pr?.createdAt) parts.push(age(p.pr.createdAt, now));
       return parts.join(' · ');

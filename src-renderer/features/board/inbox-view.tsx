@@ -11,8 +11,9 @@ import { jumpToCell } from './board-actions';
 import { InboxBatchButton } from './inbox-batch';
 import { cellAction } from '../../../src-main/common/cell-action';
 import type { PendingPromotion } from '../../../src-main/common/board';
-import { groupInbox, inboxItems, uniformOffsets, visibleRange, type InboxGroup, type InboxItem } from './board-view';
-import { age, prRef, prStatusText } from './format';
+import { groupInbox, inboxItems, sinceText, uniformOffsets, visibleRange, type InboxGroup, type InboxItem } from './board-view';
+import { age, prStatusText } from './format';
+import { useChangeRequestWords } from '../forges/use-change-request-words';
 import { useOrderedRows } from './use-board-model';
 import type { TokenEntry } from '../../../src-main/common/tokens';
 import { TokenStatePill } from '../tokens/token-badge';
@@ -150,6 +151,7 @@ function InboxRows(props: { items: InboxItem[]; order: Order; label: string }) {
 
 function InboxRow(props: { item: InboxItem; index: number; now: number }) {
   const { item, now } = props;
+  const words = useChangeRequestWords(item.provider);
   return (
     <div className="inbox-table__row" role="row" aria-rowindex={props.index + 2} data-testid="inbox-item" style={{ transform: `translateY(${props.index * INBOX_ROW_HEIGHT}px)`, height: INBOX_ROW_HEIGHT }}>
       <span role="cell">
@@ -162,11 +164,11 @@ function InboxRow(props: { item: InboxItem; index: number; now: number }) {
       </span>
       <span role="cell">
         {item.pending.pr ? (
-          <span className="inbox__pr" title={`${prRef(item.pending.pr.number, item.provider)} · ${prStatusText(item.pending.pr)}`}>
-            {prRef(item.pending.pr.number, item.provider)} · {prStatusText(item.pending.pr)}
+          <span className="inbox__pr" title={`${words.ref(item.pending.pr.number)} · ${prStatusText(item.pending.pr)}`}>
+            {words.ref(item.pending.pr.number)} · {prStatusText(item.pending.pr)}
           </span>
         ) : (
-          <span className="muted">{item.pending.kind === 'awaiting-approval' ? 'manual gate' : item.pending.kind === 'pr-unknown' ? 'sign in to see open PRs' : 'no PR yet'}</span>
+          <span className="muted">{item.pending.kind === 'awaiting-approval' ? 'manual gate' : item.pending.kind === 'pr-unknown' ? `sign in to see open ${words.short}s` : `no ${words.short} yet`}</span>
         )}
       </span>
       <span role="cell" className="mono">
@@ -176,7 +178,7 @@ function InboxRow(props: { item: InboxItem; index: number; now: number }) {
         {item.since ? (
           <>
             {age(item.since, now)}
-            <span className="muted inbox__sub">since {item.sinceLabel}</span>
+            <span className="muted inbox__sub">since {sinceText(item, words)}</span>
           </>
         ) : (
           'unknown'

@@ -13,7 +13,9 @@ import { useAppStore } from '../../store/store';
 import type { ReviewPhase } from '../../store/promotion-machine';
 import { SessionAvatar, SignInProgress } from '../auth/sign-in-area';
 import { checkPromotion, derivePromotion, type DerivedPromotion, type DerivedPromotionResult } from '../../../src-main/common/promotion-eligibility';
-import { approvalWhy, changeWords, confirmLabel, hostForRepo, planErrorView, stepLabels, STEPS } from './promote-flow';
+import { approvalWhy, confirmLabel, hostForRepo, planErrorView, stepLabels, STEPS } from './promote-flow';
+import type { ChangeRequestWords } from '../forges/forge-capabilities';
+import { useChangeRequestWords } from '../forges/use-change-request-words';
 import { SafeLink } from '../../components/safe-link';
 import './promote-dialog.css';
 
@@ -63,11 +65,10 @@ function PromoteDialogBody() {
   const [eligible] = useState(() => reviewEligibility(row, request.from, request.to));
   const awaiting = eligible.allowed && eligible.approval ? eligible.to.pending.find((p) => p.kind === 'awaiting-approval' && p.version) : undefined;
   const version = eligible.allowed ? eligible.version : '';
-  const mr = eligible.allowed && eligible.strategy.provider === 'gitlab';
-  const words = changeWords(mr);
+  const words = useChangeRequestWords(eligible.allowed ? eligible.strategy.provider : undefined);
 
   useEffect(() => {
-    if (eligible.allowed) void useAppStore.getState().startReview(promotionRequestOf(eligible), { mergeRequest: eligible.strategy.provider === 'gitlab' });
+    if (eligible.allowed) void useAppStore.getState().startReview(promotionRequestOf(eligible));
     return () => useAppStore.getState().closeReview();
   }, [eligible]);
 
@@ -186,7 +187,7 @@ function AuthorLine(props: { login: string; host: string }) {
 
 function PhaseView(props: {
   phase: Phase;
-  words: ReturnType<typeof changeWords>;
+  words: ChangeRequestWords;
   host: ForgeHostSummary | undefined;
   onSignIn(host: string): void;
   onReplan(): void;
@@ -218,7 +219,7 @@ function PhaseView(props: {
         </section>
       );
     case 'plan-error': {
-      const view = planErrorView(phase.error, props.host);
+      const view = planErrorView(phase.error, props.host, words);
       return (
         <section className="promote-dialog__changes" data-testid="promote-plan-error" data-code={phase.error.code}>
           <div className={`notice ${view.signInHost ? 'notice--prompt' : 'notice--bad'}`} role="alert">
@@ -252,7 +253,7 @@ function PhaseView(props: {
           <FileChanges plan={phase.plan} />
           <p className="muted">
             Confirming commits this to <span className="mono">{phase.plan.branch}</span> and{' '}
-            {phase.plan.existingPr ? `updates ${words.short} ${words.ref(phase.plan.existingPr.number)}, titled` : `opens ${words.article} titled`} “{phase.plan.title}”.
+            {phase.plan.existingPr ? `updates ${words.noun} ${words.ref(phase.plan.existingPr.number)}, titled` : `opens ${words.article} titled`} “{phase.plan.title}”.
           </p>
         </section>
       );
@@ -287,10 +288,10 @@ function PhaseView(props: {
           <p className="notice notice--ok" role="status">
             {phase.result.updated ? (
               <>
-                Updated existing {words.short} {words.ref(phase.result.number)}.{' '}
+                Updated existing {words.noun} {words.ref(phase.result.number)}.{' '}
               </>
             ) : (
-              <>Opened {words.short} {words.ref(phase.result.number)}. </>
+              <>Opened {words.noun} {words.ref(phase.result.number)}. </>
             )}
             <SafeLink href={phase.result.prUrl} testId="promote-pr-link">
               View it in the browser ↗
@@ -302,7 +303,7 @@ function PhaseView(props: {
             </p>
           ) : null}
           <FileChanges plan={{ ...phase.plan, files: phase.result.files }} />
-          <p className="muted">The board shows the {words.short} as open now and the new version once it is merged and Flux has applied it.</p>
+          <p className="muted">The board shows the {words.noun} as open now and the new version once it is merged and Flux has applied it.</p>
         </section>
       );
     case 'apply-error':

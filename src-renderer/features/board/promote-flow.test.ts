@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { EffectiveStrategy } from '../../../src-main/common/board';
 import type { ForgeHostSummary } from '../../../src-main/common/session';
-import { approvalWhy, changeWords, confirmLabel, hostForRepo, planErrorView, sameFiles, stepLabels } from './promote-flow';
+import { approvalWhy, confirmLabel, hostForRepo, planErrorView, sameFiles, stepLabels, wordsForTarget } from './promote-flow';
+import { changeRequestWordsFor } from '../forges/forge-capabilities';
+import { publishedForgeCapabilities } from '../../../src-main/common/test-forges';
 import { testEnv, testRow, testTarget } from '../../../src-main/common/test-rows';
 import { derivePromotion } from '../../../src-main/common/promotion-eligibility';
 
@@ -21,28 +23,32 @@ describe('promote flow helpers', () => {
     expect(hostForRepo(hosts, strategy('not a url'))).toBeUndefined();
   });
 
-  it('says merge request for GitLab and pull request otherwise', () => {
-    expect(changeWords(true).short).toBe('merge request');
-    expect(changeWords(false).article).toBe('a pull request');
-  });
+  const mr = changeRequestWordsFor(publishedForgeCapabilities, 'gitlab');
+  const pr = changeRequestWordsFor(publishedForgeCapabilities, 'github');
 
-  it("references GitLab's merge requests as !N, says update when one is open, and open otherwise", () => {
-    const mr = changeWords(true);
-    expect(mr.ref(2)).toBe('!2');
-    expect(changeWords(false).ref(2)).toBe('#2');
+  it("says update when the forge's change is already open, and open otherwise, in its terms", () => {
     expect(confirmLabel(mr, true)).toBe('Confirm and update merge request');
     expect(confirmLabel(mr, false)).toBe('Confirm and open merge request');
+    expect(confirmLabel(pr, false)).toBe('Confirm and open pull request');
     expect(stepLabels(mr, true)['open-pr']).toBe('Update the merge request');
-    expect(stepLabels(changeWords(false))['open-pr']).toBe('Open the pull request');
+    expect(stepLabels(pr)['open-pr']).toBe('Open the pull request');
+  });
+
+  it("finds the words of a promotion target by its environment's strategy provider", () => {
+    const row = testRow('api', [testEnv('dev', 0, [testTarget('1.0.0')]), testEnv('prod', 1, [testTarget('0.9.0')], { strategy: { ...strategy('https://gitlab.example/g/p'), provider: 'gitlab' } })]);
+    const rowsById = { [row.id]: row };
+    expect(wordsForTarget(publishedForgeCapabilities, rowsById, { pipelineId: row.id, targetEnv: 'prod' }).ref(3)).toBe('!3');
+    expect(wordsForTarget(publishedForgeCapabilities, rowsById, { pipelineId: 'gone/row', targetEnv: 'prod' }).noun).toBe('pull request');
   });
 
   it('turns plan errors into plain words: sign-in with the host, the marker looked for, the wait', () => {
-    const signIn = planErrorView({ code: 'sign-in-required', message: 'not signed in' }, hosts[0]);
+    const signIn = planErrorView({ code: 'sign-in-required', message: 'not signed in' }, hosts[0], mr);
     expect(signIn).toMatchObject({ title: 'Sign in to 127.0.0.1:4000 to promote', signInHost: 'gh', retry: false });
-    const marker = planErrorView({ code: 'marker-not-found', message: 'No value in acme/x carries the marker # {"$promotion": "ns:app:prod"}; nothing was changed.' }, hosts[0]);
+    expect(signIn.message).toContain('opens the merge request as you');
+    const marker = planErrorView({ code: 'marker-not-found', message: 'No value in acme/x carries the marker # {"$promotion": "ns:app:prod"}; nothing was changed.' }, hosts[0], pr);
     expect(marker.detail).toBe('# {"$promotion": "ns:app:prod"}');
-    expect(planErrorView({ code: 'rate-limited', message: 'Slow down.', retryAfterSeconds: 120 } as never, hosts[0]).message).toBe('Slow down. Try again in 2 min.');
-    expect(planErrorView({ code: 'already-at-version', message: 'already' }, undefined).retry).toBe(false);
+    expect(planErrorView({ code: 'rate-limited', message: 'Slow down.', retryAfterSeconds: 120 } as never, hosts[0], pr).message).toBe('Slow down. Try again in 2 min.');
+    expect(planErrorView({ code: 'already-at-version', message: 'already' }, undefined, pr).retry).toBe(false);
   });
 
   it('compares planned files exactly', () => {

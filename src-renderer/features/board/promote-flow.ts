@@ -1,29 +1,34 @@
-// Pure helpers for the promote dialog: PR vs MR wording, which configured host serves the
+// Pure helpers for the promote dialog: step and button wording in the forge's terms, which configured host serves the
 // repository, and how each plan error is put to the user. Unit-tested.
-import type { EffectiveStrategy } from '../../../src-main/common/board';
+import type { EffectiveStrategy, PipelineRow } from '../../../src-main/common/board';
+import type { ForgeCapabilities } from '../../../src-main/common/forges';
 import type { FileChange, PromotionStep } from '../../../src-main/common/promotion';
 import type { AppError } from '../../../src-main/common/result';
 import { sameVersion, type DerivedPromotion } from '../../../src-main/common/promotion-eligibility';
 import type { ForgeHostSummary } from '../../../src-main/common/session';
 import { promotionMarker } from '../../../src-main/common/promotion-naming';
 import { presentError } from '../../components/error-presenter';
+import { changeRequestWordsFor, type ChangeRequestWords } from '../forges/forge-capabilities';
 
 export const STEPS: readonly PromotionStep[] = ['sign-in', 'read-repo', 'commit', 'open-pr'];
 
-/** PR or MR wording; GitLab references merge requests as !N, GitHub pull requests as #N. */
-export function changeWords(mergeRequest: boolean) {
-  return mergeRequest
-    ? { short: 'merge request', capital: 'Merge request', article: 'a merge request', ref: (n: number) => `!${n}` }
-    : { short: 'pull request', capital: 'Pull request', article: 'a pull request', ref: (n: number) => `#${n}` };
+/** The words of the forge a promotion of `pipelineId` into `targetEnv` goes through (its strategy's provider). */
+export function wordsForTarget(
+  capabilities: readonly ForgeCapabilities[],
+  rowsById: Readonly<Record<string, PipelineRow>>,
+  target: { pipelineId: string; targetEnv: string },
+): ChangeRequestWords {
+  const env = rowsById[target.pipelineId]?.environments.find((e) => e.name === target.targetEnv);
+  return changeRequestWordsFor(capabilities, env?.strategy.provider);
 }
 
 /** "open" for a new PR, "update" when one is already open from the promotion branch. */
-export function stepLabels(words: ReturnType<typeof changeWords>, updating = false): Record<PromotionStep, string> {
-  return { 'sign-in': 'Check your sign-in', 'read-repo': 'Read the repository', commit: 'Commit the change', 'open-pr': `${updating ? 'Update' : 'Open'} the ${words.short}` };
+export function stepLabels(words: ChangeRequestWords, updating = false): Record<PromotionStep, string> {
+  return { 'sign-in': 'Check your sign-in', 'read-repo': 'Read the repository', commit: 'Commit the change', 'open-pr': `${updating ? 'Update' : 'Open'} the ${words.noun}` };
 }
 
-export function confirmLabel(words: ReturnType<typeof changeWords>, updating: boolean): string {
-  return `Confirm and ${updating ? 'update' : 'open'} ${words.short}`;
+export function confirmLabel(words: ChangeRequestWords, updating: boolean): string {
+  return `Confirm and ${updating ? 'update' : 'open'} ${words.noun}`;
 }
 
 function origin(url: string): string | undefined {
@@ -60,14 +65,14 @@ export interface PlanErrorView {
 
 const MARKER = /#\s*\{"\$promotion":\s*"[^"]*"\}/;
 
-export function planErrorView(error: AppError & { retryAfterSeconds?: number }, host: ForgeHostSummary | undefined): PlanErrorView {
+export function planErrorView(error: AppError & { retryAfterSeconds?: number }, host: ForgeHostSummary | undefined, words: ChangeRequestWords): PlanErrorView {
   const label = host ? new URL(host.webUrl).host : 'your Git host';
   switch (error.code) {
     case 'sign-in-required':
     case 'sign-in-failed':
       return {
         title: `Sign in to ${label} to promote`,
-        message: error.code === 'sign-in-required' ? 'Release Board opens the pull request as you, so it needs your sign-in. Your browser opens to confirm it.' : error.message,
+        message: error.code === 'sign-in-required' ? `Release Board opens the ${words.noun} as you, so it needs your sign-in. Your browser opens to confirm it.` : error.message,
         ...(host ? { signInHost: host.id, signInLabel: label } : {}),
         retry: false,
       };

@@ -2,14 +2,15 @@
 // cell and the timestamped steps for the detail panel. Main derives it; this only draws it.
 import type { RolloutTimeline } from '../../../src-main/common/board';
 import { SafeLink } from '../../components/safe-link';
-import { prRef } from './format';
+import { useChangeRequestWords } from '../forges/use-change-request-words';
 import { rolloutIndicator, rolloutSteps } from './rollout-words';
 import { useCompactRows } from './use-compact-rows';
 import './rollout.css';
 
 export function RolloutBadge(props: { rollout: RolloutTimeline; provider: string | undefined }) {
   const { text, short, tone } = rolloutIndicator(props.rollout);
-  const merged = `${prRef(props.rollout.pr.number, props.provider)} merged ${new Date(props.rollout.mergedAt).toLocaleString()}`;
+  const words = useChangeRequestWords(props.provider);
+  const merged = `${words.ref(props.rollout.pr.number)} merged ${new Date(props.rollout.mergedAt).toLocaleString()}`;
   // compact rows have room for the short form only: the whole sentence is in the title and read out
   const compact = useCompactRows();
   return (
@@ -32,11 +33,12 @@ function clock(at: string): string {
 
 export function RolloutTimelineList(props: { rollout: RolloutTimeline; provider: string | undefined }) {
   const { rollout } = props;
-  const steps = rolloutSteps(rollout, prRef(rollout.pr.number, props.provider));
+  const words = useChangeRequestWords(props.provider);
+  const steps = rolloutSteps(rollout, words.ref(rollout.pr.number));
   return (
     <>
       <h3 className="detail-panel__section">
-        Rollout of {rollout.version} — <SafeLink href={rollout.pr.url}>{prRef(rollout.pr.number, props.provider)}</SafeLink>
+        Rollout of {rollout.version} — <SafeLink href={rollout.pr.url}>{words.ref(rollout.pr.number)}</SafeLink>
       </h3>
       <ol className="rollout-timeline" data-testid="rollout-timeline" data-state={rollout.state}>
         {steps.map((s, i) => (
