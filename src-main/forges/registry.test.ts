@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { publishedForgeCapabilities } from '../common/test-forges';
 import { forgeCapabilities, forgeKindFor, repoUrlOfPullRequest } from './registry';
 
 describe('forge registry', () => {
@@ -12,8 +11,13 @@ describe('forge registry', () => {
     for (const c of caps) expect(c.deviceFlow).toBe(forgeKindFor(c).oauth.device !== null);
   });
 
-  it('publishes what the renderer unit tests assume (common/test-forges.ts)', () => {
-    expect(forgeCapabilities()).toEqual(publishedForgeCapabilities);
+  it("publishes each forge's change-request words, which the renderer uses instead of testing a forge's name", () => {
+    const words = (type: string) => {
+      const c = forgeCapabilities().find((f) => f.type === type);
+      return [c?.pullRequestNoun, c?.pullRequestShort, c?.pullRequestPrefix, c?.strategyProviders];
+    };
+    expect(words('github')).toEqual(['pull request', 'PR', '#', ['github']]);
+    expect(words('gitlab')).toEqual(['merge request', 'MR', '!', ['gitlab']]);
   });
 
   it('turns a PR or merge-request URL into its repository URL, by the forge that writes it', () => {

@@ -1,6 +1,7 @@
 // A modal dialog on the native <dialog> (top layer, inert page behind it) with focus kept
 // inside: Tab wraps, Escape closes, focus returns to where it was when the dialog opened.
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import './floating-panel.css';
 import './modal.css';
 
 const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
@@ -39,7 +40,7 @@ export function Modal(props: { labelledBy: string; onClose(): void; className?: 
   return (
     <dialog
       ref={ref}
-      className={`modal ${props.className ?? ''}`}
+      className={`modal floating-panel ${props.className ?? ''}`}
       aria-labelledby={props.labelledBy}
       data-testid={props.testId}
       onKeyDown={onKeyDown}

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ReleaseBoardBridge } from '../../src-main/common/ipc-contract';
 import type { BatchPromotion, PromotionPlan } from '../../src-main/common/promotion';
 import { ok } from '../../src-main/common/result';
-import { publishedForgeCapabilities } from '../../src-main/common/test-forges';
+import { publishedForgeCapabilities } from '../features/forges/test-capabilities';
 import { githubStrategy, testEnv, testRow, testTarget } from '../../src-main/common/test-rows';
 import { createAppStore } from './store';
 

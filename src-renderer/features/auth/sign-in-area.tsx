@@ -9,6 +9,7 @@ import type { SignInAttempt } from '../../store/session-slice';
 import { expiryWords, hostLabel, initialsOf, safeAvatar, sessionFor } from './session-format';
 import { forgeLabel, offersDeviceFlow } from '../forges/forge-capabilities';
 import { SafeLink } from '../../components/safe-link';
+import '../../components/floating-panel.css';
 
 export function SessionAvatar(props: { session: SessionInfo }) {
   const src = safeAvatar(props.session.avatarUrl);
@@ -196,7 +197,7 @@ export function SignInArea() {
         </span>
       </button>
       {open ? (
-        <div className="account-popover" role="dialog" aria-label="Git host accounts" data-testid="account-popover">
+        <div className="account-popover floating-panel" role="dialog" aria-label="Git host accounts" data-testid="account-popover">
           {hosts.length === 0 ? (
             <div className="account-popover__empty" data-testid="no-hosts">
               <strong>No Git host is configured.</strong>

@@ -304,7 +304,7 @@ export function BoardList(props: { model: ListModel }) {
           )}
         </div>
       </div>
-      <DragOverlay dropAnimation={null}>{dragVersion ? <span className="version-chip version-chip--overlay">{dragVersion}</span> : null}</DragOverlay>
+      <DragOverlay dropAnimation={null}>{dragVersion ? <span className="version-chip control-surface version-chip--overlay">{dragVersion}</span> : null}</DragOverlay>
     </DndContext>
   );
 }

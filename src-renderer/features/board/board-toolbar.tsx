@@ -21,7 +21,7 @@ export function BoardToolbar(props: { model: ListModel }) {
     <div className="toolbar" role="search">
       <input
         id="board-search"
-        className="toolbar__search"
+        className="toolbar__search control-surface"
         type="search"
         placeholder="Search pipelines, namespaces, apps, versions"
         aria-label="Search pipelines"
@@ -45,7 +45,7 @@ export function BoardToolbar(props: { model: ListModel }) {
           </button>
         ))}
       </div>
-      <select className="toolbar__cluster" aria-label="Cluster" value={view.cluster ?? ''} onChange={(e) => setView({ cluster: e.target.value || null })} data-testid="cluster-select">
+      <select className="toolbar__cluster control-surface" aria-label="Cluster" value={view.cluster ?? ''} onChange={(e) => setView({ cluster: e.target.value || null })} data-testid="cluster-select">
         <option value="">All clusters</option>
         {clusters.map((c) => (
           <option key={c.name} value={c.name}>

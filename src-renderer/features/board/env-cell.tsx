@@ -108,7 +108,7 @@ function VersionChip(props: { dragId: string; data: DragData; isLast: boolean; f
     // eslint-disable-next-line jsx-a11y/click-events-have-key-events, jsx-a11y/no-static-element-interactions
     <span
       ref={drag.setNodeRef}
-      className={`version-chip${drag.isDragging ? ' version-chip--dragging' : ''}${props.isLast ? ' version-chip--static' : ''}`}
+      className={`version-chip control-surface${drag.isDragging ? ' version-chip--dragging' : ''}${props.isLast ? ' version-chip--static' : ''}`}
       data-testid="version-chip"
       title={props.title}
       {...drag.attributes}
@@ -227,7 +227,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
             label={versionLabel(cell, version)}
           />
         ) : (
-          <span className="version-chip version-chip--none">no version</span>
+          <span className="version-chip control-surface version-chip--none">no version</span>
         )}
         {next?.kind === 'approve' || next?.kind === 'promote' ? (
           <button

@@ -299,7 +299,7 @@ function KubernetesSection(props: { draft: SettingsDraft; errors: FieldErrors; e
         <span className="settings__label" id={`${id}-kubeconfig`}>
           Kubeconfig file
         </span>
-        <span className="settings__input settings__input--mono settings__value" aria-labelledby={`${id}-kubeconfig`} data-testid="settings-kubeconfig">
+        <span className="settings__input settings__input--mono settings__value control-surface" aria-labelledby={`${id}-kubeconfig`} data-testid="settings-kubeconfig">
           {draft.kubeconfigPath || 'KUBECONFIG or ~/.kube/config (default, like kubectl)'}
         </span>
         <span className="settings__buttons">
@@ -344,7 +344,7 @@ function KubernetesSection(props: { draft: SettingsDraft; errors: FieldErrors; e
               return (
                 <li key={row.key} className="settings__row settings__row--override" data-row={row.key} data-testid="override-row">
                   <input
-                    className="settings__input settings__input--mono"
+                    className="settings__input settings__input--mono control-surface"
                     type="text"
                     spellCheck={false}
                     autoComplete="off"
@@ -359,7 +359,7 @@ function KubernetesSection(props: { draft: SettingsDraft; errors: FieldErrors; e
                     →
                   </span>
                   <input
-                    className="settings__input settings__input--mono"
+                    className="settings__input settings__input--mono control-surface"
                     type="text"
                     spellCheck={false}
                     autoComplete="off"
@@ -448,7 +448,7 @@ function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: 
               <li key={host.key} className="settings__host" data-row={host.key} data-testid="host-row" aria-label={`Git host ${i + 1}`}>
                 <div className="settings__host-grid">
                   <label htmlFor={f('type')}>Type</label>
-                  <select id={f('type')} className="settings__input" value={host.type} onChange={(e) => setHost(host.key, { type: e.target.value as HostRow['type'] })}>
+                  <select id={f('type')} className="settings__input control-surface" value={host.type} onChange={(e) => setHost(host.key, { type: e.target.value as HostRow['type'] })}>
                     {forgeTypeOptions(capabilities, host.type).map((c) => (
                       <option key={c.type} value={c.type}>
                         {c.label}
@@ -460,7 +460,7 @@ function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: 
                   <div>
                     <input
                       id={f('webUrl')}
-                      className="settings__input settings__input--mono"
+                      className="settings__input settings__input--mono control-surface"
                       type="url"
                       spellCheck={false}
                       autoComplete="off"
@@ -477,7 +477,7 @@ function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: 
                   <div>
                     <input
                       id={f('clientId')}
-                      className="settings__input settings__input--mono"
+                      className="settings__input settings__input--mono control-surface"
                       type="text"
                       spellCheck={false}
                       autoComplete="off"
@@ -494,7 +494,7 @@ function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: 
                     <div className="settings__secret">
                       <input
                         id={f('secret')}
-                        className="settings__input settings__input--mono"
+                        className="settings__input settings__input--mono control-surface"
                         type="password"
                         spellCheck={false}
                         autoComplete="off"
