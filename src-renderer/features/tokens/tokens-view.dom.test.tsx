@@ -23,7 +23,7 @@ function secret(pipeline: string, summary = 'You may read this Secret.'): Secret
   return { context: 'mgmt', namespace: 'team', name: `${pipeline}-promotion`, hasToken: true, hasUsername: true, hasPassword: false, access: { youCanGet: 'yes', youCanListNamespace: 'no', method: 'self-subject-access-review', summary } };
 }
 
-function use(pipeline: string, environment: string, provider: TokenUse['provider'] = 'github'): TokenUse {
+function tokenUse(pipeline: string, environment: string, provider: TokenUse['provider'] = 'github'): TokenUse {
   return { pipelineId: `team/${pipeline}`, context: 'mgmt', namespace: 'team', pipeline, environment, provider, repoUrl: 'https://github.com/acme/fleet', secretName: `${pipeline}-promotion`, strategySource: 'pipeline' };
 }
 
@@ -44,7 +44,7 @@ const botToken: TokenEntry = {
   expiresAt: daysFromNow(9),
   activity: [{ kind: 'newest-promotion-pr', label: 'Newest promotion PR: acme/fleet#12', number: 12, url: 'https://github.com/acme/fleet/pull/12', createdAt: daysFromNow(-2), repo: 'acme/fleet' }],
   secrets: [secret('checkout')],
-  uses: [use('checkout', 'staging'), use('checkout', 'prod')],
+  uses: [tokenUse('checkout', 'staging'), tokenUse('checkout', 'prod')],
   risks: [],
 };
 
@@ -59,7 +59,7 @@ const expiredPat: TokenEntry = {
   scopes: ['repo', 'workflow'],
   expiresAt: daysFromNow(-3),
   secrets: [secret('billing')],
-  uses: [use('billing', 'prod')],
+  uses: [tokenUse('billing', 'prod')],
   // out of order on purpose: the panel ranks them
   risks: [risk('personal-account', 'low', 'Owned by a person'), risk('expired-or-revoked', 'high', 'The token has expired'), risk('broad-scope', 'medium', 'Broad scopes: repo')],
 };
@@ -75,7 +75,7 @@ const rejectedGitlab: TokenEntry = {
   scopes: ['write_repository'],
   activity: [{ kind: 'last-used', label: 'Last used 4 days ago', at: daysFromNow(-4) }],
   secrets: [secret('search')],
-  uses: [use('search', 'prod', 'gitlab')],
+  uses: [tokenUse('search', 'prod', 'gitlab')],
   risks: [risk('expired-or-revoked', 'high', 'GitLab rejects the token')],
 };
 
@@ -84,7 +84,7 @@ const missingSecret: TokenEntry = {
   state: 'secret-missing',
   stateLabel: 'the Secret does not exist',
   secrets: [{ ...secret('ledger'), hasToken: false, hasUsername: false }],
-  uses: [use('ledger', 'prod')],
+  uses: [tokenUse('ledger', 'prod')],
   risks: [risk('secret-missing', 'high', 'The promotion Secret does not exist')],
 };
 
@@ -93,7 +93,7 @@ const forbidden: TokenEntry = {
   state: 'forbidden',
   stateLabel: 'you may not read this Secret',
   secrets: [secret('orders', 'Your kubeconfig user may not get Secrets in team.')],
-  uses: [use('orders', 'prod')],
+  uses: [tokenUse('orders', 'prod')],
   risks: [],
 };
 
