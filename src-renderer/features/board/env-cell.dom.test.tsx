@@ -85,6 +85,15 @@ describe('environment cell: what it shows', () => {
     expect(within(cell).getByTestId('version-chip').className).toContain('version-chip--static');
   });
 
+  it('asks for a sign-in where open PRs could not be read, instead of claiming there are none', () => {
+    const row = checkoutRow(now);
+    row.environments[1]!.pending = [{ kind: 'pr-unknown', version: '1.4.0' }];
+    renderCell(row, 1);
+    const badge = screen.getByTestId('pending-badge');
+    expect(badge.className).toContain('badge--pr-unknown');
+    expect(badge.textContent).toBe('Sign in to see open PRs · 1.4.0');
+  });
+
   it('calls GitLab’s merge requests MR !N', () => {
     const row = checkoutRow(now);
     const staging = row.environments[1]!;
@@ -126,6 +135,17 @@ describe('environment cell: what it offers', () => {
     const already = within(cell).getByTestId('already-on');
     expect(already.textContent).toBe('already on 3.0.0');
     expect(already.getAttribute('title')).toBe('staging already runs 3.0.0.');
+  });
+
+  it('while a version of its pipeline is dragged, says whether a drop here promotes it or why not', () => {
+    const row = checkoutRow(now);
+    const next = renderCell(row, 1, { dragSource: 0 });
+    expect(within(next.cell).getByTestId('drop-verdict').textContent).toBe('Drop to promote 1.4.0 to staging');
+    expect(next.cell.className).toContain('cell--drop-ok');
+    next.unmount();
+    const skipped = renderCell(row, 2, { dragSource: 0 });
+    expect(skipped.cell.className).toContain('cell--drop-no');
+    expect(within(skipped.cell).getByTestId('drop-verdict').textContent).toMatch(/one step at a time/);
   });
 
   it('opens on click, and picks itself for a batch on Ctrl-click instead', async () => {
