@@ -85,11 +85,13 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       const host = hostOr(hostId);
       if ('ok' in host) return host;
       const id = randomUUID();
+      const { exchangeCode, authorizeUrl } = forges(host).oauth;
       try {
         const attempt = await startLoopbackSignIn({
           host,
           openExternal: options.openExternal,
-          exchange: forges(host).oauth.exchangeCode,
+          exchange: exchangeCode,
+          ...(authorizeUrl ? { authorizeUrl } : {}),
           fetch: fetchImpl,
           timers,
           ...(options.signInTimeoutMs !== undefined ? { timeoutMs: options.signInTimeoutMs } : {}),

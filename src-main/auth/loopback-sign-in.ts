@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { forgeEndpoints, requestedScopes, validateForgeHost, type ForgeHost } from '../forges/forge-host';
 import { createOAuthState, createPkce, sameState } from './pkce';
 import { SignInFailure, type OpenExternal } from './sign-in-failure';
-import { OAuthEndpointError, type CodeExchange, type FetchLike, type TokenGrant } from '../forges/oauth-types';
+import { OAuthEndpointError, type AuthorizeUrlBuilder, type CodeExchange, type FetchLike, type TokenGrant } from '../forges/oauth-types';
 import { systemTimers, type Timers } from './timers';
 
 export { SignInFailure, type OpenExternal };
@@ -31,6 +31,8 @@ export interface LoopbackSignInOptions {
   host: ForgeHost;
   openExternal: OpenExternal;
   exchange: CodeExchange;
+  /** The forge's own authorize URL builder (GitHub: through @octokit/oauth-app); default: genericAuthorizeUrl. */
+  authorizeUrl?: AuthorizeUrlBuilder;
   fetch?: FetchLike;
   timers?: Timers;
   /** default 5 minutes */
@@ -85,6 +87,20 @@ export function validateAuthorizeUrl(host: ForgeHost, url: string, expect: { sta
     throw new SignInFailure('invalid-host', 'the authorize URL is missing a required parameter');
   }
 }
+
+/** The OAuth 2.0 authorization request (RFC 6749 §4.1.1) with the PKCE S256 challenge (RFC 7636 §4.3). */
+export const genericAuthorizeUrl: AuthorizeUrlBuilder = (host, { redirectUri, state, challenge }) => {
+  const authorize = new URL(forgeEndpoints(host).authorize);
+  authorize.searchParams.set('client_id', host.clientId);
+  authorize.searchParams.set('redirect_uri', redirectUri);
+  authorize.searchParams.set('response_type', 'code');
+  const scopes = requestedScopes(host);
+  if (scopes.length > 0) authorize.searchParams.set('scope', scopes.join(' '));
+  authorize.searchParams.set('state', state);
+  authorize.searchParams.set('code_challenge', challenge);
+  authorize.searchParams.set('code_challenge_method', 'S256');
+  return authorize.toString();
+};
 
 function toFailure(e: unknown): SignInFailure {
   if (e instanceof SignInFailure) return e;
@@ -190,17 +206,9 @@ export async function startLoopbackSignIn(options: LoopbackSignInOptions): Promi
   port = (server.address() as AddressInfo).port;
   const redirectUri = `http://127.0.0.1:${port}${CALLBACK_PATH}`;
 
-  const authorize = new URL(forgeEndpoints(host).authorize);
-  authorize.searchParams.set('client_id', host.clientId);
-  authorize.searchParams.set('redirect_uri', redirectUri);
-  authorize.searchParams.set('response_type', 'code');
-  const scopes = requestedScopes(host);
-  if (scopes.length > 0) authorize.searchParams.set('scope', scopes.join(' '));
-  authorize.searchParams.set('state', state);
-  authorize.searchParams.set('code_challenge', pkce.challenge);
-  authorize.searchParams.set('code_challenge_method', 'S256');
-  const authorizeUrl = authorize.toString();
+  let authorizeUrl = '';
   try {
+    authorizeUrl = (options.authorizeUrl ?? genericAuthorizeUrl)(host, { redirectUri, state, challenge: pkce.challenge });
     validateAuthorizeUrl(host, authorizeUrl, { state, redirectUri, challenge: pkce.challenge });
   } catch (e) {
     finish(toFailure(e));

@@ -5,7 +5,7 @@
 import type { ForgeCapabilities } from '../common/forges';
 import type { ForgeHost, ForgeHostType } from './forge-host';
 import type { GitProvider } from './git-provider';
-import type { CodeExchange, DeviceCode, FetchLike, Identity, TokenGrant } from './oauth-types';
+import type { AuthorizeUrlBuilder, CodeExchange, DeviceCode, FetchLike, Identity, TokenGrant } from './oauth-types';
 import type { InspectorOptions, TokenInspector } from './token-inspector';
 
 type Deps = { fetch: FetchLike; now: () => number };
@@ -16,6 +16,8 @@ export interface DeviceFlow {
 }
 
 export interface ForgeOAuth {
+  /** Absent: the generic OAuth 2.0 authorize URL (auth/loopback-sign-in.ts). */
+  authorizeUrl?: AuthorizeUrlBuilder;
   exchangeCode: CodeExchange;
   /** One refresh; throws OAuthEndpointError (transient or not). */
   refresh(host: ForgeHost, grant: TokenGrant, deps: Deps): Promise<TokenGrant>;

@@ -50,3 +50,6 @@ export interface DeviceCode {
 
 /** The forge's code-for-token exchange (chosen per host type by the forge registry). */
 export type CodeExchange = (host: ForgeHost, args: { code: string; verifier: string; redirectUri: string }, deps: { fetch: FetchLike; now: () => number }) => Promise<TokenGrant>;
+
+/** The browser's authorize URL with the PKCE challenge (chosen per host type; a forge without one gets the generic OAuth 2.0 URL). */
+export type AuthorizeUrlBuilder = (host: ForgeHost, args: { redirectUri: string; state: string; challenge: string }) => string;

@@ -1,8 +1,7 @@
-// The board's data plane as a scheduler over its units (src-main/kube/board/): connections
-// (discovery, watches, credential renewal), the GitopsCluster → context mapper, the row index
-// and the initial-load gate. Workload lists start as soon as a listed Pipeline names them; what
-// no target uses is stopped. After the first build a change rebuilds only the rows that read it,
-// batched over a short window, and goes out as one BoardChange.
+// The board's data plane as a scheduler over its units (src-main/kube/board/): connections (discovery,
+// watches, credential renewal), the GitopsCluster → context mapper, the row index and the initial-load
+// gate. Workload lists start as soon as a listed Pipeline names them; what no target uses is stopped.
+// After the first build a change rebuilds only the rows that read it, batched, as one BoardChange.
 //
 // Security model: kubeconfig credentials stay inside the KubeConfig objects held by the
 // connections and the mapper; the snapshot and changes carry names, versions and states only.
@@ -27,7 +26,7 @@ import { RevisionCursor, Versioned } from './board/versioned';
 import { readGitopsClusterKubeconfig } from './gitops-cluster-secret';
 import { createKubeTransport, discoverServedGroups, type ResourceType } from './kube-transport';
 import type { LoadedKubeconfig } from './kubeconfig';
-import type { ListWatchTransport } from './list-watch';
+import type { ListWatchTransport, WatchTiming } from './list-watch';
 
 export interface BoardServiceOptions {
   loadKubeconfig: () => Result<LoadedKubeconfig>;
@@ -49,6 +48,8 @@ export interface BoardServiceOptions {
   expectedKubeconfigPaths?: string[];
   batchMs?: number;
   backoff?: BackoffOptions;
+  /** Watch length and stall detection; tests shorten them so a stalled stream shows in seconds. */
+  watchTiming?: WatchTiming;
   now?: () => Date;
   /**
    * Whether the user allows reading a GitopsCluster's kubeconfig Secret (through the
@@ -119,6 +120,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
     secretCredentials: (label) => mapper.credentials(label),
     pipelineNamespaces: opts.pipelineNamespaces,
     backoff: opts.backoff,
+    watchTiming: opts.watchTiming,
     now,
     listWorkloadsEarly: () => gate.holding,
     events: {

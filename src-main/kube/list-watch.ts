@@ -110,6 +110,9 @@ export function objectKey(obj: unknown): string | undefined {
 
 const EXPIRED = Symbol('expired');
 /** A watch ended normally but had delivered nothing, not even the promised bookmark. */
+/** How long a watch runs and when its silence counts as a stall (production keeps the defaults; tests shorten them). */
+export type WatchTiming = Pick<ListWatchOptions, 'watchTimeoutSeconds' | 'silentWatch'>;
+
 const SILENT = Symbol('silent');
 /** A watch outlived its own timeoutSeconds with nothing on the stream; we aborted it. */
 const OVERDUE = Symbol('overdue');

@@ -4,7 +4,7 @@
 // retried in a tight loop. Keeps one merged cache keyed "namespace/name".
 
 import type { KubeRequestError } from './errors';
-import { ListWatch, type CacheChange, type ListWatchStatus, type ListWatchTransport } from './list-watch';
+import { ListWatch, type CacheChange, type ListWatchStatus, type ListWatchTransport, type WatchTiming } from './list-watch';
 
 export interface ResourceWatchOptions {
   transport: ListWatchTransport;
@@ -18,6 +18,7 @@ export interface ResourceWatchOptions {
   now?: () => Date;
   /** Allow the namespaced fallback (the board's workload kinds); Pipelines need cluster-wide. */
   namespacedFallback?: boolean;
+  timing?: WatchTiming;
 }
 
 export interface ResourceWatchState {
@@ -98,6 +99,7 @@ export class ResourceWatch {
       ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
       ...(this.opts.random ? { random: this.opts.random } : {}),
       ...(this.opts.now ? { now: this.opts.now } : {}),
+      ...this.opts.timing,
       isPermanent,
       onChange: (changes) => {
         if (this.stopped) return;

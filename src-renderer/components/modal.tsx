@@ -14,7 +14,10 @@ export function Modal(props: { labelledBy: string; onClose(): void; className?: 
     if (!dialog) return;
     const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!dialog.open) dialog.showModal();
-    const first = (initialFocus ? dialog.querySelector<HTMLElement>(initialFocus) : null) ?? dialog.querySelector<HTMLElement>(FOCUSABLE);
+    // a disabled target (Confirm while the plan loads) cannot take focus: then the first control does,
+    // as the browser's own dialog focusing would have chosen
+    const wanted = initialFocus ? [...dialog.querySelectorAll<HTMLElement>(initialFocus)].find((el) => el.matches(FOCUSABLE)) : undefined;
+    const first = wanted ?? dialog.querySelector<HTMLElement>(FOCUSABLE);
     first?.focus();
     return () => {
       if (dialog.open) dialog.close();

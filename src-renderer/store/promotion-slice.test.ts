@@ -1,49 +1,19 @@
 // The promotion slice against a fake main: the only place the promote dialogs reach main.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ReleaseBoardBridge } from '../../src-main/common/ipc-contract';
 import type { BatchPromotion, PromotionPlan } from '../../src-main/common/promotion';
 import { ok } from '../../src-main/common/result';
 import { publishedForgeCapabilities } from '../features/forges/test-capabilities';
 import { githubStrategy, testEnv, testRow, testTarget } from '../../src-main/common/test-rows';
 import { createAppStore } from './store';
+import { installFakeMain, uninstallFakeMain } from '../testing/fake-main';
 
-type Call = { channel: string; payload: unknown };
-
-/** A bridge whose answers the test releases one at a time. */
-function fakeMain(answer: (channel: string, payload: unknown) => unknown) {
-  const calls: Call[] = [];
-  const listeners = new Map<string, ((p: unknown) => void)[]>();
-  const pending: (() => void)[] = [];
-  const bridge = {
-    request: (channel: string, payload: unknown) => {
-      calls.push({ channel, payload });
-      return new Promise((resolve) => pending.push(() => resolve(answer(channel, payload))));
-    },
-    on: (channel: string, listener: (p: unknown) => void) => {
-      listeners.set(channel, [...(listeners.get(channel) ?? []), listener]);
-      return () => listeners.set(channel, (listeners.get(channel) ?? []).filter((l) => l !== listener));
-    },
-  };
-  (globalThis as { window?: { releaseBoard?: ReleaseBoardBridge } }).window = { releaseBoard: bridge as unknown as ReleaseBoardBridge };
-  return {
-    calls,
-    emit: (channel: string, payload: unknown) => listeners.get(channel)?.forEach((l) => l(payload)),
-    async release() {
-      while (pending.length > 0) pending.shift()!();
-      await new Promise((r) => setTimeout(r, 0));
-    },
-  };
-}
-
-afterEach(() => {
-  delete (globalThis as { window?: unknown }).window;
-});
+afterEach(uninstallFakeMain);
 
 const plan = (id: string) => ({ id, pipelineName: 'api', targetEnv: 'prod', files: [{ path: 'a.yaml', changes: [] }] }) as unknown as PromotionPlan;
 
 describe('promotion slice: single review', () => {
   it('drops the plan of a review closed before main answered, and discards it in main', async () => {
-    const main = fakeMain((channel) => (channel === 'promotion:plan' ? ok(plan('late')) : ok(null)));
+    const main = installFakeMain((channel) => (channel === 'promotion:plan' ? ok(plan('late')) : ok(null)));
     const store = createAppStore();
     const started = store.getState().startReview({ pipelineId: 'team/api', targetEnv: 'prod' });
     expect(store.getState().review.kind).toBe('planning');
@@ -57,7 +27,7 @@ describe('promotion slice: single review', () => {
   });
 
   it('applies the reviewed plan with progress and announces the pull request', async () => {
-    const main = fakeMain((channel, payload) =>
+    const main = installFakeMain((channel, payload) =>
       channel === 'promotion:plan' ? ok(plan('p1')) : ok({ planId: (payload as { planId: string }).planId, number: 12, prUrl: 'https://git.example/a/b/pull/12', updated: false, rebuilt: false, files: [], baseSha: 'abc' }),
     );
     const store = createAppStore();
@@ -101,7 +71,7 @@ describe('promotion slice: batch', () => {
       'promotion:apply-batch': { batchId: 'b1', rows: rows(['opened', 'failed']) } as BatchPromotion,
       'promotion:retry-batch': { batchId: 'b1', rows: rows(['opened', 'opened']) } as BatchPromotion,
     };
-    const main = fakeMain((channel) => ok(answers[channel]));
+    const main = installFakeMain((channel) => ok(answers[channel]));
     const store = createAppStore();
     const planned = store.getState().startBatch([
       { pipelineId: 'team/p0', targetEnv: 'prod' },
@@ -128,7 +98,7 @@ describe('promotion slice: batch', () => {
   });
 
   it('toggles cells in and out of the selection', () => {
-    fakeMain(() => ok(null));
+    installFakeMain(() => ok(null));
     const store = createAppStore();
     store.getState().toggleBatchCell('team/a|0');
     store.getState().toggleBatchCell('team/b|1');

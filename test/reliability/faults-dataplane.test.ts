@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BoardSnapshot, TargetState } from '../../src-main/common/board';
 import { createBoardService, type BoardService, type BoardServiceOptions } from '../../src-main/kube/board-service';
 import { loadKubeconfig } from '../../src-main/kube/kubeconfig';
+import { createKubeTransport, discoverServedGroups } from '../../src-main/kube/kube-transport';
 import { waitFor } from '../../src-main/kube/test-helpers';
 import { deployChartVersion } from '../sandbox/flux/deploy-now';
 import { startSandbox, type Sandbox } from '../sandbox/index';
@@ -187,7 +188,9 @@ describe('faults: cluster API servers', () => {
   // A watch that stays open but delivers nothing (not even the bookmark a kube-apiserver sends
   // before a watch's timeout) is noticed when it ends, and the list is read again.
   it('a silently stalled watch is detected (stale, or the change shows up) within 35 s', async () => {
-    const service = start();
+    // Watches of 4 s, silent after 1.5 s without a bookmark (the sandbox sends one a second):
+    // the production defaults (20–28 s watches) would spend most of the budget waiting.
+    const service = start(sandbox.kubeconfig, { watchTiming: { watchTimeoutSeconds: () => 4, silentWatch: { minRunMs: 2_000, quietTailMs: 1_500 } } });
     await settled(service);
     const prod = sandbox.cluster('prod-eu');
     prod.api.faults.stallWatches(true);
@@ -286,8 +289,13 @@ describe('faults: kubeconfig and credentials while running', () => {
       contexts: [{ name: 'mgmt', context: { cluster: 'mgmt', user: 'u' } }],
       'current-context': 'mgmt',
     }));
-    const service = start(file);
+    // The wait is reported after 2 s here (10 s in the app), so a loaded machine has room to spare.
+    const credentialPlugin = { slowMs: 2_000 };
+    const service = start(file, {
+      discover: (kc) => discoverServedGroups(kc, { credentialPlugin }),
+      createTransport: (kc, resource) => createKubeTransport(kc, resource, { credentialPlugin }),
+    });
     const s = await until(service, 'the hang to be reported', (x) => ['unreachable', 'stale', 'forbidden'].includes(cluster(x, 'mgmt')?.state ?? ''), 15_000);
-    expect(cluster(s, 'mgmt')?.message).toBe(`Waiting for the credential plugin "${plugin}" for 10 s — it may be waiting for you to sign in in a browser or terminal`);
+    expect(cluster(s, 'mgmt')?.message).toBe(`Waiting for the credential plugin "${plugin}" for 2 s — it may be waiting for you to sign in in a browser or terminal`);
   }, 25_000);
 });

@@ -3,7 +3,7 @@
 import { stripNumberedSuffix, withFetch, type ForgeKind } from '../forge-kind';
 import { createGitHubProvider } from './github-provider';
 import { createGitHubInspector } from './inspector';
-import { exchangeAuthorizationCode, fetchIdentity, pollDeviceToken, refreshAccessToken, requestDeviceCode, revokeToken } from './oauth';
+import { authorizeUrl, exchangeAuthorizationCode, fetchIdentity, pollDeviceToken, refreshAccessToken, requestDeviceCode, revokeToken } from './oauth';
 
 export const github: ForgeKind = {
   type: 'github',
@@ -12,6 +12,7 @@ export const github: ForgeKind = {
   pullRequestRef: (n) => `PR #${n}`,
   strategyProviders: ['github'],
   oauth: {
+    authorizeUrl,
     exchangeCode: exchangeAuthorizationCode,
     refresh: refreshAccessToken,
     identity: fetchIdentity,

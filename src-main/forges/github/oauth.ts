@@ -1,45 +1,28 @@
-// GitHub's OAuth endpoints (github.com and GHES), carried by @octokit/oauth-methods: code
-// exchange, refresh of expiring GitHub App user tokens, device-code request and poll, and
-// revocation; plus the /user lookup (Octokit) that names a fresh token's owner.
-// What the library lacks is added here: the PKCE verifier and grant_type on the code exchange
-// (RFC 7636; oauth-methods sends neither), an injected fetch and clock, and our error type.
+// GitHub's OAuth endpoints (github.com and GHES), carried by @octokit/oauth-app: one OAuthApp
+// per host and call (oauth-app.ts) builds the authorize URL (getWebFlowAuthorizationUrl),
+// exchanges the code (createToken), refreshes expiring GitHub App user tokens (refreshToken) and
+// revokes (deleteToken). Plus the /user lookup (Octokit) that names a fresh token's owner.
+// What the library lacks is added here: PKCE (RFC 7636: the challenge in the authorize URL, the
+// verifier and grant_type in the exchange), a public client without a secret, an injected fetch
+// and clock, `redirect: 'error'`, and our error type.
+// The device flow stays on @octokit/oauth-methods (createDeviceCode, exchangeDeviceCode), sent
+// through the same OAuthApp's Octokit: OAuthApp only offers it as createToken({ onVerification }),
+// one blocking loop that sleeps on real timers, while our poll loop (auth/device-sign-in.ts)
+// takes one step at a time on an injected clock and can be cancelled between steps.
 //
 // Security model: tokens, codes, verifiers and secrets only travel in request bodies (or the
 // Basic header of the revoke call) to the host's configured endpoints, redirects are refused,
 // and errors carry GitHub's error code and description only, never a secret.
 
-import { createDeviceCode, deleteToken, exchangeDeviceCode, exchangeWebFlowCode, refreshToken } from '@octokit/oauth-methods';
-import { request as octokitRequest } from '@octokit/request';
+import { createDeviceCode, exchangeDeviceCode } from '@octokit/oauth-methods';
 import { Octokit } from '@octokit/rest';
-import { requestedScopes, type ForgeHost } from '../forge-host';
-import { OAuthEndpointError, type DeviceCode, type FetchLike, type Identity, type TokenGrant } from '../oauth-types';
+import { forgeEndpoints, requestedScopes, type ForgeHost } from '../forge-host';
+import { OAuthEndpointError, type AuthorizeUrlBuilder, type DeviceCode, type FetchLike, type Identity, type TokenGrant } from '../oauth-types';
+import { USER_AGENT, addTokenRequestParams, captureTokenAnswer, githubOAuthApp, silentLog } from './oauth-app';
 
 type Deps = { fetch: FetchLike; now: () => number };
 
-const USER_AGENT = 'release-board';
-
-/**
- * A request function for the host's OAuth endpoints. oauth-methods derives the OAuth base from
- * the request's REST base the way GitHub lays out GHES ("<web>/api/v3" → "<web>"; api.github.com
- * → github.com), so we hand it "<webUrl>/api/v3", which maps back to the configured web URL for
- * every GitHub host. Extra parameters (the PKCE verifier) go into the request body.
- */
-function oauthRequest(host: ForgeHost, fetchImpl: FetchLike, options: { signal?: AbortSignal; body?: Record<string, string> } = {}) {
-  return octokitRequest.defaults({
-    baseUrl: `${host.webUrl}/api/v3`,
-    headers: { 'user-agent': USER_AGENT },
-    request: { fetch: fetchImpl, redirect: 'error', ...(options.signal ? { signal: options.signal } : {}) },
-    ...options.body,
-  });
-}
-
-/**
- * The library types the client secret as required; it sends only what is defined (a JSON body
- * drops undefined), which is what a public client (PKCE, device flow) needs.
- */
-const optionalSecret = (secret: string | undefined): string => secret as string;
-
-/** Turns what oauth-methods / @octokit/request threw into our error (GitHub's code, whether a retry may help). */
+/** Turns what the OAuthApp / oauth-methods / @octokit/request threw into our error (GitHub's code, whether a retry may help). */
 function toOAuthError(e: unknown, host: ForgeHost, signal?: AbortSignal): unknown {
   if (signal?.aborted) return signal.reason;
   if (e instanceof OAuthEndpointError) return e;
@@ -82,42 +65,46 @@ function grantFrom(data: unknown, now: number, viaDevice: boolean): TokenGrant {
   };
 }
 
+const sendsNoRequest: FetchLike = () => Promise.reject(new Error('building the authorize URL sends no request'));
+
+/**
+ * The authorize URL: the library's (client_id, redirect_uri, scope, state, allow_signup) on the
+ * configured authorize endpoint, plus what it lacks: response_type and the PKCE challenge.
+ */
+export const authorizeUrl: AuthorizeUrlBuilder = (host, args) => {
+  const built = githubOAuthApp(host, { fetch: sendsNoRequest }).getWebFlowAuthorizationUrl({ redirectUrl: args.redirectUri, state: args.state, scopes: requestedScopes(host) });
+  // the library puts its parameters on a base it derives from the API URL; ours is configured
+  const url = new URL(forgeEndpoints(host).authorize);
+  url.search = new URL(built.url).search;
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('code_challenge', args.challenge);
+  url.searchParams.set('code_challenge_method', 'S256');
+  return url.toString();
+};
+
 export async function exchangeAuthorizationCode(host: ForgeHost, args: { code: string; verifier: string; redirectUri: string }, deps: Deps): Promise<TokenGrant> {
-  const res = await call(host, undefined, () =>
-    exchangeWebFlowCode({
-      clientType: 'oauth-app',
-      clientId: host.clientId,
-      clientSecret: optionalSecret(host.clientSecret),
-      code: args.code,
-      redirectUrl: args.redirectUri,
-      request: oauthRequest(host, deps.fetch, { body: { code_verifier: args.verifier, grant_type: 'authorization_code' } }),
-    }),
-  );
-  return grantFrom(res.data, deps.now(), false);
+  const app = githubOAuthApp(host, { fetch: deps.fetch });
+  // this app serves this one exchange, so the verifier reaches no other request
+  addTokenRequestParams(app, { code_verifier: args.verifier, grant_type: 'authorization_code' });
+  const answer = captureTokenAnswer(app);
+  await call(host, undefined, () => app.createToken({ code: args.code, redirectUrl: args.redirectUri }));
+  return grantFrom(answer(), deps.now(), false);
 }
 
 export async function refreshAccessToken(host: ForgeHost, grant: TokenGrant, deps: Deps): Promise<TokenGrant> {
   const refresh = grant.refreshToken;
   if (!refresh) throw new OAuthEndpointError('no_refresh_token', 'this token cannot be refreshed', false);
-  const res = await call(host, undefined, () =>
-    refreshToken({
-      clientType: 'github-app',
-      clientId: host.clientId,
-      // a device-flow grant is refreshed without the secret, as it was issued
-      clientSecret: optionalSecret(grant.viaDevice ? undefined : host.clientSecret),
-      refreshToken: refresh,
-      request: oauthRequest(host, deps.fetch),
-    }),
-  );
+  // a device-flow grant is refreshed without the secret, as it was issued
+  const app = githubOAuthApp(host, { fetch: deps.fetch, clientType: 'github-app', clientSecret: grant.viaDevice ? undefined : host.clientSecret });
+  const res = await call(host, undefined, () => app.refreshToken({ refreshToken: refresh }));
   return grantFrom(res.data, deps.now(), grant.viaDevice);
 }
 
 export async function requestDeviceCode(host: ForgeHost, deps: Deps): Promise<DeviceCode> {
   // The same scopes as the browser flow: a device-code session must be able to promote too.
   const scopes = requestedScopes(host);
-  const res = await call(host, undefined, () =>
-    createDeviceCode({ clientType: 'oauth-app', clientId: host.clientId, ...(scopes.length > 0 ? { scopes } : {}), request: oauthRequest(host, deps.fetch) }),
-  );
+  const { request } = githubOAuthApp(host, { fetch: deps.fetch }).octokit;
+  const res = await call(host, undefined, () => createDeviceCode({ clientType: 'oauth-app', clientId: host.clientId, ...(scopes.length > 0 ? { scopes } : {}), request }));
   const { device_code, user_code, verification_uri, expires_in, interval } = res.data as unknown as Record<string, unknown>;
   if (typeof device_code !== 'string' || typeof user_code !== 'string' || typeof verification_uri !== 'string') {
     throw new OAuthEndpointError('invalid_response', 'the device code endpoint answered without a code', false);
@@ -133,13 +120,10 @@ export async function requestDeviceCode(host: ForgeHost, deps: Deps): Promise<De
 
 /** One poll: a grant, or OAuthEndpointError ('authorization_pending', 'slow_down' with interval, 'expired_token', 'access_denied'). */
 export async function pollDeviceToken(host: ForgeHost, deviceCode: string, deps: Deps, signal?: AbortSignal): Promise<TokenGrant> {
-  const res = await call(host, signal, () =>
-    exchangeDeviceCode({ clientType: 'oauth-app', clientId: host.clientId, code: deviceCode, request: oauthRequest(host, deps.fetch, signal ? { signal } : {}) }),
-  );
+  const { request } = githubOAuthApp(host, { fetch: deps.fetch, signal }).octokit;
+  const res = await call(host, signal, () => exchangeDeviceCode({ clientType: 'oauth-app', clientId: host.clientId, code: deviceCode, request }));
   return grantFrom(res.data, deps.now(), true);
 }
-
-const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** The one Octokit for a host and token (REST calls of the sign-in flow, the provider and the inspector build on it). */
 export function octokitFor(host: Pick<ForgeHost, 'apiUrl'>, token: string, fetchImpl?: FetchLike): Octokit {
@@ -161,13 +145,7 @@ export async function fetchIdentity(host: ForgeHost, token: string, fetchImpl?: 
 export async function revokeToken(host: ForgeHost, token: string, fetchImpl: FetchLike): Promise<boolean> {
   if (!host.clientSecret) return false;
   try {
-    const res = await deleteToken({
-      clientType: 'oauth-app',
-      clientId: host.clientId,
-      clientSecret: host.clientSecret,
-      token,
-      request: octokitRequest.defaults({ baseUrl: host.apiUrl, headers: { 'user-agent': USER_AGENT }, request: { fetch: fetchImpl, redirect: 'error' } }),
-    });
+    const res = await githubOAuthApp(host, { fetch: fetchImpl }).deleteToken({ token });
     return res.status === 204;
   } catch {
     return false;

@@ -12,7 +12,7 @@ import { backoffDelay, type BackoffOptions } from '../backoff';
 import { describeKubeError, toKubeRequestError, type KubeRequestError } from '../errors';
 import { BOARD_RESOURCES, type BoardKind, type ResourceType } from '../kube-transport';
 import type { LoadedKubeconfig } from '../kubeconfig';
-import type { CacheChange, ListWatchTransport } from '../list-watch';
+import type { CacheChange, ListWatchTransport, WatchTiming } from '../list-watch';
 import { ResourceWatch } from '../resource-watch';
 
 export interface ContextRuntime {
@@ -63,6 +63,8 @@ export interface ClusterConnectionsOptions {
   backoff?: BackoffOptions | undefined;
   random?: () => number;
   now: () => Date;
+  /** Watch length and stall detection (defaults in list-watch.ts). */
+  watchTiming?: WatchTiming | undefined;
   /** Milliseconds clock for the credential-renewal rate limit. */
   clock?: () => number;
   /**
@@ -215,6 +217,7 @@ export class ClusterConnections {
       ...(namespaces ? { namespaces } : {}),
       ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
       ...(this.opts.random ? { random: this.opts.random } : {}),
+      ...(this.opts.watchTiming ? { timing: this.opts.watchTiming } : {}),
       now: this.opts.now,
       onChange: (changes) => events.watchChange(rt.name, kind, changes),
       onStateChange: () => {
