@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatchPromotion, PromotionPlan } from '../../src-main/common/promotion';
 import { ok } from '../../src-main/common/result';
-import { publishedForgeCapabilities } from '../features/forges/test-capabilities';
+import { publishedForgeCapabilities } from '../testing/forge-capabilities';
 import { githubStrategy, testEnv, testRow, testTarget } from '../../src-main/common/test-rows';
 import { createAppStore } from './store';
 import { installFakeMain, uninstallFakeMain } from '../testing/fake-main';
@@ -46,7 +46,7 @@ describe('promotion slice: single review', () => {
   });
 
   it("announces a GitLab target's change as the merge request main's capabilities name", async () => {
-    const main = fakeMain((channel, payload) =>
+    const main = installFakeMain((channel, payload) =>
       channel === 'promotion:plan' ? ok(plan('p2')) : ok({ planId: (payload as { planId: string }).planId, number: 4, prUrl: 'https://git.example/a/b/-/merge_requests/4', updated: true, rebuilt: false, files: [], baseSha: 'abc' }),
     );
     const store = createAppStore();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { publishedForgeCapabilities } from '../forges/test-capabilities';
+import { publishedForgeCapabilities } from '../../testing/forge-capabilities';
 import { changeRequestWordsFor } from '../forges/forge-capabilities';
 import { buildListModel, COMPACT, defaultView, groupInbox, inboxItems, itemAt, sinceText, rowMatches, sortInbox, uniformOffsets, visibleRange, GROUP_HEIGHT, PR_BADGE_EXTRA, ROW_BASE_HEIGHT, PROBLEM_HEIGHT } from './board-view';
 import { relativeTime } from './format';

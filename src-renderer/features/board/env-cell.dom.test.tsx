@@ -9,6 +9,7 @@ import type { ClusterState, PipelineRow } from '../../../src-main/common/board';
 import { useAppStore } from '../../store/store';
 import { boardSnapshot, checkoutRow, ledgerRow, searchRow } from '../../testing/board-fixture';
 import { resetAppBetweenTests } from '../../testing/dom';
+import { publishedForgeCapabilities } from '../../testing/forge-capabilities';
 import { BoardList } from './board-list';
 import { buildListModel, defaultView } from './board-view';
 import { EnvCell, type EnvCellProps } from './env-cell';
@@ -94,7 +95,8 @@ describe('environment cell: what it shows', () => {
     expect(badge.textContent).toBe('Sign in to see open PRs · 1.4.0');
   });
 
-  it('calls GitLab’s merge requests MR !N', () => {
+  it('calls GitLab’s merge requests MR !N, in the words main publishes for the forge', () => {
+    useAppStore.setState({ forgeCapabilities: [...publishedForgeCapabilities] });
     const row = checkoutRow(now);
     const staging = row.environments[1]!;
     staging.strategy = { ...staging.strategy, provider: 'gitlab', repoUrl: 'https://gitlab.example/acme/fleet' };

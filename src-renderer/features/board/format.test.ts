@@ -1,6 +1,6 @@
 // The words a PR badge uses: the forge's reference and where the PR stands.
 import { describe, expect, it } from 'vitest';
-import { publishedForgeCapabilities } from '../forges/test-capabilities';
+import { publishedForgeCapabilities } from '../../testing/forge-capabilities';
 import { changeRequestWordsFor } from '../forges/forge-capabilities';
 import { pendingLabel, prStatusText, rollupLine, staleFor, versionLabel } from './format';
 

@@ -237,7 +237,7 @@ describe('promote dialog: reaches main only through the store', () => {
     const actions = { startReview: vi.fn(async () => {}), confirmReview: vi.fn(async () => {}), retryReview: vi.fn(async () => {}), replanReview: vi.fn(async () => {}), closeReview: vi.fn() };
     useAppStore.setState(actions);
     const dialog = openDialog();
-    expect(actions.startReview).toHaveBeenCalledWith({ pipelineId: 'team/checkout', targetEnv: 'staging' }, { mergeRequest: false });
+    expect(actions.startReview).toHaveBeenCalledWith({ pipelineId: 'team/checkout', targetEnv: 'staging' });
 
     act(() => useAppStore.setState({ review: { kind: 'review', plan: plan('p1') } }));
     await userEvent.click(confirmButton());

@@ -3,7 +3,7 @@ import type { EffectiveStrategy } from '../../../src-main/common/board';
 import type { ForgeHostSummary } from '../../../src-main/common/session';
 import { approvalWhy, confirmLabel, hostForRepo, planErrorView, sameFiles, stepLabels, wordsForTarget } from './promote-flow';
 import { changeRequestWordsFor } from '../forges/forge-capabilities';
-import { publishedForgeCapabilities } from '../forges/test-capabilities';
+import { publishedForgeCapabilities } from '../../testing/forge-capabilities';
 import { testEnv, testRow, testTarget } from '../../../src-main/common/test-rows';
 import { derivePromotion } from '../../../src-main/common/promotion-eligibility';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { publishedForgeCapabilities } from './test-capabilities';
+import { publishedForgeCapabilities } from '../../testing/forge-capabilities';
 import { capabilitiesOfStrategy, changeRequestWords, changeRequestWordsFor, forgeLabel, forgeTypeOptions, nounForCount, offersDeviceFlow, reportsTokenLastUse } from './forge-capabilities';
 
 describe('forge capabilities in the renderer', () => {
