@@ -8,6 +8,7 @@ import { deriveRollback, ROLLBACK_REASON_MAX } from '../../../src-main/common/ro
 import { bridge } from '../../bridge/release-board';
 import { Modal } from '../../components/modal';
 import { SafeLink } from '../../components/safe-link';
+import { useChangeRequestWords } from '../forges/use-change-request-words';
 import { useAppStore } from '../../store/store';
 import { useReleasesStore } from './releases-store';
 import './releases.css';
@@ -36,6 +37,7 @@ export function RollbackDialog() {
   const [reason, setReason] = useState('');
   const [step, setStep] = useState<Step>({ kind: 'reason' });
   const [error, setError] = useState<AppError | null>(null);
+  const words = useChangeRequestWords(target ? row?.environments.find((e) => e.name === target.env)?.strategy.provider : undefined);
   if (!target || !row) return null;
   const derived = deriveRollback(row, target.env);
   const onClose = () => {
@@ -66,7 +68,7 @@ export function RollbackDialog() {
       return;
     }
     setStep({ kind: 'done', result: applied.value });
-    announce(`Rollback pull request ${applied.value.updated ? 'updated' : 'opened'}: #${applied.value.number}`);
+    announce(`Rollback ${words.noun} ${applied.value.updated ? 'updated' : 'opened'}: ${words.ref(applied.value.number)}`);
   };
   const trimmed = reason.trim();
   return (
@@ -78,15 +80,15 @@ export function RollbackDialog() {
         <p data-testid="rollback-refusal">Can’t roll back: {derived.reason}</p>
       ) : step.kind === 'done' ? (
         <p data-testid="rollback-done">
-          Rollback pull request {step.result.updated ? 'updated' : 'opened'}: <SafeLink href={step.result.prUrl}>#{step.result.number}</SafeLink>. It replaces {derived.replaces} by {derived.version} once merged.
+          Rollback {words.noun} {step.result.updated ? 'updated' : 'opened'}: <SafeLink href={step.result.prUrl}>{words.ref(step.result.number)}</SafeLink>. It replaces {derived.replaces} by {derived.version} once merged.
         </p>
       ) : (
         <>
           <p>
-            Opens a pull request that sets {row.namespace}/{row.name} in {target.env} back from <strong className="mono">{derived.replaces}</strong> to{' '}
+            Opens {words.article} that sets {row.namespace}/{row.name} in {target.env} back from <strong className="mono">{derived.replaces}</strong> to{' '}
             <strong className="mono">{derived.version}</strong>, the version that ran before it. It is labelled <em>rollback</em> and says why.
           </p>
-          <label htmlFor="rollback-reason">Why roll back? (goes into the pull request)</label>
+          <label htmlFor="rollback-reason">Why roll back? (goes into the {words.noun})</label>
           <textarea
             id="rollback-reason"
             value={reason}
@@ -103,7 +105,7 @@ export function RollbackDialog() {
             <div data-testid="rollback-plan">
               <p className="muted">
                 {step.plan.title} — branch <span className="mono">{step.plan.branch}</span> on {step.plan.repo.owner}/{step.plan.repo.name}
-                {step.plan.existingPr ? ` (updates the open #${step.plan.existingPr.number})` : ''}
+                {step.plan.existingPr ? ` (updates the open ${words.ref(step.plan.existingPr.number)})` : ''}
               </p>
               {step.plan.files.map((f) => (
                 <div key={f.path} className="rollback-dialog__change">
@@ -137,7 +139,7 @@ export function RollbackDialog() {
         ) : null}
         {step.kind === 'review' || step.kind === 'opening' ? (
           <button type="button" className="button button--primary" disabled={step.kind === 'opening'} onClick={() => void open(step.plan)} data-testid="rollback-open">
-            {step.kind === 'opening' ? 'Opening…' : 'Open rollback PR'}
+            {step.kind === 'opening' ? 'Opening…' : `Open rollback ${words.short}`}
           </button>
         ) : null}
       </div>
