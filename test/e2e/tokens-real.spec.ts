@@ -73,7 +73,9 @@ test('token chips on the board label their risk count, and a rejected token gets
   await page.screenshot({ path: path.join(screenshotDir, 'token-chips.png') });
 
   // the detail panel shows the targets before the token
-  await page.locator('[data-testid="env-cell"][data-row-id="platform/cert-rotation"][data-env="prod"]').click();
+  // from the keyboard: a click at the cell's centre can land on a badge that appears meanwhile
+  await page.locator('[data-testid="env-cell"][data-row-id="platform/cert-rotation"][data-env="prod"]').focus();
+  await page.keyboard.press('Enter');
   const detail = page.getByTestId('detail-panel');
   await expect(detail.getByTestId('detail-token')).toBeVisible();
   const targetsFirst = await detail.evaluate((d) => {

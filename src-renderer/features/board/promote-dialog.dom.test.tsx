@@ -163,6 +163,18 @@ describe('promote dialog: the state machine on screen', () => {
     expect(confirmButton().disabled).toBe(false);
   });
 
+  it('puts a failed apply in the error presenter’s words too: its default hint, and how long to wait', async () => {
+    const limited = { ok: false, error: { code: 'rate-limited', message: 'GitHub allows 5,000 requests an hour.', retryAfterSeconds: 120 } };
+    const main = mainWith({ plans: [ok(plan('p1'))], applies: [limited] });
+    const dialog = openDialog();
+    await act(() => main.release());
+    await userEvent.click(confirmButton());
+    await act(() => main.release());
+    const error = within(dialog).getByTestId('promote-apply-error');
+    expect(within(error).getByRole('alert').textContent).toBe('The promotion did not complete. GitHub allows 5,000 requests an hour.Try again in 2 min.');
+    expect(within(error).getByRole('button', { name: 'Retry' })).toBeTruthy();
+  });
+
   it('puts a plan error in the error presenter’s words, with Try again where trying again can help', async () => {
     const limited = { ok: false, error: { code: 'rate-limited', message: 'GitHub allows 5,000 requests an hour.', retryAfterSeconds: 120 } };
     const main = mainWith({ plans: [limited, ok(plan('p1'))] });

@@ -8,6 +8,7 @@ import { useEffect, useState } from 'react';
 import type { PipelineRow } from '../../../src-main/common/board';
 import type { PromotionPlan, PromotionRequest } from '../../../src-main/common/promotion';
 import type { ForgeHostSummary } from '../../../src-main/common/session';
+import { presentError } from '../../components/error-presenter';
 import { Modal } from '../../components/modal';
 import { useAppStore } from '../../store/store';
 import type { ReviewPhase } from '../../store/promotion-machine';
@@ -306,12 +307,15 @@ function PhaseView(props: {
           <p className="muted">The board shows the {words.noun} as open now and the new version once it is merged and Flux has applied it.</p>
         </section>
       );
-    case 'apply-error':
+    case 'apply-error': {
+      // the presenter supplies the default hint for codes main sent without one, and the wait
+      const shown = presentError(phase.error);
       return (
         <section className="promote-dialog__changes" data-testid="promote-apply-error" data-code={phase.error.code}>
           <div className="notice notice--bad" role="alert">
-            <strong>The promotion did not complete.</strong> {phase.error.message}
-            {phase.error.hint ? <div className="muted">{phase.error.hint}</div> : null}
+            <strong>The promotion did not complete.</strong> {shown.message}
+            {shown.hint ? <div className="muted">{shown.hint}</div> : null}
+            {shown.waitFor ? <div className="muted">Try again in {shown.waitFor}.</div> : null}
           </div>
           <FileChanges plan={phase.plan} />
           <div className="promote-dialog__inline-actions">
@@ -321,6 +325,7 @@ function PhaseView(props: {
           </div>
         </section>
       );
+    }
   }
 }
 
