@@ -2,7 +2,7 @@
 // age, target problems in place, pending-promotion badges, and — while a version from this
 // pipeline is being dragged — whether a drop here is allowed and why not.
 import { useDraggable, useDroppable } from '@dnd-kit/core';
-import { Fragment, memo, useLayoutEffect, useRef } from 'react';
+import { Fragment, memo, useCallback, useLayoutEffect, useRef } from 'react';
 import type { ClusterState, EnvironmentCell, PendingPromotion, PipelineRow, TargetState } from '../../../src-main/common/board';
 import { requestPromoteNext } from './board-actions';
 import { cellRevision, clusterWords, pendingLabel, prStatusText, relativeTime, rollupLine, rollupWords, staleFor, versionLabel } from './format';
@@ -138,13 +138,23 @@ export interface EnvCellProps {
   onFocusCell(envIndex: number): void;
 }
 
+/**
+ * The drop target around a cell's body. dnd-kit re-renders every `useDroppable` (and
+ * `useDraggable`) whenever its context changes — and each cell that mounts while the board
+ * scrolls registers itself, which is such a change. So the hook lives in this thin wrapper and
+ * the body is memoised apart from it: a registration re-renders the wrappers and the version
+ * chips, not the cells' contents.
+ */
 export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
-  const { row, cell, focused, focusToken, flash, dragSource, clusters, now } = props;
+  const drop = useDroppable({ id: `drop|${props.row.id}|${props.cell.index}`, data: { rowId: props.row.id, envIndex: props.cell.index } satisfies DragData });
+  return <EnvCellBody {...props} dropRef={drop.setNodeRef} isOver={drop.isOver} />;
+});
+
+const EnvCellBody = memo(function EnvCellBody(props: EnvCellProps & { dropRef(el: HTMLElement | null): void; isOver: boolean }) {
+  const { row, cell, focused, focusToken, flash, dragSource, clusters, now, dropRef } = props;
   const ref = useRef<HTMLDivElement | null>(null);
   const dragId = `drag|${row.id}|${cell.index}`;
-  const dropId = `drop|${row.id}|${cell.index}`;
   const version = cell.rollup.version;
-  const drop = useDroppable({ id: dropId, data: { rowId: row.id, envIndex: cell.index } satisfies DragData });
   const key = cellKey(row.id, cell.index);
   const selected = useAppStore((s) => s.batchSelection[key] === true);
   // compact rows show the health as its dot; the word stays for screen readers
@@ -171,13 +181,16 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
   const next = props.isLast ? null : cellAction(row, cell.index);
   const nextEnv = next && next.kind !== 'refused' ? row.environments[next.toIndex]?.name : undefined;
   const dropCheck = dragSource !== null && dragSource !== cell.index ? dropVerdict({ row, envIndex: dragSource }, { row, envIndex: cell.index }) : null;
-  const setRefs = (el: HTMLDivElement | null) => {
-    ref.current = el;
-    drop.setNodeRef(el);
-  };
+  const setRefs = useCallback(
+    (el: HTMLDivElement | null) => {
+      ref.current = el;
+      dropRef(el);
+    },
+    [dropRef],
+  );
   const classes = ['cell', `cell--${cell.rollup.state}`];
   if (dropCheck) classes.push(dropCheck.allowed ? 'cell--drop-ok' : 'cell--drop-no');
-  if (dropCheck && drop.isOver) classes.push('cell--over');
+  if (dropCheck && props.isOver) classes.push('cell--over');
   if (dragSource === cell.index) classes.push('cell--drag-source');
   if (selected) classes.push('cell--selected');
 
@@ -267,7 +280,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
           </div>
         </>
       )}
-      <div className="cell__badges">
+      <div className={cell.pending.some((p) => p.pr) ? 'cell__badges cell__badges--stacked' : 'cell__badges'}>
         {cell.rollout ? <RolloutBadge rollout={cell.rollout} provider={cell.strategy.provider} /> : null}
         {cell.pending.map((p, i) => (
           <PendingBadge key={i} pending={p} now={now} provider={cell.strategy.provider} />
