@@ -2,7 +2,7 @@
 // age, target problems in place, pending-promotion badges, and — while a version from this
 // pipeline is being dragged — whether a drop here is allowed and why not.
 import { useDraggable, useDroppable } from '@dnd-kit/core';
-import { Fragment, memo, useCallback, useLayoutEffect, useRef } from 'react';
+import { Fragment, memo, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { ClusterState, EnvironmentCell, PendingPromotion, PipelineRow, TargetState } from '../../../src-main/common/board';
 import { requestPromoteNext } from './board-actions';
 import { cellRevision, clusterWords, pendingLabel, prStatusText, relativeTime, rollupLine, rollupWords, staleFor, versionLabel } from './format';
@@ -139,20 +139,40 @@ export interface EnvCellProps {
 }
 
 /**
- * The drop target around a cell's body. dnd-kit re-renders every `useDroppable` (and
- * `useDraggable`) whenever its context changes — and each cell that mounts while the board
- * scrolls registers itself, which is such a change. So the hook lives in this thin wrapper and
- * the body is memoised apart from it: a registration re-renders the wrappers and the version
- * chips, not the cells' contents.
+ * A cell as a drop target, mounted only while a version is being dragged. dnd-kit re-renders
+ * every `useDroppable` and `useDraggable` whenever its context changes, and a droppable that
+ * mounts is such a change: registered for the board's lifetime, each cell scrolling into view
+ * re-rendered every visible cell and chip. Registered only during a drag, scrolling never
+ * touches dnd-kit's state (the cells in view register together when the drag starts, and
+ * dnd-kit measures them then; cells scrolled in by auto-scroll register as they mount).
  */
+function DropTarget(props: { rowId: string; envIndex: number; node: RefObject<HTMLDivElement | null>; onOver(over: boolean): void }) {
+  const { onOver, node } = props;
+  const drop = useDroppable({ id: `drop|${props.rowId}|${props.envIndex}`, data: { rowId: props.rowId, envIndex: props.envIndex } satisfies DragData });
+  const { setNodeRef, isOver } = drop;
+  useLayoutEffect(() => setNodeRef(node.current), [setNodeRef, node]);
+  useEffect(() => {
+    onOver(isOver);
+    return () => onOver(false);
+  }, [isOver, onOver]);
+  return null;
+}
+
+/** The cell: its body, memoised, and — while a version is dragged — its drop target beside it. */
 export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
-  const drop = useDroppable({ id: `drop|${props.row.id}|${props.cell.index}`, data: { rowId: props.row.id, envIndex: props.cell.index } satisfies DragData });
-  return <EnvCellBody {...props} dropRef={drop.setNodeRef} isOver={drop.isOver} />;
+  const dragging = useAppStore((s) => s.drag !== null);
+  const node = useRef<HTMLDivElement | null>(null);
+  const [isOver, setIsOver] = useState(false);
+  return (
+    <>
+      <EnvCellBody {...props} node={node} isOver={dragging && isOver} />
+      {dragging ? <DropTarget rowId={props.row.id} envIndex={props.cell.index} node={node} onOver={setIsOver} /> : null}
+    </>
+  );
 });
 
-const EnvCellBody = memo(function EnvCellBody(props: EnvCellProps & { dropRef(el: HTMLElement | null): void; isOver: boolean }) {
-  const { row, cell, focused, focusToken, flash, dragSource, clusters, now, dropRef } = props;
-  const ref = useRef<HTMLDivElement | null>(null);
+const EnvCellBody = memo(function EnvCellBody({ node: ref, ...props }: EnvCellProps & { node: RefObject<HTMLDivElement | null>; isOver: boolean }) {
+  const { row, cell, focused, focusToken, flash, dragSource, clusters, now } = props;
   const dragId = `drag|${row.id}|${cell.index}`;
   const version = cell.rollup.version;
   const key = cellKey(row.id, cell.index);
@@ -165,7 +185,7 @@ const EnvCellBody = memo(function EnvCellBody(props: EnvCellProps & { dropRef(el
       lastFocusToken = focusToken;
       ref.current.focus({ preventScroll: false });
     }
-  }, [focused, focusToken]);
+  }, [focused, focusToken, ref]);
 
   useLayoutEffect(() => {
     const el = ref.current;
@@ -173,7 +193,7 @@ const EnvCellBody = memo(function EnvCellBody(props: EnvCellProps & { dropRef(el
     el.classList.remove('cell--flash');
     void el.offsetWidth; // restart the animation
     el.classList.add('cell--flash');
-  }, [flash]);
+  }, [flash, ref]);
 
   const health = rollupWords[cell.rollup.state];
   const note = targetNote(cell, clusters, now);
@@ -181,13 +201,6 @@ const EnvCellBody = memo(function EnvCellBody(props: EnvCellProps & { dropRef(el
   const next = props.isLast ? null : cellAction(row, cell.index);
   const nextEnv = next && next.kind !== 'refused' ? row.environments[next.toIndex]?.name : undefined;
   const dropCheck = dragSource !== null && dragSource !== cell.index ? dropVerdict({ row, envIndex: dragSource }, { row, envIndex: cell.index }) : null;
-  const setRefs = useCallback(
-    (el: HTMLDivElement | null) => {
-      ref.current = el;
-      dropRef(el);
-    },
-    [dropRef],
-  );
   const classes = ['cell', `cell--${cell.rollup.state}`];
   if (dropCheck) classes.push(dropCheck.allowed ? 'cell--drop-ok' : 'cell--drop-no');
   if (dropCheck && props.isOver) classes.push('cell--over');
@@ -199,7 +212,7 @@ const EnvCellBody = memo(function EnvCellBody(props: EnvCellProps & { dropRef(el
     // pattern asks; a click is the pointer's way to open the cell.
     // eslint-disable-next-line jsx-a11y/click-events-have-key-events
     <div
-      ref={setRefs}
+      ref={ref}
       id={cellDomId(row.id, cell.index)}
       className={classes.join(' ')}
       role="gridcell"
