@@ -177,7 +177,16 @@ export async function runRendererBench(options: { pipelines: number; density?: B
     if (process.env['BENCH_DEBUG']) console.error('after scroll', await page.evaluate(() => (window as unknown as { __longTasks: number[] }).__longTasks));
     // A chip that is shown and on screen in either density (the overscan rows are in the DOM too).
     const chip = page.locator('[data-testid="env-cell"][data-env="dev"] [data-testid="version-chip"]').filter({ visible: true }).first();
-    await chip.scrollIntoViewIfNeeded();
+    // Rows can still be unmounting from the scroll above (they render as a transition): a chip
+    // that detaches while being scrolled to is looked up again.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await chip.scrollIntoViewIfNeeded({ timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+      }
+    }
     const from = (await chip.boundingBox())!;
     const row = page.locator('[data-testid="pipeline-row"]').filter({ has: chip });
     const far = (await row.locator('[data-testid="env-cell"]').nth(3).boundingBox())!;

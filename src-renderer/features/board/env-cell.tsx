@@ -2,7 +2,7 @@
 // age, target problems in place, pending-promotion badges, and — while a version from this
 // pipeline is being dragged — whether a drop here is allowed and why not.
 import { useDraggable, useDroppable } from '@dnd-kit/core';
-import { Fragment, memo, useLayoutEffect, useRef } from 'react';
+import { Fragment, memo, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { ClusterState, EnvironmentCell, PendingPromotion, PipelineRow, TargetState } from '../../../src-main/common/board';
 import { requestPromoteNext } from './board-actions';
 import { useChangeRequestWords } from '../forges/use-change-request-words';
@@ -139,13 +139,43 @@ export interface EnvCellProps {
   onFocusCell(envIndex: number): void;
 }
 
+/**
+ * A cell as a drop target, mounted only while a version is being dragged. dnd-kit re-renders
+ * every `useDroppable` and `useDraggable` whenever its context changes, and a droppable that
+ * mounts is such a change: registered for the board's lifetime, each cell scrolling into view
+ * re-rendered every visible cell and chip. Registered only during a drag, scrolling never
+ * touches dnd-kit's state (the cells in view register together when the drag starts, and
+ * dnd-kit measures them then; cells scrolled in by auto-scroll register as they mount).
+ */
+function DropTarget(props: { rowId: string; envIndex: number; node: RefObject<HTMLDivElement | null>; onOver(over: boolean): void }) {
+  const { onOver, node } = props;
+  const drop = useDroppable({ id: `drop|${props.rowId}|${props.envIndex}`, data: { rowId: props.rowId, envIndex: props.envIndex } satisfies DragData });
+  const { setNodeRef, isOver } = drop;
+  useLayoutEffect(() => setNodeRef(node.current), [setNodeRef, node]);
+  useEffect(() => {
+    onOver(isOver);
+    return () => onOver(false);
+  }, [isOver, onOver]);
+  return null;
+}
+
+/** The cell: its body, memoised, and — while a version is dragged — its drop target beside it. */
 export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
+  const dragging = useAppStore((s) => s.drag !== null);
+  const node = useRef<HTMLDivElement | null>(null);
+  const [isOver, setIsOver] = useState(false);
+  return (
+    <>
+      <EnvCellBody {...props} node={node} isOver={dragging && isOver} />
+      {dragging ? <DropTarget rowId={props.row.id} envIndex={props.cell.index} node={node} onOver={setIsOver} /> : null}
+    </>
+  );
+});
+
+const EnvCellBody = memo(function EnvCellBody({ node: ref, ...props }: EnvCellProps & { node: RefObject<HTMLDivElement | null>; isOver: boolean }) {
   const { row, cell, focused, focusToken, flash, dragSource, clusters, now } = props;
-  const ref = useRef<HTMLDivElement | null>(null);
   const dragId = `drag|${row.id}|${cell.index}`;
-  const dropId = `drop|${row.id}|${cell.index}`;
   const version = cell.rollup.version;
-  const drop = useDroppable({ id: dropId, data: { rowId: row.id, envIndex: cell.index } satisfies DragData });
   const key = cellKey(row.id, cell.index);
   const selected = useAppStore((s) => s.batchSelection[key] === true);
   // compact rows show the health as its dot; the word stays for screen readers
@@ -156,7 +186,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
       lastFocusToken = focusToken;
       ref.current.focus({ preventScroll: false });
     }
-  }, [focused, focusToken]);
+  }, [focused, focusToken, ref]);
 
   useLayoutEffect(() => {
     const el = ref.current;
@@ -164,7 +194,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
     el.classList.remove('cell--flash');
     void el.offsetWidth; // restart the animation
     el.classList.add('cell--flash');
-  }, [flash]);
+  }, [flash, ref]);
 
   const health = rollupWords[cell.rollup.state];
   const note = targetNote(cell, clusters, now);
@@ -172,13 +202,9 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
   const next = props.isLast ? null : cellAction(row, cell.index);
   const nextEnv = next && next.kind !== 'refused' ? row.environments[next.toIndex]?.name : undefined;
   const dropCheck = dragSource !== null && dragSource !== cell.index ? dropVerdict({ row, envIndex: dragSource }, { row, envIndex: cell.index }) : null;
-  const setRefs = (el: HTMLDivElement | null) => {
-    ref.current = el;
-    drop.setNodeRef(el);
-  };
   const classes = ['cell', `cell--${cell.rollup.state}`];
   if (dropCheck) classes.push(dropCheck.allowed ? 'cell--drop-ok' : 'cell--drop-no');
-  if (dropCheck && drop.isOver) classes.push('cell--over');
+  if (dropCheck && props.isOver) classes.push('cell--over');
   if (dragSource === cell.index) classes.push('cell--drag-source');
   if (selected) classes.push('cell--selected');
 
@@ -187,7 +213,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
     // pattern asks; a click is the pointer's way to open the cell.
     // eslint-disable-next-line jsx-a11y/click-events-have-key-events
     <div
-      ref={setRefs}
+      ref={ref}
       id={cellDomId(row.id, cell.index)}
       className={classes.join(' ')}
       role="gridcell"
@@ -268,7 +294,7 @@ export const EnvCell = memo(function EnvCell(props: EnvCellProps) {
           </div>
         </>
       )}
-      <div className="cell__badges">
+      <div className={cell.pending.some((p) => p.pr) ? 'cell__badges cell__badges--stacked' : 'cell__badges'}>
         {cell.rollout ? <RolloutBadge rollout={cell.rollout} provider={cell.strategy.provider} /> : null}
         {cell.pending.map((p, i) => (
           <PendingBadge key={i} pending={p} now={now} provider={cell.strategy.provider} />
