@@ -3,8 +3,10 @@
 // board turns each into a tone (ready / waiting / blocked), a sentence, and the review and
 // checks states it implies. Codes GitLab adds later are shown as GitLab's own word.
 
+import { z } from 'zod';
 import type { PullRequestMergeState } from '../../common/board';
 import type { PullRequestStatus } from '../git-provider';
+import documentedStatuses from './gitlab-merge-statuses.json';
 
 interface Meaning {
   tone: PullRequestMergeState['tone'];
@@ -13,35 +15,22 @@ interface Meaning {
   checksState?: NonNullable<PullRequestStatus['checksState']>;
 }
 
-/** Every documented code (older ones GitLab still sends included). */
-export const GITLAB_MERGE_STATUSES: Readonly<Record<string, Meaning>> = {
-  preparing: { tone: 'waiting', label: 'GitLab is still preparing the merge request' },
-  checking: { tone: 'waiting', label: 'GitLab is checking that it merges cleanly' },
-  unchecked: { tone: 'waiting', label: 'GitLab has not yet checked that it merges cleanly' },
-  approvals_syncing: { tone: 'waiting', label: 'GitLab is updating approvals after a push' },
-  ci_still_running: { tone: 'waiting', label: 'waiting for the pipeline to finish', checksState: 'pending' },
-  ci_must_pass: { tone: 'blocked', label: 'the pipeline must succeed before it can merge' },
-  merge_time: { tone: 'waiting', label: 'scheduled: it may not merge before its set time' },
-  mergeable: { tone: 'ready', label: 'ready to merge' },
-  not_approved: { tone: 'blocked', label: 'needs approval', reviewState: 'review-required' },
-  requested_changes: { tone: 'blocked', label: 'a reviewer requested changes', reviewState: 'changes-requested' },
-  discussions_not_resolved: { tone: 'blocked', label: 'open discussions must be resolved' },
-  draft_status: { tone: 'blocked', label: 'it is a draft' },
-  blocked_status: { tone: 'blocked', label: 'blocked by another merge request' },
-  merge_request_blocked: { tone: 'blocked', label: 'blocked by another merge request' },
-  need_rebase: { tone: 'blocked', label: 'must be rebased onto its target branch' },
-  conflict: { tone: 'blocked', label: 'has merge conflicts with its target branch' },
-  broken_status: { tone: 'blocked', label: 'cannot merge: a conflict is likely' },
-  not_open: { tone: 'blocked', label: 'is no longer open' },
-  commits_status: { tone: 'blocked', label: 'its source branch is missing or has no commits' },
-  jira_association_missing: { tone: 'blocked', label: 'its title or description must name a Jira issue' },
-  external_status_checks: { tone: 'blocked', label: 'external status checks must pass', checksState: 'pending' },
-  status_checks_must_pass: { tone: 'blocked', label: 'external status checks must pass', checksState: 'pending' },
-  locked_paths: { tone: 'blocked', label: 'files it changes are locked by someone else' },
-  locked_lfs_files: { tone: 'blocked', label: 'LFS files it changes are locked by someone else' },
-  security_policy_violations: { tone: 'blocked', label: 'security policies must be satisfied first' },
-  title_regex: { tone: 'blocked', label: "its title does not match the project's required pattern" },
-};
+/**
+ * Every documented code (older ones GitLab still sends included), in the order of GitLab's
+ * list: data, kept in gitlab-merge-statuses.json so it can be checked line by line against the
+ * docs. Checked when this module loads, so a typo in a tone fails every test that imports it.
+ */
+export const GITLAB_MERGE_STATUSES: Readonly<Record<string, Meaning>> = z
+  .record(
+    z.string(),
+    z.strictObject({
+      tone: z.enum(['ready', 'waiting', 'blocked']),
+      label: z.string().min(1),
+      reviewState: z.enum(['approved', 'changes-requested', 'review-required', 'none']).optional(),
+      checksState: z.enum(['success', 'failure', 'pending', 'none']).optional(),
+    }),
+  )
+  .parse(documentedStatuses);
 
 /** The board's reading of a merge request's detailed_merge_status (and its head pipeline, when known). */
 export function gitlabMergeState(code: string, headPipeline: { status: string } | null): PullRequestStatus {
