@@ -19,7 +19,10 @@ function fullHelmRelease() {
       helmChart: 'flux-system/apps-dev-svc-0001',
       lastAttemptedConfigDigest: 'sha256:' + 'f'.repeat(64),
       conditions: [{ ...condition('Ready', 'False', 'UpgradeFailed', 'Helm upgrade failed'), observedGeneration: 3 }, condition('Released', 'True')],
-      history: hr.status.history!.map((h, i) => ({ ...h, name: 'svc-0001', namespace: 'apps-dev', appVersion: h.chartVersion, digest: `sha256:${i}`, configDigest: `sha256:c${i}`, firstDeployed: '2026-01-01T00:00:00Z' })),
+      history: [
+        { chartName: 'svc-0001', chartVersion: '4.5.12', status: 'deployed', version: 2, lastDeployed: '2026-01-02T00:00:00Z' },
+        { chartName: 'svc-0001', chartVersion: '4.5.9', status: 'superseded', version: 1 },
+      ].map((h, i) => ({ ...h, name: 'svc-0001', namespace: 'apps-dev', appVersion: h.chartVersion, digest: `sha256:${i}`, configDigest: `sha256:c${i}`, firstDeployed: '2026-01-01T00:00:00Z' })),
     },
   };
 }
