@@ -133,10 +133,14 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       watchState(name, kind) {
         gate.noteAnswer();
         rows.markDep(depKey.collection(name, kind));
-        if (kind === 'Pipeline' || kind === 'GitopsCluster') rows.markAll();
+        if (kind === 'Pipeline' || kind === 'GitopsCluster') {
+          rows.markAll();
+          needsCache.listedObjectsChanged();
+        }
         clusterChanged(name);
       },
       watchChange(name, kind, changes) {
+        if (kind === 'Pipeline' || kind === 'GitopsCluster') needsCache.listedObjectsChanged();
         if (kind === 'Pipeline') for (const c of changes) rows.markRow(name, c.key);
         else if (kind === 'GitopsCluster') for (const c of changes) rows.markDep(`g|${name}|${c.key}`);
         else for (const c of changes) rows.markDep(`w|${name}|${kind}|${c.key}`);

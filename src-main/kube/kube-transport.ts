@@ -9,6 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { ApisApi, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { KubeRequestError, toExecPluginError, toKubeRequestError } from './errors';
 import { getJson, trimObject } from './list-request';
+import { compactWorkload } from '../pipelines/workload-fields';
 import type { ListPage, ListWatchTransport, WatchEvent, WatchHandle } from './list-watch';
 
 export interface ResourceType {
@@ -27,6 +28,9 @@ export const BOARD_RESOURCES = {
 } as const;
 
 export type BoardKind = keyof typeof BOARD_RESOURCES;
+
+/** Kinds whose objects the board reads only through readWorkload. */
+const WORKLOAD_RESOURCE_KINDS: ReadonlySet<string> = new Set([BOARD_RESOURCES.HelmRelease.kind, BOARD_RESOURCES.Kustomization.kind]);
 
 /**
  * How long an exec credential plugin may take. Interactive plugins (kubelogin opening a
@@ -145,6 +149,13 @@ export function createKubeTransport(kc: KubeConfig, resource: ResourceType, opts
   const watcher = new Watch(kc);
   const base = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
   const pathFor = (namespace?: string) => (namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${base}/${resource.plural}`);
+  // Workloads are cut down to what the board reads as they arrive; other kinds lose only bookkeeping.
+  const keepWhatTheBoardReads = WORKLOAD_RESOURCE_KINDS.has(resource.kind)
+    ? compactWorkload
+    : (object: unknown): unknown => {
+        trimObject(object);
+        return object;
+      };
   return {
     async list({ namespace, limit, continueToken }): Promise<ListPage> {
       await authenticate(kc, opts.credentialPlugin);
@@ -154,12 +165,13 @@ export function createKubeTransport(kc: KubeConfig, resource: ResourceType, opts
       const items = Array.isArray(list.items) ? list.items : [];
       // List items carry no apiVersion/kind; stamp them so readers can dispatch on version.
       const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
-      for (const item of items) {
-        trimObject(item);
+      for (let i = 0; i < items.length; i += 1) {
+        const item: unknown = items[i];
         if (isRecord(item)) {
           item.apiVersion ??= apiVersion;
           item.kind ??= resource.kind;
         }
+        items[i] = keepWhatTheBoardReads(item);
       }
       const page: ListPage = { items, resourceVersion: typeof metadata.resourceVersion === 'string' ? metadata.resourceVersion : '' };
       if (typeof metadata.continue === 'string' && metadata.continue.length > 0) page.continueToken = metadata.continue;
@@ -171,8 +183,9 @@ export function createKubeTransport(kc: KubeConfig, resource: ResourceType, opts
         pathFor(namespace),
         { resourceVersion, allowWatchBookmarks: true, timeoutSeconds },
         (type: string, object: unknown) => {
-          trimObject(object);
-          onEvent({ type, object } satisfies WatchEvent);
+          // ERROR carries a Status and BOOKMARK only a resourceVersion: passed on as they are.
+          const changed = type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED';
+          onEvent({ type, object: changed ? keepWhatTheBoardReads(object) : object } satisfies WatchEvent);
         },
         onDone,
       );

@@ -7,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeRequestError } from './errors';
+import { lastListProgressAt, noteListProgress } from './list-progress';
 import { getJson, trimObject } from './list-request';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -43,6 +44,24 @@ describe('getJson', () => {
     const body = await getJson(kubeconfig(), '/apis/g/v1/things', { limit: 500, continue: undefined });
     expect(body).toEqual({ kind: 'List', items: [{ metadata: { name: 'a' } }], metadata: { resourceVersion: '7' } });
     expect(seen).toEqual({ url: '/apis/g/v1/things?limit=500', auth: 'Bearer sekret-token' });
+  });
+
+  it('notes progress while a body arrives, before it has ended', async () => {
+    let progressBeforeEnd = Number.NEGATIVE_INFINITY;
+    noteListProgress(Number.NEGATIVE_INFINITY); // as before any list
+    handler = (_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.write('{"kind":"List","items":[');
+      // the rest only once the client has seen the first chunk
+      const check = setInterval(() => {
+        if (lastListProgressAt() === Number.NEGATIVE_INFINITY) return;
+        clearInterval(check);
+        progressBeforeEnd = lastListProgressAt();
+        res.end(']}');
+      }, 5);
+    };
+    await expect(getJson(kubeconfig(), '/apis/g/v1/things', {})).resolves.toEqual({ kind: 'List', items: [] });
+    expect(progressBeforeEnd).toBeGreaterThan(0);
   });
 
   it('reads a gzip-compressed body, as API servers send large lists', async () => {

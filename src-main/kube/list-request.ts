@@ -13,6 +13,7 @@ import https from 'node:https';
 import { createGunzip } from 'node:zlib';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { KubeRequestError, toKubeRequestError } from './errors';
+import { noteListProgress } from './list-progress';
 
 /** Same limit undici applies to headers and body by default, so a hung server fails the same. */
 const LIST_TIMEOUT_MS = 300_000;
@@ -68,7 +69,10 @@ export async function getJson(kc: KubeConfig, path: string, query: Record<string
         const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
         body.setEncoding('utf8');
         let text = '';
-        body.on('data', (chunk: string) => (text += chunk));
+        body.on('data', (chunk: string) => {
+          text += chunk;
+          noteListProgress();
+        });
         body.on('error', (e) => reject(toKubeRequestError(e)));
         body.on('end', () => {
           const status = res.statusCode ?? 0;

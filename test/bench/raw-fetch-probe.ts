@@ -74,10 +74,12 @@ process.once('message', (raw) => {
         // A fresh agent per run: every run pays its TLS handshakes, as the board's load does.
         const agent = new https.Agent({ keepAlive: true });
         const t0 = process.hrtime.bigint();
+        const cpu0 = process.cpuUsage();
         const requests = await Promise.all(prepared.map((p) => fetchList(p, agent)));
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+        const cpu = process.cpuUsage(cpu0);
         agent.destroy();
-        process.send!({ type: 'done', ms, requests: requests.reduce((a, b) => a + b, 0) });
+        process.send!({ type: 'done', ms, cpuMs: (cpu.user + cpu.system) / 1000, requests: requests.reduce((a, b) => a + b, 0) });
       })().catch((error: unknown) => process.send!({ type: 'failed', message: (error as Error).message }));
     });
     process.send!({ type: 'prepared' });

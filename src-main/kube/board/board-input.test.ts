@@ -84,6 +84,8 @@ describe('initial load helpers', () => {
     await release('mgmt/GitopsCluster');
     await release('mgmt/Pipeline');
     await waitFor(() => connections.pipelinesListed(), 'Pipelines listed');
+    expect(needs.all(input())).toEqual([]); // the union is kept until told the listed objects changed
+    needs.listedObjectsChanged(); // as the service does on a Pipeline or GitopsCluster change
     const wanted = needs.all(input());
     expect(wanted).toEqual([{ context: 'dev', kind: 'HelmRelease', namespace: 'apps' }]);
     connections.startNeeded(wanted);
@@ -94,5 +96,39 @@ describe('initial load helpers', () => {
     await release('dev/HelmRelease');
     await waitFor(() => !listsOutstanding(connections, mapper, wanted, () => undefined), 'every list answered');
     expect(input().workloads.get('dev')?.get('HelmRelease')?.synced).toBe(true);
+  });
+});
+
+describe('NeedsCache', () => {
+  /** Two Pipelines whose targets name the same lists, plus one more namespace. */
+  function input(pipelines: Map<string, unknown>) {
+    return {
+      pipelines: new Map([['mgmt', pipelines]]),
+      gitopsClusters: new Map(),
+      workloads: new Map(),
+      clusters: [],
+      servedVersions: new Map(),
+      contextForCluster: (ref: { name: string }) => ref.name,
+      openPullRequests: [],
+    };
+  }
+  const dev = (ns: string) => ({ namespace: ns, clusterRef: { kind: 'GitopsCluster' as const, name: 'dev' } });
+
+  it('answers each distinct list once, and keeps the union until the listed objects change', () => {
+    const objects = new Map<string, unknown>([
+      ['apps/a', pipeline('apps', 'a', [{ name: 'dev', targets: [dev('apps')] }, { name: 'prod', targets: [{ namespace: 'apps' }] }])],
+      ['apps/b', pipeline('apps', 'b', [{ name: 'dev', targets: [dev('apps'), dev('extra')] }])],
+    ]);
+    const cache = new NeedsCache();
+    const first = cache.all(input(objects));
+    expect(first).toEqual([
+      { context: 'dev', kind: 'HelmRelease', namespace: 'apps' },
+      { context: 'mgmt', kind: 'HelmRelease', namespace: 'apps' },
+      { context: 'dev', kind: 'HelmRelease', namespace: 'extra' },
+    ]);
+    objects.set('apps/c', pipeline('apps', 'c', [{ name: 'dev', targets: [dev('third')] }]));
+    expect(cache.all(input(objects))).toBe(first); // kept: nobody said a Pipeline changed
+    cache.listedObjectsChanged();
+    expect(cache.all(input(objects)).map((n) => n.namespace)).toEqual(['apps', 'apps', 'extra', 'third']);
   });
 });

@@ -77,18 +77,34 @@ export function notReadyGitopsClusters(connections: ClusterConnections, mapper: 
   return out;
 }
 
+function* listedPipelines(pipelines: BoardInput['pipelines']): Generator<{ mgmt: string; key: string; raw: unknown }> {
+  for (const [mgmt, objects] of pipelines) for (const [key, raw] of objects) yield { mgmt, key, raw };
+}
+
 /**
- * Hold flushes run once per answered list; informer objects are replaced, never mutated,
- * so a Pipeline's needs stay valid until the context mapping changes (which resets this).
+ * Hold flushes run once per answered list and once per time slice; informer objects are
+ * replaced, never mutated, so a Pipeline's needs stay valid until the context mapping changes
+ * (which resets this). The union over all Pipelines is kept too, deduplicated (thousands of
+ * targets name a few dozen (context, kind, namespace) lists), until a Pipeline or GitopsCluster
+ * changes: gathering it afresh on every flush was most of the hold's CPU at scale:3000.
  */
 export class NeedsCache {
   private cache = new WeakMap<object, { mgmt: string; key: string; needs: WatchNeed[] }>();
+  private union: WatchNeed[] | undefined;
+  private gathering: { pipelines: Iterator<{ mgmt: string; key: string; raw: unknown }>; seen: Set<string>; out: WatchNeed[] } | undefined;
 
   reset(): void {
     this.cache = new WeakMap();
+    this.listedObjectsChanged();
   }
 
-  /** Every watch the listed Pipelines' targets need. */
+  /** A Pipeline or GitopsCluster was added, changed or removed: gather the union again (each Pipeline's own needs stay cached). */
+  listedObjectsChanged(): void {
+    this.union = undefined;
+    this.gathering = undefined;
+  }
+
+  /** Every distinct watch the listed Pipelines' targets need. */
   all(input: BoardInput): WatchNeed[] {
     return this.within(input, Infinity)!;
   }
@@ -98,14 +114,22 @@ export class NeedsCache {
    * cached, so the next call resumes where this one stopped.
    */
   within(input: BoardInput, sliceEnd: number): WatchNeed[] | undefined {
-    const out: WatchNeed[] = [];
-    for (const [mgmt, objects] of input.pipelines) {
-      for (const [key, raw] of objects) {
-        for (const n of this.of(raw, mgmt, key, input)) out.push(n);
-        if (performance.now() > sliceEnd) return undefined;
+    if (this.union) return this.union;
+    // Resumed where the last slice stopped: starting over each slice never finished on a busy machine.
+    const g = (this.gathering ??= { pipelines: listedPipelines(input.pipelines), seen: new Set(), out: [] });
+    for (let next = g.pipelines.next(); !next.done; next = g.pipelines.next()) {
+      const { mgmt, key, raw } = next.value;
+      for (const n of this.of(raw, mgmt, key, input)) {
+        const id = `${n.context}\u0000${n.kind}\u0000${n.namespace}`;
+        if (g.seen.has(id)) continue;
+        g.seen.add(id);
+        g.out.push(n);
       }
+      if (performance.now() > sliceEnd) return undefined;
     }
-    return out;
+    this.gathering = undefined;
+    this.union = g.out;
+    return g.out;
   }
 
   private of(raw: unknown, mgmt: string, key: string, input: BoardInput): WatchNeed[] {

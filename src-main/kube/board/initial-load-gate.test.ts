@@ -59,6 +59,23 @@ describe('InitialLoadGate', () => {
     expect(gate.expired()).toBe(true);
   });
 
+  it('a list body still arriving counts as activity: a long transfer is not taken for a silent cluster', () => {
+    const clock = manualClock();
+    let progressAt = Number.NEGATIVE_INFINITY;
+    let due = 0;
+    const gate = new InitialLoadGate({ onDue: () => (due += 1), quietMs: 100, maxMs: 10_000, lastProgressAt: () => progressAt, ...clock });
+    gate.hold();
+    for (let i = 0; i < 10; i += 1) {
+      clock.advance(80); // no list answered, but bytes keep coming
+      progressAt = clock.now();
+    }
+    expect(gate.expired()).toBe(false);
+    gate.hold(); // the earlier timer fired; it re-arms from the last progress
+    clock.advance(101); // the transfer stalled
+    expect(gate.expired()).toBe(true);
+    expect(due).toBeGreaterThanOrEqual(2);
+  });
+
   it('expires after the maximum time even while answers keep coming', () => {
     const clock = manualClock();
     const gate = new InitialLoadGate({ onDue: () => undefined, quietMs: 100, maxMs: 300, ...clock });

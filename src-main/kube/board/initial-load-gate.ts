@@ -2,8 +2,12 @@
 // GitopsClusters, then the workloads those Pipelines name) so rows are built once instead of
 // once per arriving list; building 1,000+ rows is the costliest step of a load. A cluster that
 // is slow to answer must not keep the board blank: the wait ends when nothing has answered for
-// quietMs (a stuck cluster), and after maxMs in any case. Large fleets keep answering, so they
-// are not cut into a partial build and a rebuild.
+// quietMs (a stuck cluster), and after maxMs in any case. A list body still arriving counts as
+// an answer (lastProgressAt): at 10,000 pipelines one list is on the wire for many seconds, and
+// cutting the load into a partial build of "Loading…" rows and full rebuilds as each list lands
+// cost more CPU than the build itself (docs/benchmarks.md).
+
+import { lastListProgressAt } from '../list-progress';
 
 export interface InitialLoadGateOptions {
   /** Called when a held load should be looked at again (the quiet or maximum time passed). */
@@ -12,6 +16,8 @@ export interface InitialLoadGateOptions {
   maxMs?: number;
   /** Milliseconds clock; tests drive it. */
   now?: () => number;
+  /** When a list body last delivered bytes, on the same clock as `now` (default: any list in this process). */
+  lastProgressAt?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
 }
@@ -24,7 +30,8 @@ export interface InitialLoadGateOptions {
 export const HOLD_SLICE_MS = 12;
 
 export const INITIAL_HOLD_QUIET_MS = 1_500;
-export const INITIAL_HOLD_MAX_MS = 5_000;
+/** A backstop for lists that trickle: past it the board shows what it has. */
+export const INITIAL_HOLD_MAX_MS = 30_000;
 
 export class InitialLoadGate {
   private readonly startedAt: number;
@@ -34,11 +41,13 @@ export class InitialLoadGate {
   private readonly now: () => number;
   private readonly quietMs: number;
   private readonly maxMs: number;
+  private readonly lastProgressAt: () => number;
 
   constructor(private readonly opts: InitialLoadGateOptions) {
     this.now = opts.now ?? Date.now;
     this.quietMs = opts.quietMs ?? INITIAL_HOLD_QUIET_MS;
     this.maxMs = opts.maxMs ?? INITIAL_HOLD_MAX_MS;
+    this.lastProgressAt = opts.lastProgressAt ?? lastListProgressAt;
     this.startedAt = this.now();
     this.lastAnswerAt = this.startedAt;
   }
@@ -56,13 +65,17 @@ export class InitialLoadGate {
   /** Whether waiting any longer is pointless: too long overall, or nothing answered lately. */
   expired(): boolean {
     const t = this.now();
-    return t - this.startedAt >= this.maxMs || t - this.lastAnswerAt >= this.quietMs;
+    return t - this.startedAt >= this.maxMs || t - this.lastActivityAt() >= this.quietMs;
+  }
+
+  private lastActivityAt(): number {
+    return Math.max(this.lastAnswerAt, this.lastProgressAt());
   }
 
   /** Keeps holding; arms one timer for when the wait would expire. Returns true (still held). */
   hold(): true {
     if (this.timer !== undefined || this.open) return true;
-    const due = Math.min(this.startedAt + this.maxMs, this.lastAnswerAt + this.quietMs);
+    const due = Math.min(this.startedAt + this.maxMs, this.lastActivityAt() + this.quietMs);
     const setTimer = this.opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.timer = setTimer(() => {
       this.timer = undefined;

@@ -20,6 +20,7 @@ import { checkFieldSelectorSupported, type FieldSelector, type LabelSelector, ma
 import { badRequest, expired, faultStatus, invalid, KubeApiError, qualifiedResource, methodNotAllowed, notFound, resourceNotFound, statusBody, unauthorized, unsupportedMediaType } from './status.js';
 import { jsonAtVersion, KubeStore, type StoredEntry } from './store.js';
 import { listOptionsError } from './list-options.js';
+import { entryBytes, sendListBody } from './list-body.js';
 import { managedFieldsAfterUpdate, serverSideApply, type WriteContext } from './field-managers.js';
 import { createRequestLog, type KubeRequestLog } from './request-log.js';
 import { answerReview } from './reviews.js';
@@ -86,6 +87,7 @@ export interface KubeApiServer {
   close(): Promise<void>;
 }
 
+const JSON_HEADERS: Readonly<Record<string, string>> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' };
 const CUSTOM_PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
 const CORE_PATCH_TYPES = [...CUSTOM_PATCH_TYPES, 'application/strategic-merge-patch+json'];
 
@@ -204,7 +206,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       res.end();
       return;
     }
-    res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...headers });
+    res.writeHead(code, { ...JSON_HEADERS, ...headers });
     res.end(body);
   }
 
@@ -325,9 +327,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
       sendJson(res, 200, toTable(rp.type, rp.version, objects, meta, query.get('includeObject') ?? 'Metadata'));
       return;
     }
-    const parts: string[] = new Array<string>(picked.length);
-    for (let k = 0; k < picked.length; k++) parts[k] = jsonAtVersion(picked[k]!, apiVersion);
-    sendRaw(res, 200, `{"kind":${JSON.stringify(rp.type.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[${parts.join(',')}]}`);
+    const items: Buffer[] = new Array<Buffer>(picked.length);
+    for (let k = 0; k < picked.length; k++) items[k] = entryBytes(picked[k]!, apiVersion);
+    sendListBody(res, JSON_HEADERS, `{"kind":${JSON.stringify(rp.type.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`, items, ']}').catch(() => res.destroy());
   }
 
   function watch(req: IncomingMessage, res: ServerResponse, rp: ResourcePath, query: URLSearchParams, table: boolean): void {
