@@ -272,20 +272,14 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       if (kubeconfig.status.value) snap.kubeconfig = kubeconfig.status.value;
       return snap;
     },
-    subscribe(listener) {
-      return listeners.add(listener);
-    },
+    subscribe: (listener) => listeners.add(listener),
     setOpenPullRequests(list) {
       prs = [...list];
       rows.markAll();
       schedule();
     },
-    reload() {
-      applyKubeconfig();
-    },
-    kubeconfigError() {
-      return kubeconfig.error;
-    },
+    reload: applyKubeconfig,
+    kubeconfigError: () => kubeconfig.error,
     setContextOverrides(next) {
       mapper.setOverrides(next);
       needsCache.reset();
