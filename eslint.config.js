@@ -28,6 +28,8 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       // accessibility of the markup: the recommended set, checked on every component
       ...jsxA11y.flatConfigs.recommended.rules,
+      // our wrappers around a native <select>/<input>: a <label> around one labels a real control
+      'jsx-a11y/label-has-associated-control': ['error', { controlComponents: ['EnvironmentSelect'], depth: 3 }],
       'no-restricted-imports': [
         'error',
         {
@@ -77,9 +79,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            { regex: '^(?!\\./)', message: 'src-main/common is pure TypeScript shared with the renderer: it imports only its own modules (./x), no runtime library, no Node, no Electron.' },
-          ],
+          patterns: [{ regex: '^(?!\\./)', message: 'src-main/common is pure TypeScript shared with the renderer: it imports only its own modules (./x), no runtime library, no Node, no Electron.' }],
         },
       ],
     },

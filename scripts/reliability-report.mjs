@@ -49,7 +49,11 @@ for (const file of results.testResults) {
   }
 }
 
-const rows = [['category', 'run', 'passed', 'known gaps (it.fails)'], ...[...categories].map(([name, c]) => [name, String(c.run), String(c.passed), String(c.gaps)]), ['total', String(total), String(passed), String(knownGaps)]];
+const rows = [
+  ['category', 'run', 'passed', 'known gaps (it.fails)'],
+  ...[...categories].map(([name, c]) => [name, String(c.run), String(c.passed), String(c.gaps)]),
+  ['total', String(total), String(passed), String(knownGaps)],
+];
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const [i, r] of rows.entries()) {
   console.log(r.map((cell, j) => cell.padEnd(widths[j])).join('  '));

@@ -16,7 +16,11 @@ const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 function firstLines(message, count = 4) {
   // strip ANSI colour codes (ESC [ … m) so the lines read the same in a log file
   const plain = String(message ?? '').replace(ANSI_COLOUR, '');
-  return plain.split('\n').map((l) => l.trimEnd()).filter(Boolean).slice(0, count);
+  return plain
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter(Boolean)
+    .slice(0, count);
 }
 
 if (vitestFile && existsSync(vitestFile)) {

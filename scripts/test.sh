@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command (npm test): sets up what it needs, then typecheck, lint, build, unit and
+# The test command (npm test): sets up what it needs, then typecheck, lint, format check, build, unit and
 # integration tests (vitest), end-to-end tests (Playwright: Chromium on the preview harness,
 # Electron where a binary exists), and prints one summary line.
 set -uo pipefail
@@ -19,6 +19,8 @@ step "typecheck"
 bash scripts/typecheck.sh || failed_steps+=(typecheck)
 step "lint"
 npx eslint . || failed_steps+=(lint)
+step "format (Prettier; npm run format fixes it)"
+npx prettier --check --log-level warn "**/*.{ts,tsx,mjs,js,cjs,css}" || failed_steps+=(format)
 step "build"
 # always a fresh build here; the stamp lets preview, bench and the reliability report reuse it
 { npx electron-vite build --logLevel warn && touch out/.built-from-sources; } || failed_steps+=(build)

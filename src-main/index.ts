@@ -154,7 +154,12 @@ async function main(): Promise<void> {
     confirmHostApproval: hostApprovalPrompt(dialog, () => BrowserWindow.getFocusedWindow() ?? undefined),
     confirmExecPlugins: execPluginPrompt(dialog, () => BrowserWindow.getFocusedWindow() ?? undefined),
     // Release-log exports: the user picks the file in the native save dialog; main writes it.
-    saveReleaseLog: releaseLogSaver(dialog, () => BrowserWindow.getFocusedWindow() ?? undefined, (file, content) => writeFile(file, content, 'utf8'), () => app.getPath('documents')),
+    saveReleaseLog: releaseLogSaver(
+      dialog,
+      () => BrowserWindow.getFocusedWindow() ?? undefined,
+      (file, content) => writeFile(file, content, 'utf8'),
+      () => app.getPath('documents'),
+    ),
   });
   updates.subscribe((state) => services.events.emit('update:state-changed', state));
   updates.start();

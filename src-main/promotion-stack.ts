@@ -13,7 +13,6 @@ import { forgeKindFor, type ForgeRegistry } from './forges/registry';
 import { createPromotionService, type PromotionService } from './git/promotion-service';
 import { createPullDiscovery, type PullDiscovery } from './git/pull-discovery';
 
-
 export interface PromotionStack {
   vault: SessionVault;
   auth: AuthService;

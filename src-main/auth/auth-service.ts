@@ -57,10 +57,12 @@ function failure(e: unknown): Result<never> {
 }
 
 export function createAuthService(options: AuthServiceOptions): AuthService {
-  const hosts = new Map(options.hosts.map((h) => {
-    const v = validateForgeHost(h);
-    return [v.id, v] as const;
-  }));
+  const hosts = new Map(
+    options.hosts.map((h) => {
+      const v = validateForgeHost(h);
+      return [v.id, v] as const;
+    }),
+  );
   const timers = options.timers ?? systemTimers;
   const fetchImpl = options.fetch ?? fetch;
   const forges = options.forges ?? forgeKindFor;

@@ -205,12 +205,21 @@ export function createSessionVault(options: SessionVaultOptions = {}): SessionVa
       e.grant = null;
       emit();
       log?.info('auth', `signed out of ${hostId}`);
-      if (token) await forges(e.host).oauth.revoke(e.host, token, fetchImpl).catch(() => false);
+      if (token)
+        await forges(e.host)
+          .oauth.revoke(e.host, token, fetchImpl)
+          .catch(() => false);
     },
     async signOutAll(budgetMs) {
       const revocations = [...entries.values()].flatMap((e) => {
         const token = e.grant?.accessToken;
-        return token ? [forges(e.host).oauth.revoke(e.host, token, fetchImpl).catch(() => false)] : [];
+        return token
+          ? [
+              forges(e.host)
+                .oauth.revoke(e.host, token, fetchImpl)
+                .catch(() => false),
+            ]
+          : [];
       });
       this.clearAll();
       if (revocations.length === 0) return 0;

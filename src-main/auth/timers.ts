@@ -65,4 +65,3 @@ export function manualTimers(start = Date.now()) {
     pendingDelays: () => [...pending.values()].map((t) => t.at - now),
   };
 }
-

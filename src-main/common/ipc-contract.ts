@@ -102,9 +102,7 @@ export type RequestValue<C extends RequestChannel> = RequestChannels[C]['value']
 
 // Runtime lists, checked against the interfaces in both directions: a name missing
 // here or present here but not above is a type error.
-type ExactKeys<T, L extends readonly PropertyKey[]> = [Exclude<keyof T, L[number]>, Exclude<L[number], keyof T>] extends [never, never]
-  ? L
-  : never;
+type ExactKeys<T, L extends readonly PropertyKey[]> = [Exclude<keyof T, L[number]>, Exclude<L[number], keyof T>] extends [never, never] ? L : never;
 
 const requestChannelList = [
   'app:get-info',

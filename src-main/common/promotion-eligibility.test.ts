@@ -3,11 +3,7 @@ import { checkPromoteNext, checkPromotion, derivePromotion, isPromotableVersion,
 import { testEnv, testRow, testTarget } from './test-rows';
 
 function pipeline() {
-  return testRow('checkout', [
-    testEnv('dev', 0, [testTarget('1.8.3')]),
-    testEnv('staging', 1, [testTarget('1.8.2'), testTarget('1.8.2')]),
-    testEnv('prod', 2, [testTarget('1.8.1')]),
-  ]);
+  return testRow('checkout', [testEnv('dev', 0, [testTarget('1.8.3')]), testEnv('staging', 1, [testTarget('1.8.2'), testTarget('1.8.2')]), testEnv('prod', 2, [testTarget('1.8.1')])]);
 }
 
 describe('promotion eligibility', () => {
@@ -56,7 +52,10 @@ describe('promotion eligibility', () => {
       testRow('a', [testEnv('dev', 0, [testTarget('2.0.0')]), testEnv('prod', 1, [testTarget('1.0.0')], { strategy: { kind: 'pull-request', manual: false, source: 'environment', ...strategy } })]);
     expect(checkPromoteNext(withStrategy({ kind: 'none' }), 0)).toMatchObject({ code: 'no-strategy' });
     expect(checkPromoteNext(withStrategy({ kind: 'notification' }), 0)).toMatchObject({ code: 'notification-only' });
-    expect(checkPromoteNext(withStrategy({ provider: 'bitbucket-server', repoUrl: 'https://bb.example/x', baseBranch: 'main' }), 0)).toMatchObject({ code: 'provider-unsupported', reason: expect.stringContaining('Bitbucket Server') });
+    expect(checkPromoteNext(withStrategy({ provider: 'bitbucket-server', repoUrl: 'https://bb.example/x', baseBranch: 'main' }), 0)).toMatchObject({
+      code: 'provider-unsupported',
+      reason: expect.stringContaining('Bitbucket Server'),
+    });
     expect(checkPromoteNext(withStrategy({ provider: 'gitlab', repoUrl: 'https://gitlab.example/x', baseBranch: 'main' }), 0)).toMatchObject({ allowed: true });
     expect(checkPromoteNext(withStrategy({ provider: 'github' }), 0)).toMatchObject({ code: 'no-repository' });
   });

@@ -20,7 +20,14 @@ function row(prodHistory: ReleaseHistoryEntry[][], prodVersion = '1.8.1') {
 describe('rollback derivation', () => {
   it('goes back to the newest release before the current one that ran (not a failed one)', () => {
     const r = deriveRollback(
-      row([[h('1.8.1', 'deployed', '2026-12-05T10:00:00Z'), h('1.8.0-rc1', 'failed', '2026-12-04T10:00:00Z'), h('1.8.0', 'superseded', '2026-11-20T10:00:00Z'), h('1.7.4', 'superseded', '2026-10-01T10:00:00Z')]]),
+      row([
+        [
+          h('1.8.1', 'deployed', '2026-12-05T10:00:00Z'),
+          h('1.8.0-rc1', 'failed', '2026-12-04T10:00:00Z'),
+          h('1.8.0', 'superseded', '2026-11-20T10:00:00Z'),
+          h('1.7.4', 'superseded', '2026-10-01T10:00:00Z'),
+        ],
+      ]),
       'prod',
     );
     expect(r).toMatchObject({ allowed: true, version: '1.8.0', replaces: '1.8.1' });
@@ -32,7 +39,11 @@ describe('rollback derivation', () => {
   });
 
   it('refuses with a reason when the previous version is unknown or the targets disagree', () => {
-    expect(deriveRollback(row([[h('1.8.1', 'deployed', '2026-12-05T10:00:00Z')]]), 'prod')).toMatchObject({ allowed: false, code: 'previous-unknown', reason: expect.stringContaining('before 1.8.1 in prod is unknown') });
+    expect(deriveRollback(row([[h('1.8.1', 'deployed', '2026-12-05T10:00:00Z')]]), 'prod')).toMatchObject({
+      allowed: false,
+      code: 'previous-unknown',
+      reason: expect.stringContaining('before 1.8.1 in prod is unknown'),
+    });
     expect(deriveRollback(row([[]]), 'prod')).toMatchObject({ allowed: false, code: 'previous-unknown' });
     const split = row([[h('1.8.0', 'superseded', '2026-11-20T10:00:00Z')], [h('1.7.9', 'superseded', '2026-11-20T10:00:00Z')]]);
     expect(deriveRollback(split, 'prod')).toMatchObject({ allowed: false, code: 'targets-disagree', reason: expect.stringContaining('1.8.0, 1.7.9') });

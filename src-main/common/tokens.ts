@@ -33,14 +33,7 @@ export type TokenState =
   | 'invalid-repo-url'
   | 'host-not-approved';
 
-export type TokenKind =
-  | 'github-classic'
-  | 'github-fine-grained'
-  | 'github-oauth'
-  | 'github-app-user'
-  | 'github-installation'
-  | 'gitlab-access-token'
-  | 'unknown';
+export type TokenKind = 'github-classic' | 'github-fine-grained' | 'github-oauth' | 'github-app-user' | 'github-installation' | 'gitlab-access-token' | 'unknown';
 
 export interface TokenIdentity {
   login: string;

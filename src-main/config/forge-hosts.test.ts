@@ -22,7 +22,13 @@ describe('forge hosts from configuration', () => {
 
   it('reports bad entries and keeps the good ones', () => {
     const { hosts, problems } = forgeHostsFromConfig({
-      env: { RELEASE_BOARD_FORGE_HOSTS: JSON.stringify([{ webUrl: 'not a url', clientId: 'x' }, { webUrl: 'http://ghe.acme.example', clientId: 'x' }, { webUrl: 'https://ok.example', clientId: 'y' }]) },
+      env: {
+        RELEASE_BOARD_FORGE_HOSTS: JSON.stringify([
+          { webUrl: 'not a url', clientId: 'x' },
+          { webUrl: 'http://ghe.acme.example', clientId: 'x' },
+          { webUrl: 'https://ok.example', clientId: 'y' },
+        ]),
+      },
     });
     expect(hosts.map((h) => h.id)).toEqual(['ok.example']);
     expect(problems).toHaveLength(2);

@@ -70,7 +70,11 @@ describe('diagnostics text', () => {
   });
 
   it('the token-shape check is real: unscrubbed input would fail it', () => {
-    for (const line of nasty.slice(0, 8)) expect(tokenShapes.some((shape) => shape.test(line)), line).toBe(true);
+    for (const line of nasty.slice(0, 8))
+      expect(
+        tokenShapes.some((shape) => shape.test(line)),
+        line,
+      ).toBe(true);
   });
 
   it('drops version fields that do not look like versions', () => {
@@ -81,7 +85,9 @@ describe('diagnostics text', () => {
 
   it('keeps at most ten recent problems, each one line and short', () => {
     const many = Array.from({ length: 25 }, (_, i) => `problem ${i} ${'x'.repeat(30)} ${'y '.repeat(400)}`);
-    const lines = report({ recentProblems: many }).split('\n').filter((l) => l.startsWith('  - '));
+    const lines = report({ recentProblems: many })
+      .split('\n')
+      .filter((l) => l.startsWith('  - '));
     expect(lines).toHaveLength(10);
     expect(lines[0]).toContain('problem 15');
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(304);

@@ -86,7 +86,10 @@ export function diagnosticsText(input: DiagnosticsInput): string {
     const auto = input.checkUpdatesAutomatically === undefined ? '' : `, automatic checks ${input.checkUpdatesAutomatically ? 'on' : 'off'}`;
     lines.push(`updates:    ${safeWord(input.updateState)}${auto}`);
   }
-  const problems = (input.recentProblems ?? []).slice(-maxProblems).map(scrubDiagnosticText).filter((p) => p.trim());
+  const problems = (input.recentProblems ?? [])
+    .slice(-maxProblems)
+    .map(scrubDiagnosticText)
+    .filter((p) => p.trim());
   lines.push('');
   lines.push(problems.length ? 'recent problems:' : 'recent problems: none');
   for (const problem of problems) lines.push(`  - ${problem}`);

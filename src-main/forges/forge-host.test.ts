@@ -8,7 +8,11 @@ describe('forge hosts of every type', () => {
   const glRoot = gitlabHost('https://tools.acme.example/gitlab/', 'app-uid', { id: 'tools-gitlab' });
 
   it('derives per-type OAuth endpoints and default scopes', () => {
-    expect(forgeEndpoints(ghes)).toMatchObject({ authorize: 'https://ghe.acme.example/login/oauth/authorize', token: 'https://ghe.acme.example/login/oauth/access_token', deviceCode: 'https://ghe.acme.example/login/device/code' });
+    expect(forgeEndpoints(ghes)).toMatchObject({
+      authorize: 'https://ghe.acme.example/login/oauth/authorize',
+      token: 'https://ghe.acme.example/login/oauth/access_token',
+      deviceCode: 'https://ghe.acme.example/login/device/code',
+    });
     expect(forgeEndpoints(gl)).toEqual({
       authorize: 'https://gitlab.acme.example/oauth/authorize',
       token: 'https://gitlab.acme.example/oauth/token',
@@ -33,7 +37,11 @@ describe('forge hosts of every type', () => {
     const hosts = [gh, ghes, gl, glRoot];
     expect(resolveRepoUrl(hosts, 'https://github.com/acme/fleet.git')).toMatchObject({ host: { id: 'github.com' }, owner: 'acme', name: 'fleet' });
     expect(resolveRepoUrl(hosts, 'https://github.com/acme/infra/fleet')).toBeNull();
-    expect(resolveRepoUrl(hosts, 'https://gitlab.acme.example/platform-team/infra/fleet-config')).toMatchObject({ host: { id: 'gitlab.acme.example' }, owner: 'platform-team/infra', name: 'fleet-config' });
+    expect(resolveRepoUrl(hosts, 'https://gitlab.acme.example/platform-team/infra/fleet-config')).toMatchObject({
+      host: { id: 'gitlab.acme.example' },
+      owner: 'platform-team/infra',
+      name: 'fleet-config',
+    });
     expect(resolveRepoUrl(hosts, 'https://gitlab.acme.example/platform-team/infra/fleet-config.git')).toMatchObject({ owner: 'platform-team/infra', name: 'fleet-config' });
     expect(resolveRepoUrl(hosts, 'https://gitlab.acme.example/a/b/c/-/tree/main')).toMatchObject({ owner: 'a/b', name: 'c' });
     expect(resolveRepoUrl(hosts, 'https://tools.acme.example/gitlab/team/app')).toMatchObject({ host: { id: 'tools-gitlab' }, owner: 'team', name: 'app' });
@@ -54,8 +62,17 @@ describe('forge hosts of every type', () => {
 
   it('builds hosts from settings by type', () => {
     expect(forgeHostFrom({ type: 'github', webUrl: 'https://github.com', clientId: 'Iv1.abc' })).toMatchObject({ id: 'github.com', apiUrl: 'https://api.github.com' });
-    expect(forgeHostFrom({ type: 'github', webUrl: 'https://ghe.acme.example', clientId: 'Iv1.abc', clientSecret: 's' })).toMatchObject({ id: 'ghe.acme.example', apiUrl: 'https://ghe.acme.example/api/v3', clientSecret: 's' });
-    expect(forgeHostFrom({ type: 'gitlab', webUrl: 'https://gitlab.com', clientId: 'uid', scopes: ['api'] })).toMatchObject({ id: 'gitlab.com', type: 'gitlab', apiUrl: 'https://gitlab.com/api/v4', scopes: ['api'] });
+    expect(forgeHostFrom({ type: 'github', webUrl: 'https://ghe.acme.example', clientId: 'Iv1.abc', clientSecret: 's' })).toMatchObject({
+      id: 'ghe.acme.example',
+      apiUrl: 'https://ghe.acme.example/api/v3',
+      clientSecret: 's',
+    });
+    expect(forgeHostFrom({ type: 'gitlab', webUrl: 'https://gitlab.com', clientId: 'uid', scopes: ['api'] })).toMatchObject({
+      id: 'gitlab.com',
+      type: 'gitlab',
+      apiUrl: 'https://gitlab.com/api/v4',
+      scopes: ['api'],
+    });
     expect(forgeHostFrom({ type: 'gitlab', webUrl: 'https://tools.acme.example/gitlab', clientId: 'uid', id: 'tools' })).toMatchObject({ id: 'tools', webUrl: 'https://tools.acme.example/gitlab' });
     expect(() => forgeHostFrom({ type: 'gitea' as never, webUrl: 'https://x.example', clientId: 'c' })).toThrow(ForgeHostError);
   });

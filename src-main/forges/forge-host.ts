@@ -228,7 +228,10 @@ export function resolveRepoUrl(hosts: readonly ForgeHost[], repoUrl: string): { 
   }
   if (!best) return null;
   const traits = traitsOf(best.host.type);
-  let parts = u.pathname.slice(best.root.length).split('/').filter((p) => p !== '');
+  let parts = u.pathname
+    .slice(best.root.length)
+    .split('/')
+    .filter((p) => p !== '');
   const dash = parts.indexOf('-');
   if (dash >= 0 && traits.maxRepoDepth > 2) parts = parts.slice(0, dash);
   if (parts.length > 0) parts[parts.length - 1] = (parts[parts.length - 1] as string).replace(/\.git$/, '');

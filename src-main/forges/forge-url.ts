@@ -36,7 +36,10 @@ export function forgeTargetFor(provider: TokenProvider, repoUrl: string): Result
   if (url.username || url.password) {
     return err('invalid-repo-url', 'The repository URL carries credentials', 'Remove user:password@ from the URL; the token belongs in the Secret.');
   }
-  const segments = url.pathname.replace(/\.git\/?$/, '').split('/').filter((s) => s.length > 0);
+  const segments = url.pathname
+    .replace(/\.git\/?$/, '')
+    .split('/')
+    .filter((s) => s.length > 0);
   if (segments.length < 2) return err('invalid-repo-url', `Repository URL ${url.origin}${url.pathname} names no owner/repository`, 'Use https://HOST/OWNER/REPO.');
   const webBaseUrl = url.origin;
   const host = url.host.toLowerCase();

@@ -30,7 +30,17 @@ const routes: Record<string, Handler> = {
   'GET /gl/api/v4/personal_access_tokens/self': (req, res) => {
     const t = req.headers['private-token'];
     if (t === GL_TOKEN) {
-      return json(res, 200, { id: 4, name: 'promotion', revoked: false, created_at: '2026-01-01T00:00:00Z', scopes: ['api', 'write_repository'], user_id: 24, last_used_at: '2026-11-20T10:00:00.000Z', active: true, expires_at: '2026-12-01' });
+      return json(res, 200, {
+        id: 4,
+        name: 'promotion',
+        revoked: false,
+        created_at: '2026-01-01T00:00:00Z',
+        scopes: ['api', 'write_repository'],
+        user_id: 24,
+        last_used_at: '2026-11-20T10:00:00.000Z',
+        active: true,
+        expires_at: '2026-12-01',
+      });
     }
     if (t === GL_REVOKED) return json(res, 401, { message: '401 Unauthorized' });
     return json(res, 401, { message: '401 Unauthorized' });
@@ -46,7 +56,15 @@ const routes: Record<string, Handler> = {
       res,
       200,
       { login: 'octo-bot', type: 'Bot', name: null, avatar_url: `${base}/avatar.png` },
-      { 'x-oauth-scopes': '', 'github-authentication-token-expiration': '2026-12-01 05:00:00 -0800', 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', 'x-ratelimit-used': '1', 'x-ratelimit-reset': '1800000000', 'x-ratelimit-resource': 'core' },
+      {
+        'x-oauth-scopes': '',
+        'github-authentication-token-expiration': '2026-12-01 05:00:00 -0800',
+        'x-ratelimit-limit': '5000',
+        'x-ratelimit-remaining': '4999',
+        'x-ratelimit-used': '1',
+        'x-ratelimit-reset': '1800000000',
+        'x-ratelimit-resource': 'core',
+      },
     );
   },
   'GET /gh/api/v3/installation/repositories': (req, res) => {
@@ -155,7 +173,14 @@ describe('GitHub inspector', () => {
 
   it('finds the newest promotion PR by the user (case-insensitive login, promotion- branch)', async () => {
     const a = await github.recentActivity(GH_USER, target('github', '/gh/api/v3'), 'octo-bot');
-    expect(a).toEqual({ kind: 'newest-promotion-pr', label: 'newest promotion PR by octo-bot: #7, 2026-11-18', number: 7, url: `${base}/acme/fleet-config/pull/7`, createdAt: '2026-11-18T08:00:00Z', repo: 'acme/fleet-config' });
+    expect(a).toEqual({
+      kind: 'newest-promotion-pr',
+      label: 'newest promotion PR by octo-bot: #7, 2026-11-18',
+      number: 7,
+      url: `${base}/acme/fleet-config/pull/7`,
+      createdAt: '2026-11-18T08:00:00Z',
+      repo: 'acme/fleet-config',
+    });
     const none = await github.recentActivity(GH_USER, target('github', '/gh/api/v3'), 'nobody');
     expect(none).toEqual({ kind: 'no-promotion-pr', label: 'no promotion PR by nobody in the 3 newest PRs of acme/fleet-config', repo: 'acme/fleet-config' });
   });

@@ -9,7 +9,10 @@ import type { SessionInfo } from '../common/session';
 export class SignInRequiredError extends Error {
   override readonly name = 'SignInRequiredError';
   readonly code = 'sign-in-required';
-  constructor(readonly host: string, message: string) {
+  constructor(
+    readonly host: string,
+    message: string,
+  ) {
     super(message);
   }
 }

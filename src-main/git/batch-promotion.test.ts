@@ -24,7 +24,14 @@ function fakeWorld(versions: Record<string, string | undefined>) {
     async plan(order: PromotionOrder): Promise<Result<PromotionPlan>> {
       const id = `plan-${++planCount}`;
       plans.set(id, order);
-      return ok({ id, pipelineNamespace: order.pipelineNamespace, pipelineName: order.pipelineName, targetEnv: order.targetEnv, version: order.version, files: [{ path: 'a.yaml', changes: [{ line: 1, before: 'v: 1', after: `v: ${order.version}` }] }] } as PromotionPlan);
+      return ok({
+        id,
+        pipelineNamespace: order.pipelineNamespace,
+        pipelineName: order.pipelineName,
+        targetEnv: order.targetEnv,
+        version: order.version,
+        files: [{ path: 'a.yaml', changes: [{ line: 1, before: 'v: 1', after: `v: ${order.version}` }] }],
+      } as PromotionPlan);
     },
     async apply(planId: string): Promise<Result<PromotionResult>> {
       const order = plans.get(planId)!;

@@ -111,7 +111,12 @@ export function createBatchPromotions(options: BatchPromotionOptions): BatchProm
     try {
       const chosen = batch.rows.filter(pick);
       for (const row of chosen) update(batchId, batch, row.key, { state: 'queued' });
-      await forEachBounded(chosen, limit, (row) => work(batch, batch.rows.find((r) => r.key === row.key)!));
+      await forEachBounded(chosen, limit, (row) =>
+        work(
+          batch,
+          batch.rows.find((r) => r.key === row.key)!,
+        ),
+      );
       return { ok: true, value: snapshot(batchId, batch) };
     } finally {
       batch.busy = false;

@@ -5,7 +5,7 @@ const KEY = 'team-payments:checkout:prod';
 const M = promotionMarker('team-payments', 'checkout', 'prod');
 
 describe('promotionMarker', () => {
-  it('is the controller\'s exact comment', () => {
+  it("is the controller's exact comment", () => {
     expect(M).toBe('# {"$promotion": "team-payments:checkout:prod"}');
     expect(parseMarkerComment(M)).toBe(KEY);
   });

@@ -239,8 +239,12 @@ function verifyEdit(before: string, after: string, key: string, version: string,
   if (docs.length !== documentsOf(before).length || docs.some((d) => d.errors.length > 0)) {
     throw new MarkerError('marker-unsupported', 'editing the marked value would break the file; nothing was changed');
   }
-  const oldMarkers = findMarkerComments(before).map((m) => m.key).join('\n');
-  const newMarkers = findMarkerComments(after).map((m) => m.key).join('\n');
+  const oldMarkers = findMarkerComments(before)
+    .map((m) => m.key)
+    .join('\n');
+  const newMarkers = findMarkerComments(after)
+    .map((m) => m.key)
+    .join('\n');
   if (oldMarkers !== newMarkers) throw new MarkerError('marker-unsupported', 'editing the marked value would change the markers; nothing was changed');
   const expectedStarts = new Set<number>();
   let shift = 0;

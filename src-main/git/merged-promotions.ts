@@ -129,7 +129,10 @@ export function createMergedPromotions(options: MergedPromotionsOptions): Merged
         const repoLabel = `${repo.owner}/${repo.name}`;
         // without a session, a refusal means the repository is not public (not an expired sign-in)
         if (!options.vault.get(host.id) && e instanceof ProviderError && ['unauthorized', 'forbidden', 'not-found'].includes(e.kind)) {
-          return { ok: false, error: { code: 'sign-in-required', message: `${repoLabel} on ${host.id} is not public, and you are not signed in there.`, hint: `Sign in to ${host.id} to include its merged promotions.` } };
+          return {
+            ok: false,
+            error: { code: 'sign-in-required', message: `${repoLabel} on ${host.id} is not public, and you are not signed in there.`, hint: `Sign in to ${host.id} to include its merged promotions.` },
+          };
         }
         const f = describeFailure(e, { hostId: host.id, repoLabel, noAccessHint: forges(host).noAccessHint });
         return { ok: false, error: f.toError() };

@@ -30,7 +30,15 @@ describe('conventions shared with the pipeline-controller', () => {
   });
 
   it('puts a human summary above the metadata block other tools look for', () => {
-    const body = promotionBody({ ns: 'flux-system', name: 'podinfo', env: 'prod', version: '6.0.1', previous: ['6.0.0', '6.0.0'], author: 'rm-alice', files: [{ path: 'a.yaml', changes: [{ line: 3, before: 'x', after: 'y' }] }] });
+    const body = promotionBody({
+      ns: 'flux-system',
+      name: 'podinfo',
+      env: 'prod',
+      version: '6.0.1',
+      previous: ['6.0.0', '6.0.0'],
+      author: 'rm-alice',
+      files: [{ path: 'a.yaml', changes: [{ line: 3, before: 'x', after: 'y' }] }],
+    });
     expect(body.indexOf('Promotes **flux-system/podinfo** into **prod**: 6.0.0 → 6.0.1.')).toBe(0);
     expect(body).toContain('- `a.yaml` (line 3)');
     // the controller's block, byte for byte, with its DO NOT EDIT line, closes the body
@@ -40,8 +48,18 @@ describe('conventions shared with the pipeline-controller', () => {
 
   it('adds the evidence main read: the source environment, its targets and since when they run the version healthy', () => {
     const staging = testEnv('staging', 1, [
-      testTarget('6.0.1', { cluster: 'staging-eu', namespace: 'podinfo', lastDeployedAt: '2026-03-01T09:00:00Z', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-03-01T09:02:10Z' }] }),
-      testTarget('6.0.1', { cluster: 'staging-us', namespace: 'podinfo', lastDeployedAt: '2026-03-01T11:30:00Z', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-02-20T08:00:00Z' }] }),
+      testTarget('6.0.1', {
+        cluster: 'staging-eu',
+        namespace: 'podinfo',
+        lastDeployedAt: '2026-03-01T09:00:00Z',
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-03-01T09:02:10Z' }],
+      }),
+      testTarget('6.0.1', {
+        cluster: 'staging-us',
+        namespace: 'podinfo',
+        lastDeployedAt: '2026-03-01T11:30:00Z',
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-02-20T08:00:00Z' }],
+      }),
       testTarget('6.0.0', { cluster: 'staging-ap', namespace: 'podinfo', health: 'failed' }),
     ]);
     const evidence = promotionEvidence(staging, '6.0.1');

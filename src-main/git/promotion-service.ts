@@ -151,7 +151,13 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
     return files;
   };
 
-  const readEdits = async (provider: GitProvider, repo: RepoCoordinates & { hostId: string }, sha: string, req: Pick<PromotionPlan, 'pipelineNamespace' | 'pipelineName' | 'targetEnv' | 'version'>, label: string) => {
+  const readEdits = async (
+    provider: GitProvider,
+    repo: RepoCoordinates & { hostId: string },
+    sha: string,
+    req: Pick<PromotionPlan, 'pipelineNamespace' | 'pipelineName' | 'targetEnv' | 'version'>,
+    label: string,
+  ) => {
     const candidates = await readMarked(provider, repo.hostId, repo, sha);
     return editMarkedFiles(candidates, req.pipelineNamespace, req.pipelineName, req.targetEnv, req.version, label);
   };
@@ -266,7 +272,10 @@ export function createPromotionService(options: PromotionServiceOptions): Promot
             return { planId, prUrl: pr.pr.url, number: pr.pr.number, updated: pr.updated, rebuilt, files, baseSha: base.sha } satisfies PromotionResult;
           }),
         );
-        log?.info('promotion', `${result.updated ? 'updated' : 'opened'} ${forges(host).pullRequestRef(result.number)} in ${repoLabel} for ${plan.pipelineNamespace}/${plan.pipelineName} → ${plan.targetEnv}`);
+        log?.info(
+          'promotion',
+          `${result.updated ? 'updated' : 'opened'} ${forges(host).pullRequestRef(result.number)} in ${repoLabel} for ${plan.pipelineNamespace}/${plan.pipelineName} → ${plan.targetEnv}`,
+        );
         return { ok: true, value: result };
       } catch (e) {
         const login = options.vault.get(host.id)?.login;

@@ -69,9 +69,7 @@ function toPromotionPull(p: PullRequestInfo): PromotionPullRequest | undefined {
 /** The open PR promoting ns/name into env: by the branch convention, else by the metadata block. */
 export function findPromotionPull(pulls: PromotionPullRequest[], ns: string, name: string, env: string): PullRequestSummary | undefined {
   const branch = promotionBranchName(ns, name, env);
-  const hit =
-    pulls.find((p) => p.branch === branch) ??
-    pulls.find((p) => p.metadata?.pipelineNamespace === ns && p.metadata.pipelineName === name && p.metadata.targetEnv === env);
+  const hit = pulls.find((p) => p.branch === branch) ?? pulls.find((p) => p.metadata?.pipelineNamespace === ns && p.metadata.pipelineName === name && p.metadata.targetEnv === env);
   return hit
     ? {
         number: hit.number,

@@ -7,9 +7,7 @@ import { err, type Result } from '../common/result';
 import type { Logger } from '../log/logger';
 import { requestSchemas, type RequestSchemas } from './schemas';
 
-export type RequestHandler<C extends RequestChannel> = (
-  payload: RequestPayload<C>,
-) => Result<RequestValue<C>> | Promise<Result<RequestValue<C>>>;
+export type RequestHandler<C extends RequestChannel> = (payload: RequestPayload<C>) => Result<RequestValue<C>> | Promise<Result<RequestValue<C>>>;
 
 /** One handler per channel; leaving one out is a compile error. */
 export type RequestHandlers = { [C in RequestChannel]: RequestHandler<C> };
@@ -18,10 +16,7 @@ export interface Dispatcher {
   dispatch(channel: unknown, payload: unknown): Promise<Result<unknown>>;
 }
 
-export function createDispatcher(
-  handlers: RequestHandlers,
-  options: { logger: Logger; schemas?: RequestSchemas },
-): Dispatcher {
+export function createDispatcher(handlers: RequestHandlers, options: { logger: Logger; schemas?: RequestSchemas }): Dispatcher {
   const schemas = options.schemas ?? requestSchemas;
   const { logger } = options;
   return {

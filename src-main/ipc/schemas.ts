@@ -7,7 +7,11 @@ import { RELEASE_LOG_MAX_DAYS } from '../common/release-log';
 
 export type RequestSchemas = { [C in RequestChannel]: z.ZodType<RequestPayload<C>> };
 
-const hostId = z.string().min(1).max(200).regex(/^[A-Za-z0-9._:-]+$/, 'a forge host id');
+const hostId = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'a forge host id');
 const planId = z.string().uuid();
 const hostPayload = z.object({ host: hostId }).strict();
 const planPayload = z.object({ planId }).strict();
@@ -41,9 +45,24 @@ export const requestSchemas: RequestSchemas = {
   'promotion:apply': planPayload,
   'promotion:discard-plan': planPayload,
   'tokens:list': z.undefined(),
-  'tokens:recheck': z.object({ key: z.string().max(800).regex(/^([0-9a-f]{8}|secret:\S+)$/) }).strict(),
+  'tokens:recheck': z
+    .object({
+      key: z
+        .string()
+        .max(800)
+        .regex(/^([0-9a-f]{8}|secret:\S+)$/),
+    })
+    .strict(),
   'tokens:refresh': z.undefined(),
-  'tokens:approve-host': z.object({ host: z.string().min(1).max(300).regex(/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/, 'a host or host:port') }).strict(),
+  'tokens:approve-host': z
+    .object({
+      host: z
+        .string()
+        .min(1)
+        .max(300)
+        .regex(/^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:]+\](:\d{1,5})?$/, 'a host or host:port'),
+    })
+    .strict(),
   'update:get-state': z.undefined(),
   'update:check': z.undefined(),
   'update:install': z.undefined(),
@@ -52,8 +71,14 @@ export const requestSchemas: RequestSchemas = {
   'settings:approve-exec-plugins': z.undefined(),
   // Which pipeline and environment, and why (at most ROLLBACK_REASON_MAX): main derives both versions from its own board.
   'promotion:plan-rollback': z.object({ pipelineId, env: envName, reason: z.string().max(2000).trim().min(1) }).strict(),
-  'releases:list': z.object(releaseLogQuery).strict().refine(...withinMaxRange),
-  'releases:export': z.object({ ...releaseLogQuery, format: z.enum(['csv', 'markdown']) }).strict().refine(...withinMaxRange),
+  'releases:list': z
+    .object(releaseLogQuery)
+    .strict()
+    .refine(...withinMaxRange),
+  'releases:export': z
+    .object({ ...releaseLogQuery, format: z.enum(['csv', 'markdown']) })
+    .strict()
+    .refine(...withinMaxRange),
   'settings:update': z
     .object({
       // only "back to the default": a file is chosen in main's own dialog (settings:choose-kubeconfig)

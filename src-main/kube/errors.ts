@@ -44,10 +44,25 @@ function parseStatusBody(body: unknown): { message?: string; reason?: string } {
 }
 
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE',
-  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CLOSED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_HAS_EXPIRED',
-  'ERR_TLS_CERT_ALTNAME_INVALID', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_CLOSED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
 ]);
 
 function errnoCode(e: unknown): string | undefined {
@@ -94,18 +109,17 @@ export function toKubeRequestError(e: unknown): KubeRequestError {
 export function toExecPluginError(e: unknown, command: string): KubeRequestError {
   const code = errnoCode(e);
   if (code === 'ENOENT' || code === 'EACCES') {
-    return new KubeRequestError(
-      'exec-plugin-missing',
-      `Credential plugin "${command}" could not be started (${code}). Install it, or start Release Board from a shell where it is on PATH.`,
-      { cause: e },
-    );
+    return new KubeRequestError('exec-plugin-missing', `Credential plugin "${command}" could not be started (${code}). Install it, or start Release Board from a shell where it is on PATH.`, {
+      cause: e,
+    });
   }
-  const detail = (e instanceof Error ? e.message : String(e)).trim().split('\n').filter((l) => l.trim().length > 0).slice(-3).join(' ');
-  return new KubeRequestError(
-    'exec-plugin-failed',
-    `Credential plugin "${command}" failed${detail ? `: ${detail.slice(0, 400)}` : ''}`,
-    { cause: e },
-  );
+  const detail = (e instanceof Error ? e.message : String(e))
+    .trim()
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .slice(-3)
+    .join(' ');
+  return new KubeRequestError('exec-plugin-failed', `Credential plugin "${command}" failed${detail ? `: ${detail.slice(0, 400)}` : ''}`, { cause: e });
 }
 
 /** A short human explanation of what the error means for the board. */

@@ -127,7 +127,9 @@ export function kubeconfigFromSecretText(text: string): { ok: true; value: Secre
   } catch {
     return fail('client-node rejected its cluster or user entry');
   }
-  const fingerprint = createHash('sha256').update(JSON.stringify([cluster.cluster, userBody])).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([cluster.cluster, userBody]))
+    .digest('hex');
   return { ok: true, value: { kc, fingerprint } };
 }
 
@@ -141,9 +143,7 @@ export function isLinkLocalOrMetadata(hostname: string): boolean {
 }
 
 export type SecretReadResult =
-  | { ok: true; value: SecretKubeconfig; key: string }
-  | { ok: false; kind: 'forbidden' | 'missing' | 'malformed'; reason: string }
-  | { ok: false; kind: 'failed'; error: KubeRequestError };
+  { ok: true; value: SecretKubeconfig; key: string } | { ok: false; kind: 'forbidden' | 'missing' | 'malformed'; reason: string } | { ok: false; kind: 'failed'; error: KubeRequestError };
 
 /** Picks the first key present in a Secret's (base64) data and builds the KubeConfig from it. */
 export function kubeconfigFromSecretData(data: Record<string, string> | undefined, keys: readonly string[]): SecretReadResult {

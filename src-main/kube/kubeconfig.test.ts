@@ -31,17 +31,23 @@ describe('kubeconfigLocation', () => {
 
 describe('loadKubeconfig', () => {
   it('merges several KUBECONFIG files with first-wins precedence per name and for current-context', () => {
-    const a = write('merge/a.yaml', yamlConfig({
-      clusters: [cluster('shared', 'https://a.example:6443')],
-      users: [{ name: 'u', user: { token: 'token-a' } }],
-      contexts: [context('ctx-a', 'shared', 'u')],
-    }));
-    const b = write('merge/b.yaml', yamlConfig({
-      clusters: [cluster('shared', 'https://b.example:6443'), cluster('only-b', 'https://only-b.example')],
-      users: [{ name: 'u', user: { token: 'token-b' } }],
-      contexts: [context('ctx-a', 'only-b', 'u'), context('ctx-b', 'only-b', 'u')],
-      current: 'ctx-b',
-    }));
+    const a = write(
+      'merge/a.yaml',
+      yamlConfig({
+        clusters: [cluster('shared', 'https://a.example:6443')],
+        users: [{ name: 'u', user: { token: 'token-a' } }],
+        contexts: [context('ctx-a', 'shared', 'u')],
+      }),
+    );
+    const b = write(
+      'merge/b.yaml',
+      yamlConfig({
+        clusters: [cluster('shared', 'https://b.example:6443'), cluster('only-b', 'https://only-b.example')],
+        users: [{ name: 'u', user: { token: 'token-b' } }],
+        contexts: [context('ctx-a', 'only-b', 'u'), context('ctx-b', 'only-b', 'u')],
+        current: 'ctx-b',
+      }),
+    );
     const c = write('merge/c.yaml', yamlConfig({ current: 'ctx-a' }));
     const r = loadKubeconfig({ env: { KUBECONFIG: [a, path.join(dir, 'missing.yaml'), b, c].join(':') }, platform: 'linux' });
     if (!r.ok) throw new Error(r.error.message);
@@ -59,12 +65,15 @@ describe('loadKubeconfig', () => {
 
   it('resolves relative certificate paths against the file that names them', () => {
     write('rel/certs/ca.pem', 'not really a cert');
-    const f = write('rel/config', yamlConfig({
-      clusters: [cluster('c', 'https://c.example', { 'certificate-authority': 'certs/ca.pem' })],
-      users: [{ name: 'u', user: { 'client-certificate': 'certs/me.pem', 'client-key': '/abs/key.pem' } }],
-      contexts: [context('x', 'c', 'u')],
-      current: 'x',
-    }));
+    const f = write(
+      'rel/config',
+      yamlConfig({
+        clusters: [cluster('c', 'https://c.example', { 'certificate-authority': 'certs/ca.pem' })],
+        users: [{ name: 'u', user: { 'client-certificate': 'certs/me.pem', 'client-key': '/abs/key.pem' } }],
+        contexts: [context('x', 'c', 'u')],
+        current: 'x',
+      }),
+    );
     const r = loadKubeconfig({ explicitPath: f });
     if (!r.ok) throw new Error(r.error.message);
     const kc = r.value.forContext('x');
@@ -100,14 +109,17 @@ describe('loadKubeconfig', () => {
     const binDir = path.join(dir, 'bin');
     write('bin/my-plugin', '#!/bin/sh\necho {}\n');
     fs.chmodSync(path.join(binDir, 'my-plugin'), 0o755);
-    const f = write('exec.yaml', yamlConfig({
-      clusters: [cluster('c', 'https://c.example')],
-      users: [
-        { name: 'found', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'my-plugin', args: ['x'] } } },
-        { name: 'lost', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'no-such-plugin', installHint: 'Install it with brew.' } } },
-      ],
-      contexts: [context('ok', 'c', 'found'), context('broken', 'c', 'lost')],
-    }));
+    const f = write(
+      'exec.yaml',
+      yamlConfig({
+        clusters: [cluster('c', 'https://c.example')],
+        users: [
+          { name: 'found', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'my-plugin', args: ['x'] } } },
+          { name: 'lost', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'no-such-plugin', installHint: 'Install it with brew.' } } },
+        ],
+        contexts: [context('ok', 'c', 'found'), context('broken', 'c', 'lost')],
+      }),
+    );
     const r = loadKubeconfig({ explicitPath: f, searchPath: `/nonexistent:${binDir}`, env: { PATH: '/usr/bin' } });
     if (!r.ok) throw new Error(r.error.message);
     const user = r.value.forContext('ok').getCurrentUser();

@@ -121,11 +121,7 @@ function readRawFile(file: string): Result<RawFile | null> {
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const line = first.linePos?.[0]?.line;
-    return err(
-      'kubeconfig-malformed',
-      `Kubeconfig ${file} is not valid YAML${line ? ` (line ${line})` : ''}: ${first.message.split('\n')[0]}`,
-      'Fix the file, or point KUBECONFIG at a valid one.',
-    );
+    return err('kubeconfig-malformed', `Kubeconfig ${file} is not valid YAML${line ? ` (line ${line})` : ''}: ${first.message.split('\n')[0]}`, 'Fix the file, or point KUBECONFIG at a valid one.');
   }
   const data: unknown = doc.toJS({ maxAliasCount: 100 });
   if (data === null || data === undefined) return ok({ file, clusters: [], users: [], contexts: [] });
@@ -287,7 +283,12 @@ export function loadKubeconfig(opts: LoadKubeconfigOptions = {}): Result<LoadedK
     if (isRecord(user) && isRecord(user.exec) && typeof user.exec.command === 'string') info.execCommand = user.exec.command;
     contexts.push(info);
     if (!isRecord(cluster)) {
-      warnings.push({ code: 'context-dangling', context: name, message: `Context "${name}" names cluster "${clusterName}", which no kubeconfig file defines`, hint: 'Fix the context or add the cluster.' });
+      warnings.push({
+        code: 'context-dangling',
+        context: name,
+        message: `Context "${name}" names cluster "${clusterName}", which no kubeconfig file defines`,
+        hint: 'Fix the context or add the cluster.',
+      });
     }
     const unapproved = execUnapproved.get(userName);
     if (unapproved) {

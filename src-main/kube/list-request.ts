@@ -60,33 +60,29 @@ export async function getJson(kc: KubeConfig, path: string, query: Record<string
   for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
   const request = url.protocol === 'http:' ? http.request : https.request;
   return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { ...options, method: 'GET', headers: { ...options.headers, accept: 'application/json', 'accept-encoding': 'gzip' } },
-      (res) => {
-        // Decoded chunk by chunk as the body arrives (while the rest is still on the wire),
-        // so only the parse is left once it ends.
-        const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
-        body.setEncoding('utf8');
-        let text = '';
-        body.on('data', (chunk: string) => {
-          text += chunk;
-          noteListProgress();
-        });
-        body.on('error', (e) => reject(toKubeRequestError(e)));
-        body.on('end', () => {
-          const status = res.statusCode ?? 0;
-          if (status < 200 || status > 299) return reject(statusError(status, text));
-          try {
-            const parsed: unknown = JSON.parse(text);
-            text = ''; // the listener's closure outlives this answer; the body must not
-            resolve(parsed);
-          } catch (e) {
-            reject(toKubeRequestError(e));
-          }
-        });
-      },
-    );
+    const req = request(url, { ...options, method: 'GET', headers: { ...options.headers, accept: 'application/json', 'accept-encoding': 'gzip' } }, (res) => {
+      // Decoded chunk by chunk as the body arrives (while the rest is still on the wire),
+      // so only the parse is left once it ends.
+      const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+      body.setEncoding('utf8');
+      let text = '';
+      body.on('data', (chunk: string) => {
+        text += chunk;
+        noteListProgress();
+      });
+      body.on('error', (e) => reject(toKubeRequestError(e)));
+      body.on('end', () => {
+        const status = res.statusCode ?? 0;
+        if (status < 200 || status > 299) return reject(statusError(status, text));
+        try {
+          const parsed: unknown = JSON.parse(text);
+          text = ''; // the listener's closure outlives this answer; the body must not
+          resolve(parsed);
+        } catch (e) {
+          reject(toKubeRequestError(e));
+        }
+      });
+    });
     req.setTimeout(LIST_TIMEOUT_MS, () => req.destroy(new KubeRequestError('network', 'The request timed out')));
     req.on('error', (e) => reject(toKubeRequestError(e)));
     req.end();

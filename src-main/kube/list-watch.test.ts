@@ -289,9 +289,7 @@ describe('ListWatch: silent and overdue watches (fake timers)', () => {
     expect(server.listCalls).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(1_500);
     await settle();
-    expect(statuses.find((s) => s.lastError)?.lastError?.message).toBe(
-      'the watch stream delivered nothing for 30 s and outlived its 20 s timeout; re-reading the list',
-    );
+    expect(statuses.find((s) => s.lastError)?.lastError?.message).toBe('the watch stream delivered nothing for 30 s and outlived its 20 s timeout; re-reading the list');
     expect(server.listCalls).toHaveLength(2);
     expect(lw.items.has('ns/b')).toBe(true);
     expect(server.watchCalls).toHaveLength(2);

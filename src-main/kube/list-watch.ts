@@ -31,11 +31,7 @@ export interface ListWatchTransport {
    * Opens a watch. Resolves once the server accepted it (or `onDone` already ran with an
    * error). `onDone(null)` = the server ended the stream normally.
    */
-  watch(
-    params: { namespace?: string; resourceVersion: string; timeoutSeconds: number },
-    onEvent: (event: WatchEvent) => void,
-    onDone: (error: unknown) => void,
-  ): Promise<WatchHandle>;
+  watch(params: { namespace?: string; resourceVersion: string; timeoutSeconds: number }, onEvent: (event: WatchEvent) => void, onDone: (error: unknown) => void): Promise<WatchHandle>;
 }
 
 export type CacheChange = { type: 'upsert'; key: string; object: unknown } | { type: 'delete'; key: string };
@@ -321,10 +317,13 @@ export class ListWatch {
       const armWatchdog = () => {
         if (!accepted || settled) return;
         if (watchdog) clearTimeout(watchdog);
-        watchdog = setTimeout(() => {
-          this.quietMs = Date.now() - lastHeardAt;
-          settle(OVERDUE);
-        }, timeoutSeconds * 1000 + (silent.watchdogGraceMs ?? 10_000));
+        watchdog = setTimeout(
+          () => {
+            this.quietMs = Date.now() - lastHeardAt;
+            settle(OVERDUE);
+          },
+          timeoutSeconds * 1000 + (silent.watchdogGraceMs ?? 10_000),
+        );
       };
       const onEvent = (event: WatchEvent) => {
         if (settled) return;

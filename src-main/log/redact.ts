@@ -29,8 +29,6 @@ export function redactSecrets(text: string): string {
   let out = text.replace(urlCredentials, `$1${redactedMarker}@`);
   out = out.replace(oauthParameter, (_m, name: string) => `${name}=${redactedMarker}`);
   for (const pattern of tokenPatterns) out = out.replace(pattern, redactedMarker);
-  out = out.replace(labelledSecret, (_m, label: string, sep: string, value: string) =>
-    value === redactedMarker ? `${label}${sep}${value}` : `${label}${sep}${redactedMarker}`,
-  );
+  out = out.replace(labelledSecret, (_m, label: string, sep: string, value: string) => (value === redactedMarker ? `${label}${sep}${value}` : `${label}${sep}${redactedMarker}`));
   return out;
 }

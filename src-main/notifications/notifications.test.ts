@@ -81,7 +81,9 @@ describe('notification rules', () => {
   });
 
   it('a half-done rollout is not finished', () => {
-    const before = snapshot([row([cell('prod', [target('1.8.2', { inFlightVersion: '1.8.3', health: 'reconciling' }), target('1.8.2', { cluster: 'prod-us', inFlightVersion: '1.8.3', health: 'reconciling' })])])]);
+    const before = snapshot([
+      row([cell('prod', [target('1.8.2', { inFlightVersion: '1.8.3', health: 'reconciling' }), target('1.8.2', { cluster: 'prod-us', inFlightVersion: '1.8.3', health: 'reconciling' })])]),
+    ]);
     const change: BoardChange = { upserted: [row([cell('prod', [target('1.8.3'), target('1.8.2', { cluster: 'prod-us', inFlightVersion: '1.8.3', health: 'reconciling' })])])], removed: [] };
     expect(notificationsForChange(before, change)).toEqual([]);
   });

@@ -36,10 +36,13 @@ function baseInput(overrides: Partial<BoardInput> = {}): BoardInput {
   return {
     pipelines: new Map([[MGMT, new Map([['team/checkout', checkout]])]]),
     gitopsClusters: new Map([
-      [MGMT, new Map([
-        ['flux-system/staging-eu', gitopsCluster('flux-system', 'staging-eu')],
-        ['team/staging-us', gitopsCluster('team', 'staging-us')],
-      ])],
+      [
+        MGMT,
+        new Map([
+          ['flux-system/staging-eu', gitopsCluster('flux-system', 'staging-eu')],
+          ['team/staging-us', gitopsCluster('team', 'staging-us')],
+        ]),
+      ],
     ]),
     workloads: new Map([
       [MGMT, new Map([['HelmRelease', collection([helmRelease('dev', 'checkout', '1.8.3')])]])],
@@ -47,7 +50,11 @@ function baseInput(overrides: Partial<BoardInput> = {}): BoardInput {
       ['staging-us', new Map([['HelmRelease', collection([helmRelease('pay', 'checkout', '1.8.2')])]])],
     ]),
     clusters,
-    servedVersions: new Map([[MGMT, served()], ['staging-eu', served()], ['staging-us', served()]]),
+    servedVersions: new Map([
+      [MGMT, served()],
+      ['staging-eu', served()],
+      ['staging-us', served()],
+    ]),
     contextForCluster: (ref) => (['staging-eu', 'staging-us'].includes(ref.name) ? ref.name : undefined),
     openPullRequests: [],
     now: () => '2026-01-01T00:00:00.000Z',
@@ -106,7 +113,19 @@ describe('buildBoard', () => {
 
   it('keeps a "no context" target Unknown even when the controller reports an error for it', () => {
     const p = pipeline('team', 'checkout', [{ name: 'prod', targets: [{ namespace: 'pay', clusterRef: { kind: 'GitopsCluster', name: 'staging-us' } }] }], {
-      status: { environments: { prod: { targets: [{ clusterAppRef: { apiVersion: 'v', kind: 'HelmRelease', name: 'checkout', clusterRef: { kind: 'GitopsCluster', name: 'staging-us' } }, ready: false, error: 'kubeconfig Secret not found' }] } } },
+      status: {
+        environments: {
+          prod: {
+            targets: [
+              {
+                clusterAppRef: { apiVersion: 'v', kind: 'HelmRelease', name: 'checkout', clusterRef: { kind: 'GitopsCluster', name: 'staging-us' } },
+                ready: false,
+                error: 'kubeconfig Secret not found',
+              },
+            ],
+          },
+        },
+      },
     });
     const input = baseInput({ pipelines: new Map([[MGMT, new Map([['team/checkout', p]])]]), contextForCluster: () => undefined });
     const target = buildBoard(input).pipelines[0]!.environments[0]!.targets[0]!;
@@ -170,9 +189,17 @@ describe('buildBoard', () => {
   });
 
   it('reports open promotion PRs and approval gates per environment', () => {
-    const p = pipeline('team', 'checkout', [{ name: 'dev', targets: [{ namespace: 'dev' }] }, { name: 'staging', targets: [{ namespace: 'pay', clusterRef: { kind: 'GitopsCluster', name: 'staging-us' } }] }], {
-      status: { environments: { staging: { waitingApproval: { revision: '1.8.3' } } } },
-    });
+    const p = pipeline(
+      'team',
+      'checkout',
+      [
+        { name: 'dev', targets: [{ namespace: 'dev' }] },
+        { name: 'staging', targets: [{ namespace: 'pay', clusterRef: { kind: 'GitopsCluster', name: 'staging-us' } }] },
+      ],
+      {
+        status: { environments: { staging: { waitingApproval: { revision: '1.8.3' } } } },
+      },
+    );
     const input = baseInput({
       openPullRequests: [{ number: 3, url: 'https://f/pull/3', createdAt: '2026-01-01T00:00:00Z', headBranch: 'promotion-team-checkout-staging', title: 'Promote team/checkout in staging to 1.8.3' }],
     });

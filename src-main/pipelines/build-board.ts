@@ -4,23 +4,9 @@
 // reports which inputs it read (its dependency keys), so the board service rebuilds
 // only the rows a change touches. All lookups are map hits: no scan per target.
 
-import type {
-  ClusterState,
-  BoardSnapshot,
-  EnvironmentCell,
-  PipelineRow,
-  Problem,
-  TargetState,
-} from '../common/board';
+import type { ClusterState, BoardSnapshot, EnvironmentCell, PipelineRow, Problem, TargetState } from '../common/board';
 import { parsePipeline, type EnvironmentStatus, type ParsedPipeline, type TargetSpec } from './pipeline-schema';
-import {
-  effectiveStrategy,
-  indexPullRequests,
-  pendingPromotions,
-  rollupEnvironment,
-  type OpenPullRequest,
-  type PullRequestIndex,
-} from './promotion-rules';
+import { effectiveStrategy, indexPullRequests, pendingPromotions, rollupEnvironment, type OpenPullRequest, type PullRequestIndex } from './promotion-rules';
 import { readWorkload, readableRevision, type WorkloadReading } from './workload-status';
 
 /** The informer cache for one (cluster, kind). */
@@ -194,9 +180,7 @@ export function buildPipelineRow(raw: unknown, managementContext: string, key: s
     }
   }
   if (staleVersionClusters.size > 0 && expectedGroup) {
-    const servedExample = [...staleVersionClusters]
-      .map((c) => ctx.input.servedVersions.get(c)?.get(expectedGroup)?.[0])
-      .find((v) => v !== undefined);
+    const servedExample = [...staleVersionClusters].map((c) => ctx.input.servedVersions.get(c)?.get(expectedGroup)?.[0]).find((v) => v !== undefined);
     problems.push({
       code: 'app-version-not-served',
       message: `appRef asks for ${askedApiVersion}, which ${[...staleVersionClusters].slice(0, 5).join(', ')} no longer ${staleVersionClusters.size === 1 ? 'serves' : 'serve'}; the board reads ${expectedGroup}/${servedExample ?? '?'} instead`,
@@ -264,11 +248,19 @@ function unreadableTarget(parsed: ParsedPipeline, target: TargetSpec, management
 function clusterStateProblem(state: ClusterState, display: string): Problem | undefined {
   switch (state.state) {
     case 'unreachable':
-      return { code: 'cluster-unreachable', message: `${display} is unreachable${state.message ? `: ${state.message}` : ''}`, hint: 'Check the network, VPN and the kubeconfig credentials for this context.' };
+      return {
+        code: 'cluster-unreachable',
+        message: `${display} is unreachable${state.message ? `: ${state.message}` : ''}`,
+        hint: 'Check the network, VPN and the kubeconfig credentials for this context.',
+      };
     case 'forbidden':
       return { code: 'cluster-forbidden', message: `Not allowed to read ${display}${state.message ? `: ${state.message}` : ''}`, hint: 'Ask for list/watch on the Flux resources in this cluster.' };
     case 'no-crd':
-      return { code: 'cluster-no-crd', message: `${display} does not serve the required API${state.message ? `: ${state.message}` : ''}`, hint: 'Install Flux (and the Pipelines CRD on management clusters).' };
+      return {
+        code: 'cluster-no-crd',
+        message: `${display} does not serve the required API${state.message ? `: ${state.message}` : ''}`,
+        hint: 'Install Flux (and the Pipelines CRD on management clusters).',
+      };
     case 'no-context':
       return { code: 'cluster-unmapped', message: state.message ?? `No kubeconfig context for ${display}`, hint: 'Add a context for this cluster to your kubeconfig or map one in settings.' };
     default:
@@ -362,11 +354,17 @@ function buildTarget(
   const collection = input.workloads.get(context)?.get(kind);
   if (collection?.forbiddenNamespaces?.has(namespace)) {
     state.message = `Not allowed to list ${kind} objects in ${namespace}`;
-    return withFallback(state, status, target, envTargets, refProblem ?? {
-      code: 'namespace-forbidden',
-      message: `RBAC forbids listing ${kind} in namespace ${namespace} on ${display}`,
-      hint: `Ask for list/watch on ${kind.toLowerCase()}s in ${namespace}.`,
-    });
+    return withFallback(
+      state,
+      status,
+      target,
+      envTargets,
+      refProblem ?? {
+        code: 'namespace-forbidden',
+        message: `RBAC forbids listing ${kind} in namespace ${namespace} on ${display}`,
+        hint: `Ask for list/watch on ${kind.toLowerCase()}s in ${namespace}.`,
+      },
+    );
   }
   const obj = collection?.items.get(`${namespace}/${name}`);
   if (obj === undefined) {
@@ -376,11 +374,17 @@ function buildTarget(
     }
     state.health = 'missing';
     state.message = `${kind} ${namespace}/${name} not found`;
-    return withFallback(state, status, target, envTargets, refProblem ?? {
-      code: 'workload-missing',
-      message: `${kind} ${namespace}/${name} does not exist on ${display}`,
-      hint: 'Check the target namespace in the Pipeline, or whether Flux has created the object yet.',
-    });
+    return withFallback(
+      state,
+      status,
+      target,
+      envTargets,
+      refProblem ?? {
+        code: 'workload-missing',
+        message: `${kind} ${namespace}/${name} does not exist on ${display}`,
+        hint: 'Check the target namespace in the Pipeline, or whether Flux has created the object yet.',
+      },
+    );
   }
 
   const reading = readWorkloadCached(obj);

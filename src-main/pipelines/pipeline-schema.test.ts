@@ -105,10 +105,7 @@ describe('parsePipeline', () => {
         status: {
           environments: {
             prod: {
-              targets: [
-                { clusterAppRef: { apiVersion: 'v', kind: 'HelmRelease', name: 'p', clusterRef: { kind: 'GitopsCluster', name: 'eu' } }, ready: true, revision: '1.2.3' },
-                'garbage',
-              ],
+              targets: [{ clusterAppRef: { apiVersion: 'v', kind: 'HelmRelease', name: 'p', clusterRef: { kind: 'GitopsCluster', name: 'eu' } }, ready: true, revision: '1.2.3' }, 'garbage'],
             },
           },
         },

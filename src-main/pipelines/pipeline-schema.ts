@@ -161,9 +161,7 @@ export function parsePipeline(raw: unknown, fallbackId = 'unknown/unknown'): Par
     problems.push(malformed('spec.environments: expected an array'));
   } else {
     if (rawEnvs.length > PIPELINE_LIMITS.environments) {
-      problems.push(
-        malformed(`spec.environments: ${rawEnvs.length} entries, only the first ${PIPELINE_LIMITS.environments} are shown`),
-      );
+      problems.push(malformed(`spec.environments: ${rawEnvs.length} entries, only the first ${PIPELINE_LIMITS.environments} are shown`));
     }
     const seen = new Set<string>();
     rawEnvs.slice(0, PIPELINE_LIMITS.environments).forEach((rawEnv, i) => {

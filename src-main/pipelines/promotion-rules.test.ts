@@ -148,11 +148,21 @@ describe('pendingPromotions', () => {
     expect(normaliseRepoUrl('https://gitlab.example.com:8443/group/sub/repo/')).toBe('gitlab.example.com:8443/group/sub/repo');
   });
 
-  it('accepts the git layer\'s promotion PR lists, matched by parsed metadata', () => {
+  it("accepts the git layer's promotion PR lists, matched by parsed metadata", () => {
     const prs = openPullRequestsFromRepos([
       {
         repoUrl: 'https://github.com/acme/fleet',
-        pulls: [{ branch: 'custom', metadata: { pipelineNamespace: 'team', pipelineName: 'app', targetEnv: 'prod' }, title: 'Promote team/app in prod to 2.0.0', author: 'bot', number: 9, url: 'https://x/pull/9', createdAt: '2026-01-01T00:00:00Z' }],
+        pulls: [
+          {
+            branch: 'custom',
+            metadata: { pipelineNamespace: 'team', pipelineName: 'app', targetEnv: 'prod' },
+            title: 'Promote team/app in prod to 2.0.0',
+            author: 'bot',
+            number: 9,
+            url: 'https://x/pull/9',
+            createdAt: '2026-01-01T00:00:00Z',
+          },
+        ],
         fetchedAt: '2026-01-01T00:00:00Z',
       } as never,
     ]);
@@ -167,7 +177,18 @@ describe('pendingPromotions', () => {
     const prs = openPullRequestsFromRepos([
       {
         repoUrl: 'https://github.com/acme/fleet',
-        pulls: [{ branch: 'promotion-team-app-prod', title: 'Promote team/app in prod to 2.0.0', author: 'bot', number: 3, url: 'https://x/pull/3', createdAt: '2026-01-01T00:00:00Z', reviewState: 'approved', checksState: 'failure' }],
+        pulls: [
+          {
+            branch: 'promotion-team-app-prod',
+            title: 'Promote team/app in prod to 2.0.0',
+            author: 'bot',
+            number: 3,
+            url: 'https://x/pull/3',
+            createdAt: '2026-01-01T00:00:00Z',
+            reviewState: 'approved',
+            checksState: 'failure',
+          },
+        ],
         fetchedAt: '2026-01-01T00:00:00Z',
       },
     ]);

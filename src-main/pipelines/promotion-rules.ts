@@ -3,14 +3,7 @@
 // promotions of domain.md §4. Pure functions; the PR list comes from the git layer.
 
 import semver from 'semver';
-import type {
-  EffectiveStrategy,
-  EnvironmentRollup,
-  PendingPromotion,
-  PullRequestSummary,
-  RollupState,
-  TargetState,
-} from '../common/board';
+import type { EffectiveStrategy, EnvironmentRollup, PendingPromotion, PullRequestSummary, RollupState, TargetState } from '../common/board';
 import type { RepoPromotionPulls } from '../common/promotion';
 import type { EnvironmentSpec, ParsedPipeline, PromotionSpec } from './pipeline-schema';
 import { readableRevision } from './workload-status';
@@ -144,7 +137,10 @@ export function normaliseRepoUrl(url: string): string {
   u = u.replace(/^[^@/]*@/, '');
   const scp = /^([^/:]+):(?!\d+\/)(.*)$/.exec(u);
   if (scp) u = `${scp[1]}/${scp[2]}`;
-  u = u.replace(/\/+$/, '').replace(/\.git$/, '').replace(/\/+$/, '');
+  u = u
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '');
   return u;
 }
 
@@ -224,9 +220,7 @@ export function pendingPromotions(input: PendingInput): PendingPromotion[] {
   if (!differs) return pending;
   // Already on its way: Git asks for it or Flux is applying it.
   const underway = here.some(
-    (t) =>
-      (t.requestedVersion && normaliseVersion(t.requestedVersion) === normaliseVersion(expected)) ||
-      (t.inFlightVersion && normaliseVersion(t.inFlightVersion) === normaliseVersion(expected)),
+    (t) => (t.requestedVersion && normaliseVersion(t.requestedVersion) === normaliseVersion(expected)) || (t.inFlightVersion && normaliseVersion(t.inFlightVersion) === normaliseVersion(expected)),
   );
   if (underway) return pending;
   // An environment ahead of the previous one (a hotfix) does not expect a downgrade.
@@ -241,9 +235,7 @@ function previousSettledVersion(previous: { rollup: EnvironmentRollup; targets: 
   if (!previous.targets.every((t) => t.health === 'ready' && t.deployedVersion)) return undefined;
   const first = previous.targets[0]?.deployedVersion;
   if (!first) return undefined;
-  return previous.targets.every((t) => normaliseVersion(t.deployedVersion ?? '') === normaliseVersion(first))
-    ? first
-    : undefined;
+  return previous.targets.every((t) => normaliseVersion(t.deployedVersion ?? '') === normaliseVersion(first)) ? first : undefined;
 }
 
 function summary(pr: OpenPullRequest): PullRequestSummary {

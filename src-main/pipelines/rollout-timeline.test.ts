@@ -6,7 +6,16 @@ import { deriveRollout, versionFromPromotionTitle, type MergedPromotion } from '
 const MERGED_AT = '2026-03-02T10:00:00Z';
 const at = (seconds: number) => new Date(Date.parse(MERGED_AT) + seconds * 1000);
 const iso = (seconds: number) => at(seconds).toISOString().replace('.000Z', 'Z');
-const merge: MergedPromotion = { pipelineNamespace: 'team', pipelineName: 'checkout', targetEnv: 'prod', version: '1.8.2', number: 7, url: 'https://forge.test/acme/fleet/pull/7', mergedAt: MERGED_AT, repoUrl: 'https://forge.test/acme/fleet' };
+const merge: MergedPromotion = {
+  pipelineNamespace: 'team',
+  pipelineName: 'checkout',
+  targetEnv: 'prod',
+  version: '1.8.2',
+  number: 7,
+  url: 'https://forge.test/acme/fleet/pull/7',
+  mergedAt: MERGED_AT,
+  repoUrl: 'https://forge.test/acme/fleet',
+};
 const BOUND = 600_000;
 
 const ready = (seconds: number): ConditionSummary => ({ type: 'Ready', status: 'True', reason: 'UpgradeSucceeded', lastTransitionTime: iso(seconds) });

@@ -86,7 +86,10 @@ function overall(steps: readonly RolloutTargetStep[]): RolloutState {
 }
 
 function latest(times: (string | undefined)[]): string | undefined {
-  return times.filter((t): t is string => t !== undefined).sort().at(-1);
+  return times
+    .filter((t): t is string => t !== undefined)
+    .sort()
+    .at(-1);
 }
 
 function earliest(times: (string | undefined)[]): string | undefined {
@@ -96,7 +99,13 @@ function earliest(times: (string | undefined)[]): string | undefined {
 export function deriveRollout(input: RolloutInput): RolloutTimeline {
   const { merge, previous } = input;
   const same = previous && previous.pr.number === merge.number && previous.mergedAt === merge.mergedAt ? previous : undefined;
-  const targets = input.targets.map((t) => stepFor(t, input, same?.targets.find((s) => s.cluster === t.cluster && s.namespace === t.namespace)));
+  const targets = input.targets.map((t) =>
+    stepFor(
+      t,
+      input,
+      same?.targets.find((s) => s.cluster === t.cluster && s.namespace === t.namespace),
+    ),
+  );
   const state = overall(targets);
   const finishedAt = state === 'healthy' ? latest(targets.map((s) => s.healthyAt)) : state === 'failed' ? earliest(targets.map((s) => s.failedAt)) : undefined;
   return {

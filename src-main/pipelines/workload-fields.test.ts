@@ -41,11 +41,26 @@ const SAMPLES: Record<string, unknown> = {
       observedGeneration: 4,
       conditions: [condition('Ready', 'True', 'ReconciliationSucceeded', 'Applied revision: main@sha1:abc')],
       lastAttemptedRevision: 'main@sha1:' + 'b'.repeat(40),
-      history: [{ digest: 'sha256:x', firstReconciled: '2026-01-01T00:00:00Z', lastReconciled: '2026-01-02T00:00:00Z', lastReconciledStatus: 'ReconciliationSucceeded', totalReconciliations: 3, metadata: { revision: 'main@sha1:' + 'a'.repeat(40), other: 'x' } }],
+      history: [
+        {
+          digest: 'sha256:x',
+          firstReconciled: '2026-01-01T00:00:00Z',
+          lastReconciled: '2026-01-02T00:00:00Z',
+          lastReconciledStatus: 'ReconciliationSucceeded',
+          totalReconciliations: 3,
+          metadata: { revision: 'main@sha1:' + 'a'.repeat(40), other: 'x' },
+        },
+      ],
     },
   },
   'no status yet': { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'n', namespace: 'apps' }, spec: {} },
-  'odd shapes': { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: 'x', spec: { chart: 'c' }, status: { conditions: 'no', history: [null, 3, { chartVersion: '1.0.0', status: 'deployed' }] } },
+  'odd shapes': {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: 'x',
+    spec: { chart: 'c' },
+    status: { conditions: 'no', history: [null, 3, { chartVersion: '1.0.0', status: 'deployed' }] },
+  },
 };
 
 describe('compactWorkload', () => {

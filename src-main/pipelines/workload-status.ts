@@ -114,8 +114,7 @@ export function healthOf(obj: unknown, conditions = readConditions(obj)): { heal
   const stalled = byType.get('Stalled');
   const reconciling = byType.get('Reconciling');
   const healthy = byType.get('Healthy');
-  const withMessage = (health: TargetHealth, c?: ConditionSummary) =>
-    c?.message ? { health, message: c.message } : { health };
+  const withMessage = (health: TargetHealth, c?: ConditionSummary) => (c?.message ? { health, message: c.message } : { health });
 
   if (stalled?.status === 'True') return withMessage('stalled', stalled);
   const generation = field(field(obj, 'metadata'), 'generation');
@@ -214,9 +213,7 @@ export function readWorkload(obj: unknown): WorkloadReading {
       const first = Array.isArray(history) ? history[0] : undefined;
       deployedRaw = str(field(first, 'metadata'), 'revision');
     }
-    const lastReconciled = Array.isArray(field(status, 'history'))
-      ? str((field(status, 'history') as unknown[])[0], 'lastReconciled')
-      : undefined;
+    const lastReconciled = Array.isArray(field(status, 'history')) ? str((field(status, 'history') as unknown[])[0], 'lastReconciled') : undefined;
     if (lastReconciled) reading.lastDeployedAt = lastReconciled;
   }
   // helm-controller keeps 5 by default (spec.maxHistory); the board carries at most 10 per target

@@ -48,7 +48,15 @@ describe('release log', () => {
       ['prod', '1.8.1', 'pull-request'],
       ['staging', '1.8.1', 'cluster'],
     ]);
-    expect(log[1]).toMatchObject({ mergedAt: '2026-12-03T09:00:00Z', healthyAt: '2026-12-03T09:45:00Z', approvers: ['dev-bob'], author: 'rm-alice', previousVersion: '1.8.0', pr: { ref: 'PR #7' }, kind: 'promotion' });
+    expect(log[1]).toMatchObject({
+      mergedAt: '2026-12-03T09:00:00Z',
+      healthyAt: '2026-12-03T09:45:00Z',
+      approvers: ['dev-bob'],
+      author: 'rm-alice',
+      previousVersion: '1.8.0',
+      pr: { ref: 'PR #7' },
+      kind: 'promotion',
+    });
     expect(log[0]).toMatchObject({ previousVersion: '1.8.1', healthyAt: '2026-12-06T10:00:00Z', approvers: [] });
   });
 

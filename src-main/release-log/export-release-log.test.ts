@@ -19,7 +19,12 @@ const entry = (extra: Partial<ReleaseLogEntry> = {}): ReleaseLogEntry => ({
   source: 'pull-request',
   ...extra,
 });
-const log = (entries: ReleaseLogEntry[]): ReleaseLog => ({ query: { from: '2026-11-30T00:00:00Z', to: '2026-12-07T00:00:00Z', env: 'prod' }, entries, notices: [], generatedAt: '2026-12-07T00:00:00Z' });
+const log = (entries: ReleaseLogEntry[]): ReleaseLog => ({
+  query: { from: '2026-11-30T00:00:00Z', to: '2026-12-07T00:00:00Z', env: 'prod' },
+  entries,
+  notices: [],
+  generatedAt: '2026-12-07T00:00:00Z',
+});
 
 describe('release log export', () => {
   it('writes CSV with a header, one row per release and RFC 4180 quoting', () => {

@@ -39,7 +39,8 @@ export function settingsPatch(current: Settings, patch: SettingsPatch): Partial<
   if (patch.readGitopsClusterSecrets !== undefined) next.readGitopsClusterSecrets = patch.readGitopsClusterSecrets;
   if (patch.checkUpdatesAutomatically !== undefined) next.updates = { checkAutomatically: patch.checkUpdatesAutomatically };
   if (patch.notifyPromotions !== undefined) next.notifications = { promotions: patch.notifyPromotions };
-  if (patch.theme !== undefined || patch.density !== undefined) next.appearance = { ...current.appearance, ...(patch.theme ? { theme: patch.theme } : {}), ...(patch.density ? { density: patch.density } : {}) };
+  if (patch.theme !== undefined || patch.density !== undefined)
+    next.appearance = { ...current.appearance, ...(patch.theme ? { theme: patch.theme } : {}), ...(patch.density ? { density: patch.density } : {}) };
   if (patch.forgeHosts)
     next.forgeHosts = patch.forgeHosts.map((h) => {
       const stored = current.forgeHosts.find((s) => s.webUrl === h.webUrl)?.clientSecret;
@@ -79,7 +80,8 @@ export function settingsHandlers(deps: SettingsHandlerDeps): SettingsHandlers {
     'settings:approve-exec-plugins': async () => {
       const pending = deps.pendingExecPlugins();
       if (pending.length === 0) return ok(deps.view());
-      if (deps.confirmExecPlugins && !(await deps.confirmExecPlugins(pending))) return err('approval-declined', 'The credential plugins were not approved; the contexts that need them stay disconnected.');
+      if (deps.confirmExecPlugins && !(await deps.confirmExecPlugins(pending)))
+        return err('approval-declined', 'The credential plugins were not approved; the contexts that need them stay disconnected.');
       await settings.update({ approvedExecPlugins: [...new Set([...settings.get().approvedExecPlugins, ...pending])] });
       logger.info('settings', `${pending.length} credential plugin command line(s) approved`);
       deps.reloadBoard();

@@ -33,7 +33,13 @@ describe('settings store', () => {
     expect((await openSettingsStore(plainDir)).get().forgeHosts[0]).toEqual({ type: 'gitlab', webUrl: 'https://gitlab.example.test', clientId: 'app' });
 
     // with OS encryption (a stand-in for safeStorage): sealed on disk, opened into memory
-    const box = { seal: (s: string) => Buffer.from(`sealed:${s}`).toString('base64'), open: (s: string) => Buffer.from(s, 'base64').toString().replace(/^sealed:/, '') };
+    const box = {
+      seal: (s: string) => Buffer.from(`sealed:${s}`).toString('base64'),
+      open: (s: string) =>
+        Buffer.from(s, 'base64')
+          .toString()
+          .replace(/^sealed:/, ''),
+    };
     const sealedDir = await tempDir();
     await (await openSettingsStore(sealedDir, undefined, box)).update({ forgeHosts: [host] });
     const file = await readFile(path.join(sealedDir, 'settings.json'), 'utf8');
@@ -42,7 +48,12 @@ describe('settings store', () => {
     expect((await openSettingsStore(sealedDir, undefined, box)).get().forgeHosts[0]?.clientSecret).toBe('gloas-client-secret-value');
     // a secret the OS cannot open (another user, a reset keychain) is dropped with a problem, not fatal
     const problems: string[] = [];
-    const broken = await openSettingsStore(sealedDir, (m) => problems.push(m), { seal: box.seal, open: () => { throw new Error('no key'); } });
+    const broken = await openSettingsStore(sealedDir, (m) => problems.push(m), {
+      seal: box.seal,
+      open: () => {
+        throw new Error('no key');
+      },
+    });
     expect(broken.get().forgeHosts[0]?.clientSecret).toBeUndefined();
     expect(problems).toEqual(['The stored client secret of https://gitlab.example.test could not be decrypted; enter it again in Settings.']);
   });

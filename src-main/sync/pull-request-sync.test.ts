@@ -18,7 +18,15 @@ function env(name: string, pending: EnvironmentCell['pending']): EnvironmentCell
 }
 
 function row(pending: EnvironmentCell['pending']): PipelineRow {
-  return { id: 'apps/checkout', cluster: 'mgmt', namespace: 'apps', name: 'checkout', appRef: { kind: 'HelmRelease', name: 'checkout', apiVersion: 'helm.toolkit.fluxcd.io/v2' }, environments: [env('prod', pending)], problems: [] };
+  return {
+    id: 'apps/checkout',
+    cluster: 'mgmt',
+    namespace: 'apps',
+    name: 'checkout',
+    appRef: { kind: 'HelmRelease', name: 'checkout', apiVersion: 'helm.toolkit.fluxcd.io/v2' },
+    environments: [env('prod', pending)],
+    problems: [],
+  };
 }
 
 /** deferred early polls wait here until a test runs them */
@@ -86,7 +94,15 @@ describe('pull request sync', () => {
 });
 
 describe('pull request sync: merges and unreadable repositories', () => {
-  const openPr = { branch: 'promotion-apps-checkout-prod', metadata: { pipelineNamespace: 'apps', pipelineName: 'checkout', targetEnv: 'prod' }, title: 'Promote apps/checkout in prod to 1.8.2', author: 'bot', number: 7, url: `${repo}/pull/7`, createdAt: '2026-11-22T00:00:00Z' };
+  const openPr = {
+    branch: 'promotion-apps-checkout-prod',
+    metadata: { pipelineNamespace: 'apps', pipelineName: 'checkout', targetEnv: 'prod' },
+    title: 'Promote apps/checkout in prod to 1.8.2',
+    author: 'bot',
+    number: 7,
+    url: `${repo}/pull/7`,
+    createdAt: '2026-11-22T00:00:00Z',
+  };
 
   function withAnswers(answers: Array<Awaited<ReturnType<Parameters<typeof createPullRequestSync>[0]['poll']>>>, mergedAt: string | null) {
     const merged: unknown[] = [];
@@ -116,7 +132,9 @@ describe('pull request sync: merges and unreadable repositories', () => {
     await sync.refresh();
     await new Promise((r) => setImmediate(r));
     expect(asked).toEqual([7]);
-    expect(merged).toEqual([{ pipelineNamespace: 'apps', pipelineName: 'checkout', targetEnv: 'prod', version: '1.8.2', number: 7, url: `${repo}/pull/7`, mergedAt: '2026-11-23T10:00:00Z', repoUrl: repo }]);
+    expect(merged).toEqual([
+      { pipelineNamespace: 'apps', pipelineName: 'checkout', targetEnv: 'prod', version: '1.8.2', number: 7, url: `${repo}/pull/7`, mergedAt: '2026-11-23T10:00:00Z', repoUrl: repo },
+    ]);
   });
 
   it('reports nothing for a PR closed without merging', async () => {

@@ -45,8 +45,7 @@ export interface PullRequestSync {
 
 export function promotionRepoUrls(snapshot: BoardSnapshot): string[] {
   const urls = new Set<string>();
-  for (const row of snapshot.pipelines)
-    for (const env of row.environments) if (env.strategy.kind === 'pull-request' && env.strategy.repoUrl) urls.add(env.strategy.repoUrl);
+  for (const row of snapshot.pipelines) for (const env of row.environments) if (env.strategy.kind === 'pull-request' && env.strategy.repoUrl) urls.add(env.strategy.repoUrl);
   return [...urls].sort();
 }
 
@@ -144,9 +143,7 @@ export function createPullRequestSync(options: PullRequestSyncOptions): PullRequ
       const uncovered = change.upserted.some((row) => row.environments.some((env) => env.strategy.kind === 'pull-request' && env.strategy.repoUrl && !covered.has(env.strategy.repoUrl)));
       if (uncovered) void refresh();
       const repos = new Set<string>();
-      for (const row of change.upserted)
-        for (const env of row.environments)
-          if (env.strategy.repoUrl && env.pending.some((p) => p.kind === 'pr-open')) repos.add(env.strategy.repoUrl);
+      for (const row of change.upserted) for (const env of row.environments) if (env.strategy.repoUrl && env.pending.some((p) => p.kind === 'pr-open')) repos.add(env.strategy.repoUrl);
       const inWindow = (url: string) => now() - (lastEarly.get(url) ?? -Infinity) < earlyWindow;
       const throttled = [...repos].filter(inWindow);
       const due = [...repos].filter((url) => !inWindow(url));

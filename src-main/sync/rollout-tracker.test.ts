@@ -41,8 +41,18 @@ function fakeFeed(rows: PipelineRow[]) {
   };
 }
 
-const merge: MergedPromotion = { pipelineNamespace: 'team', pipelineName: 'checkout', targetEnv: 'prod', version: '1.8.2', number: 1, url: 'https://github.com/acme/fleet/pull/1', mergedAt: MERGED_AT, repoUrl: 'https://github.com/acme/fleet.git' };
-const checkout = (prodTarget = testTarget('1.8.1', { requestedVersion: '1.8.1' })) => testRow('checkout', [testEnv('dev', 0, [testTarget('1.8.2')]), testEnv('prod', 1, [prodTarget], { pending: [{ kind: 'promotion-expected', version: '1.8.2' }] })]);
+const merge: MergedPromotion = {
+  pipelineNamespace: 'team',
+  pipelineName: 'checkout',
+  targetEnv: 'prod',
+  version: '1.8.2',
+  number: 1,
+  url: 'https://github.com/acme/fleet/pull/1',
+  mergedAt: MERGED_AT,
+  repoUrl: 'https://github.com/acme/fleet.git',
+};
+const checkout = (prodTarget = testTarget('1.8.1', { requestedVersion: '1.8.1' })) =>
+  testRow('checkout', [testEnv('dev', 0, [testTarget('1.8.2')]), testEnv('prod', 1, [prodTarget], { pending: [{ kind: 'promotion-expected', version: '1.8.2' }] })]);
 
 function setup(rows: PipelineRow[]) {
   const timers = manualTimers(Date.parse(MERGED_AT) + 1_000);

@@ -105,7 +105,9 @@ describe('reviewSecretAccess', () => {
       method: 'self-subject-access-review',
       summary: 'An access review confirms that you (not only the pipeline controller) may read this Secret. Your RBAC rules in team-a allow get on the Secrets checkout-promotion.',
     });
-    expect(reviewBodies).toContainEqual(expect.objectContaining({ kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace: 'team-a', verb: 'get', resource: 'secrets', group: '', name: 'checkout-promotion' } } }));
+    expect(reviewBodies).toContainEqual(
+      expect.objectContaining({ kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { namespace: 'team-a', verb: 'get', resource: 'secrets', group: '', name: 'checkout-promotion' } } }),
+    );
     expect(reviewBodies).toContainEqual(expect.objectContaining({ kind: 'SelfSubjectRulesReview', spec: { namespace: 'team-a' } }));
   });
 

@@ -13,11 +13,31 @@ function secret(ns: string, name: string, youCanGet: 'yes' | 'no' | 'unknown' = 
 }
 
 function use(pipeline: string, ns = 'team-a'): TokenUse {
-  return { pipelineId: `${ns}/${pipeline}`, context: 'mgmt', namespace: ns, pipeline, environment: 'prod', provider: 'github', repoUrl: 'https://github.com/acme/config', secretName: `${pipeline}-promotion`, strategySource: 'pipeline' };
+  return {
+    pipelineId: `${ns}/${pipeline}`,
+    context: 'mgmt',
+    namespace: ns,
+    pipeline,
+    environment: 'prod',
+    provider: 'github',
+    repoUrl: 'https://github.com/acme/config',
+    secretName: `${pipeline}-promotion`,
+    strategySource: 'pipeline',
+  };
 }
 
 function facts(over: Partial<RiskFacts>): RiskFacts {
-  return { state: 'valid', kind: 'github-fine-grained', scopes: null, expiresAt: '2027-01-30T00:00:00Z', identity: { login: 'bot', type: 'Bot' }, provider: 'github', uses: [use('a')], secrets: [secret('team-a', 'a-promotion')], ...over };
+  return {
+    state: 'valid',
+    kind: 'github-fine-grained',
+    scopes: null,
+    expiresAt: '2027-01-30T00:00:00Z',
+    identity: { login: 'bot', type: 'Bot' },
+    provider: 'github',
+    uses: [use('a')],
+    secrets: [secret('team-a', 'a-promotion')],
+    ...over,
+  };
 }
 
 const ids = (f: RiskFacts) => assessTokenRisks(f, now).map((r) => r.id);
@@ -29,7 +49,10 @@ describe('token risks', () => {
     expect(missing[0]).toMatchObject({ severity: 'high', title: 'The promotion Secret does not exist', guidance: guidance.createSecret });
     expect(missing[0]?.detail).toContain('team-a/a-promotion');
     expect(missing[0]?.saferAlternative).toContain('under token, username and password');
-    const keyless = assessTokenRisks(facts({ state: 'key-missing', kind: undefined, expiresAt: undefined, identity: undefined, secrets: [{ ...secret('team-a', 'a-promotion'), hasToken: false }] }), now);
+    const keyless = assessTokenRisks(
+      facts({ state: 'key-missing', kind: undefined, expiresAt: undefined, identity: undefined, secrets: [{ ...secret('team-a', 'a-promotion'), hasToken: false }] }),
+      now,
+    );
     expect(keyless.map((r) => r.id)).toEqual(['token-key-missing']);
     expect(keyless[0]?.saferAlternative).toContain('into team-a/a-promotion. Store it in the Secret under token, username and password');
     const unreadable = assessTokenRisks(facts({ state: 'cluster-error', kind: undefined, expiresAt: undefined, identity: undefined, secrets: [] }), now);
@@ -55,9 +78,12 @@ describe('token risks', () => {
   });
 
   it('ranks GitLab scopes as GitLab does: write_repository only pushes, api reaches the whole API', () => {
-    const gl = (scopes: string[]) => assessTokenRisks(facts({ kind: 'gitlab-access-token', provider: 'gitlab', scopes, identity: { login: 'carol', type: 'User' } }), now).find((x) => x.id === 'broad-scope');
+    const gl = (scopes: string[]) =>
+      assessTokenRisks(facts({ kind: 'gitlab-access-token', provider: 'gitlab', scopes, identity: { login: 'carol', type: 'User' } }), now).find((x) => x.id === 'broad-scope');
     const both = gl(['api', 'write_repository']);
-    expect(both?.detail).toBe('These scopes can push to every repository its user can reach, not only the config repository; api reaches the whole API as its user — project settings, members, other projects and groups — not only Git.');
+    expect(both?.detail).toBe(
+      'These scopes can push to every repository its user can reach, not only the config repository; api reaches the whole API as its user — project settings, members, other projects and groups — not only Git.',
+    );
     expect(both?.detail).not.toMatch(/write_repository go/);
     expect(gl(['write_repository'])?.detail).toBe('This scope can push to every repository its user can reach, not only the config repository.');
   });
@@ -110,7 +136,15 @@ describe('guidance links', () => {
   it('point at headings that exist in docs/token-guidance.md', () => {
     const doc = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/token-guidance.md'), 'utf8');
     // GitHub-style heading slugs: lower case, punctuation dropped, spaces to hyphens.
-    const slugs = new Set([...doc.matchAll(/^#{1,6} (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+    const slugs = new Set(
+      [...doc.matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
+        m[1]!
+          .trim()
+          .toLowerCase()
+          .replace(/[^a-z0-9 -]/g, '')
+          .replace(/ /g, '-'),
+      ),
+    );
     for (const link of Object.values(guidance)) {
       const [file, anchor] = link.split('#');
       expect(file).toBe('docs/token-guidance.md');

@@ -46,7 +46,8 @@ const BROAD_SCOPES = new Set([
  * fields. For Git Provider API to manage pull requests, it must contain a 'token' field." A
  * replacement stored under `token` alone breaks the controller's clone and push.
  */
-export const SECRET_KEYS_ADVICE = 'Store it in the Secret under token, username and password (the token again): the pipeline-controller clones and pushes over HTTPS with username/password and opens the PR with token.';
+export const SECRET_KEYS_ADVICE =
+  'Store it in the Secret under token, username and password (the token again): the pipeline-controller clones and pushes over HTTPS with username/password and opens the PR with token.';
 const SAFER_GITHUB = `Replace it with a fine-grained token for the config repository only, with Contents: write and Pull requests: write, and an expiry. ${SECRET_KEYS_ADVICE} Or promote with Release Board’s user-driven flow, which uses your own short-lived sign-in.`;
 const SAFER_RESTRICT =
   'Restrict the Secret with a Role that allows get on this one Secret (resourceNames) and a RoleBinding to the pipeline-controller service account only; remove broader Secret access from people’s roles.';

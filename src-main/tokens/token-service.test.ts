@@ -47,7 +47,13 @@ describe('collectTokenUses', () => {
     const broken = { apiVersion: 'pipelines.weave.works/v1alpha1', kind: 'Pipeline', metadata: { name: 'x', namespace: 'team-a' }, spec: 'nonsense' };
     const { uses, refs } = collectTokenUses(
       new Map([
-        ['eu', new Map<string, unknown>([['team-a/app', a], ['team-a/x', broken]])],
+        [
+          'eu',
+          new Map<string, unknown>([
+            ['team-a/app', a],
+            ['team-a/x', broken],
+          ]),
+        ],
         ['us', new Map([['team-a/app', a]])],
       ]),
     );
@@ -77,7 +83,11 @@ describe('createTokenService without a reachable cluster', () => {
     const logger = createMemoryLogger();
     const service = createTokenService({
       mayContactHost: () => true,
-      pipelines: () => new Map([['dead', new Map([['team-a/app', raw]])], ['gone', new Map([['team-b/app', pipeline('team-b', 'app', envs(['dev', 'prod']), { promotion: pr('b') })]])]]),
+      pipelines: () =>
+        new Map([
+          ['dead', new Map([['team-a/app', raw]])],
+          ['gone', new Map([['team-b/app', pipeline('team-b', 'app', envs(['dev', 'prod']), { promotion: pr('b') })]])],
+        ]),
       kubeconfigFor: (context) => {
         if (context === 'dead') return dead;
         throw new Error(`Unknown kubeconfig context "${context}"`);

@@ -16,18 +16,7 @@
 //   the Tokens view.
 
 import type { KubeConfig, V1Secret } from '@kubernetes/client-node';
-import type {
-  PipelineTokenRef,
-  SecretLocation,
-  TokenActivity,
-  TokenEntry,
-  TokenIdentity,
-  TokenProvider,
-  TokenReport,
-  TokenReportProblem,
-  TokenState,
-  TokenUse,
-} from '../common/tokens';
+import type { PipelineTokenRef, SecretLocation, TokenActivity, TokenEntry, TokenIdentity, TokenProvider, TokenReport, TokenReportProblem, TokenState, TokenUse } from '../common/tokens';
 import { mapBounded } from '../common/bounded';
 import { createKubeTransport, BOARD_RESOURCES } from '../kube/kube-transport';
 import type { Logger } from '../log/logger';
@@ -346,13 +335,19 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     let listing = listings.get(nsKey);
     if (!listing && wanted && wanted.size > 1) listings.set(nsKey, (listing = listWantedSecrets(kc, group.namespace, wanted)));
     const listed = listing ? await listing : undefined;
-    const read = await withPromotionToken(kc, group.namespace, group.name, async (token): Promise<{ fingerprint: string; cacheKey?: string; problem?: SecretOutcome['targetProblem'] }> => {
-      const fingerprint = tokenFingerprint(token);
-      if (!isPlausibleToken(token)) return { fingerprint, problem: { state: 'key-missing', message: 'the "token" value does not look like a token (spaces or control characters)' } };
-      if (targets.length === 0) return { fingerprint };
-      await inspectToken(token, fingerprint, targets, force);
-      return { fingerprint, cacheKey: `${fingerprint}@${targets[0]!.apiBaseUrl}` };
-    }, listed);
+    const read = await withPromotionToken(
+      kc,
+      group.namespace,
+      group.name,
+      async (token): Promise<{ fingerprint: string; cacheKey?: string; problem?: SecretOutcome['targetProblem'] }> => {
+        const fingerprint = tokenFingerprint(token);
+        if (!isPlausibleToken(token)) return { fingerprint, problem: { state: 'key-missing', message: 'the "token" value does not look like a token (spaces or control characters)' } };
+        if (targets.length === 0) return { fingerprint };
+        await inspectToken(token, fingerprint, targets, force);
+        return { fingerprint, cacheKey: `${fingerprint}@${targets[0]!.apiBaseUrl}` };
+      },
+      listed,
+    );
     let memo = reviewMemos.get(group.context);
     if (!memo) reviewMemos.set(group.context, (memo = new Map()));
     const access = await reviewSecretAccess(kc, group.namespace, group.name, read.facts.status, memo);

@@ -183,8 +183,7 @@ export function createUpdateService(options: UpdateServiceOptions): UpdateServic
       if (!enabled) {
         cancelTimer?.();
         cancelTimer = undefined;
-        if (state.state === 'idle' || state.state === 'error' || state.state === 'checking')
-          set({ state: 'disabled', message: 'Automatic update checks are turned off in Settings.' });
+        if (state.state === 'idle' || state.state === 'error' || state.state === 'checking') set({ state: 'disabled', message: 'Automatic update checks are turned off in Settings.' });
         return;
       }
       if (state.state === 'disabled' && !disabledState()) set({ state: 'idle' });

@@ -22,11 +22,8 @@ export interface AppMenuOptions {
 
 export function appMenuTemplate(options: AppMenuOptions): MenuItemConstructorOptions[] {
   const template: MenuItemConstructorOptions[] = [];
-  const settingsItems: MenuItemConstructorOptions[] = options.openSettings
-    ? [{ id: 'settings', label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: options.openSettings }]
-    : [];
-  const updateItems: MenuItemConstructorOptions[] =
-    options.checkForUpdates && options.isPackaged ? [{ id: 'check-for-updates', label: 'Check for Updates…', click: options.checkForUpdates }] : [];
+  const settingsItems: MenuItemConstructorOptions[] = options.openSettings ? [{ id: 'settings', label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: options.openSettings }] : [];
+  const updateItems: MenuItemConstructorOptions[] = options.checkForUpdates && options.isPackaged ? [{ id: 'check-for-updates', label: 'Check for Updates…', click: options.checkForUpdates }] : [];
   if (options.isMac) {
     template.push({
       label: options.appName,

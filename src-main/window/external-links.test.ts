@@ -4,12 +4,10 @@ import { defaultExternalLinkPolicy, isAllowedExternalUrl } from './external-link
 const policy = { ...defaultExternalLinkPolicy, extraOrigins: ['http://127.0.0.1:4010'] };
 
 describe('external link policy', () => {
-  it.each([
-    'https://github.com/acme/fleet-config/pull/3',
-    'https://gist.github.com/x',
-    'https://gitlab.com/group/sub/project/-/merge_requests/1',
-    'http://127.0.0.1:4010/acme/fleet-config/pull/2',
-  ])('allows %s', (url) => expect(isAllowedExternalUrl(url, policy)).toBe(true));
+  it.each(['https://github.com/acme/fleet-config/pull/3', 'https://gist.github.com/x', 'https://gitlab.com/group/sub/project/-/merge_requests/1', 'http://127.0.0.1:4010/acme/fleet-config/pull/2'])(
+    'allows %s',
+    (url) => expect(isAllowedExternalUrl(url, policy)).toBe(true),
+  );
 
   it.each([
     'http://github.com/acme',

@@ -48,9 +48,7 @@ export interface SessionHardening {
 const clipboardWrite = 'clipboard-sanitized-write';
 
 export function hardenSession(session: Session, options: SessionHardening): void {
-  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
-    callback(permission === clipboardWrite && options.isAppUrl(details.requestingUrl ?? '')),
-  );
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => callback(permission === clipboardWrite && options.isAppUrl(details.requestingUrl ?? '')));
   session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permission === clipboardWrite && options.isAppUrl(requestingOrigin));
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({

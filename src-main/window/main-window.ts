@@ -50,9 +50,7 @@ export function offerReload(window: BrowserWindow, details: RenderProcessGoneDet
 }
 
 export async function openMainWindow(options: MainWindowOptions): Promise<BrowserWindow> {
-  const window = new BrowserWindow(
-    mainWindowOptions({ preloadPath: options.preloadPath, dark: options.dark, devTools: !options.isPackaged, ...(options.bounds ? { bounds: options.bounds } : {}) }),
-  );
+  const window = new BrowserWindow(mainWindowOptions({ preloadPath: options.preloadPath, dark: options.dark, devTools: !options.isPackaged, ...(options.bounds ? { bounds: options.bounds } : {}) }));
   const contents = window.webContents;
   const id = contents.id;
   options.trusted.add(id);

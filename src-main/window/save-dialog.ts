@@ -11,7 +11,12 @@ const filters: Record<ReleaseLogFormat, { name: string; extensions: string[] }> 
   markdown: { name: 'Markdown', extensions: ['md'] },
 };
 
-export function releaseLogSaver(dialog: Pick<Dialog, 'showSaveDialog'>, parent: ParentWindow, writeFile: WriteFile, defaultDir: () => string): (suggestedName: string, content: string, format: ReleaseLogFormat) => Promise<string | null> {
+export function releaseLogSaver(
+  dialog: Pick<Dialog, 'showSaveDialog'>,
+  parent: ParentWindow,
+  writeFile: WriteFile,
+  defaultDir: () => string,
+): (suggestedName: string, content: string, format: ReleaseLogFormat) => Promise<string | null> {
   return async (suggestedName, content, format) => {
     const options: SaveDialogOptions = {
       title: 'Export the release log',

@@ -5,9 +5,6 @@ export function startupFailureText(error: unknown, logFile: string): { title: st
   const reason = error instanceof Error ? error.message : String(error);
   return {
     title: 'Release Board could not start',
-    content:
-      `${reason}\n\n` +
-      `The log has the details: ${logFile}\n` +
-      'Attach it (it holds no tokens) when you report the problem: https://github.com/release-board/release-board/issues/new',
+    content: `${reason}\n\n` + `The log has the details: ${logFile}\n` + 'Attach it (it holds no tokens) when you report the problem: https://github.com/release-board/release-board/issues/new',
   };
 }

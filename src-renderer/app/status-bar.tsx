@@ -22,7 +22,8 @@ export function StatusBar() {
     <footer className="status-bar" data-testid="status-bar">
       {info.status === 'ready' ? (
         <span data-testid="app-info">
-          {info.value.name} {info.value.version} · {info.value.shell === 'electron' ? `Electron ${info.value.versions.electron}` : `services on Node ${info.value.versions.node}`} · {info.value.platform}/{info.value.arch}
+          {info.value.name} {info.value.version} · {info.value.shell === 'electron' ? `Electron ${info.value.versions.electron}` : `services on Node ${info.value.versions.node}`} ·{' '}
+          {info.value.platform}/{info.value.arch}
         </span>
       ) : info.status === 'error' ? (
         <span className="status-bar__error">Not connected to the main process: {info.error.message}</span>

@@ -19,7 +19,7 @@ export function Announcer() {
     return () => window.clearTimeout(id);
   }, [announcement]);
   const current = announcement && announcement.id !== dismissed && !dialogOpen && !dragging ? announcement : null;
-    return (
+  return (
     <>
       {/* cleared with the toast, so a screen reader's review of the region finds no stale verdict */}
       <div className="visually-hidden" role="status" aria-live="polite" data-testid="live-region">

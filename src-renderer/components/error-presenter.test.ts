@@ -4,7 +4,11 @@ import { presentError, waitWords } from './error-presenter';
 
 describe('error presenter', () => {
   it('gives each code a title and an action, keeping main message and hint', () => {
-    expect(presentError({ code: 'sign-in-required', message: 'You are not signed in to github.com.' })).toEqual({ title: 'Sign in to continue', message: 'You are not signed in to github.com.', action: 'sign-in' });
+    expect(presentError({ code: 'sign-in-required', message: 'You are not signed in to github.com.' })).toEqual({
+      title: 'Sign in to continue',
+      message: 'You are not signed in to github.com.',
+      action: 'sign-in',
+    });
     expect(presentError({ code: 'no-access', message: 'm', hint: 'Ask for write access.' })).toMatchObject({ action: 'retry', hint: 'Ask for write access.' });
     expect(presentError({ code: 'kubeconfig-missing', message: 'm' })).toMatchObject({ action: 'open-settings', hint: expect.stringMatching(/KUBECONFIG/) });
   });

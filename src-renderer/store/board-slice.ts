@@ -92,7 +92,13 @@ export const createBoardSlice: StateCreator<BoardSlice, [], [], BoardSlice> = (s
         const envs = changedEnvs(state.rowsById[row.id], row);
         if (envs.length > 0) flashes[row.id] = { token: ++flashCounter, at: performance.now(), envs };
       }
-      const before = { rowsById: state.rowsById, rowOrder: state.rowOrder, clusters: state.clusters, generatedAt: state.generatedAt ?? '', ...(state.kubeconfig ? { kubeconfig: state.kubeconfig } : {}) };
+      const before = {
+        rowsById: state.rowsById,
+        rowOrder: state.rowOrder,
+        clusters: state.clusters,
+        generatedAt: state.generatedAt ?? '',
+        ...(state.kubeconfig ? { kubeconfig: state.kubeconfig } : {}),
+      };
       const { rowsById, rowOrder, clusters, generatedAt, kubeconfig } = applyBoardChange(before, change, new Date().toISOString());
       set({ rowsById, rowOrder, flashes, clusters, generatedAt, kubeconfig: kubeconfig ?? null });
     },

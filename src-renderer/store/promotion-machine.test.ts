@@ -64,7 +64,10 @@ function runBatch(events: BatchEvent[], from: BatchPhase = idleBatch): BatchPhas
 
 describe('batch machine', () => {
   it('queues the planned rows on confirm, follows row progress, then retries only the failed rows', () => {
-    const review = runBatch([{ type: 'plan-started', count: 3 }, { type: 'planned', batch: batchOf(row('a', 'planned'), row('b', 'planned'), row('c', 'refused')) }]);
+    const review = runBatch([
+      { type: 'plan-started', count: 3 },
+      { type: 'planned', batch: batchOf(row('a', 'planned'), row('b', 'planned'), row('c', 'refused')) },
+    ]);
     const applying = batchTransition(review, { type: 'apply-started' });
     expect(applying.kind === 'applying' && applying.batch.rows.map((r) => r.state)).toEqual(['queued', 'queued', 'refused']);
     const progressed = runBatch(
@@ -82,13 +85,22 @@ describe('batch machine', () => {
   });
 
   it('will not apply a batch with nothing planned nor retry one without failures', () => {
-    const review = runBatch([{ type: 'plan-started', count: 1 }, { type: 'planned', batch: batchOf(row('a', 'refused')) }]);
+    const review = runBatch([
+      { type: 'plan-started', count: 1 },
+      { type: 'planned', batch: batchOf(row('a', 'refused')) },
+    ]);
     expect(batchTransition(review, { type: 'apply-started' })).toBe(review);
     const finished: BatchPhase = { kind: 'finished', batch: batchOf(row('a', 'opened')) };
     expect(batchTransition(finished, { type: 'retry-started' })).toBe(finished);
   });
 
   it('counts rows by outcome', () => {
-    expect(batchCounts(batchOf(row('a', 'opened'), row('b', 'updated'), row('c', 'failed'), row('d', 'ineligible'), row('e', 'refused'), row('f', 'queued')))).toEqual({ total: 6, done: 2, failed: 1, skipped: 2, waiting: 1 });
+    expect(batchCounts(batchOf(row('a', 'opened'), row('b', 'updated'), row('c', 'failed'), row('d', 'ineligible'), row('e', 'refused'), row('f', 'queued')))).toEqual({
+      total: 6,
+      done: 2,
+      failed: 1,
+      skipped: 2,
+      waiting: 1,
+    });
   });
 });

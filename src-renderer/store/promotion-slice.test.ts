@@ -28,7 +28,9 @@ describe('promotion slice: single review', () => {
 
   it('applies the reviewed plan with progress and announces the pull request', async () => {
     const main = installFakeMain((channel, payload) =>
-      channel === 'promotion:plan' ? ok(plan('p1')) : ok({ planId: (payload as { planId: string }).planId, number: 12, prUrl: 'https://git.example/a/b/pull/12', updated: false, rebuilt: false, files: [], baseSha: 'abc' }),
+      channel === 'promotion:plan'
+        ? ok(plan('p1'))
+        : ok({ planId: (payload as { planId: string }).planId, number: 12, prUrl: 'https://git.example/a/b/pull/12', updated: false, rebuilt: false, files: [], baseSha: 'abc' }),
     );
     const store = createAppStore();
     const started = store.getState().startReview({ pipelineId: 'team/api', targetEnv: 'prod' });
@@ -47,7 +49,9 @@ describe('promotion slice: single review', () => {
 
   it("announces a GitLab target's change as the merge request main's capabilities name", async () => {
     const main = installFakeMain((channel, payload) =>
-      channel === 'promotion:plan' ? ok(plan('p2')) : ok({ planId: (payload as { planId: string }).planId, number: 4, prUrl: 'https://git.example/a/b/-/merge_requests/4', updated: true, rebuilt: false, files: [], baseSha: 'abc' }),
+      channel === 'promotion:plan'
+        ? ok(plan('p2'))
+        : ok({ planId: (payload as { planId: string }).planId, number: 4, prUrl: 'https://git.example/a/b/-/merge_requests/4', updated: true, rebuilt: false, files: [], baseSha: 'abc' }),
     );
     const store = createAppStore();
     const gitlab = { ...githubStrategy, provider: 'gitlab' as const };

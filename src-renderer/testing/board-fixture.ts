@@ -17,7 +17,9 @@ export function checkoutRow(now: number): PipelineRow {
   return testRow('checkout', [
     testEnv('dev', 0, [testTarget('1.4.0', { lastDeployedAt: hoursBefore(now, 3) })]),
     testEnv('staging', 1, [testTarget('1.3.0')], {
-      pending: [{ kind: 'pr-open', version: '1.4.0', pr: { number: 42, url: 'https://github.com/acme/fleet/pull/42', createdAt: hoursBefore(now, 5), reviewState: 'approved', checksState: 'success' } }],
+      pending: [
+        { kind: 'pr-open', version: '1.4.0', pr: { number: 42, url: 'https://github.com/acme/fleet/pull/42', createdAt: hoursBefore(now, 5), reviewState: 'approved', checksState: 'success' } },
+      ],
     }),
     testEnv('prod', 2, [testTarget('1.2.0')], { pending: [{ kind: 'awaiting-approval', version: '1.3.0' }] }),
   ]);

@@ -29,7 +29,11 @@ export function installFakeMain(answer: (channel: string, payload: unknown) => u
     },
     on: (channel: string, listener: (payload: unknown) => void) => {
       listeners.set(channel, [...(listeners.get(channel) ?? []), listener]);
-      return () => listeners.set(channel, (listeners.get(channel) ?? []).filter((l) => l !== listener));
+      return () =>
+        listeners.set(
+          channel,
+          (listeners.get(channel) ?? []).filter((l) => l !== listener),
+        );
     },
   };
   // In Node there is no window: make one that holds only the bridge (and remove it again).

@@ -49,7 +49,14 @@ process.once('message', (raw) => {
       const readyAt = process.hrtime.bigint();
       const cpu = process.cpuUsage(cpu0);
       (globalThis as { gc?: () => void }).gc?.();
-      process.send!({ type: 'ready', boardReadyMs: Number(readyAt - t0) / 1e6, boardReadyCpuMs: (cpu.user + cpu.system) / 1000, heapMB: process.memoryUsage().heapUsed / 1048576, pipelines: snapshot.pipelines.length, clusters: snapshot.clusters });
+      process.send!({
+        type: 'ready',
+        boardReadyMs: Number(readyAt - t0) / 1e6,
+        boardReadyCpuMs: (cpu.user + cpu.system) / 1000,
+        heapMB: process.memoryUsage().heapUsed / 1048576,
+        pipelines: snapshot.pipelines.length,
+        clusters: snapshot.clusters,
+      });
     }
   };
   service.subscribe((change) => {

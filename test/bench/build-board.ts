@@ -64,7 +64,11 @@ export function runBuildBoardBench(options: { pipelines: number }): BuildBoardBe
   const unseen = fleetInput(options.pipelines);
   const coldCpuMs = cpuMs(() => (board = buildBoard(unseen)));
   let warmCpuMs = Infinity;
-  for (let i = 0; i < 3; i += 1) warmCpuMs = Math.min(warmCpuMs, cpuMs(() => (board = buildBoard(input))));
+  for (let i = 0; i < 3; i += 1)
+    warmCpuMs = Math.min(
+      warmCpuMs,
+      cpuMs(() => (board = buildBoard(input))),
+    );
   // a figure for the wrong board would be worthless: check the shape before reporting
   const pending = board.pipelines[0]?.environments[ENVS.length - 1]?.pending;
   if (board.pipelines.length !== options.pipelines || pending?.[0]?.kind !== 'promotion-expected') throw new Error('build-board bench: the board built is not the fleet asked for');

@@ -53,7 +53,9 @@ function renderPanel(panel: Panel, pipelines: number[], loads: Array<number | un
     out.push(`<line x1="${offsetX + MARGIN.left}" x2="${offsetX + MARGIN.left + PLOT_WIDTH}" y1="${y(v)}" y2="${y(v)}" class="grid"/>`);
     out.push(`<text x="${offsetX + MARGIN.left - 8}" y="${y(v) + 4}" class="tick" text-anchor="end">${formatNumber(v)}</text>`);
   }
-  out.push(`<text x="${offsetX + 14}" y="${MARGIN.top + PLOT_HEIGHT / 2}" class="tick" transform="rotate(-90 ${offsetX + 14} ${MARGIN.top + PLOT_HEIGHT / 2})" text-anchor="middle">${escapeXml(panel.unit)}</text>`);
+  out.push(
+    `<text x="${offsetX + 14}" y="${MARGIN.top + PLOT_HEIGHT / 2}" class="tick" transform="rotate(-90 ${offsetX + 14} ${MARGIN.top + PLOT_HEIGHT / 2})" text-anchor="middle">${escapeXml(panel.unit)}</text>`,
+  );
   pipelines.forEach((p, i) => {
     out.push(`<text x="${x(p)}" y="${MARGIN.top + PLOT_HEIGHT + 18}" class="tick" text-anchor="middle">${formatNumber(p)}</text>`);
     const load = loads[i];
@@ -75,7 +77,9 @@ function renderPanel(panel: Panel, pipelines: number[], loads: Array<number | un
       if (!s.dashed) out.push(`<text x="${(x(p) + 6).toFixed(1)}" y="${(y(s.values[i]!) - 6).toFixed(1)}" class="value">${formatNumber(s.values[i]!)}</text>`);
     });
     const legendY = MARGIN.top + 4 + si * 16;
-    out.push(`<line x1="${offsetX + MARGIN.left + 8}" x2="${offsetX + MARGIN.left + 28}" y1="${legendY}" y2="${legendY}" stroke="${s.colour}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+    out.push(
+      `<line x1="${offsetX + MARGIN.left + 8}" x2="${offsetX + MARGIN.left + 28}" y1="${legendY}" y2="${legendY}" stroke="${s.colour}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+    );
     out.push(`<text x="${offsetX + MARGIN.left + 34}" y="${legendY + 4}" class="tick">${escapeXml(s.label)}</text>`);
   });
   return out.join('\n');

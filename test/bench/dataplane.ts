@@ -136,7 +136,11 @@ function boardListTargets(sandbox: Sandbox): RawListTarget[] {
 }
 
 function sameTargets(a: RawListTarget[], b: RawListTarget[]): boolean {
-  const key = (ts: RawListTarget[]) => ts.map((t) => `${t.context} ${t.path}`).sort().join('\n');
+  const key = (ts: RawListTarget[]) =>
+    ts
+      .map((t) => `${t.context} ${t.path}`)
+      .sort()
+      .join('\n');
   return key(a) === key(b);
 }
 
@@ -241,7 +245,20 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
           resolve(at);
         });
       });
-      const history = [{ chartName: hr.metadata.name, chartVersion: version, appVersion: version, status: 'deployed', firstDeployed: new Date().toISOString(), lastDeployed: new Date().toISOString(), digest: 'sha256:bench', name: hr.metadata.name, namespace: hr.metadata.namespace, version: 100 + i }];
+      const history = [
+        {
+          chartName: hr.metadata.name,
+          chartVersion: version,
+          appVersion: version,
+          status: 'deployed',
+          firstDeployed: new Date().toISOString(),
+          lastDeployed: new Date().toISOString(),
+          digest: 'sha256:bench',
+          name: hr.metadata.name,
+          namespace: hr.metadata.namespace,
+          version: 100 + i,
+        },
+      ];
       const sent = process.hrtime.bigint();
       mgmt.api.store.patchStatus(hr, { history });
       latencies.push(Number((await arrived) - sent) / 1e6);

@@ -33,7 +33,15 @@ export interface RendererBenchResult {
   bundleGzipKB: number;
 }
 
-export const rendererTargets: Partial<RendererBenchResult> = { firstPaintMs: 1000, changeVisibleMs: 100, longTasksOver50ms: 0, wheelLongTasksOver50ms: 0, wheelFrameP95Ms: 20, rendererHeapMB: 120, bundleGzipKB: 400 };
+export const rendererTargets: Partial<RendererBenchResult> = {
+  firstPaintMs: 1000,
+  changeVisibleMs: 100,
+  longTasksOver50ms: 0,
+  wheelLongTasksOver50ms: 0,
+  wheelFrameP95Ms: 20,
+  rendererHeapMB: 120,
+  bundleGzipKB: 400,
+};
 
 /** At most this many wheel events for a whole-board pass: larger boards get larger steps. */
 const MAX_WHEEL_EVENTS = 1500;
@@ -114,11 +122,11 @@ export async function runRendererBench(options: { pipelines: number; density?: B
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    if (process.env["BENCH_DEBUG"]) console.error("preview up");
+    if (process.env['BENCH_DEBUG']) console.error('preview up');
     await page.goto(started.preview.url);
-    if (process.env["BENCH_DEBUG"]) console.error("loaded");
+    if (process.env['BENCH_DEBUG']) console.error('loaded');
     await page.waitForFunction(() => performance.getEntriesByName('board:painted').length > 0, undefined, { timeout: 30_000 });
-    if (process.env["BENCH_DEBUG"]) console.error("painted");
+    if (process.env['BENCH_DEBUG']) console.error('painted');
     const firstPaintMs = await page.evaluate(() => {
       const received = performance.getEntriesByName('board:snapshot-received')[0]!;
       const painted = performance.getEntriesByName('board:painted')[0]!;
@@ -152,7 +160,7 @@ export async function runRendererBench(options: { pipelines: number; density?: B
       samples.push(seenAt - sentAt);
     }
     const changeVisibleMs = median(samples);
-    if (process.env["BENCH_DEBUG"]) console.error("first paint", firstPaintMs, "change samples", samples);
+    if (process.env['BENCH_DEBUG']) console.error('first paint', firstPaintMs, 'change samples', samples);
 
     // Long tasks while scrolling and dragging.
     await page.evaluate(() => {

@@ -37,7 +37,13 @@ type RunOutput = { pipelines: number; machine: Omit<typeof machine, 'load'> & { 
 function chartPoint(run: RunOutput): ScalePoint {
   const d = run.dataplane;
   if (!d) throw new Error(`the scale:${run.pipelines} run has no dataplane section`);
-  return { pipelines: run.pipelines, boardReadyMs: d.boardReadyMs, rawFetchMs: d.rawFetchMs, mainHeapMB: d.mainHeapMB, ...(run.machine.load?.start[0] === undefined ? {} : { load: run.machine.load.start[0] }) };
+  return {
+    pipelines: run.pipelines,
+    boardReadyMs: d.boardReadyMs,
+    rawFetchMs: d.rawFetchMs,
+    mainHeapMB: d.mainHeapMB,
+    ...(run.machine.load?.start[0] === undefined ? {} : { load: run.machine.load.start[0] }),
+  };
 }
 
 async function drawChart(file: string): Promise<void> {
@@ -54,7 +60,13 @@ async function drawChart(file: string): Promise<void> {
   }
   const day = new Date().toISOString().slice(0, 10);
   await writeFile(file, renderScaleChart(runs.map(chartPoint), `npm run bench, ${day}, ${machine.cpus} cores shared with other work (1-minute load at each run's start under its count)`));
-  console.log(JSON.stringify(runs.map((r) => ({ ...chartPoint(r), loadEnd: r.machine.load?.end })), null, 2));
+  console.log(
+    JSON.stringify(
+      runs.map((r) => ({ ...chartPoint(r), loadEnd: r.machine.load?.end })),
+      null,
+      2,
+    ),
+  );
 }
 
 if (values.chart) {

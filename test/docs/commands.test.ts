@@ -9,7 +9,12 @@ import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const scripts = Object.keys((JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
-const docs = ['README.md', ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const docs = [
+  'README.md',
+  ...readdirSync(path.join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
 
 /** npm's own commands the docs may mention; anything else after `npm` must be a script. */
 const NPM_BUILTINS = new Set(['ci', 'install', 'i', 'exec', 'view', 'version', 'pkg', 'ls', 'install-scripts']);
@@ -30,7 +35,9 @@ function codeIn(markdown: string): string[] {
 
 function npmCommands(doc: string, markdown: string): NpmCommand[] {
   const found: NpmCommand[] = [];
-  for (const m of codeIn(markdown).join('\n').matchAll(/\bnpm (?:run )?([a-z][a-z0-9:-]*)((?: --(?!\s)| -- )[^`\n|]*)?/g)) {
+  for (const m of codeIn(markdown)
+    .join('\n')
+    .matchAll(/\bnpm (?:run )?([a-z][a-z0-9:-]*)((?: --(?!\s)| -- )[^`\n|]*)?/g)) {
     const args = m[2]?.trim().startsWith('-- ') ? m[2].trim().slice(3) : (m[2] ?? '').trim();
     found.push({ doc, script: m[1]!, args });
   }
@@ -76,7 +83,12 @@ describe('commands in the docs', () => {
 
   it('reads commands with and without arguments, in prose and in code', () => {
     // fenced blocks first, then inline code
-    expect(npmCommands('x.md', 'Run `npm start`, then `npm run preview -- --seed demo --port 5180` (npm registry is prose).\n| `npm run test:unit` / `npm run lint` |\n```sh\nnpm run sandbox -- --seed empty\n```\n```\ntree: npm things\n```\n')).toEqual([
+    expect(
+      npmCommands(
+        'x.md',
+        'Run `npm start`, then `npm run preview -- --seed demo --port 5180` (npm registry is prose).\n| `npm run test:unit` / `npm run lint` |\n```sh\nnpm run sandbox -- --seed empty\n```\n```\ntree: npm things\n```\n',
+      ),
+    ).toEqual([
       { doc: 'x.md', script: 'sandbox', args: '--seed empty' },
       { doc: 'x.md', script: 'start', args: '' },
       { doc: 'x.md', script: 'preview', args: '--seed demo --port 5180' },

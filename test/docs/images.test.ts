@@ -10,7 +10,12 @@ import { BENCH_PICTURES, SCREENSHOTS } from './screenshot-list';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const imagesDir = path.join(root, 'docs/images');
-const docs = [path.join(root, 'README.md'), ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join(root, 'docs', f))];
+const docs = [
+  path.join(root, 'README.md'),
+  ...readdirSync(path.join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join(root, 'docs', f)),
+];
 const generated = new Set([...Object.keys(SCREENSHOTS), ...Object.keys(BENCH_PICTURES)]);
 
 /** Every image a doc shows that lives under docs/images, as a file name there. */

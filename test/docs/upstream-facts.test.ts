@@ -10,7 +10,12 @@ import { SECRET_KEYS_ADVICE } from '../../src-main/tokens/token-risks';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const crd = parse(readFileSync(path.join(root, 'test/sandbox/crds/pipelines.weave.works_pipelines.yaml'), 'utf8')) as unknown;
-const docs = [path.join(root, 'README.md'), ...readdirSync(path.join(root, 'docs')).filter((f) => f.endsWith('.md')).map((f) => path.join(root, 'docs', f))];
+const docs = [
+  path.join(root, 'README.md'),
+  ...readdirSync(path.join(root, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => path.join(root, 'docs', f)),
+];
 const relative = (file: string) => path.relative(root, file);
 
 /** Every `secretRef` schema found under a `pull-request` property, with its description. */
@@ -84,7 +89,17 @@ describe('upstream facts: the promotion Secret', () => {
   });
 
   it('the Secret-example finder reads manifests and kubectl commands, and keeps what keys they hold', () => {
-    const page = ['```yaml', 'kind: Secret', 'metadata: {name: only-token}', 'stringData: {token: t}', '```', '```sh', 'kubectl -n a create secret generic s \\', '  --from-literal=token="$T" --from-file=username=/dev/stdin', '```'].join('\n');
+    const page = [
+      '```yaml',
+      'kind: Secret',
+      'metadata: {name: only-token}',
+      'stringData: {token: t}',
+      '```',
+      '```sh',
+      'kubectl -n a create secret generic s \\',
+      '  --from-literal=token="$T" --from-file=username=/dev/stdin',
+      '```',
+    ].join('\n');
     expect(secretExamples('page.md', page)).toEqual([
       { where: 'page.md: Secret only-token', keys: ['token'] },
       { where: expect.stringMatching(/^page\.md: kubectl -n a create secret generic/), keys: ['token', 'username'] },

@@ -45,7 +45,10 @@ function noChecksBoard(): BoardSnapshot {
     pipelines: board.pipelines.map((row) =>
       row.id !== 'team-payments/ledger'
         ? row
-        : { ...row, environments: row.environments.map((env) => ({ ...env, pending: env.pending.map((p) => (p.pr ? { ...p, pr: { ...p.pr, reviewState: undefined, checksState: undefined } } : p)) })) },
+        : {
+            ...row,
+            environments: row.environments.map((env) => ({ ...env, pending: env.pending.map((p) => (p.pr ? { ...p, pr: { ...p.pr, reviewState: undefined, checksState: undefined } } : p)) })),
+          },
     ),
   };
 }
@@ -53,7 +56,15 @@ function noChecksBoard(): BoardSnapshot {
 /** The demo board with checkout's prod rolling 1.8.2 out (0 of 1 targets healthy yet). */
 function rollingOutBoard(): BoardSnapshot {
   const board = createDemoBoard();
-  const rollout = { version: '1.8.2', pr: { number: 1, url: 'https://forge.test/acme/fleet-config/pull/1' }, mergedAt: board.generatedAt, state: 'rolling-out' as const, done: 0, total: 1, targets: [] };
+  const rollout = {
+    version: '1.8.2',
+    pr: { number: 1, url: 'https://forge.test/acme/fleet-config/pull/1' },
+    mergedAt: board.generatedAt,
+    state: 'rolling-out' as const,
+    done: 0,
+    total: 1,
+    targets: [],
+  };
   return {
     ...board,
     pipelines: board.pipelines.map((row) => (row.id !== 'team-payments/checkout' ? row : { ...row, environments: row.environments.map((env) => (env.name === 'prod' ? { ...env, rollout } : env)) })),

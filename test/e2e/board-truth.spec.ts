@@ -35,7 +35,10 @@ function truthBoard(now = new Date()): BoardSnapshot {
   const ks = (input: Parameters<typeof target>[0]) => target(input, { kind: 'Kustomization', name: 'gateway', at });
   const billing = row('mgmt', 'team-payments', 'billing', [
     env('dev', 0, [hr({ cluster: 'mgmt', namespace: 'billing-dev', deployedVersion: '1.8.2' })]),
-    env('production-europe-west-and-central', 1, [hr({ cluster: 'prod-eu', namespace: 'billing', deployedVersion: '1.8.2' }), hr({ cluster: 'prod-eu', namespace: 'billing-batch', deployedVersion: '1.8.2' })]),
+    env('production-europe-west-and-central', 1, [
+      hr({ cluster: 'prod-eu', namespace: 'billing', deployedVersion: '1.8.2' }),
+      hr({ cluster: 'prod-eu', namespace: 'billing-batch', deployedVersion: '1.8.2' }),
+    ]),
   ]);
   const gateway = row(
     'mgmt',

@@ -248,7 +248,10 @@ test.describe('pipeline board', () => {
     await expect(staging.getByTestId('version-chip')).toHaveText('0.9.2');
     const current = board.current().pipelines.find((r) => r.id === 'team-payments/refunds')!;
     const target = { ...current.environments[1]!.targets[0]!, deployedVersion: '0.9.4', lastDeployedAt: new Date().toISOString() };
-    const updated = { ...current, environments: current.environments.map((e, i) => (i === 1 ? { ...e, targets: [target], rollup: { summary: '0.9.4', state: 'healthy' as const, version: '0.9.4' }, pending: [] } : e)) };
+    const updated = {
+      ...current,
+      environments: current.environments.map((e, i) => (i === 1 ? { ...e, targets: [target], rollup: { summary: '0.9.4', state: 'healthy' as const, version: '0.9.4' }, pending: [] } : e)),
+    };
     board.push({ upserted: [updated], removed: [] });
     await expect(staging.getByTestId('version-chip')).toHaveText('0.9.4');
     await expect(staging).toHaveClass(/cell--flash/);

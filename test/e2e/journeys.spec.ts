@@ -86,7 +86,13 @@ test.describe('promotion journeys on the demo sandbox', () => {
     // in the forge: branch, title, body metadata, author, and a diff of only the marked values
     const number = Number(prUrl.split('/').at(-1));
     const pr = forge.state.getPull(GH_REPO, number)!;
-    expect(pr).toMatchObject({ head: 'promotion-platform-ingress-nginx-prod', base: 'main', title: 'Promote platform/ingress-nginx in prod to 4.11.3', author: sandbox.users.signIn.login, state: 'open' });
+    expect(pr).toMatchObject({
+      head: 'promotion-platform-ingress-nginx-prod',
+      base: 'main',
+      title: 'Promote platform/ingress-nginx in prod to 4.11.3',
+      author: sandbox.users.signIn.login,
+      state: 'open',
+    });
     expect(pr.body?.endsWith(controllerMetadataBlock('platform', 'ingress-nginx', 'prod'))).toBe(true);
     expect(pr.body).toContain('**staging** runs 4.11.3 healthy on 1 of 1 target.');
     expect(forge.state.listPulls(GH_REPO).filter((p) => p.head === pr.head && p.state === 'open')).toHaveLength(1);
@@ -191,7 +197,13 @@ test.describe('promotion journeys on the demo sandbox', () => {
     expect(mrUrl).toMatch(new RegExp(`^${gitlab.url}/${GL_PROJECT}/-/merge_requests/\\d+$`));
     const iid = Number(mrUrl.split('/').at(-1));
     const mr = gitlab.server.state.getMergeRequest(GL_PROJECT, iid)!;
-    expect(mr).toMatchObject({ sourceBranch: 'promotion-platform-cert-rotation-prod', targetBranch: 'main', title: 'Promote platform/cert-rotation in prod to 2.3.0', author: sandbox.users.gitlab!.signIn.username, state: 'opened' });
+    expect(mr).toMatchObject({
+      sourceBranch: 'promotion-platform-cert-rotation-prod',
+      targetBranch: 'main',
+      title: 'Promote platform/cert-rotation in prod to 2.3.0',
+      author: sandbox.users.gitlab!.signIn.username,
+      state: 'opened',
+    });
     expect(mr.description.endsWith(controllerMetadataBlock('platform', 'cert-rotation', 'prod'))).toBe(true);
     const file = 'apps/cert-rotation/prod/values.yaml';
     const diff = changedLines(gitlab.server.state.getFile(GL_PROJECT, 'main', file)!, gitlab.server.state.getFile(GL_PROJECT, mr.sourceBranch, file)!);

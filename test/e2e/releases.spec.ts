@@ -94,7 +94,9 @@ test.describe('rollback and release log on the demo sandbox', () => {
     const md = real.exports.find((e) => e.format === 'markdown');
     const lines = csv?.content.trimEnd().split('\r\n') ?? [];
     expect(lines[0]).toBe('Pipeline,Environment,Kind,Version,Previous version,Merged at,Healthy at,Pull request,URL,Author,Approved by,Source');
-    expect(lines.find((l) => l.startsWith('team-payments/checkout,prod,promotion,1.8.1,1.8.0,'))).toMatch(/,PR #\d+,http:\/\/127\.0\.0\.1:\d+\/acme\/fleet-config\/pull\/\d+,rm-alice,dev-bob,pull-request$/);
+    expect(lines.find((l) => l.startsWith('team-payments/checkout,prod,promotion,1.8.1,1.8.0,'))).toMatch(
+      /,PR #\d+,http:\/\/127\.0\.0\.1:\d+\/acme\/fleet-config\/pull\/\d+,rm-alice,dev-bob,pull-request$/,
+    );
     expect(lines.some((l) => l.startsWith('team-payments/ledger,prod,'))).toBe(false);
     await expect(log.getByTestId('release-log-status')).toContainText(`${lines.length - 1} releases`);
     expect(md?.content).toMatch(/^# Release log\n/);

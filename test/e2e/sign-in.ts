@@ -33,4 +33,3 @@ export async function signedInToGitHub(page: Page, app: RealApp): Promise<void> 
   await authorizeInBrowser(page, app, '#js-oauth-authorize-btn');
   expect(await signingIn).toMatchObject({ ok: true, value: { host: github.id, login: app.sandbox.users.signIn.login } });
 }
-

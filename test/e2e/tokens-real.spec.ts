@@ -13,7 +13,11 @@ test('the Tokens view shows every token state of the demo seed', async ({ page, 
   await expect(page).toHaveURL(/#view=tokens$/);
   const states = await view.locator('[data-testid="token-item"] [data-state]').evaluateAll((els) => els.map((e) => e.getAttribute('data-state')));
   for (const state of ['valid', 'expiring-soon', 'revoked-or-expired', 'secret-missing', 'key-missing']) expect(states, `a token in state ${state}`).toContain(state);
-  const item = (state: string) => view.locator('[data-testid="token-item"]').filter({ has: page.locator(`[data-state="${state}"]`) }).first();
+  const item = (state: string) =>
+    view
+      .locator('[data-testid="token-item"]')
+      .filter({ has: page.locator(`[data-state="${state}"]`) })
+      .first();
   await expect(item('valid')).toContainText('works');
   await expect(item('expiring-soon')).toContainText('expiring');
   await expect(item('revoked-or-expired')).toContainText('rejected');
@@ -91,13 +95,21 @@ test('the Tokens view asks before reading promotion Secrets, and reads them once
   // this user has not chosen yet: nothing is read and the view explains the choice
   await real.services.dispatcher.dispatch('settings:update', { readPromotionSecrets: false });
   await real.services.dispatcher.dispatch('tokens:refresh', undefined);
-  const secretGetsBefore = real.sandbox.cluster(real.sandbox.info.managementCluster).api.requestLog.entries().filter((e) => e.path.includes('/secrets')).length;
+  const secretGetsBefore = real.sandbox
+    .cluster(real.sandbox.info.managementCluster)
+    .api.requestLog.entries()
+    .filter((e) => e.path.includes('/secrets')).length;
   await page.goto(`${real.preview.url}#view=tokens`);
   const consent = page.getByTestId('tokens-consent');
   await expect(consent).toBeVisible({ timeout: 20_000 });
   await expect(consent).toContainText('Read the promotion Secrets?');
   await expect(consent).toContainText('only ever sent to a Git host you configured or approve');
-  expect(real.sandbox.cluster(real.sandbox.info.managementCluster).api.requestLog.entries().filter((e) => e.path.includes('/secrets')).length).toBe(secretGetsBefore);
+  expect(
+    real.sandbox
+      .cluster(real.sandbox.info.managementCluster)
+      .api.requestLog.entries()
+      .filter((e) => e.path.includes('/secrets')).length,
+  ).toBe(secretGetsBefore);
   await page.screenshot({ path: path.join(screenshotDir, 'tokens-consent.png') });
   await consent.getByTestId('tokens-consent-yes').click();
   await expect(page.getByTestId('tokens-view')).toBeVisible({ timeout: 30_000 });

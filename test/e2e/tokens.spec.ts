@@ -175,7 +175,10 @@ test('the tokens view lists every token by fingerprint with its state, pipelines
   await expect(panel.locator('[data-risk="shared-token"]')).toContainText('The same token is used by 2 pipelines');
   await expect(panel.locator('[data-risk="broad-scope"]')).toContainText('Safer:');
   await page.screenshot({ path: path.join(screenshotDir, 'tokens-view-shared.png') });
-  await panel.locator('[data-risk="personal-account"]').getByRole('button', { name: /How to fix/ }).click();
+  await panel
+    .locator('[data-risk="personal-account"]')
+    .getByRole('button', { name: /How to fix/ })
+    .click();
   await expect(page.getByTestId('opened')).toHaveText('docs/token-guidance.md#what-the-token-is-used-for');
 
   // the classic bot token: newest promotion PR, labelled as such

@@ -79,10 +79,20 @@ test.describe('desktop app', () => {
     // The async clipboard needs a focused page; a CI display may not give the window focus.
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: true });
-    const wrote = await page.evaluate(() => navigator.clipboard.writeText('ABCD-1234').then(() => 'ok', (e: Error) => e.name));
+    const wrote = await page.evaluate(() =>
+      navigator.clipboard.writeText('ABCD-1234').then(
+        () => 'ok',
+        (e: Error) => e.name,
+      ),
+    );
     expect(wrote).toBe('ok');
     expect(await app.evaluate(({ clipboard }) => clipboard.readText())).toBe('ABCD-1234');
-    const read = await page.evaluate(() => navigator.clipboard.readText().then(() => 'read', (e: Error) => e.name));
+    const read = await page.evaluate(() =>
+      navigator.clipboard.readText().then(
+        () => 'read',
+        (e: Error) => e.name,
+      ),
+    );
     expect(read).toBe('NotAllowedError');
   });
 
@@ -131,9 +141,7 @@ test.describe('desktop app', () => {
     await expect(dialog).toContainText('Promote ingress-nginx to prod');
     await dialog.getByTestId('promote-sign-in').click();
     let authorizeUrl = '';
-    await expect
-      .poll(async () => (authorizeUrl = await app.evaluate(() => (globalThis as { openedExternally?: string[] }).openedExternally?.[0] ?? '')), { timeout: 20_000 })
-      .toMatch(/^http/);
+    await expect.poll(async () => (authorizeUrl = await app.evaluate(() => (globalThis as { openedExternally?: string[] }).openedExternally?.[0] ?? '')), { timeout: 20_000 }).toMatch(/^http/);
     expect(new URL(authorizeUrl).origin).toBe(sandbox.forge.url);
     await approveInBrowser(authorizeUrl);
     await expect(dialog.getByTestId('promote-plan')).toBeVisible({ timeout: 30_000 });
@@ -156,12 +164,13 @@ test.describe('desktop app', () => {
     });
     await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.webContents.forcefullyCrashRenderer());
     await expect
-      .poll(() =>
-        app.evaluate(async ({ BrowserWindow }) => {
-          const contents = BrowserWindow.getAllWindows()[0]!.webContents;
-          if (contents.isCrashed() || contents.isLoading()) return '';
-          return String(await contents.executeJavaScript('document.querySelector("[data-testid=app-info]")?.textContent ?? ""'));
-        }),
+      .poll(
+        () =>
+          app.evaluate(async ({ BrowserWindow }) => {
+            const contents = BrowserWindow.getAllWindows()[0]!.webContents;
+            if (contents.isCrashed() || contents.isLoading()) return '';
+            return String(await contents.executeJavaScript('document.querySelector("[data-testid=app-info]")?.textContent ?? ""'));
+          }),
         { timeout: 30_000 },
       )
       .toContain('Electron');

@@ -43,7 +43,11 @@ async function startPackaged(executable: string, profile: Profile, kubeconfig: s
     child.on('exit', (code) => reject(new Error(`the packaged app exited (${code}) before listening:\n${errOut}`)));
   });
   const browser = await chromium.connectOverCDP(endpoint);
-  const appPage = () => browser.contexts().flatMap((c) => c.pages()).find((p) => p.url().startsWith('app://'));
+  const appPage = () =>
+    browser
+      .contexts()
+      .flatMap((c) => c.pages())
+      .find((p) => p.url().startsWith('app://'));
   await expect.poll(() => appPage() !== undefined, { timeout: 30_000 }).toBe(true);
   return { child, stdout: () => out, stderr: () => errOut, browser, page: appPage()! };
 }

@@ -8,8 +8,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exitOf, firstStdoutLine } from './child-process';
 import { repoRoot } from './preview-server';
 
-
-
 describe('preview CLI', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'rb-preview-cli-'));
   let child: ChildProcess | undefined;
@@ -20,7 +18,11 @@ describe('preview CLI', () => {
 
   it('refuses to start on the user’s own kubeconfig without --use-my-kubeconfig', async () => {
     let stderr = '';
-    const refused = spawn(process.execPath, ['--import', 'tsx', 'test/harness/preview.ts'], { cwd: repoRoot, env: { ...process.env, KUBECONFIG: path.join(work, 'nonexistent') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const refused = spawn(process.execPath, ['--import', 'tsx', 'test/harness/preview.ts'], {
+      cwd: repoRoot,
+      env: { ...process.env, KUBECONFIG: path.join(work, 'nonexistent') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     refused.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     expect(await exitOf(refused, 30_000)).toBe(2);
     expect(stderr).toContain('--use-my-kubeconfig');

@@ -23,7 +23,15 @@ beforeAll(async () => {
   seed.repos.push({ owner: 'acme', name: 'secret-fleet', defaultBranch: 'main', files: { 'README.md': '# private\n' }, pushers: ['alice'], private: true });
   for (const env of ['prod', 'staging']) {
     const body = `x\n\n<details>\n<summary>metadata</summary>\n!!! DO NOT EDIT !!!\n\napps/podinfo/${env}\n</details>`;
-    seed.pulls.push({ repo: 'acme/fleet', head: `promotion-apps-podinfo-${env}`, base: 'main', title: `Promote apps/podinfo in ${env} to 6.5.1`, body, author: 'alice', files: { [`apps/podinfo/${env}/release.yaml`]: 'version: 6.5.1 # {"$promotion": "podinfo"}\n' } });
+    seed.pulls.push({
+      repo: 'acme/fleet',
+      head: `promotion-apps-podinfo-${env}`,
+      base: 'main',
+      title: `Promote apps/podinfo in ${env} to 6.5.1`,
+      body,
+      author: 'alice',
+      files: { [`apps/podinfo/${env}/release.yaml`]: 'version: 6.5.1 # {"$promotion": "podinfo"}\n' },
+    });
   }
   forge.load(seed);
   host = githubEnterpriseHost(forge.url, 'Iv1.classicapp0001', undefined, 'sandbox');
@@ -77,9 +85,17 @@ describe('open PRs before sign-in', () => {
     const numbers = listed.ok ? listed.value.pulls.map((p) => p.number) : [];
     const [first, second] = numbers;
     if (first === undefined || second === undefined) throw new Error(`expected two open promotion PRs, got ${numbers.join(', ')}`);
-    const merge = await fetch(`${forge.apiUrl}/repos/acme/fleet/pulls/${first}/merge`, { method: 'PUT', headers: { authorization: `token ${TOKENS.classic}`, 'content-type': 'application/json' }, body: '{}' });
+    const merge = await fetch(`${forge.apiUrl}/repos/acme/fleet/pulls/${first}/merge`, {
+      method: 'PUT',
+      headers: { authorization: `token ${TOKENS.classic}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(merge.status).toBe(200);
-    const close = await fetch(`${forge.apiUrl}/repos/acme/fleet/pulls/${second}`, { method: 'PATCH', headers: { authorization: `token ${TOKENS.classic}`, 'content-type': 'application/json' }, body: '{"state":"closed"}' });
+    const close = await fetch(`${forge.apiUrl}/repos/acme/fleet/pulls/${second}`, {
+      method: 'PATCH',
+      headers: { authorization: `token ${TOKENS.classic}`, 'content-type': 'application/json' },
+      body: '{"state":"closed"}',
+    });
     expect(close.status).toBe(200);
     const mergedAt = await discovery.mergedAt(`${forge.url}/acme/fleet`, first);
     expect(mergedAt.ok && mergedAt.value).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);

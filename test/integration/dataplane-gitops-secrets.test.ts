@@ -83,12 +83,19 @@ function expectNoSecretMaterial(text: string): void {
 
 describe('GitopsCluster kubeconfig Secrets (opt-in)', () => {
   it('leaves remote clusters unmapped when the user did not opt in, and says the opt-in exists', async () => {
-    const before = sandbox.cluster('mgmt').api.requestLog.entries().filter((e) => e.path.includes('/secrets/')).length;
+    const before = sandbox
+      .cluster('mgmt')
+      .api.requestLog.entries()
+      .filter((e) => e.path.includes('/secrets/')).length;
     const service = start(mgmtOnlyKubeconfig('admin'), { gitopsClusterSecrets: () => false });
-    const s = await waitFor(() => {
-      const snap = service.snapshot();
-      return clusterState(snap, 'prod-eu') && target(snap, 'team-payments/checkout', 'dev')?.deployedVersion ? snap : undefined;
-    }, 'the board without remote contexts', 20_000);
+    const s = await waitFor(
+      () => {
+        const snap = service.snapshot();
+        return clusterState(snap, 'prod-eu') && target(snap, 'team-payments/checkout', 'dev')?.deployedVersion ? snap : undefined;
+      },
+      'the board without remote contexts',
+      20_000,
+    );
     for (const name of ['staging-eu', 'prod-eu']) {
       expect(clusterState(s, name)?.state).toBe('no-context');
       expect(clusterState(s, name)?.message).toContain("allow Release Board to use the GitopsCluster's kubeconfig Secret in Settings");
@@ -97,18 +104,25 @@ describe('GitopsCluster kubeconfig Secrets (opt-in)', () => {
     expect(target(s, 'team-payments/checkout', 'prod')?.problem?.hint).toContain('kubeconfig Secret in Settings');
     expect(target(s, 'team-payments/checkout', 'prod')?.deployedVersion).not.toBe('1.8.1');
     // Not a single Secret read.
-    const after = sandbox.cluster('mgmt').api.requestLog.entries().filter((e) => e.path.includes('/secrets/')).length;
+    const after = sandbox
+      .cluster('mgmt')
+      .api.requestLog.entries()
+      .filter((e) => e.path.includes('/secrets/')).length;
     expect(after).toBe(before);
   });
 
-  it('reads remote versions through the GitopsClusters\' Secrets when allowed, leaking none of them', async () => {
+  it("reads remote versions through the GitopsClusters' Secrets when allowed, leaking none of them", async () => {
     const logger = createMemoryLogger('debug');
     const service = start(mgmtOnlyKubeconfig('admin'), { gitopsClusterSecrets: () => true, logger });
-    const s = await waitFor(() => {
-      const snap = service.snapshot();
-      const ok = ['staging-eu', 'prod-eu'].every((c) => clusterState(snap, c)?.state === 'connected');
-      return ok && target(snap, 'team-payments/checkout', 'prod')?.deployedVersion && clusterState(snap, 'dr-eu') ? snap : undefined;
-    }, 'remote clusters through their Secrets', 20_000);
+    const s = await waitFor(
+      () => {
+        const snap = service.snapshot();
+        const ok = ['staging-eu', 'prod-eu'].every((c) => clusterState(snap, c)?.state === 'connected');
+        return ok && target(snap, 'team-payments/checkout', 'prod')?.deployedVersion && clusterState(snap, 'dr-eu') ? snap : undefined;
+      },
+      'remote clusters through their Secrets',
+      20_000,
+    );
 
     expect(target(s, 'team-payments/checkout', 'prod')).toMatchObject({
       cluster: 'prod-eu',
@@ -122,7 +136,12 @@ describe('GitopsCluster kubeconfig Secrets (opt-in)', () => {
     expect(clusterState(s, 'dr-eu')?.message).toContain('kubeconfig Secret flux-system/dr-eu-kubeconfig does not exist (needed to reach cluster dr-eu through its GitopsCluster)');
     expect(target(s, 'platform/cert-manager', 'prod', 'dr-eu')?.problem?.code).toBe('gitops-cluster-secret-missing');
     // The workloads really came from the remote API servers.
-    expect(sandbox.cluster('prod-eu').api.requestLog.entries().some((e) => e.path.includes('/helmreleases'))).toBe(true);
+    expect(
+      sandbox
+        .cluster('prod-eu')
+        .api.requestLog.entries()
+        .some((e) => e.path.includes('/helmreleases')),
+    ).toBe(true);
 
     expectNoSecretMaterial(JSON.stringify(s));
     expectNoSecretMaterial(JSON.stringify(logger.records));
@@ -131,10 +150,14 @@ describe('GitopsCluster kubeconfig Secrets (opt-in)', () => {
 
   it('reports a Secret the user may not read as forbidden, with what it was needed for', async () => {
     const service = start(mgmtOnlyKubeconfig('viewer'), { gitopsClusterSecrets: () => true });
-    const s = await waitFor(() => {
-      const snap = service.snapshot();
-      return clusterState(snap, 'prod-eu')?.state === 'forbidden' && clusterState(snap, 'staging-eu')?.state === 'forbidden' ? snap : undefined;
-    }, 'forbidden Secrets', 20_000);
+    const s = await waitFor(
+      () => {
+        const snap = service.snapshot();
+        return clusterState(snap, 'prod-eu')?.state === 'forbidden' && clusterState(snap, 'staging-eu')?.state === 'forbidden' ? snap : undefined;
+      },
+      'forbidden Secrets',
+      20_000,
+    );
     expect(clusterState(s, 'prod-eu')?.message).toBe('you may not read Secret flux-system/prod-eu-kubeconfig (needed to reach cluster prod-eu through its GitopsCluster)');
     const problem = target(s, 'team-payments/checkout', 'prod')?.problem;
     expect(problem).toMatchObject({ code: 'gitops-cluster-secret-forbidden', message: clusterState(s, 'prod-eu')?.message });
@@ -155,10 +178,14 @@ describe('GitopsCluster kubeconfig Secrets (opt-in)', () => {
 
     const logger = createMemoryLogger('debug');
     const service = start(mgmtOnlyKubeconfig('admin'), { gitopsClusterSecrets: () => true, logger });
-    const s = await waitFor(() => {
-      const snap = service.snapshot();
-      return clusterState(snap, 'prod-eu')?.state === 'no-context' && clusterState(snap, 'staging-eu')?.state === 'connected' ? snap : undefined;
-    }, 'a malformed Secret explained', 20_000);
+    const s = await waitFor(
+      () => {
+        const snap = service.snapshot();
+        return clusterState(snap, 'prod-eu')?.state === 'no-context' && clusterState(snap, 'staging-eu')?.state === 'connected' ? snap : undefined;
+      },
+      'a malformed Secret explained',
+      20_000,
+    );
     expect(clusterState(s, 'prod-eu')?.message).toBe(
       'Secret flux-system/prod-eu-kubeconfig holds no usable kubeconfig (needed to reach cluster prod-eu through its GitopsCluster): key "value": it is not valid YAML',
     );
@@ -168,14 +195,18 @@ describe('GitopsCluster kubeconfig Secrets (opt-in)', () => {
 
     store.apply(structuredClone(original));
     service.reload();
-    const fixed = await waitFor(() => {
-      const snap = service.snapshot();
-      return clusterState(snap, 'prod-eu')?.state === 'connected' && target(snap, 'team-payments/checkout', 'prod')?.deployedVersion === '1.8.1' ? snap : undefined;
-    }, 'prod-eu through the fixed Secret', 20_000);
+    const fixed = await waitFor(
+      () => {
+        const snap = service.snapshot();
+        return clusterState(snap, 'prod-eu')?.state === 'connected' && target(snap, 'team-payments/checkout', 'prod')?.deployedVersion === '1.8.1' ? snap : undefined;
+      },
+      'prod-eu through the fixed Secret',
+      20_000,
+    );
     expect(target(fixed, 'team-payments/checkout', 'prod')?.problem).toBeUndefined();
   });
 
-  it('prefers the user\'s own context over the Secret', async () => {
+  it("prefers the user's own context over the Secret", async () => {
     const mgmt = sandbox.cluster('mgmt');
     const prod = sandbox.cluster('prod-eu');
     const file = path.join(dir, 'mgmt-and-prod');
@@ -185,22 +216,29 @@ describe('GitopsCluster kubeconfig Secrets (opt-in)', () => {
       context: { name, context: { cluster: name, user: name } },
     });
     const entries = [entry('mgmt', mgmt), entry('prod-eu', prod)];
-    fs.writeFileSync(file, JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: entries.map((e) => e.cluster),
-      users: entries.map((e) => e.user),
-      contexts: entries.map((e) => e.context),
-      'current-context': 'mgmt',
-    }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: entries.map((e) => e.cluster),
+        users: entries.map((e) => e.user),
+        contexts: entries.map((e) => e.context),
+        'current-context': 'mgmt',
+      }),
+    );
     const secretReads = () => mgmt.api.requestLog.entries().filter((e) => e.path.includes('/secrets/prod-eu-kubeconfig')).length;
     const before = secretReads();
     const service = start(file, { gitopsClusterSecrets: () => true });
-    const s = await waitFor(() => {
-      const snap = service.snapshot();
-      const ok = ['prod-eu', 'staging-eu'].every((c) => clusterState(snap, c)?.state === 'connected');
-      return ok && target(snap, 'team-payments/checkout', 'staging')?.deployedVersion ? snap : undefined;
-    }, 'prod-eu through its context, staging-eu through its Secret', 20_000);
+    const s = await waitFor(
+      () => {
+        const snap = service.snapshot();
+        const ok = ['prod-eu', 'staging-eu'].every((c) => clusterState(snap, c)?.state === 'connected');
+        return ok && target(snap, 'team-payments/checkout', 'staging')?.deployedVersion ? snap : undefined;
+      },
+      'prod-eu through its context, staging-eu through its Secret',
+      20_000,
+    );
     expect(target(s, 'team-payments/checkout', 'prod')).toMatchObject({ context: 'prod-eu', deployedVersion: '1.8.1' });
     expect(target(s, 'team-payments/checkout', 'staging')?.context).toBe('via GitopsCluster Secret flux-system/staging-eu-kubeconfig');
     expect(secretReads()).toBe(before);
@@ -214,10 +252,14 @@ describe('GitopsCluster kubeconfig Secrets (opt-in)', () => {
 
     allowed = false;
     service.reload();
-    const s = await waitFor(() => {
-      const snap = service.snapshot();
-      return clusterState(snap, 'prod-eu')?.state === 'no-context' ? snap : undefined;
-    }, 'prod-eu unmapped again', 20_000);
+    const s = await waitFor(
+      () => {
+        const snap = service.snapshot();
+        return clusterState(snap, 'prod-eu')?.state === 'no-context' ? snap : undefined;
+      },
+      'prod-eu unmapped again',
+      20_000,
+    );
     expect(target(s, 'team-payments/checkout', 'prod')?.context).toBeUndefined();
     expect(s.clusters.some((c) => c.context?.startsWith('via GitopsCluster Secret'))).toBe(false);
     await waitFor(() => sandbox.cluster('prod-eu').api.openWatchCount === 0, 'prod-eu watches to close');

@@ -31,15 +31,22 @@ const checkoutRow = (s: BoardSnapshot) => s.pipelines.find((p) => p.id === 'team
 describe('clusters serving a deprecated Flux version beside the current one', () => {
   it('reads the preferred version and says so for a Pipeline asking for the deprecated one', async () => {
     const mgmt = sandbox.cluster('mgmt').api.store;
-    mgmt.patch({ apiVersion: 'pipelines.weave.works/v1alpha1', kind: 'Pipeline', namespace: 'team-payments', name: 'checkout' }, { spec: { appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta2' } } });
+    mgmt.patch(
+      { apiVersion: 'pipelines.weave.works/v1alpha1', kind: 'Pipeline', namespace: 'team-payments', name: 'checkout' },
+      { spec: { appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2beta2' } } },
+    );
     for (const c of sandbox.clusters) c.api.requestLog.reset();
 
     service = createBoardService({ loadKubeconfig: () => loadKubeconfig({ explicitPath: sandbox.kubeconfig }), batchMs: 20 });
-    const s = await waitFor(() => {
-      const snap = service!.snapshot();
-      const prod = checkoutRow(snap)?.environments.find((e) => e.name === 'prod')?.targets[0];
-      return prod?.deployedVersion ? snap : undefined;
-    }, 'the checkout row to read prod', 20_000);
+    const s = await waitFor(
+      () => {
+        const snap = service!.snapshot();
+        const prod = checkoutRow(snap)?.environments.find((e) => e.name === 'prod')?.targets[0];
+        return prod?.deployedVersion ? snap : undefined;
+      },
+      'the checkout row to read prod',
+      20_000,
+    );
 
     const row = checkoutRow(s)!;
     expect(row.appRef).toMatchObject({ apiVersion: 'helm.toolkit.fluxcd.io/v2beta2', servedVersion: 'helm.toolkit.fluxcd.io/v2' });
@@ -49,7 +56,10 @@ describe('clusters serving a deprecated Flux version beside the current one', ()
 
     const deprecatedRequests = sandbox.clusters.flatMap((c) => c.api.requestLog.entries().filter((e) => e.path.includes('/v2beta2/') || e.path.includes('/v1beta2/')));
     expect(deprecatedRequests).toEqual([]);
-    const workloadReads = sandbox.cluster('prod-eu').api.requestLog.entries().filter((e) => e.path.startsWith('/apis/helm.toolkit.fluxcd.io/'));
+    const workloadReads = sandbox
+      .cluster('prod-eu')
+      .api.requestLog.entries()
+      .filter((e) => e.path.startsWith('/apis/helm.toolkit.fluxcd.io/'));
     expect(workloadReads.length).toBeGreaterThan(0);
   });
 });

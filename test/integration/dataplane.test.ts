@@ -55,17 +55,20 @@ function fromSandboxKubeconfig(): Pick<BoardServiceOptions, 'loadKubeconfig'> {
 }
 
 const row = (s: BoardSnapshot, id: string): PipelineRow | undefined => s.pipelines.find((p) => p.id === id);
-const target = (s: BoardSnapshot, id: string, env: string, i = 0): TargetState | undefined =>
-  row(s, id)?.environments.find((e) => e.name === env)?.targets[i];
+const target = (s: BoardSnapshot, id: string, env: string, i = 0): TargetState | undefined => row(s, id)?.environments.find((e) => e.name === env)?.targets[i];
 const clusterState = (s: BoardSnapshot, name: string) => s.clusters.find((c) => c.name === name);
 
 /** Waits until every sandbox cluster is connected and the demo rows are readable. */
 async function settled(service: BoardService): Promise<BoardSnapshot> {
-  return waitFor(() => {
-    const s = service.snapshot();
-    const ok = ['mgmt', 'staging-eu', 'prod-eu'].every((c) => clusterState(s, c)?.state === 'connected');
-    return ok && target(s, 'team-payments/checkout', 'prod')?.deployedVersion ? s : undefined;
-  }, 'the demo board to settle', 20_000);
+  return waitFor(
+    () => {
+      const s = service.snapshot();
+      const ok = ['mgmt', 'staging-eu', 'prod-eu'].every((c) => clusterState(s, c)?.state === 'connected');
+      return ok && target(s, 'team-payments/checkout', 'prod')?.deployedVersion ? s : undefined;
+    },
+    'the demo board to settle',
+    20_000,
+  );
 }
 
 interface KubeconfigEntry {
@@ -161,11 +164,19 @@ describe('board service against the sandbox', () => {
     expect(listCount('mgmt', 'helmreleases')).toBe(1);
     expect(listCount('prod-eu', 'helmreleases')).toBe(1);
     expect(listCount('staging-eu', 'helmreleases')).toBe(1);
-    expect(sandbox.cluster('prod-eu').api.requestLog.entries().filter((e) => e.path.includes('/namespaces/')).length).toBe(0);
+    expect(
+      sandbox
+        .cluster('prod-eu')
+        .api.requestLog.entries()
+        .filter((e) => e.path.includes('/namespaces/')).length,
+    ).toBe(0);
     // A full load is discovery plus one unpaged list per kind: no continue tokens, one /apis each.
     for (const c of sandbox.clusters) {
       const entries = c.api.requestLog.entries();
-      expect(entries.filter((e) => e.path.includes('continue=')), c.name).toEqual([]);
+      expect(
+        entries.filter((e) => e.path.includes('continue=')),
+        c.name,
+      ).toEqual([]);
       expect(entries.filter((e) => e.route === 'GET /apis').length, c.name).toBeLessThanOrEqual(1);
     }
   });
@@ -236,10 +247,14 @@ describe('board service against the sandbox', () => {
     } finally {
       await prodEu.api.restart();
     }
-    const fresh = await waitFor(() => {
-      const s = service.snapshot();
-      return clusterState(s, 'prod-eu')?.state === 'connected' && target(s, 'team-payments/checkout', 'prod')?.deployedVersion === '1.8.2' ? s : undefined;
-    }, 'prod-eu to come back with the new version', 20_000);
+    const fresh = await waitFor(
+      () => {
+        const s = service.snapshot();
+        return clusterState(s, 'prod-eu')?.state === 'connected' && target(s, 'team-payments/checkout', 'prod')?.deployedVersion === '1.8.2' ? s : undefined;
+      },
+      'prod-eu to come back with the new version',
+      20_000,
+    );
     expect(target(fresh, 'team-payments/checkout', 'prod')?.stale).toBeUndefined();
   });
 
@@ -288,11 +303,15 @@ describe('board service against the sandbox', () => {
     staging.api.faults.failNext(1000, 403, { method: 'GET', pathIncludes: '/apis/helm.toolkit.fluxcd.io/v2/helmreleases' });
     staging.api.faults.failNext(1000, 403, { method: 'GET', pathIncludes: '/namespaces/search/helmreleases' });
     const service = start(fromSandboxKubeconfig());
-    const s = await waitFor(() => {
-      const snap = service.snapshot();
-      const forbidden = target(snap, 'team-search/query-gateway', 'staging')?.problem?.code === 'namespace-forbidden';
-      return forbidden && target(snap, 'team-payments/checkout', 'staging')?.deployedVersion ? snap : undefined;
-    }, 'namespaced fallback', 20_000);
+    const s = await waitFor(
+      () => {
+        const snap = service.snapshot();
+        const forbidden = target(snap, 'team-search/query-gateway', 'staging')?.problem?.code === 'namespace-forbidden';
+        return forbidden && target(snap, 'team-payments/checkout', 'staging')?.deployedVersion ? snap : undefined;
+      },
+      'namespaced fallback',
+      20_000,
+    );
     expect(target(s, 'team-payments/checkout', 'staging')).toMatchObject({ deployedVersion: '1.8.2', health: 'ready' });
     expect(target(s, 'team-search/query-gateway', 'staging')?.problem?.message).toContain('search');
     const namespaced = staging.api.requestLog.entries().filter((e) => e.path.includes('/namespaces/payments/helmreleases'));
@@ -356,7 +375,11 @@ describe('board service against the sandbox', () => {
 describe('kubeconfig handling against the sandbox', () => {
   it('merges several KUBECONFIG files (first wins) and authenticates through an exec plugin', async () => {
     const plugin = writePlugin('good-plugin', `printf '%s' '${execCredential(sandbox.users.kube.admin!.mgmt!)}'`);
-    const a = writeKubeconfig(path.join(dir, 'merge-a'), [{ context: 'mgmt', cluster: 'mgmt', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: path.basename(plugin) } } }], 'mgmt');
+    const a = writeKubeconfig(
+      path.join(dir, 'merge-a'),
+      [{ context: 'mgmt', cluster: 'mgmt', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: path.basename(plugin) } } }],
+      'mgmt',
+    );
     const b = writeKubeconfig(path.join(dir, 'merge-b'), [
       // A second "mgmt" that must lose to the first file's.
       { context: 'mgmt', cluster: 'mgmt', server: 'https://127.0.0.1:1' },
@@ -373,11 +396,15 @@ describe('kubeconfig handling against the sandbox', () => {
     const counter = path.join(dir, 'plugin-runs');
     fs.writeFileSync(counter, '');
     const plugin = writePlugin('counting-plugin', `echo run >> '${counter}'\nprintf '%s' '${execCredential(sandbox.users.kube.admin!['prod-eu']!)}'`);
-    const file = writeKubeconfig(path.join(dir, 'exec-renew'), [
-      { context: 'mgmt', cluster: 'mgmt' },
-      { context: 'staging-eu', cluster: 'staging-eu' },
-      { context: 'prod-eu', cluster: 'prod-eu', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin } } },
-    ], 'mgmt');
+    const file = writeKubeconfig(
+      path.join(dir, 'exec-renew'),
+      [
+        { context: 'mgmt', cluster: 'mgmt' },
+        { context: 'staging-eu', cluster: 'staging-eu' },
+        { context: 'prod-eu', cluster: 'prod-eu', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin } } },
+      ],
+      'mgmt',
+    );
     const service = start({ loadKubeconfig: () => loadKubeconfig({ explicitPath: file }) });
     await settled(service);
     const runs = () => fs.readFileSync(counter, 'utf8').split('\n').filter(Boolean).length;
@@ -400,7 +427,11 @@ describe('kubeconfig handling against the sandbox', () => {
     expect(clusterState(s, 'mgmt')?.message).toContain(`Credential plugin "${failing}" failed`);
     expect(clusterState(s, 'mgmt')?.message).toContain('token expired');
 
-    const missingFile = writeKubeconfig(path.join(dir, 'exec-missing'), [{ context: 'mgmt', cluster: 'mgmt', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'rb-no-such-plugin' } } }], 'mgmt');
+    const missingFile = writeKubeconfig(
+      path.join(dir, 'exec-missing'),
+      [{ context: 'mgmt', cluster: 'mgmt', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'rb-no-such-plugin' } } }],
+      'mgmt',
+    );
     const loaded = loadKubeconfig({ explicitPath: missingFile, env: { PATH: dir } });
     expect(loaded.ok && loaded.value.warnings.map((w) => w.code)).toEqual(['exec-plugin-missing']);
     const service2 = start({ loadKubeconfig: () => loadKubeconfig({ explicitPath: missingFile, env: { PATH: dir } }) });
@@ -423,7 +454,15 @@ describe('kubeconfig handling against the sandbox', () => {
     }, 'prod-eu to be unmapped');
     expect(target(before, 'team-payments/checkout', 'prod')?.problem?.code).toBe('cluster-unmapped');
 
-    writeKubeconfig(file, [{ context: 'mgmt', cluster: 'mgmt' }, { context: 'prod-eu', cluster: 'prod-eu' }, { context: 'staging-eu', cluster: 'staging-eu' }], 'mgmt');
+    writeKubeconfig(
+      file,
+      [
+        { context: 'mgmt', cluster: 'mgmt' },
+        { context: 'prod-eu', cluster: 'prod-eu' },
+        { context: 'staging-eu', cluster: 'staging-eu' },
+      ],
+      'mgmt',
+    );
     const after = await settled(service);
     expect(target(after, 'team-payments/checkout', 'prod')).toMatchObject({ context: 'prod-eu', deployedVersion: '1.8.1' });
     expect(target(after, 'team-payments/checkout', 'prod')?.problem).toBeUndefined();
@@ -439,16 +478,24 @@ describe('kubeconfig handling against the sandbox', () => {
     await new Promise<void>((resolve) => blackhole.listen(0, '127.0.0.1', resolve));
     try {
       const port = (blackhole.address() as net.AddressInfo).port;
-      const file = writeKubeconfig(path.join(dir, 'blackhole'), [
-        { context: 'mgmt', cluster: 'mgmt' },
-        { context: 'staging-eu', cluster: 'staging-eu' },
-        { context: 'prod-eu', cluster: 'prod-eu', server: `https://127.0.0.1:${port}` },
-      ], 'mgmt');
+      const file = writeKubeconfig(
+        path.join(dir, 'blackhole'),
+        [
+          { context: 'mgmt', cluster: 'mgmt' },
+          { context: 'staging-eu', cluster: 'staging-eu' },
+          { context: 'prod-eu', cluster: 'prod-eu', server: `https://127.0.0.1:${port}` },
+        ],
+        'mgmt',
+      );
       const service = start({ loadKubeconfig: () => loadKubeconfig({ explicitPath: file }) });
-      const s = await waitFor(() => {
-        const snap = service.snapshot();
-        return target(snap, 'team-payments/checkout', 'dev')?.deployedVersion ? snap : undefined;
-      }, 'rows while prod-eu hangs', 15_000);
+      const s = await waitFor(
+        () => {
+          const snap = service.snapshot();
+          return target(snap, 'team-payments/checkout', 'dev')?.deployedVersion ? snap : undefined;
+        },
+        'rows while prod-eu hangs',
+        15_000,
+      );
       expect(clusterState(s, 'prod-eu')?.state).toBe('connecting');
       expect(target(s, 'team-payments/checkout', 'prod')?.message).toBe('Loading…');
     } finally {
@@ -466,12 +513,16 @@ describe('kubeconfig handling against the sandbox', () => {
       spec: { secretRef: { name: 'unused-eu-kubeconfig' } },
     } as never);
     restore.push(() => void store.remove(unused));
-    const file = writeKubeconfig(path.join(dir, 'with-unused'), [
-      { context: 'mgmt', cluster: 'mgmt' },
-      { context: 'staging-eu', cluster: 'staging-eu' },
-      { context: 'prod-eu', cluster: 'prod-eu' },
-      { context: 'unused-eu', cluster: 'staging-eu' },
-    ], 'mgmt');
+    const file = writeKubeconfig(
+      path.join(dir, 'with-unused'),
+      [
+        { context: 'mgmt', cluster: 'mgmt' },
+        { context: 'staging-eu', cluster: 'staging-eu' },
+        { context: 'prod-eu', cluster: 'prod-eu' },
+        { context: 'unused-eu', cluster: 'staging-eu' },
+      ],
+      'mgmt',
+    );
     for (const c of sandbox.clusters) c.api.requestLog.reset();
     const service = start({ loadKubeconfig: () => loadKubeconfig({ explicitPath: file }) });
     const shown = new Set<string>();
@@ -487,10 +538,14 @@ describe('kubeconfig handling against the sandbox', () => {
   });
 
   it('maps a GitopsCluster to a differently named context when the user says so', async () => {
-    const file = writeKubeconfig(path.join(dir, 'renamed'), [
-      { context: 'mgmt', cluster: 'mgmt' },
-      { context: 'arn:aws:eks:eu-west-1:123:cluster/prod', cluster: 'prod-eu' },
-    ], 'mgmt');
+    const file = writeKubeconfig(
+      path.join(dir, 'renamed'),
+      [
+        { context: 'mgmt', cluster: 'mgmt' },
+        { context: 'arn:aws:eks:eu-west-1:123:cluster/prod', cluster: 'prod-eu' },
+      ],
+      'mgmt',
+    );
     const service = start({ loadKubeconfig: () => loadKubeconfig({ explicitPath: file }) });
     await waitFor(() => target(service.snapshot(), 'team-payments/checkout', 'prod')?.problem?.code === 'cluster-unmapped', 'prod-eu unmapped');
     service.setContextOverrides({ 'flux-system/prod-eu': 'arn:aws:eks:eu-west-1:123:cluster/prod' });

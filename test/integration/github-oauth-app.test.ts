@@ -84,7 +84,14 @@ describe('code exchange through OAuthApp.createToken', () => {
     expect(wire.tokenRequests()).toHaveLength(1);
     const [request] = wire.tokenRequests();
     expect(request?.url).toBe(`${fx.forge.url}/login/oauth/access_token`);
-    expect(request?.body).toMatchObject({ code, code_verifier: pkce.verifier, grant_type: 'authorization_code', redirect_uri: redirectUri, client_id: fx.appHost.clientId, client_secret: fx.appHost.clientSecret });
+    expect(request?.body).toMatchObject({
+      code,
+      code_verifier: pkce.verifier,
+      grant_type: 'authorization_code',
+      redirect_uri: redirectUri,
+      client_id: fx.appHost.clientId,
+      client_secret: fx.appHost.clientSecret,
+    });
     expect(grant.accessToken).toMatch(/^ghu_/);
     expect(grant.refreshToken).toMatch(/^ghr_/);
     // the sandbox's GitHub App tokens live 8 hours, their refresh tokens ~6 months
@@ -107,7 +114,9 @@ describe('code exchange through OAuthApp.createToken', () => {
     const { code, redirectUri } = await authorizationCode(publicHost, pkce);
     const wire = recordingFetch();
     // like an OAuth app on GitHub, the sandbox wants the secret for the code grant
-    await expect(exchangeAuthorizationCode(publicHost, { code, verifier: pkce.verifier, redirectUri }, { fetch: wire.fetch, now })).rejects.toMatchObject({ oauthError: 'incorrect_client_credentials' });
+    await expect(exchangeAuthorizationCode(publicHost, { code, verifier: pkce.verifier, redirectUri }, { fetch: wire.fetch, now })).rejects.toMatchObject({
+      oauthError: 'incorrect_client_credentials',
+    });
     const [request] = wire.tokenRequests();
     expect(request?.body).toMatchObject({ code_verifier: pkce.verifier, grant_type: 'authorization_code' });
     expect(request?.body).not.toHaveProperty('client_secret');
@@ -160,7 +169,7 @@ describe('device flow, refresh and revoke', () => {
 });
 
 describe('where requests go', () => {
-  it('sends OAuth requests to the configured web URL even when the API URL does not follow GitHub\'s layout', async () => {
+  it("sends OAuth requests to the configured web URL even when the API URL does not follow GitHub's layout", async () => {
     // the library would guess the OAuth base from this API URL (http://127.0.0.1:1); nothing listens there
     const host = validateForgeHost({ ...fx.oauthHost, apiUrl: 'http://127.0.0.1:1/api/v3' });
     const url = new URL(authorizeUrl(host, { redirectUri: 'http://127.0.0.1:9/callback', state: 's', challenge: 'c' }));
@@ -178,10 +187,11 @@ describe('where requests go', () => {
     expect(exchange).toBeInstanceOf(OAuthEndpointError);
     expect(exchange).toMatchObject({ oauthError: 'network', transient: true });
     await expect(requestDeviceCode(host, { fetch, now })).rejects.toMatchObject({ oauthError: 'network' });
-    await expect(refreshAccessToken(host, { accessToken: 'a', refreshToken: 'ghr_x', expiresAt: 1, refreshExpiresAt: 2, scopes: [], viaDevice: false }, { fetch, now })).rejects.toMatchObject({ oauthError: 'network' });
+    await expect(refreshAccessToken(host, { accessToken: 'a', refreshToken: 'ghr_x', expiresAt: 1, refreshExpiresAt: 2, scopes: [], viaDevice: false }, { fetch, now })).rejects.toMatchObject({
+      oauthError: 'network',
+    });
     expect(await revokeToken(host, 'gho_secret', fetch)).toBe(false);
     expect(redirectorHits - before).toBe(4);
     expect(redirectedArrivals).toBe(0);
   });
 });
-

@@ -60,10 +60,7 @@ async function startStack(sandbox: Sandbox): Promise<{ stack: PromotionStack; ho
   const glApp = sandbox.users.gitlab?.oauthApps.find((a) => !a.confidential);
   const ghApp = sandbox.users.oauthApps.find((a) => !a.expiringTokens);
   if (!gitlab || !glApp || !ghApp) throw new Error('the demo seed should start both forges with their OAuth applications');
-  const hosts = [
-    githubEnterpriseHost(sandbox.forge.url, ghApp.clientId, ghApp.clientSecret, GITHUB_ID),
-    gitlabHost(gitlab.url, glApp.clientId, { id: GITLAB_ID }),
-  ];
+  const hosts = [githubEnterpriseHost(sandbox.forge.url, ghApp.clientId, ghApp.clientSecret, GITHUB_ID), gitlabHost(gitlab.url, glApp.clientId, { id: GITLAB_ID })];
   const browsed: string[] = [];
   const github = browserFollower();
   const openExternal: OpenExternal = (url) => {
@@ -174,7 +171,11 @@ describe('GitLab promotion journey (createPromotionStack with GitHub and GitLab 
     const repoUrl = `${gitlab.url}/${PROJECT}`;
     const discovered = await stack.pulls.poll(repoUrl);
     if (!discovered.ok) throw new Error(discovered.error.message);
-    expect(discovered.value.pulls.find((x) => x.branch === branch)).toMatchObject({ number: applied.value.number, author: 'rm-alice', metadata: { pipelineNamespace: 'platform', pipelineName: 'cert-rotation', targetEnv: 'prod' } });
+    expect(discovered.value.pulls.find((x) => x.branch === branch)).toMatchObject({
+      number: applied.value.number,
+      author: 'rm-alice',
+      metadata: { pipelineNamespace: 'platform', pipelineName: 'cert-rotation', targetEnv: 'prod' },
+    });
 
     // a second promotion updates the same MR (force-moved branch, new title), no second MR
     const plan2 = await stack.promotion.plan(request('2.3.1'));
@@ -222,7 +223,10 @@ describe('GitLab promotion journey (createPromotionStack with GitHub and GitLab 
     expect(findPromotionPull(approved.value.pulls, 'platform', 'cert-rotation', 'prod')?.mergeState).toMatchObject({ tone: 'ready', label: 'ready to merge' });
 
     const token = [...gitlab.server.state.raw.tokens.entries()].find(([, t]) => t.kind === 'oauth' && t.username === 'rm-alice' && !t.revoked)?.[0] as string;
-    const merged = await fetch(`${gitlab.apiUrl}/projects/${encodeURIComponent(PROJECT)}/merge_requests/${applied.value.number}/merge`, { method: 'PUT', headers: { authorization: `Bearer ${token}` } });
+    const merged = await fetch(`${gitlab.apiUrl}/projects/${encodeURIComponent(PROJECT)}/merge_requests/${applied.value.number}/merge`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(merged.status).toBe(200);
     expect(gitlab.server.state.listBranches(PROJECT).map((b) => b.name)).not.toContain(branch); // remove_source_branch
 
@@ -440,7 +444,10 @@ describe('GitLab provider on a project in nested groups', () => {
     await expect(provider(GL_TOKENS.revoked).getBranchHead(repo, 'main')).rejects.toMatchObject({ kind: 'unauthorized', status: 401, message: expect.stringContaining('Token was revoked') });
     const head = (await provider().getBranchHead(repo, 'main')) as NonNullable<Awaited<ReturnType<ReturnType<typeof provider>['getBranchHead']>>>;
     const reporter = provider(GL_TOKENS.reporterBot);
-    await expect(reporter.commitToBranch(repo, { branch: 'promotion-z', parent: head, files: [{ path: 'a.yaml', content: 'a', mode: '100644' }], message: 'm', force: false })).rejects.toMatchObject({ kind: 'forbidden', status: 403 });
+    await expect(reporter.commitToBranch(repo, { branch: 'promotion-z', parent: head, files: [{ path: 'a.yaml', content: 'a', mode: '100644' }], message: 'm', force: false })).rejects.toMatchObject({
+      kind: 'forbidden',
+      status: 403,
+    });
     await expect(provider(GL_TOKENS.outsider).getBranchHead(repo, 'main')).rejects.toMatchObject({ kind: 'not-found', message: expect.stringContaining('404 Project Not Found') });
     forge.faults.failNext(1, 502);
     await expect(provider().getBranchHead(repo, 'main')).rejects.toMatchObject({ kind: 'unavailable', status: 502 });

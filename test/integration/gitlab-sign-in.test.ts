@@ -3,15 +3,7 @@
 // callbacks, a confidential application without its secret, refresh with rotation (in
 // memory, by the session vault, as for every forge), and revocation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  fetchGitLabIdentity,
-  gitlabHost,
-  GitLabHostError,
-  refreshGitLabGrant,
-  revokeGitLabToken,
-  exchangeGitLabCode,
-  type GitLabHost,
-} from '../../src-main/forges/gitlab/oauth';
+import { fetchGitLabIdentity, gitlabHost, GitLabHostError, refreshGitLabGrant, revokeGitLabToken, exchangeGitLabCode, type GitLabHost } from '../../src-main/forges/gitlab/oauth';
 import { startLoopbackSignIn, type LoopbackSignInOptions, type OpenExternal } from '../../src-main/auth/loopback-sign-in';
 import { createAuthService } from '../../src-main/auth/auth-service';
 import { createSessionVault, SignInRequiredError } from '../../src-main/auth/session-vault';

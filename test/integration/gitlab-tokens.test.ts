@@ -59,7 +59,12 @@ describe('GitLab token inspection', () => {
     forge.requestLog.reset();
     const first = await viewer.inspect(GL_TOKENS.deployBot, target);
     // the stored token is sent once, to say which token it is; everything else uses the sign-in
-    expect(forge.requestLog.entries().filter((e) => e.auth === 'private-token').map((e) => e.route)).toEqual(['GET /personal_access_tokens/self']);
+    expect(
+      forge.requestLog
+        .entries()
+        .filter((e) => e.auth === 'private-token')
+        .map((e) => e.route),
+    ).toEqual(['GET /personal_access_tokens/self']);
     expect(first).toMatchObject({ outcome: 'accepted', identity: { login: GL_BOT, type: 'Bot' } });
     expect(first.lastUse).toEqual({ kind: 'last-used', at: elevenDaysAgo, label: `last used ${elevenDaysAgo.slice(0, 10)} (read from GitLab with your sign-in before the board used the token)` });
     // GitLab did count the board's first check as a use...
@@ -109,7 +114,13 @@ describe('GitLab token inspection', () => {
 
   it('with no truthful figure, the newest promotion merge request by the token user stands in', async () => {
     forge.state.commitFiles(GL_PROJECT, 'promotion-platform-x-prod', { 'x.txt': 'x\n' }, 'promote', 'ci-carol');
-    const mr = forge.state.raw.createMergeRequest(forge.state.raw.projectByPath(GL_PROJECT)!, { title: 'Promote x', description: '', sourceBranch: 'promotion-platform-x-prod', targetBranch: 'main', author: 'ci-carol' });
+    const mr = forge.state.raw.createMergeRequest(forge.state.raw.projectByPath(GL_PROJECT)!, {
+      title: 'Promote x',
+      description: '',
+      sourceBranch: 'promotion-platform-x-prod',
+      targetBranch: 'main',
+      author: 'ci-carol',
+    });
     const viaSession = inspectorFor({ session: sessionOf(forge.signIn('rm-alice')) });
     forge.requestLog.reset();
     const activity = await viaSession.recentActivity(GL_TOKENS.carolOld, target, 'ci-carol');

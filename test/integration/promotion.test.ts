@@ -72,7 +72,11 @@ describe('promotion by pull request', () => {
     const progress: PromotionProgress[] = [];
     const mainBefore = branchSha('main') as string;
     // what main's board says about the source environment (promotionOrderFromBoard builds it)
-    const evidence: PromotionEvidence = { sourceEnv: 'staging', version: '4.11.3', targets: [{ cluster: 'staging-eu', namespace: 'ingress-nginx', version: '4.11.3', health: 'ready', healthySince: '2026-11-30T08:15:00Z' }] };
+    const evidence: PromotionEvidence = {
+      sourceEnv: 'staging',
+      version: '4.11.3',
+      targets: [{ cluster: 'staging-eu', namespace: 'ingress-nginx', version: '4.11.3', health: 'ready', healthySince: '2026-11-30T08:15:00Z' }],
+    };
     const plan = await ctx.service.plan({ ...request('platform', 'ingress-nginx', 'prod', '4.11.3'), evidence }, (p) => progress.push(p));
     expect(plan.ok).toBe(true);
     if (!plan.ok) return;
@@ -147,10 +151,7 @@ describe('promotion by pull request', () => {
   it('edits every target file of a multi-target environment in one commit', async () => {
     const plan = await ctx.service.plan(request('team-payments', 'fraud-detector', 'staging', '0.9.5'));
     if (!plan.ok) throw new Error(plan.error.message);
-    expect(plan.value.files.map((f) => f.path)).toEqual([
-      'apps/fraud-detector/staging/mgmt/helmrelease.yaml',
-      'apps/fraud-detector/staging/staging-eu/helmrelease.yaml',
-    ]);
+    expect(plan.value.files.map((f) => f.path)).toEqual(['apps/fraud-detector/staging/mgmt/helmrelease.yaml', 'apps/fraud-detector/staging/staging-eu/helmrelease.yaml']);
     const applied = await ctx.service.apply(plan.value.id);
     if (!applied.ok) throw new Error(applied.error.message);
     const pull = fx.forge.state.getPull(REPO, applied.value.number);
@@ -180,7 +181,7 @@ describe('promotion by pull request', () => {
     expect(repo?.objects.commit(branchSha('promotion-platform-ingress-nginx-prod') as string)?.parents).toEqual([branchSha('main')]);
   });
 
-  it('updates the seed\'s open PR opened by the promotion bot', async () => {
+  it("updates the seed's open PR opened by the promotion bot", async () => {
     const plan = await ctx.service.plan(request('team-payments', 'checkout', 'prod', '1.8.3'));
     if (!plan.ok) throw new Error(plan.error.message);
     expect(plan.value.existingPr).toBeDefined();
@@ -226,7 +227,14 @@ describe('promotion by pull request', () => {
     fx.forge.state.commitFiles(REPO, plan.value.branch, { 'apps/ingress-nginx/prod/helmrelease.yaml': 'raced: true\n' }, 'Racing promotion', 'promotion-bot');
     const repo = fx.forge.state.raw.repo(REPO);
     if (!repo) throw new Error('no repo');
-    const raced = fx.forge.state.raw.createPull(repo, { title: 'Promote platform/ingress-nginx in prod to 4.11.2', body: metadataBody('platform/ingress-nginx/prod'), head: plan.value.branch, base: 'main', author: 'promotion-bot', draft: false });
+    const raced = fx.forge.state.raw.createPull(repo, {
+      title: 'Promote platform/ingress-nginx in prod to 4.11.2',
+      body: metadataBody('platform/ingress-nginx/prod'),
+      head: plan.value.branch,
+      base: 'main',
+      author: 'promotion-bot',
+      draft: false,
+    });
     const applied = await ctx.service.apply(plan.value.id);
     if (!applied.ok) throw new Error(applied.error.message);
     expect(applied.value).toMatchObject({ updated: true, number: raced.number });
@@ -241,7 +249,14 @@ describe('promotion by pull request', () => {
     if (!repo) throw new Error('no repo');
     fx.forge.state.commitFiles(REPO, 'main', { 'apps/api/prod/release.yaml': 'version: 0.9.0 # {"$promotion": "team-a:api:prod"}\n' }, 'Add team-a/api', 'dev-bob');
     const theirsSha = fx.forge.state.commitFiles(REPO, 'promotion-team-a-api-prod', { 'theirs.txt': 'theirs\n' }, 'Their promotion', 'promotion-bot');
-    const theirs = fx.forge.state.raw.createPull(repo, { title: 'Promote team/a-api in prod to 9.9.9', body: metadataBody('team/a-api/prod'), head: 'promotion-team-a-api-prod', base: 'main', author: 'promotion-bot', draft: false });
+    const theirs = fx.forge.state.raw.createPull(repo, {
+      title: 'Promote team/a-api in prod to 9.9.9',
+      body: metadataBody('team/a-api/prod'),
+      head: 'promotion-team-a-api-prod',
+      base: 'main',
+      author: 'promotion-bot',
+      draft: false,
+    });
     const plan = await ctx.service.plan(request('team-a', 'api', 'prod', '1.0.0'));
     expect(plan).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining(`#${theirs.number}`) } });
     expect(!plan.ok && plan.error.message).toContain('team/a-api/prod');
@@ -410,7 +425,7 @@ describe('open promotion PR discovery', () => {
 });
 
 describe('review/check state of open promotion PRs (GitHub)', () => {
-  it('fills checksState from the head commit\'s check runs: one extra call per open promotion PR per poll', async () => {
+  it("fills checksState from the head commit's check runs: one extra call per open promotion PR per poll", async () => {
     let now = Date.now();
     const discovery = createPullDiscovery({ hosts: [fx.oauthHost], vault: ctx.vault, now: () => now });
     const first = await discovery.poll(repoUrl);

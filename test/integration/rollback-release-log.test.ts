@@ -145,7 +145,13 @@ describe('GitLab: merged merge requests, approvals and labels', () => {
     const provider = createGitLabProvider({ apiUrl: forge.apiUrl, token: GL_TOKENS.alice, tokenHeader: 'private-token' });
     const head = await provider.getBranchHead(repo, 'main');
     const content = 'spec:\n  chart:\n    spec:\n      version: "1.7.9" # {"$promotion": "team-payments:checkout:prod"}\n';
-    await provider.commitToBranch(repo, { branch: 'rollback-team-payments-checkout-prod', parent: head!, files: [{ path: 'apps/checkout/prod.yaml', content, mode: '100644' }], message: 'Roll back', force: false });
+    await provider.commitToBranch(repo, {
+      branch: 'rollback-team-payments-checkout-prod',
+      parent: head!,
+      files: [{ path: 'apps/checkout/prod.yaml', content, mode: '100644' }],
+      message: 'Roll back',
+      force: false,
+    });
     const mr = await provider.openPullRequest(repo, { head: 'rollback-team-payments-checkout-prod', base: 'main', title: 'Roll back', body: 'x', labels: ['rollback'] });
     const answer = await fetch(`${forge.apiUrl}/projects/${encodeURIComponent(GL_PROJECT)}/merge_requests/${mr.number}`, { headers: { 'PRIVATE-TOKEN': GL_TOKENS.alice } });
     expect(((await answer.json()) as { labels: string[] }).labels).toEqual(['rollback']);

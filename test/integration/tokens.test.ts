@@ -50,8 +50,7 @@ function allStrings(value: unknown, out: string[] = [], seen = new Set<unknown>(
         allStrings(k, out, seen);
         allStrings(v, out, seen);
       }
-    }
-    else for (const key of Reflect.ownKeys(value)) allStrings((value as Record<PropertyKey, unknown>)[key], out, seen);
+    } else for (const key of Reflect.ownKeys(value)) allStrings((value as Record<PropertyKey, unknown>)[key], out, seen);
   }
   return out;
 }
@@ -76,7 +75,10 @@ function expectNoTokenValues(...things: unknown[]) {
     const strings = allStrings(thing);
     for (const form of forms) {
       expect(json.includes(form), 'a token value appears in JSON').toBe(false);
-      expect(strings.some((s) => s.includes(form)), 'a token value appears in an object').toBe(false);
+      expect(
+        strings.some((s) => s.includes(form)),
+        'a token value appears in an object',
+      ).toBe(false);
     }
   }
 }
@@ -119,9 +121,7 @@ describe('token report with the admin kubeconfig', () => {
     expect(activity?.kind).toBe('newest-promotion-pr');
     expect(activity?.label).toMatch(/^newest promotion PR by promotion-bot: #1, \d{4}-\d{2}-\d{2}$/);
     expect(e.risks.map((r) => r.id).sort()).toEqual(['broad-scope', 'no-expiry', 'secret-readable-by-you']);
-    expect(e.secrets).toEqual([
-      expect.objectContaining({ namespace: 'team-payments', name: 'checkout-promotion', hasToken: true, hasUsername: true, hasPassword: true }),
-    ]);
+    expect(e.secrets).toEqual([expect.objectContaining({ namespace: 'team-payments', name: 'checkout-promotion', hasToken: true, hasUsername: true, hasPassword: true })]);
     // staging and prod both promote with the same Secret
     expect(entryOf(report, 'checkout', 'staging').key).toBe(e.key);
   });
@@ -200,7 +200,10 @@ describe('token report with the admin kubeconfig', () => {
   });
 
   it('reads each distinct Secret exactly once, however many environments use it: one list per namespace holding several', () => {
-    const entries = sandbox.cluster(sandbox.info.managementCluster).api.requestLog.entries().filter((e) => e.method === 'GET');
+    const entries = sandbox
+      .cluster(sandbox.info.managementCluster)
+      .api.requestLog.entries()
+      .filter((e) => e.method === 'GET');
     const pathOf = (e: { path: string }) => e.path.split('?')[0]!;
     const gets = new Map<string, number>();
     for (const r of entries.filter((e) => /^\/api\/v1\/namespaces\/[^/]+\/secrets\/[^/]+$/.test(pathOf(e)))) gets.set(pathOf(r), (gets.get(pathOf(r)) ?? 0) + 1);
@@ -289,7 +292,7 @@ describe("GitLab tokens (the demo seed's GitLab part)", () => {
 });
 
 describe('GitLab last use with the release manager signed in', () => {
-  it("a project token last used 11 days ago is still reported as 11 days ago after the view checked it twice", async () => {
+  it('a project token last used 11 days ago is still reported as 11 days ago after the view checked it twice', async () => {
     const tokens = gitlabTokens();
     const gitlab = sandbox.gitlab?.server;
     if (!gitlab) throw new Error('the demo seed should start the GitLab forge');

@@ -58,7 +58,14 @@ describe('no import cycles between src-main folders', () => {
 
   it('keeps auth, git and tokens apart', () => {
     const graph = folderGraph('src-main');
-    for (const [a, b] of [['auth', 'git'], ['git', 'auth'], ['auth', 'tokens'], ['tokens', 'auth'], ['git', 'tokens'], ['tokens', 'git']] as const) {
+    for (const [a, b] of [
+      ['auth', 'git'],
+      ['git', 'auth'],
+      ['auth', 'tokens'],
+      ['tokens', 'auth'],
+      ['git', 'tokens'],
+      ['tokens', 'git'],
+    ] as const) {
       expect(findPath(graph, a, b), `${a} reaches ${b}`).toBeNull();
     }
   });

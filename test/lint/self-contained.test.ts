@@ -20,7 +20,9 @@ const UNTRACKED_DIRS = new Set(['.git', 'node_modules', '.tools', 'out', 'dist',
 /** The tracked files; outside a git checkout (an exported archive), every file but generated ones. */
 function projectFiles(): string[] {
   try {
-    return execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\0').filter(Boolean);
+    return execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\0')
+      .filter(Boolean);
   } catch {
     const out: string[] = [];
     const walk = (dir: string): void => {

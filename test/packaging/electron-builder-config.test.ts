@@ -33,7 +33,10 @@ function pngSize(file: string): { width: number; height: number } {
 
 /** Well-formedness of the element structure: every tag closed, in order (the plist parser is lenient). */
 function xmlTagsBalance(xml: string): boolean {
-  const body = xml.replace(/<\?[\s\S]*?\?>/g, '').replace(/<!--[\s\S]*?-->/g, '').replace(/<!DOCTYPE[^>]*>/g, '');
+  const body = xml
+    .replace(/<\?[\s\S]*?\?>/g, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<!DOCTYPE[^>]*>/g, '');
   const stack: string[] = [];
   for (const match of body.matchAll(/<(\/?)([A-Za-z][\w.-]*)[^>]*?(\/?)>/g)) {
     const [, closing, name, selfClosing] = match;

@@ -25,7 +25,18 @@ const defaultWire = '10110001';
 
 let work: string;
 let appOutDir: string;
-const signingVariables = ['CSC_LINK', 'CSC_KEY_PASSWORD', 'WIN_CSC_LINK', 'WIN_CSC_KEY_PASSWORD', 'APPLE_ID', 'APPLE_APP_SPECIFIC_PASSWORD', 'APPLE_TEAM_ID', 'APPLE_API_KEY', 'GH_TOKEN', 'GITHUB_TOKEN'];
+const signingVariables = [
+  'CSC_LINK',
+  'CSC_KEY_PASSWORD',
+  'WIN_CSC_LINK',
+  'WIN_CSC_KEY_PASSWORD',
+  'APPLE_ID',
+  'APPLE_APP_SPECIFIC_PASSWORD',
+  'APPLE_TEAM_ID',
+  'APPLE_API_KEY',
+  'GH_TOKEN',
+  'GITHUB_TOKEN',
+];
 const savedEnv: Record<string, string | undefined> = {};
 
 beforeAll(async () => {
@@ -37,7 +48,9 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'rb-pack-'));
   const electronDist = path.join(work, 'electron-dist');
   mkdirSync(electronDist);
-  writeFileSync(path.join(electronDist, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n'), Buffer.from(sentinel), Buffer.from([1, defaultWire.length]), Buffer.from(defaultWire)]), { mode: 0o755 });
+  writeFileSync(path.join(electronDist, 'electron'), Buffer.concat([Buffer.from('#!/bin/sh\nexit 0\n'), Buffer.from(sentinel), Buffer.from([1, defaultWire.length]), Buffer.from(defaultWire)]), {
+    mode: 0o755,
+  });
   writeFileSync(path.join(electronDist, 'version'), electronVersion);
   const config = parse(readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
   const configFile = path.join(work, 'electron-builder.yml');

@@ -129,7 +129,11 @@ describe('release.yml publishes one signed release', () => {
   });
 
   it('gives each platform only its own signing secrets, and the tests none', () => {
-    const secretNames = (step: Step) => Object.entries(step.env ?? {}).filter(([, v]) => v.includes('secrets.')).map(([k]) => k).sort();
+    const secretNames = (step: Step) =>
+      Object.entries(step.env ?? {})
+        .filter(([, v]) => v.includes('secrets.'))
+        .map(([k]) => k)
+        .sort();
     expect(secretNames(build('--mac'))).toEqual(['APPLE_APP_SPECIFIC_PASSWORD', 'APPLE_ID', 'APPLE_TEAM_ID', 'CSC_KEY_PASSWORD', 'CSC_LINK', 'GH_TOKEN']);
     expect(secretNames(build('--win'))).toEqual(['AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_TENANT_ID', 'GH_TOKEN', 'WIN_CSC_KEY_PASSWORD', 'WIN_CSC_LINK']);
     expect(secretNames(build('--linux'))).toEqual(['GH_TOKEN']);

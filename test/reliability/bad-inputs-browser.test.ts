@@ -31,8 +31,15 @@ function hostileBoard(): BoardSnapshot {
   const dev = helmRelease('dev', XSS_NAME, '1.0.0');
   const prod = helmRelease('prod', XSS_NAME, '0.9.0', { ready: 'False' });
   (prod.status.conditions as unknown[]) = [condition('Ready', 'False', 'InstallFailed', `${XSS_MESSAGE}${HUGE_MESSAGE}`)];
-  const items = (objs: Array<{ metadata: { namespace: string; name: string } }>): WorkloadCollection => ({ items: new Map(objs.map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o])), synced: true });
-  const served = new Map([['helm.toolkit.fluxcd.io', ['v2']], ['kustomize.toolkit.fluxcd.io', ['v1']], ['pipelines.weave.works', ['v1alpha1']]]);
+  const items = (objs: Array<{ metadata: { namespace: string; name: string } }>): WorkloadCollection => ({
+    items: new Map(objs.map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o])),
+    synced: true,
+  });
+  const served = new Map([
+    ['helm.toolkit.fluxcd.io', ['v2']],
+    ['kustomize.toolkit.fluxcd.io', ['v1']],
+    ['pipelines.weave.works', ['v1alpha1']],
+  ]);
   const board = buildBoard({
     pipelines: new Map([['mgmt', new Map([[`team/${XSS_NAME}`, p]])]]),
     gitopsClusters: new Map([['mgmt', new Map()]]),
@@ -59,7 +66,14 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   const board = hostileBoard();
   services = await createMainServices({
-    appInfo: { name: 'Release Board', version: '0.0.0-test', platform: process.platform, arch: process.arch, versions: { electron: null, chrome: null, node: process.versions.node }, shell: 'preview' },
+    appInfo: {
+      name: 'Release Board',
+      version: '0.0.0-test',
+      platform: process.platform,
+      arch: process.arch,
+      versions: { electron: null, chrome: null, node: process.versions.node },
+      shell: 'preview',
+    },
     logger: createMemoryLogger('warn'),
     board: { snapshot: () => board, subscribe: () => () => {}, stop: () => {} },
     forgeHosts: [],
@@ -125,11 +139,19 @@ describe('bad inputs: hostile forge and cluster strings in the page', () => {
     const before = page.url();
     const links = page.locator('a[href^="javascript:" i]');
     const count = await links.count();
-    for (let i = 0; i < count; i++) await links.nth(i).click({ force: true }).catch(() => undefined);
+    for (let i = 0; i < count; i++)
+      await links
+        .nth(i)
+        .click({ force: true })
+        .catch(() => undefined);
     // The PR link text is the raw URL; clicking it too.
     const byText = page.getByText(JS_URL);
     const shown = await byText.count();
-    if (shown > 0) await byText.first().click({ force: true }).catch(() => undefined);
+    if (shown > 0)
+      await byText
+        .first()
+        .click({ force: true })
+        .catch(() => undefined);
     // The hostile PR link is on the page (so the clicks above exercised it).
     expect(count + shown).toBeGreaterThan(0);
     // Look only once every task the clicks queued has run: a message posted now is delivered

@@ -42,7 +42,10 @@ function boardOf(pipelines: unknown[], helmReleases: unknown[] = [helmRelease('d
       ['staging-eu', new Map([['HelmRelease', collection([])]])],
     ]),
     clusters,
-    servedVersions: new Map([[MGMT, served], ['staging-eu', served]]),
+    servedVersions: new Map([
+      [MGMT, served],
+      ['staging-eu', served],
+    ]),
     contextForCluster: (ref) => (ref.name === 'staging-eu' ? 'staging-eu' : undefined),
     openPullRequests: [],
     now: () => '2026-01-01T00:00:00.000Z',
@@ -84,46 +87,113 @@ const pipelineCases: PipelineCase[] = [
   { name: 'no spec', raw: () => ({ apiVersion: 'pipelines.weave.works/v1alpha1', kind: 'Pipeline', metadata: { name: 'x', namespace: 'team' } }), check: (row) => malformedRow(row) },
   { name: 'no metadata', raw: () => ({ spec: good().spec }), check: (row) => malformedRow(row) },
   { name: 'environments is a string', raw: () => ({ ...good(), spec: { ...good().spec, environments: 'dev,prod' } }), check: (row) => malformedRow(row) },
-  { name: 'target namespace is a number', raw: () => pipeline('team', 'x', [{ name: 'dev', targets: [{ namespace: 7 as never }] }]), check: (row) => {
-    malformedRow(row);
-    expect(row!.problems.find((p) => p.code === 'malformed-pipeline')?.message).toContain('namespace');
-  } },
-  { name: 'appRef missing its kind', raw: () => pipeline('team', 'x', [{ name: 'dev', targets: [{ namespace: 'dev' }] }], { appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2', name: 'x' } }), check: (row) => {
-    expect(row!.problems.length).toBeGreaterThan(0);
-    expect(row!.appRef).toBeDefined();
-  } },
-  { name: `${HUGE}-character names`, raw: () => pipeline('team', 'n'.repeat(HUGE), [{ name: 'e'.repeat(HUGE), targets: [{ namespace: 's'.repeat(HUGE) }] }]), check: (row, rows) => {
-    const r = row ?? rows[0];
-    malformedRow(r);
-    // Names over the Kubernetes limit are not echoed back whole into the UI.
-    expect(r!.name.length).toBeLessThanOrEqual(PIPELINE_LIMITS.nameLength);
-    expect(JSON.stringify(r).length).toBeLessThan(HUGE);
-  } },
-  { name: '10,000 environments', raw: () => pipeline('team', 'wide', Array.from({ length: HUGE }, (_, i) => ({ name: `env-${i}`, targets: [{ namespace: 'dev' }] }))), check: (row) => {
-    malformedRow(row);
-    expect(row!.environments.length).toBeLessThanOrEqual(PIPELINE_LIMITS.environments);
-  } },
-  { name: '10,000 targets in one environment', raw: () => pipeline('team', 'deep', [{ name: 'dev', targets: Array.from({ length: HUGE }, () => ({ namespace: 'dev' })) }]), check: (row) => {
-    malformedRow(row);
-    expect(row!.environments.flatMap((e) => e.targets).length).toBeLessThanOrEqual(PIPELINE_LIMITS.targetsPerEnvironment);
-  } },
-  { name: 'unicode, RTL override and emoji in names', raw: () => pipeline('team', 'caf\u00e9-\u202etxt.exe-\u{1F680}', [{ name: 'pr\u00f6d-\u65e5\u672c', targets: [{ namespace: 'dev' }] }]), check: (row) => {
-    expect(row).toBeDefined();
-    expect(row!.environments[0]?.name).toBe('pr\u00f6d-\u65e5\u672c');
-  } },
-  { name: '__proto__ keys everywhere (from JSON)', raw: () => fromJson(JSON.stringify(good()).replace('"spec":{', '"__proto__":{"polluted":true,"isAdmin":true},"spec":{"__proto__":{"environments":[]},').replace('"targets":[{', '"targets":[{"__proto__":{"polluted":1},')), check: (row) => {
-    expect(row).toBeDefined();
-    expect(row!.environments.map((e) => e.name)).toEqual(['dev']);
-  } },
-  { name: 'constructor/prototype keys', raw: () => ({ ...good(), constructor: { prototype: { polluted: true } }, prototype: { polluted: true }, spec: { ...good().spec, constructor: { prototype: { isAdmin: true } } } }), check: (row) => {
-    expect(row).toBeDefined();
-    expect(row!.environments.map((e) => e.name)).toEqual(['dev']);
-  } },
-  { name: 'an environment named __proto__ with status', raw: () => pipeline('team', 'x', [{ name: '__proto__', targets: [{ namespace: 'dev' }] }, { name: 'constructor', targets: [{ namespace: 'dev' }] }], { status: { environments: fromJson('{"__proto__":{"waitingApproval":{"revision":"9.9.9"}},"constructor":{"targets":[]}}') } }), check: (row) => {
-    expect(row!.environments.map((e) => e.name)).toEqual(['__proto__', 'constructor']);
-  } },
-  { name: 'duplicate environment names', raw: () => pipeline('team', 'x', [{ name: 'dev', targets: [{ namespace: 'dev' }] }, { name: 'dev', targets: [{ namespace: 'dev' }] }]), check: (row) => expect(row).toBeDefined() },
-  { name: 'clusterRef of the wrong kind', raw: () => pipeline('team', 'x', [{ name: 'dev', targets: [{ namespace: 'dev', clusterRef: { kind: 'Secret' as never, name: 'staging-eu' } }] }]), check: (row) => malformedRow(row) },
+  {
+    name: 'target namespace is a number',
+    raw: () => pipeline('team', 'x', [{ name: 'dev', targets: [{ namespace: 7 as never }] }]),
+    check: (row) => {
+      malformedRow(row);
+      expect(row!.problems.find((p) => p.code === 'malformed-pipeline')?.message).toContain('namespace');
+    },
+  },
+  {
+    name: 'appRef missing its kind',
+    raw: () => pipeline('team', 'x', [{ name: 'dev', targets: [{ namespace: 'dev' }] }], { appRef: { apiVersion: 'helm.toolkit.fluxcd.io/v2', name: 'x' } }),
+    check: (row) => {
+      expect(row!.problems.length).toBeGreaterThan(0);
+      expect(row!.appRef).toBeDefined();
+    },
+  },
+  {
+    name: `${HUGE}-character names`,
+    raw: () => pipeline('team', 'n'.repeat(HUGE), [{ name: 'e'.repeat(HUGE), targets: [{ namespace: 's'.repeat(HUGE) }] }]),
+    check: (row, rows) => {
+      const r = row ?? rows[0];
+      malformedRow(r);
+      // Names over the Kubernetes limit are not echoed back whole into the UI.
+      expect(r!.name.length).toBeLessThanOrEqual(PIPELINE_LIMITS.nameLength);
+      expect(JSON.stringify(r).length).toBeLessThan(HUGE);
+    },
+  },
+  {
+    name: '10,000 environments',
+    raw: () =>
+      pipeline(
+        'team',
+        'wide',
+        Array.from({ length: HUGE }, (_, i) => ({ name: `env-${i}`, targets: [{ namespace: 'dev' }] })),
+      ),
+    check: (row) => {
+      malformedRow(row);
+      expect(row!.environments.length).toBeLessThanOrEqual(PIPELINE_LIMITS.environments);
+    },
+  },
+  {
+    name: '10,000 targets in one environment',
+    raw: () => pipeline('team', 'deep', [{ name: 'dev', targets: Array.from({ length: HUGE }, () => ({ namespace: 'dev' })) }]),
+    check: (row) => {
+      malformedRow(row);
+      expect(row!.environments.flatMap((e) => e.targets).length).toBeLessThanOrEqual(PIPELINE_LIMITS.targetsPerEnvironment);
+    },
+  },
+  {
+    name: 'unicode, RTL override and emoji in names',
+    raw: () => pipeline('team', 'caf\u00e9-\u202etxt.exe-\u{1F680}', [{ name: 'pr\u00f6d-\u65e5\u672c', targets: [{ namespace: 'dev' }] }]),
+    check: (row) => {
+      expect(row).toBeDefined();
+      expect(row!.environments[0]?.name).toBe('pr\u00f6d-\u65e5\u672c');
+    },
+  },
+  {
+    name: '__proto__ keys everywhere (from JSON)',
+    raw: () =>
+      fromJson(
+        JSON.stringify(good())
+          .replace('"spec":{', '"__proto__":{"polluted":true,"isAdmin":true},"spec":{"__proto__":{"environments":[]},')
+          .replace('"targets":[{', '"targets":[{"__proto__":{"polluted":1},'),
+      ),
+    check: (row) => {
+      expect(row).toBeDefined();
+      expect(row!.environments.map((e) => e.name)).toEqual(['dev']);
+    },
+  },
+  {
+    name: 'constructor/prototype keys',
+    raw: () => ({ ...good(), constructor: { prototype: { polluted: true } }, prototype: { polluted: true }, spec: { ...good().spec, constructor: { prototype: { isAdmin: true } } } }),
+    check: (row) => {
+      expect(row).toBeDefined();
+      expect(row!.environments.map((e) => e.name)).toEqual(['dev']);
+    },
+  },
+  {
+    name: 'an environment named __proto__ with status',
+    raw: () =>
+      pipeline(
+        'team',
+        'x',
+        [
+          { name: '__proto__', targets: [{ namespace: 'dev' }] },
+          { name: 'constructor', targets: [{ namespace: 'dev' }] },
+        ],
+        { status: { environments: fromJson('{"__proto__":{"waitingApproval":{"revision":"9.9.9"}},"constructor":{"targets":[]}}') } },
+      ),
+    check: (row) => {
+      expect(row!.environments.map((e) => e.name)).toEqual(['__proto__', 'constructor']);
+    },
+  },
+  {
+    name: 'duplicate environment names',
+    raw: () =>
+      pipeline('team', 'x', [
+        { name: 'dev', targets: [{ namespace: 'dev' }] },
+        { name: 'dev', targets: [{ namespace: 'dev' }] },
+      ]),
+    check: (row) => expect(row).toBeDefined(),
+  },
+  {
+    name: 'clusterRef of the wrong kind',
+    raw: () => pipeline('team', 'x', [{ name: 'dev', targets: [{ namespace: 'dev', clusterRef: { kind: 'Secret' as never, name: 'staging-eu' } }] }]),
+    check: (row) => malformedRow(row),
+  },
 ];
 
 describe('bad inputs: hostile Pipeline objects', () => {
@@ -151,7 +221,13 @@ const statusCases: WorkloadCase[] = [
   { name: 'conditions is an object', status: { conditions: { Ready: 'True' } } },
   { name: 'condition without type or status', status: { conditions: [{}, null, 7, 'Ready'] } },
   { name: 'history entries of the wrong type', status: { history: [null, 3, { chartVersion: 42 }, { chartVersion: ['1.0'] }] } },
-  { name: '10,000 history entries and conditions', status: { history: Array.from({ length: HUGE }, (_, i) => ({ chartVersion: `1.0.${i}`, status: 'superseded' })), conditions: Array.from({ length: HUGE }, () => ({ type: 'Ready', status: 'False', message: 'x'.repeat(100) })) } },
+  {
+    name: '10,000 history entries and conditions',
+    status: {
+      history: Array.from({ length: HUGE }, (_, i) => ({ chartVersion: `1.0.${i}`, status: 'superseded' })),
+      conditions: Array.from({ length: HUGE }, () => ({ type: 'Ready', status: 'False', message: 'x'.repeat(100) })),
+    },
+  },
   { name: 'a 1 MB condition message with markup', status: { conditions: [{ type: 'Ready', status: 'False', reason: '<script>', message: `<img src=x onerror=alert(1)>${'m'.repeat(1_000_000)}` }] } },
   { name: '__proto__ in status (from JSON)', status: fromJson('{"__proto__":{"polluted":true},"conditions":[{"__proto__":{"isAdmin":true},"type":"Ready","status":"True"}]}') },
 ];
@@ -199,7 +275,11 @@ const yamlCases: YamlCase[] = [
   { name: 'single-quoted value', src: `version: '1.8.1' ${M}\nkeep: '1.8.1'\n`, expect: [["'1.8.1' #", "'2.0.0' #"]] },
   { name: 'CRLF line endings and a BOM-less tab', src: `a: 1\r\nversion: 1.8.1\t${M}\r\nb: 1.8.1\r\n`, expect: [['1.8.1\t#', '2.0.0\t#']] },
   { name: 'multi-document file, marker in the second', src: `---\nversion: 1.8.1\n---\nversion: 1.8.1 ${M}\n...\n---\nversion: 1.8.1\n`, expect: [['1.8.1 #', '2.0.0 #']] },
-  { name: 'markers for other environments are left alone', src: `staging: 1.8.1 ${OTHER}\nprod: 1.8.1 ${M}\n`, expect: [['1.8.1 # {"$promotion": "team-payments:checkout:prod"}', '2.0.0 # {"$promotion": "team-payments:checkout:prod"}']] },
+  {
+    name: 'markers for other environments are left alone',
+    src: `staging: 1.8.1 ${OTHER}\nprod: 1.8.1 ${M}\n`,
+    expect: [['1.8.1 # {"$promotion": "team-payments:checkout:prod"}', '2.0.0 # {"$promotion": "team-payments:checkout:prod"}']],
+  },
   { name: 'comment lines that look like markers', src: `# ${M}\nversion: 1.8.1 # {"$promotion": "team-payments:checkout:prod"} (old)\nother: 1.8.1 # see ${M}\n`, expect: [] },
   { name: 'a marker inside a quoted string is not a comment', src: `note: "1.8.1 ${M}"\nversion: 1.8.1\n`, expect: [] },
   { name: 'a marker inside a block scalar is not a comment', src: `script: |\n  echo 1.8.1 ${M}\nversion: 1.8.1\n`, expect: [] },

@@ -109,7 +109,13 @@ describe('custody: tokens go only to approved Git hosts', () => {
 
   it('a Secret used only by the hostile pipeline is "not checked" with the host to approve; approval is asked in main', async () => {
     const mgmt = sandbox.cluster(sandbox.info.managementCluster);
-    mgmt.api.store.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'evil-only', namespace: 'platform' }, type: 'Opaque', data: { token: Buffer.from('ghp_evilOnlyTokenAAAAAAAAAAAAAAAAAAAAAAAA').toString('base64') } } as never);
+    mgmt.api.store.apply({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'evil-only', namespace: 'platform' },
+      type: 'Opaque',
+      data: { token: Buffer.from('ghp_evilOnlyTokenAAAAAAAAAAAAAAAAAAAAAAAA').toString('base64') },
+    } as never);
     mgmt.api.store.apply(hostilePipeline('aaa-evil-2', 'evil-only'));
     const asked: string[] = [];
     let answer = false;
@@ -226,7 +232,6 @@ describe('custody: the renderer never names a kubeconfig file', () => {
   });
 });
 
-
 describe('custody: a kubeconfig’s credential plugins run only once the user approved them', () => {
   it('lists the command line, runs nothing until main’s dialog says yes, then connects with it', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'rb-exec-'));
@@ -254,7 +259,10 @@ describe('custody: a kubeconfig’s credential plugins run only once the user ap
     expect(view).toMatchObject({ ok: true, value: { pendingExecPlugins: [`${plugin} --cluster c`] } });
     expect(snapshot.kubeconfig?.warnings.some((w) => w.code === 'exec-plugin-unapproved')).toBe(true);
     // the cluster says why it is not connected
-    await waitFor(async () => (await services.board.snapshot()).clusters.find((c) => c.name === 'sent-to-me' && c.message?.includes('waits for your approval')), 'the cluster explains the unapproved plugin');
+    await waitFor(
+      async () => (await services.board.snapshot()).clusters.find((c) => c.name === 'sent-to-me' && c.message?.includes('waits for your approval')),
+      'the cluster explains the unapproved plugin',
+    );
     expect(existsSync(marker)).toBe(false);
 
     expect(await services.dispatcher.dispatch('settings:approve-exec-plugins', undefined)).toMatchObject({ ok: false, error: { code: 'approval-declined' } });

@@ -50,24 +50,31 @@ function start(file = sandbox.kubeconfig, extra: Partial<BoardServiceOptions> = 
   return service;
 }
 
-const target = (s: BoardSnapshot, id: string, env: string): TargetState | undefined =>
-  s.pipelines.find((p) => p.id === id)?.environments.find((e) => e.name === env)?.targets[0];
+const target = (s: BoardSnapshot, id: string, env: string): TargetState | undefined => s.pipelines.find((p) => p.id === id)?.environments.find((e) => e.name === env)?.targets[0];
 const cluster = (s: BoardSnapshot, name: string) => s.clusters.find((c) => c.name === name);
 const CHECKOUT = 'team-payments/checkout';
 
 async function settled(service: BoardService): Promise<BoardSnapshot> {
-  return waitFor(() => {
-    const s = service.snapshot();
-    const ok = ['mgmt', 'staging-eu', 'prod-eu'].every((c) => cluster(s, c)?.state === 'connected');
-    return ok && target(s, CHECKOUT, 'prod')?.deployedVersion && target(s, CHECKOUT, 'staging')?.deployedVersion ? s : undefined;
-  }, 'the demo board to settle', 20_000);
+  return waitFor(
+    () => {
+      const s = service.snapshot();
+      const ok = ['mgmt', 'staging-eu', 'prod-eu'].every((c) => cluster(s, c)?.state === 'connected');
+      return ok && target(s, CHECKOUT, 'prod')?.deployedVersion && target(s, CHECKOUT, 'staging')?.deployedVersion ? s : undefined;
+    },
+    'the demo board to settle',
+    20_000,
+  );
 }
 
 function until(service: BoardService, what: string, check: (s: BoardSnapshot) => boolean, timeoutMs = 20_000): Promise<BoardSnapshot> {
-  return waitFor(() => {
-    const s = service.snapshot();
-    return check(s) ? s : undefined;
-  }, what, timeoutMs);
+  return waitFor(
+    () => {
+      const s = service.snapshot();
+      return check(s) ? s : undefined;
+    },
+    what,
+    timeoutMs,
+  );
 }
 
 /** Moves the deployed chart version of a HelmRelease as Flux would; undone after the test. */
@@ -179,7 +186,11 @@ describe('faults: cluster API servers', () => {
     staging.api.faults.failNext(1000, 403, { method: 'GET', pathIncludes: '/apis/helm.toolkit.fluxcd.io/v2/helmreleases' });
     staging.api.faults.failNext(1000, 403, { method: 'GET', pathIncludes: '/namespaces/payments/helmreleases' });
     const service = start();
-    const s = await until(service, 'payments forbidden on staging', (x) => target(x, CHECKOUT, 'staging')?.problem?.code === 'namespace-forbidden' && target(x, 'team-search/query-gateway', 'staging')?.deployedVersion !== undefined);
+    const s = await until(
+      service,
+      'payments forbidden on staging',
+      (x) => target(x, CHECKOUT, 'staging')?.problem?.code === 'namespace-forbidden' && target(x, 'team-search/query-gateway', 'staging')?.deployedVersion !== undefined,
+    );
     expect(target(s, CHECKOUT, 'staging')?.problem?.message).toContain('payments');
     expect(target(s, CHECKOUT, 'prod')?.deployedVersion).toBe('1.8.1');
     expect(cluster(s, 'staging-eu')?.state).not.toBe('unreachable');
@@ -281,14 +292,17 @@ describe('faults: kubeconfig and credentials while running', () => {
     fs.chmodSync(plugin, 0o755);
     const file = path.join(dir, 'exec-hang');
     const c = sandbox.cluster('mgmt');
-    replaceFile(file, JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'mgmt', cluster: { server: c.server, 'certificate-authority-data': Buffer.from(c.api.caPem).toString('base64') } }],
-      users: [{ name: 'u', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin } } }],
-      contexts: [{ name: 'mgmt', context: { cluster: 'mgmt', user: 'u' } }],
-      'current-context': 'mgmt',
-    }));
+    replaceFile(
+      file,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'mgmt', cluster: { server: c.server, 'certificate-authority-data': Buffer.from(c.api.caPem).toString('base64') } }],
+        users: [{ name: 'u', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: plugin } } }],
+        contexts: [{ name: 'mgmt', context: { cluster: 'mgmt', user: 'u' } }],
+        'current-context': 'mgmt',
+      }),
+    );
     // The wait is reported after 2 s here (10 s in the app), so a loaded machine has room to spare.
     const credentialPlugin = { slowMs: 2_000 };
     const service = start(file, {

@@ -52,7 +52,11 @@ const strategy = (): EffectiveStrategy => ({ kind: 'pull-request', manual: false
 const req = (version = '4.11.3'): PromotionOrder => ({ pipelineNamespace: 'platform', pipelineName: 'ingress-nginx', targetEnv: 'prod', version, strategy: strategy() });
 const BRANCH = 'promotion-platform-ingress-nginx-prod';
 
-const branches = () => fx.forge.state.listBranches(REPO).map((b) => `${b.name}@${b.sha}`).sort();
+const branches = () =>
+  fx.forge.state
+    .listBranches(REPO)
+    .map((b) => `${b.name}@${b.sha}`)
+    .sort();
 const pullsOf = (branch: string) => fx.forge.state.listPulls(REPO).filter((p) => p.head === branch);
 
 interface StepFault {

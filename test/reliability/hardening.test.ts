@@ -122,7 +122,15 @@ describe('hardening: static check (electronegativity-equivalent rules)', () => {
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
     expect(meta).toBeDefined();
     for (const csp of [meta ?? '', contentSecurityPolicy]) {
-      const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src')) ?? csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('default-src'));
+      const scriptSrc =
+        csp
+          .split(';')
+          .map((d) => d.trim())
+          .find((d) => d.startsWith('script-src')) ??
+        csp
+          .split(';')
+          .map((d) => d.trim())
+          .find((d) => d.startsWith('default-src'));
       expect(scriptSrc, csp).toBeDefined();
       expect(scriptSrc).not.toMatch(/unsafe-inline|unsafe-eval|\*|http:/);
       expect(csp).toMatch(/object-src 'none'|default-src 'none'/);

@@ -70,7 +70,14 @@ beforeAll(async () => {
   const host = githubEnterpriseHost(sandbox.forge.url, app.clientId, app.clientSecret, HOST);
   await settings.update({ kubeconfigPath: sandbox.kubeconfig, readPromotionSecrets: true, forgeHosts: [{ type: 'github', id: HOST, webUrl: sandbox.forge.url, clientId: app.clientId }] });
   services = await createMainServices({
-    appInfo: { name: 'Release Board', version: '0.0.0-test', platform: process.platform, arch: process.arch, versions: { electron: null, chrome: null, node: process.versions.node }, shell: 'preview' },
+    appInfo: {
+      name: 'Release Board',
+      version: '0.0.0-test',
+      platform: process.platform,
+      arch: process.arch,
+      versions: { electron: null, chrome: null, node: process.versions.node },
+      shell: 'preview',
+    },
     logger,
     kubeconfigPath: sandbox.kubeconfig,
     forgeHosts: [host],

@@ -14,8 +14,6 @@ import { exitOf, firstStdoutLine } from '../harness/child-process';
 const run = promisify(execFile);
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-
-
 describe('sandbox CLI', () => {
   const work = mkdtempSync(path.join(tmpdir(), 'rb-cli-test-'));
   let child: ChildProcess | undefined;

@@ -189,7 +189,11 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
     const kubeconfig = path.join(dir, 'kubeconfig');
     const viewerKubeconfig = path.join(dir, 'kubeconfig-viewer');
     writeKubeconfig(kubeconfig, [...entries('admin', (c) => c), ...entries('viewer', (c) => `${c}-viewer`)], management.name);
-    writeKubeconfig(viewerKubeconfig, entries('viewer', (c) => c), management.name);
+    writeKubeconfig(
+      viewerKubeconfig,
+      entries('viewer', (c) => c),
+      management.name,
+    );
 
     flux = startFluxSimulator({
       clusters: clusters.map((c) => ({ name: c.name, store: c.api.store })),
@@ -210,7 +214,13 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Sandbo
         ? {
             gitlab: {
               signIn: { username: seed.gitlab.signInUser },
-              oauthApps: seed.gitlab.oauthApps.map(({ name, clientId, confidential, redirectUris, scopes }) => ({ name, clientId, confidential, redirectUris: [...redirectUris], scopes: [...scopes] })),
+              oauthApps: seed.gitlab.oauthApps.map(({ name, clientId, confidential, redirectUris, scopes }) => ({
+                name,
+                clientId,
+                confidential,
+                redirectUris: [...redirectUris],
+                scopes: [...scopes],
+              })),
               tokens: Object.fromEntries(seed.gitlab.tokens.filter((t) => t.label).map((t) => [t.label as string, t.value])),
             },
           }

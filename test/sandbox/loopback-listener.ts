@@ -11,10 +11,7 @@ export interface LoopbackListener {
   readonly port: number;
 }
 
-export function createLoopbackListener(
-  handle: (req: IncomingMessage, res: ServerResponse) => void,
-  options: { port?: number; keepAliveTimeoutMs?: number } = {},
-): LoopbackListener {
+export function createLoopbackListener(handle: (req: IncomingMessage, res: ServerResponse) => void, options: { port?: number; keepAliveTimeoutMs?: number } = {}): LoopbackListener {
   let port = options.port ?? 0;
   let server: Server | undefined;
   return {

@@ -152,7 +152,13 @@ describe('sandbox end to end', () => {
         base_tree: baseCommit.tree.sha,
         tree: [{ path, mode: '100644', type: 'blob', content: text.replace(`version: 4.10.1 ${marker}`, `version: 4.11.3 ${marker}`) }],
       });
-      const { data: commit } = await octokit.rest.git.createCommit({ owner: OWNER, repo: REPO, message: `Promote ${pipelineNs}/${name} in ${env} to 4.11.3`, tree: tree.sha, parents: [baseCommit.sha] });
+      const { data: commit } = await octokit.rest.git.createCommit({
+        owner: OWNER,
+        repo: REPO,
+        message: `Promote ${pipelineNs}/${name} in ${env} to 4.11.3`,
+        tree: tree.sha,
+        parents: [baseCommit.sha],
+      });
       const branch = `promotion-${pipelineNs}-${name}-${env}`;
       await octokit.rest.git.createRef({ owner: OWNER, repo: REPO, ref: `refs/heads/${branch}`, sha: commit.sha });
       const { data: pr } = await octokit.rest.pulls.create({
@@ -172,11 +178,7 @@ describe('sandbox end to end', () => {
       expect(hr.spec.chart.spec.version).toBe('4.11.3');
       expect(hr.status.history[0]).toMatchObject({ chartVersion: '4.11.3', status: 'deployed' });
       expect(hr.status.history[1]).toMatchObject({ chartVersion: '4.10.1', status: 'superseded' });
-      expect(seen).toEqual([
-        'MODIFIED 4.11.3 reconciling=- ready=True',
-        'MODIFIED 4.11.3 reconciling=True ready=Unknown',
-        'MODIFIED 4.11.3 reconciling=- ready=True',
-      ]);
+      expect(seen).toEqual(['MODIFIED 4.11.3 reconciling=- ready=True', 'MODIFIED 4.11.3 reconciling=True ready=Unknown', 'MODIFIED 4.11.3 reconciling=- ready=True']);
     } finally {
       abort.abort();
     }
@@ -252,7 +254,9 @@ describe('sandbox with a generated fleet', () => {
     forgeState.commitFiles('acme/fleet-config', 'main', { [path]: (text ?? '').replace(/version: "[^"]+"/, 'version: "99.0.0"') }, 'promote to 99.0.0', 'rm-alice');
     await allDeployed;
     for (const t of targets) {
-      const hr = sandbox.cluster(t.clusterRef?.name ?? 'mgmt').api.store.get('helm.toolkit.fluxcd.io', 'HelmRelease', t.namespace, name) as unknown as { status: { history: { chartVersion: string }[] } };
+      const hr = sandbox.cluster(t.clusterRef?.name ?? 'mgmt').api.store.get('helm.toolkit.fluxcd.io', 'HelmRelease', t.namespace, name) as unknown as {
+        status: { history: { chartVersion: string }[] };
+      };
       expect(hr.status.history[0]?.chartVersion).toBe('99.0.0');
     }
   }, 60_000);

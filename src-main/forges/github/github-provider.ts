@@ -23,7 +23,17 @@
 
 import { Octokit } from '@octokit/rest';
 import { createHash } from 'node:crypto';
-import { ProviderError, type BranchHead, type ScopeReport, type GitProvider, type ListPullsResult, type MergedPullRequest, type PullRequestInfo, type PullRequestStatus, type RepoCoordinates } from '../git-provider';
+import {
+  ProviderError,
+  type BranchHead,
+  type ScopeReport,
+  type GitProvider,
+  type ListPullsResult,
+  type MergedPullRequest,
+  type PullRequestInfo,
+  type PullRequestStatus,
+  type RepoCoordinates,
+} from '../git-provider';
 import { markedFilesFromArchive } from '../marked-files';
 
 type FetchLike = typeof fetch;
@@ -121,7 +131,6 @@ function pullInfo(p: {
   };
 }
 
-
 /** Check runs → the board's vocabulary: any failed run fails, any unfinished one is pending. */
 export function checksStateOf(runs: readonly { status: string; conclusion?: string | null }[]): NonNullable<PullRequestStatus['checksState']> {
   if (runs.length === 0) return 'none';
@@ -173,15 +182,15 @@ export function createGitHubProvider(options: GitHubProviderOptions): GitProvide
     },
 
     async readMarkedFiles(repo, commitSha, needle) {
-      const res = await call(`download ${repo.owner}/${repo.name}@${commitSha.slice(0, 7)}`, () =>
-        octokit.rest.repos.downloadTarballArchive({ owner: repo.owner, repo: repo.name, ref: commitSha }),
-      );
+      const res = await call(`download ${repo.owner}/${repo.name}@${commitSha.slice(0, 7)}`, () => octokit.rest.repos.downloadTarballArchive({ owner: repo.owner, repo: repo.name, ref: commitSha }));
       const gz = Buffer.from(res.data as ArrayBuffer);
       return markedFilesFromArchive(gz, needle);
     },
 
     async commitToBranch(repo, { branch, parent, files, message, force }) {
-      const key = createHash('sha256').update(JSON.stringify([repo.owner, repo.name, parent.sha, message, files])).digest('hex');
+      const key = createHash('sha256')
+        .update(JSON.stringify([repo.owner, repo.name, parent.sha, message, files]))
+        .digest('hex');
       let sha = commits.get(key);
       if (!sha) {
         let baseTree = treeOf.get(parent.sha);
@@ -224,9 +233,7 @@ export function createGitHubProvider(options: GitHubProviderOptions): GitProvide
     },
 
     async findOpenPullRequest(repo, headBranch) {
-      const res = await call('list pull requests', () =>
-        octokit.rest.pulls.list({ owner: repo.owner, repo: repo.name, state: 'open', head: `${repo.owner}:${headBranch}`, per_page: 10 }),
-      );
+      const res = await call('list pull requests', () => octokit.rest.pulls.list({ owner: repo.owner, repo: repo.name, state: 'open', head: `${repo.owner}:${headBranch}`, per_page: 10 }));
       const found = res.data.find((p) => p.head.ref === headBranch);
       return found ? pullInfo(found) : null;
     },

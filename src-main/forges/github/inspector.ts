@@ -53,7 +53,10 @@ export function parseRateLimit(headers: Headers | undefined): RateLimitInfo | un
 function parseScopes(headers: Headers | undefined): string[] | null {
   const raw = header(headers, 'x-oauth-scopes');
   if (raw === undefined) return null;
-  return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 interface HttpFailure {
@@ -177,7 +180,11 @@ export function createGitHubInspector(options: InspectorOptions = {}): TokenInsp
           seen += res.data.length;
           if (res.data.length < perPage) break;
         }
-        return { kind: 'no-promotion-pr', label: seen === 0 ? `no PRs in ${target.fullName} yet` : `no promotion PR by ${login} in the ${seen} newest PR${seen === 1 ? '' : 's'} of ${target.fullName}`, repo: target.fullName };
+        return {
+          kind: 'no-promotion-pr',
+          label: seen === 0 ? `no PRs in ${target.fullName} yet` : `no promotion PR by ${login} in the ${seen} newest PR${seen === 1 ? '' : 's'} of ${target.fullName}`,
+          repo: target.fullName,
+        };
       } catch (e) {
         return { kind: 'unknown', label: `promotion PRs of ${target.fullName} could not be listed (${failureOf(e).message})` };
       }

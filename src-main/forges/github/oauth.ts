@@ -137,7 +137,13 @@ export async function fetchIdentity(host: ForgeHost, token: string, fetchImpl?: 
     login: res.data.login,
     name: res.data.name ?? null,
     avatarUrl: res.data.avatar_url || null,
-    scopes: typeof scopesHeader === 'string' ? scopesHeader.split(',').map((s) => s.trim()).filter((s) => s !== '') : null,
+    scopes:
+      typeof scopesHeader === 'string'
+        ? scopesHeader
+            .split(',')
+            .map((s) => s.trim())
+            .filter((s) => s !== '')
+        : null,
   };
 }
 

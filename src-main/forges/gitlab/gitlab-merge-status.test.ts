@@ -52,7 +52,10 @@ describe('GitLab detailed_merge_status on the board', () => {
   }
 
   it('ci_must_pass before any pipeline exists is waiting for CI to start, not a failure', () => {
-    expect(gitlabMergeState('ci_must_pass', null)).toEqual({ mergeState: { code: 'ci_must_pass', tone: 'waiting', label: 'waiting for a pipeline to start (pipelines must succeed)' }, checksState: 'none' });
+    expect(gitlabMergeState('ci_must_pass', null)).toEqual({
+      mergeState: { code: 'ci_must_pass', tone: 'waiting', label: 'waiting for a pipeline to start (pipelines must succeed)' },
+      checksState: 'none',
+    });
   });
 
   it("shows a code GitLab adds later as GitLab's own word", () => {

@@ -169,7 +169,6 @@ export function createGitLabProvider(options: GitLabProviderOptions): GitLabProv
     return out;
   }
 
-
   return {
     async getBranchHead(repo, branch) {
       const a = await request('GET', `${project(repo)}/repository/branches/${encodeURIComponent(branch)}`, `read branch ${branch}`);

@@ -83,7 +83,14 @@ export function createGitLabInspector(options: GitLabInspectorOptions = {}): Tok
   const memory = new Map<string, LastUseMemory>();
 
   async function get(token: string, target: ForgeTarget, path: string, header: GitLabTokenHeader): Promise<{ status: number; body: unknown }> {
-    const client = createGitLabClient({ apiUrl: target.apiBaseUrl, token, tokenHeader: header, timeoutMs, ...(options.fetch ? { fetch: options.fetch } : {}), ...(options.userAgent ? { userAgent: options.userAgent } : {}) });
+    const client = createGitLabClient({
+      apiUrl: target.apiBaseUrl,
+      token,
+      tokenHeader: header,
+      timeoutMs,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.userAgent ? { userAgent: options.userAgent } : {}),
+    });
     const answer = await client.send('GET', path);
     return { status: answer.status, body: parseJson(answer.body) };
   }

@@ -72,7 +72,10 @@ export function gitlabErrorMessage(body: unknown, status: number): string {
     const m = body.message;
     if (typeof m === 'string') return m;
     if (Array.isArray(m)) return m.map(String).join('; ');
-    if (isRecord(m)) return Object.entries(m).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(', ') : String(v)}`).join('; ');
+    if (isRecord(m))
+      return Object.entries(m)
+        .map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+        .join('; ');
     if (typeof body.error_description === 'string') return body.error_description;
     if (typeof body.error === 'string') return body.error;
   }

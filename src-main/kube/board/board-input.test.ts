@@ -36,7 +36,14 @@ function setup() {
   const connections: ClusterConnections = new ClusterConnections({
     createTransport: (kc: KubeConfig, r: ResourceType) => heldTransport(`${kc.getCurrentContext()}/${r.kind}`, objects[r.kind] ?? []),
     discover: () => Promise.resolve(SERVED),
-    events: { clustersChanged: () => undefined, contextState: () => undefined, watchState: () => undefined, watchChange: () => undefined, credentialsRenewed: () => undefined, secretUnauthorized: () => undefined },
+    events: {
+      clustersChanged: () => undefined,
+      contextState: () => undefined,
+      watchState: () => undefined,
+      watchChange: () => undefined,
+      credentialsRenewed: () => undefined,
+      secretUnauthorized: () => undefined,
+    },
     secretCredentials: (label) => mapper.credentials(label),
     now: () => new Date('2026-01-01T00:00:00Z'),
   });
@@ -116,7 +123,13 @@ describe('NeedsCache', () => {
 
   it('answers each distinct list once, and keeps the union until the listed objects change', () => {
     const objects = new Map<string, unknown>([
-      ['apps/a', pipeline('apps', 'a', [{ name: 'dev', targets: [dev('apps')] }, { name: 'prod', targets: [{ namespace: 'apps' }] }])],
+      [
+        'apps/a',
+        pipeline('apps', 'a', [
+          { name: 'dev', targets: [dev('apps')] },
+          { name: 'prod', targets: [{ namespace: 'apps' }] },
+        ]),
+      ],
       ['apps/b', pipeline('apps', 'b', [{ name: 'dev', targets: [dev('apps'), dev('extra')] }])],
     ]);
     const cache = new NeedsCache();

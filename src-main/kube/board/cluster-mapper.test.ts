@@ -76,7 +76,10 @@ describe('ClusterMapper', () => {
     const forbidden = mapper({ secretsAllowed: () => true, object: withSecret, results: [{ ok: false, kind: 'forbidden', reason: 'forbidden' }] });
     forbidden.m.contextFor(PROD);
     await waitFor(() => forbidden.settled() === 1, 'the forbidden read');
-    expect(forbidden.m.unmappedCell(PROD)).toMatchObject({ state: 'forbidden', problem: { code: 'gitops-cluster-secret-forbidden', hint: expect.stringContaining('RBAC to get Secret flux/prod-kubeconfig on mgmt') } });
+    expect(forbidden.m.unmappedCell(PROD)).toMatchObject({
+      state: 'forbidden',
+      problem: { code: 'gitops-cluster-secret-forbidden', hint: expect.stringContaining('RBAC to get Secret flux/prod-kubeconfig on mgmt') },
+    });
 
     const flaky = mapper({ secretsAllowed: () => true, object: withSecret, results: [{ ok: false, kind: 'failed', error: new KubeRequestError('network', 'connect ECONNREFUSED') }, ready('f1')] });
     flaky.m.contextFor(PROD);

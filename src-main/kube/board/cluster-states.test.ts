@@ -37,7 +37,11 @@ describe('listClusterStates', () => {
         { context: 'gone', name: 'gone', note: 'not shown' },
       ],
     });
-    expect(states.map((s) => s.message)).toEqual(['GitopsCluster flux/dev is not Ready', 'No context for prod; GitopsCluster flux/prod is not Ready', 'connection refused; GitopsCluster flux/stage is not Ready']);
+    expect(states.map((s) => s.message)).toEqual([
+      'GitopsCluster flux/dev is not Ready',
+      'No context for prod; GitopsCluster flux/prod is not Ready',
+      'connection refused; GitopsCluster flux/stage is not Ready',
+    ]);
     expect(connected[0]?.message).toBeUndefined(); // the inputs are not changed
   });
 });

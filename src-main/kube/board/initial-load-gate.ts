@@ -77,10 +77,13 @@ export class InitialLoadGate {
     if (this.timer !== undefined || this.open) return true;
     const due = Math.min(this.startedAt + this.maxMs, this.lastActivityAt() + this.quietMs);
     const setTimer = this.opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
-    this.timer = setTimer(() => {
-      this.timer = undefined;
-      this.opts.onDue();
-    }, Math.max(0, due - this.now()) + 1);
+    this.timer = setTimer(
+      () => {
+        this.timer = undefined;
+        this.opts.onDue();
+      },
+      Math.max(0, due - this.now()) + 1,
+    );
     return true;
   }
 

@@ -14,7 +14,15 @@ interface FakePipeline {
 function build(raw: unknown, mgmt: string, key: string): BuiltRow {
   const p = raw as FakePipeline;
   const targets = p.cluster ? [{ cluster: p.cluster, ...(p.context ? { context: p.context } : {}), namespace: 'apps', kind: 'HelmRelease', name: 'app' }] : [];
-  const row = { id: key, cluster: mgmt, namespace: 'ns', name: p.version, appRef: { kind: 'HelmRelease', name: 'app', apiVersion: 'v2' }, environments: [{ name: 'dev', targets }], problems: [] } as unknown as PipelineRow;
+  const row = {
+    id: key,
+    cluster: mgmt,
+    namespace: 'ns',
+    name: p.version,
+    appRef: { kind: 'HelmRelease', name: 'app', apiVersion: 'v2' },
+    environments: [{ name: 'dev', targets }],
+    problems: [],
+  } as unknown as PipelineRow;
   const needs = p.context ? [{ context: p.context, kind: 'HelmRelease', namespace: 'apps' }] : [];
   return { row, deps: new Set(p.reads), needs };
 }

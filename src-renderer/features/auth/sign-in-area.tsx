@@ -40,12 +40,7 @@ export function SignInProgress(props: { host: string; attempt: SignInAttempt | u
             Cancel
           </button>
           {deviceFlow ? (
-            <button
-              type="button"
-              className="button button--small button--ghost"
-              onClick={() => void switchToDevice(props.host)}
-              data-testid="sign-in-device"
-            >
+            <button type="button" className="button button--small button--ghost" onClick={() => void switchToDevice(props.host)} data-testid="sign-in-device">
               Use a code instead
             </button>
           ) : null}

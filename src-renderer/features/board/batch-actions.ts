@@ -8,7 +8,10 @@ export function reviewBatch(keys: readonly string[] = Object.keys(useAppStore.ge
   const state = useAppStore.getState();
   const { requests, skipped } = selectionRequests(state.rowsById, keys);
   if (requests.length === 0) {
-    state.announce(skipped.length > 0 ? `Nothing to promote in the selection: ${skipped[0]!.label}: ${skipped[0]!.reason}` : 'Select cells to promote first (Ctrl- or Shift-click, or x on a cell).', 'refusal');
+    state.announce(
+      skipped.length > 0 ? `Nothing to promote in the selection: ${skipped[0]!.label}: ${skipped[0]!.reason}` : 'Select cells to promote first (Ctrl- or Shift-click, or x on a cell).',
+      'refusal',
+    );
     return;
   }
   if (requests.length > MAX_BATCH_ROWS) state.announce(`A batch takes at most ${MAX_BATCH_ROWS} promotions: the first ${MAX_BATCH_ROWS} of ${requests.length} are reviewed.`, 'refusal');

@@ -38,7 +38,14 @@ export function BatchBar(props: { model: ListModel }) {
       <strong className="batch-bar__count" data-testid="batch-count">
         {selected} {selected === 1 ? 'cell' : 'cells'} selected
       </strong>
-      <button type="button" className="button button--small button--primary" disabled={selected === 0} onClick={() => reviewBatch()} data-testid="batch-review" title="Review the selected promotions (b)">
+      <button
+        type="button"
+        className="button button--small button--primary"
+        disabled={selected === 0}
+        onClick={() => reviewBatch()}
+        data-testid="batch-review"
+        title="Review the selected promotions (b)"
+      >
         Review promotions…
       </button>
       <button type="button" className="button button--small" onClick={inView} data-testid="batch-select-view">
@@ -52,8 +59,7 @@ export function BatchBar(props: { model: ListModel }) {
         }}
       >
         <label>
-          Select{' '}
-          <EnvironmentSelect value={presetEnv} names={envNames} onChange={setEnv} ariaLabel="Environment" testId="batch-preset-env" />
+          Select <EnvironmentSelect value={presetEnv} names={envNames} onChange={setEnv} ariaLabel="Environment" testId="batch-preset-env" />
         </label>
         <label>
           healthy ≥{' '}

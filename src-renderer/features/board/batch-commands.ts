@@ -11,11 +11,21 @@ const PRESET_HOURS = [1, 24];
 export function batchCommands(rows: readonly PipelineRow[], shownRows: readonly PipelineRow[], selected: number): Command[] {
   const list: Command[] = [];
   if (selected > 0) list.push({ id: 'batch:review', label: `Batch: review the ${selected} selected promotions`, hint: 'batch', run: () => reviewBatch() });
-  list.push({ id: 'batch:view', label: 'Batch: select every promotable cell in this view', hint: 'batch', run: () => selectForBatch(promotableCells(shownRows), 'every promotable cell in this view') });
+  list.push({
+    id: 'batch:view',
+    label: 'Batch: select every promotable cell in this view',
+    hint: 'batch',
+    run: () => selectForBatch(promotableCells(shownRows), 'every promotable cell in this view'),
+  });
   for (const env of sourceEnvNames(rows)) {
     for (const hours of PRESET_HOURS) {
       const what = `${env} healthy for at least ${hours} h that the next environment lacks`;
-      list.push({ id: `batch:preset:${env}:${hours}`, label: `Batch: select everything in ${env} healthy ≥ ${hours} h that the next environment lacks`, hint: 'batch', run: () => selectForBatch(healthyPresetCells(rows, env, hours, Date.now()), what) });
+      list.push({
+        id: `batch:preset:${env}:${hours}`,
+        label: `Batch: select everything in ${env} healthy ≥ ${hours} h that the next environment lacks`,
+        hint: 'batch',
+        run: () => selectForBatch(healthyPresetCells(rows, env, hours, Date.now()), what),
+      });
     }
   }
   list.push({ id: 'batch:bar', label: 'Batch: choose cells to promote together…', hint: 'batch', run: () => useAppStore.getState().setBatchBar(true) });

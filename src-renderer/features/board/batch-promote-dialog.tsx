@@ -45,7 +45,8 @@ export function BatchPromoteDialog() {
   const plannedRows = batch?.rows.filter((r) => r.state === 'planned') ?? [];
   const planned = plannedRows.length;
   const applying = phase.kind === 'applying';
-  const title = phase.kind === 'planning' ? `Promote ${phase.count} ${phase.count === 1 ? 'pipeline' : 'pipelines'}` : `Promote ${batch?.rows.length ?? 0} ${batch?.rows.length === 1 ? 'pipeline' : 'pipelines'}`;
+  const title =
+    phase.kind === 'planning' ? `Promote ${phase.count} ${phase.count === 1 ? 'pipeline' : 'pipelines'}` : `Promote ${batch?.rows.length ?? 0} ${batch?.rows.length === 1 ? 'pipeline' : 'pipelines'}`;
   return (
     <Modal labelledBy="batch-title" onClose={() => !applying && closeBatch()} className="batch-dialog" testId="batch-dialog" initialFocus="[data-autofocus]">
       <h2 id="batch-title" className="modal__title">

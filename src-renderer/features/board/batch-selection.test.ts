@@ -39,7 +39,12 @@ describe('batch selection', () => {
   });
 
   it('presets "staging healthy for ≥ N hours that prod lacks"', () => {
-    const rows = [pipeline('old', '1.1.0', '1.0.0', 30), pipeline('fresh', '1.1.0', '1.0.0', 2), pipeline('same', '1.0.0', '1.0.0', 30), pipeline('sick', '1.1.0', '1.0.0', 30, { stagingState: 'failing' })];
+    const rows = [
+      pipeline('old', '1.1.0', '1.0.0', 30),
+      pipeline('fresh', '1.1.0', '1.0.0', 2),
+      pipeline('same', '1.0.0', '1.0.0', 30),
+      pipeline('sick', '1.1.0', '1.0.0', 30, { stagingState: 'failing' }),
+    ];
     expect(healthyPresetCells(rows, 'staging', 24, NOW)).toEqual([cellKey('team/old', 1)]);
     expect(healthyPresetCells(rows, 'staging', 1, NOW)).toEqual([cellKey('team/old', 1), cellKey('team/fresh', 1)]);
     expect(healthyPresetCells(rows, 'prod', 1, NOW)).toEqual([]);

@@ -10,7 +10,7 @@ import { approvalGate, cellAction, type CellAction } from '../../../src-main/com
  */
 export function keyAction(row: Parameters<typeof cellAction>[0], envIndex: number): { action: CellAction; from: number } {
   const own = cellAction(row, envIndex);
-  if ((own.kind === 'approve' || own.kind === 'promote') || envIndex === 0 || !approvalGate(row.environments[envIndex])) return { action: own, from: envIndex };
+  if (own.kind === 'approve' || own.kind === 'promote' || envIndex === 0 || !approvalGate(row.environments[envIndex])) return { action: own, from: envIndex };
   return { action: cellAction(row, envIndex - 1), from: envIndex - 1 };
 }
 

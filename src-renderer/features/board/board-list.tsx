@@ -239,10 +239,7 @@ export function BoardList(props: { model: ListModel }) {
     }
   };
 
-  const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: cellCoordinates }),
-  );
+  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 6 } }), useSensor(KeyboardSensor, { coordinateGetter: cellCoordinates }));
 
   const onDragStart = (event: DragStartEvent) => {
     const d = dragData(event.active.data.current);
@@ -297,7 +294,16 @@ export function BoardList(props: { model: ListModel }) {
         <div className="board-list__canvas" style={{ height: total }}>
           {visible.map((item, i) =>
             item.type === 'group' ? (
-              <GroupHeader key={`g:${item.key}`} groupKey={item.key} cluster={item.cluster} namespace={item.namespace} count={item.count} collapsed={item.collapsed} top={model.offsets[start + i]!} height={item.height} />
+              <GroupHeader
+                key={`g:${item.key}`}
+                groupKey={item.key}
+                cluster={item.cluster}
+                namespace={item.namespace}
+                count={item.count}
+                collapsed={item.collapsed}
+                top={model.offsets[start + i]!}
+                height={item.height}
+              />
             ) : (
               <PipelineRowView key={item.id} id={item.id} top={model.offsets[start + i]!} height={item.height} index={start + i} now={now} />
             ),

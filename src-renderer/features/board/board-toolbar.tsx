@@ -37,7 +37,14 @@ export function BoardToolbar(props: { model: ListModel }) {
       />
       <div className="toolbar__filters" role="group" aria-label="Show pipelines that are">
         {FILTER_KEYS.map((f) => (
-          <button key={f} type="button" className={`filter-chip${view.filters.includes(f) ? ' filter-chip--on' : ''}`} aria-pressed={view.filters.includes(f)} onClick={() => toggleFilter(f)} data-testid={`filter-${f}`}>
+          <button
+            key={f}
+            type="button"
+            className={`filter-chip${view.filters.includes(f) ? ' filter-chip--on' : ''}`}
+            aria-pressed={view.filters.includes(f)}
+            onClick={() => toggleFilter(f)}
+            data-testid={`filter-${f}`}
+          >
             {FILTER_LABELS[f]}
             <span className="filter-chip__count" data-testid="filter-count">
               {counts[f]}

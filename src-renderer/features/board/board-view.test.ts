@@ -1,17 +1,42 @@
 import { describe, expect, it } from 'vitest';
 import { publishedForgeCapabilities } from '../../testing/forge-capabilities';
 import { changeRequestWordsFor } from '../forges/forge-capabilities';
-import { buildListModel, COMPACT, defaultView, groupInbox, inboxItems, itemAt, sinceText, rowMatches, sortInbox, uniformOffsets, visibleRange, GROUP_HEIGHT, PR_BADGE_EXTRA, ROW_BASE_HEIGHT, PROBLEM_HEIGHT } from './board-view';
+import {
+  buildListModel,
+  COMPACT,
+  defaultView,
+  groupInbox,
+  inboxItems,
+  itemAt,
+  sinceText,
+  rowMatches,
+  sortInbox,
+  uniformOffsets,
+  visibleRange,
+  GROUP_HEIGHT,
+  PR_BADGE_EXTRA,
+  ROW_BASE_HEIGHT,
+  PROBLEM_HEIGHT,
+} from './board-view';
 import { relativeTime } from './format';
 import { testEnv, testRow, testTarget } from '../../../src-main/common/test-rows';
 import { parseViewHash, viewToHash } from './url-state';
 
 const rows = [
-  testRow('checkout', [testEnv('dev', 0, [testTarget('1.8.3', { lastDeployedAt: '2026-01-01T10:00:00Z' })]), testEnv('prod', 1, [testTarget('1.8.1')], { pending: [{ kind: 'promotion-expected', version: '1.8.3' }] })]),
-  testRow('ledger', [testEnv('dev', 0, [testTarget('2.4.0', { health: 'failed' })], {}, 'failing'), testEnv('prod', 1, [testTarget('2.3.0', { cluster: 'eu' })], { pending: [{ kind: 'pr-open', pr: { number: 7, url: 'u', createdAt: '2026-01-01T08:00:00Z' } }] })]),
+  testRow('checkout', [
+    testEnv('dev', 0, [testTarget('1.8.3', { lastDeployedAt: '2026-01-01T10:00:00Z' })]),
+    testEnv('prod', 1, [testTarget('1.8.1')], { pending: [{ kind: 'promotion-expected', version: '1.8.3' }] }),
+  ]),
+  testRow('ledger', [
+    testEnv('dev', 0, [testTarget('2.4.0', { health: 'failed' })], {}, 'failing'),
+    testEnv('prod', 1, [testTarget('2.3.0', { cluster: 'eu' })], { pending: [{ kind: 'pr-open', pr: { number: 7, url: 'u', createdAt: '2026-01-01T08:00:00Z' } }] }),
+  ]),
   testRow('web', [testEnv('dev', 0, [testTarget('0.1.0')])], { namespace: 'web', id: 'web/web', problems: [{ code: 'x', message: 'm', hint: 'h' }] }),
 ];
-const clusters = [{ name: 'mgmt', state: 'connected' as const }, { name: 'eu', state: 'stale' as const }];
+const clusters = [
+  { name: 'mgmt', state: 'connected' as const },
+  { name: 'eu', state: 'stale' as const },
+];
 const clusterMap = new Map(clusters.map((c) => [c.name, c]));
 
 describe('board view', () => {

@@ -124,9 +124,7 @@ export function groupKey(row: Pick<PipelineRow, 'cluster' | 'namespace'>): strin
   return `${row.cluster}/${row.namespace}`;
 }
 
-export type ListItem =
-  | { type: 'group'; key: string; cluster: string; namespace: string; count: number; collapsed: boolean; height: number }
-  | { type: 'row'; id: string; height: number };
+export type ListItem = { type: 'group'; key: string; cluster: string; namespace: string; count: number; collapsed: boolean; height: number } | { type: 'row'; id: string; height: number };
 
 export interface ListModel {
   items: ListItem[];

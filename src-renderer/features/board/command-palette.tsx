@@ -36,7 +36,12 @@ export function CommandPalette() {
     list.push({ id: 'clear', label: 'Clear search and filters', hint: 'view', run: () => s.setView({ query: '', filters: [], cluster: null }) });
     list.push({ id: 'inbox', label: mode === 'inbox' ? 'Show the board' : 'Show pending promotions (inbox)', hint: 'view', run: () => s.setView({ mode: mode === 'inbox' ? 'board' : 'inbox' }) });
     list.push({ id: 'keys', label: 'Keyboard shortcuts', hint: 'help', run: () => s.setOverlay('shortcuts') });
-    list.push({ id: 'density', label: density === 'compact' ? 'Comfortable rows (cards)' : 'Compact rows (one line per pipeline)', hint: 'view', run: () => void s.setDensity(density === 'compact' ? 'comfortable' : 'compact') });
+    list.push({
+      id: 'density',
+      label: density === 'compact' ? 'Comfortable rows (cards)' : 'Compact rows (one line per pipeline)',
+      hint: 'view',
+      run: () => void s.setDensity(density === 'compact' ? 'comfortable' : 'compact'),
+    });
     list.push(...batchCommands(rows, shownRows, batchSelected));
     list.push({ id: 'releases', label: mode === 'releases' ? 'Show the board' : 'Show the release log', hint: 'view', run: () => toggleReleaseLog() });
     for (const row of rows) {
@@ -48,7 +53,12 @@ export function CommandPalette() {
         if (action.kind !== 'approve' && action.kind !== 'promote') continue;
         const into = row.environments[action.toIndex]?.name ?? '';
         const label = action.kind === 'approve' ? `${action.label} into ${into} (${row.name})` : `Promote ${row.name} ${action.version} to ${into}`;
-        const command = { id: `${action.kind}:${row.id}:${action.toIndex}`, label, hint: action.kind === 'approve' ? 'approval' : 'promote', run: () => s.openPromote({ rowId: row.id, from: cell.index, to: action.toIndex }) };
+        const command = {
+          id: `${action.kind}:${row.id}:${action.toIndex}`,
+          label,
+          hint: action.kind === 'approve' ? 'approval' : 'promote',
+          run: () => s.openPromote({ rowId: row.id, from: cell.index, to: action.toIndex }),
+        };
         if (action.kind === 'approve') list.unshift(command);
         else list.push(command);
       }
@@ -105,7 +115,15 @@ export function CommandPalette() {
           // Keys are handled by the search field, which points at the active option
           // (aria-activedescendant); a click on an option is the pointer's way to pick it.
           // eslint-disable-next-line jsx-a11y/click-events-have-key-events
-          <li key={c.id} id={`palette-${i}`} role="option" aria-selected={i === active} className={`palette__item${i === active ? ' palette__item--active' : ''}`} onMouseDown={(e) => e.preventDefault()} onClick={() => run(c)}>
+          <li
+            key={c.id}
+            id={`palette-${i}`}
+            role="option"
+            aria-selected={i === active}
+            className={`palette__item${i === active ? ' palette__item--active' : ''}`}
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={() => run(c)}
+          >
             <span>{c.label}</span>
             <span className="palette__hint">{c.hint}</span>
           </li>

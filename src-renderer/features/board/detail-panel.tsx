@@ -31,13 +31,17 @@ function TargetCard(props: { target: TargetState; cluster: ClusterState | undefi
       </header>
       {t.stale || (cluster && cluster.state !== 'connected') ? (
         <p className="target-card__stale" data-testid="stale-marker">
-          {t.stale ? `Last known state — ${t.cluster} has been stale${cluster?.staleSince ? ` for ${relativeTime(cluster.staleSince, now).replace(' ago', '')}` : ''}.` : `${t.cluster} is ${cluster ? clusterWords[cluster.state].word : 'not connected'}.`}
+          {t.stale
+            ? `Last known state — ${t.cluster} has been stale${cluster?.staleSince ? ` for ${relativeTime(cluster.staleSince, now).replace(' ago', '')}` : ''}.`
+            : `${t.cluster} is ${cluster ? clusterWords[cluster.state].word : 'not connected'}.`}
           {cluster?.message ? ` ${cluster.message}` : ''}
         </p>
       ) : null}
       {t.problem ? (
         <div className="row-problem row-problem--inline" role="note">
-          <span className="row-problem__icon" aria-hidden="true">!</span>
+          <span className="row-problem__icon" aria-hidden="true">
+            !
+          </span>
           <div className="row-problem__text">
             <div className="row-problem__message">{t.problem.message}</div>
             <div className="row-problem__hint">{t.problem.hint}</div>
@@ -184,8 +188,7 @@ export function DetailPanel() {
                 {p.pr ? (
                   <span className="muted">
                     {' '}
-                    {prStatusText(p.pr)} —{' '}
-                    <SafeLink href={p.pr.url}>{p.pr.url}</SafeLink>
+                    {prStatusText(p.pr)} — <SafeLink href={p.pr.url}>{p.pr.url}</SafeLink>
                   </span>
                 ) : null}
               </li>

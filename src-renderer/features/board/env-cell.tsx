@@ -287,7 +287,11 @@ const EnvCellBody = memo(function EnvCellBody({ node: ref, ...props }: EnvCellPr
             <span className="cell__rollup" title={cell.rollup.summary}>
               {rollupLine(cell)}
             </span>
-            {deployed ? <span className="cell__age" title={deployed}>{relativeTime(deployed, now)}</span> : null}
+            {deployed ? (
+              <span className="cell__age" title={deployed}>
+                {relativeTime(deployed, now)}
+              </span>
+            ) : null}
           </div>
           <div className={`cell__note${note ? ` cell__note--${note.tone}` : ''}`} data-testid="cell-note" title={note?.text}>
             {note?.text ?? '\u00a0'}

@@ -23,14 +23,25 @@ describe('PR badge words', () => {
   });
 
   it("shows GitLab's merge verdict with the checks, but not the checks twice when the verdict is about CI", () => {
-    expect(prStatusText({ checksState: 'success', reviewState: 'review-required', mergeState: { code: 'not_approved', tone: 'blocked', label: 'needs approval' } })).toBe('needs approval · checks passed');
+    expect(prStatusText({ checksState: 'success', reviewState: 'review-required', mergeState: { code: 'not_approved', tone: 'blocked', label: 'needs approval' } })).toBe(
+      'needs approval · checks passed',
+    );
     expect(prStatusText({ checksState: 'pending', mergeState: { code: 'ci_still_running', tone: 'waiting', label: 'waiting for the pipeline to finish' } })).toBe('waiting for the pipeline to finish');
     expect(prStatusText({ reviewState: 'review-required', checksState: 'pending' })).toBe('review required · checks running');
   });
 });
 
 describe('version words', () => {
-  const t = (deployedVersion: string, deployedRevision?: string) => ({ cluster: 'c', namespace: 'n', kind: 'Kustomization', name: 'a', health: 'ready' as const, conditions: [], deployedVersion, ...(deployedRevision ? { deployedRevision } : {}) });
+  const t = (deployedVersion: string, deployedRevision?: string) => ({
+    cluster: 'c',
+    namespace: 'n',
+    kind: 'Kustomization',
+    name: 'a',
+    health: 'ready' as const,
+    conditions: [],
+    deployedVersion,
+    ...(deployedRevision ? { deployedRevision } : {}),
+  });
 
   it('lists each version of a mixed cell with its target count, most common first', () => {
     expect(rollupLine({ targets: [t('4.2.1'), t('4.2.0')], rollup: { summary: '1 of 2 targets on 4.2.1', state: 'mixed' } })).toBe('4.2.1 ×1 · 4.2.0 ×1');

@@ -21,7 +21,12 @@ import { pipelinesOf, whoLabel } from '../tokens/token-format';
 import { troubledTokens } from '../tokens/token-inbox';
 import './inbox-view.css';
 
-const kindWords: Record<PendingPromotion['kind'], string> = { 'awaiting-approval': 'Awaiting approval', 'pr-open': 'PR open', 'promotion-expected': 'Promotion expected', 'pr-unknown': 'PR state unknown' };
+const kindWords: Record<PendingPromotion['kind'], string> = {
+  'awaiting-approval': 'Awaiting approval',
+  'pr-open': 'PR open',
+  'promotion-expected': 'Promotion expected',
+  'pr-unknown': 'PR state unknown',
+};
 
 /** Rows are one height so a group can be virtualised; a group taller than this many rows scrolls. */
 export const INBOX_ROW_HEIGHT = 52;
@@ -153,7 +158,13 @@ function InboxRow(props: { item: InboxItem; index: number; now: number }) {
   const { item, now } = props;
   const words = useChangeRequestWords(item.provider);
   return (
-    <div className="inbox-table__row" role="row" aria-rowindex={props.index + 2} data-testid="inbox-item" style={{ transform: `translateY(${props.index * INBOX_ROW_HEIGHT}px)`, height: INBOX_ROW_HEIGHT }}>
+    <div
+      className="inbox-table__row"
+      role="row"
+      aria-rowindex={props.index + 2}
+      data-testid="inbox-item"
+      style={{ transform: `translateY(${props.index * INBOX_ROW_HEIGHT}px)`, height: INBOX_ROW_HEIGHT }}
+    >
       <span role="cell">
         <span className="inbox__pipeline">{item.pipeline}</span>
         <span className="muted inbox__sub">{item.namespace}</span>
@@ -168,7 +179,9 @@ function InboxRow(props: { item: InboxItem; index: number; now: number }) {
             {words.ref(item.pending.pr.number)} · {prStatusText(item.pending.pr)}
           </span>
         ) : (
-          <span className="muted">{item.pending.kind === 'awaiting-approval' ? 'manual gate' : item.pending.kind === 'pr-unknown' ? `sign in to see open ${words.short}s` : `no ${words.short} yet`}</span>
+          <span className="muted">
+            {item.pending.kind === 'awaiting-approval' ? 'manual gate' : item.pending.kind === 'pr-unknown' ? `sign in to see open ${words.short}s` : `no ${words.short} yet`}
+          </span>
         )}
       </span>
       <span role="cell" className="mono">
@@ -203,7 +216,13 @@ function InboxAct(props: { item: InboxItem }) {
   const action = cellAction(row, item.envIndex - 1);
   if (action.kind !== 'approve' && action.kind !== 'promote') return null;
   return (
-    <button type="button" className="button button--small button--primary" onClick={() => openPromote({ rowId: row.id, from: item.envIndex - 1, to: item.envIndex })} data-testid="inbox-act" data-action={action.kind}>
+    <button
+      type="button"
+      className="button button--small button--primary"
+      onClick={() => openPromote({ rowId: row.id, from: item.envIndex - 1, to: item.envIndex })}
+      data-testid="inbox-act"
+      data-action={action.kind}
+    >
       {action.kind === 'approve' ? action.label : `Promote ${action.version}`}
     </button>
   );
@@ -225,7 +244,10 @@ function TokenInbox(props: { entries: TokenEntry[] }) {
           <li key={e.key} className="inbox__token" data-testid="inbox-token" data-state={e.state}>
             <TokenStatePill entry={e} long />
             <span>
-              {whoLabel(e)} · used by {pipelinesOf(e).map((p) => p.pipelineId).join(', ') || 'no pipeline'}
+              {whoLabel(e)} · used by{' '}
+              {pipelinesOf(e)
+                .map((p) => p.pipelineId)
+                .join(', ') || 'no pipeline'}
             </span>
             <button
               type="button"

@@ -76,7 +76,12 @@ export const PipelineRowView = memo(function PipelineRowView(props: { id: string
           </div>
           <div className="pipeline-row__meta">
             {row.namespace}
-            {mgmt && mgmt.state !== 'connected' ? <span className="pipeline-row__stale"> · {row.cluster} {mgmt.state}</span> : null}
+            {mgmt && mgmt.state !== 'connected' ? (
+              <span className="pipeline-row__stale">
+                {' '}
+                · {row.cluster} {mgmt.state}
+              </span>
+            ) : null}
           </div>
           <div className="pipeline-row__app" title={`${row.appRef.apiVersion} ${row.appRef.kind}/${row.appRef.name}`}>
             {row.appRef.kind || 'unknown kind'}/{row.appRef.name || '?'}
@@ -111,7 +116,9 @@ export const PipelineRowView = memo(function PipelineRowView(props: { id: string
       </div>
       {row.problems.map((p, i) => (
         <div key={`${p.code}-${i}`} className="row-problem" data-testid="row-problem" role="note">
-          <span className="row-problem__icon" aria-hidden="true">!</span>
+          <span className="row-problem__icon" aria-hidden="true">
+            !
+          </span>
           <div className="row-problem__text">
             <div className="row-problem__message" title={p.message}>
               {p.message}

@@ -109,7 +109,10 @@ function PromoteDialogBody() {
               </dd>
               <dt>Version</dt>
               <dd>
-                <span className="mono">{eligible.to.rollup.version ?? 'none'}</span> → <strong className="mono" data-testid="promote-version">{version}</strong>
+                <span className="mono">{eligible.to.rollup.version ?? 'none'}</span> →{' '}
+                <strong className="mono" data-testid="promote-version">
+                  {version}
+                </strong>
                 {eligible.from ? <span className="muted"> (from {eligible.from.name})</span> : null}
               </dd>
               <dt>Into</dt>
@@ -135,7 +138,9 @@ function PromoteDialogBody() {
                 {eligible.branch}
               </dd>
               <dt>Authored as</dt>
-              <dd data-testid="promote-author">{'plan' in phase && phase.plan.author ? <AuthorLine login={phase.plan.author} host={phase.plan.repo.host} /> : <span className="muted">the account you are signed in with</span>}</dd>
+              <dd data-testid="promote-author">
+                {'plan' in phase && phase.plan.author ? <AuthorLine login={phase.plan.author} host={phase.plan.repo.host} /> : <span className="muted">the account you are signed in with</span>}
+              </dd>
             </dl>
             {awaiting ? (
               <p className="notice notice--info" data-testid="promote-awaiting">
@@ -186,14 +191,7 @@ function AuthorLine(props: { login: string; host: string }) {
   );
 }
 
-function PhaseView(props: {
-  phase: Phase;
-  words: ChangeRequestWords;
-  host: ForgeHostSummary | undefined;
-  onSignIn(host: string): void;
-  onReplan(): void;
-  onRetry(): void;
-}) {
+function PhaseView(props: { phase: Phase; words: ChangeRequestWords; host: ForgeHostSummary | undefined; onSignIn(host: string): void; onReplan(): void; onRetry(): void }) {
   const { phase, words } = props;
   const attempt = useAppStore((s) => (phase.kind === 'signing-in' ? s.signIns[phase.host] : undefined));
   switch (phase.kind) {
@@ -292,7 +290,9 @@ function PhaseView(props: {
                 Updated existing {words.noun} {words.ref(phase.result.number)}.{' '}
               </>
             ) : (
-              <>Opened {words.noun} {words.ref(phase.result.number)}. </>
+              <>
+                Opened {words.noun} {words.ref(phase.result.number)}.{' '}
+              </>
             )}
             <SafeLink href={phase.result.prUrl} testId="promote-pr-link">
               View it in the browser ↗

@@ -13,11 +13,7 @@ import { changeRequestWordsFor, type ChangeRequestWords } from '../forges/forge-
 export const STEPS: readonly PromotionStep[] = ['sign-in', 'read-repo', 'commit', 'open-pr'];
 
 /** The words of the forge a promotion of `pipelineId` into `targetEnv` goes through (its strategy's provider). */
-export function wordsForTarget(
-  capabilities: readonly ForgeCapabilities[],
-  rowsById: Readonly<Record<string, PipelineRow>>,
-  target: { pipelineId: string; targetEnv: string },
-): ChangeRequestWords {
+export function wordsForTarget(capabilities: readonly ForgeCapabilities[], rowsById: Readonly<Record<string, PipelineRow>>, target: { pipelineId: string; targetEnv: string }): ChangeRequestWords {
   const env = rowsById[target.pipelineId]?.environments.find((e) => e.name === target.targetEnv);
   return changeRequestWordsFor(capabilities, env?.strategy.provider);
 }

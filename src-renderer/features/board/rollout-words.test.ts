@@ -25,12 +25,6 @@ describe('rollout words', () => {
   });
 
   it('lists the steps in time order, merged first, targets still waiting last', () => {
-    expect(rolloutSteps(timeline, '#4').map((s) => s.text)).toEqual([
-      '#4 merged: 1.8.2',
-      'us/pay reconciling 1.8.2',
-      'eu/pay reconciling 1.8.2',
-      'eu/pay healthy on 1.8.2',
-      'ap/pay waiting for Flux',
-    ]);
+    expect(rolloutSteps(timeline, '#4').map((s) => s.text)).toEqual(['#4 merged: 1.8.2', 'us/pay reconciling 1.8.2', 'eu/pay reconciling 1.8.2', 'eu/pay healthy on 1.8.2', 'ap/pay waiting for Flux']);
   });
 });

@@ -4,9 +4,7 @@ import { defaultView, FILTER_KEYS, type BoardView, type FilterKey } from './boar
 
 export function parseViewHash(hash: string): BoardView {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const filters = (params.get('f') ?? '')
-    .split(',')
-    .filter((f): f is FilterKey => (FILTER_KEYS as readonly string[]).includes(f));
+  const filters = (params.get('f') ?? '').split(',').filter((f): f is FilterKey => (FILTER_KEYS as readonly string[]).includes(f));
   return {
     query: (params.get('q') ?? '').slice(0, 200),
     filters: [...new Set(filters)],

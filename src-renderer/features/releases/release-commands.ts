@@ -17,7 +17,12 @@ export function releaseCommands(row: PipelineRow): PaletteCommand[] {
   for (const env of row.environments) {
     const r = deriveRollback(row, env.name);
     if (!r.allowed) continue;
-    out.push({ id: `rollback:${row.id}:${env.name}`, label: `Roll back ${row.name} in ${env.name} to ${r.version}`, hint: 'rollback', run: () => releases.openRollback({ rowId: row.id, env: env.name }) });
+    out.push({
+      id: `rollback:${row.id}:${env.name}`,
+      label: `Roll back ${row.name} in ${env.name} to ${r.version}`,
+      hint: 'rollback',
+      run: () => releases.openRollback({ rowId: row.id, env: env.name }),
+    });
   }
   return out;
 }

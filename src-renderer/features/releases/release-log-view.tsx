@@ -138,7 +138,11 @@ export function ReleaseLogView() {
         ) : null}
         <label>
           Pipeline{' '}
-          <select value={scope.pipelineId ?? ''} onChange={(e) => setScope({ ...(e.target.value ? { pipelineId: e.target.value } : {}), ...(scope.env ? { env: scope.env } : {}) })} data-testid="release-pipeline">
+          <select
+            value={scope.pipelineId ?? ''}
+            onChange={(e) => setScope({ ...(e.target.value ? { pipelineId: e.target.value } : {}), ...(scope.env ? { env: scope.env } : {}) })}
+            data-testid="release-pipeline"
+          >
             <option value="">All pipelines</option>
             {rowOrder.map((id) => (
               <option key={id} value={id}>

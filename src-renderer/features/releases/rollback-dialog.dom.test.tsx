@@ -30,9 +30,20 @@ function openRollbackOn(provider: 'github' | 'gitlab') {
 
 describe('rollback dialog wording', () => {
   it('opens a merge request on GitLab and names it !N when done', async () => {
-    const plan = { id: 'r1', pipelineName: 'api', targetEnv: 'prod', title: 'Roll back api in prod to 1.1.0', branch: 'rollback-api-prod', repo: { host: 'gl', owner: 'g', name: 'p', url: 'https://gitlab.example/g/p' }, existingPr: { number: 8 }, files: [] } as unknown as PromotionPlan;
+    const plan = {
+      id: 'r1',
+      pipelineName: 'api',
+      targetEnv: 'prod',
+      title: 'Roll back api in prod to 1.1.0',
+      branch: 'rollback-api-prod',
+      repo: { host: 'gl', owner: 'g', name: 'p', url: 'https://gitlab.example/g/p' },
+      existingPr: { number: 8 },
+      files: [],
+    } as unknown as PromotionPlan;
     const main = installFakeMain((channel) =>
-      channel === 'promotion:plan-rollback' ? ok(plan) : ok({ planId: 'r1', number: 9, prUrl: 'https://gitlab.example/g/p/-/merge_requests/9', updated: false, rebuilt: false, files: [], baseSha: 'abc' }),
+      channel === 'promotion:plan-rollback'
+        ? ok(plan)
+        : ok({ planId: 'r1', number: 9, prUrl: 'https://gitlab.example/g/p/-/merge_requests/9', updated: false, rebuilt: false, files: [], baseSha: 'abc' }),
     );
     openRollbackOn('gitlab');
     const dialog = screen.getByTestId('rollback-dialog');

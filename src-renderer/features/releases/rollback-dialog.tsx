@@ -80,7 +80,8 @@ export function RollbackDialog() {
         <p data-testid="rollback-refusal">Can’t roll back: {derived.reason}</p>
       ) : step.kind === 'done' ? (
         <p data-testid="rollback-done">
-          Rollback {words.noun} {step.result.updated ? 'updated' : 'opened'}: <SafeLink href={step.result.prUrl}>{words.ref(step.result.number)}</SafeLink>. It replaces {derived.replaces} by {derived.version} once merged.
+          Rollback {words.noun} {step.result.updated ? 'updated' : 'opened'}: <SafeLink href={step.result.prUrl}>{words.ref(step.result.number)}</SafeLink>. It replaces {derived.replaces} by{' '}
+          {derived.version} once merged.
         </p>
       ) : (
         <>

@@ -10,19 +10,7 @@ import { bridge } from '../../bridge/release-board';
 import { Modal } from '../../components/modal';
 import { useAppStore } from '../../store/store';
 import { capabilitiesOf, forgeTypeOptions } from '../forges/forge-capabilities';
-import {
-  draftFromView,
-  emptyHost,
-  emptyOverride,
-  isDirty,
-  localErrors,
-  patchFromDraft,
-  serverErrors,
-  type FieldErrors,
-  type HostRow,
-  type OverrideRow,
-  type SettingsDraft,
-} from './settings-form';
+import { draftFromView, emptyHost, emptyOverride, isDirty, localErrors, patchFromDraft, serverErrors, type FieldErrors, type HostRow, type OverrideRow, type SettingsDraft } from './settings-form';
 import { EnvironmentHosts, ThemeField } from './appearance-fields';
 import './settings.css';
 
@@ -85,7 +73,14 @@ function SettingsDialog(props: { onClose(): void }) {
     if (!selector) return;
     // One attempt, on the commit that carries the change: a stale request never fires later.
     pendingFocus.current = null;
-    document.querySelector<HTMLElement>(selector.split(',').map((part) => `.settings ${part.trim()}`).join(', '))?.focus();
+    document
+      .querySelector<HTMLElement>(
+        selector
+          .split(',')
+          .map((part) => `.settings ${part.trim()}`)
+          .join(', '),
+      )
+      ?.focus();
   });
 
   const applyFetched = useCallback((result: Awaited<ReturnType<typeof bridge.request<'settings:get'>>>) => {
@@ -252,12 +247,7 @@ function TokensSection(props: { draft: SettingsDraft; edit: Edit }) {
     <fieldset className="settings__section">
       <legend className="settings__legend">Promotion tokens</legend>
       <label className="settings__check">
-        <input
-          type="checkbox"
-          checked={draft.readPromotionSecrets === true}
-          onChange={(e) => edit((d) => ({ ...d, readPromotionSecrets: e.target.checked }))}
-          data-testid="settings-read-secrets"
-        />
+        <input type="checkbox" checked={draft.readPromotionSecrets === true} onChange={(e) => edit((d) => ({ ...d, readPromotionSecrets: e.target.checked }))} data-testid="settings-read-secrets" />
         <span>Read the promotion Secrets with my kubeconfig to show who is behind each token (tokens are sent only to the Git hosts below and your sign-in hosts)</span>
       </label>
       <div className="settings__field">
@@ -409,8 +399,8 @@ function NonExpiringSessions() {
   if (lasting.length === 0) return null;
   return (
     <p className="settings__notice" data-testid="settings-non-expiring">
-      {lasting.map((s) => s.host).join(', ')} gave you a token that does not expire (an OAuth app). Release Board keeps it in memory only and revokes it when you sign out or
-      quit, but while the app runs it stays valid. Ask your administrator for a GitHub App instead: its user tokens expire after 8 hours.
+      {lasting.map((s) => s.host).join(', ')} gave you a token that does not expire (an OAuth app). Release Board keeps it in memory only and revokes it when you sign out or quit, but while the app
+      runs it stays valid. Ask your administrator for a GitHub App instead: its user tokens expire after 8 hours.
     </p>
   );
 }
@@ -428,9 +418,7 @@ function HostsSection(props: { draft: SettingsDraft; errors: FieldErrors; edit: 
   return (
     <fieldset className="settings__section">
       <legend className="settings__legend">Git hosts</legend>
-      <span className="settings__hint">
-        GitHub Enterprise Server or GitLab instances to sign in to, each with its OAuth application. github.com needs no entry.
-      </span>
+      <span className="settings__hint">GitHub Enterprise Server or GitLab instances to sign in to, each with its OAuth application. github.com needs no entry.</span>
       {props.restartRequired ? (
         <p className="settings__notice" data-testid="settings-restart">
           Git host changes apply after Release Board restarts.

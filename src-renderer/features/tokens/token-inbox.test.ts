@@ -12,7 +12,17 @@ describe('troubledTokens', () => {
       generatedAt: '',
       pipelines: [],
       problems: [],
-      entries: [entry('soon', 'expiring-soon'), entry('ok', 'valid'), entry('gone', 'revoked-or-expired'), entry('old', 'expired'), entry('unused', 'expired', true), entry('nos', 'secret-missing'), entry('forbidden', 'forbidden'), entry('unread', 'cluster-error'), entry('nokey', 'key-missing')],
+      entries: [
+        entry('soon', 'expiring-soon'),
+        entry('ok', 'valid'),
+        entry('gone', 'revoked-or-expired'),
+        entry('old', 'expired'),
+        entry('unused', 'expired', true),
+        entry('nos', 'secret-missing'),
+        entry('forbidden', 'forbidden'),
+        entry('unread', 'cluster-error'),
+        entry('nokey', 'key-missing'),
+      ],
     };
     expect(troubledTokens(report).map((e) => e.key)).toEqual(['gone', 'old', 'nos', 'nokey', 'unread', 'soon']);
     expect(troubledTokens(undefined)).toEqual([]);

@@ -108,8 +108,8 @@ export function TokenPanel(props: TokenPanelProps) {
       {entry.unapprovedHost ? (
         <div className="notice notice--warn token-panel__approve" data-testid="token-unapproved-host">
           <p>
-            The pipelines below keep their repository on <strong className="mono">{entry.unapprovedHost}</strong>, which is not one of your Git hosts. Release Board sends a
-            token only to a host you approve, so this one was not checked. Approve it only if you trust that host with this token.
+            The pipelines below keep their repository on <strong className="mono">{entry.unapprovedHost}</strong>, which is not one of your Git hosts. Release Board sends a token only to a host you
+            approve, so this one was not checked. Approve it only if you trust that host with this token.
           </p>
           {props.onApproveHost ? (
             <button type="button" className="button" disabled={props.approveBusy === true} onClick={() => props.onApproveHost?.(entry.unapprovedHost!)} data-testid="token-approve-host">
@@ -147,7 +147,9 @@ export function TokenPanel(props: TokenPanelProps) {
                   </li>
                 ))}
               </ul>
-              {reportsTokenLastUse(capabilities, entry.provider) ? null : <span className="muted token-note">{forgeLabel(capabilities, entry.provider)} does not reveal when a token was last used.</span>}
+              {reportsTokenLastUse(capabilities, entry.provider) ? null : (
+                <span className="muted token-note">{forgeLabel(capabilities, entry.provider)} does not reveal when a token was last used.</span>
+              )}
             </dd>
           </>
         ) : null}
@@ -171,7 +173,12 @@ export function TokenPanel(props: TokenPanelProps) {
             <dt>Forge</dt>
             <dd>
               <code>{entry.apiBaseUrl}</code>
-              {entry.checkedAt ? <span className="muted"> · checked {relativeDays(entry.checkedAt, now) === 'today' ? 'today' : relativeDays(entry.checkedAt, now)} at {entry.checkedAt.slice(11, 16)} UTC</span> : null}
+              {entry.checkedAt ? (
+                <span className="muted">
+                  {' '}
+                  · checked {relativeDays(entry.checkedAt, now) === 'today' ? 'today' : relativeDays(entry.checkedAt, now)} at {entry.checkedAt.slice(11, 16)} UTC
+                </span>
+              ) : null}
             </dd>
           </>
         ) : null}
@@ -188,11 +195,11 @@ export function TokenPanel(props: TokenPanelProps) {
               <span className="muted">in {s.context}</span>
             </div>
             {secretWasRead(entry) ? (
-            <div className="token-secret__keys">
-              <span className={`chip ${s.hasToken ? '' : 'chip--muted'}`}>token {s.hasToken ? '✓' : '—'}</span>
-              <span className={`chip ${s.hasUsername ? '' : 'chip--muted'}`}>username {s.hasUsername ? '✓' : '—'}</span>
-              <span className={`chip ${s.hasPassword ? '' : 'chip--muted'}`}>password {s.hasPassword ? '✓' : '—'}</span>
-            </div>
+              <div className="token-secret__keys">
+                <span className={`chip ${s.hasToken ? '' : 'chip--muted'}`}>token {s.hasToken ? '✓' : '—'}</span>
+                <span className={`chip ${s.hasUsername ? '' : 'chip--muted'}`}>username {s.hasUsername ? '✓' : '—'}</span>
+                <span className={`chip ${s.hasPassword ? '' : 'chip--muted'}`}>password {s.hasPassword ? '✓' : '—'}</span>
+              </div>
             ) : null}
             <p className="token-secret__access">{s.access.summary}</p>
           </li>

@@ -20,11 +20,29 @@ const now = new Date('2026-06-01T12:00:00Z');
 const daysFromNow = (days: number) => new Date(now.getTime() + days * 86_400_000).toISOString();
 
 function secret(pipeline: string, summary = 'You may read this Secret.'): SecretLocation {
-  return { context: 'mgmt', namespace: 'team', name: `${pipeline}-promotion`, hasToken: true, hasUsername: true, hasPassword: false, access: { youCanGet: 'yes', youCanListNamespace: 'no', method: 'self-subject-access-review', summary } };
+  return {
+    context: 'mgmt',
+    namespace: 'team',
+    name: `${pipeline}-promotion`,
+    hasToken: true,
+    hasUsername: true,
+    hasPassword: false,
+    access: { youCanGet: 'yes', youCanListNamespace: 'no', method: 'self-subject-access-review', summary },
+  };
 }
 
 function tokenUse(pipeline: string, environment: string, provider: TokenUse['provider'] = 'github'): TokenUse {
-  return { pipelineId: `team/${pipeline}`, context: 'mgmt', namespace: 'team', pipeline, environment, provider, repoUrl: 'https://github.com/acme/fleet', secretName: `${pipeline}-promotion`, strategySource: 'pipeline' };
+  return {
+    pipelineId: `team/${pipeline}`,
+    context: 'mgmt',
+    namespace: 'team',
+    pipeline,
+    environment,
+    provider,
+    repoUrl: 'https://github.com/acme/fleet',
+    secretName: `${pipeline}-promotion`,
+    strategySource: 'pipeline',
+  };
 }
 
 function risk(id: TokenRisk['id'], severity: TokenRisk['severity'], title: string): TokenRisk {

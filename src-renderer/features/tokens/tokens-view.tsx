@@ -77,12 +77,11 @@ export function TokensView(props: TokensViewProps) {
     return (
       <StatePanel tone="neutral" title="Read the promotion Secrets?" testId="tokens-consent">
         <p>
-          {uses} pipeline{uses === 1 ? '' : 's'} promote{uses === 1 ? 's' : ''} with a Git token stored in a Secret. To show who is behind each token, what it may do and when it
-          expires, Release Board reads those Secrets with your own kubeconfig (your RBAC decides) and asks the Git host about each token.
+          {uses} pipeline{uses === 1 ? '' : 's'} promote{uses === 1 ? 's' : ''} with a Git token stored in a Secret. To show who is behind each token, what it may do and when it expires, Release Board
+          reads those Secrets with your own kubeconfig (your RBAC decides) and asks the Git host about each token.
         </p>
         <p className="muted">
-          A token is only ever sent to a Git host you configured or approve; it never leaves this computer otherwise, and is never shown, logged or stored. You can change this in
-          Settings.
+          A token is only ever sent to a Git host you configured or approve; it never leaves this computer otherwise, and is never shown, logged or stored. You can change this in Settings.
         </p>
         {props.onChooseSecretReading ? (
           <p className="tokens-consent__actions">

@@ -14,11 +14,20 @@ export function createScaleRow(i: number, now: Date, bump = 0): PipelineRow {
     const minor = Math.max(0, 9 - index - ((i + index) % 3)) + bump;
     const targets = Array.from({ length: index === 3 ? 2 : 1 }, (_, k) =>
       target(
-        { cluster: index === 0 ? 'mgmt' : `cluster-${index}`, context: index === 0 ? 'mgmt' : `cluster-${index}`, namespace: k === 0 ? team : `${team}-b`, deployedVersion: `${major}.${minor}.${i % 7}`, ...(i % 97 === index ? { health: 'failed' as const, message: 'Helm upgrade failed: timed out waiting for the condition' } : {}) },
+        {
+          cluster: index === 0 ? 'mgmt' : `cluster-${index}`,
+          context: index === 0 ? 'mgmt' : `cluster-${index}`,
+          namespace: k === 0 ? team : `${team}-b`,
+          deployedVersion: `${major}.${minor}.${i % 7}`,
+          ...(i % 97 === index ? { health: 'failed' as const, message: 'Helm upgrade failed: timed out waiting for the condition' } : {}),
+        },
         { kind: 'HelmRelease', name, at: at(index * 5 + (i % 11)) },
       ),
     );
-    return env(envName, index, targets, { strategy: prStrategy({ manual: index === 3 }), pending: index === 3 && i % 13 === 0 ? [{ kind: 'awaiting-approval', version: `${major}.${minor + 1}.${i % 7}` }] : [] });
+    return env(envName, index, targets, {
+      strategy: prStrategy({ manual: index === 3 }),
+      pending: index === 3 && i % 13 === 0 ? [{ kind: 'awaiting-approval', version: `${major}.${minor + 1}.${i % 7}` }] : [],
+    });
   });
   return row('mgmt', team, name, envs);
 }

@@ -84,8 +84,6 @@ describe('promotionsFromChangedFiles', () => {
       { path: 'README.md', before: 'old', after: 'new' },
       { path: 'apps/checkout/new.yaml', before: null, after: file('9.9.9') },
     ]);
-    expect(result).toEqual([
-      { namespace: 'team-payments', name: 'checkout', env: 'staging', from: '1.0.0', to: '1.1.0', path: 'apps/checkout/staging/staging-eu/hr.yaml' },
-    ]);
+    expect(result).toEqual([{ namespace: 'team-payments', name: 'checkout', env: 'staging', from: '1.0.0', to: '1.1.0', path: 'apps/checkout/staging/staging-eu/hr.yaml' }]);
   });
 });

@@ -104,11 +104,7 @@ describe('flux simulator', () => {
     expect(helmRelease(env, 'prod-eu', 'payments', 'checkout').spec.chart.spec.version).toBe('1.8.2');
     await env.clock.advance(DELAY);
     await env.flux.idle();
-    expect(seen).toEqual([
-      'MODIFIED spec=1.8.2 ready=True reconciling=-',
-      'MODIFIED spec=1.8.2 ready=Unknown reconciling=True',
-      'MODIFIED spec=1.8.2 ready=True reconciling=-',
-    ]);
+    expect(seen).toEqual(['MODIFIED spec=1.8.2 ready=True reconciling=-', 'MODIFIED spec=1.8.2 ready=Unknown reconciling=True', 'MODIFIED spec=1.8.2 ready=True reconciling=-']);
     const hr = helmRelease(env, 'prod-eu', 'payments', 'checkout');
     expect(hr.status.history[0]).toMatchObject({ chartVersion: '1.8.2', status: 'deployed' });
     expect(hr.status.history[1]).toMatchObject({ chartVersion: '1.8.1', status: 'superseded' });

@@ -270,7 +270,11 @@ export function startFluxSimulator(options: FluxSimulatorOptions): FluxSimulator
     const generation = Number((obj.metadata as { generation?: number }).generation ?? 1);
     let conditions = ((obj.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).slice();
     let at = timestamp(clock.now());
-    conditions = upsertCondition(conditions, { type: 'Reconciling', status: 'True', reason: 'Progressing', message: `Fresh generation of HelmRelease ${t.namespace}/${t.name}`, observedGeneration: generation }, at);
+    conditions = upsertCondition(
+      conditions,
+      { type: 'Reconciling', status: 'True', reason: 'Progressing', message: `Fresh generation of HelmRelease ${t.namespace}/${t.name}`, observedGeneration: generation },
+      at,
+    );
     conditions = upsertCondition(conditions, { type: 'Ready', status: 'Unknown', reason: 'Progressing', message: `Running 'upgrade' action with timeout of 5m0s`, observedGeneration: generation }, at);
     store.patchStatus(ref, { conditions, lastAttemptedRevision: version, lastAttemptedGeneration: generation, lastAttemptedReleaseAction: 'upgrade' });
 
@@ -279,7 +283,7 @@ export function startFluxSimulator(options: FluxSimulatorOptions): FluxSimulator
     if (!obj) return emit({ ...base, outcome: 'skipped', reason: `${t.kind} ${t.namespace}/${t.name} was deleted` });
     const status = (obj.status ?? {}) as { conditions?: Condition[]; history?: HelmHistoryEntry[]; failures?: number };
     const history = (status.history ?? []).slice();
-    const chartName = ((obj.spec as { chart?: { spec?: { chart?: string } } }).chart?.spec?.chart) ?? t.name;
+    const chartName = (obj.spec as { chart?: { spec?: { chart?: string } } }).chart?.spec?.chart ?? t.name;
     const previous = history[0];
     at = timestamp(clock.now());
     const releaseVersion = (previous?.version ?? 0) + 1;
@@ -317,7 +321,13 @@ export function startFluxSimulator(options: FluxSimulatorOptions): FluxSimulator
     return emit({ ...base, outcome: 'deployed' });
   }
 
-  async function reconcileKustomization(t: FluxTargetRef & { kind: AppKind }, version: string, commit: string | undefined, cause: FluxEvent['cause'], pipeline?: FluxEvent['pipeline']): Promise<FluxEvent> {
+  async function reconcileKustomization(
+    t: FluxTargetRef & { kind: AppKind },
+    version: string,
+    commit: string | undefined,
+    cause: FluxEvent['cause'],
+    pipeline?: FluxEvent['pipeline'],
+  ): Promise<FluxEvent> {
     const store = storeOf(t.cluster);
     const ref = storeRef(t);
     const base = { target: t, version, cause, ...(pipeline ? { pipeline } : {}) };
@@ -330,13 +340,22 @@ export function startFluxSimulator(options: FluxSimulatorOptions): FluxSimulator
     const current = String((obj.status as { lastAppliedRevision?: string } | undefined)?.lastAppliedRevision ?? '');
     const currentRef = current.includes('@') ? current.slice(0, current.indexOf('@')) : '';
     const followsBranch = currentRef !== '' && !/^v?\d/.test(currentRef);
-    const sha = commit && commit !== ZERO_SHA ? commit : createHash('sha1').update(`${targetKey(t)}:${version}:${clock.now().getTime()}`).digest('hex');
+    const sha =
+      commit && commit !== ZERO_SHA
+        ? commit
+        : createHash('sha1')
+            .update(`${targetKey(t)}:${version}:${clock.now().getTime()}`)
+            .digest('hex');
     const revision = `${followsBranch ? currentRef : version}@sha1:${sha}`;
 
     const generation = Number((obj.metadata as { generation?: number }).generation ?? 1);
     let at = timestamp(clock.now());
     let conditions = ((obj.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).slice();
-    conditions = upsertCondition(conditions, { type: 'Reconciling', status: 'True', reason: 'Progressing', message: `Building manifests for revision ${revision}`, observedGeneration: generation }, at);
+    conditions = upsertCondition(
+      conditions,
+      { type: 'Reconciling', status: 'True', reason: 'Progressing', message: `Building manifests for revision ${revision}`, observedGeneration: generation },
+      at,
+    );
     conditions = upsertCondition(conditions, { type: 'Ready', status: 'Unknown', reason: 'Progressing', message: 'Reconciliation in progress', observedGeneration: generation }, at);
     store.patchStatus(ref, { conditions, lastAttemptedRevision: revision });
 
@@ -394,7 +413,16 @@ export function startFluxSimulator(options: FluxSimulatorOptions): FluxSimulator
     for (const p of store.list(PIPELINE_GROUP, 'Pipeline')) {
       const spec = p.spec as PipelineSpec;
       if (spec.appRef?.name !== t.name || spec.appRef.kind !== t.kind) continue;
-      const envStatuses = (p.status as { environments?: Record<string, { targets?: { clusterAppRef: { clusterRef?: { name: string } }; ready: boolean; revision?: string; error?: string }[]; waitingApproval?: { revision: string } }> } | undefined)?.environments;
+      const envStatuses = (
+        p.status as
+          | {
+              environments?: Record<
+                string,
+                { targets?: { clusterAppRef: { clusterRef?: { name: string } }; ready: boolean; revision?: string; error?: string }[]; waitingApproval?: { revision: string } }
+              >;
+            }
+          | undefined
+      )?.environments;
       if (!envStatuses) continue;
       let changed = false;
       const next: Record<string, unknown> = {};
@@ -440,7 +468,13 @@ export function startFluxSimulator(options: FluxSimulatorOptions): FluxSimulator
           skip(change, `commit on ${event.branch}, Flux follows ${branch}`);
           continue;
         }
-        if (pr?.url && !pr.url.replace(/\.git$/, '').toLowerCase().endsWith(`/${event.repo.toLowerCase()}`)) {
+        if (
+          pr?.url &&
+          !pr.url
+            .replace(/\.git$/, '')
+            .toLowerCase()
+            .endsWith(`/${event.repo.toLowerCase()}`)
+        ) {
           skip(change, `Pipeline promotes through ${pr.url}, not ${event.repo}`);
           continue;
         }
@@ -503,7 +537,10 @@ export function startFluxSimulator(options: FluxSimulatorOptions): FluxSimulator
         if (!obj) return;
         const at = timestamp(clock.now());
         let conditions = withoutCondition(((obj.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).slice(), 'Stalled');
-        const version = t.kind === 'HelmRelease' ? ((obj.status as { history?: HelmHistoryEntry[] }).history?.find((h) => h.status === 'deployed')?.chartVersion ?? '') : String((obj.status as { lastAppliedRevision?: string }).lastAppliedRevision ?? '');
+        const version =
+          t.kind === 'HelmRelease'
+            ? ((obj.status as { history?: HelmHistoryEntry[] }).history?.find((h) => h.status === 'deployed')?.chartVersion ?? '')
+            : String((obj.status as { lastAppliedRevision?: string }).lastAppliedRevision ?? '');
         const msg = t.kind === 'HelmRelease' ? `Helm release ${t.namespace}/${t.name} is healthy with chart ${t.name}@${version}` : `Applied revision: ${version}`;
         conditions = upsertCondition(conditions, { type: 'Ready', status: 'True', reason: t.kind === 'HelmRelease' ? 'UpgradeSucceeded' : 'ReconciliationSucceeded', message: msg }, at);
         if (t.kind === 'Kustomization') conditions = upsertCondition(conditions, { type: 'Healthy', status: 'True', reason: 'Succeeded', message: 'Health check passed' }, at);

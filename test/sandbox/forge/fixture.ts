@@ -48,7 +48,15 @@ export function forgeSeed(now: Date = new Date()): SeedForge {
         permissions: { contents: 'read', pull_requests: 'read' },
       },
       { value: TOKENS.oauth, login: 'alice', kind: 'oauth', scopes: ['repo'], expiresAt: null },
-      { value: TOKENS.installation, login: 'promoter[bot]', kind: 'installation', scopes: [], expiresAt: isoSeconds(new Date(now.getTime() + 3_600_000)), repositories: ['acme/fleet'], permissions: { contents: 'write', pull_requests: 'write' } },
+      {
+        value: TOKENS.installation,
+        login: 'promoter[bot]',
+        kind: 'installation',
+        scopes: [],
+        expiresAt: isoSeconds(new Date(now.getTime() + 3_600_000)),
+        repositories: ['acme/fleet'],
+        permissions: { contents: 'write', pull_requests: 'write' },
+      },
       { value: TOKENS.revoked, login: 'alice', kind: 'classic', scopes: ['repo'], expiresAt: null, revoked: true },
       { value: TOKENS.expiring, login: 'alice', kind: 'classic', scopes: ['repo'], expiresAt: isoDaysFrom(now, 7) },
       { value: TOKENS.outsider, login: 'mallory', kind: 'classic', scopes: ['repo'], expiresAt: null },
@@ -111,7 +119,11 @@ export function readTar(tar: Buffer): Map<string, string> {
   while (off + 512 <= tar.length) {
     const h = tar.subarray(off, off + 512);
     if (h.every((b) => b === 0)) break;
-    const field = (start: number, len: number): string => h.subarray(start, start + len).toString('utf8').replace(/\0.*$/s, '');
+    const field = (start: number, len: number): string =>
+      h
+        .subarray(start, start + len)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
     const name = field(0, 100);
     const prefix = field(345, 155);
     const size = parseInt(field(124, 12).trim() || '0', 8);

@@ -22,7 +22,9 @@ const files: Record<string, string> = {
 describe('ObjectStore', () => {
   it('produces the same tree and commit SHAs as git', () => {
     const git = (args: string[], env: Record<string, string> = {}, input?: string): string =>
-      execFileSync('git', args, { cwd: dir, env: { ...process.env, ...env }, input }).toString().trim();
+      execFileSync('git', args, { cwd: dir, env: { ...process.env, ...env }, input })
+        .toString()
+        .trim();
     git(['init', '-q']);
     for (const [path, content] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -30,7 +32,14 @@ describe('ObjectStore', () => {
     }
     git(['add', '-A']);
     const gitTree = git(['write-tree']);
-    const who = { GIT_AUTHOR_NAME: 'Alice Release', GIT_AUTHOR_EMAIL: 'alice@example.test', GIT_AUTHOR_DATE: '2026-01-05T09:00:00Z', GIT_COMMITTER_NAME: 'Alice Release', GIT_COMMITTER_EMAIL: 'alice@example.test', GIT_COMMITTER_DATE: '2026-01-05T09:00:00Z' };
+    const who = {
+      GIT_AUTHOR_NAME: 'Alice Release',
+      GIT_AUTHOR_EMAIL: 'alice@example.test',
+      GIT_AUTHOR_DATE: '2026-01-05T09:00:00Z',
+      GIT_COMMITTER_NAME: 'Alice Release',
+      GIT_COMMITTER_EMAIL: 'alice@example.test',
+      GIT_COMMITTER_DATE: '2026-01-05T09:00:00Z',
+    };
     const gitCommit = git(['commit-tree', gitTree, '-m', 'Initial commit'], who);
 
     const store = new ObjectStore();
@@ -90,6 +99,10 @@ describe('ObjectStore', () => {
         expect(lineDiffStats(before, after).patch).toBe(hunks);
       }
     }
-    expect(lineDiffStats(`${lines.join('\n')}\n`, `${edited.join('\n')}\n`).patch.split('\n').filter((l) => l.startsWith('@@'))).toEqual(['@@ -1,5 +1,5 @@', '@@ -18,7 +18,8 @@ line 17']);
+    expect(
+      lineDiffStats(`${lines.join('\n')}\n`, `${edited.join('\n')}\n`)
+        .patch.split('\n')
+        .filter((l) => l.startsWith('@@')),
+    ).toEqual(['@@ -1,5 +1,5 @@', '@@ -18,7 +18,8 @@ line 17']);
   });
 });

@@ -112,7 +112,10 @@ export class ObjectStore {
 
   /** Writes the nested trees for a flat path map and returns the root tree sha. */
   buildTree(flat: FlatTree): string {
-    interface Dir { files: TreeEntry[]; dirs: Map<string, Dir> }
+    interface Dir {
+      files: TreeEntry[];
+      dirs: Map<string, Dir>;
+    }
     const root: Dir = { files: [], dirs: new Map() };
     for (const [path, { sha, mode }] of flat) {
       const parts = path.split('/');

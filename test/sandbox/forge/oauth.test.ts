@@ -185,7 +185,11 @@ describe('OAuth web flow', () => {
     const cb = await authorize(CLASSIC, 'http://127.0.0.1:40002/callback', challenge);
     const t = await exchange({ client_id: CLASSIC.id, client_secret: CLASSIC.secret, code: cb.searchParams.get('code') as string, code_verifier: verifier });
     const basic = `Basic ${Buffer.from(`${CLASSIC.id}:${CLASSIC.secret}`).toString('base64')}`;
-    const del = await fetch(`${forge.apiUrl}/applications/${CLASSIC.id}/token`, { method: 'DELETE', headers: { authorization: basic, 'content-type': 'application/json' }, body: JSON.stringify({ access_token: t.access_token }) });
+    const del = await fetch(`${forge.apiUrl}/applications/${CLASSIC.id}/token`, {
+      method: 'DELETE',
+      headers: { authorization: basic, 'content-type': 'application/json' },
+      body: JSON.stringify({ access_token: t.access_token }),
+    });
     expect(del.status).toBe(204);
     expect((await fetch(`${forge.apiUrl}/user`, { headers: { authorization: `token ${String(t.access_token)}` } })).status).toBe(401);
   });
@@ -200,8 +204,7 @@ describe('OAuth device flow', () => {
     });
     return (await res.json()) as Record<string, string | number>;
   }
-  const poll = (device: string): Promise<Record<string, string | number>> =>
-    exchange({ client_id: CLASSIC.id, device_code: device, grant_type: 'urn:ietf:params:oauth:grant-type:device_code' });
+  const poll = (device: string): Promise<Record<string, string | number>> => exchange({ client_id: CLASSIC.id, device_code: device, grant_type: 'urn:ietf:params:oauth:grant-type:device_code' });
 
   it('goes from authorization_pending to a token once the user authorizes on the verification page', async () => {
     const dc = await deviceCode();

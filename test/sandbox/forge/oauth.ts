@@ -352,11 +352,18 @@ export class OAuthService {
 
     r.add('POST', '/login/device', (ctx) => {
       const f = formBody(ctx);
-      const entered = (f.user_code ?? '').trim().toUpperCase().replace(/[^A-Z0-9]/g, '');
+      const entered = (f.user_code ?? '')
+        .trim()
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, '');
       const grant = [...this.devices.values()].find((d) => d.userCode.replace('-', '') === entered);
       if (!grant || grant.expiresAt < this.nowMs() || grant.status !== 'pending') {
-        return page('Device Activation', `<h1>Device Activation</h1><div class="flash-error" id="device-error"><p>Your code is invalid or has expired. Enter the code displayed on your device.</p></div>
-<form method="post" action="/login/device"><input id="user-code" name="user_code" autocomplete="off"><div class="buttons"><button type="submit" class="primary">Continue</button></div></form>`, 400);
+        return page(
+          'Device Activation',
+          `<h1>Device Activation</h1><div class="flash-error" id="device-error"><p>Your code is invalid or has expired. Enter the code displayed on your device.</p></div>
+<form method="post" action="/login/device"><input id="user-code" name="user_code" autocomplete="off"><div class="buttons"><button type="submit" class="primary">Continue</button></div></form>`,
+          400,
+        );
       }
       const app = this.state.apps.get(grant.clientId);
       const login = this.signedInUser();
@@ -431,7 +438,11 @@ export class OAuthService {
     const clientAuth = (ctx: Ctx): string => {
       const h = String(ctx.req.headers.authorization ?? '');
       const m = /^basic\s+(.+)$/i.exec(h);
-      const [id, secret] = m ? Buffer.from(m[1] as string, 'base64').toString('utf8').split(/:(.*)/s) : [];
+      const [id, secret] = m
+        ? Buffer.from(m[1] as string, 'base64')
+            .toString('utf8')
+            .split(/:(.*)/s)
+        : [];
       const app = this.state.apps.get(ctx.params.client_id ?? '');
       if (!app || id !== app.clientId || secret !== app.clientSecret) throw new ApiError(404, 'Not Found', {}, `${DOCS}/apps/oauth-applications`);
       return app.clientId;

@@ -62,7 +62,7 @@ describe('users, tokens and rate limits', () => {
     expect(res.headers['github-authentication-token-expiration']).toBe(`${expiry.slice(0, 10)} ${expiry.slice(11, 19)} UTC`);
   });
 
-  it('expires tokens on its own clock, not the machine\'s', async () => {
+  it("expires tokens on its own clock, not the machine's", async () => {
     let at = Date.parse('2031-03-01T12:00:00Z');
     const pinned = await startForge({ seed: forgeSeed(new Date(at)), now: () => new Date(at) });
     try {
@@ -293,9 +293,7 @@ describe('pull requests', () => {
     expect(event.repo).toBe('acme/fleet');
     expect(event.before).toBe(before);
     expect(event.after).toBe(merged.data.sha);
-    expect(event.changedFiles).toEqual([
-      { path: 'apps/podinfo/staging/release.yaml', before: 'version: 6.5.0 # {"$promotion": "podinfo"}\n', after: 'version: 6.5.1 # {"$promotion": "podinfo"}\n' },
-    ]);
+    expect(event.changedFiles).toEqual([{ path: 'apps/podinfo/staging/release.yaml', before: 'version: 6.5.0 # {"$promotion": "podinfo"}\n', after: 'version: 6.5.1 # {"$promotion": "podinfo"}\n' }]);
     const commit = await octo.rest.git.getCommit({ owner: 'acme', repo: 'fleet', commit_sha: merged.data.sha });
     expect(commit.data.parents.map((p) => p.sha)).toEqual([before, pr.data.head.sha]);
     expect(commit.data.message).toBe('Merge pull request #1 from acme/promote/podinfo-staging\n\nPromote podinfo 6.5.1 to staging');
@@ -341,8 +339,13 @@ describe('pull requests', () => {
     expect(noBranch.status).toBe(404);
     forge.state.commitFiles('acme/fleet', 'docs', {}, 'branch', 'alice');
     const ok = await octo.rest.repos.createOrUpdateFileContents({
-      owner: 'acme', repo: 'fleet', path: 'README.md', message: 'docs', branch: 'docs',
-      content: Buffer.from('# fleet\n\nmore\n').toString('base64'), sha: current.data.sha,
+      owner: 'acme',
+      repo: 'fleet',
+      path: 'README.md',
+      message: 'docs',
+      branch: 'docs',
+      content: Buffer.from('# fleet\n\nmore\n').toString('base64'),
+      sha: current.data.sha,
     });
     expect(ok.status).toBe(200);
     expect(forge.state.getFile('acme/fleet', 'docs', 'README.md')).toBe('# fleet\n\nmore\n');
@@ -397,7 +400,13 @@ describe('creating repositories and their first files', () => {
     expect(empty.data).toMatchObject({ full_name: 'alice/my-fleet', default_branch: 'main', owner: { login: 'alice' } });
     expect((await octo.rest.repos.listBranches({ owner: 'alice', repo: 'my-fleet' })).data).toEqual([]);
 
-    const put = await octo.rest.repos.createOrUpdateFileContents({ owner: 'alice', repo: 'my-fleet', path: 'apps/web/release.yaml', message: 'First file', content: Buffer.from('version: 1.0.0\n').toString('base64') });
+    const put = await octo.rest.repos.createOrUpdateFileContents({
+      owner: 'alice',
+      repo: 'my-fleet',
+      path: 'apps/web/release.yaml',
+      message: 'First file',
+      content: Buffer.from('version: 1.0.0\n').toString('base64'),
+    });
     expect(put.status).toBe(201);
     expect(put.data.commit.parents).toEqual([]);
     const got = await octo.rest.repos.getContent({ owner: 'alice', repo: 'my-fleet', path: 'apps/web/release.yaml' });
@@ -409,7 +418,10 @@ describe('creating repositories and their first files', () => {
 
     const duplicate = await failure(octo.rest.repos.createForAuthenticatedUser({ name: 'my-fleet' }));
     expect(duplicate.status).toBe(422);
-    expect(duplicate.data).toMatchObject({ message: 'Repository creation failed.', errors: [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' }] });
+    expect(duplicate.data).toMatchObject({
+      message: 'Repository creation failed.',
+      errors: [{ resource: 'Repository', code: 'custom', field: 'name', message: 'name already exists on this account' }],
+    });
   });
 
   it('creates an organisation repository for a member, and checks tokens as GitHub does', async () => {

@@ -858,7 +858,11 @@ export function buildRestRouter(host: RestHost): Router {
       });
     }
     const { page, headers } = paginate(ctx, shas);
-    return ok(page.map((s) => restCommitJson(ctx, repo, s, false)), 200, headers);
+    return ok(
+      page.map((s) => restCommitJson(ctx, repo, s, false)),
+      200,
+      headers,
+    );
   });
 
   const combinedStatus = (ctx: Ctx): Reply => {
@@ -866,7 +870,8 @@ export function buildRestRouter(host: RestHost): Router {
     const sha = ctx.state.resolve(repo, ctx.params.ref ?? '');
     if (!sha) throw new ApiError(422, `No commit found for SHA: ${ctx.params.ref}`);
     const statuses = ctx.state.statuses.get(`${repo.fullName.toLowerCase()}@${sha}`) ?? [];
-    const state = statuses.length === 0 ? 'pending' : statuses.some((s) => s.state === 'failure' || s.state === 'error') ? 'failure' : statuses.every((s) => s.state === 'success') ? 'success' : 'pending';
+    const state =
+      statuses.length === 0 ? 'pending' : statuses.some((s) => s.state === 'failure' || s.state === 'error') ? 'failure' : statuses.every((s) => s.state === 'success') ? 'success' : 'pending';
     const items = statuses.map((s) => ({
       url: `${repoApi(ctx, repo)}/statuses/${sha}`,
       id: s.id,
@@ -879,7 +884,15 @@ export function buildRestRouter(host: RestHost): Router {
       updated_at: s.createdAt,
       avatar_url: null,
     }));
-    return ok({ state, statuses: items, sha, total_count: items.length, repository: repoJson(ctx, repo), commit_url: `${repoApi(ctx, repo)}/commits/${sha}`, url: `${repoApi(ctx, repo)}/commits/${sha}/status` });
+    return ok({
+      state,
+      statuses: items,
+      sha,
+      total_count: items.length,
+      repository: repoJson(ctx, repo),
+      commit_url: `${repoApi(ctx, repo)}/commits/${sha}`,
+      url: `${repoApi(ctx, repo)}/commits/${sha}/status`,
+    });
   };
   r.add('GET', '/repos/{owner}/{repo}/commits/{ref}/status', combinedStatus);
 
@@ -969,7 +982,11 @@ export function buildRestRouter(host: RestHost): Router {
       return direction === 'asc' ? c : -c;
     });
     const { page, headers } = paginate(ctx, list);
-    return ok(page.map((p) => pullJson(ctx, repo, p, false)), 200, headers);
+    return ok(
+      page.map((p) => pullJson(ctx, repo, p, false)),
+      200,
+      headers,
+    );
   });
 
   r.add('POST', '/repos/{owner}/{repo}/pulls', (ctx) => {
@@ -1101,7 +1118,11 @@ export function buildRestRouter(host: RestHost): Router {
     const p = getPull(ctx, repo, docs);
     const shas = repo.objects.commitsBetween(ctx.state.baseSha(repo, p), ctx.state.headSha(repo, p));
     const { page, headers } = paginate(ctx, shas, 250);
-    return ok(page.map((s) => restCommitJson(ctx, repo, s, false)), 200, headers);
+    return ok(
+      page.map((s) => restCommitJson(ctx, repo, s, false)),
+      200,
+      headers,
+    );
   });
 
   r.add('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews', (ctx) => {
@@ -1163,7 +1184,19 @@ export function buildRestRouter(host: RestHost): Router {
         switch (key) {
           case 'is':
           case 'type':
-            return v === 'pr' || v === 'pull-request' ? true : v === 'issue' ? false : v === 'open' ? x.p.state === 'open' : v === 'closed' ? x.p.state === 'closed' : v === 'merged' ? x.p.mergedAt !== null : v === 'unmerged' ? x.p.mergedAt === null : true;
+            return v === 'pr' || v === 'pull-request'
+              ? true
+              : v === 'issue'
+                ? false
+                : v === 'open'
+                  ? x.p.state === 'open'
+                  : v === 'closed'
+                    ? x.p.state === 'closed'
+                    : v === 'merged'
+                      ? x.p.mergedAt !== null
+                      : v === 'unmerged'
+                        ? x.p.mergedAt === null
+                        : true;
           case 'state':
             return x.p.state === v;
           case 'author':
@@ -1215,7 +1248,13 @@ export function buildRestRouter(host: RestHost): Router {
         closed_at: p.closedAt,
         author_association: 'CONTRIBUTOR',
         draft: p.draft,
-        pull_request: { url: `${api}/pulls/${p.number}`, html_url: `${repoHtml(ctx, repo)}/pull/${p.number}`, diff_url: `${repoHtml(ctx, repo)}/pull/${p.number}.diff`, patch_url: `${repoHtml(ctx, repo)}/pull/${p.number}.patch`, merged_at: p.mergedAt },
+        pull_request: {
+          url: `${api}/pulls/${p.number}`,
+          html_url: `${repoHtml(ctx, repo)}/pull/${p.number}`,
+          diff_url: `${repoHtml(ctx, repo)}/pull/${p.number}.diff`,
+          patch_url: `${repoHtml(ctx, repo)}/pull/${p.number}.patch`,
+          merged_at: p.mergedAt,
+        },
         body: p.body,
         score: 1,
       };

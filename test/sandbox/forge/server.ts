@@ -94,16 +94,20 @@ interface Bucket {
   forcedRemaining?: number;
 }
 
-const EXPOSE = 'ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset';
+const EXPOSE =
+  'ETag, Link, Location, Retry-After, X-GitHub-OTP, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Resource, X-RateLimit-Reset, X-OAuth-Scopes, X-Accepted-OAuth-Scopes, X-Poll-Interval, X-GitHub-Media-Type, X-GitHub-SSO, X-GitHub-Request-Id, Deprecation, Sunset';
 
 /** GitHub's format for GitHub-Authentication-Token-Expiration: "2026-12-01 12:00:00 UTC". */
 export function formatExpiration(iso: string): string {
-  return new Date(iso).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, ' UTC');
+  return new Date(iso)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' UTC');
 }
 
 function avatarSvg(login: string): string {
   const hash = createHash('sha1').update(login).digest();
-  const hue = (hash[0] ?? 0) * 360 / 256;
+  const hue = ((hash[0] ?? 0) * 360) / 256;
   const cells: string[] = [];
   // a 5x5 mirrored identicon, like GitHub's default avatars
   for (let y = 0; y < 5; y++) {
@@ -316,7 +320,9 @@ export async function startForge(options: StartForgeOptions = {}): Promise<Forge
             if (before.remaining <= 0) {
               Object.assign(headers, rateHeaders(before));
               const who = ctx.user ? `user ID ${ctx.user.id}` : String(req.socket.remoteAddress ?? '');
-              return errorReply(new ApiError(403, `API rate limit exceeded for ${who}.`, {}, 'https://docs.github.com/enterprise-server@3.17/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit'));
+              return errorReply(
+                new ApiError(403, `API rate limit exceeded for ${who}.`, {}, 'https://docs.github.com/enterprise-server@3.17/rest/overview/rate-limits-for-the-rest-api#about-the-primary-rate-limit'),
+              );
             }
             const b = getBucket(bucketFor(ctx).key, resource);
             b.used++;
@@ -334,7 +340,13 @@ export async function startForge(options: StartForgeOptions = {}): Promise<Forge
             const etag = etagFor(JSON.stringify(result.json), ctx.token?.value ?? '');
             result.headers = { ...(result.headers ?? {}), etag };
             const inm = String(req.headers['if-none-match'] ?? '');
-            if (inm && inm.split(',').map((s) => s.trim()).some((v) => v === etag || v === etag.slice(2) || v === '*')) {
+            if (
+              inm &&
+              inm
+                .split(',')
+                .map((s) => s.trim())
+                .some((v) => v === etag || v === etag.slice(2) || v === '*')
+            ) {
               if (counts) {
                 const b = getBucket(bucketFor(ctx).key, resource);
                 b.used = Math.max(b.used - 1, 0);
@@ -384,12 +396,16 @@ export async function startForge(options: StartForgeOptions = {}): Promise<Forge
         }
         const tgz = tarballFor(repo, sha);
         status = 200;
-        send(res, {
-          status: 200,
-          raw: tgz,
-          contentType: 'application/x-gzip',
-          headers: { 'content-disposition': `attachment; filename=${repo.owner}-${repo.name}-${sha.slice(0, 7)}.tar.gz`, etag: `"${sha}"` },
-        }, baseHeaders);
+        send(
+          res,
+          {
+            status: 200,
+            raw: tgz,
+            contentType: 'application/x-gzip',
+            headers: { 'content-disposition': `attachment; filename=${repo.owner}-${repo.name}-${sha.slice(0, 7)}.tar.gz`, etag: `"${sha}"` },
+          },
+          baseHeaders,
+        );
         return;
       }
 
@@ -416,7 +432,15 @@ export async function startForge(options: StartForgeOptions = {}): Promise<Forge
       }
 
       status = fullPath === '/' ? 200 : 404;
-      send(res, { status, raw: Buffer.from(status === 200 ? '<!DOCTYPE html><title>Sandbox forge</title><h1>Sandbox forge</h1>' : '<!DOCTYPE html><title>Page not found</title><h1>404</h1>', 'utf8'), contentType: 'text/html; charset=utf-8' }, baseHeaders);
+      send(
+        res,
+        {
+          status,
+          raw: Buffer.from(status === 200 ? '<!DOCTYPE html><title>Sandbox forge</title><h1>Sandbox forge</h1>' : '<!DOCTYPE html><title>Page not found</title><h1>404</h1>', 'utf8'),
+          contentType: 'text/html; charset=utf-8',
+        },
+        baseHeaders,
+      );
     } catch (e) {
       status = 500;
       if (!res.headersSent) {
@@ -494,7 +518,14 @@ export async function startForge(options: StartForgeOptions = {}): Promise<Forge
       const at = state.nowIso();
       state.checkRuns.set(
         `${repo.fullName.toLowerCase()}@${sha}`,
-        runs.map((r) => ({ id: state.newId(), name: r.name, status: r.status, conclusion: r.status === 'completed' ? (r.conclusion ?? 'success') : null, startedAt: at, completedAt: r.status === 'completed' ? at : null })),
+        runs.map((r) => ({
+          id: state.newId(),
+          name: r.name,
+          status: r.status,
+          conclusion: r.status === 'completed' ? (r.conclusion ?? 'success') : null,
+          startedAt: at,
+          completedAt: r.status === 'completed' ? at : null,
+        })),
       );
     },
     setStatuses(repoName, ref, statuses) {

@@ -107,7 +107,6 @@ export interface CommitEvent {
 
 export type CommitListener = (e: CommitEvent) => void;
 
-
 export class ForgeState {
   users = new Map<string, ForgeUser>();
   tokens = new Map<string, ForgeToken>();
@@ -189,7 +188,16 @@ export class ForgeState {
       if (p.merged) {
         // merged in the past: recorded as merged without moving the base branch, whose files the
         // seed already wrote in their merged state; its head branch is long gone (never created)
-        Object.assign(pull, { state: 'closed', mergedAt: p.merged.at, mergedBy: p.merged.by, closedAt: p.merged.at, updatedAt: p.merged.at, mergeCommitSha: sha, frozenHeadSha: sha, frozenBaseSha: baseSha });
+        Object.assign(pull, {
+          state: 'closed',
+          mergedAt: p.merged.at,
+          mergedBy: p.merged.by,
+          closedAt: p.merged.at,
+          updatedAt: p.merged.at,
+          mergeCommitSha: sha,
+          frozenHeadSha: sha,
+          frozenBaseSha: baseSha,
+        });
       }
     }
   }
@@ -406,7 +414,7 @@ export class ForgeState {
       sha = repo.objects.writeCommit({ tree: merged.tree, parents: [base, head], author: who, committer: who, message: m ? `${t}\n\n${m}` : t });
     } else {
       const t = title ?? `${p.title} (#${p.number})`;
-      const m = message ?? (p.body ?? '');
+      const m = message ?? p.body ?? '';
       sha = repo.objects.writeCommit({ tree: merged.tree, parents: [base], author: this.identity(p.author), committer: who, message: m ? `${t}\n\n${m}` : t });
     }
     const when = this.nowIso();

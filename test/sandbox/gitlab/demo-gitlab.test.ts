@@ -33,7 +33,12 @@ const b64 = (s: string | undefined): string => Buffer.from(s ?? '', 'base64').to
 describe('demo sandbox with GitLab', () => {
   it('reports the GitLab forge, its app and its labelled tokens', () => {
     expect(sandbox.info.gitlab?.apiUrl).toBe(`${sandbox.info.gitlab?.url}/api/v4`);
-    expect(sandbox.users.gitlab?.tokens).toMatchObject({ gitlabPat: expect.stringMatching(/^glpat-/), gitlabExpiringSoon: expect.any(String), gitlabRevoked: expect.any(String), gitlabProjectBot: expect.any(String) });
+    expect(sandbox.users.gitlab?.tokens).toMatchObject({
+      gitlabPat: expect.stringMatching(/^glpat-/),
+      gitlabExpiringSoon: expect.any(String),
+      gitlabRevoked: expect.any(String),
+      gitlabProjectBot: expect.any(String),
+    });
     expect(sandbox.users.gitlab?.oauthApps[0]).toMatchObject({ confidential: false, redirectUris: ['http://127.0.0.1/callback'] });
   });
 
@@ -70,7 +75,9 @@ describe('demo sandbox with GitLab', () => {
     gl.state.approve(GITLAB_DEMO_PROJECT.path, 1, 'rm-alice');
     const merged = await fetch(`${gl.apiUrl}/projects/${project}/merge_requests/1/merge`, { method: 'PUT', headers: { 'PRIVATE-TOKEN': token } });
     expect(merged.status).toBe(200);
-    const done = await waitFor('Flux to deploy ingress-gateway in prod-eu', () => events.find((e) => e.outcome === 'deployed' && e.target.cluster === 'prod-eu' && e.target.name === 'ingress-gateway'));
+    const done = await waitFor('Flux to deploy ingress-gateway in prod-eu', () =>
+      events.find((e) => e.outcome === 'deployed' && e.target.cluster === 'prod-eu' && e.target.name === 'ingress-gateway'),
+    );
     expect(done).toMatchObject({ version: GITLAB_DEMO_OPEN_MR.to, pipeline: { namespace: 'platform', name: 'ingress-gateway', env: 'prod' } });
   });
 });

@@ -161,7 +161,13 @@ describe('projects and repository', () => {
   it('finds a project by URL-encoded sub-group path and by id', async () => {
     const byPath = await call(`/projects/${P}`, { token: GL_TOKENS.alice });
     expect(byPath.status).toBe(200);
-    expect(byPath.json).toMatchObject({ id: GL_PROJECT_ID, path_with_namespace: GL_PROJECT, default_branch: 'main', namespace: { full_path: 'platform-team/infra', kind: 'group' }, web_url: `${forge.url}/${GL_PROJECT}` });
+    expect(byPath.json).toMatchObject({
+      id: GL_PROJECT_ID,
+      path_with_namespace: GL_PROJECT,
+      default_branch: 'main',
+      namespace: { full_path: 'platform-team/infra', kind: 'group' },
+      web_url: `${forge.url}/${GL_PROJECT}`,
+    });
     const byId = await call(`/projects/${GL_PROJECT_ID}`, { token: GL_TOKENS.alice });
     expect(byId.json.path_with_namespace).toBe(GL_PROJECT);
     // an unencoded path is not a project id
@@ -196,7 +202,11 @@ describe('projects and repository', () => {
     const raw = await call(`/projects/${P}/repository/files/${encodeURIComponent('apps/checkout/prod.yaml')}/raw?ref=main`, { token: GL_TOKENS.alice });
     expect(raw.status).toBe(200);
     expect(raw.text).toContain('version: "1.8.0"');
-    expect(raw.headers.get('x-gitlab-blob-id')).toBe(createHash('sha1').update(`blob ${Buffer.byteLength(raw.text)}\0${raw.text}`).digest('hex'));
+    expect(raw.headers.get('x-gitlab-blob-id')).toBe(
+      createHash('sha1')
+        .update(`blob ${Buffer.byteLength(raw.text)}\0${raw.text}`)
+        .digest('hex'),
+    );
     const meta = await call(`/projects/${P}/repository/files/${encodeURIComponent('apps/checkout/prod.yaml')}?ref=main`, { token: GL_TOKENS.alice });
     expect(Buffer.from(meta.json.content, 'base64').toString('utf8')).toBe(raw.text);
     expect((await call(`/projects/${P}/repository/files/${encodeURIComponent('apps/checkout/prod.yaml')}`, { token: GL_TOKENS.alice })).json).toEqual({ error: 'ref is missing' });
@@ -236,8 +246,12 @@ describe('commits and branches', () => {
     expect(clash.json.message).toBe("A branch called 'feature-a' already exists. Switch to that branch in order to make changes");
     const sameStartSha = await call(`/projects/${P}/repository/commits`, { token: GL_TOKENS.alice, method: 'POST', body: { ...body, start_branch: undefined, start_sha: r.json.id } });
     expect(sameStartSha.json.message).toMatch(/^A branch called 'feature-a' already exists/); // a start_sha always means a new branch
-    expect((await call(`/projects/${P}/repository/commits`, { token: GL_TOKENS.alice, method: 'POST', body: { ...body, branch: 'b2', start_branch: undefined, start_sha: 'nope' } })).json).toEqual({ message: "Invalid start_sha 'nope'" });
-    expect((await call(`/projects/${P}/repository/commits`, { token: GL_TOKENS.alice, method: 'POST', body: { ...body, branch: 'b2', start_branch: 'ghost' } })).json).toEqual({ message: 'You can only create or edit files when you are on a branch' });
+    expect((await call(`/projects/${P}/repository/commits`, { token: GL_TOKENS.alice, method: 'POST', body: { ...body, branch: 'b2', start_branch: undefined, start_sha: 'nope' } })).json).toEqual({
+      message: "Invalid start_sha 'nope'",
+    });
+    expect((await call(`/projects/${P}/repository/commits`, { token: GL_TOKENS.alice, method: 'POST', body: { ...body, branch: 'b2', start_branch: 'ghost' } })).json).toEqual({
+      message: 'You can only create or edit files when you are on a branch',
+    });
     const forced = await call(`/projects/${P}/repository/commits`, { token: GL_TOKENS.alice, method: 'POST', body: { ...body, force: true, actions: [body.actions[0]] } });
     expect(forced.status).toBe(201);
     expect(forced.json.parent_ids).toEqual([forge.state.listBranches(GL_PROJECT).find((b) => b.name === 'main')?.sha]);
@@ -246,7 +260,11 @@ describe('commits and branches', () => {
   });
 
   it('reports GitLab errors for bad actions, missing params, scopes and roles', async () => {
-    const upd = await call(`/projects/${P}/repository/commits`, { token: GL_TOKENS.alice, method: 'POST', body: { branch: 'main', commit_message: 'x', actions: [{ action: 'update', file_path: 'missing.txt', content: '' }] } });
+    const upd = await call(`/projects/${P}/repository/commits`, {
+      token: GL_TOKENS.alice,
+      method: 'POST',
+      body: { branch: 'main', commit_message: 'x', actions: [{ action: 'update', file_path: 'missing.txt', content: '' }] },
+    });
     expect(upd.json).toEqual({ message: "A file with this name doesn't exist" });
     const noParams = await call(`/projects/${P}/repository/commits`, { token: GL_TOKENS.alice, method: 'POST', body: {} });
     expect(noParams.status).toBe(400);
@@ -276,7 +294,16 @@ describe('merge requests', () => {
     const create = { source_branch: 'promo', target_branch: 'main', title: 'Promote', description: 'first' };
     const first = await call(`/projects/${P}/merge_requests`, { token: GL_TOKENS.alice, method: 'POST', body: create });
     expect(first.status).toBe(201);
-    expect(first.json).toMatchObject({ iid: 1, state: 'opened', source_branch: 'promo', author: { username: 'rm-alice' }, references: { full: `${GL_PROJECT}!1` }, web_url: `${forge.url}/${GL_PROJECT}/-/merge_requests/1`, head_pipeline: null, detailed_merge_status: 'preparing' });
+    expect(first.json).toMatchObject({
+      iid: 1,
+      state: 'opened',
+      source_branch: 'promo',
+      author: { username: 'rm-alice' },
+      references: { full: `${GL_PROJECT}!1` },
+      web_url: `${forge.url}/${GL_PROJECT}/-/merge_requests/1`,
+      head_pipeline: null,
+      detailed_merge_status: 'preparing',
+    });
     // GitLab prepares the diff, then checks mergeability, before it says anything else
     await clock.advance(1500);
     expect((await call(`/projects/${P}/merge_requests/1`, { token: GL_TOKENS.alice })).json.detailed_merge_status).toBe('checking');
@@ -307,7 +334,11 @@ describe('merge requests', () => {
     // the author cannot approve their own MR; another member can
     expect((await call(`/projects/${P}/merge_requests/1/approve`, { token: GL_TOKENS.alice, method: 'POST' })).status).toBe(401);
     forge.state.approve(GL_PROJECT, 1, 'dev-bob');
-    expect((await call(`/projects/${P}/merge_requests/1/approvals`, { token: GL_TOKENS.alice })).json).toMatchObject({ approved: true, approvals_left: 0, approved_by: [{ user: { username: 'dev-bob' } }] });
+    expect((await call(`/projects/${P}/merge_requests/1/approvals`, { token: GL_TOKENS.alice })).json).toMatchObject({
+      approved: true,
+      approvals_left: 0,
+      approved_by: [{ user: { username: 'dev-bob' } }],
+    });
 
     const wrongSha = await call(`/projects/${P}/merge_requests/1/merge`, { token: GL_TOKENS.alice, method: 'PUT', body: { sha: '0'.repeat(40) } });
     expect(wrongSha.status).toBe(409);
@@ -354,7 +385,11 @@ describe('a new merge request as GitLab reports it over time', () => {
       gl.state.setProjectOptions(GL_PROJECT, { onlyAllowMergeIfPipelineSucceeds: true });
       const get = () => readMr(gl, GL_PROJECT, 1, GL_TOKENS.alice);
       gl.state.commitFiles(GL_PROJECT, 'promotion-a', { 'x.txt': 'x\n' }, 'promote', 'rm-alice');
-      const created = await fetch(`${gl.apiUrl}/projects/${P}/merge_requests`, { method: 'POST', headers: { 'PRIVATE-TOKEN': GL_TOKENS.alice, 'content-type': 'application/json' }, body: JSON.stringify({ source_branch: 'promotion-a', target_branch: 'main', title: 'Promote a' }) });
+      const created = await fetch(`${gl.apiUrl}/projects/${P}/merge_requests`, {
+        method: 'POST',
+        headers: { 'PRIVATE-TOKEN': GL_TOKENS.alice, 'content-type': 'application/json' },
+        body: JSON.stringify({ source_branch: 'promotion-a', target_branch: 'main', title: 'Promote a' }),
+      });
       expect(created.status).toBe(201);
       const seen: [string, string | null][] = [];
       for (const step of [0, 1500, 1000, 1500]) {
@@ -384,7 +419,11 @@ describe('a new merge request as GitLab reports it over time', () => {
 describe('approval rules', () => {
   const openMr = async (gl: GitLabForge, project: string, token: string, branch: string) => {
     gl.state.commitFiles(project, branch, { 'z.txt': `${branch}\n` }, 'change', 'rm-alice');
-    const r = await fetch(`${gl.apiUrl}/projects/${encodeURIComponent(project)}/merge_requests`, { method: 'POST', headers: { 'PRIVATE-TOKEN': token, 'content-type': 'application/json' }, body: JSON.stringify({ source_branch: branch, target_branch: 'main', title: branch }) });
+    const r = await fetch(`${gl.apiUrl}/projects/${encodeURIComponent(project)}/merge_requests`, {
+      method: 'POST',
+      headers: { 'PRIVATE-TOKEN': token, 'content-type': 'application/json' },
+      body: JSON.stringify({ source_branch: branch, target_branch: 'main', title: branch }),
+    });
     return ((await r.json()) as { iid: number }).iid;
   };
 
@@ -392,7 +431,12 @@ describe('approval rules', () => {
     const glClock = manualClock(new Date());
     const gl = await startGitLabForge({ seed: gitlabFixtureSeed(glClock.now()), now: glClock.now });
     try {
-      gl.state.setProjectOptions(GL_PROJECT, { approvalRules: [{ name: 'Platform', approvalsRequired: 1, eligible: ['dev-bob'] }, { name: 'Security', approvalsRequired: 1, eligible: ['ci-carol'] }] });
+      gl.state.setProjectOptions(GL_PROJECT, {
+        approvalRules: [
+          { name: 'Platform', approvalsRequired: 1, eligible: ['dev-bob'] },
+          { name: 'Security', approvalsRequired: 1, eligible: ['ci-carol'] },
+        ],
+      });
       const iid = await openMr(gl, GL_PROJECT, GL_TOKENS.alice, 'rules');
       await glClock.advance(5000);
       const approvals = async () => (await fetch(`${gl.apiUrl}/projects/${P}/merge_requests/${iid}/approvals`, { headers: { 'PRIVATE-TOKEN': GL_TOKENS.alice } })).json();
@@ -429,7 +473,16 @@ describe('OAuth with PKCE', () => {
   const challenge = createHash('sha256').update(verifier).digest('base64url');
 
   async function authorize(redirectUri: string, extra: Record<string, string> = {}, approve = true, clientId = GL_CLIENT_ID): Promise<URL> {
-    const q = new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri, response_type: 'code', state: 'st-1', scope: 'api read_user', code_challenge: challenge, code_challenge_method: 'S256', ...extra });
+    const q = new URLSearchParams({
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      response_type: 'code',
+      state: 'st-1',
+      scope: 'api read_user',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      ...extra,
+    });
     const page = await call(`/oauth/authorize?${q.toString()}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Authorize');
@@ -485,7 +538,10 @@ describe('OAuth with PKCE', () => {
     const missing = await call('/oauth/token', { method: 'POST', form: { client_id: GL_CLIENT_ID, code: code2, grant_type: 'authorization_code', redirect_uri: redirectUri } });
     expect(missing.json).toMatchObject({ error: 'invalid_request' });
     const code3 = (await authorize(redirectUri)).searchParams.get('code') as string;
-    const otherRedirect = await call('/oauth/token', { method: 'POST', form: { client_id: GL_CLIENT_ID, code: code3, grant_type: 'authorization_code', redirect_uri: 'http://127.0.0.1:40002/callback', code_verifier: verifier } });
+    const otherRedirect = await call('/oauth/token', {
+      method: 'POST',
+      form: { client_id: GL_CLIENT_ID, code: code3, grant_type: 'authorization_code', redirect_uri: 'http://127.0.0.1:40002/callback', code_verifier: verifier },
+    });
     expect(otherRedirect.json.error).toBe('invalid_grant');
   });
 
@@ -494,7 +550,7 @@ describe('OAuth with PKCE', () => {
       const q = new URLSearchParams({ client_id: GL_CLIENT_ID, redirect_uri: bad, response_type: 'code', code_challenge: challenge, code_challenge_method: 'S256' });
       const page = await call(`/oauth/authorize?${q.toString()}`);
       expect(page.status, bad).toBe(400);
-      expect(page.text).toContain("doesn&#39;t match client redirect URI");
+      expect(page.text).toContain('doesn&#39;t match client redirect URI');
     }
   });
 
@@ -504,7 +560,10 @@ describe('OAuth with PKCE', () => {
     expect(back.searchParams.get('state')).toBe('st-1');
     const redirectUri = 'http://127.0.0.1:40004/callback';
     const code = (await authorize(redirectUri, { scope: 'api' }, true, GL_CONFIDENTIAL_CLIENT_ID)).searchParams.get('code') as string;
-    const noSecret = await call('/oauth/token', { method: 'POST', form: { client_id: GL_CONFIDENTIAL_CLIENT_ID, code, grant_type: 'authorization_code', redirect_uri: redirectUri, code_verifier: verifier } });
+    const noSecret = await call('/oauth/token', {
+      method: 'POST',
+      form: { client_id: GL_CONFIDENTIAL_CLIENT_ID, code, grant_type: 'authorization_code', redirect_uri: redirectUri, code_verifier: verifier },
+    });
     expect(noSecret.status).toBe(401);
     expect(noSecret.json.error).toBe('invalid_client');
   });
@@ -532,7 +591,10 @@ describe('OAuth with PKCE', () => {
   it('accepts PKCE parameters repeated on a refresh', async () => {
     const redirectUri = 'http://127.0.0.1:40006/callback';
     const tok = await grant(redirectUri);
-    const refreshed = await call('/oauth/token', { method: 'POST', form: { client_id: GL_CLIENT_ID, grant_type: 'refresh_token', refresh_token: tok.json.refresh_token, code_verifier: verifier, redirect_uri: redirectUri } });
+    const refreshed = await call('/oauth/token', {
+      method: 'POST',
+      form: { client_id: GL_CLIENT_ID, grant_type: 'refresh_token', refresh_token: tok.json.refresh_token, code_verifier: verifier, redirect_uri: redirectUri },
+    });
     expect(refreshed.status).toBe(200);
     expect(refreshed.json).toMatchObject({ token_type: 'Bearer', refresh_token: expect.any(String) });
   });
@@ -553,10 +615,14 @@ describe('OAuth with PKCE', () => {
   it('skips consent for a confidential application the user already authorized with those scopes, never for a public one', async () => {
     const redirectUri = 'http://127.0.0.1:40008/callback';
     const exchange = async (clientId: string, code: string, secret?: string) =>
-      call('/oauth/token', { method: 'POST', form: { client_id: clientId, ...(secret ? { client_secret: secret } : {}), code, grant_type: 'authorization_code', redirect_uri: redirectUri, code_verifier: verifier } });
+      call('/oauth/token', {
+        method: 'POST',
+        form: { client_id: clientId, ...(secret ? { client_secret: secret } : {}), code, grant_type: 'authorization_code', redirect_uri: redirectUri, code_verifier: verifier },
+      });
     const first = (await authorize(redirectUri, { scope: 'api' }, true, GL_CONFIDENTIAL_CLIENT_ID)).searchParams.get('code') as string;
     expect((await exchange(GL_CONFIDENTIAL_CLIENT_ID, first, 'gloas-confidential')).status).toBe(200);
-    const q = (clientId: string, scope: string) => new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri, response_type: 'code', state: 'again', scope, code_challenge: challenge, code_challenge_method: 'S256' }).toString();
+    const q = (clientId: string, scope: string) =>
+      new URLSearchParams({ client_id: clientId, redirect_uri: redirectUri, response_type: 'code', state: 'again', scope, code_challenge: challenge, code_challenge_method: 'S256' }).toString();
     const again = await call(`/oauth/authorize?${q(GL_CONFIDENTIAL_CLIENT_ID, 'api')}`);
     expect(again.status).toBe(302);
     const back = new URL(again.headers.get('location') as string);

@@ -66,7 +66,11 @@ export function redirectUriMatches(requested: string, registered: string): boole
     a.port = '';
     b.port = '';
   }
-  const sortQuery = (u: URL): string => [...u.searchParams].map(([k, v]) => `${k}=${v}`).sort().join('&');
+  const sortQuery = (u: URL): string =>
+    [...u.searchParams]
+      .map(([k, v]) => `${k}=${v}`)
+      .sort()
+      .join('&');
   if (b.search && sortQuery(a) !== sortQuery(b)) return false;
   return a.protocol === b.protocol && a.username === b.username && a.password === b.password && a.host === b.host && a.pathname === b.pathname;
 }
@@ -163,7 +167,9 @@ export class GitLabOAuth {
     let secret = strParam(p, 'client_secret');
     const basic = /^basic\s+(.+)$/i.exec(String(ctx.req.headers.authorization ?? ''));
     if (basic) {
-      const [id, sec] = Buffer.from(basic[1] as string, 'base64').toString('utf8').split(/:(.*)/s);
+      const [id, sec] = Buffer.from(basic[1] as string, 'base64')
+        .toString('utf8')
+        .split(/:(.*)/s);
       clientId = id;
       secret = sec;
     }
@@ -201,7 +207,16 @@ export class GitLabOAuth {
       if (challenge !== undefined && method !== undefined && method !== 'S256' && method !== 'plain') return back('invalid_request', 'The code_challenge_method must be one of S256, plain.');
       if (app.requirePkce && challenge === undefined) return back('invalid_request', 'Code challenge is required.');
       const id = randomBytes(16).toString('hex');
-      const pending: Pending = { id, clientId: app.clientId, redirectUri, state: q.get('state') ?? undefined, scopes, challenge, method: challenge ? (method ?? 'plain') : undefined, createdAt: this.state.nowMs() };
+      const pending: Pending = {
+        id,
+        clientId: app.clientId,
+        redirectUri,
+        state: q.get('state') ?? undefined,
+        scopes,
+        challenge,
+        method: challenge ? (method ?? 'plain') : undefined,
+        createdAt: this.state.nowMs(),
+      };
       // GitLab skips the consent page for trusted applications, and for confidential ones the
       // user already authorized with these scopes; a public client always asks again, since
       // anyone can present its client id.
@@ -225,7 +240,12 @@ export class GitLabOAuth {
     const decide = (ctx: Ctx, approve: boolean): Reply => {
       const p = params(ctx);
       const pending = this.pending.get(strParam(p, 'request_id') ?? '');
-      if (!pending || this.state.nowMs() - pending.createdAt > CODE_TTL_MS) return html('An error has occurred', '<h1>An error has occurred</h1><div class="gl-alert-danger"><p>The authorization request has expired. Return to the application and try again.</p></div>', 400);
+      if (!pending || this.state.nowMs() - pending.createdAt > CODE_TTL_MS)
+        return html(
+          'An error has occurred',
+          '<h1>An error has occurred</h1><div class="gl-alert-danger"><p>The authorization request has expired. Return to the application and try again.</p></div>',
+          400,
+        );
       this.pending.delete(pending.id);
       if (approve && strParam(p, '_method') !== 'delete') return this.approve(pending);
       const target = new URL(pending.redirectUri);
@@ -302,7 +322,18 @@ export class GitLabOAuth {
       if (!t || t.kind !== 'oauth' || t.revoked || expired) throw new GitLabError(401, { error: 'invalid_token', error_description: 'The access token is invalid' });
       const user = this.state.user(t.username);
       const expiresIn = t.expiresAt ? Math.max(Math.floor((Date.parse(t.expiresAt) - this.state.nowMs()) / 1000), 0) : null;
-      return { status: 200, json: { resource_owner_id: user?.id ?? null, scope: t.scopes, expires_in: expiresIn, application: { uid: t.clientId }, created_at: Math.floor(Date.parse(t.createdAt) / 1000), scopes: t.scopes, expires_in_seconds: expiresIn } };
+      return {
+        status: 200,
+        json: {
+          resource_owner_id: user?.id ?? null,
+          scope: t.scopes,
+          expires_in: expiresIn,
+          application: { uid: t.clientId },
+          created_at: Math.floor(Date.parse(t.createdAt) / 1000),
+          scopes: t.scopes,
+          expires_in_seconds: expiresIn,
+        },
+      };
     });
 
     return r;

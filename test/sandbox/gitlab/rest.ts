@@ -75,7 +75,9 @@ function requireScopes(ctx: Ctx, accepted: string[]): void {
     throw new GitLabError(
       403,
       { error: 'insufficient_scope', error_description: 'The request requires higher privileges than provided by the access token.', scope: accepted.join(' ') },
-      { 'www-authenticate': `Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="The request requires higher privileges than provided by the access token.", scope="${accepted.join(' ')}"` },
+      {
+        'www-authenticate': `Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="The request requires higher privileges than provided by the access token.", scope="${accepted.join(' ')}"`,
+      },
     );
   }
 }
@@ -161,7 +163,10 @@ export function projectJson(ctx: Ctx, p: ProjectState): Record<string, unknown> 
     only_allow_merge_if_pipeline_succeeds: p.onlyAllowMergeIfPipelineSucceeds,
     remove_source_branch_after_merge: true,
     approvals_before_merge: requiredApprovals(p),
-    permissions: { project_access: level > 0 && ctx.token?.kind === 'personal' ? { access_level: level, notification_level: 3 } : null, group_access: ctx.token?.kind === 'group' ? { access_level: level, notification_level: 3 } : null },
+    permissions: {
+      project_access: level > 0 && ctx.token?.kind === 'personal' ? { access_level: level, notification_level: 3 } : null,
+      group_access: ctx.token?.kind === 'group' ? { access_level: level, notification_level: 3 } : null,
+    },
   };
 }
 
@@ -257,7 +262,14 @@ export function pipelineJson(ctx: Ctx, project: ProjectState, p: PipelineState):
     duration: finished ? 42 : null,
     queued_duration: 1,
     coverage: null,
-    detailed_status: { ...label, tooltip: label.label, has_details: true, details_path: webUrl.slice(ctx.baseUrl.length), illustration: null, favicon: `/assets/ci_favicons/favicon_${label.icon}.png` },
+    detailed_status: {
+      ...label,
+      tooltip: label.label,
+      has_details: true,
+      details_path: webUrl.slice(ctx.baseUrl.length),
+      illustration: null,
+      favicon: `/assets/ci_favicons/favicon_${label.icon}.png`,
+    },
   };
 }
 
@@ -325,7 +337,14 @@ export function mergeRequestJson(ctx: Ctx, project: ProjectState, mr: MergeReque
     work_in_progress: mr.draft,
     milestone: null,
     merge_when_pipeline_succeeds: false,
-    merge_status: detailed === 'mergeable' || detailed === 'not_approved' || detailed.startsWith('ci_') ? 'can_be_merged' : detailed === 'conflict' ? 'cannot_be_merged' : mr.state === 'opened' ? 'unchecked' : 'can_be_merged',
+    merge_status:
+      detailed === 'mergeable' || detailed === 'not_approved' || detailed.startsWith('ci_')
+        ? 'can_be_merged'
+        : detailed === 'conflict'
+          ? 'cannot_be_merged'
+          : mr.state === 'opened'
+            ? 'unchecked'
+            : 'can_be_merged',
     detailed_merge_status: detailed,
     sha: head,
     merge_commit_sha: mr.mergeCommitSha,
@@ -356,7 +375,20 @@ export function mergeRequestJson(ctx: Ctx, project: ProjectState, mr: MergeReque
       latest_build_started_at: pj ? pj.started_at : null,
       latest_build_finished_at: pj ? pj.finished_at : null,
       first_deployed_to_production_at: null,
-      pipeline: pj ? { id: pj.id, iid: pj.iid, project_id: pj.project_id, sha: pj.sha, ref: pj.ref, status: pj.status, source: pj.source, created_at: pj.created_at, updated_at: pj.updated_at, web_url: pj.web_url } : null,
+      pipeline: pj
+        ? {
+            id: pj.id,
+            iid: pj.iid,
+            project_id: pj.project_id,
+            sha: pj.sha,
+            ref: pj.ref,
+            status: pj.status,
+            source: pj.source,
+            created_at: pj.created_at,
+            updated_at: pj.updated_at,
+            web_url: pj.web_url,
+          }
+        : null,
       head_pipeline: pj,
       diff_refs: head && base ? { base_sha: start, head_sha: head, start_sha: base } : null,
       merge_error: null,
@@ -681,7 +713,14 @@ export function buildRestRouter(): Router {
   });
 
   /** GitLab takes labels as one comma-separated string. */
-  const labelList = (value: string | undefined): string[] => [...new Set((value ?? '').split(',').map((l) => l.trim()).filter((l) => l !== ''))];
+  const labelList = (value: string | undefined): string[] => [
+    ...new Set(
+      (value ?? '')
+        .split(',')
+        .map((l) => l.trim())
+        .filter((l) => l !== ''),
+    ),
+  ];
 
   // --- merge requests
   r.add('GET', '/projects/:id/merge_requests', (ctx) => {
@@ -733,7 +772,14 @@ export function buildRestRouter(): Router {
     const open = ctx.state.mrList(project).find((m) => m.state === 'opened' && m.sourceBranch === source && m.targetBranch === target);
     if (open) errors.push(`Another open merge request already exists for this source branch: !${open.iid}`);
     if (errors.length > 0) throw apiError(409, errors);
-    const mr = ctx.state.createMergeRequest(project, { title: strParam(p, 'title') as string, description: strParam(p, 'description') ?? '', sourceBranch: source, targetBranch: target, author: user.username, removeSourceBranch: boolParam(p, 'remove_source_branch') ?? false });
+    const mr = ctx.state.createMergeRequest(project, {
+      title: strParam(p, 'title') as string,
+      description: strParam(p, 'description') ?? '',
+      sourceBranch: source,
+      targetBranch: target,
+      author: user.username,
+      removeSourceBranch: boolParam(p, 'remove_source_branch') ?? false,
+    });
     mr.labels = labelList(strParam(p, 'labels'));
     return ok(mergeRequestJson(ctx, project, mr, true), 201);
   });
@@ -749,7 +795,23 @@ export function buildRestRouter(): Router {
     const user = ctx.user as GitLabUser;
     if (accessLevel(ctx, project) < 30 && mr.author !== user.username) throw forbidden();
     const p = params(ctx);
-    const keys = ['title', 'description', 'target_branch', 'state_event', 'remove_source_branch', 'squash', 'labels', 'add_labels', 'remove_labels', 'assignee_id', 'assignee_ids', 'reviewer_ids', 'milestone_id', 'discussion_locked', 'allow_collaboration'];
+    const keys = [
+      'title',
+      'description',
+      'target_branch',
+      'state_event',
+      'remove_source_branch',
+      'squash',
+      'labels',
+      'add_labels',
+      'remove_labels',
+      'assignee_id',
+      'assignee_ids',
+      'reviewer_ids',
+      'milestone_id',
+      'discussion_locked',
+      'allow_collaboration',
+    ];
     if (!keys.some((k) => p[k] !== undefined)) throw paramError(`${keys.join(', ')} are missing, at least one parameter must be provided`);
     const title = strParam(p, 'title');
     if (title !== undefined) {
@@ -868,7 +930,20 @@ export function buildRestRouter(): Router {
     const base = ctx.state.baseSha(project, mr);
     if (head && base) for (const s of project.repo.objects.commitsBetween(base, head)) shas.add(s);
     const list = (ctx.state.pipelines.get(project.id) ?? []).filter((p) => shas.has(p.sha)).reverse();
-    return ok(list.map((p) => ({ id: p.id, iid: p.iid, project_id: project.id, sha: p.sha, ref: p.ref, status: p.status, source: p.source, created_at: p.createdAt, updated_at: p.updatedAt, web_url: `${projectWebUrl(ctx, project)}/-/pipelines/${p.id}` })));
+    return ok(
+      list.map((p) => ({
+        id: p.id,
+        iid: p.iid,
+        project_id: project.id,
+        sha: p.sha,
+        ref: p.ref,
+        status: p.status,
+        source: p.source,
+        created_at: p.createdAt,
+        updated_at: p.updatedAt,
+        web_url: `${projectWebUrl(ctx, project)}/-/pipelines/${p.id}`,
+      })),
+    );
   });
 
   return r;

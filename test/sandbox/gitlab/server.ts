@@ -168,7 +168,13 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
     let username: string | null = null;
     let authKind: GitLabRequestLogEntry['auth'] = null;
     let status = 500;
-    const headers: Record<string, string> = { 'x-request-id': requestId, 'x-gitlab-meta': JSON.stringify({ correlation_id: requestId.toLowerCase(), version: '1' }), 'cache-control': 'max-age=0, private, must-revalidate', 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN' };
+    const headers: Record<string, string> = {
+      'x-request-id': requestId,
+      'x-gitlab-meta': JSON.stringify({ correlation_id: requestId.toLowerCase(), version: '1' }),
+      'cache-control': 'max-age=0, private, must-revalidate',
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+    };
     try {
       if (latency > 0) await new Promise((r) => setTimeout(r, latency));
       const rawBody = await readBody(req);
@@ -197,7 +203,8 @@ export async function startGitLabForge(options: StartGitLabForgeOptions = {}): P
         try {
           if (!isApi) {
             const found = oauthRouter.match(method === 'POST' && /(^|&)_method=delete(&|$)/i.test(rawBody.toString('utf8')) ? 'DELETE' : method, path);
-            if (!found || found === 'method') return { status: 404, raw: Buffer.from('<!DOCTYPE html><html><body><h1>404</h1><p>Page Not Found</p></body></html>'), contentType: 'text/html; charset=utf-8' };
+            if (!found || found === 'method')
+              return { status: 404, raw: Buffer.from('<!DOCTYPE html><html><body><h1>404</h1><p>Page Not Found</p></body></html>'), contentType: 'text/html; charset=utf-8' };
             routeKey = found.route.key;
             ctx.params = found.params;
             return await found.route.handler(ctx);

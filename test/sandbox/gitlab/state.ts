@@ -268,11 +268,23 @@ export class GitLabState {
     this.groupOwners.clear();
     for (const [group, owners] of Object.entries(seed.groupOwners ?? {})) this.groupOwners.set(group.toLowerCase(), [...owners]);
     let userId = 1;
-    for (const u of seed.users) this.addUser({ id: u.id ?? ++userId, username: u.username, name: u.name, email: u.email ?? `${u.username}@example.com`, bot: u.bot ?? false, admin: u.admin ?? false, createdAt: this.git.seedDate() });
+    for (const u of seed.users)
+      this.addUser({
+        id: u.id ?? ++userId,
+        username: u.username,
+        name: u.name,
+        email: u.email ?? `${u.username}@example.com`,
+        bot: u.bot ?? false,
+        admin: u.admin ?? false,
+        createdAt: this.git.seedDate(),
+      });
     for (const p of seed.projects) {
       const project = this.createProject(p.path, p.defaultBranch, p.id);
       project.tier = p.tier ?? 'premium';
-      project.approvalRules = (p.approvalRules ?? (p.approvalsRequired ? [{ name: 'All Members', approvalsRequired: p.approvalsRequired }] : [])).map((r) => ({ ...r, ...(r.eligible ? { eligible: [...r.eligible] } : {}) }));
+      project.approvalRules = (p.approvalRules ?? (p.approvalsRequired ? [{ name: 'All Members', approvalsRequired: p.approvalsRequired }] : [])).map((r) => ({
+        ...r,
+        ...(r.eligible ? { eligible: [...r.eligible] } : {}),
+      }));
       if (project.tier === 'free' && project.approvalRules.length > 0) throw new Error(`gitlab seed project ${p.path}: approval rules need GitLab Premium`);
       project.onlyAllowMergeIfPipelineSucceeds = p.onlyAllowMergeIfPipelineSucceeds ?? false;
       project.members = p.members ? [...p.members] : undefined;
@@ -388,7 +400,10 @@ export class GitLabState {
   }
 
   /** Seeded MRs (with createdAt) are long prepared; new ones go through preparing → checking on the forge clock. */
-  createMergeRequest(project: ProjectState, m: { title: string; description: string; sourceBranch: string; targetBranch: string; author: string; createdAt?: string; removeSourceBranch?: boolean }): MergeRequestState {
+  createMergeRequest(
+    project: ProjectState,
+    m: { title: string; description: string; sourceBranch: string; targetBranch: string; author: string; createdAt?: string; removeSourceBranch?: boolean },
+  ): MergeRequestState {
     const created = m.createdAt ?? this.git.nowIso();
     const preparingUntil = m.createdAt ? 0 : this.nowMs() + this.timings.preparingMs;
     const mr: MergeRequestState = {

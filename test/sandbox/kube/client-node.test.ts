@@ -30,8 +30,7 @@ function helmRelease(name: string, version: string): KubeObject {
 }
 
 const hrRef = (name: string) => ({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', namespace: 'apps', name });
-const deployed = (obj: KubernetesObject | undefined): string | undefined =>
-  (obj as { status?: { history?: { chartVersion: string }[] } } | undefined)?.status?.history?.[0]?.chartVersion;
+const deployed = (obj: KubernetesObject | undefined): string | undefined => (obj as { status?: { history?: { chartVersion: string }[] } } | undefined)?.status?.history?.[0]?.chartVersion;
 
 interface CollectedEvent {
   type: string;

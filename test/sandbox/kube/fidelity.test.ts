@@ -245,7 +245,11 @@ describe('watch history and resourceVersion semantics', { timeout: 60_000 }, () 
       server.store.patch(ref, { spec: { interval: '10m' } });
       await plain.next((e) => e.type === 'MODIFIED' && e.object.spec.interval === '10m');
       await asked.next((e) => e.type === 'MODIFIED' && e.object.spec.interval === '10m');
-      await asked.next((e) => e.type === 'BOOKMARK', 5000, asked.events.findIndex((e) => e.type === 'MODIFIED' && e.object.spec.interval === '10m'));
+      await asked.next(
+        (e) => e.type === 'BOOKMARK',
+        5000,
+        asked.events.findIndex((e) => e.type === 'MODIFIED' && e.object.spec.interval === '10m'),
+      );
       expect(plain.events.map((e) => e.type)).toEqual(['MODIFIED', 'MODIFIED']);
     } finally {
       plain.close();
@@ -359,7 +363,10 @@ spec:
     const raw = await kubeRequest(server, 'PATCH', '/apis/pipelines.weave.works/v1alpha1/namespaces/payments/pipelines/ssa', { body: pipeline('dev'), contentType: 'application/apply-patch+yaml' });
     expect(raw.status).toBe(422);
     expect(raw.json().message).toBe('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
-    const forceOnMerge = await kubeRequest(server, 'PATCH', '/apis/pipelines.weave.works/v1alpha1/namespaces/payments/pipelines/ssa?force=true', { body: {}, contentType: 'application/merge-patch+json' });
+    const forceOnMerge = await kubeRequest(server, 'PATCH', '/apis/pipelines.weave.works/v1alpha1/namespaces/payments/pipelines/ssa?force=true', {
+      body: {},
+      contentType: 'application/merge-patch+json',
+    });
     expect(forceOnMerge.json().message).toContain('force: Forbidden: may not be specified for non-apply patch');
   });
 });
@@ -367,7 +374,16 @@ spec:
 describe('discovery and explain', { timeout: 60_000 }, () => {
   it('serves the common core kinds and rbac.authorization.k8s.io, so can-i only warns for types no cluster has', async () => {
     const resources = (await kubectl(['api-resources', '-o', 'name'])).stdout.split('\n');
-    expect(resources).toEqual(expect.arrayContaining(['pods', 'services', 'serviceaccounts', 'roles.rbac.authorization.k8s.io', 'clusterrolebindings.rbac.authorization.k8s.io', 'selfsubjectrulesreviews.authorization.k8s.io']));
+    expect(resources).toEqual(
+      expect.arrayContaining([
+        'pods',
+        'services',
+        'serviceaccounts',
+        'roles.rbac.authorization.k8s.io',
+        'clusterrolebindings.rbac.authorization.k8s.io',
+        'selfsubjectrulesreviews.authorization.k8s.io',
+      ]),
+    );
     expect(await kubectl(['auth', 'can-i', 'get', 'pods'])).toMatchObject({ stdout: 'yes\n', stderr: '' });
     const unknown = await kubectl(['auth', 'can-i', 'get', 'widgets']);
     expect(unknown.stderr).toContain("Warning: the server doesn't have a resource type 'widgets'");

@@ -48,7 +48,10 @@ function pathsFor(t: ResourceType, version: string): Record<string, unknown> {
         ? {}
         : {
             put: op('put', { parameters: WRITE_PARAMS, requestBody: body(['application/json']) }),
-            patch: op('patch', { parameters: [...WRITE_PARAMS, queryParam('force', '')], requestBody: body(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']) }),
+            patch: op('patch', {
+              parameters: [...WRITE_PARAMS, queryParam('force', '')],
+              requestBody: body(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']),
+            }),
             delete: op('delete'),
           }),
     },

@@ -68,9 +68,19 @@ function coreType(partial: Pick<ResourceType, 'plural' | 'singular' | 'kind' | '
 
 /** Built-in kinds served for discovery fidelity (kubectl api-resources, auth can-i): stored plainly, no controllers behind them. */
 function plainBuiltins(): ResourceType[] {
-  const rbac = (plural: string, kind: string, namespaced: boolean): ResourceType => coreType({ group: 'rbac.authorization.k8s.io', plural, singular: plural.slice(0, -1), kind, namespaced, hasStatus: false });
+  const rbac = (plural: string, kind: string, namespaced: boolean): ResourceType =>
+    coreType({ group: 'rbac.authorization.k8s.io', plural, singular: plural.slice(0, -1), kind, namespaced, hasStatus: false });
   return [
-    coreType({ plural: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, hasStatus: true, shortNames: ['po'], categories: ['all'], fieldLabels: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.phase', 'status.podIP', 'status.nominatedNodeName'] }),
+    coreType({
+      plural: 'pods',
+      singular: 'pod',
+      kind: 'Pod',
+      namespaced: true,
+      hasStatus: true,
+      shortNames: ['po'],
+      categories: ['all'],
+      fieldLabels: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
+    }),
     coreType({ plural: 'services', singular: 'service', kind: 'Service', namespaced: true, hasStatus: true, shortNames: ['svc'], categories: ['all'] }),
     coreType({ plural: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', namespaced: true, hasStatus: false, shortNames: ['sa'] }),
     rbac('roles', 'Role', true),
@@ -93,7 +103,19 @@ function coreTypes(): ResourceType[] {
       namespaced: true,
       hasStatus: false,
       shortNames: ['ev'],
-      fieldLabels: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
+      fieldLabels: [
+        'involvedObject.kind',
+        'involvedObject.namespace',
+        'involvedObject.name',
+        'involvedObject.uid',
+        'involvedObject.apiVersion',
+        'involvedObject.resourceVersion',
+        'involvedObject.fieldPath',
+        'reason',
+        'reportingComponent',
+        'source',
+        'type',
+      ],
     }),
   ];
 }
@@ -294,9 +316,7 @@ export class ResourceRegistry {
     else if (apiVersionOrGroup === 'v1' || apiVersionOrGroup === '') group = '';
     else group = apiVersionOrGroup;
     const needle = kindOrPlural.toLowerCase();
-    return this.types.find(
-      (t) => t.group === group && (t.kind.toLowerCase() === needle || t.plural === needle || t.singular === needle || t.shortNames.includes(needle)),
-    );
+    return this.types.find((t) => t.group === group && (t.kind.toLowerCase() === needle || t.plural === needle || t.singular === needle || t.shortNames.includes(needle)));
   }
 
   groups(): { name: string; versions: string[] }[] {

@@ -26,13 +26,21 @@ export function answerReview(type: ResourceType, user: KubeUser, body: unknown):
   if (type.review === 'rules') return { kind: type.kind, apiVersion, metadata, spec: spec ?? {}, status: rulesIn(user, typeof spec?.namespace === 'string' ? spec.namespace : '') };
   const attrs = spec && isRecord(spec.resourceAttributes) ? spec.resourceAttributes : undefined;
   if (!spec || (!attrs && !isRecord(spec.nonResourceAttributes))) {
-    throw badRequest('SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified');
+    throw badRequest(
+      'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified',
+    );
   }
   let allowed: boolean;
   if (attrs) {
     const str = (v: unknown): string => (typeof v === 'string' ? v : '');
     const resource = str(attrs.subresource) ? `${str(attrs.resource)}/${str(attrs.subresource)}` : str(attrs.resource);
-    const request = { verb: str(attrs.verb), group: str(attrs.group), resource, ...(str(attrs.namespace) ? { namespace: str(attrs.namespace) } : {}), ...(str(attrs.name) ? { name: str(attrs.name) } : {}) };
+    const request = {
+      verb: str(attrs.verb),
+      group: str(attrs.group),
+      resource,
+      ...(str(attrs.namespace) ? { namespace: str(attrs.namespace) } : {}),
+      ...(str(attrs.name) ? { name: str(attrs.name) } : {}),
+    };
     allowed = isAllowed(user, request);
   } else {
     // Non-resource URLs (/version, /healthz, discovery) are open to every authenticated user.

@@ -4,10 +4,7 @@
 
 import { badRequest } from './status.js';
 
-type LabelRequirement =
-  | { op: 'eq' | 'neq'; key: string; value: string }
-  | { op: 'in' | 'notin'; key: string; values: Set<string> }
-  | { op: 'exists' | 'notexists'; key: string };
+type LabelRequirement = { op: 'eq' | 'neq'; key: string; value: string } | { op: 'in' | 'notin'; key: string; values: Set<string> } | { op: 'exists' | 'notexists'; key: string };
 
 export type LabelSelector = LabelRequirement[];
 export type FieldSelector = { key: string; op: 'eq' | 'neq'; value: string }[];
@@ -36,7 +33,12 @@ export function parseLabelSelector(selector: string | null | undefined): LabelSe
   return splitTerms(selector).map((term): LabelRequirement => {
     let m = /^([^\s!=()]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term);
     if (m) {
-      const values = new Set((m[3] ?? '').split(',').map((v) => v.trim()).filter((v) => v !== ''));
+      const values = new Set(
+        (m[3] ?? '')
+          .split(',')
+          .map((v) => v.trim())
+          .filter((v) => v !== ''),
+      );
       return { op: m[2] === 'in' ? 'in' : 'notin', key: m[1]!, values };
     }
     m = /^([^\s!=()]+)\s*(==|=|!=)\s*([^\s!=()]*)$/.exec(term);

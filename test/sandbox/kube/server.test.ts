@@ -267,7 +267,15 @@ describe('HTTP verbs', () => {
     expect(group.versions.map((v: { version: string }) => v.version)).toEqual(['v2']);
     const resources = (await kubeRequest(server, 'GET', HR)).json();
     expect(resources.resources).toEqual([
-      { name: 'helmreleases', singularName: 'helmrelease', namespaced: true, kind: 'HelmRelease', verbs: expect.arrayContaining(['get', 'list', 'watch', 'patch']), shortNames: ['hr'], categories: ['all', 'fluxcd', 'fluxcd-appliers'] },
+      {
+        name: 'helmreleases',
+        singularName: 'helmrelease',
+        namespaced: true,
+        kind: 'HelmRelease',
+        verbs: expect.arrayContaining(['get', 'list', 'watch', 'patch']),
+        shortNames: ['hr'],
+        categories: ['all', 'fluxcd', 'fluxcd-appliers'],
+      },
       { name: 'helmreleases/status', singularName: '', namespaced: true, kind: 'HelmRelease', verbs: ['get', 'patch', 'update'] },
     ]);
     const crd = (await kubeRequest(server, 'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/pipelines.pipelines.weave.works')).json();
@@ -278,8 +286,7 @@ describe('HTTP verbs', () => {
 
 describe('selectors and pagination', () => {
   it('filters by label (equality and set-based) and field selectors', async () => {
-    const names = async (query: string): Promise<string[]> =>
-      (await kubeRequest(server, 'GET', `${PIPELINES}/pipelines?${query}`)).json().items.map((p: KubeObject) => p.metadata.name);
+    const names = async (query: string): Promise<string[]> => (await kubeRequest(server, 'GET', `${PIPELINES}/pipelines?${query}`)).json().items.map((p: KubeObject) => p.metadata.name);
     expect(await names('labelSelector=tier%3Dweb')).toEqual(['alpha', 'gamma']);
     expect(await names('labelSelector=tier%21%3Dweb,team')).toEqual(['beta']);
     expect(await names(`labelSelector=${encodeURIComponent('team in (b),tier notin (db)')}`)).toEqual(['gamma']);
@@ -409,7 +416,11 @@ describe('faults and request accounting', () => {
     expect(a.headers['retry-after']).toBe('1');
     expect(server.requestCount).toBe(3);
     expect(server.requestLog.count('GET /apis/helm.toolkit.fluxcd.io/v2/helmreleases')).toBe(2);
-    expect(server.requestLog.entries().map((e) => [e.status, e.user])).toEqual([[503, null], [503, null], [200, 'admin']]);
+    expect(server.requestLog.entries().map((e) => [e.status, e.user])).toEqual([
+      [503, null],
+      [503, null],
+      [200, 'admin'],
+    ]);
     expect(server.requestLog.counts()).toEqual({
       'GET /apis/helm.toolkit.fluxcd.io/v2/helmreleases': 2,
       'GET /apis/helm.toolkit.fluxcd.io/v2/namespaces/{namespace}/helmreleases/{name}': 1,

@@ -172,17 +172,27 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   for (const t of registry.types) {
     if (!t.crd) continue;
     const crd = t.crd as KubeObject;
-    store.create(crdType, {
-      ...crd,
-      status: {
-        acceptedNames: (crd.spec as { names?: unknown } | undefined)?.names ?? {},
-        conditions: [
-          { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
-          { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
-        ],
-        storedVersions: t.versions.slice(0, 1),
+    store.create(
+      crdType,
+      {
+        ...crd,
+        status: {
+          acceptedNames: (crd.spec as { names?: unknown } | undefined)?.names ?? {},
+          conditions: [
+            { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+            {
+              type: 'Established',
+              status: 'True',
+              reason: 'InitialNamesAccepted',
+              message: 'the initial names have been accepted',
+              lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+            },
+          ],
+          storedVersions: t.versions.slice(0, 1),
+        },
       },
-    }, { keepStatus: true });
+      { keepStatus: true },
+    );
   }
 
   // A real watch cache begins at the resourceVersion of its first list: nothing older resumes.
@@ -250,10 +260,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   }
 
   function matcher(rp: ResourcePath, labels: LabelSelector, fields: FieldSelector): (e: StoredEntry) => boolean {
-    return (e) =>
-      (rp.namespace === undefined || e.obj.metadata.namespace === rp.namespace) &&
-      matchesLabels(labels, e.obj.metadata.labels) &&
-      matchesFields(fields, e.obj as Record<string, unknown>);
+    return (e) => (rp.namespace === undefined || e.obj.metadata.namespace === rp.namespace) && matchesLabels(labels, e.obj.metadata.labels) && matchesFields(fields, e.obj as Record<string, unknown>);
   }
 
   /**
@@ -287,7 +294,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     if (continueToken) {
       const token = decodeContinue(continueToken);
       if (token.rv < store.oldestResumableResourceVersion()) {
-        throw expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
+        throw expired(
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+        );
       }
       startAfter = token.start.endsWith('\u0000') ? token.start.slice(0, -1) : token.start;
     }
@@ -329,7 +338,9 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     }
     const items: Buffer[] = new Array<Buffer>(picked.length);
     for (let k = 0; k < picked.length; k++) items[k] = entryBytes(picked[k]!, apiVersion);
-    sendListBody(res, JSON_HEADERS, `{"kind":${JSON.stringify(rp.type.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`, items, ']}').catch(() => res.destroy());
+    sendListBody(res, JSON_HEADERS, `{"kind":${JSON.stringify(rp.type.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`, items, ']}').catch(() =>
+      res.destroy(),
+    );
   }
 
   function watch(req: IncomingMessage, res: ServerResponse, rp: ResourcePath, query: URLSearchParams, table: boolean): void {
@@ -358,12 +369,17 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   /** The namespace lifecycle admission: nothing new in a namespace that is being deleted. */
   function namespaceMustNotBeTerminating(rp: ResourcePath, name: string): void {
     if (rp.namespace === undefined || !store.isNamespaceTerminating(rp.namespace)) return;
-    throw new KubeApiError(403, 'Forbidden', `${qualifiedResource(rp.type.group, rp.type.plural)} "${name}" is forbidden: unable to create new content in namespace ${rp.namespace} because it is being terminated`, {
-      name,
-      ...(rp.type.group !== '' ? { group: rp.type.group } : {}),
-      kind: rp.type.plural,
-      causes: [{ reason: 'NamespaceTerminating', message: `namespace ${rp.namespace} is being terminated`, field: 'metadata.namespace' }],
-    });
+    throw new KubeApiError(
+      403,
+      'Forbidden',
+      `${qualifiedResource(rp.type.group, rp.type.plural)} "${name}" is forbidden: unable to create new content in namespace ${rp.namespace} because it is being terminated`,
+      {
+        name,
+        ...(rp.type.group !== '' ? { group: rp.type.group } : {}),
+        kind: rp.type.plural,
+        causes: [{ reason: 'NamespaceTerminating', message: `namespace ${rp.namespace} is being terminated`, field: 'metadata.namespace' }],
+      },
+    );
   }
 
   function checkBodyIdentity(rp: ResourcePath, body: Record<string, unknown>): void {
@@ -430,7 +446,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   }
 
   function writeContext(rp: ResourcePath, manager: string): WriteContext {
-    return { manager, apiVersion: apiVersionOf(rp.type.group, rp.version), time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), hasStatus: rp.type.hasStatus, ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) };
+    return {
+      manager,
+      apiVersion: apiVersionOf(rp.type.group, rp.version),
+      time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      hasStatus: rp.type.hasStatus,
+      ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}),
+    };
   }
 
   /** managedFields after an Update-operation write (PUT, merge/JSON patch) of `next` over `previous`. */
@@ -486,7 +508,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   }
 
   function create(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean, query: URLSearchParams, manager: string): void {
-    if (!isRecord(body)) throw badRequest('Object \'Kind\' is missing in \'null\'');
+    if (!isRecord(body)) throw badRequest("Object 'Kind' is missing in 'null'");
     checkBodyIdentity(rp, body);
     const meta = { ...(isRecord(body.metadata) ? body.metadata : {}) };
     if ((meta.name === undefined || meta.name === '') && typeof meta.generateName === 'string' && meta.generateName !== '') {
@@ -505,7 +527,7 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   }
 
   function update(res: ServerResponse, rp: ResourcePath, body: unknown, table: boolean, query: URLSearchParams, manager: string): void {
-    if (!isRecord(body)) throw badRequest('Object \'Kind\' is missing in \'null\'');
+    if (!isRecord(body)) throw badRequest("Object 'Kind' is missing in 'null'");
     checkBodyIdentity(rp, body);
     const name = rp.name!;
     const meta = isRecord(body.metadata) ? body.metadata : {};
@@ -517,7 +539,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const obj = pruneFields(rp, res, query, { ...body, metadata: { ...meta, name, ...(rp.namespace !== undefined ? { namespace: rp.namespace } : {}) } });
     validate(rp, obj, name, previous);
     const managedFields = updatedManagedFields(rp, previous, obj, manager);
-    const entry = store.update(rp.type, rp.namespace, name, obj, { keepStatus: false, checkResourceVersion: true, dryRun: isDryRun(query), managedFields, ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
+    const entry = store.update(rp.type, rp.namespace, name, obj, {
+      keepStatus: false,
+      checkResourceVersion: true,
+      dryRun: isDryRun(query),
+      managedFields,
+      ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}),
+    });
     sendObject(res, 200, rp.type, rp.version, entry, table);
   }
 
@@ -545,7 +573,13 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     checkBodyIdentity(rp, patched);
     validate(rp, patched, name, current);
     const managedFields = updatedManagedFields(rp, current, patched, manager);
-    const entry = store.update(rp.type, rp.namespace, name, patched, { keepStatus: false, checkResourceVersion: true, dryRun: isDryRun(query), managedFields, ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}) });
+    const entry = store.update(rp.type, rp.namespace, name, patched, {
+      keepStatus: false,
+      checkResourceVersion: true,
+      dryRun: isDryRun(query),
+      managedFields,
+      ...(rp.subresource === 'status' ? { subresource: 'status' as const } : {}),
+    });
     sendObject(res, 200, rp.type, rp.version, entry, table);
   }
 
@@ -562,7 +596,11 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
     const match = matcher(rp, labels, fields);
     const apiVersion = apiVersionOf(rp.type.group, rp.version);
     const deleted = [...store.entries(rp.type, rp.namespace)].filter(match).map((e) => store.delete(rp.type, e.obj.metadata.namespace, e.obj.metadata.name));
-    sendRaw(res, 200, `{"kind":${JSON.stringify(rp.type.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":{"resourceVersion":"${store.currentResourceVersion()}"},"items":[${deleted.map((e) => jsonAtVersion(e, apiVersion)).join(',')}]}`);
+    sendRaw(
+      res,
+      200,
+      `{"kind":${JSON.stringify(rp.type.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":{"resourceVersion":"${store.currentResourceVersion()}"},"items":[${deleted.map((e) => jsonAtVersion(e, apiVersion)).join(',')}]}`,
+    );
   }
 
   // ---- the request handler -----------------------------------------------------------------
@@ -570,16 +608,17 @@ export async function startKubeApiServer(options: KubeApiServerOptions): Promise
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://sandbox.invalid');
     const method = (req.method ?? 'GET').toUpperCase();
-    const segments = url.pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
+    const segments = url.pathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
     const query = url.searchParams;
     const isWatch = method === 'GET' && (query.get('watch') === 'true' || query.get('watch') === '1');
     const rp = resolveResourcePath(registry, segments);
     const logEntry = requestLogger.record(req, res, `${isWatch ? 'WATCH' : method} ${rp ? rp.template : url.pathname}`);
 
     if (latencyMs > 0) await delay(latencyMs);
-    const failure = pendingFailures.find(
-      (f) => (!f.filter.method || f.filter.method.toUpperCase() === method) && (!f.filter.pathIncludes || (req.url ?? '').includes(f.filter.pathIncludes)),
-    );
+    const failure = pendingFailures.find((f) => (!f.filter.method || f.filter.method.toUpperCase() === method) && (!f.filter.pathIncludes || (req.url ?? '').includes(f.filter.pathIncludes)));
     if (failure) {
       failure.remaining--;
       if (failure.remaining <= 0) pendingFailures.splice(pendingFailures.indexOf(failure), 1);

@@ -75,7 +75,9 @@ export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
+    const keys = Object.keys(record)
+      .filter((k) => record[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -208,7 +210,10 @@ export class KubeStore {
   // ---- low-level access by resource type (used by the HTTP server) -------------------------
 
   entry(type: ResourceType, namespace: string | undefined, name: string): StoredEntry | undefined {
-    return this.buckets.get(typeKey(type.group, type.plural))?.get(type.namespaced ? (namespace ?? '') : '')?.get(name);
+    return this.buckets
+      .get(typeKey(type.group, type.plural))
+      ?.get(type.namespaced ? (namespace ?? '') : '')
+      ?.get(name);
   }
 
   /** Entries of one type (optionally one namespace), sorted by namespace then name. */
@@ -382,7 +387,13 @@ export class KubeStore {
         const before = new Set(finalizersOf(prev.obj));
         const added = finalizersOf(next).filter((f) => !before.has(f));
         if (added.length > 0) {
-          throw invalid(type.group, type.kind, name, [{ field: 'metadata.finalizers', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`, reason: 'FieldValueForbidden' }]);
+          throw invalid(type.group, type.kind, name, [
+            {
+              field: 'metadata.finalizers',
+              message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+              reason: 'FieldValueForbidden',
+            },
+          ]);
         }
       } else {
         delete meta.deletionTimestamp;
@@ -411,10 +422,20 @@ export class KubeStore {
     if (!prev) throw notFound(type.group, type.plural, name);
     const meta = prev.obj.metadata as Record<string, unknown>;
     if (preconditions?.resourceVersion && preconditions.resourceVersion !== meta.resourceVersion) {
-      throw conflict(type.group, type.plural, name, `the ResourceVersion in the precondition (${preconditions.resourceVersion}) does not match the ResourceVersion in record (${String(meta.resourceVersion)}). The object might have been modified`);
+      throw conflict(
+        type.group,
+        type.plural,
+        name,
+        `the ResourceVersion in the precondition (${preconditions.resourceVersion}) does not match the ResourceVersion in record (${String(meta.resourceVersion)}). The object might have been modified`,
+      );
     }
     if (preconditions?.uid && preconditions.uid !== meta.uid) {
-      throw conflict(type.group, type.plural, name, `the UID in the precondition (${preconditions.uid}) does not match the UID in record (${String(meta.uid)}). The object might have been deleted and then recreated`);
+      throw conflict(
+        type.group,
+        type.plural,
+        name,
+        `the UID in the precondition (${preconditions.uid}) does not match the UID in record (${String(meta.uid)}). The object might have been deleted and then recreated`,
+      );
     }
     // Already being deleted: the real server answers with the object as it is.
     if (isTerminating(prev.obj)) return prev;
@@ -426,7 +447,12 @@ export class KubeStore {
       // Graceful deletion: mark it (a MODIFIED event) and wait for the finalizers' owners.
       const marked = {
         ...prev.obj,
-        metadata: { ...prev.obj.metadata, deletionTimestamp: nowTimestamp(this.now), deletionGracePeriodSeconds: 0, ...(typeof meta.generation === 'number' ? { generation: meta.generation + 1 } : {}) },
+        metadata: {
+          ...prev.obj.metadata,
+          deletionTimestamp: nowTimestamp(this.now),
+          deletionGracePeriodSeconds: 0,
+          ...(typeof meta.generation === 'number' ? { generation: meta.generation + 1 } : {}),
+        },
       } as KubeObject;
       if (dryRun) return this.dryRunResult(marked, prev);
       return this.commit(type, marked, 'MODIFIED', prev);
@@ -494,9 +520,7 @@ export class KubeStore {
     const oldStatus = (existing?.obj as Record<string, unknown> | undefined)?.status;
     // Replacing without a status keeps the one the object had (seeds change spec, Flux owns status).
     if (body.status === undefined && oldStatus !== undefined) body.status = oldStatus;
-    const entry = existing
-      ? this.update(type, namespace, obj.metadata.name, body, { keepStatus: true, checkResourceVersion: false })
-      : this.create(type, body, { keepStatus: true });
+    const entry = existing ? this.update(type, namespace, obj.metadata.name, body, { keepStatus: true, checkResourceVersion: false }) : this.create(type, body, { keepStatus: true });
     return JSON.parse(entry.json) as KubeObject;
   }
 

@@ -8,7 +8,11 @@ import type { PrinterColumn, ResourceType } from './resources.js';
 /** Evaluates the JSONPath forms CRDs use: .a.b, .a[0], .a[*].b, .a[?(@.k=="v")].b */
 export function evalJsonPath(obj: unknown, expr: string): unknown[] {
   let current: unknown[] = [obj];
-  const tokens = expr.trim().replace(/^\{|\}$/g, '').match(/\.[^.[\]]+|\[[^\]]*\]/g) ?? [];
+  const tokens =
+    expr
+      .trim()
+      .replace(/^\{|\}$/g, '')
+      .match(/\.[^.[\]]+|\[[^\]]*\]/g) ?? [];
   for (const token of tokens) {
     const next: unknown[] = [];
     for (const value of current) {

@@ -31,12 +31,7 @@ export interface RawResponse {
   json: () => any;
 }
 
-export function kubeRequest(
-  server: KubeApiServer,
-  method: string,
-  urlPath: string,
-  options: { token?: string; body?: unknown; contentType?: string; accept?: string } = {},
-): Promise<RawResponse> {
+export function kubeRequest(server: KubeApiServer, method: string, urlPath: string, options: { token?: string; body?: unknown; contentType?: string; accept?: string } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
     const headers: Record<string, string> = { Accept: options.accept ?? 'application/json' };
@@ -85,8 +80,7 @@ export function openWatch(server: KubeApiServer, urlPath: string, token = adminU
         events: [],
         ended: false,
         close: () => req.destroy(),
-        next: (predicate, timeoutMs = 5000, from = 0) =>
-          waitFor(() => watch.events.slice(from).find(predicate), timeoutMs, 'watch event'),
+        next: (predicate, timeoutMs = 5000, from = 0) => waitFor(() => watch.events.slice(from).find(predicate), timeoutMs, 'watch event'),
         waitEnded: (timeoutMs = 5000) => waitFor(() => (watch.ended ? true : undefined), timeoutMs, 'watch end').then(() => undefined),
       };
       res.setEncoding('utf8');

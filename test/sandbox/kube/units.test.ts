@@ -38,7 +38,12 @@ describe('patches', () => {
       ]),
     ).toEqual({ spec: { list: ['z', 'b', 'c'], x: 2, 'a/b': 2 } });
     expect(() => applyJsonPatch(doc, [{ op: 'replace', path: '/spec/missing', value: 1 }])).toThrow(KubeApiError);
-    expect(() => applyJsonPatch(doc, [{ op: 'add', path: '/spec/x', value: 5 }, { op: 'test', path: '/spec/x', value: 1 }])).toThrow(/test failed/);
+    expect(() =>
+      applyJsonPatch(doc, [
+        { op: 'add', path: '/spec/x', value: 5 },
+        { op: 'test', path: '/spec/x', value: 1 },
+      ]),
+    ).toThrow(/test failed/);
     expect(doc).toEqual({ spec: { list: ['a', 'b'], x: 1 } });
   });
 });
@@ -102,7 +107,14 @@ describe('validation', () => {
 
 describe('JSONPath for printer columns', () => {
   it('evaluates paths, indexes and equality filters', () => {
-    const obj = { status: { conditions: [{ type: 'Reconciling', status: 'False' }, { type: 'Ready', status: 'True', message: 'ok' }] } };
+    const obj = {
+      status: {
+        conditions: [
+          { type: 'Reconciling', status: 'False' },
+          { type: 'Ready', status: 'True', message: 'ok' },
+        ],
+      },
+    };
     expect(evalJsonPath(obj, '.status.conditions[?(@.type=="Ready")].status')).toEqual(['True']);
     expect(evalJsonPath(obj, '.status.conditions[0].type')).toEqual(['Reconciling']);
     expect(evalJsonPath(obj, '.status.conditions[*].type')).toEqual(['Reconciling', 'Ready']);
@@ -184,7 +196,7 @@ spec:
 describe('field managers', () => {
   const base = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'ns' } };
   const ctx = (manager: string, subresource?: 'status') => ({ manager, apiVersion: 'example.com/v1', time: '2026-11-20T12:00:00Z', hasStatus: true, ...(subresource ? { subresource } : {}) });
-  const managersOf = (obj: Record<string, unknown>) => ((obj.metadata as { managedFields: { manager: string; operation: string; fieldsV1: unknown; subresource?: string }[] }).managedFields);
+  const managersOf = (obj: Record<string, unknown>) => (obj.metadata as { managedFields: { manager: string; operation: string; fieldsV1: unknown; subresource?: string }[] }).managedFields;
 
   it('keeps main-resource owners on a status write, and drops removed fields from every owner', () => {
     const applied = serverSideApply(undefined, { ...base, spec: { size: 1, color: 'red' } }, { ...ctx('deployer'), force: false, target: { name: 'w', group: 'example.com', kind: 'widgets' } });

@@ -49,14 +49,7 @@ export const VIEWER_RULES: KubeRbacRule[] = [
   { verbs: ['get', 'list', 'watch'], apiGroups: [''], resources: ['namespaces', 'configmaps', 'services', 'pods', 'events'] },
   {
     verbs: ['get', 'list', 'watch'],
-    apiGroups: [
-      'pipelines.weave.works',
-      'gitops.weave.works',
-      'helm.toolkit.fluxcd.io',
-      'kustomize.toolkit.fluxcd.io',
-      'source.toolkit.fluxcd.io',
-      'apiextensions.k8s.io',
-    ],
+    apiGroups: ['pipelines.weave.works', 'gitops.weave.works', 'helm.toolkit.fluxcd.io', 'kustomize.toolkit.fluxcd.io', 'source.toolkit.fluxcd.io', 'apiextensions.k8s.io'],
     resources: ['*'],
   },
 ];
@@ -151,9 +144,7 @@ export function gitopsCluster(name: string, secretName: string, ready: { ok: boo
     metadata: { name, namespace: FLUX_NAMESPACE, labels: { 'weave.works/cluster': name }, generation: 1 },
     spec: { secretRef: { name: secretName } },
     status: {
-      conditions: [
-        condition('Ready', ready.ok ? 'True' : 'False', ready.ok ? 'SecretFound' : 'WaitingForSecret', ready.message, at, 1),
-      ],
+      conditions: [condition('Ready', ready.ok ? 'True' : 'False', ready.ok ? 'SecretFound' : 'WaitingForSecret', ready.message, at, 1)],
     },
   };
 }
@@ -278,10 +269,7 @@ export function kustomization(o: KustomizationOptions): KubeObject {
       lastAttemptedRevision: o.revision,
       conditions: o.failing
         ? [condition('Ready', 'False', 'BuildFailed', o.failing, at, 2)]
-        : [
-            condition('Ready', 'True', 'ReconciliationSucceeded', `Applied revision: ${o.revision}`, at, 2),
-            condition('Healthy', 'True', 'Succeeded', 'Health check passed', at, 2),
-          ],
+        : [condition('Ready', 'True', 'ReconciliationSucceeded', `Applied revision: ${o.revision}`, at, 2), condition('Healthy', 'True', 'Succeeded', 'Health check passed', at, 2)],
     },
   };
 }
@@ -328,11 +316,7 @@ export function pipeline(o: {
       environments: o.environments.map((env) => ({
         name: env.name,
         ...(env.promotion ? { promotion: env.promotion } : {}),
-        targets: env.targets.map((t) =>
-          t.cluster
-            ? { namespace: t.namespace, clusterRef: { kind: 'GitopsCluster', name: t.cluster, namespace: FLUX_NAMESPACE } }
-            : { namespace: t.namespace },
-        ),
+        targets: env.targets.map((t) => (t.cluster ? { namespace: t.namespace, clusterRef: { kind: 'GitopsCluster', name: t.cluster, namespace: FLUX_NAMESPACE } } : { namespace: t.namespace })),
       })),
     },
     status: {

@@ -54,16 +54,7 @@ type ClusterName = 'mgmt' | 'staging-eu' | 'prod-eu' | typeof DEMO_BROKEN_GITOPS
 type MarkerStyle = 'quoted' | 'plain' | 'nested-values' | 'kustomize-image';
 
 /** Token situations behind automated promotions, by the label the sandbox reports them under. */
-export type DemoTokenCase =
-  | 'classic'
-  | 'classicPlatform'
-  | 'fineGrained'
-  | 'fineGrainedExpiringSoon'
-  | 'expired'
-  | 'revoked'
-  | 'shared'
-  | 'releaseManager'
-  | 'releaseManagerOAuth';
+export type DemoTokenCase = 'classic' | 'classicPlatform' | 'fineGrained' | 'fineGrainedExpiringSoon' | 'expired' | 'revoked' | 'shared' | 'releaseManager' | 'releaseManagerOAuth';
 
 interface DemoTarget {
   cluster: ClusterName;
@@ -216,8 +207,7 @@ const PIPELINES: DemoPipeline[] = [
             namespace: 'search',
             version: '5.2.0',
             history: [{ chartVersion: '5.2.0', status: 'failed', deployedDaysAgo: 0.2 }, superseded('5.1.3', 10)],
-            failing:
-              'Helm upgrade failed for release search/search-indexer with chart search-indexer@5.2.0: context deadline exceeded waiting for Deployment search/search-indexer to become ready',
+            failing: 'Helm upgrade failed for release search/search-indexer with chart search-indexer@5.2.0: context deadline exceeded waiting for Deployment search/search-indexer to become ready',
           },
         ],
       },
@@ -369,10 +359,7 @@ export function buildDemoSeed(ctx: SeedContext, options: DemoSeedOptions = {}): 
   for (const remote of DEMO_REMOTE_CLUSTERS) {
     const { server, caData } = clusterServer(ctx, remote);
     push(DEMO_MANAGEMENT_CLUSTER, gitopsCluster(remote, `${remote}-kubeconfig`, { ok: true, message: 'Secret found' }, isoDaysAgo(now, 60)));
-    push(
-      DEMO_MANAGEMENT_CLUSTER,
-      secret(FLUX_NAMESPACE, `${remote}-kubeconfig`, { value: kubeconfigYaml(remote, server, caData, kubeToken('admin', remote)) }),
-    );
+    push(DEMO_MANAGEMENT_CLUSTER, secret(FLUX_NAMESPACE, `${remote}-kubeconfig`, { value: kubeconfigYaml(remote, server, caData, kubeToken('admin', remote)) }));
   }
   push(
     DEMO_MANAGEMENT_CLUSTER,
@@ -416,8 +403,7 @@ export function buildDemoSeed(ctx: SeedContext, options: DemoSeedOptions = {}): 
       if (p.reportsTargets) envStatus.targets = env.targets.map((t) => reportedTarget(p, t));
       if (Object.keys(envStatus).length > 0) environmentsStatus[env.name] = envStatus;
     }
-    const envPromotion = (env: DemoEnv) =>
-      env.promotion && strategy ? { ...env.promotion, ...strategy } : env.promotion;
+    const envPromotion = (env: DemoEnv) => (env.promotion && strategy ? { ...env.promotion, ...strategy } : env.promotion);
     push(
       DEMO_MANAGEMENT_CLUSTER,
       pipeline({

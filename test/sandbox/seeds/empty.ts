@@ -11,9 +11,7 @@ export const emptySeed: SeedBuilder = () => ({
   clusters: ['mgmt', 'staging', 'prod'].map((name) => ({ name, management: name === 'mgmt', users: standardKubeUsers(name), objects: [namespace('flux-system')] })),
   forge: {
     users: STANDARD_FORGE_USERS,
-    tokens: [
-      { value: classicToken('empty:release-manager'), login: RELEASE_MANAGER, kind: 'classic', scopes: ['repo', 'read:user'], expiresAt: null, label: 'releaseManager' },
-    ],
+    tokens: [{ value: classicToken('empty:release-manager'), login: RELEASE_MANAGER, kind: 'classic', scopes: ['repo', 'read:user'], expiresAt: null, label: 'releaseManager' }],
     repos: [{ owner: 'acme', name: 'fleet-config', defaultBranch: 'main', files: { 'README.md': '# fleet-config\n' } }],
     pulls: [],
     oauthApps: STANDARD_OAUTH_APPS,

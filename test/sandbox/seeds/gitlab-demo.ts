@@ -58,12 +58,42 @@ export function gitlabConfigRepoUrl(ctx: SeedContext): string {
   return `${(ctx.gitlab?.url ?? PLACEHOLDER_GITLAB).replace(/\/$/, '')}/${GITLAB_DEMO_PROJECT.path}`;
 }
 
-
 function gitlabTokens(now: Date): (SeedGitLabToken & { label: GitLabDemoTokenCase })[] {
   return [
-    { label: 'gitlabPat', value: gitlabTokenValue('demo:pat'), username: GITLAB_PROMOTION_USER, kind: 'personal', name: 'flux promotions', scopes: ['api'], expiresAt: isoDateFrom(now, 120), lastUsedAt: isoDaysAgo(now, 2), createdAt: isoDaysAgo(now, 200) },
-    { label: 'gitlabExpiringSoon', value: gitlabTokenValue('demo:expiring'), username: GITLAB_PROMOTION_USER, kind: 'personal', name: 'cert promotions', scopes: ['api', 'write_repository'], expiresAt: isoDateFrom(now, 9), lastUsedAt: isoDaysAgo(now, 11), createdAt: isoDaysAgo(now, 356) },
-    { label: 'gitlabRevoked', value: gitlabTokenValue('demo:revoked'), username: DEVELOPER, kind: 'personal', name: 'my laptop', scopes: ['api'], expiresAt: isoDateFrom(now, 60), lastUsedAt: isoDaysAgo(now, 40), revoked: true, createdAt: isoDaysAgo(now, 90) },
+    {
+      label: 'gitlabPat',
+      value: gitlabTokenValue('demo:pat'),
+      username: GITLAB_PROMOTION_USER,
+      kind: 'personal',
+      name: 'flux promotions',
+      scopes: ['api'],
+      expiresAt: isoDateFrom(now, 120),
+      lastUsedAt: isoDaysAgo(now, 2),
+      createdAt: isoDaysAgo(now, 200),
+    },
+    {
+      label: 'gitlabExpiringSoon',
+      value: gitlabTokenValue('demo:expiring'),
+      username: GITLAB_PROMOTION_USER,
+      kind: 'personal',
+      name: 'cert promotions',
+      scopes: ['api', 'write_repository'],
+      expiresAt: isoDateFrom(now, 9),
+      lastUsedAt: isoDaysAgo(now, 11),
+      createdAt: isoDaysAgo(now, 356),
+    },
+    {
+      label: 'gitlabRevoked',
+      value: gitlabTokenValue('demo:revoked'),
+      username: DEVELOPER,
+      kind: 'personal',
+      name: 'my laptop',
+      scopes: ['api'],
+      expiresAt: isoDateFrom(now, 60),
+      lastUsedAt: isoDaysAgo(now, 40),
+      revoked: true,
+      createdAt: isoDaysAgo(now, 90),
+    },
     {
       label: 'gitlabProjectBot',
       value: gitlabTokenValue('demo:project-bot'),
@@ -81,7 +111,14 @@ function gitlabTokens(now: Date): (SeedGitLabToken & { label: GitLabDemoTokenCas
 }
 
 function valuesFile(name: string, env: string, version: string): string {
-  return [`# ${name} in ${env}: rendered into the HelmRelease by the platform chart`, 'chart:', `  name: ${name}`, `  version: "${version}" ${markerComment('platform', name, env)}`, 'replicas: 2', ''].join('\n');
+  return [
+    `# ${name} in ${env}: rendered into the HelmRelease by the platform chart`,
+    'chart:',
+    `  name: ${name}`,
+    `  version: "${version}" ${markerComment('platform', name, env)}`,
+    'replicas: 2',
+    '',
+  ].join('\n');
 }
 
 export interface GitLabDemoPart {
@@ -104,7 +141,7 @@ export function buildGitLabDemoPart(ctx: SeedContext, now: Date): GitLabDemoPart
   const objects: Record<string, KubeObject[]> = { mgmt: [], 'staging-eu': [], 'prod-eu': [] };
   const namespaces: Record<string, string[]> = { mgmt: ['platform'], 'staging-eu': [], 'prod-eu': [] };
   const files: Record<string, string> = {
-    'README.md': '# fleet-config (GitLab)\n\nPromotion markers for the platform team\'s GitLab pipelines.\n',
+    'README.md': "# fleet-config (GitLab)\n\nPromotion markers for the platform team's GitLab pipelines.\n",
     'apps/ingress-gateway/base/helmrelease.yaml': 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: ingress-gateway\n',
   };
   const strategy = (secretName: string) => ({ strategy: { 'pull-request': { type: 'gitlab', url: repoUrl, baseBranch: GITLAB_DEMO_PROJECT.defaultBranch, secretRef: { name: secretName } } } });
@@ -146,7 +183,16 @@ export function buildGitLabDemoPart(ctx: SeedContext, now: Date): GitLabDemoPart
     ],
     tokens,
     // listed members are Maintainers: the release manager may read the project's access tokens
-    projects: [{ path: GITLAB_DEMO_PROJECT.path, id: GITLAB_DEMO_PROJECT.id, defaultBranch: GITLAB_DEMO_PROJECT.defaultBranch, files, approvalsRequired: 1, members: [RELEASE_MANAGER, DEVELOPER, GITLAB_PROMOTION_USER] }],
+    projects: [
+      {
+        path: GITLAB_DEMO_PROJECT.path,
+        id: GITLAB_DEMO_PROJECT.id,
+        defaultBranch: GITLAB_DEMO_PROJECT.defaultBranch,
+        files,
+        approvalsRequired: 1,
+        members: [RELEASE_MANAGER, DEVELOPER, GITLAB_PROMOTION_USER],
+      },
+    ],
     mergeRequests: [
       {
         project: GITLAB_DEMO_PROJECT.path,

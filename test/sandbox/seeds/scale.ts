@@ -108,7 +108,9 @@ export function scaleSeed(count: number, options: ScaleSeedOptions = {}): SeedBu
         if (env !== 'dev' && random() < 0.3) patch -= 1;
         const version = `${major}.${minor}.${patch}`;
         const targetCount = 1 + pick(3);
-        const clusters = shuffled([...SCALE_CLUSTERS], random).slice(0, targetCount).sort();
+        const clusters = shuffled([...SCALE_CLUSTERS], random)
+          .slice(0, targetCount)
+          .sort();
         return { env, version, clusters };
       });
       for (const e of envs) {

@@ -38,9 +38,7 @@ function loadCrdValidators(): Map<string, Validator> {
     };
     for (const version of crd.spec.versions) {
       const validate = ajv.compile(version.schema.openAPIV3Schema);
-      validators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, (obj) =>
-        validate(obj) ? null : ajv.errorsText(validate.errors),
-      );
+      validators.set(`${crd.spec.group}/${version.name}/${crd.spec.names.kind}`, (obj) => (validate(obj) ? null : ajv.errorsText(validate.errors)));
     }
   }
   return validators;
@@ -93,7 +91,10 @@ function markersIn(files: Record<string, string>): Set<string> {
 
 function expectMarkersForEveryPullRequestEnv(seed: Seed) {
   // GitLab pipelines (seeds/gitlab-demo.ts) keep their markers in the GitLab project
-  const markers = markersIn({ ...(seed.forge.repos[0]?.files ?? {}), ...Object.fromEntries((seed.gitlab?.projects ?? []).flatMap((pr) => Object.entries(pr.files).map(([f, c]) => [`gitlab:${pr.path}:${f}`, c]))) });
+  const markers = markersIn({
+    ...(seed.forge.repos[0]?.files ?? {}),
+    ...Object.fromEntries((seed.gitlab?.projects ?? []).flatMap((pr) => Object.entries(pr.files).map(([f, c]) => [`gitlab:${pr.path}:${f}`, c]))),
+  });
   let expected = 0;
   for (const p of pipelines(seed)) {
     const spec = p.spec as PipelineSpec;
@@ -132,9 +133,7 @@ describe('CRD validators', () => {
     const validate = validators.get('pipelines.weave.works/v1alpha1/Pipeline');
     expect(validate).toBeDefined();
     expect(validate?.({ apiVersion: 'pipelines.weave.works/v1alpha1', kind: 'Pipeline', metadata: {}, spec: { environments: [] } })).toMatch(/appRef/);
-    expect(
-      validate?.({ apiVersion: 'x', kind: 'Pipeline', metadata: {}, spec: { appRef: { apiVersion: 'v', kind: 'k', name: 'n' }, environments: [{ name: 'dev' }] } }),
-    ).toMatch(/targets/);
+    expect(validate?.({ apiVersion: 'x', kind: 'Pipeline', metadata: {}, spec: { appRef: { apiVersion: 'v', kind: 'k', name: 'n' }, environments: [{ name: 'dev' }] } })).toMatch(/targets/);
     const hr = validators.get('helm.toolkit.fluxcd.io/v2/HelmRelease');
     expect(hr?.({ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: {}, spec: {}, status: { history: [{ chartVersion: '1' }] } })).toMatch(/interval|chartName/);
   });
@@ -186,9 +185,7 @@ describe('demo seed', () => {
     expect(kinds).toContain('helm.toolkit.fluxcd.io/v2beta1 HelmRelease');
     expect(kinds).toContain('kustomize.toolkit.fluxcd.io/v1 Kustomization');
     // multi-target environment spanning two clusters
-    expect(
-      specs.some((x) => x.spec.environments.some((e) => new Set(e.targets.map((t) => t.clusterRef?.name ?? 'mgmt')).size >= 2)),
-    ).toBe(true);
+    expect(specs.some((x) => x.spec.environments.some((e) => new Set(e.targets.map((t) => t.clusterRef?.name ?? 'mgmt')).size >= 2))).toBe(true);
     // manual gate with a waiting revision
     const gated = specs.find((x) => x.spec.environments.some((e) => e.promotion?.manual === true));
     const waiting = (gated?.p.status as { environments?: Record<string, { waitingApproval?: { revision: string } }> }).environments;
@@ -252,7 +249,9 @@ describe('demo seed', () => {
         expect(status.lastAppliedRevision).toMatch(/^[\w.-]+@sha1:[0-9a-f]{40}$/);
       }
     }
-    const failing = apps.find(({ obj }) => (obj.status as { conditions: { type: string; status: string; message: string }[] }).conditions.some((c) => c.type === 'Ready' && c.status === 'False' && c.message.length > 0));
+    const failing = apps.find(({ obj }) =>
+      (obj.status as { conditions: { type: string; status: string; message: string }[] }).conditions.some((c) => c.type === 'Ready' && c.status === 'False' && c.message.length > 0),
+    );
     expect(failing).toBeDefined();
     expect(apps.some(({ obj }) => (obj.spec as { suspend?: boolean }).suspend === true)).toBe(true);
     const revisions = apps.map(({ obj }) => (obj.status as { lastAppliedRevision?: string }).lastAppliedRevision ?? '');
