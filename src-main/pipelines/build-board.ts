@@ -315,27 +315,23 @@ function buildTarget(
   const context = targetContext(parsed, target, managementContext, input);
 
   const state: TargetState = { cluster: display, namespace, kind, name, health: 'unknown', conditions: [] };
+  // A target the board could not read: the controller's status stands in, the Pipeline's own problem first.
+  const fallBack = (problem: Problem | undefined, opts?: { unread?: boolean }) => withFallback(state, status, target, envTargets, refProblem ?? problem, opts);
   if (!context && target.clusterRef && input.unmappedCluster) {
     const why = input.unmappedCluster({ managementContext, namespace: target.clusterRef.namespace ?? parsed.namespace, name: target.clusterRef.name });
     if (why) {
       state.message = why.message;
-      return withFallback(state, status, target, envTargets, refProblem ?? why.problem, { unread: true });
+      return fallBack(why.problem, { unread: true });
     }
   }
   if (!context) {
     state.message = `No kubeconfig context for cluster ${display}`;
-    return withFallback(
-      state,
-      status,
-      target,
-      envTargets,
-      refProblem ?? {
-        code: 'cluster-unmapped',
-        message: `No kubeconfig context matches GitopsCluster ${display}`,
-        hint: `Add a kubeconfig context named "${display}" or map one to this cluster in settings.`,
-      },
-      { unread: true },
-    );
+    const unmapped: Problem = {
+      code: 'cluster-unmapped',
+      message: `No kubeconfig context matches GitopsCluster ${display}`,
+      hint: `Add a kubeconfig context named "${display}" or map one to this cluster in settings.`,
+    };
+    return fallBack(unmapped, { unread: true });
   }
   state.context = context;
   if (!seenContexts.has(context)) {
@@ -354,37 +350,27 @@ function buildTarget(
   const collection = input.workloads.get(context)?.get(kind);
   if (collection?.forbiddenNamespaces?.has(namespace)) {
     state.message = `Not allowed to list ${kind} objects in ${namespace}`;
-    return withFallback(
-      state,
-      status,
-      target,
-      envTargets,
-      refProblem ?? {
-        code: 'namespace-forbidden',
-        message: `RBAC forbids listing ${kind} in namespace ${namespace} on ${display}`,
-        hint: `Ask for list/watch on ${kind.toLowerCase()}s in ${namespace}.`,
-      },
-    );
+    const forbidden: Problem = {
+      code: 'namespace-forbidden',
+      message: `RBAC forbids listing ${kind} in namespace ${namespace} on ${display}`,
+      hint: `Ask for list/watch on ${kind.toLowerCase()}s in ${namespace}.`,
+    };
+    return fallBack(forbidden);
   }
   const obj = collection?.items.get(`${namespace}/${name}`);
   if (obj === undefined) {
     if (!collection || !collection.synced) {
       state.message = clusterProblem?.message ?? 'Loading…';
-      return withFallback(state, status, target, envTargets, refProblem ?? clusterProblem ?? notReadyProblem);
+      return fallBack(clusterProblem ?? notReadyProblem);
     }
     state.health = 'missing';
     state.message = `${kind} ${namespace}/${name} not found`;
-    return withFallback(
-      state,
-      status,
-      target,
-      envTargets,
-      refProblem ?? {
-        code: 'workload-missing',
-        message: `${kind} ${namespace}/${name} does not exist on ${display}`,
-        hint: 'Check the target namespace in the Pipeline, or whether Flux has created the object yet.',
-      },
-    );
+    const missing: Problem = {
+      code: 'workload-missing',
+      message: `${kind} ${namespace}/${name} does not exist on ${display}`,
+      hint: 'Check the target namespace in the Pipeline, or whether Flux has created the object yet.',
+    };
+    return fallBack(missing);
   }
 
   const reading = readWorkloadCached(obj);
