@@ -11,6 +11,12 @@ afterEach(uninstallFakeMain);
 
 const plan = (id: string) => ({ id, pipelineName: 'api', targetEnv: 'prod', files: [{ path: 'a.yaml', changes: [] }] }) as unknown as PromotionPlan;
 
+/** Main answering the plan with `planId`, and its apply with the change request it opened. */
+function mainThatOpens(planId: string, opened: { number: number; prUrl: string; updated: boolean }) {
+  return installFakeMain((channel, payload) =>
+    channel === 'promotion:plan' ? ok(plan(planId)) : ok({ planId: (payload as { planId: string }).planId, ...opened, rebuilt: false, files: [], baseSha: 'abc' }),
+  );
+}
 describe('promotion slice: single review', () => {
   it('drops the plan of a review closed before main answered, and discards it in main', async () => {
     const main = installFakeMain((channel) => (channel === 'promotion:plan' ? ok(plan('late')) : ok(null)));
@@ -27,11 +33,7 @@ describe('promotion slice: single review', () => {
   });
 
   it('applies the reviewed plan with progress and announces the pull request', async () => {
-    const main = installFakeMain((channel, payload) =>
-      channel === 'promotion:plan'
-        ? ok(plan('p1'))
-        : ok({ planId: (payload as { planId: string }).planId, number: 12, prUrl: 'https://git.example/a/b/pull/12', updated: false, rebuilt: false, files: [], baseSha: 'abc' }),
-    );
+    const main = mainThatOpens('p1', { number: 12, prUrl: 'https://git.example/a/b/pull/12', updated: false });
     const store = createAppStore();
     const started = store.getState().startReview({ pipelineId: 'team/api', targetEnv: 'prod' });
     await main.release();
@@ -48,11 +50,7 @@ describe('promotion slice: single review', () => {
   });
 
   it("announces a GitLab target's change as the merge request main's capabilities name", async () => {
-    const main = installFakeMain((channel, payload) =>
-      channel === 'promotion:plan'
-        ? ok(plan('p2'))
-        : ok({ planId: (payload as { planId: string }).planId, number: 4, prUrl: 'https://git.example/a/b/-/merge_requests/4', updated: true, rebuilt: false, files: [], baseSha: 'abc' }),
-    );
+    const main = mainThatOpens('p2', { number: 4, prUrl: 'https://git.example/a/b/-/merge_requests/4', updated: true });
     const store = createAppStore();
     const gitlab = { ...githubStrategy, provider: 'gitlab' as const };
     const row = testRow('api', [testEnv('dev', 0, [testTarget('2.0.0')]), testEnv('prod', 1, [testTarget('1.0.0')], { strategy: gitlab })]);
