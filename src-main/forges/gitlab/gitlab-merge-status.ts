@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { PullRequestMergeState } from '../../common/board';
 import type { PullRequestStatus } from '../git-provider';
-import documentedStatuses from './gitlab-merge-statuses.json';
+import documentedStatuses from './gitlab-merge-statuses.json' with { type: 'json' };
 
 interface Meaning {
   tone: PullRequestMergeState['tone'];
