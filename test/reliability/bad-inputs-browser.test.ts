@@ -13,7 +13,7 @@ import { createMemoryLogger } from '../../src-main/log/logger';
 import { buildBoard, type WorkloadCollection } from '../../src-main/pipelines/build-board';
 import { condition, helmRelease, pipeline } from '../../src-main/pipelines/test-objects';
 import { createMainServices, type MainServices } from '../../src-main/services';
-import { startPreviewServer, type PreviewServer } from '../harness/preview-server';
+import { previewAppInfo, startPreviewServer, type PreviewServer } from '../harness/preview-server';
 
 const XSS_NAME = '<img src=x onerror=window.__pwned=1>';
 const XSS_TITLE = '"><svg onload=window.__pwned=2>';
@@ -66,14 +66,7 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   const board = hostileBoard();
   services = await createMainServices({
-    appInfo: {
-      name: 'Release Board',
-      version: '0.0.0-test',
-      platform: process.platform,
-      arch: process.arch,
-      versions: { electron: null, chrome: null, node: process.versions.node },
-      shell: 'preview',
-    },
+    appInfo: await previewAppInfo(),
     logger: createMemoryLogger('warn'),
     board: { snapshot: () => board, subscribe: () => () => {}, stop: () => {} },
     forgeHosts: [],

@@ -17,7 +17,7 @@ import { openSettingsStore } from '../../src-main/settings/settings-store';
 import { createMainServices, type MainServices } from '../../src-main/services';
 import { waitFor } from '../../src-main/kube/test-helpers';
 import { browserFollower } from '../bench/promotion-sandbox';
-import { startPreviewServer } from '../harness/preview-server';
+import { previewAppInfo, startPreviewServer } from '../harness/preview-server';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 
 let sandbox: Sandbox;
@@ -70,14 +70,7 @@ beforeAll(async () => {
   const host = githubEnterpriseHost(sandbox.forge.url, app.clientId, app.clientSecret, HOST);
   await settings.update({ kubeconfigPath: sandbox.kubeconfig, readPromotionSecrets: true, forgeHosts: [{ type: 'github', id: HOST, webUrl: sandbox.forge.url, clientId: app.clientId }] });
   services = await createMainServices({
-    appInfo: {
-      name: 'Release Board',
-      version: '0.0.0-test',
-      platform: process.platform,
-      arch: process.arch,
-      versions: { electron: null, chrome: null, node: process.versions.node },
-      shell: 'preview',
-    },
+    appInfo: await previewAppInfo(),
     logger,
     kubeconfigPath: sandbox.kubeconfig,
     forgeHosts: [host],

@@ -237,10 +237,8 @@ const PIPELINE_LABELS: Record<string, { icon: string; text: string; label: strin
   created: { icon: 'status_created', text: 'Created', label: 'created', group: 'created' },
 };
 
-export function pipelineJson(ctx: Ctx, project: ProjectState, p: PipelineState): Record<string, unknown> {
-  const label = PIPELINE_LABELS[p.status] ?? { icon: `status_${p.status}`, text: p.status, label: p.status, group: p.status };
-  const webUrl = `${projectWebUrl(ctx, project)}/-/pipelines/${p.id}`;
-  const finished = ['success', 'failed', 'canceled', 'skipped'].includes(p.status);
+/** A pipeline as GitLab lists it (the "basic" pipeline of list endpoints). */
+function pipelineBasicJson(ctx: Ctx, project: ProjectState, p: PipelineState): Record<string, unknown> {
   return {
     id: p.id,
     iid: p.iid,
@@ -251,7 +249,17 @@ export function pipelineJson(ctx: Ctx, project: ProjectState, p: PipelineState):
     source: p.source,
     created_at: p.createdAt,
     updated_at: p.updatedAt,
-    web_url: webUrl,
+    web_url: `${projectWebUrl(ctx, project)}/-/pipelines/${p.id}`,
+  };
+}
+
+/** A pipeline in full, as a single merge request carries it in head_pipeline (and pipeline). */
+export function pipelineJson(ctx: Ctx, project: ProjectState, p: PipelineState): Record<string, unknown> {
+  const label = PIPELINE_LABELS[p.status] ?? { icon: `status_${p.status}`, text: p.status, label: p.status, group: p.status };
+  const webUrl = `${projectWebUrl(ctx, project)}/-/pipelines/${p.id}`;
+  const finished = ['success', 'failed', 'canceled', 'skipped'].includes(p.status);
+  return {
+    ...pipelineBasicJson(ctx, project, p),
     before_sha: '0000000000000000000000000000000000000000',
     tag: false,
     yaml_errors: null,
@@ -930,20 +938,7 @@ export function buildRestRouter(): Router {
     const base = ctx.state.baseSha(project, mr);
     if (head && base) for (const s of project.repo.objects.commitsBetween(base, head)) shas.add(s);
     const list = (ctx.state.pipelines.get(project.id) ?? []).filter((p) => shas.has(p.sha)).reverse();
-    return ok(
-      list.map((p) => ({
-        id: p.id,
-        iid: p.iid,
-        project_id: project.id,
-        sha: p.sha,
-        ref: p.ref,
-        status: p.status,
-        source: p.source,
-        created_at: p.createdAt,
-        updated_at: p.updatedAt,
-        web_url: `${projectWebUrl(ctx, project)}/-/pipelines/${p.id}`,
-      })),
-    );
+    return ok(list.map((p) => pipelineBasicJson(ctx, project, p)));
   });
 
   return r;
