@@ -35,6 +35,7 @@ import {
   type RepoCoordinates,
 } from '../git-provider';
 import { markedFilesFromArchive } from '../marked-files';
+import { silentLog, USER_AGENT } from './octokit-options';
 
 type FetchLike = typeof fetch;
 
@@ -43,8 +44,6 @@ export interface GitHubProviderOptions {
   token: string;
   fetch?: FetchLike;
 }
-
-const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 interface HttpErrorLike {
   status: number;
@@ -144,7 +143,7 @@ export function createGitHubProvider(options: GitHubProviderOptions): GitProvide
     // an empty token: Octokit sends no Authorization header (anonymous reads of public repos)
     ...(options.token ? { auth: options.token } : {}),
     baseUrl: options.apiUrl,
-    userAgent: 'release-board',
+    userAgent: USER_AGENT,
     log: silentLog,
     ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
   });

@@ -13,8 +13,7 @@ import type { RateLimitInfo } from '../../common/tokens';
 import type { ForgeTarget } from '../forge-url';
 import { isoDate, networkMessage, type InspectedIdentity, type InspectorOptions, type TokenInspection, type TokenInspector } from '../token-inspector';
 import { githubTokenKind } from '../token-facts';
-
-const quietLog = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+import { silentLog, USER_AGENT } from './octokit-options';
 
 /** How many PRs (newest first) are searched for a promotion PR by the token's user. */
 export const PROMOTION_PR_SEARCH_LIMIT = 300;
@@ -94,8 +93,8 @@ export function createGitHubInspector(options: InspectorOptions = {}): TokenInsp
     new Octokit({
       auth: token,
       baseUrl: target.apiBaseUrl,
-      userAgent: options.userAgent ?? 'release-board',
-      log: quietLog,
+      userAgent: options.userAgent ?? USER_AGENT,
+      log: silentLog,
       request: { ...(options.fetch ? { fetch: options.fetch } : {}) },
     });
   const signal = () => ({ request: { signal: AbortSignal.timeout(timeoutMs) } });

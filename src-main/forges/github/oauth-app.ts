@@ -9,13 +9,10 @@ import { Octokit } from '@octokit/core';
 import { OAuthApp } from '@octokit/oauth-app';
 import type { ForgeHost } from '../forge-host';
 import type { FetchLike } from '../oauth-types';
-
-export const USER_AGENT = 'release-board';
+import { silentLog, USER_AGENT } from './octokit-options';
 
 /** GitHub's token endpoint: the code, device-code and refresh grants all post here. */
 export const TOKEN_PATH = '/login/oauth/access_token';
-
-export const silentLog = { debug() {}, info() {}, warn() {}, error() {} };
 
 export interface OAuthAppCall {
   fetch: FetchLike;

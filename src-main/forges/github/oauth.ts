@@ -18,7 +18,8 @@ import { createDeviceCode, exchangeDeviceCode } from '@octokit/oauth-methods';
 import { Octokit } from '@octokit/rest';
 import { forgeEndpoints, requestedScopes, type ForgeHost } from '../forge-host';
 import { OAuthEndpointError, type AuthorizeUrlBuilder, type DeviceCode, type FetchLike, type Identity, type TokenGrant } from '../oauth-types';
-import { USER_AGENT, addTokenRequestParams, captureTokenAnswer, githubOAuthApp, silentLog } from './oauth-app';
+import { addTokenRequestParams, captureTokenAnswer, githubOAuthApp } from './oauth-app';
+import { silentLog, USER_AGENT } from './octokit-options';
 
 type Deps = { fetch: FetchLike; now: () => number };
 
