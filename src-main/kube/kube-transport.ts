@@ -6,8 +6,8 @@
 // "connecting" forever (client-node runs plugins without any timeout).
 
 import type { ChildProcess } from 'node:child_process';
-import { ApisApi, Watch, type KubeConfig } from '@kubernetes/client-node';
-import { KubeRequestError, toExecPluginError, toKubeRequestError } from './errors';
+import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import { KubeRequestError, toExecPluginError } from './errors';
 import { getJson, trimObject } from './list-request';
 import { compactWorkload } from '../pipelines/workload-fields';
 import type { ListPage, ListWatchTransport, WatchEvent, WatchHandle } from './list-watch';
@@ -194,19 +194,21 @@ export function createKubeTransport(kc: KubeConfig, resource: ResourceType, opts
   };
 }
 
-/** Served versions per API group, preferred first (`/apis`). */
+/**
+ * Served versions per API group, preferred first (`/apis`). Read with list-request's GET, not
+ * client-node's generated ApisApi: the answer then arrives on the connection the first list
+ * reuses (one TLS handshake per cluster instead of two), and without undici's start-up cost
+ * on the path from "cluster known" to "its lists requested".
+ */
 export async function discoverServedGroups(kc: KubeConfig, opts: { credentialPlugin?: CredentialPluginTimeouts } = {}): Promise<Map<string, string[]>> {
   await authenticate(kc, opts.credentialPlugin);
-  let groups;
-  try {
-    groups = await kc.makeApiClient(ApisApi).getAPIVersions();
-  } catch (e) {
-    throw toKubeRequestError(e);
-  }
+  const body = await getJson(kc, '/apis', {});
+  const groups = isRecord(body) && Array.isArray(body.groups) ? body.groups : [];
   const out = new Map<string, string[]>();
-  for (const g of groups.groups ?? []) {
-    const preferred = g.preferredVersion?.version;
-    const versions = (g.versions ?? []).map((v) => v.version);
+  for (const g of groups) {
+    if (!isRecord(g) || typeof g.name !== 'string') continue;
+    const versions = (Array.isArray(g.versions) ? g.versions : []).flatMap((v) => (isRecord(v) && typeof v.version === 'string' ? [v.version] : []));
+    const preferred = isRecord(g.preferredVersion) && typeof g.preferredVersion.version === 'string' ? g.preferredVersion.version : undefined;
     out.set(g.name, preferred ? [preferred, ...versions.filter((v) => v !== preferred)] : versions);
   }
   return out;

@@ -25,7 +25,7 @@ afterEach(async () => {
   open = [];
 });
 
-function harness(opts: { discover?: (kc: KubeConfig) => Promise<Map<string, string[]>>; secrets?: Record<string, SecretCredentials> } = {}): Harness {
+function harness(opts: { discover?: (kc: KubeConfig) => Promise<Map<string, string[]>>; secrets?: Record<string, SecretCredentials>; listWorkloadsEarly?: () => boolean } = {}): Harness {
   const events: string[] = [];
   const transports: string[] = [];
   const discoveries: string[] = [];
@@ -45,6 +45,7 @@ function harness(opts: { discover?: (kc: KubeConfig) => Promise<Map<string, stri
     backoff: { initialMs: 5, maxMs: 20 },
     random: () => 0,
     now: () => new Date('2026-01-01T00:00:00Z'),
+    ...(opts.listWorkloadsEarly ? { listWorkloadsEarly: opts.listWorkloadsEarly } : {}),
   });
   open.push(connections);
   return { connections, events, transports, discoveries };
@@ -133,5 +134,63 @@ describe('ClusterConnections', () => {
     expect(rt && ready.connections.state(rt)).toMatchObject({ name: 'prod', context: label, state: 'connecting' });
     ready.connections.dropSecretContext(label);
     expect(ready.connections.get(label)).toBeUndefined();
+  });
+
+  describe('during the first load, a cluster found through a GitopsCluster', () => {
+    /** Discovery of `dev` waits for the test; the management context answers at once. */
+    function firstLoad(devServes: Map<string, string[]>) {
+      let answerDev!: () => void;
+      const devHeld = new Promise<void>((resolve) => (answerDev = resolve));
+      let holding = true;
+      const h = harness({
+        discover: (kc) => (kc.getCurrentContext() === 'dev' ? devHeld.then(() => devServes) : Promise.resolve(SERVED)),
+        listWorkloadsEarly: () => holding,
+      });
+      return { h, answerDev, endHold: () => (holding = false) };
+    }
+
+    it('has its HelmRelease list requested with its discovery, at the version the management cluster serves', async () => {
+      const { h, answerDev } = firstLoad(SERVED);
+      h.connections.configure(fakeLoadedKubeconfig(['mgmt', 'dev']), ['mgmt']);
+      await waitFor(() => h.events.includes('mgmt:discovered'), 'management discovery');
+      h.connections.ensure('dev', true);
+      // requested before dev's discovery answered: no round trip between "known" and "listed"
+      expect(h.discoveries).toEqual(['mgmt', 'dev']);
+      expect(h.transports).toContain('dev:HelmRelease@v2');
+      answerDev();
+      await waitFor(() => h.events.includes('dev:discovered'), 'dev discovery');
+      // the guess was right: the same watch goes on, nothing is listed twice
+      expect(h.transports.filter((t) => t.startsWith('dev:'))).toEqual(['dev:HelmRelease@v2']);
+    });
+
+    it('has that list replaced when its discovery says it prefers another version', async () => {
+      const { h, answerDev } = firstLoad(new Map([['helm.toolkit.fluxcd.io', ['v2beta2', 'v2beta1']]]));
+      h.connections.configure(fakeLoadedKubeconfig(['mgmt', 'dev']), ['mgmt']);
+      await waitFor(() => h.events.includes('mgmt:discovered'), 'management discovery');
+      const dev = h.connections.ensure('dev', true);
+      const guessed = dev?.watches.get('HelmRelease');
+      answerDev();
+      await waitFor(() => h.events.includes('dev:discovered'), 'dev discovery');
+      expect(h.transports.filter((t) => t.startsWith('dev:'))).toEqual(['dev:HelmRelease@v2', 'dev:HelmRelease@v2beta2']);
+      expect(dev?.watches.get('HelmRelease')).not.toBe(guessed);
+    });
+
+    it('has no list guessed for it after the first load, or when it serves no HelmReleases', async () => {
+      const late = firstLoad(SERVED);
+      late.endHold();
+      late.h.connections.configure(fakeLoadedKubeconfig(['mgmt', 'dev']), ['mgmt']);
+      await waitFor(() => late.h.events.includes('mgmt:discovered'), 'management discovery');
+      late.h.connections.ensure('dev', true);
+      expect(late.h.transports.filter((t) => t.startsWith('dev:'))).toEqual([]);
+
+      const noFlux = firstLoad(new Map([['apps', ['v1']]]));
+      noFlux.h.connections.configure(fakeLoadedKubeconfig(['mgmt', 'dev']), ['mgmt']);
+      await waitFor(() => noFlux.h.events.includes('mgmt:discovered'), 'management discovery');
+      const dev = noFlux.h.connections.ensure('dev', true);
+      expect(dev?.watches.has('HelmRelease')).toBe(true); // guessed
+      noFlux.answerDev();
+      await waitFor(() => noFlux.h.events.includes('dev:discovered'), 'dev discovery');
+      expect(dev?.watches.has('HelmRelease')).toBe(false); // and dropped: the group is not served
+    });
   });
 });

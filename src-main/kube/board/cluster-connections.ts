@@ -102,6 +102,8 @@ export class ClusterConnections {
   private readonly renewedAt = new Map<string, number>();
   private stopped = false;
   private readonly clock: () => number;
+  /** The API version each watch reads (a watch started on a guess may need replacing). */
+  private readonly watchVersions = new WeakMap<ResourceWatch, string>();
 
   constructor(private readonly opts: ClusterConnectionsOptions) {
     this.clock = opts.clock ?? Date.now;
@@ -185,6 +187,12 @@ export class ClusterConnections {
     if (prefetch) rt.prefetched = true;
     this.runtimes.set(name, rt);
     void this.runDiscovery(rt);
+    // A cluster found through a GitopsCluster during the first load: its HelmRelease list goes
+    // out with its discovery, at the version the management cluster serves, instead of one
+    // round trip later (the answer waits behind the management lists being parsed). Discovery
+    // replaces the watch if the cluster serves another version.
+    const guess = prefetch && this.opts.listWorkloadsEarly?.() ? this.managementVersion(BOARD_RESOURCES.HelmRelease.group) : undefined;
+    if (guess) this.ensureWatch(rt, 'HelmRelease', undefined, guess);
     return rt;
   }
 
@@ -200,14 +208,15 @@ export class ClusterConnections {
     if (rt?.secretCluster) this.drop(rt);
   }
 
-  ensureWatch(rt: ContextRuntime, kind: BoardKind, namespaces?: Set<string>): ResourceWatch | undefined {
+  /** `versionGuess` is used only before discovery answered (see ensure()). */
+  ensureWatch(rt: ContextRuntime, kind: BoardKind, namespaces?: Set<string>, versionGuess?: string): ResourceWatch | undefined {
     const existing = rt.watches.get(kind);
     if (existing) {
       if (namespaces) existing.setNamespaces(namespaces);
       return existing;
     }
     const res = BOARD_RESOURCES[kind];
-    const version = rt.served?.get(res.group)?.[0];
+    const version = rt.served ? rt.served.get(res.group)?.[0] : versionGuess;
     if (!version) return undefined;
     const { events } = this.opts;
     const watch = new ResourceWatch({
@@ -226,7 +235,17 @@ export class ClusterConnections {
       },
     });
     rt.watches.set(kind, watch);
+    this.watchVersions.set(watch, version);
     return watch;
+  }
+
+  /** The preferred version of an API group on a discovered management context. */
+  private managementVersion(group: string): string | undefined {
+    for (const m of this.management) {
+      const version = this.runtimes.get(m)?.served?.get(group)?.[0];
+      if (version) return version;
+    }
+    return undefined;
   }
 
   /** Starts the workload watches targets need, on contexts whose discovery answered. */
@@ -341,6 +360,12 @@ export class ClusterConnections {
       rt.served = served;
       delete rt.discoveryError;
       rt.discoveryFailures = 0;
+      // A watch started before discovery on a version the cluster does not prefer: start over.
+      for (const [kind, w] of [...rt.watches]) {
+        if (this.watchVersions.get(w) === served.get(BOARD_RESOURCES[kind].group)?.[0]) continue;
+        rt.watches.delete(kind);
+        void w.stop();
+      }
       if (this.isManagement(rt.name)) {
         const own = this.loaded?.contexts.find((c) => c.name === rt.name)?.namespace;
         const namespaces = this.opts.pipelineNamespaces ?? (own ? [own] : []);
