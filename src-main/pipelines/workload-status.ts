@@ -50,6 +50,20 @@ const SEMVERISH = /^v?\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?$/;
  *   "1.8.3"                  → "1.8.3"
  */
 export function readableRevision(raw: string): string {
+  // A fleet repeats a few hundred revisions across thousands of workloads and history entries.
+  let readable = readableCache.get(raw);
+  if (readable === undefined) {
+    if (readableCache.size >= READABLE_CACHE_MAX) readableCache.clear();
+    readable = computeReadableRevision(raw);
+    readableCache.set(raw, readable);
+  }
+  return readable;
+}
+
+const READABLE_CACHE_MAX = 4096;
+const readableCache = new Map<string, string>();
+
+function computeReadableRevision(raw: string): string {
   const revision = raw.trim();
   const at = revision.lastIndexOf('@');
   if (at > 0) {
@@ -84,7 +98,9 @@ export function readConditions(obj: unknown): ConditionSummary[] {
   const raw = field(field(obj, 'status'), 'conditions');
   if (!Array.isArray(raw)) return [];
   const out: ConditionSummary[] = [];
-  for (const c of raw.slice(0, MAX_CONDITIONS)) {
+  const end = Math.min(raw.length, MAX_CONDITIONS);
+  for (let i = 0; i < end; i += 1) {
+    const c: unknown = raw[i];
     const type = str(c, 'type');
     const status = str(c, 'status');
     if (!type || (status !== 'True' && status !== 'False' && status !== 'Unknown')) continue;
@@ -100,6 +116,10 @@ export function readConditions(obj: unknown): ConditionSummary[] {
   return out;
 }
 
+function withMessage(health: TargetHealth, c: ConditionSummary | undefined): { health: TargetHealth; message?: string } {
+  return c?.message ? { health, message: c.message } : { health };
+}
+
 /**
  * Health from spec.suspend and the kstatus-style conditions Flux sets. A Ready condition
  * older than the current generation means the controller has not looked yet: reconciling.
@@ -109,12 +129,17 @@ export function healthOf(obj: unknown, conditions = readConditions(obj)): { heal
   const deletionRequested = str(field(obj, 'metadata'), 'deletionTimestamp');
   if (deletionRequested) return { health: 'reconciling', message: `Being deleted (requested ${deletionRequested}); Flux is removing it` };
   if (field(field(obj, 'spec'), 'suspend') === true) return { health: 'suspended', message: 'Reconciliation is suspended' };
-  const byType = new Map(conditions.map((c) => [c.type, c]));
-  const ready = byType.get('Ready');
-  const stalled = byType.get('Stalled');
-  const reconciling = byType.get('Reconciling');
-  const healthy = byType.get('Healthy');
-  const withMessage = (health: TargetHealth, c?: ConditionSummary) => (c?.message ? { health, message: c.message } : { health });
+  let ready: ConditionSummary | undefined;
+  let stalled: ConditionSummary | undefined;
+  let reconciling: ConditionSummary | undefined;
+  let healthy: ConditionSummary | undefined;
+  // The last of a type wins, as a Map built from the list would have it.
+  for (const c of conditions) {
+    if (c.type === 'Ready') ready = c;
+    else if (c.type === 'Stalled') stalled = c;
+    else if (c.type === 'Reconciling') reconciling = c;
+    else if (c.type === 'Healthy') healthy = c;
+  }
 
   if (stalled?.status === 'True') return withMessage('stalled', stalled);
   const generation = field(field(obj, 'metadata'), 'generation');
@@ -139,9 +164,12 @@ interface HelmHistoryEntry {
 function helmHistory(obj: unknown): HelmHistoryEntry[] {
   const history = field(field(obj, 'status'), 'history');
   if (!Array.isArray(history)) return [];
-  return history.slice(0, MAX_HISTORY).flatMap((h) => {
+  const out: HelmHistoryEntry[] = [];
+  const end = Math.min(history.length, MAX_HISTORY);
+  for (let i = 0; i < end; i += 1) {
+    const h: unknown = history[i];
     const chartVersion = str(h, 'chartVersion');
-    if (!chartVersion) return [];
+    if (!chartVersion) continue;
     const entry: HelmHistoryEntry = { chartVersion };
     const status = str(h, 'status');
     const version = field(h, 'version');
@@ -149,15 +177,26 @@ function helmHistory(obj: unknown): HelmHistoryEntry[] {
     if (status) entry.status = status;
     if (typeof version === 'number') entry.version = version;
     if (lastDeployed) entry.lastDeployed = lastDeployed;
-    return [entry];
-  });
+    out.push(entry);
+  }
+  return out;
+}
+
+function byReleaseVersionNewestFirst(a: { h: HelmHistoryEntry; i: number }, b: { h: HelmHistoryEntry; i: number }): number {
+  return a.h.version !== undefined && b.h.version !== undefined ? b.h.version - a.h.version : a.i - b.i;
 }
 
 /** Helm history as release entries, newest first (by release version where given, else list order). */
-function helmReleaseHistory(obj: unknown): ReleaseHistoryEntry[] {
-  const entries = helmHistory(obj).map((h, i) => ({ h, i }));
-  entries.sort((a, b) => (a.h.version !== undefined && b.h.version !== undefined ? b.h.version - a.h.version : a.i - b.i));
-  return entries.map(({ h }) => ({ version: readableRevision(h.chartVersion), status: h.status ?? 'unknown', ...(h.lastDeployed ? { at: h.lastDeployed } : {}) }));
+function helmReleaseHistory(history: readonly HelmHistoryEntry[]): ReleaseHistoryEntry[] {
+  const entries = history.map((h, i) => ({ h, i }));
+  entries.sort(byReleaseVersionNewestFirst);
+  const out: ReleaseHistoryEntry[] = [];
+  for (const { h } of entries) {
+    const entry: ReleaseHistoryEntry = { version: readableRevision(h.chartVersion), status: h.status ?? 'unknown' };
+    if (h.lastDeployed) entry.at = h.lastDeployed;
+    out.push(entry);
+  }
+  return out;
 }
 
 /** kustomize-controller ≥ v1.3 keeps status.history (newest first): metadata.revision, lastReconciled, lastReconciledStatus. */
@@ -195,8 +234,10 @@ export function readWorkload(obj: unknown): WorkloadReading {
   const status = field(obj, 'status');
 
   let deployedRaw: string | undefined;
-  if (kind === 'HelmRelease') {
-    const deployed = newestDeployed(helmHistory(obj));
+  // Read once: both the deployed version and the history shown come from it.
+  const helm = kind === 'HelmRelease' ? helmHistory(obj) : undefined;
+  if (helm) {
+    const deployed = newestDeployed(helm);
     if (deployed) {
       deployedRaw = deployed.chartVersion;
       if (deployed.lastDeployed) reading.lastDeployedAt = deployed.lastDeployed;
@@ -217,7 +258,7 @@ export function readWorkload(obj: unknown): WorkloadReading {
     if (lastReconciled) reading.lastDeployedAt = lastReconciled;
   }
   // helm-controller keeps 5 by default (spec.maxHistory); the board carries at most 10 per target
-  const history = (kind === 'HelmRelease' ? helmReleaseHistory(obj) : kustomizationHistory(status)).slice(0, BOARD_HISTORY);
+  const history = (helm ? helmReleaseHistory(helm) : kustomizationHistory(status)).slice(0, BOARD_HISTORY);
   if (history.length > 0) reading.history = history;
   if (deployedRaw) {
     reading.deployedRevision = deployedRaw;

@@ -151,15 +151,25 @@ export class NeedsCache {
  */
 export function createWorkloadPreparer(connections: ClusterConnections): (sliceEnd?: number) => boolean {
   const prepared = new WeakSet<object>();
+  // Where a pass over a collection stopped when its slice ran out: the next slice resumes there
+  // instead of walking the cache hits again (at 10,000 pipelines a list holds ~9,000 objects).
+  const resume = new WeakMap<object, Iterator<unknown>>();
   return (sliceEnd = Infinity) => {
     for (const rt of connections.values()) {
       for (const kind of WORKLOAD_KINDS) {
         const w = rt.watches.get(kind as BoardKind);
         if (!w || prepared.has(w.items) || !w.state().synced) continue;
-        for (const obj of w.items.values()) {
-          prepareWorkloadReading(obj);
-          if (performance.now() > sliceEnd) return false;
+        const objects = resume.get(w.items) ?? w.items.values();
+        let read = 0;
+        for (let next = objects.next(); !next.done; next = objects.next()) {
+          prepareWorkloadReading(next.value);
+          // The clock is read every 64 objects: a reading takes microseconds, performance.now() about as long.
+          if ((++read & 63) === 0 && performance.now() > sliceEnd) {
+            resume.set(w.items, objects);
+            return false;
+          }
         }
+        resume.delete(w.items);
         prepared.add(w.items);
       }
     }
