@@ -4,7 +4,7 @@ import { gitopsCluster, helmRelease, pipeline } from '../../pipelines/test-objec
 import type { ResourceType } from '../kube-transport';
 import type { ListWatchTransport } from '../list-watch';
 import { waitFor } from '../test-helpers';
-import { collectBoardInput, listsOutstanding, NeedsCache, prefetchGitopsClusterContexts } from './board-input';
+import { collectBoardInput, createWorkloadPreparer, listsOutstanding, NeedsCache, prefetchGitopsClusterContexts } from './board-input';
 import { ClusterConnections } from './cluster-connections';
 import { ClusterMapper } from './cluster-mapper';
 import { fakeLoadedKubeconfig, staticTransport } from './test-fakes';
@@ -143,5 +143,45 @@ describe('NeedsCache', () => {
     expect(cache.all(input(objects))).toBe(first); // kept: nobody said a Pipeline changed
     cache.listedObjectsChanged();
     expect(cache.all(input(objects)).map((n) => n.namespace)).toEqual(['apps', 'apps', 'extra', 'third']);
+  });
+
+  it('reads listed workloads in slices, each slice resuming where the last one stopped', async () => {
+    const touched = new Set<object>();
+    const workloads = Array.from({ length: 200 }, (_, i) => {
+      const object = helmRelease('apps', `app-${i}`, '1.0.0') as Record<string, unknown>;
+      const status = object.status;
+      // readWorkload reads status first: this records which objects it read
+      Object.defineProperty(object, 'status', { enumerable: true, get: () => (touched.add(object), status) });
+      return object;
+    });
+    const connections = new ClusterConnections({
+      createTransport: (_kc: KubeConfig, r: ResourceType) => staticTransport(r.kind === 'HelmRelease' ? workloads : []),
+      discover: () => Promise.resolve(SERVED),
+      events: {
+        clustersChanged: () => undefined,
+        contextState: () => undefined,
+        watchState: () => undefined,
+        watchChange: () => undefined,
+        credentialsRenewed: () => undefined,
+        secretUnauthorized: () => undefined,
+      },
+      secretCredentials: () => undefined,
+      now: () => new Date('2026-01-01T00:00:00Z'),
+    });
+    stops.push(() => connections.stop());
+    connections.configure(fakeLoadedKubeconfig(['mgmt']), ['mgmt']);
+    const rt = await waitFor(() => connections.get('mgmt')?.served && connections.get('mgmt'), 'discovery');
+    connections.ensureWatch(rt, 'HelmRelease');
+    await waitFor(() => connections.synced('mgmt', 'HelmRelease'), 'the HelmRelease list');
+
+    const prepare = createWorkloadPreparer(connections);
+    const expired = performance.now() - 1; // every slice is over as soon as the clock is read
+    const outcomes = [prepare(expired), prepare(expired), prepare(expired), prepare(expired)];
+    // 64 objects a slice, then the clock: a slice that started over would only see what is read
+    expect(outcomes).toEqual([false, false, false, true]);
+    expect(touched.size).toBe(200);
+    touched.clear();
+    expect(prepare(expired)).toBe(true); // read once: nothing is read again
+    expect(touched.size).toBe(0);
   });
 });
