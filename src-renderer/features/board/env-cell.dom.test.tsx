@@ -56,6 +56,15 @@ describe('environment cell: what it shows', () => {
     expect(within(cell).getByTestId('cell-note').textContent).toBe('Helm upgrade failed: timed out waiting for the condition');
   });
 
+  it('in compact rows has no summary or note lines, and still says it all in its label', () => {
+    useAppStore.setState({ density: 'compact' });
+    const { cell } = renderCell(searchRow(), 1);
+    expect(within(cell).queryByTestId('cell-summary')).toBeNull();
+    expect(within(cell).queryByTestId('cell-note')).toBeNull();
+    expect(within(cell).getByTestId('cell-health').textContent).toBe('Failing'); // for screen readers; the dot shows it
+    expect(cell.getAttribute('aria-label')).toContain('search staging: 2.0.0, Failing');
+  });
+
   it('lists the versions of a mixed environment with their target counts', () => {
     const { cell } = renderCell(searchRow(), 0);
     expect(within(cell).getByTestId('cell-health').textContent).toBe('Mixed');
