@@ -90,4 +90,34 @@ describe('RowIndex', () => {
     index.update(pipelines({ 'ns/c': { version: '1', reads: [] }, 'ns/a': { version: '1', reads: [] }, 'ns/b': { version: '1', reads: [] } }), build);
     expect(index.sortedRows().map((r) => r.id)).toEqual(['ns/a', 'ns/b', 'ns/c']);
   });
+
+  it('keeps track of who reads a key as readers come and go', () => {
+    const index = new RowIndex();
+    const rebuilt = (input: Map<string, Map<string, unknown>>, dep: string) => {
+      index.markDep(dep);
+      const built: string[] = [];
+      index.update(input, (raw, mgmt, key) => (built.push(key), build(raw, mgmt, key)));
+      return built.sort();
+    };
+    const both = pipelines({ 'ns/a': { version: '1', reads: ['g|shared', 'w|a'] }, 'ns/b': { version: '1', reads: ['g|shared'] } });
+    index.markAll();
+    index.update(both, build);
+    expect(rebuilt(both, 'g|shared')).toEqual(['ns/a', 'ns/b']); // two readers
+    // a stops reading it: b alone is left, and still rebuilt
+    const onlyB = pipelines({ 'ns/a': { version: '2', reads: ['w|a'] }, 'ns/b': { version: '1', reads: ['g|shared'] } });
+    index.markRow('mgmt', 'ns/a');
+    index.update(onlyB, build);
+    expect(rebuilt(onlyB, 'g|shared')).toEqual(['ns/b']);
+    // a reads it again, then b's Pipeline is deleted: a alone
+    const backToA = pipelines({ 'ns/a': { version: '3', reads: ['g|shared'] } });
+    index.markRow('mgmt', 'ns/a');
+    index.markRow('mgmt', 'ns/b');
+    index.update(backToA, build);
+    expect(rebuilt(backToA, 'g|shared')).toEqual(['ns/a']);
+    expect(index.isRead('w|a')).toBe(false);
+    // nobody: the key is forgotten
+    index.markRow('mgmt', 'ns/a');
+    index.update(pipelines({}), build);
+    expect(index.isRead('g|shared')).toBe(false);
+  });
 });

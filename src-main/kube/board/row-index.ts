@@ -29,7 +29,10 @@ export function rowKey(managementContext: string, key: string): string {
 export class RowIndex {
   private readonly rows = new Map<string, RowEntry>();
   /** Dependency key → row keys that read it. */
-  private readonly readers = new Map<string, Set<string>>();
+  // One row key, or a Set once a second row reads the same key: most keys (a workload, a
+  // target's GitopsCluster) have exactly one reader, and a Set each was ~30,000 small hash
+  // tables at 10,000 pipelines for the collector to walk.
+  private readonly readers = new Map<string, string | Set<string>>();
   private readonly dirty = new Set<string>();
   private dirtyAll = false;
 
@@ -41,7 +44,8 @@ export class RowIndex {
   /** Something rows may have read changed: rebuild those that did. */
   markDep(dep: string): void {
     const readers = this.readers.get(dep);
-    if (readers) for (const r of readers) this.dirty.add(r);
+    if (typeof readers === 'string') this.dirty.add(readers);
+    else if (readers) for (const r of readers) this.dirty.add(r);
   }
 
   /** Something every row reads changed (served versions, open PRs, the context mapping). */
@@ -135,17 +139,24 @@ export class RowIndex {
     if (oldDeps) {
       for (const d of oldDeps) {
         if (newDeps?.has(d)) continue;
-        const set = this.readers.get(d);
-        if (!set) continue;
-        set.delete(rk);
-        if (set.size === 0) this.readers.delete(d); // keys of deleted objects must not pile up
+        const readers = this.readers.get(d);
+        if (readers === undefined) continue;
+        if (typeof readers === 'string') {
+          if (readers === rk) this.readers.delete(d); // keys of deleted objects must not pile up
+          continue;
+        }
+        readers.delete(rk);
+        if (readers.size === 1) this.readers.set(d, readers.values().next().value!);
+        else if (readers.size === 0) this.readers.delete(d);
       }
     }
     if (newDeps) {
       for (const d of newDeps) {
-        let set = this.readers.get(d);
-        if (!set) this.readers.set(d, (set = new Set()));
-        set.add(rk);
+        const readers = this.readers.get(d);
+        if (readers === undefined) this.readers.set(d, rk);
+        else if (typeof readers === 'string') {
+          if (readers !== rk) this.readers.set(d, new Set([readers, rk]));
+        } else readers.add(rk);
       }
     }
   }
