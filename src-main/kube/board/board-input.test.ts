@@ -7,7 +7,7 @@ import { waitFor } from '../test-helpers';
 import { collectBoardInput, createWorkloadPreparer, listsOutstanding, NeedsCache, prefetchGitopsClusterContexts } from './board-input';
 import { ClusterConnections } from './cluster-connections';
 import { ClusterMapper } from './cluster-mapper';
-import { fakeLoadedKubeconfig, staticTransport } from './test-fakes';
+import { fakeLoadedKubeconfig, ignoredConnectionEvents, staticTransport } from './test-fakes';
 
 const SERVED = new Map([
   ['pipelines.weave.works', ['v1alpha1']],
@@ -36,14 +36,7 @@ function setup() {
   const connections: ClusterConnections = new ClusterConnections({
     createTransport: (kc: KubeConfig, r: ResourceType) => heldTransport(`${kc.getCurrentContext()}/${r.kind}`, objects[r.kind] ?? []),
     discover: () => Promise.resolve(SERVED),
-    events: {
-      clustersChanged: () => undefined,
-      contextState: () => undefined,
-      watchState: () => undefined,
-      watchChange: () => undefined,
-      credentialsRenewed: () => undefined,
-      secretUnauthorized: () => undefined,
-    },
+    events: ignoredConnectionEvents,
     secretCredentials: (label) => mapper.credentials(label),
     now: () => new Date('2026-01-01T00:00:00Z'),
   });
@@ -157,14 +150,7 @@ describe('NeedsCache', () => {
     const connections = new ClusterConnections({
       createTransport: (_kc: KubeConfig, r: ResourceType) => staticTransport(r.kind === 'HelmRelease' ? workloads : []),
       discover: () => Promise.resolve(SERVED),
-      events: {
-        clustersChanged: () => undefined,
-        contextState: () => undefined,
-        watchState: () => undefined,
-        watchChange: () => undefined,
-        credentialsRenewed: () => undefined,
-        secretUnauthorized: () => undefined,
-      },
+      events: ignoredConnectionEvents,
       secretCredentials: () => undefined,
       now: () => new Date('2026-01-01T00:00:00Z'),
     });

@@ -3,6 +3,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import type { LoadedKubeconfig } from '../kubeconfig';
 import type { ListWatchTransport } from '../list-watch';
+import type { ConnectionEvents } from './cluster-connections';
 
 /** A KubeConfig for one made-up cluster: nothing is ever dialled through it. */
 export function fakeKubeConfig(context: string, server = `https://${context}.example.test`): KubeConfig {
@@ -39,3 +40,13 @@ export function staticTransport(items: unknown[] = []): ListWatchTransport {
     watch: () => Promise.resolve({ abort: () => undefined }),
   };
 }
+
+/** Connection events nobody listens to. */
+export const ignoredConnectionEvents: ConnectionEvents = {
+  clustersChanged: () => undefined,
+  contextState: () => undefined,
+  watchState: () => undefined,
+  watchChange: () => undefined,
+  credentialsRenewed: () => undefined,
+  secretUnauthorized: () => undefined,
+};
