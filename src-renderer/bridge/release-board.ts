@@ -31,3 +31,20 @@ export const bridge = {
     return api ? api.on(channel, listener) : () => {};
   },
 };
+
+/**
+ * Follows state that main both answers for and pushes when it changes: `apply` gets every pushed
+ * value, and the answer to `read` only if nothing was pushed before it arrived — an answer that
+ * comes back after a push was read before it, and would put the older state back.
+ */
+export function followState<C extends EventChannel>(channel: C, read: () => Promise<Result<EventChannels[C]>>, apply: (value: EventChannels[C]) => void): () => void {
+  let pushed = false;
+  const off = bridge.on(channel, (value) => {
+    pushed = true;
+    apply(value);
+  });
+  void read().then((answer) => {
+    if (answer.ok && !pushed) apply(answer.value);
+  });
+  return off;
+}

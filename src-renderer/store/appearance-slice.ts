@@ -3,7 +3,7 @@
 // settings:changed, and applies a change at once, before main has confirmed it.
 import type { StateCreator } from 'zustand';
 import type { BoardDensity, ThemeChoice } from '../../src-main/common/settings';
-import { bridge } from '../bridge/release-board';
+import { bridge, followState } from '../bridge/release-board';
 import type { UiSlice } from './ui-slice';
 
 export interface AppearanceSlice {
@@ -30,10 +30,11 @@ export const createAppearanceSlice: StateCreator<AppearanceSlice & UiSlice, [], 
     theme: 'system',
     density: 'comfortable',
     subscribeAppearance() {
-      void bridge.request('settings:get', undefined).then((r) => {
-        if (r.ok) set({ theme: r.value.theme, density: r.value.density });
-      });
-      return bridge.on('settings:changed', (view) => set({ theme: view.theme, density: view.density }));
+      return followState(
+        'settings:changed',
+        () => bridge.request('settings:get', undefined),
+        (view) => set({ theme: view.theme, density: view.density }),
+      );
     },
     setTheme: (theme) => save({ theme }),
     setDensity: (density) => save({ density }),

@@ -4,7 +4,7 @@ import type { StateCreator } from 'zustand';
 import type { TokenReport } from '../../src-main/common/tokens';
 import type { UpdateState } from '../../src-main/common/update';
 import type { AppError, Result } from '../../src-main/common/result';
-import { bridge } from '../bridge/release-board';
+import { bridge, followState } from '../bridge/release-board';
 
 export interface ServicesSlice {
   tokenReport: TokenReport | undefined;
@@ -52,12 +52,13 @@ export const createServicesSlice: StateCreator<ServicesSlice, [], [], ServicesSl
   subscribeServices() {
     const offs = [
       bridge.on('tokens:changed', (report) => set({ tokenReport: report, tokensError: null })),
-      bridge.on('update:state-changed', (update) => set({ update })),
+      followState(
+        'update:state-changed',
+        () => bridge.request('update:get-state', undefined),
+        (update) => set({ update }),
+      ),
       bridge.on('board:focus-requested', (req) => set({ focusRequest: { ...req, token: ++focusTokens } })),
     ];
-    void bridge.request('update:get-state', undefined).then((r) => {
-      if (r.ok) set({ update: r.value });
-    });
     void get().loadTokens();
     return () => {
       for (const off of offs) off();

@@ -40,7 +40,12 @@ export const createSessionSlice: StateCreator<SessionSlice, [], [], SessionSlice
     sessions: [],
     signIns: {},
     subscribeSessions() {
-      const offSessions = bridge.on('auth:session-changed', (sessions) => set({ sessions }));
+      // A session list pushed before the first answer is newer than that answer's.
+      let sessionsPushed = false;
+      const offSessions = bridge.on('auth:session-changed', (sessions) => {
+        sessionsPushed = true;
+        set({ sessions });
+      });
       const offDevice = bridge.on('auth:device-sign-in-finished', (done) => {
         const current = get().signIns[done.host];
         if (current?.phase !== 'device' || current.prompt.attemptId !== done.attemptId) return;
@@ -50,7 +55,7 @@ export const createSessionSlice: StateCreator<SessionSlice, [], [], SessionSlice
       });
       void (async () => {
         const [hosts, sessions] = await Promise.all([bridge.request('auth:list-hosts', undefined), bridge.request('auth:list-sessions', undefined)]);
-        set({ hosts: hosts.ok ? hosts.value : [], hostsError: hosts.ok ? null : hosts.error, ...(sessions.ok ? { sessions: sessions.value } : {}) });
+        set({ hosts: hosts.ok ? hosts.value : [], hostsError: hosts.ok ? null : hosts.error, ...(sessions.ok && !sessionsPushed ? { sessions: sessions.value } : {}) });
       })();
       return () => {
         offSessions();
