@@ -3,11 +3,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ok } from '../../src-main/common/result';
 import type { SessionInfo } from '../../src-main/common/session';
+import type { TokenReport } from '../../src-main/common/tokens';
 import { installFakeMain, uninstallFakeMain } from '../testing/fake-main';
 import { createAppStore } from './store';
 
 afterEach(uninstallFakeMain);
 
+const report = (generatedAt: string): TokenReport => ({ generatedAt, secretReading: 'enabled', entries: [], pipelines: [], problems: [] }) as unknown as TokenReport;
 const session = (login: string): SessionInfo => ({ host: 'github.com', login, name: null, avatarUrl: null, expiresAt: null }) as SessionInfo;
 
 /** Main answering every read with what it held when asked (idle, comfortable, signed out). */
@@ -17,6 +19,7 @@ function mainAnsweringOldState() {
     if (channel === 'settings:get') return ok({ theme: 'system', density: 'comfortable' });
     if (channel === 'auth:list-sessions') return ok([]);
     if (channel === 'auth:list-hosts') return ok([]);
+    if (channel === 'tokens:list') return ok(report('2026-06-01T12:00:00.000Z'));
     return ok(null);
   });
 }
@@ -57,5 +60,19 @@ describe('state main answers for and pushes', () => {
     await main.release();
     expect(store.getState().sessions.map((s) => s.login)).toEqual(['octocat']);
     expect(store.getState().hosts).toEqual([]);
+  });
+
+  it('keeps a token report pushed after the one a request answers with, and takes a newer answer', async () => {
+    const main = mainAnsweringOldState();
+    const store = createAppStore();
+    store.getState().subscribeServices();
+    main.emit('tokens:changed', report('2026-06-01T12:00:05.000Z')); // built after the list's answer
+    await main.release();
+    expect(store.getState().tokenReport?.generatedAt).toBe('2026-06-01T12:00:05.000Z');
+    expect(store.getState().tokensLoading).toBe(false);
+    main.emit('tokens:changed', report('2026-06-01T12:00:01.000Z')); // a push older than what is shown
+    expect(store.getState().tokenReport?.generatedAt).toBe('2026-06-01T12:00:05.000Z');
+    main.emit('tokens:changed', report('2026-06-01T12:01:00.000Z'));
+    expect(store.getState().tokenReport?.generatedAt).toBe('2026-06-01T12:01:00.000Z');
   });
 });

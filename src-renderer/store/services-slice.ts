@@ -33,9 +33,19 @@ export interface ServicesSlice {
 
 let focusTokens = 0;
 
-/** The state after a request that answers with a token report: the report, or the error, plus the busy flags cleared. */
-function reportOutcome(result: Result<TokenReport>, idle: Partial<ServicesSlice>): Partial<ServicesSlice> {
-  return result.ok ? { tokenReport: result.value, tokensError: null, ...idle } : { tokensError: result.error, ...idle };
+/**
+ * Whether a token report may replace the one shown. Main pushes reports (tokens:changed) and
+ * answers requests with them; an answer can arrive after a push built later, and must not put
+ * the older report back. Main stamps each report with its own clock.
+ */
+function isNotOlder(next: TokenReport, shown: TokenReport | undefined): boolean {
+  return shown === undefined || next.generatedAt >= shown.generatedAt;
+}
+
+/** The state after a request that answers with a token report: the report (unless a newer one is shown), or the error, plus the busy flags cleared. */
+function reportOutcome(result: Result<TokenReport>, idle: Partial<ServicesSlice>, shown: TokenReport | undefined): Partial<ServicesSlice> {
+  if (!result.ok) return { tokensError: result.error, ...idle };
+  return isNotOlder(result.value, shown) ? { tokenReport: result.value, tokensError: null, ...idle } : { tokensError: null, ...idle };
 }
 
 export const createServicesSlice: StateCreator<ServicesSlice, [], [], ServicesSlice> = (set, get) => ({
@@ -51,7 +61,9 @@ export const createServicesSlice: StateCreator<ServicesSlice, [], [], ServicesSl
   focusRequest: null,
   subscribeServices() {
     const offs = [
-      bridge.on('tokens:changed', (report) => set({ tokenReport: report, tokensError: null })),
+      bridge.on('tokens:changed', (report) => {
+        if (isNotOlder(report, get().tokenReport)) set({ tokenReport: report, tokensError: null });
+      }),
       followState(
         'update:state-changed',
         () => bridge.request('update:get-state', undefined),
@@ -66,11 +78,11 @@ export const createServicesSlice: StateCreator<ServicesSlice, [], [], ServicesSl
   },
   async loadTokens() {
     set({ tokensLoading: true });
-    set(reportOutcome(await bridge.request('tokens:list', undefined), { tokensLoading: false }));
+    set(reportOutcome(await bridge.request('tokens:list', undefined), { tokensLoading: false }, get().tokenReport));
   },
   async recheckToken(key) {
     set({ recheckingKey: key });
-    set(reportOutcome(await bridge.request('tokens:recheck', { key }), { recheckingKey: undefined }));
+    set(reportOutcome(await bridge.request('tokens:recheck', { key }), { recheckingKey: undefined }, get().tokenReport));
   },
   approvingHost: undefined,
   async chooseSecretReading(read) {
@@ -80,11 +92,11 @@ export const createServicesSlice: StateCreator<ServicesSlice, [], [], ServicesSl
       set({ tokensError: saved.error, tokensLoading: false });
       return;
     }
-    set(reportOutcome(await bridge.request('tokens:refresh', undefined), { tokensLoading: false }));
+    set(reportOutcome(await bridge.request('tokens:refresh', undefined), { tokensLoading: false }, get().tokenReport));
   },
   async approveHost(host) {
     set({ approvingHost: host });
-    set(reportOutcome(await bridge.request('tokens:approve-host', { host }), { approvingHost: undefined }));
+    set(reportOutcome(await bridge.request('tokens:approve-host', { host }), { approvingHost: undefined }, get().tokenReport));
   },
   async installUpdate() {
     await bridge.request('update:install', undefined);
