@@ -3,7 +3,7 @@
 import type { StateCreator } from 'zustand';
 import type { DeviceCodePrompt, ForgeHostSummary, SessionInfo } from '../../src-main/common/session';
 import type { AppError } from '../../src-main/common/result';
-import { bridge } from '../bridge/release-board';
+import { bridge, followState } from '../bridge/release-board';
 
 export type SignInAttempt =
   | { phase: 'browser' }
@@ -40,12 +40,11 @@ export const createSessionSlice: StateCreator<SessionSlice, [], [], SessionSlice
     sessions: [],
     signIns: {},
     subscribeSessions() {
-      // A session list pushed before the first answer is newer than that answer's.
-      let sessionsPushed = false;
-      const offSessions = bridge.on('auth:session-changed', (sessions) => {
-        sessionsPushed = true;
-        set({ sessions });
-      });
+      const offSessions = followState(
+        'auth:session-changed',
+        () => bridge.request('auth:list-sessions', undefined),
+        (sessions) => set({ sessions }),
+      );
       const offDevice = bridge.on('auth:device-sign-in-finished', (done) => {
         const current = get().signIns[done.host];
         if (current?.phase !== 'device' || current.prompt.attemptId !== done.attemptId) return;
@@ -53,10 +52,7 @@ export const createSessionSlice: StateCreator<SessionSlice, [], [], SessionSlice
         else if (done.error?.code === 'cancelled') setAttempt(done.host, undefined);
         else setAttempt(done.host, { phase: 'failed', error: errorOf(done.error ?? { code: 'failed', message: 'The sign-in did not complete.' }) });
       });
-      void (async () => {
-        const [hosts, sessions] = await Promise.all([bridge.request('auth:list-hosts', undefined), bridge.request('auth:list-sessions', undefined)]);
-        set({ hosts: hosts.ok ? hosts.value : [], hostsError: hosts.ok ? null : hosts.error, ...(sessions.ok && !sessionsPushed ? { sessions: sessions.value } : {}) });
-      })();
+      void bridge.request('auth:list-hosts', undefined).then((hosts) => set({ hosts: hosts.ok ? hosts.value : [], hostsError: hosts.ok ? null : hosts.error }));
       return () => {
         offSessions();
         offDevice();
