@@ -23,9 +23,9 @@ import { useNow } from '../../lib/use-now';
 import { requestPromoteNext } from './board-actions';
 import { requestRollback } from '../releases/release-actions';
 import { useViewportHeight } from '../../lib/use-viewport-height';
-import { visibleRange, type ListModel } from './board-view';
+import { chooseFullRows, visibleRange, type ListModel } from './board-view';
 import type { DragData } from './env-cell';
-import { GroupHeader, PipelineRowView } from './pipeline-row';
+import { GroupHeader, PipelineRowPlaceholder, PipelineRowView } from './pipeline-row';
 import { useCompactRows } from './use-compact-rows';
 import { dropVerdict } from '../../../src-main/common/cell-action';
 import './board-list.css';
@@ -103,6 +103,15 @@ const collision: CollisionDetection = (args) => {
 /** Hover comes back this long after the last scroll event. */
 const SCROLL_SETTLE_MS = 150;
 
+/**
+ * How many rows one render may mount in full when only the scroll position moved. A full row
+ * is ~50 elements with their store subscriptions, styles and paint (≈ 4–5 ms of main-thread
+ * time each in software rendering); a brisk wheel turn brings a dozen in at once, which was a
+ * frame of 40–70 ms. Past the budget a row mounts as a placeholder (its name and each
+ * environment's version as text) and becomes full over the next frames, viewport first.
+ */
+const FULL_ROWS_PER_FRAME = 3;
+
 export function BoardList(props: { model: ListModel }) {
   const { model } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -118,6 +127,11 @@ export function BoardList(props: { model: ListModel }) {
   const hasFocus = useAppStore((s) => s.focus !== null);
   const focusCell = useAppStore((s) => s.focusCell);
   const compact = useCompactRows();
+  const focusedRowId = useAppStore((s) => s.focus?.rowId ?? null);
+  // The rows the last commit rendered in full, for which model, in which round (see below).
+  // The model of the last commit and the rows it rendered in full (see the mount budget below).
+  const committed = useRef<{ model: ListModel | null; full: ReadonlySet<string> }>({ model: null, full: new Set() });
+  const [, setUpgradeRound] = useState(0);
 
   // The first frame with rows in it, as a performance mark (what the renderer benchmark reads).
   useLayoutEffect(() => {
@@ -257,6 +271,30 @@ export function BoardList(props: { model: ListModel }) {
 
   const [start, end] = visibleRange(model.offsets, scrollTop, viewport);
   const visible = model.items.slice(start, end);
+  // The mount budget. A new model (a filter, a change pushed from main) and the first rows
+  // render in full at once, as before; when only the scroll position moved, each render may
+  // mount a few rows in full and the rest of the range waits as placeholders for later frames.
+  // What the last commit mounted is bookkeeping about the DOM, not state to render from, so it
+  // lives in a ref that the commit (the layout effect) writes and the next render reads: state
+  // would need a second render per commit, which on a brisk wheel cost long tasks of 50–80 ms.
+  /* eslint-disable react-hooks/refs */
+  const [viewStart, viewEnd] = visibleRange(model.offsets, scrollTop, viewport, 0);
+  const budget = committed.current.model !== model || committed.current.full.size === 0 ? Infinity : FULL_ROWS_PER_FRAME;
+  const { full, placeholders } = chooseFullRows(
+    visible.map((item) => (item.type === 'row' ? item.id : null)),
+    [Math.max(0, viewStart - start), Math.max(0, viewEnd - start)],
+    committed.current.full,
+    focusedRowId,
+    budget,
+  );
+  /* eslint-enable react-hooks/refs */
+  useLayoutEffect(() => {
+    committed.current = { model, full };
+    if (placeholders === 0) return;
+    // Placeholders left: the next frame renders again, with a fresh budget.
+    const frame = requestAnimationFrame(() => startTransition(() => setUpgradeRound((r) => r + 1)));
+    return () => cancelAnimationFrame(frame);
+  });
   const total = model.offsets[model.offsets.length - 1] ?? 0;
   const dragVersion = useMemo(() => {
     if (!drag) return null;
@@ -304,8 +342,10 @@ export function BoardList(props: { model: ListModel }) {
                 top={model.offsets[start + i]!}
                 height={item.height}
               />
-            ) : (
+            ) : full.has(item.id) ? (
               <PipelineRowView key={item.id} id={item.id} top={model.offsets[start + i]!} height={item.height} index={start + i} now={now} />
+            ) : (
+              <PipelineRowPlaceholder key={item.id} id={item.id} top={model.offsets[start + i]!} height={item.height} index={start + i} />
             ),
           )}
         </div>

@@ -3,6 +3,7 @@ import { publishedForgeCapabilities } from '../../testing/forge-capabilities';
 import { changeRequestWordsFor } from '../forges/forge-capabilities';
 import {
   buildListModel,
+  chooseFullRows,
   COMPACT,
   defaultView,
   groupInbox,
@@ -127,5 +128,33 @@ describe('board view', () => {
     expect(parseViewHash(viewToHash({ ...view, filters: [...view.filters] }))).toEqual({ ...view, filters: ['failing', 'stale'] });
     expect(parseViewHash('#f=failing,bogus&view=weird')).toEqual({ query: '', filters: ['failing'], cluster: null, mode: 'board' });
     expect(viewToHash(defaultView)).toBe('');
+  });
+});
+
+describe('chooseFullRows (the board list mount budget)', () => {
+  const ids = [null, 'a', 'b', 'c', null, 'd', 'e', 'f', 'g'];
+
+  it('mounts everything with an unlimited budget', () => {
+    const { full, placeholders } = chooseFullRows(ids, [2, 6], new Set(), null, Infinity);
+    expect([...full].sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g']);
+    expect(placeholders).toBe(0);
+  });
+
+  it('spends the budget on the viewport first and leaves the rest as placeholders', () => {
+    const { full, placeholders } = chooseFullRows(ids, [5, 8], new Set(), null, 2);
+    expect([...full]).toEqual(['d', 'e']);
+    expect(placeholders).toBe(5);
+  });
+
+  it('keeps rows already mounted and the focused row full without spending the budget', () => {
+    const { full, placeholders } = chooseFullRows(ids, [1, 4], new Set(['a', 'b']), 'g', 1);
+    expect([...full].sort()).toEqual(['a', 'b', 'c', 'g']);
+    expect(placeholders).toBe(3); // d, e, f
+  });
+
+  it('mounts nothing new with no budget left', () => {
+    const { full, placeholders } = chooseFullRows(ids, [1, 4], new Set(['c']), null, 0);
+    expect([...full]).toEqual(['c']);
+    expect(placeholders).toBe(6);
   });
 });

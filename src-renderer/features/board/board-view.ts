@@ -190,6 +190,37 @@ export function visibleRange(offsets: readonly number[], scrollTop: number, view
   return [start, end];
 }
 
+/**
+ * Which rows of a rendered range to mount in full (the board list's mount budget): rows already
+ * mounted in full and the pinned (focused) row stay full; up to `budget` more become full, those
+ * in the viewport (`viewport`, indices into `rowIds`) first; the rest are placeholders.
+ * `rowIds` has null for the items that are not rows (group headers).
+ */
+export function chooseFullRows(
+  rowIds: readonly (string | null)[],
+  viewport: readonly [number, number],
+  mounted: ReadonlySet<string>,
+  pinned: string | null,
+  budget: number,
+): { full: Set<string>; placeholders: number } {
+  const full = new Set<string>();
+  let left = budget;
+  let placeholders = 0;
+  const decide = (id: string | null) => {
+    if (id === null) return;
+    if (mounted.has(id) || id === pinned) full.add(id);
+    else if (left > 0) {
+      left -= 1;
+      full.add(id);
+    } else placeholders += 1;
+  };
+  for (let i = viewport[0]; i < viewport[1]; i += 1) decide(rowIds[i] ?? null);
+  rowIds.forEach((id, i) => {
+    if (i < viewport[0] || i >= viewport[1]) decide(id);
+  });
+  return { full, placeholders };
+}
+
 // ---- inbox ----
 
 export interface InboxItem {

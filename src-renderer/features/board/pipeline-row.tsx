@@ -150,3 +150,38 @@ export const GroupHeader = memo(function GroupHeader(props: { groupKey: string; 
     </div>
   );
 });
+
+/**
+ * A row the list could not afford to mount in full this frame (see BoardList's mount budget):
+ * the same box and head, each environment as one line of text (name and version). Cheap to
+ * mount (a dozen elements instead of ~50); the list replaces it with the full row a few rows
+ * per frame. Carries no actions: nothing on it can be clicked or focused until it is full.
+ */
+export const PipelineRowPlaceholder = memo(function PipelineRowPlaceholder(props: { id: string; top: number; height: number; index: number }) {
+  const row = useAppStore((s) => s.rowsById[props.id]);
+  if (!row) return null;
+  return (
+    <div
+      className="pipeline-row pipeline-row--placeholder"
+      role="row"
+      aria-rowindex={props.index + 1}
+      aria-busy="true"
+      data-testid="pipeline-row-placeholder"
+      data-row-id={row.id}
+      style={{ transform: `translateY(${props.top}px)`, height: props.height }}
+    >
+      <div className="pipeline-row__main">
+        <div className="pipeline-row__head" role="rowheader">
+          <div className="pipeline-row__name">{row.name}</div>
+          <div className="pipeline-row__meta">{row.namespace}</div>
+        </div>
+        {row.environments.map((cell) => (
+          <div key={cell.name} className="pipeline-row__slot" role="gridcell">
+            <span className="cell__env">{cell.name}</span>
+            <span className="pipeline-row__placeholder-version">{cell.rollup.version ?? '…'}</span>
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+});
