@@ -215,6 +215,9 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       clusters.set(computeClusters()); // with the unmapped clusters the new rows name
     }
     emit({ upserted, removed });
+    // The row index is brought up to date after the change went out (it is only read when
+    // something changes next, which would otherwise wait for it).
+    if (rows.indexPending) setImmediate(() => rows.catchUp());
     if (rows.hasWork || clustersDirty) schedule();
   }
 

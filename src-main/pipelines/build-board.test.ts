@@ -250,4 +250,23 @@ describe('buildBoard', () => {
     const unmapped = buildBoard({ ...base, gitopsClusters: new Map([[MGMT, gcs]]), contextForCluster: () => undefined }).pipelines[0]!;
     expect(unmapped.environments[1]!.targets[0]!.problem?.code).toBe('cluster-unmapped');
   });
+
+  it('asks for each target cluster once per build, however many rows name it', () => {
+    const base = baseInput();
+    const checkout = base.pipelines.get(MGMT)!.get('team/checkout');
+    const many = new Map<string, unknown>();
+    for (let i = 0; i < 5; i += 1) many.set(`team/checkout-${i}`, { ...(checkout as object), metadata: { namespace: 'team', name: `checkout-${i}` } });
+    const asked: string[] = [];
+    const board = buildBoard({
+      ...base,
+      pipelines: new Map([[MGMT, many]]),
+      contextForCluster: (ref) => {
+        asked.push(`${ref.namespace}/${ref.name}`);
+        return base.contextForCluster(ref);
+      },
+    });
+    expect(asked.sort()).toEqual(['flux-system/staging-eu', 'team/staging-us']);
+    // every row still reads both clusters through their contexts
+    for (const row of board.pipelines) expect(row.environments[1]!.targets.map((t) => t.context)).toEqual(['staging-eu', 'staging-us']);
+  });
 });

@@ -54,6 +54,33 @@ export interface RowContext {
   multipleManagementClusters: boolean;
   clusterByContext: ReadonlyMap<string, ClusterState>;
   prs: PullRequestIndex;
+  /**
+   * What one build learnt about a target's cluster (its context, its GitopsCluster's state),
+   * by management context, then namespace, then name: thousands of targets name the same few
+   * clusters, and the answers cannot change within one build.
+   */
+  clusterRefs: Map<string, Map<string, Map<string, TargetCluster>>>;
+  /** Per context and kind: the shared watch needs by namespace, and the key prefixes. */
+  contextKinds: Map<string, Map<string, ContextKind>>;
+}
+
+/** A target cluster as one build sees it. */
+interface TargetCluster {
+  context: string | undefined;
+  display: string;
+  depKey: string;
+  refProblem?: Problem;
+  notReadyProblem?: Problem;
+  /** Why no context reaches it, when the caller knows better (see BoardInput.unmappedCluster). */
+  unmappedWhy?: { message: string; problem?: Problem };
+}
+
+interface ContextKind {
+  clusterKey: string;
+  collectionKey: string;
+  /** depKey.workload up to the "namespace/name" part. */
+  workloadKeyPrefix: string;
+  needs: Map<string, WatchNeed>;
 }
 
 export const SUPPORTED_APP_KINDS: ReadonlyMap<string, string> = new Map([
@@ -69,6 +96,8 @@ export function createRowContext(input: BoardInput): RowContext {
     multipleManagementClusters: input.pipelines.size > 1,
     clusterByContext,
     prs: indexPullRequests(input.openPullRequests),
+    clusterRefs: new Map(),
+    contextKinds: new Map(),
   };
 }
 
@@ -268,6 +297,60 @@ function clusterStateProblem(state: ClusterState, display: string): Problem | un
   }
 }
 
+/** The cluster a clusterRef names, looked up once per build (see RowContext.clusterRefs). */
+function targetCluster(ctx: RowContext, managementContext: string, refNs: string, name: string): TargetCluster {
+  let byNamespace = ctx.clusterRefs.get(managementContext);
+  if (!byNamespace) ctx.clusterRefs.set(managementContext, (byNamespace = new Map()));
+  let byName = byNamespace.get(refNs);
+  if (!byName) byNamespace.set(refNs, (byName = new Map()));
+  let known = byName.get(name);
+  if (known) return known;
+  const { input } = ctx;
+  const ref: GitopsClusterRef = { managementContext, namespace: refNs, name };
+  known = { context: input.contextForCluster(ref), display: name, depKey: depKey.gitopsCluster(managementContext, refNs, name) };
+  const gcs = input.gitopsClusters.get(managementContext);
+  const gc = gcs?.get(`${refNs}/${name}`);
+  if (gcs && gc === undefined) {
+    known.refProblem = {
+      code: 'gitops-cluster-missing',
+      message: `GitopsCluster ${refNs}/${name} does not exist on ${managementContext}`,
+      hint: 'Create the GitopsCluster or fix the target clusterRef in the Pipeline.',
+    };
+  } else if (gc !== undefined) {
+    const notReady = gitopsClusterNotReady(gc);
+    if (notReady !== undefined) {
+      known.notReadyProblem = {
+        code: 'gitops-cluster-not-ready',
+        message: `GitopsCluster ${refNs}/${name} is not Ready${notReady ? `: ${notReady}` : ''}`,
+        hint: 'The pipeline-controller cannot reach this cluster until the GitopsCluster is Ready (check its kubeconfig Secret).',
+      };
+    }
+  }
+  if (!known.context && input.unmappedCluster) {
+    const why = input.unmappedCluster(ref);
+    if (why) known.unmappedWhy = why;
+  }
+  byName.set(name, known);
+  return known;
+}
+
+/** Keys and watch needs of one (context, kind), made once per build. */
+function contextKind(ctx: RowContext, context: string, kind: string): ContextKind {
+  let byKind = ctx.contextKinds.get(context);
+  if (!byKind) ctx.contextKinds.set(context, (byKind = new Map()));
+  let known = byKind.get(kind);
+  if (!known) {
+    known = {
+      clusterKey: depKey.cluster(context),
+      collectionKey: depKey.collection(context, kind),
+      workloadKeyPrefix: depKey.workload(context, kind, '', '').slice(0, -1),
+      needs: new Map(),
+    };
+    byKind.set(kind, known);
+  }
+  return known;
+}
+
 function buildTarget(
   parsed: ParsedPipeline,
   target: TargetSpec,
@@ -283,46 +366,24 @@ function buildTarget(
 ): TargetState {
   const { input } = ctx;
   const namespace = target.namespace;
+  let context: string | undefined = managementContext;
   let display = managementContext;
   let refProblem: Problem | undefined;
   // The least specific problem: shown only when nothing more actionable applies.
   let notReadyProblem: Problem | undefined;
+  let unmappedWhy: TargetCluster['unmappedWhy'];
 
   if (target.clusterRef) {
-    const ref = target.clusterRef;
-    const refNs = ref.namespace ?? parsed.namespace;
-    display = ref.name;
-    deps.add(depKey.gitopsCluster(managementContext, refNs, ref.name));
-    const gcs = input.gitopsClusters.get(managementContext);
-    const gc = gcs?.get(`${refNs}/${ref.name}`);
-    if (gcs && gc === undefined) {
-      refProblem = {
-        code: 'gitops-cluster-missing',
-        message: `GitopsCluster ${refNs}/${ref.name} does not exist on ${managementContext}`,
-        hint: 'Create the GitopsCluster or fix the target clusterRef in the Pipeline.',
-      };
-    } else if (gc !== undefined) {
-      const notReady = gitopsClusterNotReady(gc);
-      if (notReady !== undefined) {
-        notReadyProblem = {
-          code: 'gitops-cluster-not-ready',
-          message: `GitopsCluster ${refNs}/${ref.name} is not Ready${notReady ? `: ${notReady}` : ''}`,
-          hint: 'The pipeline-controller cannot reach this cluster until the GitopsCluster is Ready (check its kubeconfig Secret).',
-        };
-      }
-    }
+    const known = targetCluster(ctx, managementContext, target.clusterRef.namespace ?? parsed.namespace, target.clusterRef.name);
+    deps.add(known.depKey);
+    ({ context, display, refProblem, notReadyProblem, unmappedWhy } = known);
   }
-  const context = targetContext(parsed, target, managementContext, input);
 
   const state: TargetState = { cluster: display, namespace, kind, name, health: 'unknown', conditions: [] };
   // A target the board could not read: the controller's status stands in, the Pipeline's own problem first.
-  const fallBack = (problem: Problem | undefined, opts?: { unread?: boolean }) => withFallback(state, status, target, envTargets, refProblem ?? problem, opts);
-  if (!context && target.clusterRef && input.unmappedCluster) {
-    const why = input.unmappedCluster({ managementContext, namespace: target.clusterRef.namespace ?? parsed.namespace, name: target.clusterRef.name });
-    if (why) {
-      state.message = why.message;
-      return fallBack(why.problem, { unread: true });
-    }
+  if (!context && unmappedWhy) {
+    state.message = unmappedWhy.message;
+    return withFallback(state, status, target, envTargets, refProblem ?? unmappedWhy.problem, true);
   }
   if (!context) {
     state.message = `No kubeconfig context for cluster ${display}`;
@@ -331,17 +392,21 @@ function buildTarget(
       message: `No kubeconfig context matches GitopsCluster ${display}`,
       hint: `Add a kubeconfig context named "${display}" or map one to this cluster in settings.`,
     };
-    return fallBack(unmapped, { unread: true });
+    return withFallback(state, status, target, envTargets, refProblem ?? unmapped, true);
   }
   state.context = context;
+  const keys = contextKind(ctx, context, kind);
   if (!seenContexts.has(context)) {
     // Cluster- and collection-level keys once per context per row: cheap on wide pipelines.
     seenContexts.add(context);
-    deps.add(depKey.cluster(context));
-    deps.add(depKey.collection(context, kind));
+    deps.add(keys.clusterKey);
+    deps.add(keys.collectionKey);
   }
-  deps.add(depKey.workload(context, kind, namespace, name));
-  needs.push({ context, kind, namespace });
+  const itemKey = `${namespace}/${name}`;
+  deps.add(keys.workloadKeyPrefix + itemKey);
+  let need = keys.needs.get(namespace);
+  if (!need) keys.needs.set(namespace, (need = { context, kind, namespace }));
+  needs.push(need);
 
   const cluster = ctx.clusterByContext.get(context);
   if (cluster?.state === 'stale') state.stale = true;
@@ -355,13 +420,13 @@ function buildTarget(
       message: `RBAC forbids listing ${kind} in namespace ${namespace} on ${display}`,
       hint: `Ask for list/watch on ${kind.toLowerCase()}s in ${namespace}.`,
     };
-    return fallBack(forbidden);
+    return withFallback(state, status, target, envTargets, refProblem ?? forbidden);
   }
-  const obj = collection?.items.get(`${namespace}/${name}`);
+  const obj = collection?.items.get(itemKey);
   if (obj === undefined) {
     if (!collection || !collection.synced) {
       state.message = clusterProblem?.message ?? 'Loading…';
-      return fallBack(clusterProblem ?? notReadyProblem);
+      return withFallback(state, status, target, envTargets, refProblem ?? clusterProblem ?? notReadyProblem);
     }
     state.health = 'missing';
     state.message = `${kind} ${namespace}/${name} not found`;
@@ -370,7 +435,7 @@ function buildTarget(
       message: `${kind} ${namespace}/${name} does not exist on ${display}`,
       hint: 'Check the target namespace in the Pipeline, or whether Flux has created the object yet.',
     };
-    return fallBack(missing);
+    return withFallback(state, status, target, envTargets, refProblem ?? missing);
   }
 
   const reading = readWorkloadCached(obj);
@@ -428,7 +493,8 @@ function withFallback(
   target: TargetSpec,
   envTargets: readonly TargetSpec[],
   problem: Problem | undefined,
-  opts: { unread?: boolean } = {},
+  /** No kubeconfig context: the board has not read the target at all. */
+  unread = false,
 ): TargetState {
   const fallback = statusTarget(status, target, envTargets);
   if (fallback) {
@@ -439,7 +505,7 @@ function withFallback(
     // With no kubeconfig context the board has not read the target at all; the controller's
     // error is then usually its own trouble reaching the cluster, so the target stays Unknown
     // (like every other "no context" target) instead of Failing.
-    const failed = fallback.error && !opts.unread ? 'failed' : 'unknown';
+    const failed = fallback.error && !unread ? 'failed' : 'unknown';
     if (state.health === 'unknown') state.health = fallback.ready ? 'ready' : failed;
     if (fallback.error && !state.message) state.message = fallback.error;
   }

@@ -201,6 +201,20 @@ function parseEnvironment(rawEnv: unknown, index: number, problems: Problem[]): 
 
 /** Plain HTTP is tolerated only to this machine (a local forge); it never leaves the host. */
 function isLoopbackHttp(url: string): boolean {
+  // Fleets share a handful of repository URLs across thousands of Pipelines: parse each once.
+  let loopback = loopbackUrls.get(url);
+  if (loopback === undefined) {
+    if (loopbackUrls.size >= LOOPBACK_CACHE_MAX) loopbackUrls.clear();
+    loopback = parseLoopbackHttp(url);
+    loopbackUrls.set(url, loopback);
+  }
+  return loopback;
+}
+
+const LOOPBACK_CACHE_MAX = 1024;
+const loopbackUrls = new Map<string, boolean>();
+
+function parseLoopbackHttp(url: string): boolean {
   try {
     const u = new URL(url);
     return u.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);

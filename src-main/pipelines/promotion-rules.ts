@@ -42,10 +42,24 @@ export function normaliseVersion(version: string): string {
  * read as "cannot tell which is newer" (so a target is never taken for ahead on a guess).
  */
 export function compareVersions(a: string, b: string): number | undefined {
-  const left = semver.valid(normaliseVersion(a));
-  const right = semver.valid(normaliseVersion(b));
-  if (left && right) return semver.compare(left, right);
+  const left = validSemver(a);
+  const right = validSemver(b);
+  if (left && right) return left.compare(right);
   return normaliseVersion(a) === normaliseVersion(b) ? 0 : undefined;
+}
+
+// A board compares the same few hundred versions tens of thousands of times per build.
+const SEMVER_CACHE_MAX = 4096;
+// Parsed versions are only compared, never changed (SemVer's inc() would mutate a shared one).
+const semverCache = new Map<string, semver.SemVer | null>();
+function validSemver(version: string): semver.SemVer | null {
+  let parsed = semverCache.get(version);
+  if (parsed === undefined) {
+    if (semverCache.size >= SEMVER_CACHE_MAX) semverCache.clear();
+    parsed = semver.parse(normaliseVersion(version));
+    semverCache.set(version, parsed);
+  }
+  return parsed;
 }
 
 const FAILING: ReadonlySet<TargetState['health']> = new Set(['failed', 'stalled', 'missing']);

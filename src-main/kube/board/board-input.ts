@@ -67,9 +67,9 @@ export function notReadyGitopsClusters(connections: ClusterConnections, mapper: 
     for (const [key, object] of w.items) {
       const slash = key.indexOf('/');
       const ref = { managementContext: m, namespace: key.slice(0, slash), name: key.slice(slash + 1) };
-      if (!isRead(ref)) continue;
       const why = gitopsClusterNotReady(object);
-      if (why === undefined) continue;
+      // Asked second: isRead may first have to bring the row index up to date.
+      if (why === undefined || !isRead(ref)) continue;
       const context = mapper.contextFor(ref);
       out.push({ ...(context ? { context } : {}), name: ref.name, note: `GitopsCluster ${key} is not Ready${why ? `: ${why}` : ''}` });
     }

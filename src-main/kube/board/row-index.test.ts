@@ -120,4 +120,38 @@ describe('RowIndex', () => {
     index.update(pipelines({}), build);
     expect(index.isRead('g|shared')).toBe(false);
   });
+
+  it('indexes what rows read after the update, and catches up before it answers', () => {
+    const index = new RowIndex();
+    index.markAll();
+    index.update(pipelines({ 'ns/a': { version: '1', reads: ['w|x'] }, 'ns/b': { version: '1', reads: ['w|y'] } }), build);
+    // nothing indexed yet: the first build goes out first
+    expect(index.indexPending).toBe(true);
+    expect(index.isRead('w|x')).toBe(true);
+    expect(index.indexPending).toBe(false);
+
+    // a rebuild that moves a read and a removal, both left pending, then asked through markDep
+    index.markDep('w|x');
+    index.markRow('mgmt', 'ns/b');
+    index.update(pipelines({ 'ns/a': { version: '1', reads: ['w|z'] } }), build);
+    expect(index.indexPending).toBe(true);
+    index.markDep('w|z');
+    expect(index.indexPending).toBe(false);
+    expect(index.hasWork).toBe(true);
+    expect(index.isRead('w|x')).toBe(false);
+    expect(index.isRead('w|y')).toBe(false);
+  });
+
+  it('lists a watch need shared by many rows once', () => {
+    const shared = { context: 'c1', kind: 'HelmRelease', namespace: 'apps' };
+    const own = { context: 'c2', kind: 'HelmRelease', namespace: 'apps' };
+    const index = new RowIndex();
+    index.markAll();
+    index.update(pipelines({ 'ns/a': { version: '1', reads: [] }, 'ns/b': { version: '1', reads: [] } }), (raw, mgmt, key) => ({
+      ...build(raw, mgmt, key),
+      needs: key === 'ns/a' ? [shared, own] : [shared],
+    }));
+    expect(index.needs()).toEqual([shared, own]);
+    expect([...(index.neededKinds().get('c1') ?? [])]).toEqual(['HelmRelease']);
+  });
 });

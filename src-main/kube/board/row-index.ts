@@ -35,6 +35,13 @@ export class RowIndex {
   private readonly readers = new Map<string, string | Set<string>>();
   private readonly dirty = new Set<string>();
   private dirtyAll = false;
+  /**
+   * Reader changes not yet applied to `readers`: update() records them and the index catches
+   * up when it is next asked (markDep, isRead) or told to (catchUp). Indexing every dependency
+   * key of a first build (~100,000 at 10,000 pipelines) would otherwise sit between the lists
+   * landing and the board going out.
+   */
+  private unindexed: { rk: string; oldDeps: Set<string> | undefined; newDeps: Set<string> | undefined }[] = [];
 
   /** A Pipeline object changed (added, replaced or deleted). */
   markRow(managementContext: string, key: string): void {
@@ -43,6 +50,7 @@ export class RowIndex {
 
   /** Something rows may have read changed: rebuild those that did. */
   markDep(dep: string): void {
+    this.catchUp();
     const readers = this.readers.get(dep);
     if (typeof readers === 'string') this.dirty.add(readers);
     else if (readers) for (const r of readers) this.dirty.add(r);
@@ -59,7 +67,21 @@ export class RowIndex {
 
   /** Whether any row read this dependency key. */
   isRead(dep: string): boolean {
+    this.catchUp();
     return this.readers.has(dep);
+  }
+
+  /** Whether update() left reader changes to index (see catchUp). */
+  get indexPending(): boolean {
+    return this.unindexed.length > 0;
+  }
+
+  /** Applies the reader changes update() recorded, in order. */
+  catchUp(): void {
+    if (this.unindexed.length === 0) return;
+    const work = this.unindexed;
+    this.unindexed = [];
+    for (const { rk, oldDeps, newDeps } of work) this.setReads(rk, oldDeps, newDeps);
   }
 
   /**
@@ -88,7 +110,7 @@ export class RowIndex {
       if (raw === undefined) {
         if (old) {
           this.rows.delete(rk);
-          this.setReads(rk, old.deps, undefined);
+          this.unindexed.push({ rk, oldDeps: old.deps, newDeps: undefined });
           out.removed.push(old.row.id);
           out.needsChanged = true;
         }
@@ -96,7 +118,7 @@ export class RowIndex {
       }
       const built = build(raw, mgmt, key);
       const unmapped = built.row.environments.flatMap((e) => e.targets.filter((t) => !t.context).map((t) => t.cluster));
-      this.setReads(rk, old?.deps, built.deps);
+      this.unindexed.push({ rk, oldDeps: old?.deps, newDeps: built.deps });
       this.rows.set(rk, { row: built.row, deps: built.deps, needs: built.needs, unmapped });
       if (!old || !sameNeeds(old.needs, built.needs) || old.unmapped.join() !== unmapped.join()) out.needsChanged = true;
       if (old && old.row.id !== built.row.id) out.removed.push(old.row.id);
@@ -105,11 +127,14 @@ export class RowIndex {
     return out;
   }
 
-  /** Every watch the rows need. */
+  /**
+   * Every watch the rows need. A build shares one need object per (context, kind, namespace)
+   * across its rows, so the same object is listed once (thousands of targets, a few watches).
+   */
   needs(): WatchNeed[] {
-    const out: WatchNeed[] = [];
-    for (const r of this.rows.values()) for (const n of r.needs) out.push(n);
-    return out;
+    const out = new Set<WatchNeed>();
+    for (const r of this.rows.values()) for (const n of r.needs) out.add(n);
+    return [...out];
   }
 
   /** Context → kinds some row needs watched there. */
