@@ -83,6 +83,25 @@ describe('readWorkload', () => {
     expect(r.health).toBe('ready');
   });
 
+  it('lists Helm history newest first by release version, at most ten, whatever order the status keeps', () => {
+    const entries = Array.from({ length: 12 }, (_, i) => ({ chartVersion: `1.0.${i + 1}`, status: i === 11 ? 'deployed' : 'superseded', version: i + 1 }));
+    const versions = (history: unknown[]) => {
+      const hr = helmRelease('ns', 'app', '1.0.12');
+      (hr.status as Record<string, unknown>).history = history;
+      return readWorkload(hr).history?.map((h) => h.version);
+    };
+    const newestFirst = ['1.0.12', '1.0.11', '1.0.10', '1.0.9', '1.0.8', '1.0.7', '1.0.6', '1.0.5', '1.0.4', '1.0.3'];
+    expect(versions([...entries].reverse())).toEqual(newestFirst); // as helm-controller writes it
+    expect(versions(entries)).toEqual(newestFirst); // oldest first
+    // without release versions, list order stands
+    expect(
+      versions([
+        { chartVersion: '2.0.0', status: 'deployed' },
+        { chartVersion: '1.0.0', status: 'superseded' },
+      ]),
+    ).toEqual(['2.0.0', '1.0.0']);
+  });
+
   it('reads HelmRelease v2beta1/v2beta2 from lastAppliedRevision', () => {
     for (const apiVersion of ['helm.toolkit.fluxcd.io/v2beta1', 'helm.toolkit.fluxcd.io/v2beta2']) {
       const r = readWorkload(helmRelease('ns', 'app', '2.0.0', { apiVersion }));

@@ -186,12 +186,28 @@ function byReleaseVersionNewestFirst(a: { h: HelmHistoryEntry; i: number }, b: {
   return a.h.version !== undefined && b.h.version !== undefined ? b.h.version - a.h.version : a.i - b.i;
 }
 
-/** Helm history as release entries, newest first (by release version where given, else list order). */
-function helmReleaseHistory(history: readonly HelmHistoryEntry[]): ReleaseHistoryEntry[] {
-  const entries = history.map((h, i) => ({ h, i }));
-  entries.sort(byReleaseVersionNewestFirst);
+/** True when every entry has a release version and they already fall newest first (how helm-controller writes them). */
+function newestFirstAlready(history: readonly HelmHistoryEntry[]): boolean {
+  for (let i = 1; i < history.length; i += 1) {
+    const newer = history[i - 1]!.version;
+    const older = history[i]!.version;
+    if (newer === undefined || older === undefined || newer <= older) return false;
+  }
+  return history.length < 2 || history[0]!.version !== undefined;
+}
+
+/** Helm history as release entries, newest first (by release version where given, else list order), at most `limit`. */
+function helmReleaseHistory(history: readonly HelmHistoryEntry[], limit: number): ReleaseHistoryEntry[] {
+  const ordered = newestFirstAlready(history)
+    ? history
+    : history
+        .map((h, i) => ({ h, i }))
+        .sort(byReleaseVersionNewestFirst)
+        .map((e) => e.h);
   const out: ReleaseHistoryEntry[] = [];
-  for (const { h } of entries) {
+  const end = Math.min(ordered.length, limit);
+  for (let i = 0; i < end; i += 1) {
+    const h = ordered[i]!;
     const entry: ReleaseHistoryEntry = { version: readableRevision(h.chartVersion), status: h.status ?? 'unknown' };
     if (h.lastDeployed) entry.at = h.lastDeployed;
     out.push(entry);
@@ -258,7 +274,7 @@ export function readWorkload(obj: unknown): WorkloadReading {
     if (lastReconciled) reading.lastDeployedAt = lastReconciled;
   }
   // helm-controller keeps 5 by default (spec.maxHistory); the board carries at most 10 per target
-  const history = (helm ? helmReleaseHistory(helm) : kustomizationHistory(status)).slice(0, BOARD_HISTORY);
+  const history = helm ? helmReleaseHistory(helm, BOARD_HISTORY) : kustomizationHistory(status).slice(0, BOARD_HISTORY);
   if (history.length > 0) reading.history = history;
   if (deployedRaw) {
     reading.deployedRevision = deployedRaw;
