@@ -215,8 +215,7 @@ export function createBoardService(opts: BoardServiceOptions): BoardService {
       clusters.set(computeClusters()); // with the unmapped clusters the new rows name
     }
     emit({ upserted, removed });
-    // The row index is brought up to date after the change went out (it is only read when
-    // something changes next, which would otherwise wait for it).
+    // The row index catches up once the change is out (else the next change would wait for it).
     if (rows.indexPending) setImmediate(() => rows.catchUp());
     if (rows.hasWork || clustersDirty) schedule();
   }
