@@ -170,9 +170,9 @@ export function buildPipelineRow(raw: unknown, managementContext: string, key: s
   const mgmtServed = ctx.input.servedVersions.get(managementContext)?.get(expectedGroup ?? group);
   if (mgmtServed?.[0]) row.appRef.servedVersion = `${expectedGroup ?? group}/${mgmtServed[0]}`;
 
-  const staleVersionClusters = new Set<string>();
   const readable = appRef !== null && expectedGroup !== undefined;
-  const seenContexts = new Set<string>();
+  // A row reads one to three clusters: an array, not a Set per row (tens of thousands of rows).
+  const seenContexts: string[] = [];
   let previous: EnvironmentCell | undefined;
   parsed.environments.forEach((env, index) => {
     const status = parsed.status.get(env.name);
@@ -202,13 +202,14 @@ export function buildPipelineRow(raw: unknown, managementContext: string, key: s
     previous = cell;
   });
 
+  let staleVersionClusters: Set<string> | undefined;
   if (readable && expectedGroup) {
     for (const cluster of seenContexts) {
       const served = ctx.input.servedVersions.get(cluster)?.get(expectedGroup);
-      if (served && served.length > 0 && !served.includes(askedVersion)) staleVersionClusters.add(cluster);
+      if (served && served.length > 0 && !served.includes(askedVersion)) (staleVersionClusters ??= new Set()).add(cluster);
     }
   }
-  if (staleVersionClusters.size > 0 && expectedGroup) {
+  if (staleVersionClusters && expectedGroup) {
     const servedExample = [...staleVersionClusters].map((c) => ctx.input.servedVersions.get(c)?.get(expectedGroup)?.[0]).find((v) => v !== undefined);
     problems.push({
       code: 'app-version-not-served',
@@ -362,7 +363,7 @@ function buildTarget(
   ctx: RowContext,
   deps: Set<string>,
   needs: WatchNeed[],
-  seenContexts: Set<string>,
+  seenContexts: string[],
 ): TargetState {
   const { input } = ctx;
   const namespace = target.namespace;
@@ -396,9 +397,9 @@ function buildTarget(
   }
   state.context = context;
   const keys = contextKind(ctx, context, kind);
-  if (!seenContexts.has(context)) {
+  if (!seenContexts.includes(context)) {
     // Cluster- and collection-level keys once per context per row: cheap on wide pipelines.
-    seenContexts.add(context);
+    seenContexts.push(context);
     deps.add(keys.clusterKey);
     deps.add(keys.collectionKey);
   }

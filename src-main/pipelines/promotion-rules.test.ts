@@ -57,6 +57,16 @@ describe('rollupEnvironment', () => {
     expect(rollupEnvironment([target(undefined, 'unknown')])).toEqual({ summary: 'version unknown', state: 'unknown' });
     expect(rollupEnvironment([])).toEqual({ summary: 'no targets', state: 'unknown' });
   });
+
+  it('names the version most targets run, the first met on a tie, for small and large environments alike', () => {
+    expect(rollupEnvironment([target('1.0.0'), target('2.0.0'), target('2.0.0'), target(undefined, 'unknown'), target('1.0.0')]).version).toBe('1.0.0');
+    expect(rollupEnvironment([target('2.0.0'), target('1.0.0'), target('1.0.0')]).summary).toBe('2 of 3 targets on 1.0.0');
+    // past 16 targets the count goes through a Map: the same answers
+    const many = (versions: string[]) => rollupEnvironment(versions.map((v) => target(v)));
+    const tie = [...Array<string>(10).fill('3.0.0'), ...Array<string>(10).fill('4.0.0')];
+    expect(many(tie).version).toBe('3.0.0');
+    expect(many(['4.0.0', ...tie]).summary).toBe('11 of 21 targets on 4.0.0');
+  });
 });
 
 describe('versions', () => {

@@ -64,21 +64,47 @@ function validSemver(version: string): semver.SemVer | null {
 
 const FAILING: ReadonlySet<TargetState['health']> = new Set(['failed', 'stalled', 'missing']);
 
-/** Rolls the targets of one environment up into a state and a one-line summary. */
-export function rollupEnvironment(targets: readonly TargetState[]): EnvironmentRollup {
-  if (targets.length === 0) return { summary: 'no targets', state: 'unknown' };
-  const counts = new Map<string, number>();
-  for (const t of targets) {
-    if (t.deployedVersion) counts.set(t.deployedVersion, (counts.get(t.deployedVersion) ?? 0) + 1);
-  }
+/**
+ * The version most targets run and how many run it; on a tie, the one met first. Environments
+ * have a few targets and a board tens of thousands of environments, so small ones are counted
+ * in place rather than through a Map each.
+ */
+function mostDeployedVersion(targets: readonly TargetState[]): { version: string | undefined; top: number } {
   let version: string | undefined;
   let top = 0;
-  for (const [v, n] of counts) {
+  if (targets.length > 16) {
+    const counts = new Map<string, number>();
+    for (const t of targets) if (t.deployedVersion) counts.set(t.deployedVersion, (counts.get(t.deployedVersion) ?? 0) + 1);
+    for (const [v, n] of counts) {
+      if (n > top) {
+        version = v;
+        top = n;
+      }
+    }
+    return { version, top };
+  }
+  for (let i = 0; i < targets.length; i += 1) {
+    const v = targets[i]!.deployedVersion;
+    if (!v || seenBefore(targets, i, v)) continue;
+    let n = 0;
+    for (let j = i; j < targets.length; j += 1) if (targets[j]!.deployedVersion === v) n += 1;
     if (n > top) {
       version = v;
       top = n;
     }
   }
+  return { version, top };
+}
+
+function seenBefore(targets: readonly TargetState[], end: number, version: string): boolean {
+  for (let j = 0; j < end; j += 1) if (targets[j]!.deployedVersion === version) return true;
+  return false;
+}
+
+/** Rolls the targets of one environment up into a state and a one-line summary. */
+export function rollupEnvironment(targets: readonly TargetState[]): EnvironmentRollup {
+  if (targets.length === 0) return { summary: 'no targets', state: 'unknown' };
+  const { version, top } = mostDeployedVersion(targets);
   const total = targets.length;
   const allSame = version !== undefined && top === total;
 

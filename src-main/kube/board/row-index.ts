@@ -11,7 +11,7 @@ interface RowEntry {
   deps: Set<string>;
   needs: WatchNeed[];
   /** Display names of the GitopsClusters its targets name that no context reaches. */
-  unmapped: string[];
+  unmapped: readonly string[];
 }
 
 export interface RowUpdate {
@@ -117,7 +117,7 @@ export class RowIndex {
         continue;
       }
       const built = build(raw, mgmt, key);
-      const unmapped = built.row.environments.flatMap((e) => e.targets.filter((t) => !t.context).map((t) => t.cluster));
+      const unmapped = unmappedOf(built.row);
       this.unindexed.push({ rk, oldDeps: old?.deps, newDeps: built.deps });
       this.rows.set(rk, { row: built.row, deps: built.deps, needs: built.needs, unmapped });
       if (!old || !sameNeeds(old.needs, built.needs) || old.unmapped.join() !== unmapped.join()) out.needsChanged = true;
@@ -185,6 +185,15 @@ export class RowIndex {
       }
     }
   }
+}
+
+const NONE_UNMAPPED: readonly string[] = [];
+
+/** The clusters a row's targets name that no context reaches (one shared empty list for the rest). */
+function unmappedOf(row: PipelineRow): readonly string[] {
+  let out: string[] | undefined;
+  for (const e of row.environments) for (const t of e.targets) if (!t.context) (out ??= []).push(t.cluster);
+  return out ?? NONE_UNMAPPED;
 }
 
 function sameNeeds(a: readonly WatchNeed[], b: readonly WatchNeed[]): boolean {
