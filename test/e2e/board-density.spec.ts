@@ -104,7 +104,8 @@ test.describe('board density', () => {
     // scrolling reaches the last pipeline, and the rows stay one line each
     await page.getByTestId('board-list').evaluate((el) => (el.scrollTop = el.scrollHeight));
     await expect(page.locator('[data-testid="pipeline-row"][data-row-id="team-039/service-0999"]')).toBeVisible();
-    expect(await fullyVisibleRows(page)).toBeGreaterThanOrEqual(25);
+    // a jump mounts most rows as placeholders first (the list's mount budget); they fill in
+    await expect.poll(() => fullyVisibleRows(page)).toBeGreaterThanOrEqual(25);
 
     // main remembers the choice: a reload (a restart of the window) opens compact
     await page.reload();
@@ -116,6 +117,41 @@ test.describe('board density', () => {
     await page.getByTestId('density-toggle').press('Enter');
     await expect(page.getByTestId('density-toggle')).toHaveAttribute('aria-pressed', 'false');
     await expect.poll(() => fullyVisibleRows(page)).toBeLessThan(10);
+  });
+
+  test('a brisk wheel turn mounts placeholders first, and every row in view is full once it stops', async ({ page, boardPreview, board }) => {
+    board.set(createScaleBoard(1000));
+    await boardPreview.services.dispatcher.dispatch('settings:update', { density: 'compact' });
+    await open(page, boardPreview.preview.url);
+    await expect.poll(() => fullyVisibleRows(page)).toBeGreaterThanOrEqual(20);
+    // Records every placeholder the list ever mounts (they may be gone before anyone looks).
+    await page.getByTestId('board-list').evaluate((list) => {
+      const seen = new Map<string, string>();
+      (window as unknown as { __placeholders: Map<string, string> }).__placeholders = seen;
+      new MutationObserver((records) => {
+        for (const r of records)
+          for (const n of r.addedNodes) if (n instanceof HTMLElement && n.dataset['testid'] === 'pipeline-row-placeholder') seen.set(n.dataset['rowId'] ?? '', n.textContent ?? '');
+      }).observe(list, { childList: true, subtree: true });
+    });
+    const list = await box(page.getByTestId('board-list'));
+    await page.mouse.move(list.x + list.width / 2, list.y + list.height / 2);
+    for (let i = 0; i < 6; i += 1) await page.mouse.wheel(0, 400);
+
+    const seen = await page.evaluate(() => [...(window as unknown as { __placeholders: Map<string, string> }).__placeholders]);
+    // ~14 rows enter per 400 px step; at most 2 per render mount in full
+    expect(seen.length).toBeGreaterThan(5);
+    // a placeholder names its pipeline and each environment with its version
+    const [firstId, firstText] = seen[0]!;
+    expect(firstText).toContain(firstId.split('/')[1]!);
+    expect(firstText).toMatch(/dev\s*\d+\.\d+\.\d+.*prod\s*\d+\.\d+\.\d+/);
+    const placeholders = seen.map(([id]) => id);
+    // once the wheel stops, every placeholder has become a full row
+    await expect(page.getByTestId('pipeline-row-placeholder')).toHaveCount(0);
+    await expect.poll(() => fullyVisibleRows(page)).toBeGreaterThanOrEqual(20); // 800 px: ~22 lines
+    for (const id of placeholders.slice(0, 5)) {
+      const row = page.locator(`[data-testid="pipeline-row"][data-row-id="${id}"]`);
+      if ((await row.count()) > 0) await expect(row.getByTestId('env-cell')).toHaveCount(4);
+    }
   });
 
   test('compact rows: the rollout badge shows its short form with its count uncut, the whole sentence in its title', async ({ page, boardPreview, board }) => {
