@@ -6,6 +6,7 @@
 
 import { z } from 'zod';
 import type { Problem } from '../common/board';
+import { boundedMemo } from './bounded-memo';
 
 /** Bounds that keep a hostile object from making the board (or the main process) slow. */
 export const PIPELINE_LIMITS = {
@@ -200,19 +201,8 @@ function parseEnvironment(rawEnv: unknown, index: number, problems: Problem[]): 
 }
 
 /** Plain HTTP is tolerated only to this machine (a local forge); it never leaves the host. */
-function isLoopbackHttp(url: string): boolean {
-  // Fleets share a handful of repository URLs across thousands of Pipelines: parse each once.
-  let loopback = loopbackUrls.get(url);
-  if (loopback === undefined) {
-    if (loopbackUrls.size >= LOOPBACK_CACHE_MAX) loopbackUrls.clear();
-    loopback = parseLoopbackHttp(url);
-    loopbackUrls.set(url, loopback);
-  }
-  return loopback;
-}
-
-const LOOPBACK_CACHE_MAX = 1024;
-const loopbackUrls = new Map<string, boolean>();
+// Fleets share a handful of repository URLs across thousands of Pipelines: parse each once.
+const isLoopbackHttp = boundedMemo(1024, (url) => parseLoopbackHttp(url));
 
 function parseLoopbackHttp(url: string): boolean {
   try {

@@ -6,6 +6,7 @@ import semver from 'semver';
 import type { EffectiveStrategy, EnvironmentRollup, PendingPromotion, PullRequestSummary, RollupState, TargetState } from '../common/board';
 import type { RepoPromotionPulls } from '../common/promotion';
 import type { EnvironmentSpec, ParsedPipeline, PromotionSpec } from './pipeline-schema';
+import { boundedMemo } from './bounded-memo';
 import { readableRevision } from './workload-status';
 
 /** The strategy for promotions INTO `env`: the env's own `promotion` replaces the pipeline default. */
@@ -48,19 +49,9 @@ export function compareVersions(a: string, b: string): number | undefined {
   return normaliseVersion(a) === normaliseVersion(b) ? 0 : undefined;
 }
 
-// A board compares the same few hundred versions tens of thousands of times per build.
-const SEMVER_CACHE_MAX = 4096;
-// Parsed versions are only compared, never changed (SemVer's inc() would mutate a shared one).
-const semverCache = new Map<string, semver.SemVer | null>();
-function validSemver(version: string): semver.SemVer | null {
-  let parsed = semverCache.get(version);
-  if (parsed === undefined) {
-    if (semverCache.size >= SEMVER_CACHE_MAX) semverCache.clear();
-    parsed = semver.parse(normaliseVersion(version));
-    semverCache.set(version, parsed);
-  }
-  return parsed;
-}
+// A board compares the same few hundred versions tens of thousands of times per build. Parsed
+// versions are only compared, never changed (SemVer's inc() would mutate a shared one).
+const validSemver = boundedMemo(4096, (version) => semver.parse(normaliseVersion(version)));
 
 const FAILING: ReadonlySet<TargetState['health']> = new Set(['failed', 'stalled', 'missing']);
 

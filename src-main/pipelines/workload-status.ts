@@ -4,6 +4,7 @@
 // checked before use.
 
 import type { ConditionSummary, ReleaseHistoryEntry, TargetHealth } from '../common/board';
+import { boundedMemo } from './bounded-memo';
 
 export interface WorkloadReading {
   servedApiVersion?: string;
@@ -50,18 +51,11 @@ const SEMVERISH = /^v?\d+(\.\d+)*([-+][0-9A-Za-z.-]+)?$/;
  *   "1.8.3"                  → "1.8.3"
  */
 export function readableRevision(raw: string): string {
-  // A fleet repeats a few hundred revisions across thousands of workloads and history entries.
-  let readable = readableCache.get(raw);
-  if (readable === undefined) {
-    if (readableCache.size >= READABLE_CACHE_MAX) readableCache.clear();
-    readable = computeReadableRevision(raw);
-    readableCache.set(raw, readable);
-  }
-  return readable;
+  return readableRevisions(raw);
 }
 
-const READABLE_CACHE_MAX = 4096;
-const readableCache = new Map<string, string>();
+// A fleet repeats a few hundred revisions across thousands of workloads and history entries.
+const readableRevisions = boundedMemo(4096, (raw) => computeReadableRevision(raw));
 
 function computeReadableRevision(raw: string): string {
   const revision = raw.trim();
