@@ -130,7 +130,6 @@ export function BoardList(props: { model: ListModel }) {
   const focusCell = useAppStore((s) => s.focusCell);
   const compact = useCompactRows();
   const focusedRowId = useAppStore((s) => s.focus?.rowId ?? null);
-  // The rows the last commit rendered in full, for which model, in which round (see below).
   // The model of the last commit and the rows it rendered in full (see the mount budget below).
   const committed = useRef<{ model: ListModel | null; full: ReadonlySet<string> }>({ model: null, full: new Set() });
   const [, setUpgradeRound] = useState(0);

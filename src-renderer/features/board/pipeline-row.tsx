@@ -154,8 +154,8 @@ export const GroupHeader = memo(function GroupHeader(props: { groupKey: string; 
 /**
  * A row the list could not afford to mount in full this frame (see BoardList's mount budget):
  * the same box and head, each environment as one line of text (name and version). Cheap to
- * mount (a dozen elements instead of ~50); the list replaces it with the full row a few rows
- * per frame. Carries no actions: nothing on it can be clicked or focused until it is full.
+ * mount (about 16 elements instead of ~53); the list replaces it with the full row, two rows a
+ * render. Carries no actions: nothing on it can be clicked or focused until it is full.
  */
 export const PipelineRowPlaceholder = memo(function PipelineRowPlaceholder(props: { id: string; top: number; height: number; index: number }) {
   const row = useAppStore((s) => s.rowsById[props.id]);
