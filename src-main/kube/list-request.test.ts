@@ -64,6 +64,23 @@ describe('getJson', () => {
     expect(progressBeforeEnd).toBeGreaterThan(0);
   });
 
+  it('decodes a character whose UTF-8 bytes arrive in two chunks', async () => {
+    const bytes = Buffer.from(JSON.stringify({ items: [{ metadata: { name: 'café-ünïcode' } }] }), 'utf8');
+    const split = bytes.indexOf(Buffer.from('é', 'utf8')) + 1; // between the two bytes of "é"
+    noteListProgress(Number.NEGATIVE_INFINITY);
+    handler = (_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.write(bytes.subarray(0, split));
+      // the second half only once the client has taken the first as a chunk of its own
+      const check = setInterval(() => {
+        if (lastListProgressAt() === Number.NEGATIVE_INFINITY) return;
+        clearInterval(check);
+        res.end(bytes.subarray(split));
+      }, 5);
+    };
+    await expect(getJson(kubeconfig(), '/apis/g/v1/things', {})).resolves.toEqual({ items: [{ metadata: { name: 'café-ünïcode' } }] });
+  });
+
   it('reads a gzip-compressed body, as API servers send large lists', async () => {
     handler = (req, res) => {
       expect(req.headers['accept-encoding']).toContain('gzip');
