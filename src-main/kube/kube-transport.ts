@@ -145,37 +145,46 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function createKubeTransport(kc: KubeConfig, resource: ResourceType, opts: { credentialPlugin?: CredentialPluginTimeouts } = {}): ListWatchTransport {
-  const watcher = new Watch(kc);
-  const base = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
-  const pathFor = (namespace?: string) => (namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${base}/${resource.plural}`);
+/** What the board keeps of a listed or watched object of this kind. */
+function keeperFor(resource: ResourceType): (object: unknown) => unknown {
   // Workloads are cut down to what the board reads as they arrive; other kinds lose only bookkeeping.
-  const keepWhatTheBoardReads = WORKLOAD_RESOURCE_KINDS.has(resource.kind)
+  return WORKLOAD_RESOURCE_KINDS.has(resource.kind)
     ? compactWorkload
     : (object: unknown): unknown => {
         trimObject(object);
         return object;
       };
+}
+
+/** A parsed list body as the board keeps it: items stamped with their kind and cut down, and where the list goes on. */
+export function listPageFromBody(body: unknown, resource: ResourceType, keepWhatTheBoardReads = keeperFor(resource)): ListPage {
+  const list = isRecord(body) ? body : {};
+  const metadata = isRecord(list.metadata) ? list.metadata : {};
+  const items = Array.isArray(list.items) ? list.items : [];
+  // List items carry no apiVersion/kind; stamp them so readers can dispatch on version.
+  const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
+  for (let i = 0; i < items.length; i += 1) {
+    const item: unknown = items[i];
+    if (isRecord(item)) {
+      item.apiVersion ??= apiVersion;
+      item.kind ??= resource.kind;
+    }
+    items[i] = keepWhatTheBoardReads(item);
+  }
+  const page: ListPage = { items, resourceVersion: typeof metadata.resourceVersion === 'string' ? metadata.resourceVersion : '' };
+  if (typeof metadata.continue === 'string' && metadata.continue.length > 0) page.continueToken = metadata.continue;
+  return page;
+}
+
+export function createKubeTransport(kc: KubeConfig, resource: ResourceType, opts: { credentialPlugin?: CredentialPluginTimeouts } = {}): ListWatchTransport {
+  const watcher = new Watch(kc);
+  const base = resource.group ? `/apis/${resource.group}/${resource.version}` : `/api/${resource.version}`;
+  const pathFor = (namespace?: string) => (namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${resource.plural}` : `${base}/${resource.plural}`);
+  const keepWhatTheBoardReads = keeperFor(resource);
   return {
     async list({ namespace, limit, continueToken }): Promise<ListPage> {
       await authenticate(kc, opts.credentialPlugin);
-      const body = await getJson(kc, pathFor(namespace), { limit, continue: continueToken });
-      const list = isRecord(body) ? body : {};
-      const metadata = isRecord(list.metadata) ? list.metadata : {};
-      const items = Array.isArray(list.items) ? list.items : [];
-      // List items carry no apiVersion/kind; stamp them so readers can dispatch on version.
-      const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
-      for (let i = 0; i < items.length; i += 1) {
-        const item: unknown = items[i];
-        if (isRecord(item)) {
-          item.apiVersion ??= apiVersion;
-          item.kind ??= resource.kind;
-        }
-        items[i] = keepWhatTheBoardReads(item);
-      }
-      const page: ListPage = { items, resourceVersion: typeof metadata.resourceVersion === 'string' ? metadata.resourceVersion : '' };
-      if (typeof metadata.continue === 'string' && metadata.continue.length > 0) page.continueToken = metadata.continue;
-      return page;
+      return listPageFromBody(await getJson(kc, pathFor(namespace), { limit, continue: continueToken }), resource, keepWhatTheBoardReads);
     },
     async watch({ namespace, resourceVersion, timeoutSeconds }, onEvent, onDone): Promise<WatchHandle> {
       await authenticate(kc, opts.credentialPlugin);
@@ -202,7 +211,11 @@ export function createKubeTransport(kc: KubeConfig, resource: ResourceType, opts
  */
 export async function discoverServedGroups(kc: KubeConfig, opts: { credentialPlugin?: CredentialPluginTimeouts } = {}): Promise<Map<string, string[]>> {
   await authenticate(kc, opts.credentialPlugin);
-  const body = await getJson(kc, '/apis', {});
+  return servedGroupsFromBody(await getJson(kc, '/apis', {}));
+}
+
+/** An APIGroupList (`/apis`) as served versions per group, preferred first. */
+export function servedGroupsFromBody(body: unknown): Map<string, string[]> {
   const groups = isRecord(body) && Array.isArray(body.groups) ? body.groups : [];
   const out = new Map<string, string[]>();
   for (const g of groups) {

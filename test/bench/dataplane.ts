@@ -5,7 +5,10 @@
 // Figures: boardReadyMs (service created → every pipeline on the board with all clusters
 // connected), boardReadyCpuMs (CPU the board process used meanwhile), rawFetchMs (the physical
 // limit: the board's own list URLs fetched in parallel and JSON-parsed, nothing else; median of
-// runs before and after the board's load, see raw-fetch-probe.ts) and ratioToRaw, kubectlMs (kubectl get pipelines,helmreleases -A -o json on every cluster in
+// runs before and after the board's load, see raw-fetch-probe.ts) and ratioToRaw, rawFetchCpuMs and
+// rawFetchBusyMs (the raw process's CPU, and its main thread's busy time, for those runs),
+// processing (the same bodies held in memory: what parsing alone costs against the whole board
+// service, main-thread time; see processing-probe.ts), kubectlMs (kubectl get pipelines,helmreleases -A -o json on every cluster in
 // parallel, wall time), requestsPerCluster (requests the full load made — discovery and lists,
 // worst cluster), watchStreamsPerCluster (long-lived WATCH streams open once the board is live,
 // worst cluster; reported apart because a stream is not a per-load request), updateLatencyP95Ms (HelmRelease status written on the API server → board change
@@ -18,6 +21,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startSandbox, type Sandbox } from '../sandbox/index';
 import { BOARD_RESOURCES } from '../../src-main/kube/kube-transport';
+import type { ProcessingFigures } from './processing-probe';
 import type { RawListTarget } from './raw-fetch-probe';
 import { percentile } from './stats';
 
@@ -32,6 +36,10 @@ export interface DataplaneBenchResult {
   boardReadyCpuMs: number;
   /** median of rawFetchRunsMs */
   rawFetchMs: number;
+  /** the raw process's CPU (user + system) per run, median (it includes the garbage collector's helper threads) */
+  rawFetchCpuMs: number;
+  /** the raw process's main thread busy (not waiting for the network) per run, median */
+  rawFetchBusyMs: number;
   ratioToRaw: number;
   /** each raw run's wall time, before and after the board's load: the spread is machine noise */
   rawFetchRunsMs: { before: number[]; after: number[] };
@@ -39,6 +47,14 @@ export interface DataplaneBenchResult {
   rawFetchTargets: RawListTarget[];
   /** when the board load sent each request ("cluster GET route" → ms after the board service was started): where the gap to raw goes */
   loadRequestTimeline: Record<string, number>;
+  /**
+   * The board's processing apart from the network (absent when skipped): the same list bodies
+   * held in memory, parsed alone vs. run through the board service. `singleThreadFloorRatio` =
+   * (rawFetchBusyMs − parseOnlyBusyMs + boardColdBusyMs) / rawFetchMs: the board's main thread
+   * handles the same bytes as the raw fetch's (TLS, HTTP) and then its own processing, so a
+   * board doing its work on one thread cannot have a ratioToRaw below it.
+   */
+  processing?: ProcessingFigures & { singleThreadFloorRatio: number };
   /** absent when the run skipped kubectl */
   kubectlMs?: number;
   ratioToKubectl?: number;
@@ -85,7 +101,7 @@ type ProbeMessage =
   | { type: 'seen'; key: string; at: string }
   | ({ type: 'tokens' } & TokensBenchResult);
 
-type RawMessage = { type: 'started' } | { type: 'prepared' } | { type: 'done'; ms: number; requests: number } | { type: 'failed'; message: string };
+type RawMessage = { type: 'started' } | { type: 'prepared' } | { type: 'done'; ms: number; cpuMs: number; busyMs: number; requests: number } | { type: 'failed'; message: string };
 
 function forkProbe(script: string, cpuProfile: boolean) {
   return fork(path.join(import.meta.dirname, script), [], {
@@ -148,7 +164,7 @@ function sameTargets(a: RawListTarget[], b: RawListTarget[]): boolean {
 }
 
 /** The list URLs the board service requests, learnt from a board load on a tiny sandbox of the same shape. */
-async function learnBoardListTargets(): Promise<RawListTarget[]> {
+export async function learnBoardListTargets(): Promise<RawListTarget[]> {
   const sandbox = await startSandbox({ seed: 'scale:3', fluxDelayMs: 0 });
   const probe = forkProbe('board-probe.ts', false);
   try {
@@ -165,18 +181,19 @@ async function learnBoardListTargets(): Promise<RawListTarget[]> {
 }
 
 /** Raw fetch runs, each a fresh set of connections, in a process of its own. */
-async function rawFetchRuns(kubeconfig: string, targets: RawListTarget[], runs: number): Promise<number[]> {
+async function rawFetchRuns(kubeconfig: string, targets: RawListTarget[], runs: number): Promise<{ ms: number; cpuMs: number; busyMs: number }[]> {
   const child = forkProbe('raw-fetch-probe.ts', false);
   try {
     await nextMessage(child, 'started', 30_000);
     const prepared = nextMessage(child, 'prepared', 30_000);
     child.send({ kubeconfig, targets });
     await prepared;
-    const times: number[] = [];
+    const times: { ms: number; cpuMs: number; busyMs: number }[] = [];
     for (let i = 0; i < runs; i += 1) {
       const done = nextMessage<Extract<RawMessage, { type: 'done' }>>(child, 'done', 120_000);
       child.send({ type: 'run' });
-      times.push(Math.round((await done).ms));
+      const { ms, cpuMs, busyMs } = await done;
+      times.push({ ms: Math.round(ms), cpuMs: Math.round(cpuMs), busyMs: Math.round(busyMs) });
     }
     return times;
   } finally {
@@ -198,8 +215,22 @@ async function extraBoardLoad(kubeconfig: string, expected: number): Promise<{ m
   }
 }
 
+/** The board's processing over the held list bodies, in a fresh process (processing-probe.ts). */
+export async function processingFigures(kubeconfig: string, targets: RawListTarget[], expected: number): Promise<ProcessingFigures> {
+  const child = forkProbe('processing-probe.ts', false);
+  try {
+    await nextMessage(child, 'started', 30_000);
+    const figures = nextMessage<{ type: 'processing' } & ProcessingFigures>(child, 'processing', 600_000);
+    child.send({ kubeconfig, targets, expected, boardRuns: 3 });
+    const { type: _type, ...rest } = await figures;
+    return rest;
+  } finally {
+    await stopProbe(child);
+  }
+}
+
 /** Parts a run may leave out (kubectl and the token report take minutes at scale:10000); their fields are then absent. */
-export type DataplaneSkip = 'kubectl' | 'tokens';
+export type DataplaneSkip = 'kubectl' | 'tokens' | 'processing';
 
 export async function runDataplaneBench(options: { pipelines: number; changes?: number; rawRuns?: number; loads?: number; skip?: ReadonlySet<DataplaneSkip> }): Promise<DataplaneBenchResult> {
   const skip = options.skip ?? new Set<DataplaneSkip>();
@@ -301,7 +332,10 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
     }
 
     const after = await rawFetchRuns(info.kubeconfig, targets, rawRuns);
-    const rawFetchMs = median([...before, ...after]);
+    const rawFetchMs = median([...before, ...after].map((r) => r.ms));
+    const rawFetchCpuMs = median([...before, ...after].map((r) => r.cpuMs));
+    const rawFetchBusyMs = median([...before, ...after].map((r) => r.busyMs));
+    const processing = skip.has('processing') ? undefined : await processingFigures(info.kubeconfig, targets, options.pipelines);
     const loads = [{ ms: Math.round(ready.boardReadyMs), cpuMs: Math.round(ready.boardReadyCpuMs) }, ...otherLoads];
     const boardReadyMs = median(loads.map((l) => l.ms));
     return {
@@ -309,10 +343,13 @@ export async function runDataplaneBench(options: { pipelines: number; changes?: 
       boardReadyRunsMs: loads.map((l) => l.ms),
       boardReadyCpuMs: median(loads.map((l) => l.cpuMs)),
       rawFetchMs,
+      rawFetchCpuMs,
+      rawFetchBusyMs,
       ratioToRaw: Number((boardReadyMs / rawFetchMs).toFixed(2)),
-      rawFetchRunsMs: { before, after },
+      rawFetchRunsMs: { before: before.map((r) => r.ms), after: after.map((r) => r.ms) },
       rawFetchTargets: targets,
       loadRequestTimeline,
+      ...(processing ? { processing: { ...processing, singleThreadFloorRatio: Number(((rawFetchBusyMs - processing.parseOnlyBusyMs + processing.boardColdBusyMs) / rawFetchMs).toFixed(2)) } } : {}),
       ...(kubectlMs === undefined ? {} : { kubectlMs: Math.round(kubectlMs), ratioToKubectl: Number((boardReadyMs / kubectlMs).toFixed(2)) }),
       requestsPerCluster,
       watchStreamsPerCluster,
