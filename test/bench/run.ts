@@ -1,5 +1,5 @@
 // `npm run bench -- --pipelines N [--json F] [--sections build-board,dataplane,renderer,promotion,batch,releaseLog]
-//   [--density default|compact|both] [--skip kubectl,tokens] [--loads 3]`:
+//   [--density default|compact|both] [--skip kubectl,tokens,processing] [--loads 3]`:
 // runs the benchmarks and prints/writes one JSON object. Figures, not pass/fail: the targets
 // and the latest numbers are in docs/benchmarks.md. `machine.load` is the 1/5/15-minute load
 // average at the start and the end of the run: on a shared machine every wall time needs it.
