@@ -1,8 +1,8 @@
 // One GET of a Kubernetes list, on node:https with the kubeconfig's own agent (CA, client
-// certificate, proxy) and headers (token, exec plugin credential), kept as the bytes arrive and
-// decoded and JSON-parsed once at the end. client-node's generated API reads the same body through undici's fetch
-// and web streams, which at board scale cost about as much CPU as the parse itself (see
-// docs/benchmarks.md); this is the whole of what a list needs.
+// certificate, proxy) and headers (token, exec plugin credential), kept as bytes while it
+// arrives, then decoded and JSON-parsed once. client-node's generated API reads the same body
+// through undici's fetch and web streams, which at board scale cost about as much CPU as the
+// parse itself (see docs/benchmarks.md); this is the whole of what a list needs.
 //
 // Objects are trimmed as they are stored: `metadata.managedFields` and kubectl's
 // last-applied annotation are bookkeeping the board never reads, and on real clusters often
