@@ -101,7 +101,7 @@ type ProbeMessage =
   | { type: 'seen'; key: string; at: string }
   | ({ type: 'tokens' } & TokensBenchResult);
 
-type RawMessage = { type: 'started' } | { type: 'prepared' } | { type: 'done'; ms: number; cpuMs: number; busyMs: number; requests: number } | { type: 'failed'; message: string };
+type RawMessage = { type: 'started' } | { type: 'prepared' } | ({ type: 'done'; requests: number } & RawRun) | { type: 'failed'; message: string };
 
 function forkProbe(script: string, cpuProfile: boolean) {
   return fork(path.join(import.meta.dirname, script), [], {
@@ -180,15 +180,18 @@ export async function learnBoardListTargets(): Promise<RawListTarget[]> {
   }
 }
 
+/** One raw fetch run: wall, process CPU and main-thread busy milliseconds. */
+type RawRun = { ms: number; cpuMs: number; busyMs: number };
+
 /** Raw fetch runs, each a fresh set of connections, in a process of its own. */
-async function rawFetchRuns(kubeconfig: string, targets: RawListTarget[], runs: number): Promise<{ ms: number; cpuMs: number; busyMs: number }[]> {
+async function rawFetchRuns(kubeconfig: string, targets: RawListTarget[], runs: number): Promise<RawRun[]> {
   const child = forkProbe('raw-fetch-probe.ts', false);
   try {
     await nextMessage(child, 'started', 30_000);
     const prepared = nextMessage(child, 'prepared', 30_000);
     child.send({ kubeconfig, targets });
     await prepared;
-    const times: { ms: number; cpuMs: number; busyMs: number }[] = [];
+    const times: RawRun[] = [];
     for (let i = 0; i < runs; i += 1) {
       const done = nextMessage<Extract<RawMessage, { type: 'done' }>>(child, 'done', 120_000);
       child.send({ type: 'run' });
